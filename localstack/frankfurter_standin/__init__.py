@@ -1,6 +1,8 @@
-"""A Frankfurter-compatible exchange-rate server over a bundled ECB snapshot (stdlib only).
+"""A Frankfurter-compatible exchange-rate server over a bundled ECB snapshot.
 
-Run: ``PYTHONPATH=localstack python3 -m frankfurter_standin --host 127.0.0.1 --port 8089``.
+Stdlib only. Run it as::
+
+    PYTHONPATH=localstack python3 -m frankfurter_standin --host 127.0.0.1 --port 8089
 """
 
 from frankfurter_standin.rates import QuoteError, Snapshot

@@ -1,22 +1,24 @@
-"""Rate lookups over the bundled ECB snapshot, answered the way Frankfurter's v1 API answers.
+"""Rate lookups over the bundled ECB snapshot, answered as Frankfurter's v1 API does.
 
 Behaviour mirrored from Frankfurter v1:
 
-* ``base``/``from`` and ``symbols``/``to`` are aliases; codes are upper-cased; ``symbols`` is a
-  comma-separated list. Unknown symbols are dropped silently; if nothing is left, or the base
-  is unknown, the answer is ``404 {"message": "not found"}``.
-* ``amount`` defaults to 1.0; a non-positive amount is ``422 {"message": "invalid amount"}``;
-  ``base`` equal to the only symbol is ``422 {"message": "bad currency pair"}``.
-* A date resolves to the nearest business day on or before it that the snapshot holds;
-  a date before the earliest snapshot day is a 404.
-* EUR-based quotes with amount 1 are the raw ECB figures. Anything rebased or multiplied is
-  rounded with Frankfurter's magnitude rule (see ``round_rate``).
+* ``base``/``from`` and ``symbols``/``to`` are aliases; codes are upper-cased;
+  ``symbols`` is a comma-separated list. Unknown symbols are dropped silently; if
+  nothing is left, or the base is unknown, the answer is 404
+  ``{"message": "not found"}``.
+* ``amount`` defaults to 1.0; a non-positive amount is 422 ``invalid amount``; a base
+  equal to the only symbol is 422 ``bad currency pair``; a bad date is 422.
+* A date resolves to the nearest business day on or before it in the snapshot; a date
+  before the earliest snapshot day is a 404.
+* EUR-based quotes with amount 1 are the raw ECB figures. Anything rebased or
+  multiplied is rounded with Frankfurter's magnitude rule (see ``round_rate``).
 
-Rounding choice: rebased rates are computed with ``Decimal`` from the *unrounded* EUR cross
-rates (``amount * eur_rate[quote] / eur_rate[base]``) and then rounded once, half-even, to a
-number of decimal places that depends on the value, as Frankfurter does: > 5000 -> 0 dp,
-> 80 -> 2 dp, > 20 -> 3 dp, > 1 -> 4 dp, > 0.0001 -> 5 dp, else 6 dp. (Frankfurter itself
-rounds the amount-multiplied EUR rates before dividing, which can differ in the last digit.)
+Rounding choice: rebased rates are computed with ``Decimal`` from the *unrounded* EUR
+cross rates (``amount * eur_rate[quote] / eur_rate[base]``), then rounded once,
+half-even, to decimal places that depend on the value, as Frankfurter does:
+> 5000 -> 0 dp, > 80 -> 2, > 20 -> 3, > 1 -> 4, > 0.0001 -> 5, else 6 (about five
+significant digits). Frankfurter itself rounds the amount-multiplied EUR rates before
+dividing, so its answer can differ from ours in the last digit.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ RateTable = dict[str, Decimal]
 
 
 class QuoteError(Exception):
-    """A request Frankfurter would refuse; ``status`` is the HTTP status to answer with."""
+    """A request Frankfurter would refuse; ``status`` is the HTTP status to answer."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -66,7 +68,7 @@ def round_rate(value: Decimal) -> Decimal:
 
 
 def parse_amount(raw: str | None) -> Decimal:
-    """Parse ``amount`` like Ruby's ``String#to_f`` (leading number, else 0) and require > 0."""
+    """Parse ``amount`` as Ruby's ``String#to_f`` would; it must be positive."""
     if raw is None:
         return Decimal(1)
     match = _AMOUNT_PREFIX.match(raw)
@@ -104,9 +106,13 @@ class Snapshot:
 
     @classmethod
     def load(cls, path: Path = SNAPSHOT_PATH) -> Snapshot:
-        doc = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal)
+        doc = json.loads(
+            path.read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal
+        )
         rates = {
-            dt.date.fromisoformat(day): {code: Decimal(value) for code, value in table.items()}
+            dt.date.fromisoformat(day): {
+                code: Decimal(value) for code, value in table.items()
+            }
             for day, table in doc["rates"].items()
         }
         return cls(rates, dict(doc["currencies"]))
@@ -154,7 +160,7 @@ class QuoteRequest:
 
 
 def quote_day(eur: RateTable, request: QuoteRequest) -> dict[str, Decimal] | None:
-    """Rates for one day in ``request.base``; None when Frankfurter would have nothing to show."""
+    """Rates for one day in ``request.base``; None when Frankfurter would show none."""
     table: dict[str, Decimal] = {EUR: Decimal(1), **eur}
     wanted = request.symbols
     if request.base not in table:
@@ -170,13 +176,17 @@ def quote_day(eur: RateTable, request: QuoteRequest) -> dict[str, Decimal] | Non
     return {code: round_rate(request.amount * table[code] / divisor) for code in codes}
 
 
-def _eur_based(table: RateTable, codes: list[str], amount: Decimal) -> dict[str, Decimal]:
+def _eur_based(
+    table: RateTable, codes: list[str], amount: Decimal
+) -> dict[str, Decimal]:
     if amount == 1:
         return {code: table[code] for code in codes}
     return {code: round_rate(amount * table[code]) for code in codes}
 
 
-def end_of_day(snapshot: Snapshot, when: dt.date | None, params: dict[str, str]) -> dict[str, Any]:
+def end_of_day(
+    snapshot: Snapshot, when: dt.date | None, params: dict[str, str]
+) -> dict[str, Any]:
     """``GET /latest`` (when=None) and ``GET /YYYY-MM-DD``."""
     request = QuoteRequest(params)
     day = snapshot.latest_day if when is None else snapshot.day_on_or_before(when)
@@ -185,7 +195,12 @@ def end_of_day(snapshot: Snapshot, when: dt.date | None, params: dict[str, str])
     rates = quote_day(snapshot.eur_rates(day), request)
     if rates is None:
         raise not_found()
-    return {"amount": request.amount, "base": request.base, "date": day.isoformat(), "rates": rates}
+    return {
+        "amount": request.amount,
+        "base": request.base,
+        "date": day.isoformat(),
+        "rates": rates,
+    }
 
 
 def time_series(

@@ -1,19 +1,20 @@
 """HTTP front of the Frankfurter stand-in: routing, JSON, and fault injection for tests.
 
-Routes (each also under ``/v1``): ``GET /latest`` (alias ``/current``), ``GET /YYYY-MM-DD``,
-``GET /YYYY-MM-DD..[YYYY-MM-DD]``, ``GET /currencies``. Outside the Frankfurter API:
-``GET /health`` and ``GET|POST /__control``; those two never suffer injected faults.
+Routes (each also under ``/v1``): ``GET /latest`` (alias ``/current``),
+``GET /YYYY-MM-DD``, ``GET /YYYY-MM-DD..[YYYY-MM-DD]``, ``GET /currencies``. Outside the
+Frankfurter API: ``GET /health`` and ``GET|POST /__control``; those two never suffer
+injected faults.
 
 Fault injection (state shared by all request threads):
 
 * ``mode`` ``ok``: normal answers; ``error``: every API call answers ``error_status``
-  (default 503) with ``{"message": "service unavailable"}``; ``slow``: every API call waits
-  ``delay_ms`` (default 2000 when entering slow mode without one) before answering.
-* ``delay_ms`` in ``ok`` mode adds a fixed latency; ``fail_rate`` (0..1) makes that share of
-  API calls fail with ``error_status`` at random.
+  (default 503) with ``{"message": "service unavailable"}``; ``slow``: every API call
+  waits ``delay_ms`` (default 2000 when entering slow mode without one) first.
+* ``delay_ms`` in ``ok`` mode adds a fixed latency; ``fail_rate`` (0..1) makes that
+  share of API calls fail with ``error_status`` at random.
 
 ``POST /__control`` takes any of ``{"mode", "delay_ms", "fail_rate", "error_status"}``;
-``{"mode": "ok"}`` alone resets everything to the start-up values given on the command line.
+``{"mode": "ok"}`` alone resets everything to the start-up values (command line/env).
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from frankfurter_standin.rates import QuoteError, Snapshot, end_of_day, parse_date, time_series
+from frankfurter_standin.rates import (
+    QuoteError,
+    Snapshot,
+    end_of_day,
+    parse_date,
+    time_series,
+)
 
 MODES = ("ok", "error", "slow")
 DEFAULT_SLOW_MS = 2000
@@ -41,8 +48,14 @@ _SERIES_PATH = re.compile(rf"^/({_DATE})\.\.({_DATE})?$")
 class FaultState:
     """Thread-safe fault-injection settings, resettable to their start-up values."""
 
-    def __init__(self, fail_rate: float = 0.0, delay_ms: int = 0, error_status: int = 503) -> None:
-        self._defaults = {"fail_rate": fail_rate, "delay_ms": delay_ms, "error_status": error_status}
+    def __init__(
+        self, fail_rate: float = 0.0, delay_ms: int = 0, error_status: int = 503
+    ) -> None:
+        self._defaults = {
+            "fail_rate": fail_rate,
+            "delay_ms": delay_ms,
+            "error_status": error_status,
+        }
         self._lock = threading.Lock()
         self._state: dict[str, Any] = {}
         self.reset()
@@ -68,7 +81,7 @@ class FaultState:
             return dict(self._state)
 
     def plan(self) -> tuple[float, int | None]:
-        """Seconds to wait and the error status to answer with (None = answer normally)."""
+        """Seconds to wait, and the error status to answer (None: answer normally)."""
         state = self.snapshot()
         delay = state["delay_ms"] / 1000 if state["mode"] in ("ok", "slow") else 0.0
         failing = state["mode"] == "error" or random.random() < state["fail_rate"]
@@ -87,17 +100,27 @@ def _validate_control(changes: dict[str, Any]) -> dict[str, Any]:
     if "delay_ms" in changes:
         out["delay_ms"] = _bounded_int(changes["delay_ms"], "delay_ms", 0, 600_000)
     if "error_status" in changes:
-        out["error_status"] = _bounded_int(changes["error_status"], "error_status", 500, 599)
+        out["error_status"] = _bounded_int(
+            changes["error_status"], "error_status", 500, 599
+        )
     if "fail_rate" in changes:
         rate = changes["fail_rate"]
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
+        if (
+            isinstance(rate, bool)
+            or not isinstance(rate, int | float)
+            or not 0 <= rate <= 1
+        ):
             raise ValueError("fail_rate must be a number between 0 and 1")
         out["fail_rate"] = float(rate)
     return out
 
 
 def _bounded_int(value: Any, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not low <= value <= high
+    ):
         raise ValueError(f"{name} must be an integer between {low} and {high}")
     return value
 
@@ -109,7 +132,7 @@ def _json_default(value: Any) -> Any:
 
 
 def route_api(snapshot: Snapshot, path: str, params: dict[str, str]) -> dict[str, Any]:
-    """Answer one Frankfurter API path (already stripped of ``/v1``); raises QuoteError."""
+    """Answer one API path (already stripped of ``/v1``); raises QuoteError."""
     if path in ("/latest", "/current"):
         return end_of_day(snapshot, None, params)
     if path == "/currencies":
@@ -136,36 +159,39 @@ class StandinHandler(BaseHTTPRequestHandler):
     server_version = "frankfurter-standin/1.0"
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, fmt: str, *args: Any) -> None:
         if not self.server.quiet:
-            super().log_message(format, *args)
+            super().log_message(fmt, *args)
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path == "/health":
-            self._send(HTTPStatus.OK, {"status": "ok", "latest": self.server.snapshot.latest_day.isoformat()})
+            self._send(
+                HTTPStatus.OK,
+                {"status": "ok", "latest": self.server.snapshot.latest_day.isoformat()},
+            )
             return
         if url.path == "/__control":
             self._send(HTTPStatus.OK, self.server.faults.snapshot())
             return
         self._answer_api(url.path, dict(parse_qsl(url.query)))
 
-    def do_HEAD(self) -> None:  # noqa: N802 - stdlib naming
+    def do_HEAD(self) -> None:
         self.do_GET()
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+    def do_POST(self) -> None:
         if urlsplit(self.path).path != "/__control":
             self._send(HTTPStatus.NOT_FOUND, {"message": "not found"})
             return
         try:
             body = self._read_json()
             state = self.server.faults.update(body)
-        except ValueError as exc:
+        except (TypeError, ValueError) as exc:
             self._send(HTTPStatus.BAD_REQUEST, {"message": str(exc)})
             return
         self._send(HTTPStatus.OK, state)
 
-    def do_OPTIONS(self) -> None:  # noqa: N802 - stdlib naming
+    def do_OPTIONS(self) -> None:
         self.send_response(HTTPStatus.NO_CONTENT)
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Access-Control-Allow-Methods", "GET, OPTIONS")
@@ -195,16 +221,20 @@ class StandinHandler(BaseHTTPRequestHandler):
         except json.JSONDecodeError as exc:
             raise ValueError(f"invalid JSON: {exc.msg}") from exc
         if not isinstance(body, dict):
-            raise ValueError("body must be a JSON object")
+            raise TypeError("body must be a JSON object")
         return body
 
     def _send(self, status: int, payload: dict[str, Any], cache: bool = False) -> None:
-        body = json.dumps(payload, default=_json_default, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = json.dumps(
+            payload, default=_json_default, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Cache-Control", "public, max-age=900" if cache else "no-store")
+        self.send_header(
+            "Cache-Control", "public, max-age=900" if cache else "no-store"
+        )
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
