@@ -1,0 +1,227 @@
+"""localstack/init/init_aws.py against moto: every resource is created, reruns change nothing."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+SCRIPT = Path(__file__).resolve().parents[3] / "localstack" / "init" / "init_aws.py"
+REGION = "eu-central-1"
+SERVICES = [
+    "auth",
+    "customer",
+    "office",
+    "accounts",
+    "ledger",
+    "fx",
+    "utilities",
+    "contracts",
+    "notifications",
+]
+
+
+def load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bank_init_aws", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+init_aws = load_script()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    for name in (
+        "AWS_ENDPOINT_URL",
+        "BANK_SECRETS_FILE",
+        "FRANKFURTER_URL",
+        "AWS_PROFILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    with mock_aws():
+        yield init_aws.make_clients(None, REGION)
+
+
+@pytest.fixture
+def secrets_file(tmp_path: Path) -> Path:
+    path = tmp_path / "secrets.json"
+    write_secrets(
+        path,
+        {
+            "bank/local/auth/jwt-signing-keys": {
+                "current": {"kid": "k1", "private_key_pem": "PEM"},
+                "previous": None,
+            },
+            "bank/local/ledger/db": {"username": "ledger", "password": "s3cret"},
+            "bank/local/notifications/smtp-token": "plain-string",
+        },
+    )
+    return path
+
+
+def write_secrets(path: Path, entries: dict[str, Any]) -> None:
+    path.write_text(json.dumps({"secrets": entries}), encoding="utf-8")
+
+
+def state(clients: dict[str, Any]) -> dict[str, Any]:
+    """Everything the script manages, including versions, so needless writes show."""
+    s3, sqs, ssm, sm = (
+        clients["s3"],
+        clients["sqs"],
+        clients["ssm"],
+        clients["secretsmanager"],
+    )
+    bucket = init_aws.STATEMENTS_BUCKET
+    params = ssm.get_parameters_by_path(Path="/bank/local", Recursive=True)[
+        "Parameters"
+    ]
+    secret_list = sm.list_secrets()["SecretList"]
+    return {
+        "buckets": sorted(b["Name"] for b in s3.list_buckets()["Buckets"]),
+        "website": s3.get_bucket_website(Bucket=init_aws.SPA_BUCKET)["IndexDocument"],
+        "error_doc": s3.get_bucket_website(Bucket=init_aws.SPA_BUCKET)["ErrorDocument"],
+        "versioning": s3.get_bucket_versioning(Bucket=bucket).get("Status"),
+        "public_block": s3.get_public_access_block(Bucket=bucket)[
+            "PublicAccessBlockConfiguration"
+        ],
+        "identities": sorted(clients["ses"].list_identities()["Identities"]),
+        "queues": sorted(
+            url.rsplit("/", 1)[-1] for url in sqs.list_queues()["QueueUrls"]
+        ),
+        "params": {p["Name"]: (p["Value"], p["Version"]) for p in params},
+        "secrets": {s["Name"]: secret_state(sm, s["Name"]) for s in secret_list},
+    }
+
+
+def secret_state(sm: Any, name: str) -> tuple[str, list[str]]:
+    versions = sm.list_secret_version_ids(SecretId=name)["Versions"]
+    value = sm.get_secret_value(SecretId=name)["SecretString"]
+    return value, sorted(v["VersionId"] for v in versions)
+
+
+def run(clients: dict[str, Any], env: dict[str, str]) -> None:
+    init_aws.run(clients, env, REGION)
+
+
+def test_creates_every_resource(
+    aws: dict[str, Any], secrets_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(aws, {"BANK_SECRETS_FILE": str(secrets_file)})
+    got = state(aws)
+    assert got["buckets"] == ["bank-local-spa", "bank-local-statements"]
+    assert got["website"] == {"Suffix": "index.html"}
+    assert got["error_doc"] == {"Key": "404.html"}
+    assert got["versioning"] == "Enabled"
+    assert all(got["public_block"].values())
+    assert got["identities"] == ["bank.local", "no-reply@bank.local"]
+    expected_queues = [f"bank-local-{s}-dlq" for s in SERVICES] + [
+        "bank-local-events-dlq"
+    ]
+    assert got["queues"] == sorted(expected_queues)
+    params = {name: value for name, (value, _) in got["params"].items()}
+    assert params["/bank/local/fx/spread_bps"] == "50"
+    assert params["/bank/local/fx/frankfurter_url"] == "http://127.0.0.1:8089"
+    assert params["/bank/local/ratelimit/default_per_minute"] == "600"
+    assert params["/bank/local/ratelimit/login_per_minute"] == "10"
+    secrets = {name: value for name, (value, _) in got["secrets"].items()}
+    assert json.loads(secrets["bank/local/ledger/db"]) == {
+        "username": "ledger",
+        "password": "s3cret",
+    }
+    assert secrets["bank/local/notifications/smtp-token"] == "plain-string"
+    assert (
+        json.loads(secrets["bank/local/auth/jwt-signing-keys"])["current"]["kid"]
+        == "k1"
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) >= 2 + 2 + 10 + 4 + 3
+    assert all(line.startswith("init_aws: ") for line in lines)
+
+
+def test_second_run_changes_nothing(
+    aws: dict[str, Any], secrets_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {"BANK_SECRETS_FILE": str(secrets_file)}
+    run(aws, env)
+    first = state(aws)
+    capsys.readouterr()
+    run(aws, env)
+    assert state(aws) == first
+    out = capsys.readouterr().out
+    assert "created" not in out
+    assert "updated" not in out
+
+
+def test_changed_secret_and_parameter_are_updated(
+    aws: dict[str, Any], secrets_file: Path
+) -> None:
+    run(aws, {"BANK_SECRETS_FILE": str(secrets_file)})
+    before = state(aws)
+    write_secrets(secrets_file, {"bank/local/notifications/smtp-token": "rotated"})
+    env = {
+        "BANK_SECRETS_FILE": str(secrets_file),
+        "FRANKFURTER_URL": "http://fx.test:9",
+    }
+    run(aws, env)
+    after = state(aws)
+    assert after["secrets"]["bank/local/notifications/smtp-token"][0] == "rotated"
+    assert len(after["secrets"]["bank/local/notifications/smtp-token"][1]) == 2
+    assert (
+        after["secrets"]["bank/local/ledger/db"]
+        == before["secrets"]["bank/local/ledger/db"]
+    )
+    assert after["params"]["/bank/local/fx/frankfurter_url"] == ("http://fx.test:9", 2)
+    assert after["params"]["/bank/local/fx/spread_bps"] == ("50", 1)
+
+
+@pytest.mark.parametrize("secrets_env", [None, "/nonexistent/secrets.json"])
+def test_without_secrets_file_generates_only_the_jwt_key(
+    aws: dict[str, Any], secrets_env: str | None
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    env = {} if secrets_env is None else {"BANK_SECRETS_FILE": secrets_env}
+    run(aws, env)
+    first = state(aws)
+    assert list(first["secrets"]) == ["bank/local/auth/jwt-signing-keys"]
+    doc = json.loads(first["secrets"]["bank/local/auth/jwt-signing-keys"][0])
+    assert doc["previous"] is None
+    assert doc["current"]["kid"]
+    key = serialization.load_pem_private_key(
+        doc["current"]["private_key_pem"].encode(), password=None
+    )
+    assert isinstance(key, rsa.RSAPrivateKey)
+    assert key.key_size >= 2048
+    run(aws, env)
+    assert state(aws) == first
+
+
+def test_localstack_ready_d_exec_runs_main(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch, secrets_file: Path
+) -> None:
+    """LocalStack runs ready.d .py scripts as ``exec(source, {})``: main() must run."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "")
+    monkeypatch.setenv("BANK_SECRETS_FILE", str(secrets_file))
+    exec(SCRIPT.read_bytes(), {})  # noqa: S102 - what LocalStack does
+    assert sorted(state(aws)["buckets"]) == ["bank-local-spa", "bank-local-statements"]
+
+
+def test_endpoint_and_region_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    clients = init_aws.make_clients(init_aws.DEFAULT_ENDPOINT, init_aws.DEFAULT_REGION)
+    assert clients["s3"].meta.endpoint_url == "http://127.0.0.1:4566"
+    assert clients["sqs"].meta.region_name == "eu-central-1"
