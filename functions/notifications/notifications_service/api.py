@@ -1,0 +1,63 @@
+"""HTTP routes of the notifications service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from bank_shared.app import create_app
+from bank_shared.auth import EMPLOYEE, ADMIN, SERVICE, Principal, require_roles
+from bank_shared.db import UnitOfWork
+from bank_shared.events.topics import NOTIFICATION_REQUESTED
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, EmailStr, Field
+
+from notifications_service import service
+
+router = APIRouter(tags=["notifications"])
+Sender = Depends(require_roles(SERVICE, EMPLOYEE, ADMIN))
+
+
+class SendRequest(BaseModel):
+    channel: Literal["email"] = "email"
+    to: EmailStr
+    subject: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+class Queued(BaseModel):
+    id: UUID
+    status: Literal["queued"]
+
+
+class Notification(BaseModel):
+    id: UUID
+    channel: str
+    recipient: str
+    subject: str
+    status: str
+    provider_message_id: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@router.post("/send", status_code=202, response_model=Queued)
+def send(request: SendRequest, principal: Principal = Sender) -> Queued:
+    """Queue a notification; it is delivered asynchronously through Kafka."""
+    with UnitOfWork() as uow:
+        notification_id = service.request_notification(
+            uow, request.channel, str(request.to), request.subject, request.body, principal.subject
+        )
+    return Queued(id=notification_id, status="queued")
+
+
+@router.get("/{notification_id}", response_model=Notification)
+def get(notification_id: UUID, _principal: Principal = Sender) -> Notification:
+    """A notification's delivery status."""
+    with UnitOfWork() as uow:
+        return Notification.model_validate(service.get_notification(uow, notification_id))
+
+
+app = create_app("notifications", routers=[router], description="E-mail and web-push notifications.")
+EVENT_HANDLERS = {NOTIFICATION_REQUESTED: service.deliver_requested}

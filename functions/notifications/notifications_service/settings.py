@@ -1,0 +1,17 @@
+"""Settings of the notifications service."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bank_shared.settings import ServiceSettings
+
+
+class NotificationsSettings(ServiceSettings):
+    sender_address: str = "no-reply@bank.local"
+    spa_base_url: str = "http://127.0.0.1:3000"
+
+
+@lru_cache(maxsize=1)
+def get_notifications_settings() -> NotificationsSettings:
+    return NotificationsSettings()

@@ -1,0 +1,1 @@
+"""Cross-cutting code shared by every bank service: settings, database, errors, events, auth, observability."""

@@ -1,0 +1,83 @@
+"""The one shape of every service: `create_app` builds the FastAPI app, `lambda_entrypoint` wraps it.
+
+A service's function receives three kinds of events: HTTP API requests (Mangum → FastAPI), MSK batches
+(its idempotent consumers) and the schedule that sweeps its outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+
+from bank_shared.errors import install_error_handlers
+from bank_shared.events.consumer import EventHandler, handle_kafka_batch
+from bank_shared.events.outbox import sweep_outbox
+from bank_shared.health import Check, health_router
+from bank_shared.observability import RequestContextMiddleware, logger, metrics, tracer
+
+LambdaHandler = Callable[[dict[str, Any], Any], Any]
+
+
+def create_app(
+    service: str,
+    routers: Sequence[APIRouter],
+    *,
+    description: str = "",
+    health_checks: dict[str, Check] | None = None,
+) -> FastAPI:
+    """Routes live under /api/<service>; operation ids are `<service>_<function name>`."""
+
+    def operation_id(route: APIRoute) -> str:
+        return f"{service}_{route.name}"
+
+    app = FastAPI(
+        title=f"Bank {service} API",
+        description=description,
+        version="1.0.0",
+        openapi_url=f"/api/{service}/openapi.json",
+        docs_url=f"/api/{service}/docs",
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router(service, health_checks))
+    for router in routers:
+        app.include_router(router, prefix=f"/api/{service}")
+    return app
+
+
+def _is_kafka_batch(event: dict[str, Any]) -> bool:
+    return event.get("eventSource") in {"aws:kafka", "SelfManagedKafka"}
+
+
+def _is_schedule(event: dict[str, Any]) -> bool:
+    return event.get("source") == "aws.events" or event.get("detail-type") == "Scheduled Event"
+
+
+def lambda_entrypoint(
+    app: FastAPI,
+    *,
+    consumer_name: str | None = None,
+    event_handlers: Mapping[str, EventHandler] | None = None,
+) -> LambdaHandler:
+    """The Lambda handler for a service: Powertools context + metrics around one dispatcher."""
+    from mangum import Mangum
+
+    asgi = Mangum(app, lifespan="off")
+    consumer = consumer_name or app.title
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: Any) -> Any:
+        if _is_kafka_batch(event):
+            return handle_kafka_batch(event, consumer, event_handlers or {})
+        if _is_schedule(event):
+            return sweep_outbox()
+        return asgi(event, context)
+
+    return handler

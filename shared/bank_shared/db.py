@@ -1,0 +1,109 @@
+"""PostgreSQL access: one lazily opened connection per execution environment and a unit of work.
+
+Lambda runs one invocation at a time per environment, so a single connection is enough there; code that
+runs many workers in one process (tests, benchmarks) passes its own connections to `UnitOfWork`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import psycopg
+from psycopg.rows import dict_row
+
+from bank_shared.aws import secret_json
+from bank_shared.settings import get_settings
+
+Connection = psycopg.Connection[dict[str, Any]]
+_connection: Connection | None = None
+
+
+def database_url() -> str:
+    """The service's conninfo: from Secrets Manager when DB_SECRET_ID is set (the AWS path), else DATABASE_URL."""
+    settings = get_settings()
+    if settings.db_secret_id:
+        secret = secret_json(settings.db_secret_id)
+        return (
+            f"postgresql://{quote(secret['username'])}:{quote(secret['password'])}"
+            f"@{secret['host']}:{secret['port']}/{secret['dbname']}"
+        )
+    if settings.database_url is None:
+        raise RuntimeError("neither DB_SECRET_ID nor DATABASE_URL is configured")
+    return settings.database_url.get_secret_value()
+
+
+def connect(url: str | None = None) -> Connection:
+    """A new connection. prepare_threshold=None keeps RDS Proxy from pinning the connection."""
+    return psycopg.connect(
+        url or database_url(),
+        row_factory=dict_row,
+        prepare_threshold=None,
+        connect_timeout=5,
+        application_name=get_settings().service_name,
+    )
+
+
+def get_connection() -> Connection:
+    """The execution environment's connection, reopened if the previous one broke."""
+    global _connection
+    if _connection is None or _connection.closed or _connection.broken:
+        _connection = connect()
+    return _connection
+
+
+def close_connection() -> None:
+    global _connection
+    if _connection is not None and not _connection.closed:
+        _connection.close()
+    _connection = None
+
+
+class UnitOfWork:
+    """One database transaction; callbacks registered with `after_commit` run only once it committed.
+
+    Used as `with UnitOfWork() as uow: repo = Repo(uow.connection) ...`; leaving the block without an
+    exception commits, an exception rolls back and skips the callbacks.
+    """
+
+    def __init__(self, connection: Connection | None = None) -> None:
+        self._connection = connection
+        self._after_commit: list[Callable[[], None]] = []
+        self._transaction: Any = None
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work has not started")
+        return self._connection
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    def __enter__(self) -> UnitOfWork:
+        if self._connection is None:
+            self._connection = get_connection()
+        self._transaction = self._connection.transaction()
+        self._transaction.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._transaction.__exit__(exc_type, exc, traceback)
+        if exc_type is None:
+            for callback in self._after_commit:
+                callback()
+
+
+@contextmanager
+def transaction(connection: Connection | None = None) -> Iterator[Connection]:
+    """Shorthand for code that needs a transaction but no after-commit callbacks."""
+    with UnitOfWork(connection) as uow:
+        yield uow.connection

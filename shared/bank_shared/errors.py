@@ -1,0 +1,151 @@
+"""Typed application errors and their single mapping to RFC 9457 problem+json responses.
+
+Services raise subclasses of `AppError` (each with a stable machine-readable `code`); nothing else in a
+service builds an error response. Unexpected exceptions become a 500 problem without any trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://bank.example/problems/"
+
+
+class AppError(Exception):
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+    title: ClassVar[str] = "Internal server error"
+
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.headers = headers or {}
+        self.extra = extra
+
+
+class BadRequest(AppError):
+    status, code, title = 400, "bad_request", "Bad request"
+
+
+class Unauthorized(AppError):
+    status, code, title = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(AppError):
+    status, code, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(AppError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class Conflict(AppError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class Unprocessable(AppError):
+    status, code, title = 422, "unprocessable", "The request cannot be processed"
+
+
+class TooManyRequests(AppError):
+    status, code, title = 429, "rate_limited", "Too many requests"
+
+
+class DependencyUnavailable(AppError):
+    status, code, title = 503, "dependency_unavailable", "A dependency is unavailable"
+
+
+class IdempotencyKeyMissing(BadRequest):
+    code, title = "idempotency_key_missing", "Idempotency-Key header is required"
+
+
+class IdempotencyKeyReused(Unprocessable):
+    code, title = "idempotency_key_reused", "Idempotency-Key was used with a different request"
+
+
+class IdempotencyRequestInFlight(Conflict):
+    code, title = "idempotency_request_in_flight", "A request with this Idempotency-Key is still being processed"
+
+
+def problem(
+    status: int, code: str, title: str, detail: str, instance: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return body
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "rate_limited",
+}
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    body = problem(exc.status, exc.code, exc.title, exc.detail, request.url.path, **exc.extra)
+    return problem_response(body, exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "field": ".".join(str(part) for part in err.get("loc", ()) if part != "body"),
+            "message": err.get("msg", "invalid"),
+            "type": err.get("type", "value_error"),
+        }
+        for err in exc.errors()
+    ]
+    body = problem(422, "validation_failed", "The request is invalid", "One or more fields are invalid",
+                   request.url.path, errors=errors)
+    return problem_response(body)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    body = problem(exc.status_code, code, str(exc.detail), str(exc.detail), request.url.path)
+    return problem_response(body, dict(exc.headers or {}))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    from bank_shared.observability import logger
+
+    logger.exception("unhandled error", extra={"path": request.url.path})
+    body = problem(500, "internal_error", "Internal server error", "An unexpected error occurred",
+                   request.url.path)
+    return problem_response(body)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,1 @@
+"""Domain events: CloudEvents envelope, transactional outbox, Kafka producer, idempotent consumers."""

@@ -1,0 +1,66 @@
+"""Idempotent Kafka consumers for MSK event-source batches.
+
+Each record's effect and its row in `processed_events` commit in one transaction, so a redelivered or
+replayed event changes nothing. A record that is not a CloudEvent can never succeed and is logged and
+skipped rather than blocking its partition.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from bank_shared.db import Connection, UnitOfWork
+from bank_shared.events.envelope import CloudEvent
+from bank_shared.observability import bind_request_id, logger
+
+EventHandler = Callable[[UnitOfWork, CloudEvent], None]
+
+
+def mark_processed(connection: Connection, consumer: str, event_id: str) -> bool:
+    """True the first time this consumer sees `event_id` (in the caller's transaction)."""
+    row = connection.execute(
+        "INSERT INTO processed_events (consumer, event_id) VALUES (%s, %s) "
+        "ON CONFLICT DO NOTHING RETURNING event_id",
+        (consumer, event_id),
+    ).fetchone()
+    return row is not None
+
+
+def decode_records(event: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(topic, parsed JSON value or None when not JSON) for every record, in partition order."""
+    from aws_lambda_powertools.utilities.data_classes import KafkaEvent
+
+    decoded: list[tuple[str, Any]] = []
+    for record in KafkaEvent(event).records:
+        try:
+            decoded.append((record.topic, json.loads(record.decoded_value)))
+        except (ValueError, TypeError):
+            decoded.append((record.topic, None))
+    return decoded
+
+
+def handle_kafka_batch(event: dict[str, Any], consumer: str, handlers: Mapping[str, EventHandler]) -> dict[str, int]:
+    """Apply every record once. An exception propagates so the event source retries the batch."""
+    counts = {"applied": 0, "duplicates": 0, "skipped": 0}
+    for topic, value in decode_records(event):
+        try:
+            cloud_event = CloudEvent.from_dict(value) if isinstance(value, dict) else None
+        except ValueError:
+            cloud_event = None
+        handler = handlers.get(cloud_event.type) if cloud_event else None
+        if cloud_event is None or handler is None:
+            logger.error("skipping a record this consumer cannot handle", extra={"topic": topic})
+            counts["skipped"] += 1
+            continue
+        if cloud_event.correlationid:
+            bind_request_id(cloud_event.correlationid)
+        with UnitOfWork() as uow:
+            if not mark_processed(uow.connection, consumer, cloud_event.id):
+                counts["duplicates"] += 1
+                continue
+            handler(uow, cloud_event)
+            counts["applied"] += 1
+    logger.info("kafka batch handled", extra={"consumer": consumer, **counts})
+    return counts

@@ -1,0 +1,118 @@
+"""Transactional outbox: events are written in the same transaction as the state change, relayed to
+Kafka after commit, and swept by a schedule when the relay could not deliver (Kafka down, crash)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from bank_shared.db import Connection, UnitOfWork, get_connection
+from bank_shared.events.envelope import CloudEvent
+from bank_shared.events.kafka import get_producer
+from bank_shared.observability import logger
+from bank_shared.settings import get_settings
+
+RELAY_BATCH = 100
+
+
+@dataclass
+class RelayResult:
+    published: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def record_event(uow: UnitOfWork, event: CloudEvent, topic: str | None = None) -> None:
+    """Store `event` in this transaction's outbox and relay it once the transaction commits."""
+    uow.connection.execute(
+        "INSERT INTO outbox (id, topic, message_key, payload) VALUES (%s, %s, %s, %s)",
+        (event.id, topic or event.type, event.subject, json.dumps(event.to_dict(), default=str)),
+    )
+    if not getattr(uow, "_outbox_relay_registered", False):
+        connection = uow.connection
+        uow.after_commit(lambda: relay_after_commit(connection))
+        uow._outbox_relay_registered = True  # type: ignore[attr-defined]
+
+
+def relay_after_commit(connection: Connection) -> None:
+    """Best effort: a failure here never fails the request, the sweeper delivers later."""
+    try:
+        result = relay_pending(connection)
+        if result.failed:
+            logger.warning("outbox relay deferred to the sweeper", extra={"failed": result.failed})
+    except Exception:  # noqa: BLE001 - the state change is committed; delivery is retried by the sweeper
+        logger.exception("outbox relay failed; the sweeper will retry")
+
+
+def _delivery_tracker(outcomes: dict[str, str | None], event_id: str) -> Any:
+    def on_delivery(error: Any, _message: Any) -> None:
+        outcomes[event_id] = None if error is None else str(error)
+
+    return on_delivery
+
+
+def relay_pending(connection: Connection | None = None, limit: int = RELAY_BATCH) -> RelayResult:
+    """Publish up to `limit` unpublished rows, oldest first; rows being relayed elsewhere are skipped."""
+    connection = connection or get_connection()
+    result = RelayResult()
+    with connection.transaction():
+        rows = connection.execute(
+            "SELECT id, topic, message_key, payload FROM outbox WHERE published_at IS NULL "
+            "ORDER BY created_at, id LIMIT %s FOR UPDATE SKIP LOCKED",
+            (limit,),
+        ).fetchall()
+        if not rows:
+            return result
+        outcomes = _publish(rows)
+        delivered = [event_id for event_id, error in outcomes.items() if error is None]
+        failed = {event_id: error for event_id, error in outcomes.items() if error is not None}
+        if delivered:
+            connection.execute(
+                "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(%s::uuid[])",
+                (delivered,),
+            )
+        for event_id, error in failed.items():
+            connection.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = %s WHERE id = %s", (error, event_id)
+            )
+    result.published, result.failed = len(delivered), len(failed)
+    result.errors = sorted({str(error) for error in failed.values()})
+    return result
+
+
+def _publish(rows: list[dict[str, Any]]) -> dict[str, str | None]:
+    producer = get_producer()
+    outcomes: dict[str, str | None] = {}
+    for row in rows:
+        event_id = str(row["id"])
+        outcomes[event_id] = "not delivered before the flush timeout"
+        payload = row["payload"]
+        try:
+            producer.produce(
+                row["topic"],
+                key=row["message_key"].encode(),
+                value=json.dumps(payload, separators=(",", ":")).encode(),
+                headers=[("ce_id", event_id.encode()), ("ce_type", str(payload.get("type", "")).encode()),
+                         ("content-type", b"application/cloudevents+json")],
+                on_delivery=_delivery_tracker(outcomes, event_id),
+            )
+        except Exception as error:  # noqa: BLE001 - a full local queue or unknown topic; retried later
+            outcomes[event_id] = str(error)
+    producer.flush(get_settings().kafka_flush_timeout_seconds)
+    return outcomes
+
+
+def sweep_outbox(max_batches: int = 20) -> dict[str, int]:
+    """The scheduled sweeper: relay until the outbox is empty, Kafka fails, or the batch budget is spent."""
+    total = RelayResult()
+    for _ in range(max_batches):
+        batch = relay_pending()
+        total.published += batch.published
+        total.failed += batch.failed
+        if batch.failed or batch.published < RELAY_BATCH:
+            break
+    pending = get_connection().execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL").fetchone()
+    summary = {"published": total.published, "failed": total.failed, "pending": int(pending["n"]) if pending else 0}
+    logger.info("outbox sweep", extra=summary)
+    return summary

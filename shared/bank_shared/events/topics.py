@@ -1,0 +1,22 @@
+"""Topic names (one per event type, as the specification names them)."""
+
+USER_REGISTERED = "user.registered"
+USER_ACTIVATED = "user.activated"
+USER_LOCKED = "user.locked"
+USER_PASSWORD_RESET_REQUESTED = "user.password_reset_requested"
+ACCOUNT_OPENED = "account.opened"
+ACCOUNT_CLOSED = "account.closed"
+CARD_ISSUED = "card.issued"
+PAYMENT_EXECUTED = "payment.executed"
+PAYMENT_FAILED = "payment.failed"
+UTILITY_PAID = "utility.paid"
+FX_EXCHANGED = "fx.exchanged"
+CONTRACT_ACTIVATED = "contract.activated"
+NOTIFICATION_REQUESTED = "notification.requested"
+LOGS_APP = "logs.app"
+
+ALL_TOPICS = (
+    USER_REGISTERED, USER_ACTIVATED, USER_LOCKED, USER_PASSWORD_RESET_REQUESTED, ACCOUNT_OPENED, ACCOUNT_CLOSED,
+    CARD_ISSUED, PAYMENT_EXECUTED, PAYMENT_FAILED, UTILITY_PAID, FX_EXCHANGED, CONTRACT_ACTIVATED,
+    NOTIFICATION_REQUESTED, LOGS_APP,
+)

@@ -1,0 +1,81 @@
+"""Service-to-service HTTP through the API gateway: timeouts, bounded retries, the caller's request id.
+
+Only safe requests, or POSTs that carry an Idempotency-Key, are retried, so a retry can never move
+money twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from bank_shared.errors import DependencyUnavailable
+from bank_shared.observability import REQUEST_ID_HEADER, current_request_id
+from bank_shared.settings import get_settings
+
+RETRYABLE_STATUS = frozenset({502, 503, 504})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+_client: httpx.Client | None = None
+
+
+def _shared_client() -> httpx.Client:
+    global _client
+    if _client is None:
+        settings = get_settings()
+        _client = httpx.Client(
+            base_url=settings.service_base_url,
+            timeout=httpx.Timeout(settings.http_timeout_seconds, connect=1.0),
+        )
+    return _client
+
+
+class ServiceClient:
+    """Calls another service's API; `token` supplies the bearer token (client credentials)."""
+
+    def __init__(
+        self,
+        service: str,
+        token: Callable[[], str] | None = None,
+        *,
+        retries: int = 2,
+        backoff_seconds: float = 0.1,
+        client: httpx.Client | None = None,
+    ) -> None:
+        self.service = service
+        self._token = token
+        self._retries = retries
+        self._backoff = backoff_seconds
+        self._client = client
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        client = self._client or _shared_client()
+        headers = dict(kwargs.pop("headers", None) or {})
+        if (request_id := current_request_id()) is not None:
+            headers.setdefault(REQUEST_ID_HEADER, request_id)
+        if self._token is not None:
+            headers["Authorization"] = f"Bearer {self._token()}"
+        retryable = method.upper() in SAFE_METHODS or "Idempotency-Key" in headers
+        attempts = 1 + (self._retries if retryable else 0)
+        url = f"/api/{self.service}{path}"
+        for attempt in range(attempts):
+            try:
+                response = client.request(method, url, headers=headers, **kwargs)
+            except httpx.TransportError as error:
+                if attempt + 1 == attempts:
+                    raise DependencyUnavailable(f"{self.service} is unreachable: {type(error).__name__}",
+                                                dependency=self.service) from error
+            else:
+                if response.status_code not in RETRYABLE_STATUS or attempt + 1 == attempts:
+                    return response
+            time.sleep(self._backoff * (2**attempt))
+        raise AssertionError("unreachable")
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)

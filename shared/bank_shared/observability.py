@@ -1,0 +1,62 @@
+"""Powertools Logger/Tracer/Metrics for the execution environment and the request-id (correlation id)
+carried through every log line, response and downstream call."""
+
+from __future__ import annotations
+
+import uuid
+from contextvars import ContextVar
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_HEADER = "x-request-id"
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+def bind_request_id(request_id: str) -> None:
+    _request_id.set(request_id)
+    logger.append_keys(request_id=request_id)
+
+
+def _incoming_request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", []):
+        if name == REQUEST_ID_HEADER.encode():
+            candidate = value.decode("latin-1").strip()
+            if 0 < len(candidate) <= 128 and candidate.isprintable():
+                return candidate
+    event: dict[str, Any] = scope.get("aws.event") or {}
+    gateway_id = (event.get("requestContext") or {}).get("requestId")
+    return str(gateway_id) if gateway_id else str(uuid.uuid4())
+
+
+class RequestContextMiddleware:
+    """Accepts or generates X-Request-Id, binds it to the logger and echoes it on the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope)
+        bind_request_id(request_id)
+
+        async def send_with_request_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((REQUEST_ID_HEADER.encode(), request_id.encode("latin-1")))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_request_id)

@@ -1,0 +1,71 @@
+"""Validated service settings read from the Lambda environment.
+
+Outside `local`/`test` the settings refuse placeholder secrets and insecure transports, so a misconfigured
+deployment fails at cold start instead of running with a demo password.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOCAL_ENVIRONMENTS = frozenset({"local", "test"})
+_PLACEHOLDER_MARKERS = ("changeme", "change-me", "placeholder", "local-password", "secret", "password")
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service shares; services subclass it for their own knobs."""
+
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    service_name: str = Field(default="bank", validation_alias="POWERTOOLS_SERVICE_NAME")
+    app_env: Literal["local", "test", "dev", "prod"] = "local"
+    database_url: SecretStr | None = None
+    db_secret_id: str | None = None
+    redis_url: str = "redis://127.0.0.1:63799/0"
+    kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    kafka_security: Literal["plaintext", "msk_iam"] = "plaintext"
+    aws_region: str = Field(default="eu-central-1", validation_alias="AWS_DEFAULT_REGION")
+    aws_endpoint_url: str | None = None
+    jwt_issuer: str = "http://127.0.0.1:3000/api/auth"
+    jwt_audience: str = "bank-api"
+    service_base_url: str = "http://127.0.0.1:3000"
+    http_timeout_seconds: float = 3.0
+    kafka_flush_timeout_seconds: float = 1.5
+
+    @property
+    def is_local(self) -> bool:
+        return self.app_env in LOCAL_ENVIRONMENTS
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_deployments(self) -> ServiceSettings:
+        if self.is_local:
+            return self
+        problems: list[str] = []
+        if self.database_url is not None and _looks_like_placeholder(self.database_url.get_secret_value()):
+            problems.append("DATABASE_URL carries a placeholder password; use DB_SECRET_ID")
+        if self.database_url is None and not self.db_secret_id:
+            problems.append("DB_SECRET_ID is required")
+        if self.kafka_security != "msk_iam":
+            problems.append("KAFKA_SECURITY must be msk_iam outside local")
+        if self.aws_endpoint_url:
+            problems.append("AWS_ENDPOINT_URL must not point at an emulator outside local")
+        if not self.jwt_issuer.startswith("https://"):
+            problems.append("JWT_ISSUER must be https outside local")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _looks_like_placeholder(url: str) -> bool:
+    lowered = url.lower()
+    return any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> ServiceSettings:
+    """The process-wide settings, read once per execution environment."""
+    return ServiceSettings()
