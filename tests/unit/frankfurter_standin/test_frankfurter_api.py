@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -16,8 +17,6 @@ LATEST = "2026-11-25"
 
 
 def eur(code: str, day: str = LATEST) -> Decimal:
-    import datetime as dt
-
     return SNAPSHOT.eur_rates(dt.date.fromisoformat(day))[code]
 
 
