@@ -1,0 +1,329 @@
+"""The ASGI application: HTTP API front door, emulator control endpoints and the SPA."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+import os
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from . import cors
+from .events import HttpEventContext, HttpRequest, InvalidResponse, build_http_event, parse_http_response
+from .jwt_auth import AuthError, JwtVerifier, ScopeError, www_authenticate
+from .kafka_mapping import MskPoller
+from .routing import Router
+from .schedules import Scheduler
+from .static import resolve_static
+from .template import HttpApiSpec, Model
+from .workers import Invocation, WorkerManager
+
+log = logging.getLogger("local_gateway")
+access_log = logging.getLogger("local_gateway.access")
+
+# API Gateway's own answers (HTTP API, payload 2.0 Lambda integration).
+NOT_FOUND = (404, "Not Found")
+UNAUTHORIZED = (401, "Unauthorized")
+FORBIDDEN = (403, "Forbidden")
+FUNCTION_ERROR = (500, "Internal Server Error")
+CRASHED = (502, "Internal Server Error")
+TIMED_OUT = (503, "Service Unavailable")
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_HOP_HEADERS = {"content-length", "transfer-encoding", "connection"}
+
+
+@dataclass
+class Options:
+    host: str = "127.0.0.1"
+    port: int = 3000
+    static_dir: Path | None = None
+    kafka_bootstrap: str | None = "127.0.0.1:19092"
+    region: str = "us-east-1"
+    max_workers: int = 4
+    python: str | None = None
+    preload: bool = False
+    schedules: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _gateway_request_id() -> str:
+    # apigw-requestid values look like "JdLDmiSYFiAEMnA=" (base64 of 11 random bytes).
+    return base64.b64encode(os.urandom(11)).decode("ascii")
+
+
+def _message(status_and_text: tuple[int, str], headers: dict[str, str] | None = None) -> Response:
+    status, text = status_and_text
+    return JSONResponse({"message": text}, status_code=status, headers=headers)
+
+
+class Gateway:
+    def __init__(self, model: Model, options: Options) -> None:
+        self.model = model
+        self.options = options
+        self.router = Router(model.routes)
+        self.workers = WorkerManager(model.functions, options.python, options.max_workers)
+        self.scheduler = Scheduler(model.schedules, self.invoke_function, options.region)
+        self.pollers: list[MskPoller] = []
+        self._http: httpx.AsyncClient | None = None
+        self.verifier = JwtVerifier(self._fetch_json)
+        self.started = time.time()
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    async def startup(self) -> None:
+        self._http = httpx.AsyncClient(timeout=10.0)
+        if self.options.schedules:
+            self.scheduler.start()
+        if self.options.kafka_bootstrap:
+            self._start_pollers(asyncio.get_running_loop(), self.options.kafka_bootstrap)
+        if self.options.preload:
+            await self.workers.preload()
+        log.info("ready: %d functions, %d routes, %d MSK mappings, %d schedules",
+                 len(self.model.functions), len(self.model.routes), len(self.pollers), len(self.model.schedules))
+
+    def _start_pollers(self, loop: asyncio.AbstractEventLoop, bootstrap: str) -> None:
+        for mapping in self.model.msk:
+            spec = self.model.functions.get(mapping.function_id)
+            if spec is None or not mapping.enabled:
+                continue
+            pool = self.workers.pool(mapping.function_id)
+            assert pool is not None
+
+            def invoke(event: dict[str, Any], pool: Any = pool) -> Invocation:
+                return asyncio.run_coroutine_threadsafe(pool.invoke(event), loop).result()
+
+            poller = MskPoller(mapping, spec, bootstrap, invoke)
+            poller.start()
+            self.pollers.append(poller)
+
+    async def shutdown(self) -> None:
+        await self.scheduler.stop()
+        await asyncio.gather(*(asyncio.to_thread(p.stop) for p in self.pollers))
+        await self.workers.close()
+        if self._http:
+            await self._http.aclose()
+
+    async def _fetch_json(self, url: str) -> Any:
+        assert self._http is not None
+        response = await self._http.get(url)
+        response.raise_for_status()
+        return response.json()
+
+    # --- invocation helpers ----------------------------------------------------------------------
+
+    async def invoke_function(self, function_id: str, event: Any) -> Invocation:
+        pool = self.workers.pool(function_id)
+        if pool is None:
+            raise KeyError(function_id)
+        outcome = await pool.invoke(event)
+        access_log.info("INVOKE %s %s %.1fms rid=%s%s", function_id, outcome.status, outcome.duration_ms,
+                        outcome.request_id, " cold" if outcome.cold else "")
+        return outcome
+
+    # --- HTTP API --------------------------------------------------------------------------------
+
+    def _api_for(self, api_id: str | None) -> HttpApiSpec | None:
+        if api_id and api_id in self.model.apis:
+            return self.model.apis[api_id]
+        return next((a for a in self.model.apis.values() if a.cors), None)
+
+    def is_api_path(self, path: str) -> bool:
+        return path == "/api" or path.startswith("/api/") or self.router.has_path(path)
+
+    async def handle_api(self, request: Request) -> Response:
+        started = time.perf_counter()
+        gw_id = _gateway_request_id()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        function_id = "-"
+        match = self.router.match(request.method, request.url.path)
+        api = self._api_for(match.route.api_id if match else None)
+        try:
+            if api and api.cors and cors.is_preflight(request.method, headers):
+                response: Response = Response(status_code=204, headers=dict(cors.preflight_headers(api.cors, headers)))
+            elif match is None:
+                response = _message(NOT_FOUND)
+            else:
+                function_id = match.route.function_id
+                response = await self._authorized_invoke(request, match, api, gw_id)
+        except Exception:  # noqa: BLE001 - the gateway itself must never drop a request
+            log.exception("gateway error for %s %s", request.method, request.url.path)
+            response = _message(FUNCTION_ERROR)
+        self._decorate(response, api, headers, gw_id, cors.is_preflight(request.method, headers))
+        access_log.info("%s %s %d fn=%s %.1fms rid=%s", request.method, request.url.path, response.status_code,
+                        function_id, (time.perf_counter() - started) * 1000, gw_id)
+        return response
+
+    async def _authorized_invoke(self, request: Request, match: Any, api: HttpApiSpec | None, gw_id: str) -> Response:
+        route = match.route
+        authorizer = None
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        if route.authorizer:
+            spec = api.authorizers.get(route.authorizer) if api else None
+            if spec is None:
+                log.error("route %s names unknown authorizer %s", route.route_key, route.authorizer)
+                return _message(FUNCTION_ERROR)
+            try:
+                result = await self.verifier.authorize(spec, headers, route.scopes)
+            except ScopeError:
+                return _message(FORBIDDEN)
+            except AuthError as exc:
+                log.info("401 for %s %s: %s", request.method, request.url.path, exc.description)
+                return _message(UNAUTHORIZED, {"www-authenticate": www_authenticate(exc.description)})
+            authorizer = result.as_authorizer()
+        event = build_http_event(await self._http_request(request), HttpEventContext(
+            route_key=route.route_key, path_parameters=match.path_parameters, request_id=gw_id,
+            api_id=route.api_id.lower(), authorizer=authorizer,
+        ))
+        outcome = await self.invoke_function(route.function_id, event)
+        return self._to_response(outcome)
+
+    async def _http_request(self, request: Request) -> HttpRequest:
+        client = request.client.host if request.client else "127.0.0.1"
+        raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]]
+        # API Gateway appends the caller to X-Forwarded-For and sets the proto/port it served.
+        previous = ", ".join(v for k, v in raw if k.lower() == "x-forwarded-for")
+        forwarded = {
+            "x-forwarded-for": f"{previous}, {client}" if previous else client,
+            "x-forwarded-proto": request.url.scheme,
+            "x-forwarded-port": str(request.url.port or self.options.port),
+        }
+        headers = [(k, v) for k, v in raw if k.lower() not in forwarded] + list(forwarded.items())
+        return HttpRequest(
+            method=request.method,
+            raw_path=request.url.path,
+            raw_query=request.scope.get("query_string", b"").decode("latin-1"),
+            headers=headers,
+            body=await request.body(),
+            source_ip=client,
+            protocol=f"HTTP/{request.scope.get('http_version', '1.1')}",
+        )
+
+    def _to_response(self, outcome: Invocation) -> Response:
+        if outcome.status == "timeout":
+            return _message(TIMED_OUT)
+        if outcome.status in ("crash", "init_error"):
+            return _message(CRASHED)
+        if outcome.status != "ok":
+            return _message(FUNCTION_ERROR)
+        try:
+            parsed = parse_http_response(outcome.result)
+        except InvalidResponse as exc:
+            log.error("function returned an invalid response: %s", exc)
+            return _message(FUNCTION_ERROR)
+        response = Response(content=parsed.body, status_code=parsed.status)
+        for name, value in parsed.headers:
+            if name not in _HOP_HEADERS:
+                response.headers.append(name, value)
+        return response
+
+    def _decorate(self, response: Response, api: HttpApiSpec | None, headers: dict[str, str], gw_id: str,
+                  preflight: bool) -> None:
+        response.headers["apigw-requestid"] = gw_id
+        if "x-request-id" in headers and "x-request-id" not in response.headers:
+            response.headers["x-request-id"] = headers["x-request-id"]
+        if api is None or api.cors is None or preflight:
+            return
+        extra = cors.response_headers(api.cors, headers)
+        for name in {n for n, _ in extra}:
+            del response.headers[name]  # API Gateway's CORS headers replace the function's
+        for name, value in extra:
+            response.headers.append(name, value)
+
+    # --- emulator control ------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "uptime_s": round(time.time() - self.started, 1),
+            "functions": {fid: pool.stats for fid, pool in self.workers.pools.items()},
+            "routes": [r.route_key + " -> " + r.function_id for r in self.model.routes],
+            "msk": {p.name: p.state for p in self.pollers},
+            "schedules": [f"{s.function_id}.{s.event_name}: {s.expression}" for s in self.model.schedules],
+        }
+
+    async def invoke_endpoint(self, function_id: str, body: bytes) -> Response:
+        if self.workers.pool(function_id) is None:
+            return JSONResponse({"Type": "User", "message": f"Function not found: {function_id}"}, 404)
+        try:
+            event = json.loads(body) if body.strip() else {}
+        except ValueError:
+            return JSONResponse({"Type": "User", "message": "Could not parse request body into json"}, 400)
+        return self._lambda_invoke_response(await self.invoke_function(function_id, event))
+
+    async def run_schedule(self, function_id: str) -> Response:
+        spec = self.scheduler.for_function(function_id)
+        if spec is None:
+            return JSONResponse({"message": f"no schedule for {function_id}"}, 404)
+        return self._lambda_invoke_response(await self.scheduler.run_now(spec))
+
+    @staticmethod
+    def _lambda_invoke_response(outcome: Invocation) -> Response:
+        """Like Lambda's Invoke API: 200 always; function errors flagged in X-Amz-Function-Error."""
+        headers = {"x-amz-request-id": outcome.request_id, "x-local-gateway-status": outcome.status}
+        if outcome.ok:
+            return Response(json.dumps(outcome.result), 200, headers, media_type="application/json")
+        headers["x-amz-function-error"] = "Unhandled"
+        return JSONResponse(outcome.error or {}, 200, headers)
+
+    # --- static ----------------------------------------------------------------------------------
+
+    def handle_static(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return Response(status_code=405, headers={"allow": "GET, HEAD"})
+        hit = resolve_static(self.options.static_dir, request.url.path)
+        if hit is None:
+            return Response(b"Not Found", 404, media_type="text/plain")
+        headers = {"cache-control": hit.cache_control}
+        if hit.path is None:
+            return Response(hit.body, hit.status, headers, media_type=hit.content_type)
+        return FileResponse(hit.path, status_code=hit.status, headers=headers, media_type=hit.content_type)
+
+
+def create_app(model: Model, options: Options) -> Starlette:
+    gateway = Gateway(model, options)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await gateway.startup()
+        try:
+            yield
+        finally:
+            await gateway.shutdown()
+
+    async def health(_request: Request) -> Response:
+        return JSONResponse(gateway.health())
+
+    async def invoke(request: Request) -> Response:
+        return await gateway.invoke_endpoint(request.path_params["fn"], await request.body())
+
+    async def run_schedule(request: Request) -> Response:
+        return await gateway.run_schedule(request.path_params["fn"])
+
+    async def catch_all(request: Request) -> Response:
+        if gateway.is_api_path(request.url.path):
+            return await gateway.handle_api(request)
+        return gateway.handle_static(request)
+
+    app = Starlette(
+        routes=[
+            Route("/__emulator/health", health, methods=["GET"]),
+            Route("/__emulator/invoke/{fn}", invoke, methods=["POST"]),
+            Route("/__emulator/schedules/{fn}/run", run_schedule, methods=["POST"]),
+            Route("/{path:path}", catch_all, methods=ALL_METHODS),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+    return app
