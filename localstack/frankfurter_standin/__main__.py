@@ -28,9 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     env = os.environ.get
     parser = argparse.ArgumentParser(prog="frankfurter_standin", description=__doc__)
     parser.add_argument("--host", default=env("FRANKFURTER_HOST", "127.0.0.1"))
-    parser.add_argument(
-        "--port", type=int, default=int(env("FRANKFURTER_PORT", "8089"))
-    )
+    parser.add_argument("--port", type=int, default=int(env("FRANKFURTER_PORT", "8089")))
     parser.add_argument(
         "--fail-rate",
         type=_rate,
@@ -55,9 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    faults = FaultState(
-        fail_rate=args.fail_rate, delay_ms=args.delay_ms, error_status=args.error_status
-    )
+    faults = FaultState(fail_rate=args.fail_rate, delay_ms=args.delay_ms, error_status=args.error_status)
     server = StandinServer((args.host, args.port), faults=faults, quiet=args.quiet)
 
     def _stop(signum: int, frame: FrameType | None) -> None:

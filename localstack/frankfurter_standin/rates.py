@@ -106,13 +106,9 @@ class Snapshot:
 
     @classmethod
     def load(cls, path: Path = SNAPSHOT_PATH) -> Snapshot:
-        doc = json.loads(
-            path.read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal
-        )
+        doc = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal)
         rates = {
-            dt.date.fromisoformat(day): {
-                code: Decimal(value) for code, value in table.items()
-            }
+            dt.date.fromisoformat(day): {code: Decimal(value) for code, value in table.items()}
             for day, table in doc["rates"].items()
         }
         return cls(rates, dict(doc["currencies"]))
@@ -176,17 +172,13 @@ def quote_day(eur: RateTable, request: QuoteRequest) -> dict[str, Decimal] | Non
     return {code: round_rate(request.amount * table[code] / divisor) for code in codes}
 
 
-def _eur_based(
-    table: RateTable, codes: list[str], amount: Decimal
-) -> dict[str, Decimal]:
+def _eur_based(table: RateTable, codes: list[str], amount: Decimal) -> dict[str, Decimal]:
     if amount == 1:
         return {code: table[code] for code in codes}
     return {code: round_rate(amount * table[code]) for code in codes}
 
 
-def end_of_day(
-    snapshot: Snapshot, when: dt.date | None, params: dict[str, str]
-) -> dict[str, Any]:
+def end_of_day(snapshot: Snapshot, when: dt.date | None, params: dict[str, str]) -> dict[str, Any]:
     """``GET /latest`` (when=None) and ``GET /YYYY-MM-DD``."""
     request = QuoteRequest(params)
     day = snapshot.latest_day if when is None else snapshot.day_on_or_before(when)
@@ -203,9 +195,7 @@ def end_of_day(
     }
 
 
-def time_series(
-    snapshot: Snapshot, start: dt.date, end: dt.date | None, params: dict[str, str]
-) -> dict[str, Any]:
+def time_series(snapshot: Snapshot, start: dt.date, end: dt.date | None, params: dict[str, str]) -> dict[str, Any]:
     """``GET /YYYY-MM-DD..YYYY-MM-DD`` (end defaults to the latest day)."""
     request = QuoteRequest(params)
     last = end if end is not None else snapshot.latest_day

@@ -48,9 +48,7 @@ _SERIES_PATH = re.compile(rf"^/({_DATE})\.\.({_DATE})?$")
 class FaultState:
     """Thread-safe fault-injection settings, resettable to their start-up values."""
 
-    def __init__(
-        self, fail_rate: float = 0.0, delay_ms: int = 0, error_status: int = 503
-    ) -> None:
+    def __init__(self, fail_rate: float = 0.0, delay_ms: int = 0, error_status: int = 503) -> None:
         self._defaults = {
             "fail_rate": fail_rate,
             "delay_ms": delay_ms,
@@ -84,7 +82,7 @@ class FaultState:
         """Seconds to wait, and the error status to answer (None: answer normally)."""
         state = self.snapshot()
         delay = state["delay_ms"] / 1000 if state["mode"] in ("ok", "slow") else 0.0
-        failing = state["mode"] == "error" or random.random() < state["fail_rate"]
+        failing = state["mode"] == "error" or random.random() < state["fail_rate"]  # noqa: S311 - fault injection
         return delay, (state["error_status"] if failing else None)
 
 
@@ -100,27 +98,17 @@ def _validate_control(changes: dict[str, Any]) -> dict[str, Any]:
     if "delay_ms" in changes:
         out["delay_ms"] = _bounded_int(changes["delay_ms"], "delay_ms", 0, 600_000)
     if "error_status" in changes:
-        out["error_status"] = _bounded_int(
-            changes["error_status"], "error_status", 500, 599
-        )
+        out["error_status"] = _bounded_int(changes["error_status"], "error_status", 500, 599)
     if "fail_rate" in changes:
         rate = changes["fail_rate"]
-        if (
-            isinstance(rate, bool)
-            or not isinstance(rate, int | float)
-            or not 0 <= rate <= 1
-        ):
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
             raise ValueError("fail_rate must be a number between 0 and 1")
         out["fail_rate"] = float(rate)
     return out
 
 
 def _bounded_int(value: Any, name: str, low: int, high: int) -> int:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or not low <= value <= high
-    ):
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValueError(f"{name} must be an integer between {low} and {high}")
     return value
 
@@ -225,16 +213,12 @@ class StandinHandler(BaseHTTPRequestHandler):
         return body
 
     def _send(self, status: int, payload: dict[str, Any], cache: bool = False) -> None:
-        body = json.dumps(
-            payload, default=_json_default, ensure_ascii=False, separators=(",", ":")
-        ).encode("utf-8")
+        body = json.dumps(payload, default=_json_default, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header(
-            "Cache-Control", "public, max-age=900" if cache else "no-store"
-        )
+        self.send_header("Cache-Control", "public, max-age=900" if cache else "no-store")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)

@@ -65,21 +65,16 @@ def error_code(exc: ClientError) -> str:
 def make_clients(endpoint_url: str | None, region: str) -> Clients:
     session = boto3.session.Session(
         aws_access_key_id="test",
-        aws_secret_access_key="test",
+        aws_secret_access_key="test",  # noqa: S106 - LocalStack dummy credentials
         region_name=region,
     )
     config = Config(retries={"max_attempts": 8, "mode": "standard"}, connect_timeout=5)
     names = ("s3", "ses", "sqs", "ssm", "secretsmanager")
-    return {
-        name: session.client(name, endpoint_url=endpoint_url, config=config)
-        for name in names
-    }
+    return {name: session.client(name, endpoint_url=endpoint_url, config=config) for name in names}
 
 
 def queue_names() -> list[str]:
-    return [f"{PREFIX}-{service}-dlq" for service in SERVICES] + [
-        f"{PREFIX}-events-dlq"
-    ]
+    return [f"{PREFIX}-{service}-dlq" for service in SERVICES] + [f"{PREFIX}-events-dlq"]
 
 
 def ssm_parameters(env: Mapping[str, str]) -> dict[str, str]:
@@ -136,9 +131,7 @@ def ensure_statements_bucket(s3: Any, region: str) -> None:
             "RestrictPublicBuckets": True,
         },
     )
-    s3.put_bucket_versioning(
-        Bucket=STATEMENTS_BUCKET, VersioningConfiguration={"Status": "Enabled"}
-    )
+    s3.put_bucket_versioning(Bucket=STATEMENTS_BUCKET, VersioningConfiguration={"Status": "Enabled"})
     log("s3 bucket", STATEMENTS_BUCKET, f"{outcome} (private, versioning on)")
 
 
@@ -173,9 +166,7 @@ def ensure_queue(sqs: Any, name: str) -> None:
         sqs.create_queue(QueueName=name, Attributes=QUEUE_ATTRIBUTES)
         log("sqs queue", name, "created")
         return
-    current = sqs.get_queue_attributes(
-        QueueUrl=url, AttributeNames=list(QUEUE_ATTRIBUTES)
-    )
+    current = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=list(QUEUE_ATTRIBUTES))
     if current.get("Attributes", {}) != QUEUE_ATTRIBUTES:
         sqs.set_queue_attributes(QueueUrl=url, Attributes=QUEUE_ATTRIBUTES)
         log("sqs queue", name, "exists (attributes updated)")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
 from frankfurter_standin.rates import Snapshot, round_rate
 
 Fetch = Callable[..., tuple[int, Any]]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from frankfurter_standin.server import FaultState
 
 Fetch = Callable[..., tuple[int, Any]]
@@ -63,9 +64,7 @@ def test_fail_rate_one_always_fails(fetch: Fetch) -> None:
         {"x": 1},
     ],
 )
-def test_bad_control_requests_are_rejected(
-    fetch: Fetch, body: dict[str, object]
-) -> None:
+def test_bad_control_requests_are_rejected(fetch: Fetch, body: dict[str, object]) -> None:
     status, answer = fetch("/__control", body)
     assert status == 400
     assert "message" in answer

@@ -91,22 +91,16 @@ def state(clients: dict[str, Any]) -> dict[str, Any]:
         clients["secretsmanager"],
     )
     bucket = init_aws.STATEMENTS_BUCKET
-    params = ssm.get_parameters_by_path(Path="/bank/local", Recursive=True)[
-        "Parameters"
-    ]
+    params = ssm.get_parameters_by_path(Path="/bank/local", Recursive=True)["Parameters"]
     secret_list = sm.list_secrets()["SecretList"]
     return {
         "buckets": sorted(b["Name"] for b in s3.list_buckets()["Buckets"]),
         "website": s3.get_bucket_website(Bucket=init_aws.SPA_BUCKET)["IndexDocument"],
         "error_doc": s3.get_bucket_website(Bucket=init_aws.SPA_BUCKET)["ErrorDocument"],
         "versioning": s3.get_bucket_versioning(Bucket=bucket).get("Status"),
-        "public_block": s3.get_public_access_block(Bucket=bucket)[
-            "PublicAccessBlockConfiguration"
-        ],
+        "public_block": s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"],
         "identities": sorted(clients["ses"].list_identities()["Identities"]),
-        "queues": sorted(
-            url.rsplit("/", 1)[-1] for url in sqs.list_queues()["QueueUrls"]
-        ),
+        "queues": sorted(url.rsplit("/", 1)[-1] for url in sqs.list_queues()["QueueUrls"]),
         "params": {p["Name"]: (p["Value"], p["Version"]) for p in params},
         "secrets": {s["Name"]: secret_state(sm, s["Name"]) for s in secret_list},
     }
@@ -122,9 +116,7 @@ def run(clients: dict[str, Any], env: dict[str, str]) -> None:
     init_aws.run(clients, env, REGION)
 
 
-def test_creates_every_resource(
-    aws: dict[str, Any], secrets_file: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_creates_every_resource(aws: dict[str, Any], secrets_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(aws, {"BANK_SECRETS_FILE": str(secrets_file)})
     got = state(aws)
     assert got["buckets"] == ["bank-local-spa", "bank-local-statements"]
@@ -133,9 +125,7 @@ def test_creates_every_resource(
     assert got["versioning"] == "Enabled"
     assert all(got["public_block"].values())
     assert got["identities"] == ["bank.local", "no-reply@bank.local"]
-    expected_queues = [f"bank-local-{s}-dlq" for s in SERVICES] + [
-        "bank-local-events-dlq"
-    ]
+    expected_queues = [f"bank-local-{s}-dlq" for s in SERVICES] + ["bank-local-events-dlq"]
     assert got["queues"] == sorted(expected_queues)
     params = {name: value for name, (value, _) in got["params"].items()}
     assert params["/bank/local/fx/spread_bps"] == "50"
@@ -148,10 +138,7 @@ def test_creates_every_resource(
         "password": "s3cret",
     }
     assert secrets["bank/local/notifications/smtp-token"] == "plain-string"
-    assert (
-        json.loads(secrets["bank/local/auth/jwt-signing-keys"])["current"]["kid"]
-        == "k1"
-    )
+    assert json.loads(secrets["bank/local/auth/jwt-signing-keys"])["current"]["kid"] == "k1"
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) >= 2 + 2 + 10 + 4 + 3
     assert all(line.startswith("init_aws: ") for line in lines)
@@ -171,9 +158,7 @@ def test_second_run_changes_nothing(
     assert "updated" not in out
 
 
-def test_changed_secret_and_parameter_are_updated(
-    aws: dict[str, Any], secrets_file: Path
-) -> None:
+def test_changed_secret_and_parameter_are_updated(aws: dict[str, Any], secrets_file: Path) -> None:
     run(aws, {"BANK_SECRETS_FILE": str(secrets_file)})
     before = state(aws)
     write_secrets(secrets_file, {"bank/local/notifications/smtp-token": "rotated"})
@@ -185,18 +170,13 @@ def test_changed_secret_and_parameter_are_updated(
     after = state(aws)
     assert after["secrets"]["bank/local/notifications/smtp-token"][0] == "rotated"
     assert len(after["secrets"]["bank/local/notifications/smtp-token"][1]) == 2
-    assert (
-        after["secrets"]["bank/local/ledger/db"]
-        == before["secrets"]["bank/local/ledger/db"]
-    )
+    assert after["secrets"]["bank/local/ledger/db"] == before["secrets"]["bank/local/ledger/db"]
     assert after["params"]["/bank/local/fx/frankfurter_url"] == ("http://fx.test:9", 2)
     assert after["params"]["/bank/local/fx/spread_bps"] == ("50", 1)
 
 
 @pytest.mark.parametrize("secrets_env", [None, "/nonexistent/secrets.json"])
-def test_without_secrets_file_generates_only_the_jwt_key(
-    aws: dict[str, Any], secrets_env: str | None
-) -> None:
+def test_without_secrets_file_generates_only_the_jwt_key(aws: dict[str, Any], secrets_env: str | None) -> None:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -207,9 +187,7 @@ def test_without_secrets_file_generates_only_the_jwt_key(
     doc = json.loads(first["secrets"]["bank/local/auth/jwt-signing-keys"][0])
     assert doc["previous"] is None
     assert doc["current"]["kid"]
-    key = serialization.load_pem_private_key(
-        doc["current"]["private_key_pem"].encode(), password=None
-    )
+    key = serialization.load_pem_private_key(doc["current"]["private_key_pem"].encode(), password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     assert key.key_size >= 2048
     run(aws, env)
