@@ -123,13 +123,14 @@ class Gateway:
 
     # --- invocation helpers ----------------------------------------------------------------------
 
-    async def invoke_function(self, function_id: str, event: Any) -> Invocation:
+    async def invoke_function(self, function_id: str, event: Any, log_line: bool = True) -> Invocation:
         pool = self.workers.pool(function_id)
         if pool is None:
             raise KeyError(function_id)
         outcome = await pool.invoke(event)
-        access_log.info("INVOKE %s %s %.1fms rid=%s%s", function_id, outcome.status, outcome.duration_ms,
-                        outcome.request_id, " cold" if outcome.cold else "")
+        if log_line:  # HTTP requests get their own access line instead
+            access_log.info("INVOKE %s %s %.1fms rid=%s%s", function_id, outcome.status, outcome.duration_ms,
+                            outcome.request_id, " cold" if outcome.cold else "")
         return outcome
 
     # --- HTTP API --------------------------------------------------------------------------------
@@ -146,7 +147,7 @@ class Gateway:
         started = time.perf_counter()
         gw_id = _gateway_request_id()
         headers = {k.lower(): v for k, v in request.headers.items()}
-        function_id = "-"
+        function_id, invoke_note = "-", ""
         match = self.router.match(request.method, request.url.path)
         api = self._api_for(match.route.api_id if match else None)
         try:
@@ -156,16 +157,19 @@ class Gateway:
                 response = _message(NOT_FOUND)
             else:
                 function_id = match.route.function_id
-                response = await self._authorized_invoke(request, match, api, gw_id)
+                response, outcome = await self._authorized_invoke(request, match, api, gw_id)
+                if outcome is not None:
+                    invoke_note = f" lambda_rid={outcome.request_id} {outcome.status}{' cold' if outcome.cold else ''}"
         except Exception:  # noqa: BLE001 - the gateway itself must never drop a request
             log.exception("gateway error for %s %s", request.method, request.url.path)
             response = _message(FUNCTION_ERROR)
         self._decorate(response, api, headers, gw_id, cors.is_preflight(request.method, headers))
-        access_log.info("%s %s %d fn=%s %.1fms rid=%s", request.method, request.url.path, response.status_code,
-                        function_id, (time.perf_counter() - started) * 1000, gw_id)
+        access_log.info("%s %s %d fn=%s %.1fms rid=%s%s", request.method, request.url.path, response.status_code,
+                        function_id, (time.perf_counter() - started) * 1000, gw_id, invoke_note)
         return response
 
-    async def _authorized_invoke(self, request: Request, match: Any, api: HttpApiSpec | None, gw_id: str) -> Response:
+    async def _authorized_invoke(self, request: Request, match: Any, api: HttpApiSpec | None,
+                                 gw_id: str) -> tuple[Response, Invocation | None]:
         route = match.route
         authorizer = None
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -173,21 +177,21 @@ class Gateway:
             spec = api.authorizers.get(route.authorizer) if api else None
             if spec is None:
                 log.error("route %s names unknown authorizer %s", route.route_key, route.authorizer)
-                return _message(FUNCTION_ERROR)
+                return _message(FUNCTION_ERROR), None
             try:
                 result = await self.verifier.authorize(spec, headers, route.scopes)
             except ScopeError:
-                return _message(FORBIDDEN)
+                return _message(FORBIDDEN), None
             except AuthError as exc:
                 log.info("401 for %s %s: %s", request.method, request.url.path, exc.description)
-                return _message(UNAUTHORIZED, {"www-authenticate": www_authenticate(exc.description)})
+                return _message(UNAUTHORIZED, {"www-authenticate": www_authenticate(exc.description)}), None
             authorizer = result.as_authorizer()
         event = build_http_event(await self._http_request(request), HttpEventContext(
             route_key=route.route_key, path_parameters=match.path_parameters, request_id=gw_id,
             api_id=route.api_id.lower(), authorizer=authorizer,
         ))
-        outcome = await self.invoke_function(route.function_id, event)
-        return self._to_response(outcome)
+        outcome = await self.invoke_function(route.function_id, event, log_line=False)
+        return self._to_response(outcome), outcome
 
     async def _http_request(self, request: Request) -> HttpRequest:
         client = request.client.host if request.client else "127.0.0.1"

@@ -81,7 +81,7 @@ def lambda_environment(spec: FunctionSpec, base: dict[str, str] | None = None) -
     return env
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: workers live in sets
 class Worker:
     spec: FunctionSpec
     proc: asyncio.subprocess.Process
