@@ -80,4 +80,5 @@ def lambda_entrypoint(
             return sweep_outbox()
         return asgi(event, context)
 
-    return handler
+    wrapped: LambdaHandler = handler
+    return wrapped

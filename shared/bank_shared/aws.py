@@ -16,7 +16,7 @@ def client(service_name: str) -> Any:
 
     settings = get_settings()
     return boto3.client(
-        service_name,  # type: ignore[call-overload]
+        service_name,
         region_name=settings.aws_region,
         endpoint_url=settings.aws_endpoint_url or None,
     )

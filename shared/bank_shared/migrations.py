@@ -57,7 +57,7 @@ def apply_migrations(database_url: str, migrations: list[Migration]) -> list[str
                 " version text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
             )
             rows = conn.execute("SELECT version, checksum FROM schema_migrations").fetchall()
-            known = {version: checksum for version, checksum in rows}
+            known: dict[str, str] = dict(rows)
             for migration in migrations:
                 if migration.version in known:
                     if known[migration.version] != migration.checksum:

@@ -33,7 +33,7 @@ def _incoming_request_id(scope: Scope) -> str:
         if name == REQUEST_ID_HEADER.encode():
             candidate = value.decode("latin-1").strip()
             if 0 < len(candidate) <= 128 and candidate.isprintable():
-                return candidate
+                return str(candidate)
     event: dict[str, Any] = scope.get("aws.event") or {}
     gateway_id = (event.get("requestContext") or {}).get("requestId")
     return str(gateway_id) if gateway_id else str(uuid.uuid4())

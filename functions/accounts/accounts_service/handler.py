@@ -1,7 +1,6 @@
 """Lambda entry point: the shared dispatcher around this service's app (HTTP, Kafka, schedule)."""
 
-from bank_shared.app import lambda_entrypoint
-
 from accounts_service.api import app
+from bank_shared.app import lambda_entrypoint
 
 lambda_handler = lambda_entrypoint(app)

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from bank_shared.app import create_app
 from fastapi import APIRouter
 
 from auth_service.keys import jwks
 from auth_service.settings import get_auth_settings
+from bank_shared.app import create_app
 
 well_known = APIRouter(tags=["discovery"])
 

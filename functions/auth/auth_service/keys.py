@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from bank_shared.aws import secret_json
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
 from auth_service.settings import get_auth_settings
+from bank_shared.aws import secret_json
 
 
 @dataclass(frozen=True)

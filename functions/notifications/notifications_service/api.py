@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from bank_shared.app import create_app
-from bank_shared.auth import EMPLOYEE, ADMIN, SERVICE, Principal, require_roles
-from bank_shared.db import UnitOfWork
-from bank_shared.events.topics import NOTIFICATION_REQUESTED
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, EmailStr, Field
 
+from bank_shared.app import create_app
+from bank_shared.auth import ADMIN, EMPLOYEE, SERVICE, Principal, require_roles
+from bank_shared.db import UnitOfWork
+from bank_shared.events.topics import NOTIFICATION_REQUESTED
 from notifications_service import service
 
 router = APIRouter(tags=["notifications"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bank_shared.aws import client
-
 from notifications_service.settings import get_notifications_settings
 
 

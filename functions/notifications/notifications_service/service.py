@@ -11,7 +11,6 @@ from bank_shared.errors import NotFound
 from bank_shared.events.envelope import CloudEvent, new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import NOTIFICATION_REQUESTED
-
 from notifications_service.mailer import send_email
 from notifications_service.repository import NotificationRepository
 

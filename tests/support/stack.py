@@ -1,0 +1,61 @@
+"""Access to the running local stack for integration and end-to-end tests (written by `make up`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOCAL = REPO_ROOT / ".local"
+
+
+@lru_cache(maxsize=1)
+def stack() -> dict[str, Any]:
+    path = Path(os.environ.get("BANK_STACK_FILE", LOCAL / "stack.json"))
+    if not path.exists():
+        raise RuntimeError(f"{path} is missing: run `make up` first (make test does it for you)")
+    value: dict[str, Any] = json.loads(path.read_text())
+    return value
+
+
+def gateway_url() -> str:
+    return str(stack()["gateway_url"]).rstrip("/")
+
+
+def database_url(service: str) -> str:
+    return str(stack()["services"][service]["database_url"])
+
+
+def _signing_key() -> dict[str, str]:
+    secrets = json.loads((LOCAL / "aws-secrets.json").read_text())
+    key: dict[str, str] = secrets["secrets"]["bank/local/auth/jwt-signing-keys"]["current"]
+    return key
+
+
+def mint_token(subject: str | None = None, roles: tuple[str, ...] = ("customer",), *, ttl: int = 300,
+               **claims: Any) -> str:
+    """An access token signed with auth's current key, as auth would issue it (for tests only)."""
+    key = _signing_key()
+    now = int(time.time())
+    payload = {
+        "iss": f"{gateway_url()}/api/auth",
+        "aud": "bank-api",
+        "sub": subject or str(uuid.uuid4()),
+        "roles": list(roles),
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl,
+        "jti": str(uuid.uuid4()),
+    } | claims
+    return jwt.encode(payload, key["private_key_pem"], algorithm="RS256", headers={"kid": key["kid"]})
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
