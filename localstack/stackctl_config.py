@@ -1,0 +1,211 @@
+"""Generated configuration: secrets.json, aws-secrets.json, stack.json and SAM env.json."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from stackctl_common import LOCAL, REPO, SERVICES, StackError, port, run, write_json
+
+SECRETS_FILE = LOCAL / "secrets.json"
+AWS_SECRETS_FILE = LOCAL / "aws-secrets.json"
+STACK_FILE = LOCAL / "stack.json"
+ENV_FILE = LOCAL / "env.json"
+TEMPLATE = REPO / "template.yaml"
+DEMO_ROLES = ("admin", "employee", "customer")
+# Words for passwords a person can read aloud; randomness comes from secrets.choice + digits.
+_WORDS = ("Amber", "Birch", "Cedar", "Delta", "Ember", "Falcon", "Garnet", "Harbor", "Indigo", "Juniper",
+          "Kestrel", "Lagoon", "Maple", "Nimbus", "Orchid", "Pepper", "Quartz", "Raven", "Saffron",
+          "Tundra", "Umber", "Violet", "Willow", "Yarrow", "Zephyr", "Copper", "Meadow", "Summit")
+
+
+# --------------------------------------------------------------------------- secrets.json
+
+
+def _db_password() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _readable_password() -> str:
+    first, second = secrets.choice(_WORDS), secrets.choice(_WORDS)
+    return f"{first}-{second}-{secrets.randbelow(9000) + 1000}"
+
+
+def _jwt_key() -> dict[str, str]:
+    private = run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+                  what="openssl genpkey").stdout
+    if "BEGIN PRIVATE KEY" not in private:
+        raise StackError("openssl genpkey did not print a PEM private key")
+    public = run(["openssl", "pkey", "-pubout"], input_text=private, what="openssl pkey -pubout").stdout
+    kid = f"local-{time.strftime('%Y%m%d')}-{secrets.token_hex(4)}"
+    return {"kid": kid, "alg": "RS256", "private_key_pem": private, "public_key_pem": public}
+
+
+def ensure_secrets() -> tuple[dict[str, Any], bool]:
+    """Load .local/secrets.json, adding whatever is missing (generated once, never rotated here)."""
+    data: dict[str, Any] = {}
+    if SECRETS_FILE.is_file():
+        try:
+            data = json.loads(SECRETS_FILE.read_text())
+        except ValueError as exc:
+            raise StackError(f"{SECRETS_FILE} is not valid JSON; fix it or run `make reset`") from exc
+    before = json.dumps(data, sort_keys=True)
+    data.setdefault("postgres", {}).setdefault("admin_user", "postgres")
+    data["postgres"].setdefault("admin_password", _db_password())
+    roles = data.setdefault("service_db_passwords", {})
+    for service in SERVICES:
+        roles.setdefault(service, _db_password())
+    if not data.get("jwt", {}).get("private_key_pem"):
+        data["jwt"] = _jwt_key()
+    users = data.setdefault("demo_users", {})
+    for role in DEMO_ROLES:
+        users.setdefault(role, {"email": f"{role}@bank.local", "password": _readable_password(), "role": role})
+    changed = json.dumps(data, sort_keys=True) != before
+    LOCAL.mkdir(parents=True, exist_ok=True)
+    write_json(SECRETS_FILE, data, mode=0o600)
+    return data, changed
+
+
+# --------------------------------------------------------------------------- derived files
+
+
+def urls(cfg: dict[str, str]) -> dict[str, str]:
+    host = "127.0.0.1"
+    gateway_host = cfg.get("GATEWAY_HOST", host)
+    return {
+        "gateway": f"http://{gateway_host}:{port(cfg, 'GATEWAY_PORT')}",
+        "redis": f"redis://{host}:{port(cfg, 'REDIS_PORT')}/0",
+        "kafka": f"{host}:{port(cfg, 'KAFKA_PORT')}",
+        "localstack": f"http://{host}:{port(cfg, 'LOCALSTACK_PORT')}",
+        "frankfurter": f"http://{host}:{port(cfg, 'FRANKFURTER_PORT')}",
+    }
+
+
+def database_url(cfg: dict[str, str], sec: dict[str, Any], service: str) -> str:
+    password = sec["service_db_passwords"][service]
+    return f"postgresql://{service}:{password}@127.0.0.1:{port(cfg, 'PG_PORT')}/{service}"
+
+
+def db_secret_id(service: str) -> str:
+    return f"bank/local/db/{service}"
+
+
+def stack_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
+    u = urls(cfg)
+    return {
+        "gateway_url": u["gateway"],
+        "api_base": f"{u['gateway']}/api",
+        "spa_url": f"{u['gateway']}/banking-service",
+        "postgres": {"host": "127.0.0.1", "port": port(cfg, "PG_PORT"),
+                     "admin_user": sec["postgres"]["admin_user"],
+                     "admin_password": sec["postgres"]["admin_password"]},
+        "services": {s: {"database_url": database_url(cfg, sec, s), "db_secret_id": db_secret_id(s)}
+                     for s in SERVICES},
+        "redis_url": u["redis"],
+        "kafka_bootstrap": u["kafka"],
+        "localstack_url": u["localstack"],
+        "frankfurter_url": u["frankfurter"],
+        "aws_region": cfg["AWS_DEFAULT_REGION"],
+        "jwt_issuer": f"{u['gateway']}/api/auth",
+        "jwt_audience": "bank-api",
+        "demo_users": sec["demo_users"],
+    }
+
+
+def aws_secrets_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
+    entries: dict[str, Any] = {
+        db_secret_id(s): {"host": "127.0.0.1", "port": port(cfg, "PG_PORT"), "dbname": s, "username": s,
+                          "password": sec["service_db_passwords"][s]}
+        for s in SERVICES
+    }
+    entries["bank/local/auth/jwt-signing-keys"] = {
+        "current": {"kid": sec["jwt"]["kid"], "private_key_pem": sec["jwt"]["private_key_pem"]},
+        "previous": None,
+    }
+    return {"secrets": entries}
+
+
+def function_logical_ids() -> list[str]:
+    """Logical ids of AWS::Serverless::Function resources in template.yaml (indentation-based scan)."""
+    if not TEMPLATE.is_file():
+        return []
+    ids, current, in_resources = [], None, False
+    for line in TEMPLATE.read_text().splitlines():
+        if re.match(r"^\S", line):
+            in_resources = line.startswith("Resources:")
+            current = None
+            continue
+        if not in_resources:
+            continue
+        top = re.match(r"^  ([A-Za-z0-9]+):\s*(#.*)?$", line)
+        if top:
+            current = top.group(1)
+        elif current and re.match(r"^    Type:\s*['\"]?AWS::Serverless::Function", line):
+            ids.append(current)
+    return ids
+
+
+def _service_for(logical_id: str) -> str | None:
+    """The service whose capitalised name prefixes the id (longest match wins)."""
+    matches = [s for s in SERVICES if logical_id.startswith(s.capitalize())]
+    return max(matches, key=len) if matches else None
+
+
+def env_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
+    u = urls(cfg)
+    issuer = f"{u['gateway']}/api/auth"
+    doc: dict[str, Any] = {"Parameters": {"Stage": "local", "JwtIssuer": issuer, "JwtAudience": "bank-api"}}
+    blocks = {s: _function_env(cfg, sec, s, u, issuer) for s in SERVICES}
+    logical_ids = [f"{s.capitalize()}Function" for s in SERVICES] + ["OutboxSweeperFunction",
+                                                                       "NotificationsConsumerFunction"]
+    logical_ids += [i for i in function_logical_ids() if i not in logical_ids]
+    for logical_id in logical_ids:
+        service = _service_for(logical_id)
+        if service:
+            doc[logical_id] = blocks[service]
+    return doc
+
+
+def _function_env(cfg: dict[str, str], sec: dict[str, Any], service: str, u: dict[str, str],
+                  issuer: str) -> dict[str, str]:
+    return {
+        "APP_ENV": "local",
+        "SERVICE_NAME": service,
+        "DB_SECRET_ID": db_secret_id(service),
+        "DATABASE_URL": database_url(cfg, sec, service),
+        "REDIS_URL": u["redis"],
+        "KAFKA_BOOTSTRAP_SERVERS": u["kafka"],
+        "KAFKA_SECURITY": "plaintext",
+        "AWS_ENDPOINT_URL": u["localstack"],
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": cfg["AWS_DEFAULT_REGION"],
+        "FRANKFURTER_URL": u["frankfurter"],
+        "JWT_ISSUER": issuer,
+        "JWT_AUDIENCE": "bank-api",
+        "SERVICE_BASE_URL": u["gateway"],
+        "POWERTOOLS_SERVICE_NAME": service,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "Bank",
+        "LOG_LEVEL": "INFO",
+    }
+
+
+def write_generated(cfg: dict[str, str], sec: dict[str, Any]) -> list[str]:
+    """Write stack.json, env.json and aws-secrets.json; returns the names that changed."""
+    changed = []
+    if write_json(STACK_FILE, stack_document(cfg, sec), mode=0o600):
+        changed.append(STACK_FILE.name)
+    if write_json(ENV_FILE, env_document(cfg, sec), mode=0o600):
+        changed.append(ENV_FILE.name)
+    if write_json(AWS_SECRETS_FILE, aws_secrets_document(cfg, sec), mode=0o600):
+        changed.append(AWS_SECRETS_FILE.name)
+    return changed
+
+
+def generated_paths() -> list[Path]:
+    return [SECRETS_FILE, AWS_SECRETS_FILE, STACK_FILE, ENV_FILE]

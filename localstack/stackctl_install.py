@@ -1,0 +1,241 @@
+"""`stackctl install`: OS packages, Kafka jars, the two venvs and the frontend build.
+
+Every step keeps a stamp keyed by a hash of its inputs, so a second run does almost nothing.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from stackctl_common import (
+    CACHE,
+    INSTALL_STAMPS,
+    LOCAL,
+    REPO,
+    Progress,
+    StackError,
+    digest,
+    run,
+    stamp_matches,
+    tree_digest,
+    write_stamp,
+)
+
+VENV = LOCAL / "venv"
+VENV_LOCALSTACK = LOCAL / "venv-localstack"
+KAFKA_LIBS = CACHE / "kafka-libs"
+KAFKA_POM = REPO / "localstack" / "kafka" / "pom.xml"
+LOCALSTACK_PINS = ("localstack-core[runtime]==4.9.2", "psutil<7", "cbor2<6", "pyopenssl==25.3.0",
+                   "cryptography<47", "service-identity")
+PIP = ("-m", "pip", "install", "-q", "--disable-pip-version-check")
+FRONTEND = REPO / "frontend"
+
+
+def pg_bin_dir() -> Path | None:
+    """Newest PostgreSQL server binaries from the OS packages (15 preferred, as in production)."""
+    preferred = Path("/usr/lib/postgresql/15/bin")
+    if (preferred / "postgres").is_file():
+        return preferred
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"),
+                   key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0)
+    return Path(found[-1]).parent if found else None
+
+
+# --------------------------------------------------------------------------- apt
+
+
+def _missing_apt_packages() -> list[str]:
+    missing = []
+    if pg_bin_dir() is None or not shutil.which("psql"):
+        missing.append(_postgres_package())
+    checks = {
+        "redis-server": "redis-server", "chromium": "chromium", "java": "openjdk-17-jre-headless",
+        "mvn": "maven", "rsync": "rsync", "ps": "procps", "openssl": "openssl", "runuser": "util-linux",
+    }
+    missing += [pkg for binary, pkg in checks.items() if not shutil.which(binary)]
+    return missing
+
+
+def _postgres_package() -> str:
+    probe = subprocess.run(["apt-cache", "show", "postgresql-15"], capture_output=True, check=False)
+    return "postgresql-15" if probe.returncode == 0 else "postgresql"
+
+
+def install_apt(progress: Progress) -> None:
+    with progress.step("apt packages") as result:
+        missing = _missing_apt_packages()
+        if not missing:
+            result["status"] = "all present"
+            return
+        if os.geteuid() != 0:
+            raise StackError(f"missing OS packages {missing}; run as root or: sudo apt-get install -y "
+                             + " ".join(missing))
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run(["apt-get", "update", "-q"], env=env, what="apt-get update", timeout=900)
+        run(["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing], env=env,
+            what="apt-get install", timeout=1800)
+        # A distro-started postgresql/redis may now listen on 5432/6379; ours use other ports.
+        result["status"] = "installed " + " ".join(missing)
+
+
+# --------------------------------------------------------------------------- Kafka jars
+
+
+def install_kafka_jars(progress: Progress) -> None:
+    with progress.step("kafka jars") as result:
+        key = digest(KAFKA_POM)
+        if stamp_matches(INSTALL_STAMPS, "kafka-jars", key) and list(KAFKA_LIBS.glob("kafka_2.13-*.jar")):
+            result["status"] = "up to date"
+            return
+        if not shutil.which("mvn"):
+            raise StackError("mvn is missing (apt-get install maven)")
+        if KAFKA_LIBS.exists():  # a pom change must not leave old jar versions on the classpath
+            shutil.rmtree(KAFKA_LIBS)
+        run(["mvn", "-q", "-B", "-f", str(KAFKA_POM), "dependency:copy-dependencies",
+             f"-DoutputDirectory={KAFKA_LIBS}", "-DincludeScope=runtime"],
+            what="mvn dependency:copy-dependencies", timeout=1800)
+        write_stamp(INSTALL_STAMPS, "kafka-jars", key)
+        result["status"] = f"{len(list(KAFKA_LIBS.glob('*.jar')))} jars"
+
+
+# --------------------------------------------------------------------------- Python interpreters
+
+
+def _works(python: str) -> str | None:
+    """The interpreter's version string if it runs (pyenv shims exist even for absent versions)."""
+    try:
+        out = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                             capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def _pyenv_candidates(minor: str) -> list[str]:
+    root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
+    if shutil.which("pyenv"):
+        out = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False)
+        root = out.stdout.strip() or root
+    return sorted(glob.glob(f"{root}/versions/{minor}*/bin/python{minor}"), reverse=True)
+
+
+def find_python(minor: str, fallback_any: bool) -> tuple[str, str]:
+    """(path, version) for python<minor>; with fallback_any, python3 of whatever version."""
+    candidates = [shutil.which(f"python{minor}") or "", *_pyenv_candidates(minor),
+                  f"/usr/bin/python{minor}"]
+    for candidate in filter(None, candidates):
+        if _works(candidate) == minor:
+            return candidate, minor
+    if fallback_any:
+        for candidate in ("python3", "/usr/bin/python3"):
+            version = _works(candidate)
+            if version:
+                return shutil.which(candidate) or candidate, version
+    raise StackError(f"no working python{minor} found (pyenv install {minor} or apt-get install python{minor})")
+
+
+def _venv_version(venv: Path) -> str | None:
+    cfg = venv / "pyvenv.cfg"
+    if not cfg.is_file() or not (venv / "bin" / "python").exists():
+        return None
+    for line in cfg.read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() in ("version", "version_info"):
+            return ".".join(value.strip().split(".")[:2])
+    return None
+
+
+def _ensure_venv(venv: Path, python: str, version: str) -> None:
+    if _venv_version(venv) == version and _works(str(venv / "bin" / "python")) == version:
+        return
+    if venv.exists():
+        shutil.rmtree(venv)
+    run([python, "-m", "venv", str(venv)], what=f"create {venv.name}", timeout=300)
+
+
+# --------------------------------------------------------------------------- project venv
+
+
+def requirement_files() -> list[Path]:
+    files = sorted(REPO.glob("functions/*/requirements.txt"))
+    files += [p for p in (REPO / "localstack" / "requirements.txt", REPO / "requirements-dev.txt") if p.is_file()]
+    return files
+
+
+def install_project_venv(progress: Progress) -> None:
+    with progress.step("project venv (.local/venv)") as result:
+        python, version = find_python("3.12", fallback_any=True)
+        shared = REPO / "shared" / "pyproject.toml"
+        reqs = requirement_files()
+        key = digest(version, shared, *reqs, *(str(r) for r in reqs))
+        if stamp_matches(INSTALL_STAMPS, "venv", key) and _venv_version(VENV) == version:
+            result["status"] = f"up to date (python {version})"
+            return
+        _ensure_venv(VENV, python, version)
+        args: list[str] = []
+        if shared.is_file():
+            args += ["-e", str(shared.parent)]
+        else:
+            progress.warn("shared/pyproject.toml not found yet: bank_shared not installed")
+        for req in reqs:
+            args += ["-r", str(req)]
+        if args:
+            run([str(VENV / "bin" / "python"), *PIP, *args], what="pip install (project venv)", timeout=3600)
+        write_stamp(INSTALL_STAMPS, "venv", key)
+        result["status"] = f"python {version}, {len(reqs)} requirement files" + ("" if shared.is_file() else
+                                                                                  ", no shared yet")
+
+
+def install_localstack_venv(progress: Progress) -> None:
+    with progress.step("localstack venv") as result:
+        python, version = find_python("3.11", fallback_any=False)
+        key = digest(version, *LOCALSTACK_PINS)
+        if stamp_matches(INSTALL_STAMPS, "venv-localstack", key) and _venv_version(VENV_LOCALSTACK) == version:
+            result["status"] = "up to date"
+            return
+        _ensure_venv(VENV_LOCALSTACK, python, version)
+        run([str(VENV_LOCALSTACK / "bin" / "python"), *PIP, *LOCALSTACK_PINS],
+            what="pip install (localstack venv)", timeout=3600)
+        write_stamp(INSTALL_STAMPS, "venv-localstack", key)
+        result["status"] = "installed " + LOCALSTACK_PINS[0]
+
+
+# --------------------------------------------------------------------------- frontend
+
+
+def install_frontend(progress: Progress) -> None:
+    package_json = FRONTEND / "package.json"
+    if not package_json.is_file():
+        progress.line("frontend", "skipped (no frontend/package.json yet)")
+        return
+    with progress.step("frontend deps (npm)") as result:
+        lock = FRONTEND / "package-lock.json"
+        key = digest(package_json, lock)
+        if stamp_matches(INSTALL_STAMPS, "npm-deps", key) and (FRONTEND / "node_modules").is_dir():
+            result["status"] = "up to date"
+        else:
+            cmd = ["npm", "ci"] if lock.is_file() else ["npm", "install"]
+            run([*cmd, "--no-audit", "--no-fund"], cwd=FRONTEND, what=" ".join(cmd), timeout=3600)
+            write_stamp(INSTALL_STAMPS, "npm-deps", key)
+            result["status"] = "installed"
+    with progress.step("frontend build") as result:
+        key = tree_digest(FRONTEND, skip_dirs=("node_modules", ".next", "out", "test-results",
+                                               "playwright-report"))
+        if stamp_matches(INSTALL_STAMPS, "npm-build", key) and (FRONTEND / "out").is_dir():
+            result["status"] = "up to date"
+            return
+        run(["npm", "run", "build"], cwd=FRONTEND, what="npm run build", timeout=1800)
+        write_stamp(INSTALL_STAMPS, "npm-build", key)
+        result["status"] = "built frontend/out"
+
+
+def install(progress: Progress) -> None:
+    install_apt(progress)
+    install_kafka_jars(progress)
+    install_localstack_venv(progress)
+    install_project_venv(progress)
+    install_frontend(progress)
