@@ -241,7 +241,9 @@ class Up:
             self.progress.line("demo data", "SKIPPED: localstack/seed.py not written yet")
             return
         with self.progress.step("demo data") as result:
-            key = digest(SEED_SCRIPT, STACK_FILE, *(str(self.pids.get(n)) for n in ("postgres", "localstack")))
+            service_seeds = sorted(REPO.glob("functions/*/*/seed.py")) + sorted(REPO.glob("functions/*/*/seed/*.py"))
+            key = digest(SEED_SCRIPT, STACK_FILE, *(str(self.pids.get(n)) for n in ("postgres", "localstack")),
+                         *service_seeds)
             if stamp_matches(RUN_STAMPS, "seed", key):
                 result["status"] = "already seeded"
                 return
@@ -333,7 +335,7 @@ def cmd_logs(piece: str | None) -> int:
         if not files:
             print("no logs yet (run `make up`)", file=sys.stderr)
             return 1
-    os.execvp("tail", ["tail", "-n", "50", "-F", *map(str, files)])
+    os.execvp("tail", ["tail", "-n", "50", "-F", *map(str, files)])  # noqa: S606 - replaces this process
     return 0  # not reached
 
 

@@ -160,8 +160,8 @@ def env_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
     issuer = f"{u['gateway']}/api/auth"
     doc: dict[str, Any] = {"Parameters": {"Stage": "local", "JwtIssuer": issuer, "JwtAudience": "bank-api"}}
     blocks = {s: _function_env(cfg, sec, s, u, issuer) for s in SERVICES}
-    logical_ids = [f"{s.capitalize()}Function" for s in SERVICES] + ["OutboxSweeperFunction",
-                                                                       "NotificationsConsumerFunction"]
+    # Ids named after a service (AuthFunction, NotificationsConsumerFunction, ...) get its block.
+    logical_ids = [f"{s.capitalize()}Function" for s in SERVICES] + ["NotificationsConsumerFunction"]
     logical_ids += [i for i in function_logical_ids() if i not in logical_ids]
     for logical_id in logical_ids:
         service = _service_for(logical_id)

@@ -47,13 +47,13 @@ def _postgres_can_reach(path: Path) -> bool:
 
 @functools.cache
 def base_dir() -> Path:
-    """Where the cluster and its socket live: .local/data, or a /var/tmp folder when the repo path
-    is not traversable by the postgres user (e.g. a clone under /root)."""
+    """Where the cluster and its socket live: .local/data, or a /var/tmp folder when the repo
+    path is not traversable by the postgres user (e.g. a clone under /root); only root gets there."""
     DATA.mkdir(parents=True, exist_ok=True)
     if _postgres_can_reach(DATA):
         return DATA
     tag = hashlib.sha256(str(REPO).encode()).hexdigest()[:10]
-    return Path("/var/tmp") / f"bank-stack-{tag}"
+    return Path("/var/lib/bank-stack") / tag
 
 
 def data_dir() -> Path:
@@ -99,7 +99,8 @@ def initdb(admin_password: str) -> bool:
         return False
     base = base_dir()
     base.mkdir(parents=True, exist_ok=True)
-    base.chmod(0o755)
+    for folder in (base, base.parent):  # the postgres user must traverse down to the cluster
+        folder.chmod(0o755)
     pgdata.mkdir(parents=True, exist_ok=True)
     pgdata.chmod(0o700)
     _chown_postgres(pgdata)
@@ -186,7 +187,9 @@ def _literal(value: str) -> str:
 
 def provision_sql(sec: dict[str, Any]) -> str:
     """Idempotent SQL: each service gets a login role and an own database nobody else may open."""
-    lines = []
+    # Service roles never need the maintenance databases (pg_hba.conf refuses them too).
+    lines = ["REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC;",
+             "REVOKE CONNECT ON DATABASE template1 FROM PUBLIC;"]
     for service in SERVICES:
         role, password = _ident(service), _literal(sec["service_db_passwords"][service])
         lines += [
