@@ -160,7 +160,7 @@ class Gateway:
                 response, outcome = await self._authorized_invoke(request, match, api, gw_id)
                 if outcome is not None:
                     invoke_note = f" lambda_rid={outcome.request_id} {outcome.status}{' cold' if outcome.cold else ''}"
-        except Exception:  # noqa: BLE001 - the gateway itself must never drop a request
+        except Exception:
             log.exception("gateway error for %s %s", request.method, request.url.path)
             response = _message(FUNCTION_ERROR)
         self._decorate(response, api, headers, gw_id, cors.is_preflight(request.method, headers))

@@ -133,7 +133,7 @@ class MskPoller:
                 log.info("%s: consuming %s as group %s (%s)", self.name, self.mapping.topics,
                          self.mapping.group_id, self.mapping.starting_position)
                 self._poll_loop(consumer)
-            except Exception as exc:  # noqa: BLE001 - never let a mapping kill the emulator
+            except Exception as exc:
                 self.state.update(status="error", last_error=str(exc))
                 log.exception("%s: consumer loop failed; restarting", self.name)
                 self._stop.wait(2)

@@ -63,7 +63,7 @@ class Scheduler:
             await asyncio.sleep(interval)
             try:
                 await self.run_now(spec)
-            except Exception:  # noqa: BLE001 - one failed run must not stop the schedule
+            except Exception:
                 log.exception("%s.%s: scheduled run failed", spec.function_id, spec.event_name)
 
     async def run_now(self, spec: ScheduleSpec) -> Any:

@@ -110,11 +110,12 @@ def model(tmp_path: Path):
 
 
 def test_every_short_form_tag_loads() -> None:
-    data = load_template_text("a: !Ref X\nb: !GetAtt R.Endpoint.Address\nc: !Sub [x, {}]\nd: !Whatever 1\ne: !Condition C")
+    text = "a: !Ref X\nb: !GetAtt R.Endpoint.Address\nc: !Sub [x, {}]\nd: !Whatever 1\ne: !Condition C"
+    data = load_template_text(text)
     assert data["a"] == {"Ref": "X"}
     assert data["b"] == {"Fn::GetAtt": ["R", "Endpoint.Address"]}
     assert data["c"] == {"Fn::Sub": ["x", {}]}
-    assert data["d"] == {"Fn::Whatever": 1}
+    assert data["d"] == {"Fn::Whatever": "1"}  # tagged scalars stay strings
     assert data["e"] == {"Condition": "C"}
 
 
