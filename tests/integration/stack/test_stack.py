@@ -1,0 +1,129 @@
+"""The local stack as `make up` leaves it: isolation between service databases, every piece healthy,
+topics and secrets in place, and `up` idempotent (a second run restarts nothing)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+LOCAL = REPO / ".local"
+STACKCTL = REPO / "localstack" / "stackctl.py"
+TOPICS_FILE = REPO / "localstack" / "kafka" / "topics.txt"
+PIECES = ("postgres", "redis", "kafka", "localstack", "frankfurter", "gateway")
+
+
+@pytest.fixture(scope="module")
+def stack() -> dict[str, Any]:
+    path = LOCAL / "stack.json"
+    if not path.is_file():
+        pytest.fail(".local/stack.json is missing: run `make up` first (make test does it)")
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def _stackctl(*args: str) -> subprocess.CompletedProcess[str]:
+    # The machine's python3 runs the launcher: it must not depend on the venv.
+    return subprocess.run(["python3", str(STACKCTL), *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=600, check=False)
+
+
+def _pids() -> dict[str, str]:
+    run = LOCAL / "run"
+    return {p: (run / f"{p}.pid").read_text().strip() for p in PIECES if (run / f"{p}.pid").is_file()}
+
+
+def _connect(url: str, dbname: str) -> Any:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(url)
+    params["dbname"] = dbname
+    return psycopg.connect(make_conninfo(**params), connect_timeout=5)
+
+
+SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_role_reaches_only_its_own_database(stack: dict[str, Any], service: str) -> None:
+    import psycopg
+
+    url = stack["services"][service]["database_url"]
+    with _connect(url, service) as conn:
+        row = conn.execute("select current_user, current_database()").fetchone()
+        assert row == (service, service)
+    for other in (*[s for s in SERVICES if s != service], "postgres", "template1"):
+        with pytest.raises(psycopg.OperationalError):
+            _connect(url, other).close()
+
+
+def test_status_exits_zero() -> None:
+    result = _stackctl("status")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_redis_answers_ping(stack: dict[str, Any]) -> None:
+    host_port = stack["redis_url"].split("//", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=3) as sock:
+        sock.sendall(b"PING\r\n")
+        assert sock.recv(16).startswith(b"+PONG")
+
+
+def test_kafka_has_every_topic(stack: dict[str, Any]) -> None:
+    from confluent_kafka.admin import AdminClient
+
+    wanted = {}
+    for line in TOPICS_FILE.read_text().splitlines():
+        parts = line.split("#", 1)[0].split()
+        if parts:
+            wanted[parts[0]] = int(parts[1]) if len(parts) > 1 else 3
+    admin = AdminClient({"bootstrap.servers": stack["kafka_bootstrap"]})
+    topics = admin.list_topics(timeout=10).topics
+    for name, partitions in wanted.items():
+        assert name in topics, f"topic {name} missing"
+        assert len(topics[name].partitions) == partitions
+
+
+def test_localstack_health_lists_the_services(stack: dict[str, Any]) -> None:
+    with urllib.request.urlopen(f"{stack['localstack_url']}/_localstack/health", timeout=5) as resp:  # noqa: S310
+        services = json.load(resp)["services"]
+    for name in ("s3", "ses", "sqs", "secretsmanager", "ssm"):
+        assert services.get(name) in ("available", "running"), (name, services.get(name))
+
+
+def test_secrets_are_seeded_in_secrets_manager(stack: dict[str, Any]) -> None:
+    import boto3
+
+    client = boto3.client("secretsmanager", endpoint_url=stack["localstack_url"], region_name=stack["aws_region"],
+                          aws_access_key_id="test", aws_secret_access_key="test")
+    for service in SERVICES:
+        secret = json.loads(client.get_secret_value(SecretId=stack["services"][service]["db_secret_id"])
+                            ["SecretString"])
+        assert secret["username"] == service
+        assert secret["dbname"] == service
+        assert secret["password"] in stack["services"][service]["database_url"]
+    keys = json.loads(client.get_secret_value(SecretId="bank/local/auth/jwt-signing-keys")["SecretString"])
+    assert keys["current"]["kid"]
+    assert "PRIVATE KEY" in keys["current"]["private_key_pem"]
+
+
+def test_generated_secret_files_are_private() -> None:
+    for name in ("secrets.json", "aws-secrets.json", "stack.json", "env.json"):
+        assert (LOCAL / name).stat().st_mode & 0o077 == 0, name
+
+
+def test_second_up_restarts_nothing() -> None:
+    before = _pids()
+    assert {"postgres", "redis", "kafka", "localstack"} <= set(before)
+    result = _stackctl("up", "--quiet")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _pids() == before
+    assert "started (pid" not in result.stdout, result.stdout
