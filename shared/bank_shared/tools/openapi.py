@@ -1,0 +1,56 @@
+"""Writes or checks `api_spec/<service>.openapi.json` from the services' FastAPI apps.
+
+`python -m bank_shared.tools.openapi write` regenerates the files (`make openapi`); `check` exits 1 and
+names the services whose committed spec drifted from the code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bank_shared.migrations import REPO_ROOT, SERVICES
+
+SPEC_DIR = REPO_ROOT / "api_spec"
+
+
+def spec_path(service: str) -> Path:
+    return SPEC_DIR / f"{service}.openapi.json"
+
+
+def generate(service: str) -> dict[str, Any]:
+    function_dir = str(REPO_ROOT / "functions" / service)
+    if function_dir not in sys.path:
+        sys.path.insert(0, function_dir)
+    module = importlib.import_module(f"{service}_service.api")
+    spec: dict[str, Any] = module.app.openapi()
+    return spec
+
+
+def render(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def drifted() -> list[str]:
+    return [s for s in SERVICES if not spec_path(s).exists() or spec_path(s).read_text() != render(generate(s))]
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "check"
+    if command == "write":
+        SPEC_DIR.mkdir(exist_ok=True)
+        for service in SERVICES:
+            spec_path(service).write_text(render(generate(service)))
+            print(f"wrote {spec_path(service).relative_to(REPO_ROOT)}")
+        return 0
+    stale = drifted()
+    for service in stale:
+        print(f"{spec_path(service).relative_to(REPO_ROOT)} differs from the code: run `make openapi`")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
