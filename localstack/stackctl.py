@@ -21,6 +21,7 @@ Changing a port or other piece configuration while the stack runs needs `make do
 from __future__ import annotations
 
 import argparse
+import fcntl
 import glob
 import os
 import shutil
@@ -171,8 +172,7 @@ class Up:
             if was_running and piece.healthy(self.cfg):
                 result["status"] = f"already running (pid {pid})"
             else:
-                wait_until(lambda: piece.healthy(self.cfg), piece=piece.name, timeout=piece.timeout, pid=pid,
-                           cmd_token=piece.cmd_token)
+                wait_until(lambda: piece.healthy(self.cfg), piece=piece.name, timeout=piece.timeout, pid=pid)
                 result["status"] = f"{'was starting, now healthy' if was_running else 'started'} (pid {pid})"
             self.state[piece.name] = "healthy"
 
@@ -365,6 +365,21 @@ def cmd_install() -> int:
     return 0
 
 
+_LOCK_HANDLE: list[Any] = []
+
+
+def _lock() -> None:
+    """Serialise install/up/down/reset: two `make up` at once would start everything twice."""
+    LOCAL.mkdir(parents=True, exist_ok=True)
+    handle = (LOCAL / "stackctl.lock").open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("waiting for another stackctl run (install/up/down/reset) to finish ...", flush=True)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    _LOCK_HANDLE.append(handle)  # held until the process exits
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stackctl.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -379,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("reset", help="down + delete data and generated secrets (keeps venvs/caches)")
     args = parser.parse_args(argv)
     try:
+        if args.command in ("install", "up", "down", "reset"):
+            _lock()
         if args.command == "up":
             Up(args.quiet).run()
             return 0

@@ -387,13 +387,14 @@ def http_json(url: str, timeout: float = 2.0) -> Any:
 
 
 def wait_until(check: Callable[[], bool], *, piece: str, timeout: float, pid: int | None = None,
-               cmd_token: str = "", interval: float = 0.2) -> None:
+               interval: float = 0.2) -> None:
     """Poll check() until true; fail early if the process died, else after timeout, showing the log."""
     deadline = time.monotonic() + timeout
     while True:
         if check():
             return
-        if pid is not None and cmd_token and not is_ours(pid, piece, cmd_token):
+        # Only "is it still alive": right after exec, /proc/<pid>/cmdline can briefly read empty here.
+        if pid is not None and not _alive(pid, None):
             raise StackError(f"{piece} exited during start-up. Log tail ({rel(LOGS / f'{piece}.log')}):\n"
                              f"{log_tail(LOGS / f'{piece}.log')}")
         if time.monotonic() > deadline:
