@@ -263,7 +263,8 @@ def _gateway_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Pa
     cmd = [_project_python(), "-m", "local_gateway", "--template", str(TEMPLATE), "--env-vars", str(ENV_FILE),
            "--host", cfg.get("GATEWAY_HOST", "127.0.0.1"), "--port", str(port(cfg, "GATEWAY_PORT")),
            "--static-dir", str(REPO / "frontend" / "out"),
-           "--kafka-bootstrap", f"127.0.0.1:{port(cfg, 'KAFKA_PORT')}", "--repo-root", str(REPO)]
+           "--kafka-bootstrap", f"127.0.0.1:{port(cfg, 'KAFKA_PORT')}", "--repo-root", str(REPO),
+           "--region", cfg["AWS_DEFAULT_REGION"]]
     return cmd, _project_env(), REPO
 
 
