@@ -224,10 +224,10 @@ class Up:
             self.progress.line("migrations", "SKIPPED: bank_shared.migrations not importable yet")
             return
         with self.progress.step("migrations") as result:
-            files = sorted(REPO.glob("functions/*/*/migrations/**/*")) + \
-                sorted(REPO.glob("shared/bank_shared/migrations*/**/*")) + \
-                sorted(REPO.glob("shared/bank_shared/migrations*.py"))
-            key = digest(STACK_FILE, str(self.pids.get("postgres")), *(f for f in files if f.is_file()))
+            files = [*REPO.glob("functions/*/*/migrations/**/*.sql"), *REPO.glob("functions/*/*/migrations/**/*.py"),
+                     *REPO.glob("shared/bank_shared/migrations*.py"), *REPO.glob("shared/bank_shared/migrations/*.py")]
+            # Keyed by the postmaster PID too: after a restart we re-check cheaply rather than assume.
+            key = digest(STACK_FILE, str(self.pids.get("postgres")), *sorted(f for f in files if f.is_file()))
             if stamp_matches(RUN_STAMPS, "migrations", key):
                 result["status"] = "up to date"
                 return
