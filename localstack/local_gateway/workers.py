@@ -219,6 +219,7 @@ class FunctionPool:
         try:
             worker, cold = await self._acquire()
         except WorkerInitFailed as exc:
+            log.error("%s: init failed: %s", self.spec.logical_id, exc)
             return Invocation("init_error", request_id, error=exc.error, cold=True,
                               duration_ms=_since(started))
         except (TimeoutError, WorkerDied, OSError, ValueError) as exc:
@@ -256,7 +257,7 @@ class FunctionPool:
         for worker in list(self._all):
             worker.kill()
         for worker in list(self._all):
-            with contextlib.suppress(asyncio.TimeoutError):
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(worker.proc.wait(), 2)
             if worker.log_task:
                 worker.log_task.cancel()
@@ -271,7 +272,8 @@ def _since(started: float) -> float:
 class WorkerManager:
     def __init__(self, functions: dict[str, FunctionSpec], python: str | None = None,
                  max_workers: int = 4) -> None:
-        python = python or sys.executable
+        # abspath, not resolve(): a venv's python is a symlink whose location defines the venv.
+        python = os.path.abspath(python) if python else sys.executable
         self.pools = {fid: FunctionPool(spec, python, max_workers) for fid, spec in functions.items()}
 
     def pool(self, function_id: str) -> FunctionPool | None:
