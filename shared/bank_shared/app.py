@@ -17,6 +17,7 @@ from bank_shared.events.consumer import EventHandler, handle_kafka_batch
 from bank_shared.events.outbox import sweep_outbox
 from bank_shared.health import Check, health_router
 from bank_shared.observability import RequestContextMiddleware, logger, metrics, tracer
+from bank_shared.ratelimit import RateLimitMiddleware
 
 LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
@@ -43,6 +44,7 @@ def create_app(
         generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
+    app.add_middleware(RateLimitMiddleware)  # inside the request-id middleware, so 429s carry the id
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router(service, health_checks))
     for router in routers:
