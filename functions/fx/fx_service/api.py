@@ -1,5 +1,97 @@
-"""HTTP routes of the fx service."""
+"""HTTP routes of the fx service. Rates are public market data (no token; `Auth: NONE` in the template)."""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field
 
 from bank_shared.app import create_app
+from fx_service.dependencies import rates_service
+from fx_service.domain import RateSheet, Served, decimal_text, normalise_currency, normalise_symbols
+from fx_service.service import RatesService
 
-app = create_app("fx", routers=[], description="Exchange rates (Frankfurter, cached in Redis) and currency exchange.")
+router = APIRouter(tags=["fx"])
+Rates = Annotated[RatesService, Depends(rates_service)]
+
+_CODE = r"[A-Za-z]{3}"
+BaseParam = Annotated[str, Query(pattern=rf"^\s*{_CODE}\s*$", description="ISO 4217 code of the base currency",
+                                 examples=["USD"])]
+SymbolsParam = Annotated[
+    str | None,
+    Query(pattern=rf"^(\s*{_CODE}\s*(,\s*{_CODE}\s*)*)?$", max_length=200,
+          description="Comma-separated ISO 4217 codes; absent or empty: every quoted currency",
+          examples=["EUR,GBP"]),
+]
+
+
+class RatesResponse(BaseModel):
+    base: str = Field(examples=["USD"])
+    date: Date = Field(description="The ECB business day the rates are for")
+    rates: dict[str, str] = Field(description="1 base = rate units of each currency, as decimal strings",
+                                  examples=[{"EUR": "0.86386", "GBP": "0.7571"}])
+    cached: bool = Field(description="Served from the Redis cache rather than fetched for this request")
+    stale: bool = Field(description="The provider is failing; these are the last known rates")
+    source: str = Field(examples=["frankfurter"])
+    fetched_at: str = Field(description="When these rates were fetched from the provider (RFC 3339, UTC)")
+
+
+class Currency(BaseModel):
+    code: str
+    name: str
+
+
+class CurrenciesResponse(BaseModel):
+    items: list[Currency]
+    next_cursor: str | None = None
+    cached: bool
+    stale: bool
+    source: str
+
+
+def _rates_response(served: Served[RateSheet]) -> RatesResponse:
+    sheet = served.value
+    return RatesResponse(
+        base=sheet.base,
+        date=sheet.rate_date,
+        rates={code: decimal_text(rate) for code, rate in sorted(sheet.rates.items())},
+        cached=served.cached,
+        stale=served.stale,
+        source=sheet.source,
+        fetched_at=sheet.fetched_at.isoformat().replace("+00:00", "Z"),
+    )
+
+
+def _symbols(raw: str | None) -> tuple[str, ...]:
+    return normalise_symbols(raw.split(",")) if raw else ()
+
+
+@router.get("/rates/latest", response_model=RatesResponse)
+def latest_rates(service: Rates, base: BaseParam = "EUR", symbols: SymbolsParam = None) -> RatesResponse:
+    """The latest reference rates for `base` (cached 24 h; the last known rates, `stale`, on outages)."""
+    return _rates_response(service.latest(normalise_currency(base), _symbols(symbols)))
+
+
+@router.get("/rates/{date}", response_model=RatesResponse)
+def historical_rates(
+    service: Rates,
+    date: Annotated[Date, Path(description="YYYY-MM-DD; a non-business day gives the business day before")],
+    base: BaseParam = "EUR",
+    symbols: SymbolsParam = None,
+) -> RatesResponse:
+    """Reference rates for a past date."""
+    return _rates_response(service.historical(date, normalise_currency(base), _symbols(symbols)))
+
+
+@router.get("/currencies", response_model=CurrenciesResponse)
+def currencies(service: Rates) -> CurrenciesResponse:
+    """Every currency rates are published for, with its English name."""
+    served = service.currencies()
+    items = [Currency(code=code, name=name) for code, name in sorted(served.value.names.items())]
+    return CurrenciesResponse(items=items, cached=served.cached, stale=served.stale, source=served.value.source)
+
+
+app = create_app("fx", routers=[router],
+                 description="Exchange rates (Frankfurter, cached in Redis) and currency exchange.")

@@ -1,0 +1,25 @@
+"""Wiring: one provider (pooled HTTP client) per execution environment, the shared Redis client."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bank_shared.redis_client import get_redis
+from fx_service.cache import RatesCache
+from fx_service.providers import FrankfurterProvider, RatesProvider
+from fx_service.service import RatesService
+from fx_service.settings import get_fx_settings
+
+
+@lru_cache(maxsize=1)
+def rates_provider() -> RatesProvider:
+    settings = get_fx_settings()
+    return FrankfurterProvider.from_settings(
+        settings.frankfurter_url,
+        timeout_seconds=settings.frankfurter_timeout_seconds,
+        connect_timeout_seconds=settings.frankfurter_connect_timeout_seconds,
+    )
+
+
+def rates_service() -> RatesService:
+    return RatesService(rates_provider(), RatesCache(get_redis()))
