@@ -27,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,7 @@ class Up:
         self.sec: dict[str, Any] = {}
         self.state: dict[str, str] = {}
         self.pids: dict[str, int] = {}
+        self.launched: dict[str, float] = {}
 
     def run(self) -> None:
         install(self.progress)
@@ -159,6 +161,7 @@ class Up:
             return
         self.ensure_port_free(piece.name, piece.port_key)
         cmd, env, cwd = piece.command(self.cfg)
+        self.launched[piece.name] = time.monotonic()
         self.pids[piece.name] = spawn(piece.name, cmd, env=env, cwd=cwd)
         self.state[piece.name] = "starting"
 
@@ -171,9 +174,13 @@ class Up:
             was_running = self.state[piece.name] == "running"
             if was_running and piece.healthy(self.cfg):
                 result["status"] = f"already running (pid {pid})"
+            elif piece.healthy(self.cfg):  # became ready while earlier steps ran
+                result["status"] = f"started (pid {pid})"
             else:
                 wait_until(lambda: piece.healthy(self.cfg), piece=piece.name, timeout=piece.timeout, pid=pid)
                 result["status"] = f"{'was starting, now healthy' if was_running else 'started'} (pid {pid})"
+                if piece.name in self.launched:
+                    result["took"] = f"{time.monotonic() - self.launched[piece.name]:.3f}"
             self.state[piece.name] = "healthy"
 
     def ensure_port_free(self, name: str, key: str) -> None:

@@ -108,7 +108,9 @@ class Progress:
         except BaseException:
             self.line(name, "FAILED", time.monotonic() - begin)
             raise
-        self.line(name, result["status"], time.monotonic() - begin)
+        # A step may report its own duration (a piece launched earlier counts from its launch).
+        took = float(result["took"]) if "took" in result else time.monotonic() - begin
+        self.line(name, result["status"], took)
 
     def _clear(self) -> None:
         if self.tty:
