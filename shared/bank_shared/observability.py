@@ -4,6 +4,7 @@ carried through every log line, response and downstream call."""
 from __future__ import annotations
 
 import uuid
+import warnings
 from contextvars import ContextVar
 from typing import Any
 
@@ -11,6 +12,9 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
+
+# Health checks and reads publish no business metrics; an empty flush is expected, not a problem.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 logger = Logger()
 tracer = Tracer()
