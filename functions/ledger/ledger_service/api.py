@@ -1,5 +1,198 @@
-"""HTTP routes of the ledger service."""
+"""HTTP routes of the ledger service: parse, call one use case, shape the response."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from bank_shared.app import create_app
+from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, ServicePrincipal, require_roles
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import PROBLEM_JSON
+from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, require_key
+from bank_shared.money import to_minor
+from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
+from ledger_service import service
 
-app = create_app("ledger", routers=[], description="Double-entry ledger: balances, postings, holds, transfers.")
+router = APIRouter(tags=["ledger"])
+internal = APIRouter(prefix="/internal", tags=["ledger-internal"])
+
+IdempotencyKey = Annotated[str, Depends(require_key)]
+Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN))]
+Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
+Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
+Amount = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["1500.00"],
+                              description="Decimal string in major units")]
+Description = Annotated[str, Field(max_length=200)]
+
+
+class TopupRequest(BaseModel):
+    account_id: UUID
+    amount: Amount
+    currency: Currency
+    source: Literal["cash", "settlement"] = "cash"
+    description: Description = ""
+
+
+class TransferRequest(BaseModel):
+    from_account_id: UUID
+    to_account_id: UUID
+    amount: Amount
+    currency: Currency
+    description: Description = ""
+
+
+class RegisterAccountRequest(BaseModel):
+    account_id: UUID
+    owner_id: UUID
+    currency: Currency
+    overdraft_limit: Amount = "0"
+
+
+class HoldRequest(BaseModel):
+    account_id: UUID
+    amount: Amount
+    currency: Currency
+    ttl_seconds: int | None = Field(default=None, ge=1)
+    description: Description = ""
+
+
+class CaptureRequest(BaseModel):
+    to_account_id: UUID
+    amount: Amount | None = None
+    description: Description = ""
+
+
+def respond(result: IdempotentResult) -> JSONResponse:
+    headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
+    media_type = PROBLEM_JSON if result.status >= 400 else "application/json"
+    return JSONResponse(result.body, status_code=result.status, headers=headers, media_type=media_type)
+
+
+@router.post("/topup", status_code=201)
+def topup(request: TopupRequest, principal: Staff, key: IdempotencyKey) -> JSONResponse:
+    """Cash deposit or incoming payment into a customer account (employee/admin)."""
+    amount = to_minor(request.amount, request.currency)
+    with UnitOfWork() as uow:
+        result = service.topup(uow, principal, key, request.account_id, amount, request.currency,
+                               request.source, request.description)
+    return respond(result)
+
+
+@router.post("/transfer", status_code=201)
+def transfer(request: TransferRequest, principal: Payer, key: IdempotencyKey) -> JSONResponse:
+    """Same-currency transfer; a customer may only debit their own accounts."""
+    amount = to_minor(request.amount, request.currency)
+    with UnitOfWork() as uow:
+        result = service.transfer(uow, principal, key, request.from_account_id, request.to_account_id, amount,
+                                  request.currency, request.description)
+    return respond(result)
+
+
+def _cursor_position(cursor: str | None) -> tuple[datetime, int] | None:
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(position["t"])), int(position["p"])
+    except (KeyError, ValueError, TypeError):
+        raise InvalidCursor("The cursor is not one this API issued") from None
+
+
+@router.get("/transactions")
+def transactions(
+    principal: Reader,
+    account_id: UUID | None = None,
+    type: Literal["issuance", "topup", "transfer", "hold_capture", "reversal"] | None = None,
+    date_from: Annotated[datetime | None, Query(alias="from")] = None,
+    date_to: Annotated[datetime | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """The caller's postings, newest first, with cursor pagination and filters."""
+    with UnitOfWork() as uow:
+        items, next_position = service.list_transactions(uow, principal, account_id, type, date_from, date_to,
+                                                         _cursor_position(cursor), limit)
+    return page(items, limit, {"t": next_position[0].isoformat(), "p": next_position[1]} if next_position else None)
+
+
+@router.get("/accounts/{account_id}/balance")
+def balance(account_id: UUID, principal: Reader) -> dict[str, Any]:
+    """Balance and available balance (balance minus active holds) of one account."""
+    with UnitOfWork() as uow:
+        return service.get_balance(uow, principal, account_id)
+
+
+# internal (service token only) ------------------------------------------------------------------------------
+
+@internal.post("/accounts", status_code=201)
+def register_account(request: RegisterAccountRequest, _principal: ServicePrincipal) -> dict[str, Any]:
+    """Create the ledger account for a customer account (idempotent by account_id)."""
+    overdraft = to_minor(request.overdraft_limit, request.currency, allow_zero=True)
+    with UnitOfWork() as uow:
+        row = service.register_account(uow, request.account_id, request.owner_id, request.currency, overdraft)
+    return service.balance_view(row)
+
+
+@internal.post("/accounts/{account_id}/close")
+def close_account(account_id: UUID, _principal: ServicePrincipal) -> dict[str, Any]:
+    """Close a ledger account: only with a zero balance and no active holds."""
+    with UnitOfWork() as uow:
+        return service.balance_view(service.close_account(uow, account_id))
+
+
+@internal.get("/balances")
+def balances(_principal: ServicePrincipal,
+             account_id: Annotated[list[UUID], Query(max_length=100)]) -> dict[str, Any]:
+    """Balances of several accounts at once (for accounts' `GET /my`)."""
+    with UnitOfWork() as uow:
+        return {"items": service.get_balances(uow, account_id)}
+
+
+@internal.post("/holds", status_code=201)
+def create_hold(request: HoldRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
+    """Reserve available balance for a multi-step operation."""
+    amount = to_minor(request.amount, request.currency)
+    with UnitOfWork() as uow:
+        result = service.create_hold(uow, principal, key, request.account_id, amount, request.currency,
+                                     request.ttl_seconds, request.description)
+    return respond(result)
+
+
+@internal.get("/holds/{hold_id}")
+def get_hold(hold_id: UUID, _principal: ServicePrincipal) -> dict[str, Any]:
+    with UnitOfWork() as uow:
+        return service.get_hold(uow, hold_id)
+
+
+@internal.post("/holds/{hold_id}/capture", status_code=201)
+def capture_hold(hold_id: UUID, request: CaptureRequest, principal: ServicePrincipal,
+                 key: IdempotencyKey) -> JSONResponse:
+    """Post a pending hold (or part of it) to a destination account; the rest is released."""
+    with UnitOfWork() as uow:
+        hold = service.get_hold(uow, hold_id)
+        currency = hold["amount"]["currency"]
+        amount = to_minor(request.amount, currency) if request.amount is not None else None
+    with UnitOfWork() as uow:
+        result = service.capture_hold(uow, principal, key, hold_id, request.to_account_id, amount,
+                                      request.description)
+    return respond(result)
+
+
+@internal.post("/holds/{hold_id}/void")
+def void_hold(hold_id: UUID, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
+    """Release a pending hold."""
+    with UnitOfWork() as uow:
+        result = service.void_hold(uow, principal, key, hold_id)
+    return respond(result)
+
+
+app = create_app("ledger", routers=[router, internal],
+                 description="Double-entry ledger: balances, postings, holds, transfers.")
+EVENT_HANDLERS: dict[str, Any] = {}

@@ -1,0 +1,159 @@
+"""SQL of the ledger (psycopg 3, explicit and parametrised). No business rules here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from bank_shared.db import Connection
+
+Row = dict[str, Any]
+ACCOUNT_COLUMNS = "id, kind, system_code, owner_id, currency, balance, held, overdraft_limit, allow_negative, status"
+
+
+class LedgerRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    # accounts -------------------------------------------------------------------------------------------
+    def insert_customer_account(self, account_id: UUID, owner_id: UUID, currency: str, overdraft_limit: int) -> bool:
+        row = self.connection.execute(
+            "INSERT INTO ledger_accounts (id, kind, owner_id, currency, overdraft_limit) "
+            "VALUES (%s, 'customer', %s, %s, %s) ON CONFLICT (id) DO NOTHING RETURNING id",
+            (account_id, owner_id, currency, overdraft_limit),
+        ).fetchone()
+        return row is not None
+
+    def get_account(self, account_id: UUID) -> Row | None:
+        return self.connection.execute(
+            f"SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = %s", (account_id,)
+        ).fetchone()
+
+    def get_accounts(self, account_ids: Sequence[UUID]) -> list[Row]:
+        return self.connection.execute(
+            f"SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = ANY(%s) ORDER BY id", (list(account_ids),)
+        ).fetchall()
+
+    def lock_accounts(self, account_ids: Sequence[UUID]) -> dict[UUID, Row]:
+        """Row locks taken in one fixed order (by id), so two transfers can never deadlock on each other."""
+        rows = self.connection.execute(
+            f"SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+            (sorted(set(account_ids)),),
+        ).fetchall()
+        return {row["id"]: row for row in rows}
+
+    def system_account_id(self, kind: str, currency: str) -> UUID | None:
+        row = self.connection.execute(
+            "SELECT id FROM ledger_accounts WHERE system_code = %s", (f"{kind}:{currency}",)
+        ).fetchone()
+        return row["id"] if row else None
+
+    def set_status(self, account_id: UUID, status: str) -> None:
+        self.connection.execute(
+            "UPDATE ledger_accounts SET status = %s, updated_at = now() WHERE id = %s", (status, account_id)
+        )
+
+    def add_held(self, account_id: UUID, delta: int) -> None:
+        self.connection.execute(
+            "UPDATE ledger_accounts SET held = held + %s, updated_at = now() WHERE id = %s", (delta, account_id)
+        )
+
+    # transactions and postings ----------------------------------------------------------------------------
+    def post(self, transaction_id: UUID, kind: str, description: str, initiated_by: str,
+             postings: Sequence[tuple[UUID, str, int]], reverses: UUID | None = None) -> datetime:
+        """The transaction, its postings and the balance changes, in the caller's database transaction.
+
+        Callers hold the account locks already (lock_accounts), so the balance UPDATE cannot deadlock.
+        """
+        row = self.connection.execute(
+            "INSERT INTO ledger_transactions (id, kind, description, initiated_by, reverses) "
+            "VALUES (%s, %s, %s, %s, %s) RETURNING created_at",
+            (transaction_id, kind, description, initiated_by, reverses),
+        ).fetchone()
+        assert row is not None
+        accounts = [account for account, _, _ in postings]
+        currencies = [currency for _, currency, _ in postings]
+        amounts = [amount for _, _, amount in postings]
+        self.connection.execute(
+            "INSERT INTO postings (transaction_id, account_id, currency, amount, created_at) "
+            "SELECT %s, a, c, m, %s FROM unnest(%s::uuid[], %s::char(3)[], %s::bigint[]) AS p (a, c, m)",
+            (transaction_id, row["created_at"], accounts, currencies, amounts),
+        )
+        self.connection.execute(
+            "UPDATE ledger_accounts AS la SET balance = la.balance + d.delta, updated_at = now() "
+            "FROM (SELECT a, sum(m) AS delta FROM unnest(%s::uuid[], %s::bigint[]) AS p (a, m) GROUP BY a) AS d "
+            "WHERE la.id = d.a",
+            (accounts, amounts),
+        )
+        created_at: datetime = row["created_at"]
+        return created_at
+
+    def list_postings(self, owner_id: UUID | None, account_id: UUID | None, kind: str | None,
+                      since: datetime | None, until: datetime | None,
+                      after: tuple[datetime, int] | None, limit: int) -> list[Row]:
+        clauses = ["TRUE"]
+        params: list[Any] = []
+        if owner_id is not None:
+            clauses.append("a.owner_id = %s")
+            params.append(owner_id)
+        if account_id is not None:
+            clauses.append("p.account_id = %s")
+            params.append(account_id)
+        if kind is not None:
+            clauses.append("t.kind = %s")
+            params.append(kind)
+        if since is not None:
+            clauses.append("p.created_at >= %s")
+            params.append(since)
+        if until is not None:
+            clauses.append("p.created_at < %s")
+            params.append(until)
+        if after is not None:
+            clauses.append("(p.created_at, p.id) < (%s, %s)")
+            params.extend(after)
+        params.append(limit)
+        return self.connection.execute(
+            "SELECT p.id AS posting_id, p.transaction_id, p.account_id, p.currency, p.amount, p.created_at, "
+            "t.kind, t.description FROM postings p "
+            "JOIN ledger_accounts a ON a.id = p.account_id JOIN ledger_transactions t ON t.id = p.transaction_id "
+            f"WHERE {' AND '.join(clauses)} ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
+            params,
+        ).fetchall()
+
+    # holds ------------------------------------------------------------------------------------------------
+    def insert_hold(self, hold_id: UUID, account_id: UUID, amount: int, currency: str, description: str,
+                    created_by: str, expires_at: datetime) -> Row:
+        row = self.connection.execute(
+            "INSERT INTO holds (id, account_id, amount, currency, description, created_by, expires_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
+            (hold_id, account_id, amount, currency, description, created_by, expires_at),
+        ).fetchone()
+        assert row is not None
+        return row
+
+    def lock_hold(self, hold_id: UUID) -> Row | None:
+        return self.connection.execute("SELECT * FROM holds WHERE id = %s FOR UPDATE", (hold_id,)).fetchone()
+
+    def finish_hold(self, hold_id: UUID, status: str, transaction_id: UUID | None) -> Row:
+        row = self.connection.execute(
+            "UPDATE holds SET status = %s, transaction_id = %s, updated_at = now() WHERE id = %s RETURNING *",
+            (status, transaction_id, hold_id),
+        ).fetchone()
+        assert row is not None
+        return row
+
+    def expired_hold_ids(self, limit: int) -> list[UUID]:
+        rows = self.connection.execute(
+            "SELECT id FROM holds WHERE status = 'pending' AND expires_at <= now() ORDER BY expires_at LIMIT %s",
+            (limit,),
+        ).fetchall()
+        return [row["id"] for row in rows]
+
+    def pending_holds_total(self, account_id: UUID) -> int:
+        row = self.connection.execute(
+            "SELECT coalesce(sum(amount), 0) AS total FROM holds WHERE account_id = %s AND status = 'pending'",
+            (account_id,),
+        ).fetchone()
+        return int(row["total"]) if row else 0

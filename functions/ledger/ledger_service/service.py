@@ -1,0 +1,398 @@
+"""Use cases of the ledger: double-entry postings, balances, holds. No HTTP, no SQL strings.
+
+Every money-moving use case runs inside the caller's UnitOfWork and goes through `run_idempotent`, so the
+effect, its postings, the balance changes, the stored Idempotency-Key response and the outbox event commit
+together or not at all. Accounts are locked in id order (`lock_accounts`); a hold is always locked before
+its accounts. A refusal after a request was accepted (insufficient funds, expired hold) is stored as the
+key's response and announced as `payment.failed`; malformed or unauthorised requests simply raise.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import psycopg.errors
+
+from bank_shared.auth import Principal
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import Conflict, NotFound, Unprocessable, problem
+from bank_shared.events.envelope import new_event
+from bank_shared.events.outbox import record_event
+from bank_shared.events.topics import PAYMENT_EXECUTED, PAYMENT_FAILED
+from bank_shared.idempotency import IdempotentResult, fingerprint
+from bank_shared.money import from_minor, money_json
+from ledger_service.idempotency import run_idempotent
+from ledger_service.repository import LedgerRepository, Row
+from ledger_service.settings import get_ledger_settings
+
+SERVICE = "ledger"
+TOPUP_SOURCES = ("cash", "settlement")
+
+
+class AccountNotFound(NotFound):
+    code, title = "account_not_found", "Account not found"
+
+
+class AccountClosed(Conflict):
+    code, title = "account_closed", "The account is closed"
+
+
+class AccountConflict(Conflict):
+    code, title = "account_conflict", "The account exists with different attributes"
+
+
+class CurrencyMismatch(Unprocessable):
+    code, title = "currency_mismatch", "Currencies do not match"
+
+
+class SameAccount(Unprocessable):
+    code, title = "same_account", "Source and destination are the same account"
+
+
+class InsufficientFunds(Unprocessable):
+    code, title = "insufficient_funds", "Insufficient funds"
+
+
+class AccountNotEmpty(Conflict):
+    code, title = "account_not_empty", "The account has a balance or active holds"
+
+
+class HoldNotFound(NotFound):
+    code, title = "hold_not_found", "Hold not found"
+
+
+class HoldNotPending(Conflict):
+    code, title = "hold_not_pending", "The hold is no longer pending"
+
+
+class HoldExpired(Unprocessable):
+    code, title = "hold_expired", "The hold has expired"
+
+
+class CaptureExceedsHold(Unprocessable):
+    code, title = "capture_exceeds_hold", "The capture amount exceeds the hold"
+
+
+class Refused(Exception):
+    """A business refusal after acceptance: stored as the key's response, announced as payment.failed."""
+
+    def __init__(self, error: Unprocessable, subject: str, data: dict[str, Any]) -> None:
+        super().__init__(error.detail)
+        self.error, self.subject, self.data = error, subject, data
+
+
+# accounts -----------------------------------------------------------------------------------------------------
+
+def register_account(uow: UnitOfWork, account_id: UUID, owner_id: UUID, currency: str,
+                     overdraft_limit: int = 0) -> Row:
+    """Idempotent: the same registration twice is a no-op; a different one for the same id is a conflict."""
+    repository = LedgerRepository(uow.connection)
+    repository.insert_customer_account(account_id, owner_id, currency, overdraft_limit)
+    row = repository.get_account(account_id)
+    assert row is not None
+    if row["kind"] != "customer" or row["owner_id"] != owner_id or row["currency"] != currency:
+        raise AccountConflict(f"Ledger account {account_id} is registered with other attributes")
+    return row
+
+
+def close_account(uow: UnitOfWork, account_id: UUID) -> Row:
+    repository = LedgerRepository(uow.connection)
+    account = repository.lock_accounts([account_id]).get(account_id)
+    if account is None or account["kind"] != "customer":
+        raise AccountNotFound(f"No account {account_id}")
+    if account["status"] == "closed":
+        return account
+    if account["balance"] != 0 or account["held"] != 0:
+        raise AccountNotEmpty("Only an account with a zero balance and no active holds can be closed")
+    repository.set_status(account_id, "closed")
+    return {**account, "status": "closed"}
+
+
+def balance_view(account: Row) -> dict[str, Any]:
+    currency = account["currency"]
+    return {
+        "account_id": str(account["id"]),
+        "currency": currency,
+        "balance": money_json(account["balance"], currency),
+        "held": money_json(account["held"], currency),
+        "available": money_json(account["balance"] - account["held"], currency),
+        "overdraft_limit": money_json(account["overdraft_limit"], currency),
+        "status": account["status"],
+    }
+
+
+def can_see(principal: Principal, account: Row) -> bool:
+    return principal.is_staff or principal.is_service or str(account["owner_id"]) == principal.subject
+
+
+def get_balance(uow: UnitOfWork, principal: Principal, account_id: UUID) -> dict[str, Any]:
+    """A customer sees only their own accounts; anyone else's is reported as not found (no existence leak)."""
+    account = LedgerRepository(uow.connection).get_account(account_id)
+    if account is None or account["kind"] != "customer" or not can_see(principal, account):
+        raise AccountNotFound(f"No account {account_id}")
+    return balance_view(account)
+
+
+def get_balances(uow: UnitOfWork, account_ids: list[UUID]) -> list[dict[str, Any]]:
+    return [balance_view(row) for row in LedgerRepository(uow.connection).get_accounts(account_ids)
+            if row["kind"] == "customer"]
+
+
+# money movement -----------------------------------------------------------------------------------------------
+
+def _idempotent(uow: UnitOfWork, scope: str, key: str, payload: dict[str, Any],
+                operation: Callable[[], tuple[int, dict[str, Any]]]) -> IdempotentResult:
+    def guarded() -> tuple[int, dict[str, Any]]:
+        try:
+            return operation()
+        except Refused as refusal:
+            error = refusal.error
+            record_event(uow, new_event(PAYMENT_FAILED, SERVICE, refusal.subject,
+                                        {**refusal.data, "reason": error.code, "detail": error.detail}))
+            return error.status, problem(error.status, error.code, error.title, error.detail)
+
+    return run_idempotent(uow.connection, scope, key, fingerprint(scope, payload), guarded)
+
+
+def _require_active(account: Row | None, account_id: UUID) -> Row:
+    if account is None or account["kind"] != "customer":
+        raise AccountNotFound(f"No account {account_id}")
+    if account["status"] != "active":
+        raise AccountClosed(f"Account {account_id} is closed")
+    return account
+
+
+def _available(account: Row) -> int:
+    return int(account["balance"] - account["held"] + account["overdraft_limit"])
+
+
+def _post(uow: UnitOfWork, kind: str, description: str, initiated_by: str, debit: UUID, credit: UUID,
+          amount: int, currency: str) -> dict[str, Any]:
+    transaction_id = uuid.uuid4()
+    repository = LedgerRepository(uow.connection)
+    try:
+        with uow.connection.transaction():  # savepoint: a CHECK violation becomes a clean refusal
+            created_at = repository.post(transaction_id, kind, description, initiated_by,
+                                         [(debit, currency, -amount), (credit, currency, amount)])
+    except psycopg.errors.CheckViolation as error:
+        raise Refused(InsufficientFunds("The balance would go below its limit"), str(debit),
+                      {"from_account_id": str(debit), "to_account_id": str(credit),
+                       "amount": from_minor(amount, currency), "currency": currency}) from error
+    body = {
+        "transaction_id": str(transaction_id),
+        "type": kind,
+        "status": "executed",
+        "from_account_id": str(debit),
+        "to_account_id": str(credit),
+        "amount": money_json(amount, currency),
+        "description": description,
+        "created_at": created_at.isoformat().replace("+00:00", "Z"),
+    }
+    event_data = {**{k: v for k, v in body.items() if k not in ("amount", "status")},
+                  "amount": from_minor(amount, currency), "currency": currency, "amount_minor": amount,
+                  "initiated_by": initiated_by}
+    record_event(uow, new_event(PAYMENT_EXECUTED, SERVICE, str(debit), event_data))
+    return body
+
+
+def transfer(uow: UnitOfWork, principal: Principal, key: str, from_account_id: UUID, to_account_id: UUID,
+             amount: int, currency: str, description: str = "") -> IdempotentResult:
+    """Same-currency transfer; a customer may only debit their own account (others' look not found)."""
+    if from_account_id == to_account_id:
+        raise SameAccount()
+    payload = {"from": str(from_account_id), "to": str(to_account_id), "amount": amount, "currency": currency,
+               "description": description}
+
+    def operation() -> tuple[int, dict[str, Any]]:
+        locked = LedgerRepository(uow.connection).lock_accounts([from_account_id, to_account_id])
+        source = _require_active(locked.get(from_account_id), from_account_id)
+        if not (principal.is_staff or principal.is_service) and str(source["owner_id"]) != principal.subject:
+            raise AccountNotFound(f"No account {from_account_id}")
+        target = _require_active(locked.get(to_account_id), to_account_id)
+        if source["currency"] != currency or target["currency"] != currency:
+            raise CurrencyMismatch(f"Both accounts must be in {currency}")
+        if _available(source) < amount:
+            raise Refused(InsufficientFunds(f"Available balance is below {from_minor(amount, currency)}"),
+                          str(from_account_id), {"from_account_id": str(from_account_id),
+                                                 "to_account_id": str(to_account_id),
+                                                 "amount": from_minor(amount, currency), "currency": currency})
+        return 201, _post(uow, "transfer", description, principal.subject, from_account_id, to_account_id,
+                          amount, currency)
+
+    return _idempotent(uow, f"transfer:{principal.subject}", key, payload, operation)
+
+
+def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amount: int, currency: str,
+          source: str = "cash", description: str = "", kind: str = "topup") -> IdempotentResult:
+    """Cash deposit or incoming payment (or, with kind='issuance', explicit creation of money)."""
+    system_kind = "issuance" if kind == "issuance" else source
+    payload = {"account": str(account_id), "amount": amount, "currency": currency, "source": system_kind,
+               "description": description}
+
+    def operation() -> tuple[int, dict[str, Any]]:
+        repository = LedgerRepository(uow.connection)
+        system_id = repository.system_account_id(system_kind, currency)
+        if system_id is None:
+            raise CurrencyMismatch(f"No {system_kind} account in {currency}")
+        locked = repository.lock_accounts([account_id, system_id])
+        target = _require_active(locked.get(account_id), account_id)
+        if target["currency"] != currency:
+            raise CurrencyMismatch(f"The account is in {target['currency']}, not {currency}")
+        return 201, _post(uow, kind, description, principal.subject, system_id, account_id, amount, currency)
+
+    return _idempotent(uow, f"{kind}:{principal.subject}", key, payload, operation)
+
+
+# holds --------------------------------------------------------------------------------------------------------
+
+def hold_view(hold: Row) -> dict[str, Any]:
+    return {
+        "id": str(hold["id"]),
+        "account_id": str(hold["account_id"]),
+        "amount": money_json(hold["amount"], hold["currency"]),
+        "status": hold["status"],
+        "description": hold["description"],
+        "expires_at": hold["expires_at"].isoformat().replace("+00:00", "Z"),
+        "transaction_id": str(hold["transaction_id"]) if hold["transaction_id"] else None,
+    }
+
+
+def create_hold(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amount: int, currency: str,
+                ttl_seconds: int | None = None, description: str = "") -> IdempotentResult:
+    settings = get_ledger_settings()
+    ttl = min(ttl_seconds or settings.hold_default_ttl_seconds, settings.hold_max_ttl_seconds)
+    payload = {"account": str(account_id), "amount": amount, "currency": currency, "ttl": ttl,
+               "description": description}
+
+    def operation() -> tuple[int, dict[str, Any]]:
+        repository = LedgerRepository(uow.connection)
+        account = _require_active(repository.lock_accounts([account_id]).get(account_id), account_id)
+        if account["currency"] != currency:
+            raise CurrencyMismatch(f"The account is in {account['currency']}, not {currency}")
+        if _available(account) < amount:
+            raise Refused(InsufficientFunds("Available balance is below the hold amount"), str(account_id),
+                          {"account_id": str(account_id), "amount": from_minor(amount, currency),
+                           "currency": currency, "operation": "hold"})
+        expires_at = datetime.now(UTC) + timedelta(seconds=ttl)
+        repository.add_held(account_id, amount)
+        hold = repository.insert_hold(uuid.uuid4(), account_id, amount, currency, description,
+                                      principal.subject, expires_at)
+        return 201, hold_view(hold)
+
+    return _idempotent(uow, f"hold:{principal.subject}", key, payload, operation)
+
+
+def _locked_pending_hold(repository: LedgerRepository, hold_id: UUID) -> Row:
+    hold = repository.lock_hold(hold_id)
+    if hold is None:
+        raise HoldNotFound(f"No hold {hold_id}")
+    if hold["status"] != "pending":
+        raise HoldNotPending(f"The hold is {hold['status']}")
+    return hold
+
+
+def _release(repository: LedgerRepository, hold: Row, status: str) -> Row:
+    repository.lock_accounts([hold["account_id"]])
+    repository.add_held(hold["account_id"], -hold["amount"])
+    return repository.finish_hold(hold["id"], status, None)
+
+
+def capture_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID, to_account_id: UUID,
+                 amount: int | None = None, description: str = "") -> IdempotentResult:
+    """Post (part of) a pending hold to `to_account_id`; any remainder is released."""
+    payload = {"hold": str(hold_id), "to": str(to_account_id), "amount": amount, "description": description}
+
+    def operation() -> tuple[int, dict[str, Any]]:
+        repository = LedgerRepository(uow.connection)
+        hold = _locked_pending_hold(repository, hold_id)
+        currency = hold["currency"]
+        if hold["expires_at"] <= datetime.now(UTC):
+            _release(repository, hold, "expired")
+            raise Refused(HoldExpired(), str(hold["account_id"]),
+                          {"hold_id": str(hold_id), "account_id": str(hold["account_id"]),
+                           "amount": from_minor(hold["amount"], currency), "currency": currency})
+        captured = hold["amount"] if amount is None else amount
+        if captured > hold["amount"]:
+            raise CaptureExceedsHold(f"The hold is {from_minor(hold['amount'], currency)} {currency}")
+        locked = repository.lock_accounts([hold["account_id"], to_account_id])
+        target = locked.get(to_account_id)
+        if target is None:
+            raise AccountNotFound(f"No account {to_account_id}")
+        if target["currency"] != currency:
+            raise CurrencyMismatch(f"The destination is in {target['currency']}, not {currency}")
+        repository.add_held(hold["account_id"], -hold["amount"])
+        body = _post(uow, "hold_capture", description, principal.subject, hold["account_id"], to_account_id,
+                     captured, currency)
+        finished = repository.finish_hold(hold_id, "captured", UUID(body["transaction_id"]))
+        return 201, {**body, "hold": hold_view(finished)}
+
+    return _idempotent(uow, f"capture:{principal.subject}", key, payload, operation)
+
+
+def void_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID) -> IdempotentResult:
+    def operation() -> tuple[int, dict[str, Any]]:
+        repository = LedgerRepository(uow.connection)
+        return 200, hold_view(_release(repository, _locked_pending_hold(repository, hold_id), "voided"))
+
+    return _idempotent(uow, f"void:{principal.subject}", key, {"hold": str(hold_id)}, operation)
+
+
+def get_hold(uow: UnitOfWork, hold_id: UUID) -> dict[str, Any]:
+    hold = LedgerRepository(uow.connection).lock_hold(hold_id)
+    if hold is None:
+        raise HoldNotFound(f"No hold {hold_id}")
+    return hold_view(hold)
+
+
+def expire_holds(connection_uow: Callable[[], UnitOfWork], limit: int | None = None) -> int:
+    """The scheduled sweep: each expired pending hold is released in its own short transaction."""
+    batch = limit or get_ledger_settings().hold_expiry_batch
+    with connection_uow() as uow:
+        candidates = LedgerRepository(uow.connection).expired_hold_ids(batch)
+    expired = 0
+    for hold_id in candidates:
+        with connection_uow() as uow:
+            repository = LedgerRepository(uow.connection)
+            hold = repository.lock_hold(hold_id)
+            if hold is not None and hold["status"] == "pending" and hold["expires_at"] <= datetime.now(UTC):
+                _release(repository, hold, "expired")
+                expired += 1
+    return expired
+
+
+# transactions -------------------------------------------------------------------------------------------------
+
+def posting_view(row: Row) -> dict[str, Any]:
+    return {
+        "transaction_id": str(row["transaction_id"]),
+        "account_id": str(row["account_id"]),
+        "type": row["kind"],
+        "direction": "credit" if row["amount"] > 0 else "debit",
+        "amount": money_json(abs(row["amount"]), row["currency"]),
+        "description": row["description"],
+        "created_at": row["created_at"].isoformat().replace("+00:00", "Z"),
+    }
+
+
+def list_transactions(uow: UnitOfWork, principal: Principal, account_id: UUID | None, kind: str | None,
+                      since: datetime | None, until: datetime | None, after: tuple[datetime, int] | None,
+                      limit: int) -> tuple[list[dict[str, Any]], tuple[datetime, int] | None]:
+    """The caller's postings, newest first. Staff must name an account; customers see only their own."""
+    repository = LedgerRepository(uow.connection)
+    owner: UUID | None = None
+    if not principal.is_staff:
+        try:
+            owner = UUID(principal.subject)
+        except ValueError:
+            return [], None
+        if account_id is not None:
+            get_balance(uow, principal, account_id)  # 404 for someone else's account
+    elif account_id is None:
+        raise Unprocessable("Staff must filter by account_id")
+    rows = repository.list_postings(owner, account_id, kind, since, until, after, limit + 1)
+    next_position = (rows[limit - 1]["created_at"], rows[limit - 1]["posting_id"]) if len(rows) > limit else None
+    return [posting_view(row) for row in rows[:limit]], next_position
