@@ -104,7 +104,9 @@ class MskPoller:
             "auto.offset.reset": reset,
             "session.timeout.ms": 10000,
             "topic.metadata.refresh.interval.ms": 5000,  # notice topics created after we start
+            "reconnect.backoff.ms": 500,
             "reconnect.backoff.max.ms": 5000,
+            "log_level": 2,  # librdkafka's own connect-failure spam; errors arrive via error_cb, throttled
             "error_cb": self._on_client_error,
         }
 

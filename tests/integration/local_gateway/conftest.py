@@ -41,6 +41,7 @@ def free_port() -> int:
 class Issuer:
     url: str
     key: rsa.RSAPrivateKey
+    jwks: dict[str, Any]
 
     def token(self, **overrides: Any) -> str:
         kid = overrides.pop("kid", KID)
@@ -83,7 +84,7 @@ def issuer() -> Iterator[Issuer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _jwks_handler("/issuer", {"keys": [jwk]}))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Issuer(f"http://127.0.0.1:{server.server_address[1]}/issuer", key)
+    yield Issuer(f"http://127.0.0.1:{server.server_address[1]}/issuer", key, {"keys": [jwk]})
     server.shutdown()
 
 
@@ -94,6 +95,7 @@ class Emulator:
     consumer_output: Path
     topic: str
     kafka: str | None
+    self_issuer: str
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -137,13 +139,16 @@ def emulator(issuer: Issuer, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     topic = f"gwfix.events.{uuid.uuid4().hex[:8]}"
     output = tmp / "consumer.jsonl"
     env_vars = tmp / "env.json"
+    port = free_port()
+    self_issuer = f"http://127.0.0.1:{port}/api/issuer"
     env_vars.write_text(json.dumps({
-        "Parameters": {"JwtIssuer": issuer.url, "JwtAudience": AUDIENCE, "ConsumerTopic": topic},
+        "Parameters": {"JwtIssuer": issuer.url, "JwtAudience": AUDIENCE, "ConsumerTopic": topic,
+                       "SelfIssuer": self_issuer},
         "Consumer": {"GWFIX_OUTPUT": str(output)},
+        "Issuer": {"GWFIX_JWKS": json.dumps(issuer.jwks)},
     }))
     if kafka:
         _create_topic(kafka, topic)
-    port = free_port()
     args = [sys.executable, "-m", "local_gateway", "--template", str(FIXTURE / "template.yaml"),
             "--env-vars", str(env_vars), "--host", "127.0.0.1", "--port", str(port),
             "--static-dir", str(_static_site(tmp / "static")), "--repo-root", str(FIXTURE),
@@ -157,7 +162,7 @@ def emulator(issuer: Issuer, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base_url, proc, log_path)
-        yield Emulator(base_url, log_path, output, topic, kafka)
+        yield Emulator(base_url, log_path, output, topic, kafka, self_issuer)
     finally:
         proc.terminate()
         try:

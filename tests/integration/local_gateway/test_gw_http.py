@@ -171,3 +171,13 @@ def test_log_has_one_line_per_request(client: httpx.Client, emulator: Any) -> No
     lines = [line for line in emulator.log_text().splitlines() if "GET /api/public/logline 200" in line]
     assert len(lines) == 1 and "fn=Echo" in lines[0] and "rid=" in lines[0]
     assert "[Echo] echo handled /api/public/logline" in emulator.log_text()
+
+
+def test_issuer_served_by_the_emulator_itself(client: httpx.Client, issuer: Any, emulator: Any) -> None:
+    # The keys come from a function behind this same emulator, as with the real auth service.
+    token = issuer.token(iss=emulator.self_issuer)
+    response = client.get("/api/self/me", headers={"authorization": f"Bearer {token}"})
+    claims = _echo(response)["event"]["requestContext"]["authorizer"]["jwt"]["claims"]
+    assert claims["iss"] == emulator.self_issuer
+    wrong = client.get("/api/self/me", headers={"authorization": f"Bearer {issuer.token()}"})
+    assert wrong.status_code == 401  # signed right, but for the other issuer
