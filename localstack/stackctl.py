@@ -136,6 +136,9 @@ class Up:
             if pid and pg.healthy(self.cfg):
                 pg.reload()  # picks up pg_hba.conf changes; port changes need down/up
                 result["status"] = f"already running (pid {pid})"
+            elif pid:
+                raise StackError(f"PostgreSQL runs (pid {pid}) but does not answer on port "
+                                 f"{port(self.cfg, 'PG_PORT')}; after a port change run `make down` first")
             else:
                 self.ensure_port_free("postgres", "PG_PORT")
                 pg.start()
@@ -177,7 +180,11 @@ class Up:
             elif piece.healthy(self.cfg):  # became ready while earlier steps ran
                 result["status"] = f"started (pid {pid})"
             else:
-                wait_until(lambda: piece.healthy(self.cfg), piece=piece.name, timeout=piece.timeout, pid=pid)
+                try:
+                    wait_until(lambda: piece.healthy(self.cfg), piece=piece.name, timeout=piece.timeout, pid=pid)
+                except StackError as exc:
+                    hint = "\n(it was already running: if its configuration changed, run `make down` first)"
+                    raise StackError(f"{exc}{hint if was_running else ''}") from exc
                 result["status"] = f"{'was starting, now healthy' if was_running else 'started'} (pid {pid})"
                 if piece.name in self.launched:
                     result["took"] = f"{time.monotonic() - self.launched[piece.name]:.3f}"
