@@ -1,14 +1,141 @@
-"""HTTP routes of the auth service."""
+"""HTTP routes of the auth service: parse, call one use case, shape the response."""
 
-from typing import Any
+from __future__ import annotations
 
-from fastapi import APIRouter
+import base64
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs, unquote_plus
+from uuid import UUID
 
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, EmailStr, Field, SecretStr
+
+from auth_service import service
+from auth_service.errors import InvalidClient, UnsupportedGrantType
 from auth_service.keys import jwks
 from auth_service.settings import get_auth_settings
+from auth_service.throttle import LoginThrottle
 from bank_shared.app import create_app
+from bank_shared.auth import ADMIN, CurrentPrincipal, Principal, require_roles
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import AppError, BadRequest
+from bank_shared.redis_client import get_redis
 
 well_known = APIRouter(tags=["discovery"])
+public = APIRouter(tags=["auth"])
+account = APIRouter(tags=["account"])
+admin = APIRouter(tags=["admin"])
+AdminPrincipal = Annotated[Principal, Depends(require_roles(ADMIN))]
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$")]
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class RegisterRequest(BaseModel):
+    email: EmailStr
+    password: SecretStr = Field(max_length=256)
+    full_name: str = Field(min_length=1, max_length=200)
+    phone: Phone | None = None
+
+
+class Accepted(BaseModel):
+    status: Literal["accepted"] = "accepted"
+    detail: str
+
+
+class ActivateRequest(BaseModel):
+    token: SecretStr = Field(min_length=10, max_length=200)
+
+
+class EmailRequest(BaseModel):
+    email: EmailStr
+
+
+class LoginRequest(BaseModel):
+    email: EmailStr
+    password: SecretStr = Field(max_length=256)
+    totp: str | None = Field(default=None, max_length=10)
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: SecretStr = Field(min_length=10, max_length=200)
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+    refresh_token: str | None = None
+    refresh_expires_in: int | None = None
+
+
+class Profile(BaseModel):
+    id: UUID
+    email: str
+    full_name: str
+    phone: str | None
+    status: str
+    roles: list[str]
+    mfa_enabled: bool
+    created_at: datetime
+
+
+class Activated(BaseModel):
+    user_id: UUID
+    status: Literal["active"] = "active"
+
+
+class MfaSetup(BaseModel):
+    secret: str
+    otpauth_uri: str
+
+
+class MfaCode(BaseModel):
+    code: str = Field(min_length=6, max_length=10)
+
+
+class MfaState(BaseModel):
+    mfa_enabled: bool
+
+
+class ResetRequest(BaseModel):
+    token: SecretStr = Field(min_length=10, max_length=200)
+    password: SecretStr = Field(max_length=256)
+
+
+class RolesRequest(BaseModel):
+    roles: list[Literal["customer", "employee", "admin"]] = Field(min_length=1, max_length=3)
+
+
+class StaffRequest(BaseModel):
+    email: EmailStr
+    password: SecretStr = Field(max_length=256)
+    full_name: str = Field(min_length=1, max_length=200)
+    phone: Phone | None = None
+    roles: list[Literal["employee", "admin"]] = Field(default_factory=lambda: ["employee"], min_length=1)
+
+
+def _raise_or(outcome: service.TokenPair | AppError) -> service.TokenPair:
+    """Failures that must persist (lockouts, revoked families) are raised only after the commit."""
+    if isinstance(outcome, AppError):
+        raise outcome
+    return outcome
+
+
+def _tokens(pair: service.TokenPair, response: Response) -> TokenResponse:
+    response.headers.update(NO_STORE)
+    return TokenResponse(access_token=pair.access_token, expires_in=pair.expires_in,
+                         refresh_token=pair.refresh_token, refresh_expires_in=pair.refresh_expires_in)
+
+
+def login_throttle() -> LoginThrottle:
+    return LoginThrottle(get_redis, get_auth_settings())
+
+
+# --------------------------------------------------------------------------- discovery
 
 
 @well_known.get("/.well-known/openid-configuration")
@@ -20,16 +147,180 @@ def openid_configuration() -> dict[str, Any]:
         "jwks_uri": f"{issuer}/.well-known/jwks.json",
         "token_endpoint": f"{issuer}/token",
         "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
         "response_types_supported": ["token"],
         "subject_types_supported": ["public"],
-        "grant_types_supported": ["password", "refresh_token", "client_credentials"],
+        "grant_types_supported": ["client_credentials"],
     }
 
 
 @well_known.get("/.well-known/jwks.json")
-def jwks_document() -> dict[str, Any]:
+def jwks_document(response: Response) -> dict[str, Any]:
     """The public signing keys (current and previous)."""
+    response.headers["Cache-Control"] = "public, max-age=300"
     return jwks()
 
 
-app = create_app("auth", routers=[well_known], description="Users, roles, tokens and signing keys.")
+# --------------------------------------------------------------------------- public (no token)
+
+
+@public.post("/register", status_code=202, response_model=Accepted)
+def register(request: RegisterRequest) -> Accepted:
+    """Create a pending customer; an activation link is e-mailed."""
+    with UnitOfWork() as uow:
+        service.register(uow, str(request.email), request.password.get_secret_value(), request.full_name,
+                         request.phone)
+    return Accepted(detail="If the address can be registered, an activation link has been sent to it")
+
+
+@public.post("/activate", response_model=Activated)
+def activate(request: ActivateRequest) -> Activated:
+    """Activate an account with the one-time token from the e-mail link."""
+    with UnitOfWork() as uow:
+        user_id = service.activate(uow, request.token.get_secret_value())
+    return Activated(user_id=user_id)
+
+
+@public.post("/activation/resend", status_code=202, response_model=Accepted)
+def resend_activation(request: EmailRequest) -> Accepted:
+    """Send a fresh activation link to a pending account (the answer never reveals whether one exists)."""
+    with UnitOfWork() as uow:
+        service.resend_activation(uow, str(request.email))
+    return Accepted(detail="If the account is awaiting activation, a new link has been sent")
+
+
+@public.post("/login", response_model=TokenResponse)
+def login(request: LoginRequest, response: Response,
+          throttle: Annotated[LoginThrottle, Depends(login_throttle)]) -> TokenResponse:
+    """Password (+ TOTP code when MFA is on) → access token and refresh token."""
+    with UnitOfWork() as uow:
+        outcome = service.login(uow, throttle, str(request.email), request.password.get_secret_value(),
+                                request.totp)
+    return _tokens(_raise_or(outcome), response)
+
+
+@public.post("/refresh", response_model=TokenResponse)
+def refresh(request: RefreshRequest, response: Response) -> TokenResponse:
+    """Rotate the refresh token; a reused token revokes its whole session family."""
+    with UnitOfWork() as uow:
+        outcome = service.refresh(uow, request.refresh_token.get_secret_value())
+    return _tokens(_raise_or(outcome), response)
+
+
+@public.post("/logout", status_code=204)
+def logout(request: RefreshRequest) -> Response:
+    """Revoke the session (the refresh token's family)."""
+    with UnitOfWork() as uow:
+        service.logout(uow, request.refresh_token.get_secret_value())
+    return Response(status_code=204)
+
+
+@public.post("/password/forgot", status_code=202, response_model=Accepted)
+def forgot_password(request: EmailRequest) -> Accepted:
+    """E-mail a password-reset link (always 202)."""
+    with UnitOfWork() as uow:
+        service.forgot_password(uow, str(request.email))
+    return Accepted(detail="If the address belongs to an account, a reset link has been sent to it")
+
+
+@public.post("/password/reset", status_code=204)
+def reset_password(request: ResetRequest) -> Response:
+    """Set a new password with the one-time reset token; every session is signed out."""
+    with UnitOfWork() as uow:
+        service.reset_password(uow, request.token.get_secret_value(), request.password.get_secret_value())
+    return Response(status_code=204)
+
+
+@public.post("/token", response_model=TokenResponse)
+async def token(request: Request, response: Response) -> TokenResponse:
+    """OAuth2 client-credentials grant (form-encoded; client_secret_post or client_secret_basic)."""
+    form = _form(await request.body())
+    if form.get("grant_type") != "client_credentials":
+        raise UnsupportedGrantType(error="unsupported_grant_type")
+    client_id, client_secret = _client_credentials(request, form)
+    with UnitOfWork() as uow:
+        access_token, expires_in = service.client_credentials(uow, client_id, client_secret)
+    response.headers.update(NO_STORE)
+    return TokenResponse(access_token=access_token, expires_in=expires_in)
+
+
+def _form(body: bytes) -> dict[str, str]:
+    if len(body) > 4096:
+        raise BadRequest("The request body is too large")
+    try:
+        parsed = parse_qs(body.decode(), keep_blank_values=False, strict_parsing=False)
+    except UnicodeDecodeError as error:
+        raise BadRequest("The form is not valid UTF-8") from error
+    return {key: values[0] for key, values in parsed.items() if values}
+
+
+def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str, str]:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InvalidClient(error="invalid_client") from error
+        client_id, _, client_secret = decoded.partition(":")
+        return unquote_plus(client_id), unquote_plus(client_secret)
+    if not form.get("client_id") or not form.get("client_secret"):
+        raise InvalidClient(error="invalid_client")
+    return form["client_id"], form["client_secret"]
+
+
+# --------------------------------------------------------------------------- the signed-in user
+
+
+@account.get("/me", response_model=Profile)
+def me(principal: CurrentPrincipal) -> Profile:
+    """The caller's profile and roles."""
+    with UnitOfWork() as uow:
+        return Profile.model_validate(service.profile(uow, principal.subject))
+
+
+@account.post("/mfa/setup", response_model=MfaSetup)
+def mfa_setup(principal: CurrentPrincipal, response: Response) -> MfaSetup:
+    """Start TOTP enrolment: a secret and its otpauth:// URI for the authenticator app."""
+    with UnitOfWork() as uow:
+        secret, uri = service.mfa_setup(uow, principal.subject)
+    response.headers.update(NO_STORE)
+    return MfaSetup(secret=secret, otpauth_uri=uri)
+
+
+@account.post("/mfa/confirm", response_model=MfaState)
+def mfa_confirm(request: MfaCode, principal: CurrentPrincipal) -> MfaState:
+    """Turn MFA on with a first valid code."""
+    with UnitOfWork() as uow:
+        service.mfa_confirm(uow, principal.subject, request.code)
+    return MfaState(mfa_enabled=True)
+
+
+@account.post("/mfa/disable", response_model=MfaState)
+def mfa_disable(request: MfaCode, principal: CurrentPrincipal) -> MfaState:
+    """Turn MFA off (needs a current code)."""
+    with UnitOfWork() as uow:
+        service.mfa_disable(uow, principal.subject, request.code)
+    return MfaState(mfa_enabled=False)
+
+
+# --------------------------------------------------------------------------- administration
+
+
+@admin.post("/users/{user_id}/roles", response_model=Profile)
+def set_roles(user_id: UUID, request: RolesRequest, principal: AdminPrincipal) -> Profile:
+    """Replace a user's roles (admin only); effective from the user's next token."""
+    with UnitOfWork() as uow:
+        return Profile.model_validate(service.set_roles(uow, principal.subject, user_id, request.roles))
+
+
+@admin.post("/employees", status_code=201, response_model=Profile)
+def create_employee(request: StaffRequest, _admin: AdminPrincipal) -> Profile:
+    """Create an active back-office account (admin only)."""
+    with UnitOfWork() as uow:
+        created = service.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
+                                            request.full_name, request.phone, request.roles)
+    return Profile.model_validate(created)
+
+
+app = create_app("auth", routers=[well_known, public, account, admin],
+                 description="Users, roles, tokens and signing keys.")

@@ -9,7 +9,17 @@ from bank_shared.settings import ServiceSettings
 
 class AuthSettings(ServiceSettings):
     jwt_keys_secret_id: str = "bank/local/auth/jwt-signing-keys"
+    signing_keys_cache_seconds: int = 60
     access_token_ttl_seconds: int = 900
+    service_token_ttl_seconds: int = 300
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    activation_token_ttl_seconds: int = 24 * 3600
+    password_reset_token_ttl_seconds: int = 3600
+    login_max_failures: int = 5
+    login_failure_window_seconds: int = 900
+    login_lockout_seconds: int = 300
+    login_lockout_max_seconds: int = 3600
+    mfa_issuer_name: str = "Bank"
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, EmailStr, Field
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, SERVICE, Principal, require_roles
 from bank_shared.db import UnitOfWork
-from bank_shared.events.topics import NOTIFICATION_REQUESTED
+from bank_shared.events.topics import NOTIFICATION_REQUESTED, USER_PASSWORD_RESET_REQUESTED, USER_REGISTERED
 from notifications_service import service
 
 router = APIRouter(tags=["notifications"])
@@ -60,4 +60,8 @@ def get(notification_id: UUID, _principal: Principal = Sender) -> Notification:
 
 
 app = create_app("notifications", routers=[router], description="E-mail and web-push notifications.")
-EVENT_HANDLERS = {NOTIFICATION_REQUESTED: service.deliver_requested}
+EVENT_HANDLERS = {
+    NOTIFICATION_REQUESTED: service.deliver_requested,
+    USER_REGISTERED: service.send_activation_mail,
+    USER_PASSWORD_RESET_REQUESTED: service.send_password_reset_mail,
+}

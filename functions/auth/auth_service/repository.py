@@ -1,0 +1,180 @@
+"""SQL for users, one-time tokens, refresh-token families and OAuth2 clients (explicit, parametrised)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from bank_shared.db import Connection
+
+Row = dict[str, Any]
+_USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa_enabled, mfa_secret, "
+                 "mfa_pending_secret, mfa_last_step, locked_until, created_at, updated_at")
+
+
+class UserRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, user_id: UUID, email: str, password_hash: str, full_name: str, phone: str | None,
+            roles: Sequence[str], status: str) -> bool:
+        """False when the e-mail is taken (nothing inserted)."""
+        row = self.connection.execute(
+            "INSERT INTO users (id, email, password_hash, full_name, phone, roles, status) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (email) DO NOTHING RETURNING id",
+            (user_id, email, password_hash, full_name, phone, list(roles), status),
+        ).fetchone()
+        return row is not None
+
+    def by_email(self, email: str, *, for_update: bool = False) -> Row | None:
+        lock = " FOR UPDATE" if for_update else ""
+        return self.connection.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE email = %s{lock}", (email,)
+        ).fetchone()
+
+    def get(self, user_id: UUID, *, for_update: bool = False) -> Row | None:
+        lock = " FOR UPDATE" if for_update else ""
+        return self.connection.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE id = %s{lock}", (user_id,)
+        ).fetchone()
+
+    def activate(self, user_id: UUID) -> Row | None:
+        return self.connection.execute(
+            "UPDATE users SET status = 'active', updated_at = now() WHERE id = %s AND status = 'pending' "
+            "RETURNING id, email",
+            (user_id,),
+        ).fetchone()
+
+    def set_password(self, user_id: UUID, password_hash: str) -> None:
+        self.connection.execute(
+            "UPDATE users SET password_hash = %s, locked_until = NULL, updated_at = now() WHERE id = %s",
+            (password_hash, user_id),
+        )
+
+    def set_roles(self, user_id: UUID, roles: Sequence[str]) -> None:
+        self.connection.execute(
+            "UPDATE users SET roles = %s, updated_at = now() WHERE id = %s", (sorted(set(roles)), user_id)
+        )
+
+    def set_status(self, user_id: UUID, status: str) -> None:
+        self.connection.execute(
+            "UPDATE users SET status = %s, updated_at = now() WHERE id = %s", (status, user_id)
+        )
+
+    def lock_for(self, user_id: UUID, seconds: int) -> None:
+        self.connection.execute(
+            "UPDATE users SET locked_until = now() + make_interval(secs => %s), updated_at = now() "
+            "WHERE id = %s",
+            (seconds, user_id),
+        )
+
+    def clear_lock(self, user_id: UUID) -> None:
+        self.connection.execute(
+            "UPDATE users SET locked_until = NULL WHERE id = %s AND locked_until IS NOT NULL", (user_id,)
+        )
+
+    def set_mfa_pending(self, user_id: UUID, secret: str | None) -> None:
+        self.connection.execute(
+            "UPDATE users SET mfa_pending_secret = %s, updated_at = now() WHERE id = %s", (secret, user_id)
+        )
+
+    def enable_mfa(self, user_id: UUID, secret: str, step: int) -> None:
+        self.connection.execute(
+            "UPDATE users SET mfa_enabled = true, mfa_secret = %s, mfa_pending_secret = NULL, "
+            "mfa_last_step = %s, updated_at = now() WHERE id = %s",
+            (secret, step, user_id),
+        )
+
+    def disable_mfa(self, user_id: UUID) -> None:
+        self.connection.execute(
+            "UPDATE users SET mfa_enabled = false, mfa_secret = NULL, mfa_pending_secret = NULL, "
+            "mfa_last_step = NULL, updated_at = now() WHERE id = %s",
+            (user_id,),
+        )
+
+    def use_mfa_step(self, user_id: UUID, step: int) -> None:
+        self.connection.execute("UPDATE users SET mfa_last_step = %s WHERE id = %s", (step, user_id))
+
+
+class OneTimeTokenRepository:
+    """Activation and password-reset tokens: stored hashed, single use, expiring."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, token_hash: str, user_id: UUID, purpose: str, ttl_seconds: int) -> None:
+        self.connection.execute(
+            "INSERT INTO one_time_tokens (token_hash, user_id, purpose, expires_at) "
+            "VALUES (%s, %s, %s, now() + make_interval(secs => %s))",
+            (token_hash, user_id, purpose, ttl_seconds),
+        )
+
+    def consume(self, token_hash: str, purpose: str) -> UUID | None:
+        """Marks a live token used and returns its user; None if unknown, used or expired."""
+        row = self.connection.execute(
+            "UPDATE one_time_tokens SET used_at = now() "
+            "WHERE token_hash = %s AND purpose = %s AND used_at IS NULL AND expires_at > now() "
+            "RETURNING user_id",
+            (token_hash, purpose),
+        ).fetchone()
+        return row["user_id"] if row else None
+
+    def invalidate(self, user_id: UUID, purpose: str) -> None:
+        self.connection.execute(
+            "UPDATE one_time_tokens SET used_at = now() WHERE user_id = %s AND purpose = %s AND used_at IS NULL",
+            (user_id, purpose),
+        )
+
+
+class RefreshTokenRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, token_id: UUID, token_hash: str, family_id: UUID, user_id: UUID, ttl_seconds: int) -> None:
+        self.connection.execute(
+            "INSERT INTO refresh_tokens (id, token_hash, family_id, user_id, expires_at) "
+            "VALUES (%s, %s, %s, %s, now() + make_interval(secs => %s))",
+            (token_id, token_hash, family_id, user_id, ttl_seconds),
+        )
+
+    def lock_by_hash(self, token_hash: str) -> Row | None:
+        return self.connection.execute(
+            "SELECT id, family_id, user_id, rotated_at, revoked_at, expires_at <= now() AS expired "
+            "FROM refresh_tokens WHERE token_hash = %s FOR UPDATE",
+            (token_hash,),
+        ).fetchone()
+
+    def mark_rotated(self, token_id: UUID) -> None:
+        self.connection.execute("UPDATE refresh_tokens SET rotated_at = now() WHERE id = %s", (token_id,))
+
+    def revoke_family(self, family_id: UUID) -> int:
+        cursor = self.connection.execute(
+            "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = %s AND revoked_at IS NULL",
+            (family_id,),
+        )
+        return cursor.rowcount
+
+    def revoke_user(self, user_id: UUID) -> int:
+        cursor = self.connection.execute(
+            "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = %s AND revoked_at IS NULL", (user_id,)
+        )
+        return cursor.rowcount
+
+
+class ClientRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, client_id: str) -> Row | None:
+        return self.connection.execute(
+            "SELECT client_id, secret_hash, roles, enabled FROM oauth_clients WHERE client_id = %s", (client_id,)
+        ).fetchone()
+
+    def upsert(self, client_id: str, secret_hash: str, roles: Sequence[str]) -> None:
+        self.connection.execute(
+            "INSERT INTO oauth_clients (client_id, secret_hash, roles) VALUES (%s, %s, %s) "
+            "ON CONFLICT (client_id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, roles = EXCLUDED.roles, "
+            "enabled = true, updated_at = now()",
+            (client_id, secret_hash, list(roles)),
+        )

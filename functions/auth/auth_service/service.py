@@ -1,0 +1,346 @@
+"""Use cases of the auth service: registration and activation, sessions, MFA, password reset, roles,
+service clients. No HTTP and no SQL here.
+
+Use cases whose failure must still persist something (a lockout, a revoked token family) return the
+error instead of raising it, so the caller can commit first and raise afterwards.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from auth_service import mfa, passwords
+from auth_service.errors import (
+    AccountNotActive,
+    EmailTaken,
+    InvalidClient,
+    InvalidCredentials,
+    InvalidMfaCode,
+    InvalidOneTimeToken,
+    InvalidRefreshToken,
+    LoginLocked,
+    MfaAlreadyEnabled,
+    MfaNotEnabled,
+    MfaNotPending,
+    MfaRequired,
+    RefreshTokenReused,
+    UserNotFound,
+)
+from auth_service.repository import ClientRepository, OneTimeTokenRepository, RefreshTokenRepository, UserRepository
+from auth_service.settings import get_auth_settings
+from auth_service.throttle import LoginThrottle
+from auth_service.tokens import hash_token, issue_access_token, new_opaque_token
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import AppError, BadRequest, Conflict
+from bank_shared.events.envelope import new_event
+from bank_shared.events.outbox import record_event
+from bank_shared.events.topics import USER_ACTIVATED, USER_LOCKED, USER_PASSWORD_RESET_REQUESTED, USER_REGISTERED
+from bank_shared.observability import logger
+
+SERVICE = "auth"
+ACTIVATION, PASSWORD_RESET = "activation", "password_reset"
+USER_ROLES = frozenset({"customer", "employee", "admin"})
+
+
+class MfaCodeRejected(BadRequest):
+    code, title = "invalid_mfa_code", "The one-time code is not valid"
+
+
+class CannotDropOwnAdmin(Conflict):
+    code, title = "cannot_remove_own_admin_role", "An admin cannot remove their own admin role"
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    refresh_expires_in: int
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _uuid_or_none(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def register(uow: UnitOfWork, email: str, password: str, full_name: str, phone: str | None) -> None:
+    """A pending customer plus an activation link (sent by notifications). A taken e-mail changes
+    nothing and answers the same, so registration reveals no accounts."""
+    email = normalise_email(email)
+    passwords.check_policy(password, email)
+    user_id = uuid.uuid4()
+    created = UserRepository(uow.connection).add(
+        user_id, email, passwords.hash_password(password), full_name.strip(), phone, ["customer"], "pending"
+    )
+    if not created:
+        logger.info("registration for an existing e-mail ignored")
+        return
+    _send_activation(uow, user_id, email, full_name.strip(), resent=False)
+
+
+def _send_activation(uow: UnitOfWork, user_id: UUID, email: str, full_name: str, *, resent: bool) -> None:
+    settings = get_auth_settings()
+    token = new_opaque_token()
+    OneTimeTokenRepository(uow.connection).add(hash_token(token), user_id, ACTIVATION,
+                                               settings.activation_token_ttl_seconds)
+    record_event(uow, new_event(USER_REGISTERED, SERVICE, str(user_id), {
+        "user_id": str(user_id), "email": email, "full_name": full_name, "activation_token": token,
+        "expires_in": settings.activation_token_ttl_seconds, "resent": resent,
+    }))
+
+
+def resend_activation(uow: UnitOfWork, email: str) -> None:
+    """A fresh link for a pending user (older links stop working); silent for anyone else."""
+    users = UserRepository(uow.connection)
+    user = users.by_email(normalise_email(email), for_update=True)
+    if user is None or user["status"] != "pending":
+        return
+    OneTimeTokenRepository(uow.connection).invalidate(user["id"], ACTIVATION)
+    _send_activation(uow, user["id"], user["email"], user["full_name"], resent=True)
+
+
+def activate(uow: UnitOfWork, token: str) -> UUID:
+    user_id = OneTimeTokenRepository(uow.connection).consume(hash_token(token), ACTIVATION)
+    if user_id is None:
+        raise InvalidOneTimeToken()
+    activated = UserRepository(uow.connection).activate(user_id)
+    if activated is None:
+        raise InvalidOneTimeToken()
+    record_event(uow, new_event(USER_ACTIVATED, SERVICE, str(user_id),
+                                {"user_id": str(user_id), "email": activated["email"]}))
+    return user_id
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def _issue_session(uow: UnitOfWork, user: dict[str, Any], family_id: UUID | None = None) -> TokenPair:
+    settings = get_auth_settings()
+    family = family_id or uuid.uuid4()
+    refresh = new_opaque_token()
+    RefreshTokenRepository(uow.connection).add(uuid.uuid4(), hash_token(refresh), family, user["id"],
+                                               settings.refresh_token_ttl_seconds)
+    access = issue_access_token(str(user["id"]), user["roles"], extra_claims={"sid": str(family)})
+    return TokenPair(access.token, refresh, access.expires_in, settings.refresh_token_ttl_seconds)
+
+
+def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
+          totp: str | None) -> TokenPair | AppError:
+    """Same answer for an unknown e-mail and a wrong password; failures count toward a lockout."""
+    email = normalise_email(email)
+    throttle.ensure_not_locked(email)
+    users = UserRepository(uow.connection)
+    user = users.by_email(email, for_update=True)
+    valid = passwords.verify_password(user["password_hash"] if user else passwords.dummy_hash(), password)
+    if user is None or not valid:
+        return _login_failed(uow, throttle, email, user, InvalidCredentials())
+    if user["locked_until"] is not None and _still_locked(uow, user["id"]):
+        return LoginLocked("Try again later")
+    if user["mfa_enabled"]:
+        if not totp:
+            return MfaRequired()
+        step = mfa.matching_step(user["mfa_secret"], totp, user["mfa_last_step"])
+        if step is None:
+            return _login_failed(uow, throttle, email, user, InvalidMfaCode())
+        users.use_mfa_step(user["id"], step)
+    if user["status"] != "active":
+        return AccountNotActive("Activate the account from the e-mail link first"
+                                if user["status"] == "pending" else "The account is disabled")
+    throttle.record_success(email)
+    users.clear_lock(user["id"])
+    if passwords.needs_rehash(user["password_hash"]):
+        users.set_password(user["id"], passwords.hash_password(password))
+    return _issue_session(uow, user)
+
+
+def _still_locked(uow: UnitOfWork, user_id: UUID) -> bool:
+    row = uow.connection.execute(
+        "SELECT locked_until > now() AS locked FROM users WHERE id = %s", (user_id,)
+    ).fetchone()
+    return bool(row and row["locked"])
+
+
+def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: dict[str, Any] | None,
+                  error: AppError) -> AppError:
+    locked_for = throttle.record_failure(email)
+    if locked_for is None:
+        return error
+    if user is not None:
+        UserRepository(uow.connection).lock_for(user["id"], locked_for)
+        record_event(uow, new_event(USER_LOCKED, SERVICE, str(user["id"]), {
+            "user_id": str(user["id"]), "reason": "too_many_failed_logins", "locked_for_seconds": locked_for,
+        }))
+    logger.warning("sign-in locked after repeated failures", extra={"locked_for_seconds": locked_for})
+    return LoginLocked(f"Try again in {locked_for} s", headers={"Retry-After": str(locked_for)})
+
+
+def refresh(uow: UnitOfWork, refresh_token: str) -> TokenPair | AppError:
+    """Rotate: the presented token is spent and a new one in the same family is issued. Presenting a
+    spent token again revokes the whole family (someone else may hold a copy)."""
+    tokens = RefreshTokenRepository(uow.connection)
+    row = tokens.lock_by_hash(hash_token(refresh_token))
+    if row is None or row["revoked_at"] is not None or row["expired"]:
+        return InvalidRefreshToken()
+    if row["rotated_at"] is not None:
+        tokens.revoke_family(row["family_id"])
+        logger.warning("refresh token reuse detected; family revoked", extra={"family_id": str(row["family_id"])})
+        return RefreshTokenReused()
+    user = UserRepository(uow.connection).get(row["user_id"])
+    if user is None or user["status"] != "active":
+        tokens.revoke_family(row["family_id"])
+        return InvalidRefreshToken()
+    tokens.mark_rotated(row["id"])
+    return _issue_session(uow, user, family_id=row["family_id"])
+
+
+def logout(uow: UnitOfWork, refresh_token: str) -> None:
+    """Revoke the token's whole family; unknown tokens are ignored (logout is idempotent)."""
+    tokens = RefreshTokenRepository(uow.connection)
+    row = tokens.lock_by_hash(hash_token(refresh_token))
+    if row is not None:
+        tokens.revoke_family(row["family_id"])
+
+
+# --------------------------------------------------------------------------- profile, MFA
+
+
+def profile(uow: UnitOfWork, subject: str) -> dict[str, Any]:
+    user_id = _uuid_or_none(subject)
+    user = UserRepository(uow.connection).get(user_id) if user_id else None
+    if user is None:
+        raise UserNotFound()
+    return _public(user)
+
+
+def _public(user: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "email", "full_name", "phone", "status", "roles", "mfa_enabled", "created_at")
+    return {key: user[key] for key in keys}
+
+
+def _active_user(uow: UnitOfWork, subject: str) -> dict[str, Any]:
+    user_id = _uuid_or_none(subject)
+    user = UserRepository(uow.connection).get(user_id, for_update=True) if user_id else None
+    if user is None:
+        raise UserNotFound()
+    if user["status"] != "active":
+        raise AccountNotActive()
+    return user
+
+
+def mfa_setup(uow: UnitOfWork, subject: str) -> tuple[str, str]:
+    """A new pending TOTP secret and its otpauth:// URI; MFA is on only after a confirmed code."""
+    user = _active_user(uow, subject)
+    if user["mfa_enabled"]:
+        raise MfaAlreadyEnabled()
+    secret = mfa.new_secret()
+    UserRepository(uow.connection).set_mfa_pending(user["id"], secret)
+    return secret, mfa.provisioning_uri(secret, user["email"], get_auth_settings().mfa_issuer_name)
+
+
+def mfa_confirm(uow: UnitOfWork, subject: str, code: str) -> None:
+    user = _active_user(uow, subject)
+    if user["mfa_enabled"]:
+        raise MfaAlreadyEnabled()
+    if not user["mfa_pending_secret"]:
+        raise MfaNotPending()
+    step = mfa.matching_step(user["mfa_pending_secret"], code, None)
+    if step is None:
+        raise MfaCodeRejected()
+    UserRepository(uow.connection).enable_mfa(user["id"], user["mfa_pending_secret"], step)
+
+
+def mfa_disable(uow: UnitOfWork, subject: str, code: str) -> None:
+    user = _active_user(uow, subject)
+    if not user["mfa_enabled"]:
+        raise MfaNotEnabled()
+    if mfa.matching_step(user["mfa_secret"], code, user["mfa_last_step"]) is None:
+        raise MfaCodeRejected()
+    UserRepository(uow.connection).disable_mfa(user["id"])
+
+
+# --------------------------------------------------------------------------- password reset
+
+
+def forgot_password(uow: UnitOfWork, email: str) -> None:
+    """Queue a reset link for an existing, non-disabled user; silent otherwise."""
+    user = UserRepository(uow.connection).by_email(normalise_email(email), for_update=True)
+    if user is None or user["status"] == "disabled":
+        return
+    settings = get_auth_settings()
+    token = new_opaque_token()
+    one_time = OneTimeTokenRepository(uow.connection)
+    one_time.invalidate(user["id"], PASSWORD_RESET)
+    one_time.add(hash_token(token), user["id"], PASSWORD_RESET, settings.password_reset_token_ttl_seconds)
+    record_event(uow, new_event(USER_PASSWORD_RESET_REQUESTED, SERVICE, str(user["id"]), {
+        "user_id": str(user["id"]), "email": user["email"], "full_name": user["full_name"],
+        "reset_token": token, "expires_in": settings.password_reset_token_ttl_seconds,
+    }))
+
+
+def reset_password(uow: UnitOfWork, token: str, new_password: str) -> None:
+    """Single-use token → new password; every session of the user is revoked."""
+    passwords.check_policy(new_password)
+    user_id = OneTimeTokenRepository(uow.connection).consume(hash_token(token), PASSWORD_RESET)
+    if user_id is None:
+        raise InvalidOneTimeToken()
+    UserRepository(uow.connection).set_password(user_id, passwords.hash_password(new_password))
+    RefreshTokenRepository(uow.connection).revoke_user(user_id)
+
+
+# --------------------------------------------------------------------------- administration
+
+
+def set_roles(uow: UnitOfWork, acting_subject: str, user_id: UUID, roles: Iterable[str]) -> dict[str, Any]:
+    wanted = sorted(set(roles))
+    if not wanted or not set(wanted) <= USER_ROLES:
+        raise BadRequest(f"Roles must be a non-empty subset of {sorted(USER_ROLES)}")
+    users = UserRepository(uow.connection)
+    user = users.get(user_id, for_update=True)
+    if user is None:
+        raise UserNotFound()
+    if str(user_id) == acting_subject and "admin" in user["roles"] and "admin" not in wanted:
+        raise CannotDropOwnAdmin()
+    users.set_roles(user_id, wanted)
+    return _public({**user, "roles": wanted})
+
+
+def create_staff_user(uow: UnitOfWork, email: str, password: str, full_name: str, phone: str | None,
+                      roles: Iterable[str]) -> dict[str, Any]:
+    """An active back-office account created by an admin."""
+    email = normalise_email(email)
+    wanted = sorted(set(roles))
+    if not wanted or not set(wanted) <= USER_ROLES:
+        raise BadRequest(f"Roles must be a non-empty subset of {sorted(USER_ROLES)}")
+    passwords.check_policy(password, email)
+    user_id = uuid.uuid4()
+    users = UserRepository(uow.connection)
+    if not users.add(user_id, email, passwords.hash_password(password), full_name.strip(), phone, wanted, "active"):
+        raise EmailTaken()
+    created = users.get(user_id)
+    assert created is not None
+    return _public(created)
+
+
+def client_credentials(uow: UnitOfWork, client_id: str, client_secret: str) -> tuple[str, int]:
+    """OAuth2 client-credentials grant: a short-lived token with the client's roles (`service`)."""
+    client = ClientRepository(uow.connection).get(client_id)
+    stored = client["secret_hash"] if client else passwords.dummy_hash()
+    if not passwords.verify_password(stored, client_secret) or client is None or not client["enabled"]:
+        raise InvalidClient(error="invalid_client")
+    settings = get_auth_settings()
+    access = issue_access_token(client_id, client["roles"], ttl_seconds=settings.service_token_ttl_seconds,
+                                extra_claims={"client_id": client_id, "token_use": "service"})
+    return access.token, access.expires_in
