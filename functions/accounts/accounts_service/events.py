@@ -1,0 +1,6 @@
+"""Events the accounts service publishes (through its outbox)."""
+
+from bank_shared.events.topics import ACCOUNT_CLOSED, ACCOUNT_OPENED, CARD_ISSUED
+
+PUBLISHES = (ACCOUNT_OPENED, ACCOUNT_CLOSED, CARD_ISSUED)
+CONSUMES: tuple[str, ...] = ()

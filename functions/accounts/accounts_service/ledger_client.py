@@ -1,0 +1,86 @@
+"""The ledger as seen from accounts: service-to-service HTTP through the gateway with a service token.
+
+Accounts registers each new account in the ledger synchronously (idempotent by account id) *before* its
+own transaction commits, so no client can ever see an account that the ledger does not know yet: a top-up
+right after opening cannot race the registration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+from uuid import UUID
+
+import httpx
+
+from accounts_service.settings import get_accounts_settings
+from bank_shared.errors import AppError, Conflict, DependencyUnavailable
+from bank_shared.http import ServiceClient
+from bank_shared.money import from_minor
+
+
+class AccountNotEmpty(Conflict):
+    code, title = "account_not_empty", "The account has a balance or active holds"
+
+
+class Ledger(Protocol):
+    def register(self, account_id: UUID, owner_id: UUID, currency: str, overdraft_limit: int) -> None: ...
+    def balances(self, account_ids: list[UUID]) -> dict[UUID, dict[str, Any]]: ...
+    def close(self, account_id: UUID) -> None: ...
+
+
+class HttpLedger:
+    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
+        if token is None:
+            from bank_shared.service_auth import service_token
+
+            token = service_token
+        self._client = ServiceClient("ledger", token, retries=1, client=client)
+        self._timeout = get_accounts_settings().ledger_timeout_seconds
+
+    def _check(self, response: httpx.Response) -> dict[str, Any]:
+        if response.status_code == 409:
+            raise AccountNotEmpty(response.json().get("detail", "The ledger refused"))
+        if response.status_code >= 400:
+            raise DependencyUnavailable(f"ledger answered {response.status_code}", dependency="ledger")
+        body: dict[str, Any] = response.json()
+        return body
+
+    def register(self, account_id: UUID, owner_id: UUID, currency: str, overdraft_limit: int) -> None:
+        # A POST without an Idempotency-Key is not retried by ServiceClient; this one is idempotent by
+        # account id, so it says so with a key and may be retried.
+        self._check(self._client.post(
+            "/internal/accounts", timeout=self._timeout, headers={"Idempotency-Key": f"register-{account_id}"},
+            json={"account_id": str(account_id), "owner_id": str(owner_id), "currency": currency,
+                  "overdraft_limit": from_minor(overdraft_limit, currency)},
+        ))
+
+    def balances(self, account_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        if not account_ids:
+            return {}
+        body = self._check(self._client.get("/internal/balances", timeout=self._timeout,
+                                            params=[("account_id", str(a)) for a in account_ids]))
+        return {UUID(item["account_id"]): item for item in body["items"]}
+
+    def close(self, account_id: UUID) -> None:
+        self._check(self._client.post(f"/internal/accounts/{account_id}/close", timeout=self._timeout,
+                                      headers={"Idempotency-Key": f"close-{account_id}"}))
+
+
+_ledger: Ledger | None = None
+
+
+def get_ledger() -> Ledger:
+    global _ledger
+    if _ledger is None:
+        _ledger = HttpLedger()
+    return _ledger
+
+
+def set_ledger(ledger: Ledger | None) -> None:
+    """Tests and seeds swap the ledger client (e.g. a minted service token, or a fake)."""
+    global _ledger
+    _ledger = ledger
+
+
+__all__ = ["AccountNotEmpty", "AppError", "HttpLedger", "Ledger", "get_ledger", "set_ledger"]

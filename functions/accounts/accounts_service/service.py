@@ -1,0 +1,224 @@
+"""Use cases of the accounts service: products, opening/closing accounts, cards. No HTTP, no SQL strings.
+
+Object-level rule: a customer sees only their own accounts and cards; anyone else's are reported as not
+found (404), never forbidden, so existence does not leak. Staff see everything.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from accounts_service.idempotency import run_idempotent
+from accounts_service.ledger_client import get_ledger
+from accounts_service.numbers import account_number, mask_pan, new_pan, pan_token
+from accounts_service.repository import AccountsRepository, Row
+from accounts_service.settings import get_accounts_settings
+from bank_shared.auth import Principal
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import AppError, Forbidden, NotFound, Unprocessable
+from bank_shared.events.envelope import new_event
+from bank_shared.events.outbox import record_event
+from bank_shared.events.topics import ACCOUNT_CLOSED, ACCOUNT_OPENED, CARD_ISSUED
+from bank_shared.idempotency import IdempotentResult, fingerprint
+from bank_shared.money import money_json
+
+SERVICE = "accounts"
+CARD_VALID_YEARS = 4
+
+
+class AccountNotFound(NotFound):
+    code, title = "account_not_found", "Account not found"
+
+
+class CardNotFound(NotFound):
+    code, title = "card_not_found", "Card not found"
+
+
+class ProductNotFound(NotFound):
+    code, title = "product_not_found", "Product not found"
+
+
+class CurrencyNotOffered(Unprocessable):
+    code, title = "currency_not_offered", "The product is not offered in this currency"
+
+
+class AccountLimitReached(Unprocessable):
+    code, title = "account_limit_reached", "Too many open accounts of this product"
+
+
+class AccountClosed(Unprocessable):
+    code, title = "account_closed", "The account is closed"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def product_view(row: Row) -> dict[str, Any]:
+    return {"code": row["code"], "name": row["name"], "kind": row["kind"], "currencies": list(row["currencies"]),
+            "self_service": row["self_service"], "overdraft_limit_minor": row["overdraft_limit"]}
+
+
+def account_view(row: Row, balance: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "number": row["number"],
+        "owner_id": str(row["owner_id"]),
+        "product_code": row["product_code"],
+        "currency": row["currency"],
+        "status": row["status"],
+        "opened_at": _iso(row["opened_at"]),
+        "closed_at": _iso(row["closed_at"]),
+        "balance": balance["balance"] if balance else None,
+        "available": balance["available"] if balance else None,
+    }
+
+
+def card_view(row: Row) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "account_id": str(row["account_id"]),
+        "pan_masked": mask_pan(row["last4"], row["bin"]),
+        "last4": row["last4"],
+        "expiry": f"{row['expiry_month']:02d}/{row['expiry_year'] % 100:02d}",
+        "status": row["status"],
+        "created_at": _iso(row["created_at"]),
+    }
+
+
+def list_products(uow: UnitOfWork) -> list[dict[str, Any]]:
+    return [product_view(row) for row in AccountsRepository(uow.connection).products()]
+
+
+def _owner_for(principal: Principal, requested_owner: UUID | None) -> UUID:
+    if principal.is_staff:
+        if requested_owner is None:
+            raise Unprocessable("Staff must name the customer (owner_id) to open an account for")
+        return requested_owner
+    try:
+        own = UUID(principal.subject)
+    except ValueError:
+        raise Forbidden("Only customers and staff open accounts") from None
+    if requested_owner is not None and requested_owner != own:
+        raise Forbidden("Customers open accounts only for themselves")
+    return own
+
+
+def open_account(uow: UnitOfWork, principal: Principal, key: str, product_code: str, currency: str,
+                 owner_id: UUID | None = None, account_id: UUID | None = None) -> IdempotentResult:
+    """Idempotent by Idempotency-Key. The ledger account is registered before this transaction commits."""
+    owner = _owner_for(principal, owner_id)
+    payload = {"product": product_code, "currency": currency, "owner": str(owner)}
+
+    def operation() -> tuple[int, dict[str, Any]]:
+        repository = AccountsRepository(uow.connection)
+        product = repository.product(product_code)
+        if product is None:
+            raise ProductNotFound(f"No product {product_code!r}")
+        if not product["self_service"] and not principal.is_staff:
+            raise Forbidden("This product is opened by an employee")
+        if currency not in product["currencies"]:
+            raise CurrencyNotOffered(f"{product_code} is offered in {', '.join(product['currencies'])}")
+        if repository.count_open(owner, product_code) >= product["max_per_owner"]:
+            raise AccountLimitReached()
+        settings = get_accounts_settings()
+        new_id = account_id or uuid.uuid4()
+        number = account_number(settings.bank_bic, product["balance_account"], currency, settings.branch_code,
+                                repository.next_serial())
+        row = repository.insert_account(new_id, number, owner, product_code, currency, principal.subject)
+        get_ledger().register(new_id, owner, currency, product["overdraft_limit"])
+        record_event(uow, new_event(ACCOUNT_OPENED, SERVICE, str(new_id), {
+            "account_id": str(new_id), "owner_id": str(owner), "number": number, "currency": currency,
+            "product_code": product_code, "overdraft_limit": money_json(product["overdraft_limit"], currency)}))
+        return 201, account_view(row)
+
+    return run_idempotent(uow.connection, f"open:{principal.subject}", key, fingerprint("open", payload), operation)
+
+
+def _visible_account(repository: AccountsRepository, principal: Principal, account_id: UUID,
+                     *, lock: bool = False) -> Row:
+    row = repository.get(account_id, lock=lock)
+    if row is None or not (principal.is_staff or str(row["owner_id"]) == principal.subject):
+        raise AccountNotFound(f"No account {account_id}")
+    return row
+
+
+def _balances(account_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+    """Balances from the ledger; an unavailable ledger degrades to accounts without balances."""
+    try:
+        return get_ledger().balances(account_ids)
+    except AppError:
+        return {}
+
+
+def my_accounts(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
+    try:
+        owner = UUID(principal.subject)
+    except ValueError:
+        return []
+    rows = AccountsRepository(uow.connection).by_owner(owner)
+    found = _balances([row["id"] for row in rows])
+    return [account_view(row, found.get(row["id"])) for row in rows]
+
+
+def get_account(uow: UnitOfWork, principal: Principal, account_id: UUID) -> dict[str, Any]:
+    row = _visible_account(AccountsRepository(uow.connection), principal, account_id)
+    return account_view(row, _balances([account_id]).get(account_id))
+
+
+def close_account(uow: UnitOfWork, principal: Principal, account_id: UUID) -> dict[str, Any]:
+    """Only with a zero balance and no holds; the ledger checks both atomically and stops all postings."""
+    repository = AccountsRepository(uow.connection)
+    row = _visible_account(repository, principal, account_id, lock=True)
+    if row["status"] == "closed":
+        return account_view(row)
+    get_ledger().close(account_id)
+    closed = repository.mark_closed(account_id)
+    record_event(uow, new_event(ACCOUNT_CLOSED, SERVICE, str(account_id),
+                                {"account_id": str(account_id), "owner_id": str(row["owner_id"])}))
+    return account_view(closed)
+
+
+def issue_card(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID) -> IdempotentResult:
+    """The full PAN exists only in memory here: stored as a keyed token plus the last four digits."""
+
+    def operation() -> tuple[int, dict[str, Any]]:
+        repository = AccountsRepository(uow.connection)
+        account = _visible_account(repository, principal, account_id)
+        if account["status"] != "active":
+            raise AccountClosed()
+        settings = get_accounts_settings()
+        pan = new_pan(settings.card_bin)
+        now = datetime.now(UTC)
+        card = repository.insert_card(uuid.uuid4(), account_id,
+                                      pan_token(settings.card_token_key.get_secret_value().encode(), pan),
+                                      pan[-4:], settings.card_bin, now.month, now.year + CARD_VALID_YEARS)
+        view = card_view(card)
+        record_event(uow, new_event(CARD_ISSUED, SERVICE, str(account_id), {
+            "card_id": view["id"], "account_id": str(account_id), "owner_id": str(account["owner_id"]),
+            "last4": view["last4"], "expiry": view["expiry"]}))
+        return 201, view
+
+    return run_idempotent(uow.connection, f"card:{principal.subject}", key,
+                          fingerprint("card", {"account": str(account_id)}), operation)
+
+
+def list_cards(uow: UnitOfWork, principal: Principal, account_id: UUID) -> list[dict[str, Any]]:
+    repository = AccountsRepository(uow.connection)
+    _visible_account(repository, principal, account_id)
+    return [card_view(row) for row in repository.cards(account_id)]
+
+
+def set_card_status(uow: UnitOfWork, principal: Principal, card_id: UUID, status: str) -> dict[str, Any]:
+    repository = AccountsRepository(uow.connection)
+    card = repository.card(card_id)
+    if card is None:
+        raise CardNotFound(f"No card {card_id}")
+    try:
+        _visible_account(repository, principal, card["account_id"])
+    except AccountNotFound:
+        raise CardNotFound(f"No card {card_id}") from None
+    return card_view(repository.set_card_status(card_id, status))
