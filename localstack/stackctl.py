@@ -146,6 +146,7 @@ class Up:
                 result["status"] = f"{'initialised + ' if created else ''}started (pid {pid})"
             if pid:
                 self.pids["postgres"] = pid
+                RUN.mkdir(parents=True, exist_ok=True)
                 (RUN / "postgres.pid").write_text(f"{pid}\n")
             pg.provision(self.cfg, self.sec)
             self.state["postgres"] = "healthy"
