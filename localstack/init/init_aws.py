@@ -210,9 +210,14 @@ def current_secret(sm: Any, name: str) -> str | None:
 def ensure_secret(sm: Any, name: str, value: str) -> None:
     current = current_secret(sm, name)
     if current is None:
-        sm.create_secret(Name=name, SecretString=value)
-        log("secret", name, "created")
-    elif current != value:
+        try:
+            sm.create_secret(Name=name, SecretString=value)
+            log("secret", name, "created")
+            return
+        except ClientError as exc:  # another `up` running at the same moment created it first
+            if error_code(exc) != "ResourceExistsException":
+                raise
+    if current != value:
         sm.put_secret_value(SecretId=name, SecretString=value)
         log("secret", name, "updated")
     else:
