@@ -17,6 +17,7 @@ STACK_FILE = LOCAL / "stack.json"
 ENV_FILE = LOCAL / "env.json"
 TEMPLATE = REPO / "template.yaml"
 DEMO_ROLES = ("admin", "employee", "customer")
+DEMO_DOMAIN = "bank.example"
 # Words for passwords a person can read aloud; randomness comes from secrets.choice + digits.
 _WORDS = ("Amber", "Birch", "Cedar", "Delta", "Ember", "Falcon", "Garnet", "Harbor", "Indigo", "Juniper",
           "Kestrel", "Lagoon", "Maple", "Nimbus", "Orchid", "Pepper", "Quartz", "Raven", "Saffron",
@@ -63,7 +64,10 @@ def ensure_secrets() -> tuple[dict[str, Any], bool]:
         data["jwt"] = _jwt_key()
     users = data.setdefault("demo_users", {})
     for role in DEMO_ROLES:
-        users.setdefault(role, {"email": f"{role}@bank.local", "password": _readable_password(), "role": role})
+        user = users.setdefault(role, {"email": "", "password": _readable_password(), "role": role})
+        # .local is a special-use domain that e-mail validators reject; .example is reserved for docs/demos.
+        if not user.get("email") or user["email"].endswith("@bank.local"):
+            user["email"] = f"{role}@{DEMO_DOMAIN}"
     changed = json.dumps(data, sort_keys=True) != before
     LOCAL.mkdir(parents=True, exist_ok=True)
     write_json(SECRETS_FILE, data, mode=0o600)
