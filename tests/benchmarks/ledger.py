@@ -1,0 +1,185 @@
+"""`make bench-ledger`: transfers/s and p50/p99 of (a) raw SQL doing a transfer's statements (pgbench, a C
+client) and (b) the ledger's own service code (`service.transfer`, N worker processes), on two shapes:
+uniform over many accounts, and every transfer touching one hot account. Prints a table and (b)/(a).
+
+It runs in a throwaway schema of the stack's ledger database (search_path), so the stack's data is never
+touched; the schema is dropped at the end. A script, not a test: numbers on this shared 2-core machine are
+noisy, which is why both sides run back to back in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO), str(REPO / "shared"), str(REPO / "functions" / "ledger")]
+
+import psycopg  # noqa: E402
+
+from bank_shared.migrations import migrate_service  # noqa: E402
+from tests.support.stack import database_url  # noqa: E402
+
+PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
+SCHEMA = f"bench_{uuid.uuid4().hex[:8]}"
+ACCOUNTS = 1000
+FUNDING = 10**12
+
+PGBENCH_SCRIPT = """
+\\set a random(1, {n})
+{hot}
+\\set b 1 + (:a + random(0, {n} - 2)) % {n}
+\\set amt random(1, 100)
+BEGIN;
+SELECT pg_try_advisory_xact_lock(hashtextextended('bench|' || md5(random()::text), 0));
+SELECT request_hash FROM idempotency_keys WHERE scope = 'bench' AND idempotency_key = md5(random()::text);
+SELECT id, balance, held, overdraft_limit, owner_id, status, currency FROM ledger_accounts
+ WHERE id IN (md5(:a::text)::uuid, md5(:b::text)::uuid) ORDER BY id FOR UPDATE;
+INSERT INTO ledger_transactions (id, kind, description, initiated_by)
+ VALUES (md5(txid_current()::text || 'tx')::uuid, 'transfer', '', 'bench');
+INSERT INTO postings (transaction_id, account_id, currency, amount)
+ VALUES (md5(txid_current()::text || 'tx')::uuid, md5(:a::text)::uuid, 'RUB', -:amt),
+        (md5(txid_current()::text || 'tx')::uuid, md5(:b::text)::uuid, 'RUB', :amt);
+UPDATE ledger_accounts SET balance = balance + CASE WHEN id = md5(:a::text)::uuid THEN -:amt ELSE :amt END
+ WHERE id IN (md5(:a::text)::uuid, md5(:b::text)::uuid);
+INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, response_status, response_body)
+ VALUES ('bench', md5(random()::text), 'h', 201, '{{}}');
+INSERT INTO outbox (id, topic, message_key, payload) VALUES (gen_random_uuid(), 'bench', 'k', '{{}}');
+END;
+"""
+
+
+def bench_url() -> str:
+    url = database_url("ledger")
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
+
+
+def setup() -> None:
+    admin = database_url("ledger")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {SCHEMA}")
+    migrate_service("ledger", bench_url())
+    with psycopg.connect(bench_url(), autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO ledger_accounts (id, kind, owner_id, currency, balance, allow_negative) "
+            "SELECT md5(i::text)::uuid, 'customer', md5(i::text)::uuid, 'RUB', %s, false "
+            "FROM generate_series(1, %s) i",
+            (FUNDING, ACCOUNTS),
+        )
+        # Opening balances come from issuance so the ledger stays zero-sum.
+        conn.execute("UPDATE ledger_accounts SET balance = %s WHERE system_code = 'issuance:RUB'",
+                     (-FUNDING * ACCOUNTS,))
+
+
+def teardown() -> None:
+    with psycopg.connect(database_url("ledger"), autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
+
+
+def percentiles(latencies_ms: list[float]) -> tuple[float, float]:
+    ordered = sorted(latencies_ms)
+    if not ordered:
+        return 0.0, 0.0
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def run_pgbench(hot: bool, clients: int, seconds: int) -> tuple[float, float, float]:
+    parsed = urlparse(database_url("ledger"))
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "transfer.sql"
+        script.write_text(PGBENCH_SCRIPT.format(n=ACCOUNTS, hot="\\set a 1" if hot else ""))
+        env = {**os.environ, "PGPASSWORD": parsed.password or "", "PGOPTIONS": f"-c search_path={SCHEMA}"}
+        command = [PGBENCH, "-n", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432),
+                   "-U", parsed.username or "ledger", "-c", str(clients), "-j", str(min(clients, 4)),
+                   "-T", str(seconds), "-f", str(script), "-l", "--log-prefix", str(Path(tmp) / "log"),
+                   (parsed.path or "/ledger").lstrip("/")]
+        completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if completed.returncode != 0:
+            raise RuntimeError(completed.stderr)
+        latencies = [int(line.split()[2]) / 1000 for log in Path(tmp).glob("log*") for line in log.open()]
+    p50, p99 = percentiles(latencies)
+    return len(latencies) / seconds, p50, p99
+
+
+def _service_worker(args: tuple[str, bool, float, int]) -> list[float]:
+    url, hot, deadline, seed = args
+    import hashlib
+    import random
+
+    from bank_shared.auth import Principal
+    from bank_shared.db import UnitOfWork, connect
+    from bank_shared.events import outbox
+    from ledger_service import service
+
+    outbox.relay_after_commit = lambda _connection: None  # type: ignore[assignment] - Kafka is not measured
+    rng = random.Random(seed)
+    staff = Principal("bench", frozenset({"employee"}), frozenset(), {})
+    ids = [uuid.UUID(hex=hashlib.md5(str(i).encode(), usedforsecurity=False).hexdigest())
+           for i in range(1, ACCOUNTS + 1)]
+    conn = connect(url)
+    latencies: list[float] = []
+    while time.time() < deadline:
+        a = ids[0] if hot else rng.choice(ids)
+        b = rng.choice(ids)
+        while b == a:
+            b = rng.choice(ids)
+        started = time.perf_counter()
+        with UnitOfWork(conn) as uow:
+            result = service.transfer(uow, staff, str(uuid.uuid4()), a, b, rng.randint(1, 100), "RUB")
+        latencies.append((time.perf_counter() - started) * 1000)
+        assert result.status == 201
+    conn.close()
+    return latencies
+
+
+def run_service(hot: bool, workers: int, seconds: int) -> tuple[float, float, float]:
+    deadline = time.time() + seconds
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        chunks = pool.map(_service_worker, [(bench_url(), hot, deadline, seed) for seed in range(workers)])
+    latencies = [value for chunk in chunks for value in chunk]
+    p50, p99 = percentiles(latencies)
+    return len(latencies) / seconds, p50, p99
+
+
+def check_consistency() -> None:
+    with psycopg.connect(bench_url()) as conn:
+        total = conn.execute("SELECT sum(balance) FROM ledger_accounts").fetchone()
+        assert total is not None and total[0] == 0, f"bench ledger is not zero-sum: {total}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=8)
+    args = parser.parse_args()
+    setup()
+    rows = []
+    try:
+        for shape, hot in (("uniform", False), ("hot account", True)):
+            raw = run_pgbench(hot, args.workers, args.seconds)
+            ours = run_service(hot, args.workers, args.seconds)
+            rows.append((shape, raw, ours))
+        check_consistency()
+    finally:
+        teardown()
+    print(f"\nledger transfers, {args.workers} concurrent clients, {args.seconds}s each, durable commit")
+    print(f"{'shape':<12} {'(a) raw SQL tps':>16} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'(b) service tps':>16} {'p50 ms':>7} {'p99 ms':>7} {'b/a':>6}")
+    for shape, (a_tps, a50, a99), (b_tps, b50, b99) in rows:
+        print(f"{shape:<12} {a_tps:>16.0f} {a50:>7.2f} {a99:>7.2f} {b_tps:>16.0f} {b50:>7.2f} {b99:>7.2f} "
+              f"{b_tps / a_tps:>6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
