@@ -31,6 +31,8 @@ KAFKA_LIBS = CACHE / "kafka-libs"
 KAFKA_POM = REPO / "localstack" / "kafka" / "pom.xml"
 LOCALSTACK_PINS = ("localstack-core[runtime]==4.9.2", "psutil<7", "cbor2<6", "pyopenssl==25.3.0",
                    "cryptography<47", "service-identity")
+VENV_SAM = LOCAL / "venv-sam"
+SAM_PINS = ("aws-sam-cli>=1.140,<2",)
 PIP = ("-m", "pip", "install", "-q", "--disable-pip-version-check")
 FRONTEND = REPO / "frontend"
 
@@ -196,19 +198,28 @@ def install_project_venv(progress: Progress) -> None:
                                                                                   ", no shared yet")
 
 
-def install_localstack_venv(progress: Progress) -> None:
-    with progress.step("localstack venv") as result:
-        current = _venv_version(VENV_LOCALSTACK)
-        if current and stamp_matches(INSTALL_STAMPS, "venv-localstack", digest(current, *LOCALSTACK_PINS)):
+def _install_tool_venv(progress: Progress, name: str, venv: Path, pins: tuple[str, ...]) -> None:
+    """A venv of its own for a Python tool whose pins would clash with the project's (LocalStack, SAM)."""
+    with progress.step(f"{name} venv") as result:
+        current = _venv_version(venv)
+        if current and stamp_matches(INSTALL_STAMPS, venv.name, digest(current, *pins)):
             result["status"] = "up to date"
             return
         python, version = find_python("3.11", fallback_any=False)
-        key = digest(version, *LOCALSTACK_PINS)
-        _ensure_venv(VENV_LOCALSTACK, python, version)
-        run([str(VENV_LOCALSTACK / "bin" / "python"), *PIP, *LOCALSTACK_PINS],
-            what="pip install (localstack venv)", timeout=3600)
-        write_stamp(INSTALL_STAMPS, "venv-localstack", key)
-        result["status"] = "installed " + LOCALSTACK_PINS[0]
+        key = digest(version, *pins)
+        _ensure_venv(venv, python, version)
+        run([str(venv / "bin" / "python"), *PIP, *pins], what=f"pip install ({name} venv)", timeout=3600)
+        write_stamp(INSTALL_STAMPS, venv.name, key)
+        result["status"] = "installed " + pins[0]
+
+
+def install_localstack_venv(progress: Progress) -> None:
+    _install_tool_venv(progress, "localstack", VENV_LOCALSTACK, LOCALSTACK_PINS)
+
+
+def install_sam_venv(progress: Progress) -> None:
+    """The SAM CLI (`sam validate --lint` runs in the contract tests; `sam build/deploy` for AWS)."""
+    _install_tool_venv(progress, "sam cli", VENV_SAM, SAM_PINS)
 
 
 # --------------------------------------------------------------------------- frontend
@@ -244,5 +255,6 @@ def install(progress: Progress) -> None:
     install_apt(progress)
     install_kafka_jars(progress)
     install_localstack_venv(progress)
+    install_sam_venv(progress)
     install_project_venv(progress)
     install_frontend(progress)
