@@ -50,6 +50,13 @@ class LedgerRepository:
         ).fetchone()
         return row["id"] if row else None
 
+    def first_account_of(self, owner_id: UUID, currency: str) -> UUID | None:
+        row = self.connection.execute(
+            "SELECT id FROM ledger_accounts WHERE owner_id = %s AND currency = %s ORDER BY created_at, id LIMIT 1",
+            (owner_id, currency),
+        ).fetchone()
+        return row["id"] if row else None
+
     def set_status(self, account_id: UUID, status: str) -> None:
         self.connection.execute(
             "UPDATE ledger_accounts SET status = %s, updated_at = now() WHERE id = %s", (status, account_id)
