@@ -6,6 +6,8 @@ A service's function receives three kinds of events: HTTP API requests (Mangum â
 
 from __future__ import annotations
 
+import asyncio
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -60,6 +62,19 @@ def _is_schedule(event: dict[str, Any]) -> bool:
     return event.get("source") == "aws.events" or event.get("detail-type") == "Scheduled Event"
 
 
+def _ensure_event_loop() -> None:
+    """Mangum runs the app on the thread's current event loop; make sure there is one (a thread, or a
+    process where asyncio.run() already closed the previous loop, has none)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            loop = None
+    if loop is None or loop.is_closed():
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def lambda_entrypoint(
     app: FastAPI,
     *,
@@ -80,6 +95,7 @@ def lambda_entrypoint(
             return handle_kafka_batch(event, consumer, event_handlers or {})
         if _is_schedule(event):
             return sweep_outbox()
+        _ensure_event_loop()
         return asgi(event, context)
 
     wrapped: LambdaHandler = handler
