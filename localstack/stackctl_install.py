@@ -230,6 +230,9 @@ def install_frontend(progress: Progress) -> None:
     if not package_json.is_file():
         progress.line("frontend", "skipped (no frontend/package.json yet)")
         return
+    if os.environ.get("BANK_SKIP_FRONTEND") == "1":  # back-end work while the SPA is mid-change
+        progress.line("frontend", "skipped (BANK_SKIP_FRONTEND=1)")
+        return
     with progress.step("frontend deps (npm)") as result:
         lock = FRONTEND / "package-lock.json"
         key = digest(package_json, lock)
