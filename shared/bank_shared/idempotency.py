@@ -59,7 +59,7 @@ def run_idempotent(
 ) -> IdempotentResult:
     """Run `operation` once per (scope, key) inside the caller's open transaction."""
     locked = connection.execute(
-        "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0)) AS locked", (f"{scope}\x00{key}",)
+        "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0)) AS locked", (f"{len(scope)}:{scope}|{key}",)
     ).fetchone()
     if not locked or not locked["locked"]:
         raise IdempotencyRequestInFlight(headers={"Retry-After": "1"})

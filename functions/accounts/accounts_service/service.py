@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from accounts_service.idempotency import run_idempotent
 from accounts_service.ledger_client import get_ledger
 from accounts_service.numbers import account_number, mask_pan, new_pan, pan_token
 from accounts_service.repository import AccountsRepository, Row
@@ -22,7 +21,7 @@ from bank_shared.errors import AppError, Forbidden, NotFound, Unprocessable
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import ACCOUNT_CLOSED, ACCOUNT_OPENED, CARD_ISSUED
-from bank_shared.idempotency import IdempotentResult, fingerprint
+from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.money import money_json
 
 SERVICE = "accounts"

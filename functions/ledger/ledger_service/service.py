@@ -23,9 +23,8 @@ from bank_shared.errors import Conflict, NotFound, Unprocessable, problem
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import PAYMENT_EXECUTED, PAYMENT_FAILED
-from bank_shared.idempotency import IdempotentResult, fingerprint
+from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.money import from_minor, money_json
-from ledger_service.idempotency import run_idempotent
 from ledger_service.repository import LedgerRepository, Row
 from ledger_service.settings import get_ledger_settings
 
