@@ -28,14 +28,12 @@ def test_msk_iam_uses_oauthbearer_with_the_signer(fresh_settings: pytest.MonkeyP
     assert config["sasl.mechanisms"] == "OAUTHBEARER"
     calls: list[str] = []
 
-    class FakeProvider:
-        @staticmethod
-        def generate_auth_token(region: str) -> tuple[str, int]:
-            calls.append(region)
-            return "signed-token", 1_800_000_000_000
+    def fake_generate_auth_token(region: str) -> tuple[str, int]:
+        calls.append(region)
+        return "signed-token", 1_800_000_000_000
 
-    import aws_msk_iam_sasl_signer
+    from aws_msk_iam_sasl_signer import MSKAuthTokenProvider
 
-    fresh_settings.setattr(aws_msk_iam_sasl_signer, "MSKAuthTokenProvider", FakeProvider)
+    fresh_settings.setattr(MSKAuthTokenProvider, "generate_auth_token", fake_generate_auth_token)
     assert config["oauth_cb"]("ignored") == ("signed-token", 1_800_000_000.0)
     assert calls == ["eu-west-1"]
