@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     host, port = server.server_address[:2]
     latest = server.snapshot.latest_day
-    print(f"frankfurter stand-in on http://{host}:{port} (latest {latest})", flush=True)
+    print(f"frankfurter stand-in on http://{host!s}:{port} (latest {latest})", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

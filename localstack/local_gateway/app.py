@@ -102,7 +102,8 @@ class Gateway:
             assert pool is not None
 
             def invoke(event: dict[str, Any], pool: Any = pool) -> Invocation:
-                return asyncio.run_coroutine_threadsafe(pool.invoke(event), loop).result()
+                result: Invocation = asyncio.run_coroutine_threadsafe(pool.invoke(event), loop).result()
+                return result
 
             poller = MskPoller(mapping, spec, bootstrap, invoke)
             poller.start()

@@ -33,7 +33,8 @@ def schedule_event(spec: ScheduleSpec, region: str) -> dict[str, Any]:
     """The event the target receives: the configured Input, else the scheduled-event shape."""
     if spec.input:
         try:
-            return json.loads(spec.input)
+            event: dict[str, Any] = json.loads(spec.input)
+            return event
         except ValueError:
             log.warning("%s.%s: Input is not JSON; sending the default event", spec.function_id, spec.event_name)
     return build_scheduled_event(spec.function_id, spec.event_name, region, spec.kind)

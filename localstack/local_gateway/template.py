@@ -283,7 +283,7 @@ class _Builder:
 
     def _route(self, function_id: str, props: dict[str, Any], apis: dict[str, HttpApiSpec]) -> HttpRoute:
         api_ref = props.get("ApiId")
-        api_id = api_ref.get("Ref") if isinstance(api_ref, dict) else IMPLICIT_API
+        api_id = str(api_ref.get("Ref")) if isinstance(api_ref, dict) else IMPLICIT_API
         api = apis.setdefault(api_id, HttpApiSpec(logical_id=api_id))
         auth = self.resolver.try_resolve(props.get("Auth"), {}) or {}
         authorizer = auth.get("Authorizer", api.default_authorizer)

@@ -121,7 +121,8 @@ class Worker:
         if not line:
             code = await self.proc.wait()
             raise WorkerDied(f"worker exited with code {code}")
-        return json.loads(line)
+        reply: dict[str, Any] = json.loads(line)
+        return reply
 
     def kill(self) -> None:
         if self.alive:

@@ -16,7 +16,7 @@ def client(service_name: str) -> Any:
 
     settings = get_settings()
     return boto3.client(
-        service_name,
+        service_name,  # type: ignore[call-overload]  # boto3-stubs overloads need a literal name
         region_name=settings.aws_region,
         endpoint_url=settings.aws_endpoint_url or None,
     )
