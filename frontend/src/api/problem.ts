@@ -1,0 +1,43 @@
+// RFC 9457 problem details as the services send them, with their stable `code`.
+export type FieldError = { field: string; message: string; type?: string };
+export type Problem = {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  errors?: FieldError[];
+};
+
+export class ApiError extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title || `HTTP ${problem.status}`);
+    this.problem = problem;
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+  get code(): string | undefined {
+    return this.problem.code;
+  }
+  /** The route itself does not exist yet (a generic 404/405), as opposed to e.g. `account_not_found`. */
+  get endpointMissing(): boolean {
+    return isEndpointMissing(this.problem);
+  }
+}
+
+export function isEndpointMissing(p: Problem): boolean {
+  return (p.status === 404 && (p.code === undefined || p.code === "not_found")) || p.status === 405;
+}
+
+export function toProblem(status: number, body: unknown): Problem {
+  if (body && typeof body === "object") {
+    const b = body as Record<string, unknown>;
+    if (typeof b.code === "string" || typeof b.title === "string") {
+      return { ...(b as Partial<Problem>), status: typeof b.status === "number" ? b.status : status } as Problem;
+    }
+    if (typeof b.message === "string") return { status, title: b.message };
+  }
+  return { status, title: `HTTP ${status}` };
+}

@@ -1,0 +1,44 @@
+"use client";
+import { Button, Divider, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { IconLogout } from "@tabler/icons-react";
+import { MfaSetup } from "@/components/MfaSetup";
+import { useI18n } from "@/lib/i18n";
+import { useSession } from "@/lib/session";
+
+export default function ProfilePage() {
+  const { t, locale } = useI18n();
+  const { profile, reloadProfile, signOut } = useSession();
+  if (!profile) return null;
+  const rows: [string, string][] = [
+    [t("auth.fullName"), profile.full_name],
+    [t("auth.email"), profile.email],
+    [t("auth.phone"), profile.phone ?? "—"],
+    [t("profile.since"), new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "ru-RU", { dateStyle: "long" }).format(new Date(profile.created_at))],
+  ];
+  return (
+    <Stack gap="lg" maw={640}>
+      <Title order={1} size="h2">
+        {t("profile.title")}
+      </Title>
+      <Paper withBorder radius="lg" p="lg">
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm" component="dl" m={0}>
+          {rows.map(([k, v]) => (
+            <div key={k}>
+              <Text component="dt" size="xs" c="dimmed">
+                {k}
+              </Text>
+              <Text component="dd" m={0}>
+                {v}
+              </Text>
+            </div>
+          ))}
+        </SimpleGrid>
+        <Divider my="md" />
+        <MfaSetup enabled={profile.mfa_enabled} onChanged={reloadProfile} />
+      </Paper>
+      <Button variant="default" color="red" leftSection={<IconLogout size={18} />} onClick={() => signOut()} w="fit-content" data-testid="sign-out">
+        {t("nav.signOut")}
+      </Button>
+    </Stack>
+  );
+}

@@ -1,0 +1,43 @@
+"use client";
+import { Badge, Box, Group, Stack, Text } from "@mantine/core";
+import type { Card } from "@/api/types";
+import { useI18n } from "@/lib/i18n";
+
+/** A payment card drawn as a card: masked number only (the API never returns the full PAN). */
+export function BankCard({ card }: { card: Card }) {
+  const { t } = useI18n();
+  const blocked = card.status !== "active";
+  return (
+    <Box
+      p="md"
+      data-testid="bank-card"
+      style={{
+        borderRadius: 14,
+        aspectRatio: "1.586",
+        maxWidth: 320,
+        color: "white",
+        background: blocked ? "linear-gradient(135deg,#5c5f66,#868e96)" : "linear-gradient(135deg,#003d8a,#2f6fcc)",
+        display: "flex",
+        flexDirection: "column",
+        justifyContent: "space-between",
+      }}
+    >
+      <Group justify="space-between">
+        <Text fw={700} size="sm">
+          {t("bank.name")}
+        </Text>
+        {blocked && (
+          <Badge color="red" variant="filled" size="sm">
+            {t("lk.status.blocked")}
+          </Badge>
+        )}
+      </Group>
+      <Stack gap={2}>
+        <Text ff="monospace" fz="lg" aria-label={`${t("lk.cards")}: ${card.last4}`}>
+          {card.pan_masked}
+        </Text>
+        <Text size="xs">{card.expiry}</Text>
+      </Stack>
+    </Box>
+  );
+}

@@ -1,0 +1,93 @@
+"use client";
+import { useEffect, type ReactNode } from "react";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { AppShell, Avatar, Burger, Button, Group, NavLink, Stack, Text } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { IconArrowsExchange, IconChartLine, IconHome, IconLogout, IconSend, IconUser } from "@tabler/icons-react";
+import { Logo } from "./Logo";
+import { LanguageSwitch } from "./LanguageSwitch";
+import { LoadingState } from "./States";
+import { useI18n } from "@/lib/i18n";
+import { SIGN_IN, useSession } from "@/lib/session";
+
+const LINKS = [
+  { href: "/lk/", key: "nav.dashboard", icon: IconHome },
+  { href: "/lk/transfer/", key: "nav.transfer", icon: IconSend },
+  { href: "/lk/exchange/", key: "nav.fxExchange", icon: IconArrowsExchange },
+  { href: "/exchange/", key: "nav.exchange", icon: IconChartLine },
+  { href: "/lk/profile/", key: "nav.profile", icon: IconUser },
+] as const;
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((p) => p[0]!.toUpperCase())
+    .join("");
+}
+
+/** The customer cabinet: a session is required; without one the person is sent to sign-in. */
+export function CabinetShell({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const { ready, tokens, profile, signOut } = useSession();
+  const router = useRouter();
+  const pathname = usePathname();
+  const [opened, { toggle, close }] = useDisclosure();
+
+  useEffect(() => {
+    if (ready && !tokens) {
+      const here = window.location.pathname + window.location.search;
+      router.replace(`${SIGN_IN}?next=${encodeURIComponent(here)}`);
+    }
+  }, [ready, tokens, router]);
+  useEffect(close, [pathname, close]);
+
+  if (!ready || !tokens || !profile) return <LoadingState />;
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("nav.menu")} />
+            <Logo href="/lk/" />
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <LanguageSwitch />
+            <Avatar color="bank" radius="xl" size="sm" aria-hidden visibleFrom="xs">
+              {initials(profile.full_name)}
+            </Avatar>
+            <Text size="sm" visibleFrom="md" data-testid="user-name">
+              {profile.full_name}
+            </Text>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label={t("nav.menu")}>
+        <Stack justify="space-between" h="100%">
+          <nav>
+            {LINKS.map(({ href, key, icon: Icon }) => (
+              <NavLink
+                key={href}
+                component={Link}
+                href={href}
+                label={t(key)}
+                leftSection={<Icon size={18} aria-hidden />}
+                active={pathname === href || (href === "/lk/" && pathname.startsWith("/lk/account"))}
+                aria-current={pathname === href ? "page" : undefined}
+              />
+            ))}
+          </nav>
+          <Button variant="subtle" color="gray" leftSection={<IconLogout size={18} />} onClick={() => signOut()} justify="flex-start">
+            {t("nav.signOut")}
+          </Button>
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main bg="gray.0" id="main">
+        <div style={{ maxWidth: 1040, margin: "0 auto" }}>{children}</div>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

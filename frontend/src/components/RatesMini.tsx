@@ -1,0 +1,55 @@
+"use client";
+import { Badge, Card, Group, Stack, Table, Text } from "@mantine/core";
+import { fxApi, unwrap } from "@/api/client";
+import { useAsync } from "@/lib/useAsync";
+import { useI18n } from "@/lib/i18n";
+import { formatRate } from "@/lib/money";
+
+const PAIRS = ["EUR", "GBP", "CNY", "JPY"];
+
+/** A few USD rates for the landing page (public endpoint, no sign-in). */
+export function RatesMini() {
+  const { t, locale } = useI18n();
+  const { data, error } = useAsync(
+    () => unwrap(fxApi.GET("/api/fx/rates/latest", { params: { query: { base: "USD", symbols: PAIRS.join(",") } } })),
+    [],
+  );
+  return (
+    <Card radius="lg" padding="lg" shadow="md" aria-labelledby="rates-mini-title">
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Text fw={700} id="rates-mini-title">
+            {t("fx.board.title")}
+          </Text>
+          {data && (
+            <Badge variant="light" color={data.stale ? "orange" : "green"}>
+              {data.stale ? t("fx.board.stale") : t("fx.board.date", { date: data.date })}
+            </Badge>
+          )}
+        </Group>
+        {error ? (
+          <Text size="sm" c="dimmed">
+            {t("fx.board.unavailable")}
+          </Text>
+        ) : (
+          <Table verticalSpacing={6}>
+            <Table.Tbody>
+              {PAIRS.map((code) => (
+                <Table.Tr key={code}>
+                  <Table.Td>
+                    <Text size="sm" fw={600}>
+                      USD → {code}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right" className="tabular">
+                    {data?.rates[code] ? formatRate(String(data.rates[code]), locale) : "…"}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,110 @@
+"use client";
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
+import { usePathname, useRouter } from "next/navigation";
+import { authApi, onSessionExpired, unwrap } from "@/api/client";
+import { getTokens, onTokens, setTokens, tokenRoles, type Tokens } from "@/api/session";
+import type { auth } from "@/api/generated";
+
+export type Profile = auth.components["schemas"]["Profile"];
+type TokenResponse = auth.components["schemas"]["TokenResponse"];
+
+type SessionState = {
+  ready: boolean;
+  tokens: Tokens | null;
+  profile: Profile | null;
+  roles: string[];
+  signIn: (t: TokenResponse) => Promise<Profile | null>;
+  signOut: (to?: string) => Promise<void>;
+  reloadProfile: () => Promise<void>;
+};
+
+const Ctx = createContext<SessionState | null>(null);
+
+export const SIGN_IN = "/banking-service/sign-in/";
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [ready, setReady] = useState(false);
+  const [tokens, setTokenState] = useState<Tokens | null>(null);
+  const [profile, setProfile] = useState<Profile | null>(null);
+
+  const loadProfile = useCallback(async () => {
+    if (!getTokens()) {
+      setProfile(null);
+      return null;
+    }
+    try {
+      const me = await unwrap(authApi.GET("/api/auth/me"));
+      setProfile(me);
+      return me;
+    } catch {
+      setProfile(null);
+      return null;
+    }
+  }, []);
+
+  useEffect(() => {
+    setTokenState(getTokens());
+    const off = onTokens((t) => setTokenState(t));
+    loadProfile().finally(() => setReady(true));
+    return () => {
+      off();
+    };
+  }, [loadProfile]);
+
+  useEffect(
+    () =>
+      onSessionExpired(() => {
+        setProfile(null);
+        const here = window.location.pathname + window.location.search;
+        const target = here.startsWith("/office") ? "/office/" : SIGN_IN;
+        router.replace(`${target}?expired=1&next=${encodeURIComponent(here)}`);
+      }),
+    [router, pathname],
+  );
+
+  const signIn = useCallback(
+    async (t: TokenResponse) => {
+      setTokens({ access_token: t.access_token, refresh_token: t.refresh_token ?? null, expires_in: t.expires_in });
+      return loadProfile();
+    },
+    [loadProfile],
+  );
+
+  const signOut = useCallback(
+    async (to = "/banking-service/") => {
+      const rt = getTokens()?.refresh_token;
+      if (rt) {
+        try {
+          await authApi.POST("/api/auth/logout", { body: { refresh_token: rt } });
+        } catch {
+          /* the local session ends regardless */
+        }
+      }
+      setTokens(null);
+      setProfile(null);
+      router.replace(to);
+    },
+    [router],
+  );
+
+  const value: SessionState = {
+    ready,
+    tokens,
+    profile,
+    roles: profile?.roles ?? tokenRoles(tokens?.access_token),
+    signIn,
+    signOut,
+    reloadProfile: async () => {
+      await loadProfile();
+    },
+  };
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useSession(): SessionState {
+  const s = useContext(Ctx);
+  if (!s) throw new Error("useSession outside SessionProvider");
+  return s;
+}
