@@ -58,7 +58,7 @@ export function MfaSetup({ enabled, onChanged }: { enabled: boolean; onChanged: 
       <Text component="label" htmlFor="mfa-code" size="sm" fw={500}>
         {t("auth.totp")}
       </Text>
-      <PinInput id="mfa-code" length={6} type="number" oneTimeCode value={code} onChange={setCode} aria-label={t("auth.totp")} />
+      <PinInput id="mfa-code" length={6} type="number" oneTimeCode value={code} onChange={setCode} getInputProps={(i) => ({ "aria-label": `${t("auth.totp")}, ${i + 1}` })} />
     </Stack>
   );
 

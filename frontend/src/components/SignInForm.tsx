@@ -70,7 +70,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (profile: Profile | nul
               value={totp}
               onChange={setTotp}
               onComplete={() => undefined}
-              aria-label={t("auth.totp")}
+              getInputProps={(i) => ({ "aria-label": `${t("auth.totp")}, ${i + 1}` })}
             />
           </Stack>
         )}

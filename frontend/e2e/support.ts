@@ -1,0 +1,100 @@
+// Helpers for the browser tests: the stack's demo credentials, direct API calls (as the employee or a
+// customer), the activation mail from LocalStack SES, TOTP codes, and probes for not-yet-deployed routes.
+import { createHmac, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export const BASE = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3000";
+export const SES = process.env.E2E_SES_URL ?? "http://127.0.0.1:4566/_aws/ses";
+const SECRETS = process.env.E2E_SECRETS ?? path.resolve(here, "../../.local/secrets.json");
+
+export type DemoUser = { email: string; password: string };
+export function demoUser(role: "employee" | "customer" | "admin"): DemoUser {
+  const data = JSON.parse(readFileSync(SECRETS, "utf8"));
+  const user = data.demo_users?.[role];
+  if (!user?.email) throw new Error(`No demo ${role} in ${SECRETS}: run \`make up\` first`);
+  return user;
+}
+
+export async function apiLogin(request: APIRequestContext, user: DemoUser, totp?: string): Promise<string> {
+  const res = await request.post(`${BASE}/api/auth/login`, { data: { email: user.email, password: user.password, totp: totp ?? null } });
+  expect(res.status(), await res.text()).toBe(200);
+  return (await res.json()).access_token;
+}
+
+export function bearer(token: string) {
+  return { authorization: `Bearer ${token}` };
+}
+
+export type Account = { id: string; number: string; currency: string; product_code: string; balance: { amount: string; currency: string } | null };
+
+export async function accountsOf(request: APIRequestContext, token: string): Promise<Account[]> {
+  const res = await request.get(`${BASE}/api/accounts/my`, { headers: bearer(token) });
+  expect(res.status()).toBe(200);
+  return (await res.json()).items;
+}
+
+export async function topUp(request: APIRequestContext, employeeToken: string, accountId: string, amount: string, currency: string) {
+  const res = await request.post(`${BASE}/api/ledger/topup`, {
+    headers: { ...bearer(employeeToken), "Idempotency-Key": randomUUID() },
+    data: { account_id: accountId, amount, currency, source: "cash", description: "Взнос наличных в кассе" },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+}
+
+export async function postings(request: APIRequestContext, token: string, accountId: string) {
+  const res = await request.get(`${BASE}/api/ledger/transactions?account_id=${accountId}&limit=100`, { headers: bearer(token) });
+  expect(res.status()).toBe(200);
+  return (await res.json()).items as { transaction_id: string; type: string; direction: string; amount: { amount: string } }[];
+}
+
+/** True when the route is not deployed yet: a generic 404 (`not_found`), not a domain error. */
+export async function routeMissing(request: APIRequestContext, token: string, method: "GET" | "POST", route: string): Promise<boolean> {
+  const res = await request.fetch(`${BASE}${route}`, { method, headers: { ...bearer(token), "Idempotency-Key": randomUUID() }, data: method === "POST" ? {} : undefined });
+  if (res.status() !== 404 && res.status() !== 405) return false;
+  const body = await res.json().catch(() => ({}));
+  return res.status() === 405 || body.code === undefined || body.code === "not_found";
+}
+
+/** Polls LocalStack's SES outbox for the newest mail to `email` and returns the link it carries. */
+export async function linkFromMail(request: APIRequestContext, email: string, route: string, timeoutMs = 45_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const pattern = new RegExp(`https?://[^\\s"<>]+/banking-service/${route}\\?token=[^\\s"<>]+`);
+  while (Date.now() < deadline) {
+    const res = await request.get(SES);
+    if (res.ok()) {
+      const { messages = [] } = await res.json();
+      const mine = messages.filter((m: { Destination?: { ToAddresses?: string[] } }) => m.Destination?.ToAddresses?.includes(email));
+      for (const m of mine.reverse()) {
+        const text = `${m.Body?.text_part ?? ""} ${m.Body?.html_part ?? ""}`;
+        const found = pattern.exec(text);
+        if (found) return found[0];
+      }
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`No ${route} mail for ${email} in ${SES} within ${timeoutMs} ms`);
+}
+
+/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits) from a base32 secret, as authenticator apps compute it. */
+export function totp(secret: string, at = Date.now()): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of secret.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(code).padStart(6, "0");
+}
+
+export async function shot(page: Page, name: string) {
+  await page.waitForLoadState("networkidle").catch(() => undefined);
+  await page.screenshot({ path: path.resolve(here, `../test-results/screens/${name}.png`), fullPage: true });
+}

@@ -1,0 +1,103 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { authFetch, ledgerApi, onSessionExpired, unwrap } from "./client";
+import { getTokens, setTokens } from "./session";
+import { ApiError } from "./problem";
+import { jsonResponse } from "@/test/render";
+
+const fetchMock = vi.fn<(r: Request) => Promise<Response>>();
+
+beforeEach(() => {
+  fetchMock.mockReset();
+  vi.stubGlobal("fetch", fetchMock);
+  setTokens(null);
+});
+
+function req(path: string, init?: RequestInit) {
+  return new Request(new URL(path, "http://127.0.0.1:3000"), init);
+}
+
+describe("authFetch", () => {
+  it("adds the bearer token", async () => {
+    setTokens({ access_token: "A1", refresh_token: "R1", expires_in: 300 });
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { items: [] }));
+    await authFetch(req("/api/accounts/my"));
+    expect(fetchMock.mock.calls[0][0].headers.get("authorization")).toBe("Bearer A1");
+  });
+
+  it("refreshes once on 401 and retries the same request (body and Idempotency-Key intact)", async () => {
+    setTokens({ access_token: "old", refresh_token: "R1", expires_in: 300 });
+    fetchMock
+      .mockResolvedValueOnce(jsonResponse(401, { message: "Unauthorized" }))
+      .mockResolvedValueOnce(jsonResponse(200, { access_token: "new", refresh_token: "R2", token_type: "Bearer", expires_in: 300 }))
+      .mockResolvedValueOnce(jsonResponse(201, { transaction_id: "t" }));
+    const res = await authFetch(req("/api/ledger/transfer", { method: "POST", body: '{"amount":"1.00"}', headers: { "Idempotency-Key": "K" } }));
+    expect(res.status).toBe(201);
+    const [first, refresh, retry] = fetchMock.mock.calls.map((c) => c[0] as Request | string);
+    expect((first as Request).headers.get("authorization")).toBe("Bearer old");
+    expect(String((refresh as Request).url ?? refresh)).toContain("/api/auth/refresh");
+    expect((retry as Request).headers.get("authorization")).toBe("Bearer new");
+    expect((retry as Request).headers.get("idempotency-key")).toBe("K");
+    expect(await (retry as Request).text()).toBe('{"amount":"1.00"}');
+    expect(getTokens()?.refresh_token).toBe("R2");
+  });
+
+  it("shares one refresh between concurrent 401s (rotating refresh tokens must not be reused)", async () => {
+    setTokens({ access_token: "old", refresh_token: "R1", expires_in: 300 });
+    let refreshes = 0;
+    fetchMock.mockImplementation(async (input: Request | string) => {
+      const r = input as Request;
+      const url = typeof input === "string" ? input : r.url;
+      if (url.endsWith("/api/auth/refresh")) {
+        refreshes++;
+        await new Promise((res) => setTimeout(res, 5));
+        return jsonResponse(200, { access_token: "new", refresh_token: "R2", expires_in: 300 });
+      }
+      return r.headers.get("authorization") === "Bearer new" ? jsonResponse(200, {}) : jsonResponse(401, {});
+    });
+    const results = await Promise.all([authFetch(req("/api/a")), authFetch(req("/api/b")), authFetch(req("/api/c"))]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(refreshes).toBe(1);
+  });
+
+  it("ends the session when the refresh is refused", async () => {
+    setTokens({ access_token: "old", refresh_token: "revoked", expires_in: 300 });
+    const expired = vi.fn();
+    const off = onSessionExpired(expired);
+    fetchMock.mockResolvedValueOnce(jsonResponse(401, {})).mockResolvedValueOnce(jsonResponse(401, { code: "refresh_token_reused" }));
+    const res = await authFetch(req("/api/accounts/my"));
+    off();
+    expect(res.status).toBe(401);
+    expect(expired).toHaveBeenCalledOnce();
+    expect(getTokens()).toBeNull();
+  });
+
+  it("refreshes ahead of expiry", async () => {
+    setTokens({ access_token: "old", refresh_token: "R1", expires_in: 5 });
+    fetchMock
+      .mockResolvedValueOnce(jsonResponse(200, { access_token: "new", refresh_token: "R2", expires_in: 300 }))
+      .mockResolvedValueOnce(jsonResponse(200, {}));
+    await authFetch(req("/api/accounts/my"));
+    expect((fetchMock.mock.calls[1][0] as Request).headers.get("authorization")).toBe("Bearer new");
+  });
+});
+
+describe("typed client errors", () => {
+  it("turns problem+json into an ApiError with its stable code", async () => {
+    fetchMock.mockResolvedValueOnce(
+      jsonResponse(422, { type: "x", title: "Refused", status: 422, code: "insufficient_funds", detail: "Available balance is below 10.00" }, "application/problem+json"),
+    );
+    const call = unwrap(
+      ledgerApi.POST("/api/ledger/transfer", { body: { from_account_id: "a", to_account_id: "b", amount: "10.00", currency: "RUB", description: "" }, headers: { "Idempotency-Key": "k" } }),
+    );
+    await expect(call).rejects.toBeInstanceOf(ApiError);
+    await call.catch((e: ApiError) => {
+      expect(e.code).toBe("insufficient_funds");
+      expect(e.endpointMissing).toBe(false);
+    });
+  });
+
+  it("tells a missing route (generic 404) from a missing entity", () => {
+    expect(new ApiError({ status: 404, code: "not_found" }).endpointMissing).toBe(true);
+    expect(new ApiError({ status: 404, code: "account_not_found" }).endpointMissing).toBe(false);
+  });
+});

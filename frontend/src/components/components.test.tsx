@@ -1,0 +1,82 @@
+import { beforeEach, expect, it, vi } from "vitest";
+import { act, fireEvent, screen } from "@testing-library/react";
+import { jsonResponse, renderUi } from "@/test/render";
+import { ErrorState } from "./States";
+import { ApiError } from "@/api/problem";
+import { normaliseQuote } from "./ExchangeForm";
+import { LanguageSwitch } from "./LanguageSwitch";
+import { useI18n } from "@/lib/i18n";
+import { SignInForm } from "./SignInForm";
+import { SessionProvider } from "@/lib/session";
+
+vi.mock("next/navigation", () => ({ useRouter: () => ({ replace: vi.fn(), push: vi.fn() }), usePathname: () => "/", useSearchParams: () => new URLSearchParams() }));
+
+beforeEach(() => vi.unstubAllGlobals());
+
+it("a missing route shows 'not available yet' instead of an error", () => {
+  renderUi(<ErrorState error={new ApiError({ status: 404, code: "not_found" })} />);
+  expect(screen.getByTestId("not-available")).toHaveTextContent("Скоро будет доступно");
+});
+
+it("a domain error is shown by its stable code, in the chosen language", () => {
+  renderUi(<ErrorState error={new ApiError({ status: 422, code: "insufficient_funds" })} />, "en");
+  expect(screen.getByRole("alert")).toHaveTextContent("Insufficient funds.");
+});
+
+it("reads a quote and its expiry", () => {
+  const q = normaliseQuote({ id: "q1", rate: "0.0112", from_amount: { amount: "1000.00", currency: "RUB" }, to_amount: { amount: "11.20", currency: "USD" }, expires_in: 30 }, 1_000);
+  expect(q).toMatchObject({ id: "q1", expiresAtMs: 31_000, ttlMs: 30_000 });
+  expect(q.to_amount.amount).toBe("11.20");
+});
+
+function Title() {
+  const { t } = useI18n();
+  return <h1>{t("nav.lk")}</h1>;
+}
+
+it("switches between Russian (default) and English", () => {
+  renderUi(
+    <>
+      <LanguageSwitch />
+      <Title />
+    </>,
+  );
+  expect(screen.getByRole("heading")).toHaveTextContent("Личный кабинет");
+  act(() => fireEvent.click(screen.getByText("EN")));
+  expect(screen.getByRole("heading")).toHaveTextContent("Online banking");
+  expect(document.documentElement.lang).toBe("en");
+});
+
+it("asks for the one-time code only when the account requires it", async () => {
+  const bodies: unknown[] = [];
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (r: Request) => {
+      if (r.url.endsWith("/api/auth/login")) {
+        const body = await r.json();
+        bodies.push(body);
+        return body.totp ? jsonResponse(200, { access_token: "A", refresh_token: "R", token_type: "Bearer", expires_in: 300 }) : jsonResponse(401, { status: 401, code: "mfa_required" });
+      }
+      if (r.url.endsWith("/api/auth/me")) return jsonResponse(200, { id: "u", email: "a@b.example", full_name: "A B", phone: null, status: "active", roles: ["customer"], mfa_enabled: true, created_at: "2026-01-01T00:00:00Z" });
+      return jsonResponse(404, {});
+    }),
+  );
+  const signedIn = vi.fn();
+  renderUi(
+    <SessionProvider>
+      <SignInForm onSignedIn={signedIn} />
+    </SessionProvider>,
+  );
+  fireEvent.change(screen.getByRole("textbox", { name: /Электронная почта/ }), { target: { value: "a@b.example" } });
+  fireEvent.change(screen.getByLabelText(/Пароль/), { target: { value: "Secret-12345" } });
+  fireEvent.click(screen.getByRole("button", { name: "Войти" }));
+  expect(await screen.findByText(/Введите одноразовый код/)).toBeInTheDocument();
+  const cells = screen.getAllByRole("textbox", { name: /Код из приложения/ });
+  "123456".split("").forEach((d, i) => fireEvent.change(cells[i], { target: { value: d } }));
+  fireEvent.click(screen.getByRole("button", { name: "Войти" }));
+  await vi.waitFor(() => expect(signedIn).toHaveBeenCalled());
+  expect(bodies).toEqual([
+    { email: "a@b.example", password: "Secret-12345", totp: null },
+    { email: "a@b.example", password: "Secret-12345", totp: "123456" },
+  ]);
+});
