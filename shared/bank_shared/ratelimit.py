@@ -27,13 +27,15 @@ from bank_shared.errors import problem, problem_response
 
 KEY_PREFIX = "rl"
 EXEMPT_SUFFIXES = ("/health", "/.well-known/jwks.json", "/.well-known/openid-configuration")
+# Per caller (IP for these anonymous routes). The per-address lockout in auth is the real brute-force
+# defence; these keep one client from hammering the expensive (argon2) endpoints.
 DEFAULT_RULES: dict[str, str] = {
-    "POST /api/auth/login": "20/60",
-    "POST /api/auth/register": "20/60",
+    "POST /api/auth/login": "60/60",
+    "POST /api/auth/register": "30/60",
     "POST /api/auth/activation/resend": "10/60",
     "POST /api/auth/password/forgot": "10/60",
-    "POST /api/auth/password/reset": "20/60",
-    "POST /api/auth/mfa/": "20/60",
+    "POST /api/auth/password/reset": "30/60",
+    "POST /api/auth/mfa/": "30/60",
     "POST /api/auth/token": "60/60",
 }
 

@@ -266,7 +266,8 @@ def mfa_disable(uow: UnitOfWork, subject: str, code: str) -> None:
     user = _active_user(uow, subject)
     if not user["mfa_enabled"]:
         raise MfaNotEnabled()
-    if mfa.matching_step(user["mfa_secret"], code, user["mfa_last_step"]) is None:
+    # A signed-in user proving possession: any code of the drift window will do, even one used to sign in.
+    if mfa.matching_step(user["mfa_secret"], code, None) is None:
         raise MfaCodeRejected()
     UserRepository(uow.connection).disable_mfa(user["id"])
 
