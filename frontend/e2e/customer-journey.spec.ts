@@ -23,9 +23,9 @@ async function openAccount(productLabel: RegExp, currency: string) {
   await page.goto("/lk/");
   await page.getByRole("button", { name: /Открыть счёт/ }).first().click();
   const dialog = page.getByRole("dialog");
-  await dialog.getByRole("textbox", { name: "Продукт" }).click();
+  await dialog.getByRole("combobox", { name: "Продукт" }).click();
   await page.getByRole("option", { name: productLabel }).click();
-  await dialog.getByRole("textbox", { name: "Валюта" }).click();
+  await dialog.getByRole("combobox", { name: "Валюта" }).click();
   await page.getByRole("option", { name: currency, exact: true }).click();
   await dialog.getByRole("button", { name: "Открыть", exact: true }).click();
   await expect(dialog).toBeHidden();
@@ -96,7 +96,7 @@ test("account details with history", async () => {
   await expect(page).toHaveURL(/\/lk\/account\/\?id=/);
   await expect(page.getByTestId("account-number")).toHaveText(/^40817 810/);
   await expect(page.getByTestId("tx-row")).toHaveCount(1);
-  await page.getByRole("textbox", { name: "Тип операции" }).click();
+  await page.getByRole("combobox", { name: "Тип операции" }).click();
   await page.getByRole("option", { name: "Перевод" }).click();
   await page.getByRole("button", { name: "Применить" }).click();
   await expect(page.getByText("Операций пока нет.")).toBeVisible();

@@ -51,7 +51,7 @@ export function OpenAccountModal({ opened, onClose, onOpened }: { opened: boolea
   }
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t("lk.openAccount.title")} centered>
+    <Modal opened={opened} onClose={onClose} title={t("lk.openAccount.title")} centered closeButtonProps={{ "aria-label": t("common.close") }}>
       <Stack>
         <Select
           label={t("lk.openAccount.product")}

@@ -22,8 +22,8 @@ export function RatesMini() {
             {t("fx.board.title")}
           </Text>
           {data && (
-            <Badge variant="light" color={data.stale ? "orange" : "green"}>
-              {data.stale ? t("fx.board.stale") : t("fx.board.date", { date: data.date })}
+            <Badge variant="light" color={data.stale ? "orange" : "green"} tt="none">
+              {data.stale ? t("fx.board.stale") : t("fx.board.date", { date: new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "ru-RU", { day: "numeric", month: "short" }).format(new Date(`${data.date}T00:00:00Z`)) })}
             </Badge>
           )}
         </Group>

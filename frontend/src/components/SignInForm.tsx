@@ -53,7 +53,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (profile: Profile | nul
         {!needTotp ? (
           <>
             <TextInput label={t("auth.email")} type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-            <PasswordInput label={t("auth.password")} required autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+            <PasswordInput visibilityToggleButtonProps={{ "aria-label": t("auth.showPassword") }} label={t("auth.password")} required autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
           </>
         ) : (
           <Stack gap={6}>

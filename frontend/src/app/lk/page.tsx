@@ -12,6 +12,7 @@ import { loadDashboard } from "@/lib/cabinet";
 import { useI18n } from "@/lib/i18n";
 import { useSession } from "@/lib/session";
 import { useAsync } from "@/lib/useAsync";
+import type { MessageKey } from "@/lib/messages";
 
 export default function Dashboard() {
   const { t } = useI18n();
@@ -42,8 +43,8 @@ export default function Dashboard() {
       {data && (
         <>
           {data.missing.length > 0 && (
-            <Alert color="yellow" variant="light">
-              {t("common.error")}: {data.missing.join(", ")}
+            <Alert color="yellow" variant="light" role="status">
+              {t("lk.partial")} {data.missing.map((m) => (["cards", "transactions", "accounts"].includes(m) ? t(`lk.part.${m}` as MessageKey) : m)).join(", ")}
             </Alert>
           )}
           <section aria-labelledby="accounts-title">

@@ -49,7 +49,7 @@ function Reset() {
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           {token ? (
-            <PasswordInput label={t("auth.reset.newPassword")} description={t("auth.passwordHint")} required autoComplete="new-password" value={value} onChange={(e) => setValue(e.currentTarget.value)} />
+            <PasswordInput visibilityToggleButtonProps={{ "aria-label": t("auth.showPassword") }} label={t("auth.reset.newPassword")} description={t("auth.passwordHint")} required autoComplete="new-password" value={value} onChange={(e) => setValue(e.currentTarget.value)} />
           ) : (
             <>
               <Text size="sm">{t("auth.reset.lead")}</Text>

@@ -53,7 +53,7 @@ export default function SignUp() {
             <TextInput label={t("auth.fullName")} required autoComplete="name" value={form.full_name} onChange={set("full_name")} error={fieldErrors.full_name} mb="sm" />
             <TextInput label={t("auth.email")} type="email" required autoComplete="email" value={form.email} onChange={set("email")} error={fieldErrors.email} mb="sm" />
             <TextInput label={t("auth.phone")} type="tel" autoComplete="tel" placeholder="+7 900 123-45-67" description={t("auth.phoneHint")} value={form.phone} onChange={set("phone")} error={fieldErrors.phone} mb="sm" />
-            <PasswordInput label={t("auth.password")} required autoComplete="new-password" description={t("auth.passwordHint")} value={form.password} onChange={set("password")} error={fieldErrors.password} mb="md" />
+            <PasswordInput visibilityToggleButtonProps={{ "aria-label": t("auth.showPassword") }} label={t("auth.password")} required autoComplete="new-password" description={t("auth.passwordHint")} value={form.password} onChange={set("password")} error={fieldErrors.password} mb="md" />
             {error != null && (
               <Alert color="red" mb="md" role="alert">
                 {errorMessage(t, error)}
