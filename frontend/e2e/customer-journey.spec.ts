@@ -200,6 +200,8 @@ test("MFA set-up with a QR code, then sign-in asks for the code", async () => {
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page.getByText("Введите одноразовый код")).toBeVisible();
   await shot(page, "11-sign-in-totp");
+  // The service refuses a code twice (replay protection): wait for the next 30-second step.
+  await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 1_000);
   await page.getByRole("textbox", { name: /Код из приложения/ }).first().click();
   await page.keyboard.type(totp(secret));
   await page.getByRole("button", { name: "Войти" }).click();

@@ -31,17 +31,17 @@ function initials(name: string): string {
 /** The customer cabinet: a session is required; without one the person is sent to sign-in. */
 export function CabinetShell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
-  const { ready, tokens, profile, signOut } = useSession();
+  const { ready, leaving, expired, tokens, profile, signOut } = useSession();
   const router = useRouter();
   const pathname = usePathname();
   const [opened, { toggle, close }] = useDisclosure();
 
   useEffect(() => {
-    if (ready && !tokens) {
+    if (ready && !tokens && !leaving) {
       const here = window.location.pathname + window.location.search;
-      router.replace(`${SIGN_IN}?next=${encodeURIComponent(here)}`);
+      router.replace(`${SIGN_IN}?${expired ? "expired=1&" : ""}next=${encodeURIComponent(here)}`);
     }
-  }, [ready, tokens, router]);
+  }, [ready, tokens, leaving, expired, router]);
   useEffect(close, [pathname, close]);
 
   if (!ready || !tokens || !profile) return <LoadingState />;

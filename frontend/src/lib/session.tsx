@@ -10,6 +10,9 @@ type TokenResponse = auth.components["schemas"]["TokenResponse"];
 
 type SessionState = {
   ready: boolean;
+  leaving: boolean;
+  /** The session ended because it could not be refreshed (not by signing out). */
+  expired: boolean;
   tokens: Tokens | null;
   profile: Profile | null;
   roles: string[];
@@ -28,6 +31,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [ready, setReady] = useState(false);
   const [tokens, setTokenState] = useState<Tokens | null>(null);
   const [profile, setProfile] = useState<Profile | null>(null);
+  // True between "sign out" and arriving on the target page, so guards do not bounce to sign-in.
+  const [leaving, setLeaving] = useState(false);
+  const [expired, setExpired] = useState(false);
+  useEffect(() => setLeaving(false), [pathname]);
 
   const loadProfile = useCallback(async () => {
     if (!getTokens()) {
@@ -56,6 +63,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       onSessionExpired(() => {
+        setExpired(true);
         setProfile(null);
         const here = window.location.pathname + window.location.search;
         const target = here.startsWith("/office") ? "/office/" : SIGN_IN;
@@ -67,6 +75,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(
     async (t: TokenResponse) => {
       setTokens({ access_token: t.access_token, refresh_token: t.refresh_token ?? null, expires_in: t.expires_in });
+      setExpired(false);
       return loadProfile();
     },
     [loadProfile],
@@ -74,6 +83,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(
     async (to = "/banking-service/") => {
+      setLeaving(true);
       const rt = getTokens()?.refresh_token;
       if (rt) {
         try {
@@ -91,6 +101,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const value: SessionState = {
     ready,
+    leaving,
+    expired,
     tokens,
     profile,
     roles: profile?.roles ?? tokenRoles(tokens?.access_token),
