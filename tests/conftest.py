@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,11 @@ os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "BankTests")
 os.environ.setdefault("APP_ENV", "test")
+
+# Integration tests that need Kafka find the stack's broker here (`make up` writes stack.json).
+_STACK_FILE = Path(__file__).resolve().parents[1] / ".local" / "stack.json"
+if _STACK_FILE.exists():
+    os.environ.setdefault("BANK_KAFKA_BOOTSTRAP", json.loads(_STACK_FILE.read_text())["kafka_bootstrap"])
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -80,8 +80,13 @@ def lambda_entrypoint(
     *,
     consumer_name: str | None = None,
     event_handlers: Mapping[str, EventHandler] | None = None,
+    scheduled_tasks: Mapping[str, Callable[[], Any]] | None = None,
 ) -> LambdaHandler:
-    """The Lambda handler for a service: Powertools context + metrics around one dispatcher."""
+    """The Lambda handler for a service: Powertools context + metrics around one dispatcher.
+
+    On its schedule a function runs its own `scheduled_tasks` (e.g. expiring holds) and then sweeps
+    its outbox, so events those tasks wrote are relayed in the same invocation.
+    """
     from mangum import Mangum
 
     asgi = Mangum(app, lifespan="off")
@@ -94,7 +99,8 @@ def lambda_entrypoint(
         if _is_kafka_batch(event):
             return handle_kafka_batch(event, consumer, event_handlers or {})
         if _is_schedule(event):
-            return sweep_outbox()
+            results = {name: task() for name, task in (scheduled_tasks or {}).items()}
+            return {**results, **sweep_outbox()}
         _ensure_event_loop()
         return asgi(event, context)
 

@@ -37,9 +37,12 @@ def database_url() -> str:
 
 
 def connect(url: str | None = None) -> Connection:
-    """A new connection. prepare_threshold=None keeps RDS Proxy from pinning the connection."""
+    """A new connection. Autocommit: a statement outside a UnitOfWork never leaves a transaction open
+    (which would turn every later UnitOfWork into a savepoint that never commits); transactions are
+    always explicit. prepare_threshold=None keeps RDS Proxy from pinning the connection."""
     return psycopg.connect(
         url or database_url(),
+        autocommit=True,
         row_factory=dict_row,
         prepare_threshold=None,
         connect_timeout=5,

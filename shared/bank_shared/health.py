@@ -18,7 +18,6 @@ Check = Callable[[], dict[str, Any] | None]
 
 def check_database() -> dict[str, Any]:
     row = get_connection().execute("SELECT current_database() AS db, version() AS version").fetchone()
-    get_connection().rollback()  # leave no transaction open between invocations
     assert row is not None
     return {"database": row["db"], "version": str(row["version"]).split(",")[0]}
 

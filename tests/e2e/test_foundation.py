@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from bank_shared.migrations import SERVICES
 
+from bank_shared.migrations import SERVICES
 from tests.support.stack import LOCAL, REPO_ROOT, bearer, database_url, gateway_url, mint_token, stack
 
 

@@ -121,12 +121,15 @@ class RolesRequest(BaseModel):
     roles: list[Literal["customer", "employee", "admin"]] = Field(min_length=1, max_length=3)
 
 
+StaffRole = Literal["employee", "admin"]
+
+
 class StaffRequest(BaseModel):
     email: EmailStr
     password: SecretStr = Field(max_length=256)
     full_name: str = Field(min_length=1, max_length=200)
     phone: Phone | None = None
-    roles: list[Literal["employee", "admin"]] = Field(default_factory=lambda: ["employee"], min_length=1)
+    roles: list[StaffRole] = Field(default_factory=lambda: list[StaffRole](["employee"]), min_length=1)
 
 
 def _raise_or(outcome: service.TokenPair | AppError) -> service.TokenPair:

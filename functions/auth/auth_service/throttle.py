@@ -51,7 +51,7 @@ class LoginThrottle:
             return None
         previous_locks = int(redis.incr(locks)) - 1
         redis.expire(locks, _DAY)
-        duration = min(self._settings.login_lockout_seconds * (2**previous_locks),
+        duration: int = min(self._settings.login_lockout_seconds * (2**previous_locks),
                        self._settings.login_lockout_max_seconds)
         redis.set(lock, "1", ex=duration)
         redis.delete(fail)

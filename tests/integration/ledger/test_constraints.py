@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
 
-from bank_shared.db import UnitOfWork
+from bank_shared.db import UnitOfWork, connect
 from ledger_service import service
 from tests.integration.ledger.support import ADMIN, customer, open_account
+
+
+@pytest.fixture
+def connection(ledger_url: str) -> Iterator[Any]:
+    """These tests write rows by hand and commit explicitly, so they want a non-autocommit connection
+    (the services' connections are autocommit with explicit UnitOfWork transactions)."""
+    conn = connect(ledger_url)
+    conn.autocommit = False
+    yield conn
+    conn.close()
 
 
 def _insert_transaction(connection: Any, account: uuid.UUID, amounts: list[int]) -> None:

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from bank_shared.errors import IdempotencyKeyReused, IdempotencyRequestInFlight
-from bank_shared.idempotency import fingerprint, run_idempotent
 from psycopg.rows import dict_row
 
+from bank_shared.errors import IdempotencyKeyReused, IdempotencyRequestInFlight
+from bank_shared.idempotency import fingerprint, run_idempotent
 from tests.support.stack import database_url
 
 SCHEMA = f"idem_test_{uuid.uuid4().hex[:8]}"

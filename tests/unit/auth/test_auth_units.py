@@ -165,30 +165,3 @@ def test_totp_accepts_the_current_code_once_and_tolerates_one_step_of_drift() ->
 def test_provisioning_uri_names_the_issuer_and_account() -> None:
     uri = mfa.provisioning_uri(mfa.new_secret(), "alice@example.com", "Bank")
     assert uri.startswith("otpauth://totp/Bank:alice%40example.com?") and "issuer=Bank" in uri
-
-
-# --------------------------------------------------------------------------- handler guard
-
-
-def test_handler_rolls_back_a_transaction_left_open_by_an_invocation(monkeypatch: pytest.MonkeyPatch) -> None:
-    from psycopg.pq import TransactionStatus
-
-    from auth_service import handler
-    from bank_shared import db
-
-    class Info:
-        transaction_status = TransactionStatus.INTRANS
-
-    class Connection:
-        closed = False
-        info = Info()
-        rolled_back = False
-
-        def rollback(self) -> None:
-            self.rolled_back = True
-
-    connection = Connection()
-    monkeypatch.setattr(db, "_connection", connection)
-    monkeypatch.setattr(handler, "_dispatch", lambda event, context: {"statusCode": 200})
-    assert handler.lambda_handler({}, None) == {"statusCode": 200}
-    assert connection.rolled_back

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from bank_shared.events.topics import ALL_TOPICS
 from bank_shared.migrations import SERVICES
 from bank_shared.tools import openapi

@@ -1,4 +1,5 @@
 import pytest
+
 from bank_shared.auth import parse_claim_list, principal_from_claims
 from bank_shared.errors import Unauthorized
 

@@ -6,11 +6,12 @@ import base64
 import json
 from typing import Any
 
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
 from bank_shared.app import create_app, lambda_entrypoint
 from bank_shared.auth import CurrentPrincipal, StaffPrincipal
 from bank_shared.errors import NotFound
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
 
 router = APIRouter()
 

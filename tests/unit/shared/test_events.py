@@ -1,10 +1,11 @@
 import base64
 import json
 
+import pytest
+
 from bank_shared.events.consumer import decode_records
 from bank_shared.events.envelope import CloudEvent, new_event
 from bank_shared.pagination import InvalidCursor, decode_cursor, encode_cursor
-import pytest
 
 
 def test_envelope_round_trip_is_cloudevents_1_0() -> None:

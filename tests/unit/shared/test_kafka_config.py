@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 import pytest
+
 from bank_shared.events import kafka
 from bank_shared.settings import get_settings
 

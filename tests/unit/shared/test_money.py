@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+
 from bank_shared.money import InvalidAmount, UnsupportedCurrency, from_minor, money_json, to_minor
 
 

@@ -1,6 +1,7 @@
 import pytest
-from bank_shared.settings import ServiceSettings
 from pydantic import ValidationError
+
+from bank_shared.settings import ServiceSettings
 
 
 def test_local_settings_accept_local_defaults() -> None:
