@@ -214,7 +214,7 @@ test("phone width", async () => {
   await expect(page.getByTestId("account-tile").first()).toBeVisible();
   await shot(page, "12-dashboard-phone");
   await page.getByRole("button", { name: "Меню" }).click();
-  await expect(page.getByRole("link", { name: "Переводы" })).toBeVisible();
+  await expect(page.locator("nav").getByRole("link", { name: "Переводы" })).toBeVisible();
   await page.setViewportSize({ width: 1280, height: 860 });
 });
 
