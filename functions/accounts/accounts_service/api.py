@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from accounts_service import service
 from bank_shared.app import create_app
-from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, require_roles
+from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.idempotency import require_key
 
 router = APIRouter(tags=["accounts"])
+internal = APIRouter(prefix="/internal", tags=["accounts-internal"])
 User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
 
@@ -24,6 +25,22 @@ class OpenAccountRequest(BaseModel):
     product_code: str = Field(default="current", max_length=50)
     currency: str = Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])
     owner_id: UUID | None = Field(default=None, description="Staff only: the customer to open the account for")
+
+
+@internal.get("/accounts")
+def find_accounts(
+    _principal: ServicePrincipal,
+    account_id: Annotated[list[UUID], Query(max_length=100)] = [],  # noqa: B006 - FastAPI copies defaults
+    owner_id: UUID | None = None,
+    currency: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+    number: Annotated[str | None, Query(pattern=r"^[0-9]{20}$")] = None,
+    include: Annotated[list[Literal["balances", "cards"]], Query()] = [],  # noqa: B006
+) -> dict[str, Any]:
+    """Accounts by id, owner (and currency) or number, for other services (service role only)."""
+    with UnitOfWork() as uow:
+        items = service.find_accounts(uow, account_id, owner_id, currency, number,
+                                      with_balances="balances" in include, with_cards="cards" in include)
+    return {"items": items}
 
 
 @router.get("/products")
@@ -88,4 +105,4 @@ def list_cards(account_id: UUID, principal: User) -> dict[str, Any]:
         return {"items": service.list_cards(uow, principal, account_id)}
 
 
-app = create_app("accounts", routers=[router], description="Accounts and cards, linked to products.")
+app = create_app("accounts", routers=[internal, router], description="Accounts and cards, linked to products.")

@@ -54,6 +54,34 @@ class AccountsRepository:
             f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE owner_id = %s ORDER BY opened_at, id", (owner_id,)
         ).fetchall()
 
+    def find(self, ids: list[UUID], owner_id: UUID | None, currency: str | None, number: str | None,
+             limit: int) -> list[Row]:
+        """Accounts matching every given filter (ids, owner, currency, number), oldest first."""
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
+        if ids:
+            clauses.append("id = ANY(%s)")
+            params.append(ids)
+        if owner_id is not None:
+            clauses.append("owner_id = %s")
+            params.append(owner_id)
+        if currency is not None:
+            clauses.append("currency = %s")
+            params.append(currency)
+        if number is not None:
+            clauses.append("number = %s")
+            params.append(number)
+        params.append(limit)
+        return self.connection.execute(
+            f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {' AND '.join(clauses)} "
+            "ORDER BY opened_at, id LIMIT %s", params,
+        ).fetchall()
+
+    def cards_of(self, account_ids: list[UUID]) -> list[Row]:
+        return self.connection.execute(
+            f"SELECT {CARD_COLUMNS} FROM cards WHERE account_id = ANY(%s) ORDER BY created_at, id", (account_ids,)
+        ).fetchall()
+
     def mark_closed(self, account_id: UUID) -> Row:
         row = self.connection.execute(
             f"UPDATE accounts SET status = 'closed', closed_at = now() WHERE id = %s RETURNING {ACCOUNT_COLUMNS}",

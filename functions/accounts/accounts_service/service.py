@@ -221,3 +221,31 @@ def set_card_status(uow: UnitOfWork, principal: Principal, card_id: UUID, status
     except AccountNotFound:
         raise CardNotFound(f"No card {card_id}") from None
     return card_view(repository.set_card_status(card_id, status))
+
+
+# internal lookups (service role) --------------------------------------------------------------------------------
+
+INTERNAL_LOOKUP_LIMIT = 100
+
+
+def find_accounts(uow: UnitOfWork, ids: list[UUID], owner_id: UUID | None, currency: str | None,
+                  number: str | None, *, with_balances: bool = False,
+                  with_cards: bool = False) -> list[dict[str, Any]]:
+    """Accounts for another service (ownership checks, recipient resolution, the customer dashboard).
+
+    At least one of ids, owner_id or number must narrow the search. Balances come from the ledger (left
+    null when it is unavailable); cards are masked, as everywhere.
+    """
+    if not ids and owner_id is None and number is None:
+        raise Unprocessable("Give account ids, an owner_id or a number")
+    repository = AccountsRepository(uow.connection)
+    rows = repository.find(ids, owner_id, currency, number, INTERNAL_LOOKUP_LIMIT)
+    found = _balances([row["id"] for row in rows]) if with_balances and rows else {}
+    views = [account_view(row, found.get(row["id"])) for row in rows]
+    if with_cards:
+        cards: dict[str, list[dict[str, Any]]] = {view["id"]: [] for view in views}
+        for card in repository.cards_of([row["id"] for row in rows]):
+            cards[str(card["account_id"])].append(card_view(card))
+        for view in views:
+            view["cards"] = cards[view["id"]]
+    return views

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote_plus
 from uuid import UUID
 
 import email_validator
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
 from auth_service import service
@@ -18,7 +18,7 @@ from auth_service.keys import jwks
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
 from bank_shared.app import create_app
-from bank_shared.auth import ADMIN, CurrentPrincipal, Principal, require_roles
+from bank_shared.auth import ADMIN, CurrentPrincipal, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest
 from bank_shared.redis_client import get_redis
@@ -27,6 +27,7 @@ well_known = APIRouter(tags=["discovery"])
 public = APIRouter(tags=["auth"])
 account = APIRouter(tags=["account"])
 admin = APIRouter(tags=["admin"])
+internal = APIRouter(prefix="/internal", tags=["auth-internal"])
 AdminPrincipal = Annotated[Principal, Depends(require_roles(ADMIN))]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -336,5 +337,27 @@ def create_employee(request: StaffRequest, _admin: AdminPrincipal) -> Profile:
     return Profile.model_validate(created)
 
 
-app = create_app("auth", routers=[well_known, public, account, admin],
+# --------------------------------------------------------------------------- internal lookups (service role)
+
+
+class UserMatches(BaseModel):
+    items: list[Profile]
+
+
+@internal.get("/users/by-phone", response_model=UserMatches)
+def users_by_phone(_service: ServicePrincipal,
+                   phone: Annotated[str, Query(min_length=6, max_length=30)]) -> UserMatches:
+    """Active users with this phone number, compared by digits (P2P transfers by phone)."""
+    with UnitOfWork() as uow:
+        return UserMatches(items=[Profile.model_validate(user) for user in service.active_users_by_phone(uow, phone)])
+
+
+@internal.get("/users/{user_id}", response_model=Profile)
+def user_profile(user_id: UUID, _service: ServicePrincipal) -> Profile:
+    """A user's profile for another service (e.g. the customer dashboard)."""
+    with UnitOfWork() as uow:
+        return Profile.model_validate(service.user_by_id(uow, user_id))
+
+
+app = create_app("auth", routers=[well_known, public, account, admin, internal],
                  description="Users, roles, tokens and signing keys.")

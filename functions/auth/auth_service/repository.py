@@ -39,6 +39,19 @@ class UserRepository:
             f"SELECT {_USER_COLUMNS} FROM users WHERE id = %s{lock}", (user_id,)
         ).fetchone()
 
+    def active_by_phone_digits(self, digits: str, limit: int) -> list[Row]:
+        """Active users whose phone, stripped to its digits, equals `digits` (uses users_phone_digits_idx)."""
+        return self.connection.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE regexp_replace(phone, '[^0-9]', '', 'g') = %s "
+            "AND phone IS NOT NULL AND status = 'active' ORDER BY created_at, id LIMIT %s",
+            (digits, limit),
+        ).fetchall()
+
+    def set_phone_if_missing(self, user_id: UUID, phone: str) -> None:
+        self.connection.execute(
+            "UPDATE users SET phone = %s, updated_at = now() WHERE id = %s AND phone IS NULL", (phone, user_id)
+        )
+
     def activate(self, user_id: UUID) -> Row | None:
         return self.connection.execute(
             "UPDATE users SET status = 'active', updated_at = now() WHERE id = %s AND status = 'pending' "

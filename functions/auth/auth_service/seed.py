@@ -24,6 +24,8 @@ from bank_shared.settings import get_settings
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEMO_ROLES = {"admin": ["admin", "employee"], "employee": ["employee"], "customer": ["customer"]}
 DEMO_NAMES = {"admin": "Demo Admin", "employee": "Demo Employee", "customer": "Demo Customer"}
+# P2P by phone needs a recipient with a known phone; this number is the demo customer's alone.
+DEMO_PHONES = {"customer": "+7 900 555-01-01"}
 
 
 def demo_users() -> dict[str, dict[str, str]]:
@@ -44,8 +46,10 @@ def ensure_user(uow: UnitOfWork, key: str, entry: dict[str, str]) -> str:
     found = users.by_email(email, for_update=True)
     if found is None:
         users.add(uuid.uuid4(), email, passwords.hash_password(entry["password"]), DEMO_NAMES.get(key, key),
-                  None, roles, "active")
+                  DEMO_PHONES.get(key), roles, "active")
         return "created"
+    if key in DEMO_PHONES:
+        users.set_phone_if_missing(found["id"], DEMO_PHONES[key])
     if not passwords.verify_password(found["password_hash"], entry["password"]):
         users.set_password(found["id"], passwords.hash_password(entry["password"]))
     users.set_roles(found["id"], roles)

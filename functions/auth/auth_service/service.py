@@ -225,6 +225,27 @@ def profile(uow: UnitOfWork, subject: str) -> dict[str, Any]:
     return _public(user)
 
 
+def user_by_id(uow: UnitOfWork, user_id: UUID) -> dict[str, Any]:
+    """Another service asking about a user (service role): the public profile."""
+    user = UserRepository(uow.connection).get(user_id)
+    if user is None:
+        raise UserNotFound()
+    return _public(user)
+
+
+def phone_digits(phone: str) -> str:
+    """"+7 (999) 123-45-67" → "79991234567": phones are compared by their digits only."""
+    return "".join(char for char in phone if char.isdigit())
+
+
+def active_users_by_phone(uow: UnitOfWork, phone: str, limit: int = 5) -> list[dict[str, Any]]:
+    """Active users with this phone (several when a number is shared: the caller decides what that means)."""
+    digits = phone_digits(phone)
+    if len(digits) < 6:
+        return []
+    return [_public(user) for user in UserRepository(uow.connection).active_by_phone_digits(digits, limit)]
+
+
 def _public(user: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "email", "full_name", "phone", "status", "roles", "mfa_enabled", "created_at")
     return {key: user[key] for key in keys}

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from bank_shared.app import create_app
 from fx_service.dependencies import rates_service
 from fx_service.domain import RateSheet, Served, decimal_text, normalise_currency, normalise_symbols
+from fx_service.exchange_api import router as exchange_router
 from fx_service.service import RatesService
 
 router = APIRouter(tags=["fx"])
@@ -93,5 +94,5 @@ def currencies(service: Rates) -> CurrenciesResponse:
     return CurrenciesResponse(items=items, cached=served.cached, stale=served.stale, source=served.value.source)
 
 
-app = create_app("fx", routers=[router],
+app = create_app("fx", routers=[router, exchange_router],
                  description="Exchange rates (Frankfurter, cached in Redis) and currency exchange.")

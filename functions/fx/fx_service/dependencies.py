@@ -6,9 +6,12 @@ from functools import lru_cache
 
 from bank_shared.redis_client import get_redis
 from fx_service.cache import RatesCache
+from fx_service.exchange import Pricing
 from fx_service.providers import FrankfurterProvider, RatesProvider
+from fx_service.rate_source import MarketRates
 from fx_service.service import RatesService
 from fx_service.settings import get_fx_settings
+from fx_service.spread import spread_bps
 
 
 @lru_cache(maxsize=1)
@@ -23,3 +26,8 @@ def rates_provider() -> RatesProvider:
 
 def rates_service() -> RatesService:
     return RatesService(rates_provider(), RatesCache(get_redis()))
+
+
+def quote_pricing() -> Pricing:
+    """The rate source, the spread and the quote lifetime, as configured now."""
+    return Pricing(MarketRates(rates_service()), spread_bps(), get_fx_settings().fx_quote_ttl_seconds)

@@ -16,6 +16,14 @@ class FxSettings(ServiceSettings):
     # Short on purpose: a slow provider is answered from the last known rates instead of waiting.
     frankfurter_connect_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
     frankfurter_timeout_seconds: float = Field(default=1.5, gt=0, le=10)
+    # The bank's spread: the SSM parameter when FX_SPREAD_PARAMETER names one (re-read every
+    # fx_spread_refresh_seconds), else FX_SPREAD_BPS.
+    fx_spread_parameter: str | None = None
+    fx_spread_bps: int = Field(default=50, ge=0, le=5000)
+    fx_spread_refresh_seconds: float = Field(default=300, ge=0)
+    fx_quote_ttl_seconds: int = Field(default=30, ge=5, le=600)
+    # Calls to accounts and the ledger (service-to-service through the gateway).
+    fx_dependency_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
 
 
 @lru_cache(maxsize=1)

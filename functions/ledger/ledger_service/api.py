@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -63,6 +64,23 @@ class HoldRequest(BaseModel):
     description: Description = ""
 
 
+class MoneyIn(BaseModel):
+    amount: Amount
+    currency: Currency
+
+
+class ExchangeRequest(BaseModel):
+    quote_id: UUID = Field(description="The fx quote this exchange executes (one exchange per quote)")
+    owner_id: UUID = Field(description="The customer who must own both accounts")
+    from_account_id: UUID
+    to_account_id: UUID
+    sell: MoneyIn = Field(description="Leaves from_account_id, in its currency")
+    buy: MoneyIn = Field(description="Arrives in to_account_id, in its currency")
+    rate: Annotated[str, Field(pattern=r"^\d{1,18}(\.\d{1,12})?$", examples=["0.853421"],
+                               description="The customer's rate: buy units per sell unit")]
+    description: Description = ""
+
+
 class CaptureRequest(BaseModel):
     to_account_id: UUID
     amount: Amount | None = None
@@ -109,7 +127,7 @@ def _cursor_position(cursor: str | None) -> tuple[datetime, int] | None:
 def transactions(
     principal: Reader,
     account_id: UUID | None = None,
-    type: Literal["issuance", "topup", "transfer", "hold_capture", "reversal"] | None = None,
+    type: Literal["issuance", "topup", "transfer", "hold_capture", "reversal", "exchange"] | None = None,
     date_from: Annotated[datetime | None, Query(alias="from")] = None,
     date_to: Annotated[datetime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
@@ -153,6 +171,27 @@ def balances(_principal: ServicePrincipal,
     """Balances of several accounts at once (for accounts' `GET /my`)."""
     with UnitOfWork() as uow:
         return {"items": service.get_balances(uow, account_id)}
+
+
+@internal.post("/exchanges", status_code=201)
+def exchange(request: ExchangeRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
+    """Currency exchange between two accounts of one customer, through the bank's FX position accounts."""
+    order = service.ExchangeOrder(
+        quote_id=request.quote_id, owner_id=request.owner_id, from_account_id=request.from_account_id,
+        to_account_id=request.to_account_id, sell_amount=to_minor(request.sell.amount, request.sell.currency),
+        sell_currency=request.sell.currency, buy_amount=to_minor(request.buy.amount, request.buy.currency),
+        buy_currency=request.buy.currency, rate=Decimal(request.rate), description=request.description)
+    with UnitOfWork() as uow:
+        result = service.exchange(uow, principal, key, order)
+    return respond(result)
+
+
+@internal.get("/transactions")
+def owner_transactions(_principal: ServicePrincipal, owner_id: UUID,
+                       limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10) -> dict[str, Any]:
+    """A customer's most recent postings, newest first (for the customer dashboard)."""
+    with UnitOfWork() as uow:
+        return {"items": service.owner_transactions(uow, owner_id, limit)}
 
 
 @internal.post("/holds", status_code=201)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -96,6 +97,17 @@ class LedgerRepository:
         )
         created_at: datetime = row["created_at"]
         return created_at
+
+    def insert_exchange_details(self, transaction_id: UUID, quote_id: UUID, rate: Decimal, sell_currency: str,
+                                sell_amount: int, buy_currency: str, buy_amount: int) -> bool:
+        """False when this quote was already exchanged (one exchange per quote)."""
+        row = self.connection.execute(
+            "INSERT INTO exchange_details (transaction_id, quote_id, rate, sell_currency, sell_amount, "
+            "buy_currency, buy_amount) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (quote_id) DO NOTHING RETURNING transaction_id",
+            (transaction_id, quote_id, rate, sell_currency, sell_amount, buy_currency, buy_amount),
+        ).fetchone()
+        return row is not None
 
     def list_postings(self, owner_id: UUID | None, account_id: UUID | None, kind: str | None,
                       since: datetime | None, until: datetime | None,

@@ -1,0 +1,110 @@
+"""The services fx calls, as small interfaces with HTTP implementations (service token, through the gateway).
+
+* accounts `GET /internal/accounts?account_id=…`: who owns an account, its currency and status;
+* ledger `POST /internal/exchanges`: the one double-entry exchange transaction.
+
+Unit tests swap in fakes through `set_clients`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from uuid import UUID
+
+import httpx
+
+from bank_shared.errors import DependencyUnavailable
+from bank_shared.http import ServiceClient
+from fx_service.settings import get_fx_settings
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: UUID
+    owner_id: UUID
+    currency: str
+    status: str
+
+
+@dataclass(frozen=True)
+class LedgerAnswer:
+    """The ledger's answer to an exchange: its status and body (a problem when status >= 400)."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+class AccountsDirectory(Protocol):
+    def accounts(self, account_ids: list[UUID]) -> dict[UUID, AccountInfo]: ...
+
+
+class LedgerExchanges(Protocol):
+    def exchange(self, key: str, order: dict[str, Any]) -> LedgerAnswer: ...
+
+
+def _default_token() -> Callable[[], str]:
+    from bank_shared.service_auth import service_token
+
+    return service_token
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    return body if isinstance(body, dict) else {}
+
+
+class HttpAccounts:
+    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
+        self._client = ServiceClient("accounts", token or _default_token(), retries=1, client=client)
+
+    def accounts(self, account_ids: list[UUID]) -> dict[UUID, AccountInfo]:
+        response = self._client.get("/internal/accounts", params=[("account_id", str(a)) for a in account_ids],
+                                    timeout=get_fx_settings().fx_dependency_timeout_seconds)
+        if response.status_code != 200:
+            raise DependencyUnavailable(f"accounts answered {response.status_code}", dependency="accounts")
+        items = _json(response).get("items", [])
+        return {UUID(item["id"]): AccountInfo(UUID(item["id"]), UUID(item["owner_id"]), item["currency"],
+                                              item["status"]) for item in items}
+
+
+class HttpLedger:
+    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
+        self._client = ServiceClient("ledger", token or _default_token(), retries=2, client=client)
+
+    def exchange(self, key: str, order: dict[str, Any]) -> LedgerAnswer:
+        response = self._client.post("/internal/exchanges", json=order, headers={"Idempotency-Key": key},
+                                     timeout=get_fx_settings().fx_dependency_timeout_seconds)
+        if response.status_code >= 500 or response.status_code in (401, 403):
+            raise DependencyUnavailable(f"ledger answered {response.status_code}", dependency="ledger")
+        return LedgerAnswer(response.status_code, _json(response),
+                            response.headers.get("Idempotent-Replayed") == "true")
+
+
+_accounts: AccountsDirectory | None = None
+_ledger: LedgerExchanges | None = None
+
+
+def accounts_directory() -> AccountsDirectory:
+    global _accounts
+    if _accounts is None:
+        _accounts = HttpAccounts()
+    return _accounts
+
+
+def ledger_exchanges() -> LedgerExchanges:
+    global _ledger
+    if _ledger is None:
+        _ledger = HttpLedger()
+    return _ledger
+
+
+def set_clients(accounts: AccountsDirectory | None, ledger: LedgerExchanges | None) -> None:
+    """Tests swap the clients (fakes); None restores the HTTP ones on next use."""
+    global _accounts, _ledger
+    _accounts, _ledger = accounts, ledger

@@ -1,0 +1,289 @@
+"""Use cases of quotes and exchange. No HTTP, no SQL strings.
+
+A quote prices an exchange between two accounts of one customer (checked with accounts) at the cached mid
+rate less the bank's spread, for `quote_ttl` seconds. Executing it is three short steps, none of which
+holds a database transaction across the network:
+
+1. claim: the Idempotency-Key is looked up (replay / 422 for another body); the quote is locked, checked
+   (owner, expiry, not used) and moved open → executing under this key;
+2. the ledger posts the exchange under the key `fx-quote-<quote id>`, so however often this step is
+   retried, the quote moves money at most once (the ledger also refuses a second exchange per quote);
+3. finish: executing → executed (with the ledger transaction, and `fx.exchanged` in the outbox) or
+   refused (the ledger's problem, e.g. insufficient_funds), and the response is stored under the key.
+
+A quote stuck in `executing` (the ledger unreachable, a crash between 2 and 3) is finished by a retry
+with the same key, even after the quote's expiry: the customer accepted it in time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    IdempotencyRequestInFlight,
+    NotFound,
+    Unprocessable,
+    problem,
+)
+from bank_shared.events.envelope import new_event
+from bank_shared.events.outbox import record_event
+from bank_shared.events.topics import FX_EXCHANGED
+from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
+from bank_shared.money import from_minor, money_json, to_minor
+from fx_service.clients import AccountInfo, AccountsDirectory, LedgerAnswer, LedgerExchanges
+from fx_service.pricing import Side, price
+from fx_service.rate_source import QuoteRateSource
+from fx_service.repository import QuoteRepository, Row
+
+SERVICE = "fx"
+
+
+class AccountNotFound(NotFound):
+    code, title = "account_not_found", "Account not found"
+
+
+class AccountClosed(Conflict):
+    code, title = "account_closed", "The account is closed"
+
+
+class SameAccount(Unprocessable):
+    code, title = "same_account", "Source and destination are the same account"
+
+
+class SameCurrency(Unprocessable):
+    code, title = "same_currency", "Both accounts are in the same currency"
+
+
+class CurrencyMismatch(Unprocessable):
+    code, title = "currency_mismatch", "The amount's currency is neither account's currency"
+
+
+class QuoteNotFound(NotFound):
+    code, title = "quote_not_found", "Quote not found"
+
+
+class QuoteExpired(Unprocessable):
+    code, title = "quote_expired", "The quote has expired"
+
+
+class QuoteAlreadyUsed(Conflict):
+    code, title = "quote_already_used", "The quote has already been used"
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    owner_id: UUID
+    from_account_id: UUID
+    to_account_id: UUID
+    amount: str
+    currency: str
+
+    def payload(self) -> dict[str, str]:
+        return {"owner": str(self.owner_id), "from": str(self.from_account_id), "to": str(self.to_account_id),
+                "amount": self.amount, "currency": self.currency}
+
+
+@dataclass(frozen=True)
+class Pricing:
+    rates: QuoteRateSource
+    spread_bps: int
+    ttl_seconds: int
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def quote_view(row: Row) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "from_account_id": str(row["from_account_id"]),
+        "to_account_id": str(row["to_account_id"]),
+        "sell": money_json(row["sell_amount"], row["sell_currency"]),
+        "buy": money_json(row["buy_amount"], row["buy_currency"]),
+        "fixed_side": row["fixed_side"],
+        "rate": format(row["rate"].normalize(), "f"),
+        "mid_rate": format(row["mid_rate"].normalize(), "f"),
+        "spread_bps": row["spread_bps"],
+        "rate_date": row["rate_date"].isoformat(),
+        "rate_source": row["rate_source"],
+        "rate_stale": row["rate_stale"],
+        "status": row["status"],
+        "expires_at": _iso(row["expires_at"]),
+        "created_at": _iso(row["created_at"]),
+    }
+
+
+# quotes --------------------------------------------------------------------------------------------------------
+
+def _owned_active(found: dict[UUID, AccountInfo], account_id: UUID, owner_id: UUID) -> AccountInfo:
+    account = found.get(account_id)
+    if account is None or account.owner_id != owner_id:
+        raise AccountNotFound(f"No account {account_id}")
+    if account.status != "active":
+        raise AccountClosed(f"Account {account_id} is closed")
+    return account
+
+
+def _fixed_side(request: QuoteRequest, source: AccountInfo, target: AccountInfo) -> Side:
+    if source.currency == target.currency:
+        raise SameCurrency(f"Both accounts are in {source.currency}")
+    if request.currency == source.currency:
+        return "sell"
+    if request.currency == target.currency:
+        return "buy"
+    raise CurrencyMismatch(f"The amount must be in {source.currency} or {target.currency}")
+
+
+def _new_quote(uow: UnitOfWork, request: QuoteRequest, accounts: AccountsDirectory, pricing: Pricing,
+               now: datetime) -> Row:
+    if request.from_account_id == request.to_account_id:
+        raise SameAccount()
+    found = accounts.accounts([request.from_account_id, request.to_account_id])
+    source = _owned_active(found, request.from_account_id, request.owner_id)
+    target = _owned_active(found, request.to_account_id, request.owner_id)
+    side = _fixed_side(request, source, target)
+    amount = to_minor(request.amount, request.currency)
+    mid = pricing.rates.mid_rate(source.currency, target.currency)
+    priced = price(mid.rate, pricing.spread_bps, source.currency, target.currency, amount, side)
+    return QuoteRepository(uow.connection).insert(
+        uuid.uuid4(), request.owner_id, source.id, target.id, (source.currency, priced.sell_amount),
+        (target.currency, priced.buy_amount), side, mid.rate, priced.rate, pricing.spread_bps, mid.rate_date,
+        mid.source, mid.stale, now + timedelta(seconds=pricing.ttl_seconds))
+
+
+def create_quote(uow: UnitOfWork, request: QuoteRequest, accounts: AccountsDirectory, pricing: Pricing,
+                 key: str | None = None, now: datetime | None = None) -> IdempotentResult:
+    """A priced, stored quote. With an Idempotency-Key a retry returns the same quote."""
+    moment = now or datetime.now(UTC)
+
+    def operation() -> tuple[int, dict[str, Any]]:
+        return 201, quote_view(_new_quote(uow, request, accounts, pricing, moment))
+
+    if key is None:
+        status, body = operation()
+        return IdempotentResult(status, body, replayed=False)
+    scope = f"fx-quote:{request.owner_id}"
+    return run_idempotent(uow.connection, scope, key, fingerprint(scope, request.payload()), operation)
+
+
+def get_quote(uow: UnitOfWork, owner_id: UUID, quote_id: UUID) -> dict[str, Any]:
+    row = QuoteRepository(uow.connection).get(quote_id)
+    if row is None or row["owner_id"] != owner_id:
+        raise QuoteNotFound(f"No quote {quote_id}")
+    return quote_view(row)
+
+
+# exchange ------------------------------------------------------------------------------------------------------
+
+def _stored_response(uow: UnitOfWork, scope: str, key: str, request_hash: str) -> IdempotentResult | None:
+    stored = QuoteRepository(uow.connection).stored_response(scope, key)
+    if stored is None:
+        return None
+    if stored["request_hash"] != request_hash:
+        raise IdempotencyKeyReused()
+    return IdempotentResult(stored["response_status"], stored["response_body"], replayed=True)
+
+
+def _store_response(uow: UnitOfWork, scope: str, key: str, request_hash: str, status: int,
+                    body: dict[str, Any]) -> None:
+    QuoteRepository(uow.connection).store_response(scope, key, request_hash, status, body)
+
+
+def _claim(uow: UnitOfWork, owner_id: UUID, quote_id: UUID, key: str, now: datetime) -> Row | IdempotentResult:
+    """Step 1: the quote, claimed by this key; or the earlier outcome of this key on this quote."""
+    repository = QuoteRepository(uow.connection)
+    quote = repository.get(quote_id, lock=True)
+    if quote is None or quote["owner_id"] != owner_id:
+        raise QuoteNotFound(f"No quote {quote_id}")
+    if quote["status"] != "open" and quote["exchange_key"] != key:
+        raise QuoteAlreadyUsed(f"Quote {quote_id} is {quote['status']}; ask for a new quote")
+    if quote["status"] in ("executed", "refused"):
+        return IdempotentResult(quote["result_status"], quote["result_body"], replayed=True)
+    if quote["status"] == "open":
+        if quote["expires_at"] <= now:
+            raise QuoteExpired(f"Quote {quote_id} expired at {_iso(quote['expires_at'])}; ask for a new quote")
+        repository.claim(quote_id, key)
+    return quote
+
+
+def ledger_order(quote: Row) -> dict[str, Any]:
+    sell, buy = quote["sell_currency"], quote["buy_currency"]
+    return {
+        "quote_id": str(quote["id"]),
+        "owner_id": str(quote["owner_id"]),
+        "from_account_id": str(quote["from_account_id"]),
+        "to_account_id": str(quote["to_account_id"]),
+        "sell": {"amount": from_minor(quote["sell_amount"], sell), "currency": sell},
+        "buy": {"amount": from_minor(quote["buy_amount"], buy), "currency": buy},
+        "rate": format(quote["rate"], "f"),
+        "description": f"Exchange {sell}→{buy} at {format(quote['rate'].normalize(), 'f')}",
+    }
+
+
+def _outcome(quote: Row, answer: LedgerAnswer) -> tuple[int, dict[str, Any], UUID | None]:
+    if answer.status in (200, 201):
+        transaction_id = UUID(str(answer.body["transaction_id"]))
+        body = {**quote_view(quote), "status": "executed", "transaction_id": str(transaction_id),
+                "executed_at": answer.body.get("created_at")}
+        return 201, body, transaction_id
+    code = str(answer.body.get("code") or "exchange_refused")
+    title = str(answer.body.get("title") or "The exchange was refused")
+    detail = str(answer.body.get("detail") or title)
+    return answer.status, problem(answer.status, code, title, detail, quote_id=str(quote["id"])), None
+
+
+def _event_data(body: dict[str, Any], quote: Row) -> dict[str, Any]:
+    return {
+        "quote_id": body["id"], "transaction_id": body["transaction_id"], "owner_id": str(quote["owner_id"]),
+        "from_account_id": body["from_account_id"], "to_account_id": body["to_account_id"],
+        "sell_amount": body["sell"]["amount"], "sell_currency": body["sell"]["currency"],
+        "sell_amount_minor": quote["sell_amount"], "buy_amount": body["buy"]["amount"],
+        "buy_currency": body["buy"]["currency"], "buy_amount_minor": quote["buy_amount"],
+        "rate": body["rate"], "mid_rate": body["mid_rate"], "spread_bps": body["spread_bps"],
+        "rate_date": body["rate_date"], "executed_at": body["executed_at"],
+    }
+
+
+def _finish(uow: UnitOfWork, quote_id: UUID, answer: LedgerAnswer) -> IdempotentResult:
+    """Step 3: record the ledger's outcome once (a concurrent retry may have recorded it already)."""
+    repository = QuoteRepository(uow.connection)
+    quote = repository.get(quote_id, lock=True)
+    assert quote is not None
+    if quote["status"] != "executing":
+        return IdempotentResult(quote["result_status"], quote["result_body"], replayed=True)
+    status, body, transaction_id = _outcome(quote, answer)
+    repository.finish(quote_id, "executed" if transaction_id else "refused", transaction_id, status, body)
+    if transaction_id is not None:
+        record_event(uow, new_event(FX_EXCHANGED, SERVICE, str(quote["from_account_id"]), _event_data(body, quote)))
+    return IdempotentResult(status, body, replayed=False)
+
+
+def execute(new_uow: Callable[[], UnitOfWork], owner_id: UUID, quote_id: UUID, key: str, ledger: LedgerExchanges,
+            now: datetime | None = None) -> IdempotentResult:
+    """Claim → ledger → finish (see the module docstring). `new_uow()` opens each short transaction."""
+    scope = f"fx-exchange:{owner_id}"
+    request_hash = fingerprint(scope, {"quote": str(quote_id)})
+    with new_uow() as uow:
+        stored = _stored_response(uow, scope, key, request_hash)
+        if stored is not None:
+            return stored
+        claimed = _claim(uow, owner_id, quote_id, key, now or datetime.now(UTC))
+    if isinstance(claimed, IdempotentResult):
+        return claimed
+    answer = ledger.exchange(f"fx-quote-{quote_id}", ledger_order(claimed))
+    if answer.body.get("code") == IdempotencyRequestInFlight.code:
+        raise IdempotencyRequestInFlight(headers={"Retry-After": "1"})
+    with new_uow() as uow:
+        result = _finish(uow, quote_id, answer)
+        if not result.replayed:
+            _store_response(uow, scope, key, request_hash, result.status, result.body)
+    return result

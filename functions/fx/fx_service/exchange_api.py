@@ -1,0 +1,119 @@
+"""HTTP routes of quotes and exchange (behind the JWT authorizer).
+
+A customer quotes and exchanges between their own accounts. A service (the customer service, with its
+client-credentials token) acts for a customer by naming them in `owner_id`; ownership of both accounts is
+checked with accounts either way.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from bank_shared.auth import CUSTOMER, SERVICE, Principal, require_roles
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import PROBLEM_JSON, Forbidden, Unprocessable
+from bank_shared.idempotency import HEADER, REPLAYED_HEADER, IdempotentResult, require_key
+from fx_service import exchange
+from fx_service.clients import accounts_directory, ledger_exchanges
+from fx_service.dependencies import quote_pricing
+
+router = APIRouter(tags=["fx-exchange"])
+Caller = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE))]
+IdempotencyKey = Annotated[str, Depends(require_key)]
+Pricing = Annotated[exchange.Pricing, Depends(quote_pricing)]
+Amount = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["100.00"],
+                              description="Decimal string in major units of `currency`")]
+OwnerId = Annotated[UUID | None, Field(description="Service callers only: the customer acted for")]
+
+
+class QuoteRequest(BaseModel):
+    from_account_id: UUID = Field(description="Sells from this account, in its currency")
+    to_account_id: UUID = Field(description="Buys into this account, in its currency")
+    amount: Amount
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["USD"],
+                                   description="Either account's currency: the amount fixed on that side")]
+    owner_id: OwnerId = None
+
+
+class ExchangeRequest(BaseModel):
+    quote_id: UUID
+    owner_id: OwnerId = None
+
+
+class MoneyOut(BaseModel):
+    amount: str
+    currency: str
+
+
+class Quote(BaseModel):
+    id: UUID
+    from_account_id: UUID
+    to_account_id: UUID
+    sell: MoneyOut
+    buy: MoneyOut
+    fixed_side: str = Field(description="sell: the sold amount was given; buy: the bought amount was given")
+    rate: str = Field(description="The customer's rate: buy units per sell unit, after the spread")
+    mid_rate: str
+    spread_bps: int
+    rate_date: str
+    rate_source: str
+    rate_stale: bool
+    status: str
+    expires_at: str
+    created_at: str
+
+
+class Exchanged(Quote):
+    transaction_id: UUID
+    executed_at: str | None
+
+
+def _owner(principal: Principal, owner_id: UUID | None) -> UUID:
+    if principal.is_service:
+        if owner_id is None:
+            raise Unprocessable("A service must name the customer (owner_id)")
+        return owner_id
+    if owner_id is not None and str(owner_id) != principal.subject:
+        raise Forbidden("Customers act only for themselves")
+    try:
+        return UUID(principal.subject)
+    except ValueError:
+        raise Forbidden("Only customers exchange currency") from None
+
+
+def _respond(result: IdempotentResult) -> JSONResponse:
+    headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
+    media_type = PROBLEM_JSON if result.status >= 400 else "application/json"
+    return JSONResponse(result.body, status_code=result.status, headers=headers, media_type=media_type)
+
+
+@router.post("/quotes", status_code=201, response_model=Quote)
+def create_quote(body: QuoteRequest, principal: Caller, pricing: Pricing, request: Request) -> JSONResponse:
+    """Price an exchange between two of the customer's accounts; valid for a short time (expires_at).
+    An optional Idempotency-Key makes a retry return the same quote."""
+    owner = _owner(principal, body.owner_id)
+    key = require_key(request) if request.headers.get(HEADER) else None
+    order = exchange.QuoteRequest(owner, body.from_account_id, body.to_account_id, body.amount, body.currency)
+    with UnitOfWork() as uow:
+        result = exchange.create_quote(uow, order, accounts_directory(), pricing, key)
+    return _respond(result)
+
+
+@router.get("/quotes/{quote_id}", response_model=Quote)
+def get_quote(quote_id: UUID, principal: Caller, owner_id: UUID | None = None) -> dict[str, Any]:
+    """One of the customer's quotes and its status."""
+    with UnitOfWork() as uow:
+        return exchange.get_quote(uow, _owner(principal, owner_id), quote_id)
+
+
+@router.post("/exchange", status_code=201, response_model=Exchanged)
+def execute_exchange(body: ExchangeRequest, principal: Caller, key: IdempotencyKey) -> JSONResponse:
+    """Execute a quote: one ledger transaction through the bank's FX position accounts. An expired or
+    used quote is refused (quote_expired, quote_already_used); the ledger's refusals pass through."""
+    owner = _owner(principal, body.owner_id)
+    return _respond(exchange.execute(UnitOfWork, owner, body.quote_id, key, ledger_exchanges()))

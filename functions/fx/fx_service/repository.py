@@ -1,0 +1,63 @@
+"""SQL of fx quotes (psycopg 3, explicit and parametrised). No business rules here."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from bank_shared.db import Connection
+
+Row = dict[str, Any]
+
+
+class QuoteRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def insert(self, quote_id: UUID, owner_id: UUID, from_account_id: UUID, to_account_id: UUID,
+               sell: tuple[str, int], buy: tuple[str, int], fixed_side: str, mid_rate: Decimal, rate: Decimal,
+               spread_bps: int, rate_date: date, rate_source: str, rate_stale: bool, expires_at: datetime) -> Row:
+        row = self.connection.execute(
+            "INSERT INTO fx_quotes (id, owner_id, from_account_id, to_account_id, sell_currency, sell_amount, "
+            "buy_currency, buy_amount, fixed_side, mid_rate, rate, spread_bps, rate_date, rate_source, rate_stale, "
+            "expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+            (quote_id, owner_id, from_account_id, to_account_id, sell[0], sell[1], buy[0], buy[1], fixed_side,
+             mid_rate, rate, spread_bps, rate_date, rate_source, rate_stale, expires_at),
+        ).fetchone()
+        assert row is not None
+        return row
+
+    def get(self, quote_id: UUID, *, lock: bool = False) -> Row | None:
+        suffix = " FOR UPDATE" if lock else ""
+        return self.connection.execute(f"SELECT * FROM fx_quotes WHERE id = %s{suffix}", (quote_id,)).fetchone()
+
+    def claim(self, quote_id: UUID, key: str) -> None:
+        self.connection.execute(
+            "UPDATE fx_quotes SET status = 'executing', exchange_key = %s, claimed_at = now() "
+            "WHERE id = %s AND status = 'open'",
+            (key, quote_id),
+        )
+
+    def finish(self, quote_id: UUID, status: str, transaction_id: UUID | None, result_status: int,
+               result_body: dict[str, Any]) -> None:
+        self.connection.execute(
+            "UPDATE fx_quotes SET status = %s, ledger_transaction_id = %s, result_status = %s, result_body = %s, "
+            "finished_at = now() WHERE id = %s AND status = 'executing'",
+            (status, transaction_id, result_status, json.dumps(result_body, default=str), quote_id),
+        )
+
+    # Idempotency-Key responses of the two-step exchange (the shared table; see exchange.py for why the
+    # shared run_idempotent, which needs one transaction, is not used there)
+    def stored_response(self, scope: str, key: str) -> Row | None:
+        return self.connection.execute(
+            "SELECT request_hash, response_status, response_body FROM idempotency_keys "
+            "WHERE scope = %s AND idempotency_key = %s", (scope, key)).fetchone()
+
+    def store_response(self, scope: str, key: str, request_hash: str, status: int, body: dict[str, Any]) -> None:
+        self.connection.execute(
+            "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, response_status, response_body) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (scope, key, request_hash, status, json.dumps(body, default=str)))
