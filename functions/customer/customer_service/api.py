@@ -1,7 +1,104 @@
-"""HTTP routes of the customer service."""
+"""HTTP routes of the customer service (the customer cabinet's back end; customers only)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, model_validator
 
 from bank_shared.app import create_app
+from bank_shared.auth import CUSTOMER, Principal, require_roles
+from bank_shared.errors import PROBLEM_JSON, Forbidden
+from bank_shared.idempotency import REPLAYED_HEADER, require_key
+from customer_service import service
+from customer_service.clients import Answer, get_services
+from customer_service.dashboard import DashboardLimits, build_dashboard
+from customer_service.settings import get_customer_settings
+
+router = APIRouter(tags=["customer"])
+Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
+IdempotencyKey = Annotated[str, Depends(require_key)]
+Amount = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["1500.00"],
+                              description="Decimal string in major units")]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
+
+
+class TransferRequest(BaseModel):
+    from_account_id: UUID
+    to_account_number: Annotated[str | None, Field(pattern=r"^[0-9]{20}$")] = None
+    to_phone: Annotated[str | None, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$")] = None
+    amount: Amount
+    currency: Currency
+    description: Annotated[str, Field(max_length=200)] = ""
+
+    @model_validator(mode="after")
+    def _one_recipient(self) -> TransferRequest:
+        if (self.to_account_number is None) == (self.to_phone is None):
+            raise ValueError("give exactly one of to_account_number or to_phone")
+        return self
+
+
+class ExchangeRequest(BaseModel):
+    from_account_id: UUID = Field(description="Sells from this account")
+    to_account_id: UUID = Field(description="Buys into this account")
+    amount: Amount
+    currency: Currency = Field(description="Either account's currency: the amount fixed on that side")
+
+
+class Dashboard(BaseModel):
+    profile: dict[str, Any] | None
+    accounts: list[dict[str, Any]]
+    cards: list[dict[str, Any]]
+    recent_transactions: list[dict[str, Any]]
+    unread_notifications: int | None = Field(description="null: unknown (no notification inbox yet)")
+    missing: list[str] = Field(description="Parts that could not be fetched in time: profile, accounts, cards, "
+                                           "balances, transactions")
+
+
+def _user_id(principal: Principal) -> UUID:
+    try:
+        return UUID(principal.subject)
+    except ValueError:
+        raise Forbidden("Only customers have a cabinet") from None
+
+
+def _respond(answer: Answer) -> JSONResponse:
+    headers = {REPLAYED_HEADER: "true"} if answer.replayed else {}
+    media_type = PROBLEM_JSON if answer.status >= 400 else "application/json"
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers, media_type=media_type)
+
+
+@router.get("/dashboard", response_model=Dashboard)
+def dashboard(principal: Customer) -> dict[str, Any]:
+    """Profile, accounts with balances, masked cards and recent transactions in one answer; parts that
+    could not be fetched in time are empty and named in `missing`."""
+    settings = get_customer_settings()
+    limits = DashboardLimits(settings.dashboard_part_timeout_seconds, settings.dashboard_deadline_seconds,
+                             settings.dashboard_recent_transactions)
+    return build_dashboard(get_services(), _user_id(principal), limits)
+
+
+@router.post("/transfer", status_code=201)
+def transfer(request: TransferRequest, principal: Customer, key: IdempotencyKey) -> JSONResponse:
+    """P2P transfer to another customer by account number or phone number (same currency)."""
+    order = service.TransferOrder(_user_id(principal), request.from_account_id, request.amount, request.currency,
+                                  request.to_account_number, request.to_phone, request.description)
+    timeout = get_customer_settings().customer_dependency_timeout_seconds
+    return _respond(service.transfer(get_services(), key, order, timeout))
+
+
+@router.post("/fx/exchange", status_code=201)
+def fx_exchange(request: ExchangeRequest, principal: Customer, key: IdempotencyKey) -> JSONResponse:
+    """Exchange between two of the caller's accounts: quote and execute in one step, through fx."""
+    order = service.ExchangeOrder(_user_id(principal), request.from_account_id, request.to_account_id,
+                                  request.amount, request.currency)
+    return _respond(service.exchange(get_services(), key, order))
+
 
 app = create_app(
-    "customer", routers=[], description="The customer cabinet's back end: dashboard, transfers, exchange, utilities."
+    "customer", routers=[router],
+    description="The customer cabinet's back end: dashboard, P2P transfers, currency exchange.",
 )

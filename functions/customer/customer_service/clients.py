@@ -1,0 +1,134 @@
+"""The services the customer service calls, behind one small interface (fakes in unit tests).
+
+Every call goes through the gateway with this service's client-credentials token (role `service`) to the
+other services' internal routes, or to fx's quote/exchange routes naming the customer in `owner_id`.
+Lookups raise `DependencyUnavailable` on anything but success; money-moving calls return the other
+service's answer (status, body, replayed) so its problem codes reach the customer unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from uuid import UUID
+
+import httpx
+
+from bank_shared.errors import DependencyUnavailable
+from bank_shared.http import ServiceClient
+from customer_service.settings import get_customer_settings
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class Services(Protocol):
+    def profile(self, user_id: UUID, timeout: float) -> dict[str, Any]: ...
+
+    def accounts(self, timeout: float, *, owner_id: UUID | None = None, currency: str | None = None,
+                 number: str | None = None, account_ids: Sequence[UUID] = (),
+                 include: Sequence[str] = ()) -> list[dict[str, Any]]: ...
+
+    def users_by_phone(self, phone: str, timeout: float) -> list[dict[str, Any]]: ...
+
+    def recent_transactions(self, owner_id: UUID, limit: int, timeout: float) -> list[dict[str, Any]]: ...
+
+    def transfer(self, key: str, body: dict[str, Any]) -> Answer: ...
+
+    def fx_quote(self, key: str, body: dict[str, Any]) -> Answer: ...
+
+    def fx_exchange(self, key: str, body: dict[str, Any]) -> Answer: ...
+
+
+def _body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    return body if isinstance(body, dict) else {}
+
+
+def _ok(response: httpx.Response, service: str) -> dict[str, Any]:
+    if response.status_code != 200:
+        raise DependencyUnavailable(f"{service} answered {response.status_code}", dependency=service)
+    return _body(response)
+
+
+class HttpServices:
+    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
+        if token is None:
+            from bank_shared.service_auth import service_token
+
+            token = service_token
+        # Reads are retried once by ServiceClient; the dashboard's deadline bounds the whole wait.
+        self._auth = ServiceClient("auth", token, retries=1, client=client)
+        self._accounts = ServiceClient("accounts", token, retries=1, client=client)
+        self._ledger = ServiceClient("ledger", token, retries=1, client=client)
+        self._fx = ServiceClient("fx", token, retries=1, client=client)
+
+    def profile(self, user_id: UUID, timeout: float) -> dict[str, Any]:
+        return _ok(self._auth.get(f"/internal/users/{user_id}", timeout=timeout), "auth")
+
+    def accounts(self, timeout: float, *, owner_id: UUID | None = None, currency: str | None = None,
+                 number: str | None = None, account_ids: Sequence[UUID] = (),
+                 include: Sequence[str] = ()) -> list[dict[str, Any]]:
+        params: list[tuple[str, str]] = [("account_id", str(a)) for a in account_ids]
+        params += [(name, value) for name, value in (("owner_id", str(owner_id) if owner_id else None),
+                                                     ("currency", currency), ("number", number)) if value]
+        params += [("include", part) for part in include]
+        items: list[dict[str, Any]] = _ok(self._accounts.get("/internal/accounts", params=params, timeout=timeout),
+                                          "accounts").get("items", [])
+        return items
+
+    def users_by_phone(self, phone: str, timeout: float) -> list[dict[str, Any]]:
+        response = self._auth.get("/internal/users/by-phone", params={"phone": phone}, timeout=timeout)
+        items: list[dict[str, Any]] = _ok(response, "auth").get("items", [])
+        return items
+
+    def recent_transactions(self, owner_id: UUID, limit: int, timeout: float) -> list[dict[str, Any]]:
+        response = self._ledger.get("/internal/transactions", params={"owner_id": str(owner_id), "limit": limit},
+                                    timeout=timeout)
+        items: list[dict[str, Any]] = _ok(response, "ledger").get("items", [])
+        return items
+
+    def _money(self, client: ServiceClient, path: str, key: str, body: dict[str, Any]) -> Answer:
+        response = client.post(path, json=body, headers={"Idempotency-Key": key},
+                               timeout=get_customer_settings().customer_dependency_timeout_seconds)
+        if response.status_code >= 500 or response.status_code in (401, 403):
+            raise DependencyUnavailable(f"{client.service} answered {response.status_code}",
+                                        dependency=client.service)
+        return Answer(response.status_code, _body(response), response.headers.get("Idempotent-Replayed") == "true")
+
+    def transfer(self, key: str, body: dict[str, Any]) -> Answer:
+        return self._money(self._ledger, "/transfer", key, body)
+
+    def fx_quote(self, key: str, body: dict[str, Any]) -> Answer:
+        return self._money(self._fx, "/quotes", key, body)
+
+    def fx_exchange(self, key: str, body: dict[str, Any]) -> Answer:
+        return self._money(self._fx, "/exchange", key, body)
+
+
+_services: Services | None = None
+
+
+def get_services() -> Services:
+    global _services
+    if _services is None:
+        _services = HttpServices()
+    return _services
+
+
+def set_services(services: Services | None) -> None:
+    """Tests swap in a fake; None restores the HTTP implementation on next use."""
+    global _services
+    _services = services

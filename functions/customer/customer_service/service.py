@@ -1,0 +1,152 @@
+"""Use cases of the customer service: P2P transfer and currency exchange for the signed-in customer.
+
+The customer service keeps no money state: it checks what it can (the source account is the caller's and
+active, the recipient exists and can receive), then hands the operation to its owner (the ledger, fx)
+with the customer's Idempotency-Key, namespaced per customer, so a retry is a replay there. The owner's
+answers (including its problems: insufficient_funds, account_closed, quote_expired, …) reach the customer
+unchanged, with `Idempotent-Replayed` when the owner replayed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from bank_shared.errors import Conflict, NotFound, Unprocessable
+from bank_shared.money import to_minor
+from customer_service.clients import Answer, Services
+
+MAX_FORWARDED_KEY = 200
+
+
+class AccountNotFound(NotFound):
+    code, title = "account_not_found", "Account not found"
+
+
+class AccountClosed(Conflict):
+    code, title = "account_closed", "The account is closed"
+
+
+class RecipientNotFound(NotFound):
+    code, title = "recipient_not_found", "Recipient not found"
+
+
+class RecipientAmbiguous(Conflict):
+    code, title = "recipient_ambiguous", "Several customers have this phone number"
+
+
+class SameAccount(Unprocessable):
+    code, title = "same_account", "Source and destination are the same account"
+
+
+class CurrencyMismatch(Unprocessable):
+    code, title = "currency_mismatch", "Currencies do not match"
+
+
+@dataclass(frozen=True)
+class TransferOrder:
+    user_id: UUID
+    from_account_id: UUID
+    amount: str
+    currency: str
+    to_account_number: str | None = None
+    to_phone: str | None = None
+    description: str = ""
+
+
+def forwarded_key(user_id: UUID, key: str) -> str:
+    """The customer's key, namespaced per customer: the customer service calls the ledger as one client,
+    so two customers' keys must never meet in the ledger's key space."""
+    part = key if len(key) <= MAX_FORWARDED_KEY else hashlib.sha256(key.encode()).hexdigest()
+    return f"p2p:{user_id}:{part}"
+
+
+def mask_name(full_name: str | None) -> str | None:
+    """"Ivan Petrov" → "Ivan P." (what a sender may see of a recipient found by phone)."""
+    if not full_name:
+        return None
+    parts = full_name.split()
+    return " ".join([parts[0], *(f"{part[0]}." for part in parts[1:])])
+
+
+def _source_account(services: Services, order: TransferOrder, timeout: float) -> dict[str, Any]:
+    found = services.accounts(timeout, account_ids=[order.from_account_id])
+    source = next((a for a in found if a["owner_id"] == str(order.user_id)), None)
+    if source is None:
+        raise AccountNotFound(f"No account {order.from_account_id}")
+    if source["status"] != "active":
+        raise AccountClosed(f"Account {source['number']} is closed")
+    if source["currency"] != order.currency:
+        raise CurrencyMismatch(f"The account is in {source['currency']}, not {order.currency}")
+    return source
+
+
+def _by_number(services: Services, number: str, timeout: float) -> tuple[dict[str, Any], str | None]:
+    found = services.accounts(timeout, number=number)
+    if not found:
+        raise RecipientNotFound(f"No account with the number {number}")
+    return found[0], None
+
+
+def _by_phone(services: Services, phone: str, currency: str, timeout: float) -> tuple[dict[str, Any], str | None]:
+    users = services.users_by_phone(phone, timeout)
+    if not users:
+        raise RecipientNotFound("No customer with this phone number")
+    if len(users) > 1:
+        raise RecipientAmbiguous("Several customers share this phone number; transfer by account number")
+    user = users[0]
+    accounts = [a for a in services.accounts(timeout, owner_id=UUID(str(user["id"])), currency=currency)
+                if a["status"] == "active"]
+    if not accounts:
+        raise RecipientNotFound(f"The recipient has no open {currency} account")
+    return accounts[0], mask_name(user.get("full_name"))
+
+
+def _recipient(services: Services, order: TransferOrder, timeout: float) -> tuple[dict[str, Any], str | None]:
+    if order.to_account_number:
+        return _by_number(services, order.to_account_number, timeout)
+    if order.to_phone:
+        return _by_phone(services, order.to_phone, order.currency, timeout)
+    raise Unprocessable("Give the recipient's account number or phone number")
+
+
+def transfer(services: Services, key: str, order: TransferOrder, timeout: float) -> Answer:
+    """P2P: checks, recipient resolution, then the ledger's same-currency transfer under the customer's key."""
+    to_minor(order.amount, order.currency)  # invalid_amount before any call
+    source = _source_account(services, order, timeout)
+    target, recipient_name = _recipient(services, order, timeout)
+    if target["id"] == source["id"]:
+        raise SameAccount()
+    if target["status"] != "active":
+        raise AccountClosed("The recipient's account is closed")
+    if target["currency"] != order.currency:
+        raise CurrencyMismatch(f"The recipient's account is in {target['currency']}, not {order.currency}")
+    answer = services.transfer(forwarded_key(order.user_id, key), {
+        "from_account_id": str(order.from_account_id), "to_account_id": target["id"], "amount": order.amount,
+        "currency": order.currency, "description": order.description})
+    if not answer.ok:
+        return answer
+    recipient = {"account_number": target["number"], "name": recipient_name}
+    return Answer(answer.status, {**answer.body, "recipient": recipient}, answer.replayed)
+
+
+@dataclass(frozen=True)
+class ExchangeOrder:
+    user_id: UUID
+    from_account_id: UUID
+    to_account_id: UUID
+    amount: str
+    currency: str
+
+
+def exchange(services: Services, key: str, order: ExchangeOrder) -> Answer:
+    """Quote and execute at once, both under the customer's key (fx scopes keys per customer): a retry
+    gets the same quote back and then the same exchange outcome."""
+    quote = services.fx_quote(key, {"owner_id": str(order.user_id), "from_account_id": str(order.from_account_id),
+                                    "to_account_id": str(order.to_account_id), "amount": order.amount,
+                                    "currency": order.currency})
+    if not quote.ok:
+        return quote
+    return services.fx_exchange(key, {"owner_id": str(order.user_id), "quote_id": quote.body["id"]})
