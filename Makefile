@@ -44,6 +44,7 @@ lint: install
 
 openapi: install
 	$(PY) -m bank_shared.tools.openapi write
+	cd frontend && npm run gen:api
 
 bench-coldstart: install
 	$(PY) tests/benchmarks/coldstart.py

@@ -11,17 +11,21 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import urllib.request
 from pathlib import Path
 
+import httpx
+
+from tests.support.stack import gateway_url, stack
+
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
-GATEWAY = os.environ.get("E2E_BASE_URL", "http://127.0.0.1:3000")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 def _run(*args: str, timeout: int) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), cwd=FRONTEND, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "CI": "1", "E2E_BASE_URL": GATEWAY})
+    """The Playwright run talks to this stack's ports (they are configurable), not to the defaults."""
+    env = {**os.environ, "CI": "1", "E2E_BASE_URL": gateway_url(),
+           "E2E_SES_URL": f"{stack()['localstack_url']}/_aws/ses"}
+    return subprocess.run(list(args), cwd=FRONTEND, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def test_browser_journey() -> None:
@@ -31,10 +35,11 @@ def test_browser_journey() -> None:
     if not (FRONTEND / "node_modules" / "@playwright" / "test").is_dir():
         installed = _run(npm, "ci", "--no-audit", "--no-fund", timeout=900)
         assert installed.returncode == 0, installed.stdout[-4000:] + installed.stderr[-4000:]
-    with urllib.request.urlopen(f"{GATEWAY}/banking-service/", timeout=10) as response:
-        page = response.read().decode("utf-8", "replace")
+    page = httpx.get(f"{gateway_url()}/banking-service/", timeout=10).text
     assert "SPA not built" not in page, "frontend/out is missing: `npm run build` in frontend/ (make up does it)"
 
     result = _run(npm, "run", "e2e", "--", "--reporter=list", timeout=1200)
     print(result.stdout[-20000:])
-    assert result.returncode == 0, f"npm run e2e failed (exit {result.returncode}):\n{result.stdout[-8000:]}\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, (
+        f"npm run e2e failed (exit {result.returncode}):\n{result.stdout[-8000:]}\n{result.stderr[-4000:]}"
+    )
