@@ -157,7 +157,7 @@ def _new_quote(uow: UnitOfWork, request: QuoteRequest, accounts: AccountsDirecto
     return QuoteRepository(uow.connection).insert(
         uuid.uuid4(), request.owner_id, source.id, target.id, (source.currency, priced.sell_amount),
         (target.currency, priced.buy_amount), side, mid.rate, priced.rate, pricing.spread_bps, mid.rate_date,
-        mid.source, mid.stale, now + timedelta(seconds=pricing.ttl_seconds))
+        mid.source, mid.stale, now, now + timedelta(seconds=pricing.ttl_seconds))
 
 
 def create_quote(uow: UnitOfWork, request: QuoteRequest, accounts: AccountsDirectory, pricing: Pricing,

@@ -19,13 +19,15 @@ class QuoteRepository:
 
     def insert(self, quote_id: UUID, owner_id: UUID, from_account_id: UUID, to_account_id: UUID,
                sell: tuple[str, int], buy: tuple[str, int], fixed_side: str, mid_rate: Decimal, rate: Decimal,
-               spread_bps: int, rate_date: date, rate_source: str, rate_stale: bool, expires_at: datetime) -> Row:
+               spread_bps: int, rate_date: date, rate_source: str, rate_stale: bool, created_at: datetime,
+               expires_at: datetime) -> Row:
         row = self.connection.execute(
             "INSERT INTO fx_quotes (id, owner_id, from_account_id, to_account_id, sell_currency, sell_amount, "
             "buy_currency, buy_amount, fixed_side, mid_rate, rate, spread_bps, rate_date, rate_source, rate_stale, "
-            "expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+            "created_at, expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "RETURNING *",
             (quote_id, owner_id, from_account_id, to_account_id, sell[0], sell[1], buy[0], buy[1], fixed_side,
-             mid_rate, rate, spread_bps, rate_date, rate_source, rate_stale, expires_at),
+             mid_rate, rate, spread_bps, rate_date, rate_source, rate_stale, created_at, expires_at),
         ).fetchone()
         assert row is not None
         return row

@@ -1,0 +1,86 @@
+"""A fake of the services the customer service calls: in-memory users, accounts and postings; every call
+recorded; any part can be made to fail or to be slow."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from bank_shared.errors import DependencyUnavailable
+from customer_service.clients import Answer
+
+ALICE, BOB, CAROL = UUID(int=1), UUID(int=2), UUID(int=3)
+
+
+def account(owner: UUID, currency: str, number: str, *, status: str = "active",
+            balance: str | None = "100.00") -> dict[str, Any]:
+    money = {"amount": balance, "currency": currency} if balance is not None else None
+    return {"id": str(uuid.uuid4()), "number": number, "owner_id": str(owner), "currency": currency,
+            "status": status, "balance": money, "available": money,
+            "cards": [{"id": str(uuid.uuid4()), "pan_masked": "220000******1234", "last4": "1234"}]}
+
+
+class FakeServices:
+    def __init__(self) -> None:
+        self.users = {ALICE: {"id": str(ALICE), "email": "a@x", "full_name": "Alice Smith", "phone": "+7 900 1"},
+                      BOB: {"id": str(BOB), "email": "b@x", "full_name": "Bob Brown Jr", "phone": "+79001234567"}}
+        self.accounts_list = [account(ALICE, "RUB", "4" * 20), account(ALICE, "USD", "5" * 20),
+                              account(BOB, "RUB", "6" * 20)]
+        self.failing: set[str] = set()
+        self.slow: dict[str, float] = {}
+        self.calls: list[tuple[str, Any]] = []
+        self.ledger_answer = Answer(201, {"transaction_id": "t-1", "status": "executed"})
+        self.phone_matches: list[dict[str, Any]] | None = None
+
+    def _enter(self, part: str, detail: Any = None) -> None:
+        self.calls.append((part, detail))
+        time.sleep(self.slow.get(part, 0))
+        if part in self.failing:
+            raise DependencyUnavailable(f"{part} is down", dependency=part)
+
+    def profile(self, user_id: UUID, timeout: float) -> dict[str, Any]:
+        self._enter("profile", user_id)
+        return self.users[user_id]
+
+    def accounts(self, timeout: float, *, owner_id: UUID | None = None, currency: str | None = None,
+                 number: str | None = None, account_ids: Sequence[UUID] = (),
+                 include: Sequence[str] = ()) -> list[dict[str, Any]]:
+        self._enter("accounts", {"owner": owner_id, "currency": currency, "number": number, "ids": account_ids})
+        found = [dict(a) for a in self.accounts_list
+                 if (not account_ids or a["id"] in {str(i) for i in account_ids})
+                 and (owner_id is None or a["owner_id"] == str(owner_id))
+                 and (currency is None or a["currency"] == currency)
+                 and (number is None or a["number"] == number)]
+        if "cards" not in include:
+            for item in found:
+                item.pop("cards")
+        return found
+
+    def users_by_phone(self, phone: str, timeout: float) -> list[dict[str, Any]]:
+        self._enter("users_by_phone", phone)
+        if self.phone_matches is not None:
+            return self.phone_matches
+        digits = "".join(c for c in phone if c.isdigit())
+        return [u for u in self.users.values() if "".join(c for c in u["phone"] if c.isdigit()) == digits]
+
+    def recent_transactions(self, owner_id: UUID, limit: int, timeout: float) -> list[dict[str, Any]]:
+        self._enter("transactions", owner_id)
+        return [{"transaction_id": "t-0", "type": "topup"}][:limit]
+
+    def transfer(self, key: str, body: dict[str, Any]) -> Answer:
+        self._enter("transfer", {"key": key, **body})
+        return self.ledger_answer
+
+    def fx_quote(self, key: str, body: dict[str, Any]) -> Answer:
+        self._enter("fx_quote", {"key": key, **body})
+        return Answer(201, {"id": "q-1", "status": "open"})
+
+    def fx_exchange(self, key: str, body: dict[str, Any]) -> Answer:
+        self._enter("fx_exchange", {"key": key, **body})
+        return Answer(201, {"id": "q-1", "status": "executed"}, replayed=True)
+
+    def account_of(self, owner: UUID, currency: str) -> dict[str, Any]:
+        return next(a for a in self.accounts_list if a["owner_id"] == str(owner) and a["currency"] == currency)

@@ -1,0 +1,52 @@
+"""The dashboard: parts fetched concurrently, a failing or late part named in `missing`, the rest served."""
+
+from __future__ import annotations
+
+import time
+
+from customer_fakes import ALICE, FakeServices
+
+from customer_service.dashboard import DashboardLimits, build_dashboard
+
+LIMITS = DashboardLimits(part_timeout=1.0, deadline=0.5, recent_transactions=5)
+
+
+def test_everything_available(services: FakeServices) -> None:
+    board = build_dashboard(services, ALICE, LIMITS)
+    assert board["missing"] == []
+    assert board["profile"] == {"id": str(ALICE), "email": "a@x", "full_name": "Alice Smith", "phone": "+7 900 1"}
+    assert [a["currency"] for a in board["accounts"]] == ["RUB", "USD"]
+    assert all("cards" not in a for a in board["accounts"])
+    assert len(board["cards"]) == 2 and board["cards"][0]["pan_masked"].count("*") == 6
+    assert board["recent_transactions"] == [{"transaction_id": "t-0", "type": "topup"}]
+    assert board["unread_notifications"] is None
+
+
+def test_a_failing_dependency_gives_a_partial_answer(services: FakeServices) -> None:
+    services.failing = {"transactions"}
+    board = build_dashboard(services, ALICE, LIMITS)
+    assert board["missing"] == ["transactions"]
+    assert board["recent_transactions"] == [] and len(board["accounts"]) == 2
+
+
+def test_accounts_down_means_no_accounts_and_no_cards(services: FakeServices) -> None:
+    services.failing = {"accounts", "profile"}
+    board = build_dashboard(services, ALICE, LIMITS)
+    assert board["missing"] == ["profile", "accounts", "cards"]
+    assert board["profile"] is None and board["accounts"] == [] and board["cards"] == []
+
+
+def test_balances_missing_when_the_ledger_did_not_answer_accounts(services: FakeServices) -> None:
+    for item in services.accounts_list:
+        item["balance"] = item["available"] = None
+    assert build_dashboard(services, ALICE, LIMITS)["missing"] == ["balances"]
+
+
+def test_parts_run_concurrently_and_a_late_part_does_not_hold_the_answer(services: FakeServices) -> None:
+    services.slow = {"profile": 0.2, "accounts": 0.2, "transactions": 2.0}
+    started = time.perf_counter()
+    board = build_dashboard(services, ALICE, LIMITS)
+    elapsed = time.perf_counter() - started
+    assert board["missing"] == ["transactions"]
+    assert board["profile"] is not None and board["accounts"]
+    assert elapsed < 0.9  # deadline 0.5 s, not 0.2 + 0.2 + 2.0

@@ -1,0 +1,105 @@
+"""P2P transfer and exchange use cases against a fake of the services: checks, recipient resolution,
+per-customer key namespace, and the owner's answers passed through unchanged."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import pytest
+from customer_fakes import ALICE, BOB, CAROL, FakeServices, account
+
+from bank_shared.errors import AppError
+from customer_service import service
+from customer_service.clients import Answer
+
+
+def order(services: FakeServices, **changes: object) -> service.TransferOrder:
+    source = services.account_of(ALICE, "RUB")
+    fields: dict[str, object] = {"user_id": ALICE, "from_account_id": UUID(source["id"]), "amount": "10.50",
+                                 "currency": "RUB", "to_phone": "+7 (900) 123-45-67"}
+    fields.update(changes)
+    return service.TransferOrder(**fields)  # type: ignore[arg-type]
+
+
+def code_of(services: FakeServices, transfer_order: service.TransferOrder) -> str:
+    with pytest.raises(AppError) as raised:
+        service.transfer(services, "k-1", transfer_order, 1.0)
+    return raised.value.code
+
+
+def test_by_phone_resolves_the_recipients_account_in_the_currency(services: FakeServices) -> None:
+    answer = service.transfer(services, "k-1", order(services), 1.0)
+    assert answer.status == 201
+    sent = next(detail for name, detail in services.calls if name == "transfer")
+    assert sent["to_account_id"] == services.account_of(BOB, "RUB")["id"]
+    assert sent["key"] == f"p2p:{ALICE}:k-1"
+    assert (sent["amount"], sent["currency"]) == ("10.50", "RUB")
+    assert answer.body["recipient"] == {"account_number": "6" * 20, "name": "Bob B. J."}
+
+
+def test_by_account_number(services: FakeServices) -> None:
+    answer = service.transfer(services, "k-1", order(services, to_phone=None, to_account_number="6" * 20), 1.0)
+    assert answer.status == 201 and answer.body["recipient"]["name"] is None
+
+
+def test_unknown_phone_and_number(services: FakeServices) -> None:
+    assert code_of(services, order(services, to_phone="+1 555 000 0000")) == "recipient_not_found"
+    assert code_of(services, order(services, to_phone=None, to_account_number="9" * 20)) == "recipient_not_found"
+
+
+def test_recipient_without_an_account_in_the_currency(services: FakeServices) -> None:
+    source = services.account_of(ALICE, "USD")
+    assert code_of(services, order(services, from_account_id=UUID(source["id"]), currency="USD")) \
+        == "recipient_not_found"
+
+
+def test_shared_phone_is_ambiguous(services: FakeServices) -> None:
+    services.phone_matches = [services.users[BOB], {"id": str(CAROL), "full_name": "Carol"}]
+    assert code_of(services, order(services)) == "recipient_ambiguous"
+
+
+def test_same_account(services: FakeServices) -> None:
+    assert code_of(services, order(services, to_phone=None, to_account_number="4" * 20)) == "same_account"
+
+
+def test_someone_elses_source_account_looks_not_found(services: FakeServices) -> None:
+    bobs = services.account_of(BOB, "RUB")
+    assert code_of(services, order(services, from_account_id=UUID(bobs["id"]))) == "account_not_found"
+    assert not [c for c in services.calls if c[0] == "transfer"]
+
+
+def test_closed_accounts(services: FakeServices) -> None:
+    services.account_of(BOB, "RUB")["status"] = "closed"
+    services.accounts_list.append(account(CAROL, "RUB", "7" * 20, status="closed"))
+    assert code_of(services, order(services)) == "recipient_not_found"  # no open RUB account by phone
+    assert code_of(services, order(services, to_phone=None, to_account_number="7" * 20)) == "account_closed"
+    services.account_of(ALICE, "RUB")["status"] = "closed"
+    assert code_of(services, order(services)) == "account_closed"
+
+
+def test_currency_mismatch_and_bad_amount(services: FakeServices) -> None:
+    assert code_of(services, order(services, currency="USD")) == "currency_mismatch"
+    assert code_of(services, order(services, amount="1.001")) == "invalid_amount"
+
+
+def test_ledger_refusal_passes_through(services: FakeServices) -> None:
+    problem = {"status": 422, "code": "insufficient_funds", "title": "Insufficient funds"}
+    services.ledger_answer = Answer(422, problem, replayed=True)
+    answer = service.transfer(services, "k-1", order(services), 1.0)
+    assert (answer.status, answer.body, answer.replayed) == (422, problem, True)
+
+
+def test_long_keys_are_hashed_into_the_namespace() -> None:
+    forwarded = service.forwarded_key(ALICE, "x" * 255)
+    assert forwarded.startswith(f"p2p:{ALICE}:") and len(forwarded) < 255
+
+
+def test_exchange_quotes_then_executes_under_the_customers_key(services: FakeServices) -> None:
+    usd, rub = services.account_of(ALICE, "USD"), services.account_of(ALICE, "RUB")
+    answer = service.exchange(services, "k-9", service.ExchangeOrder(ALICE, UUID(usd["id"]), UUID(rub["id"]),
+                                                                     "5.00", "USD"))
+    assert answer.replayed and answer.body["status"] == "executed"
+    (_, quote), (_, execute) = [c for c in services.calls if c[0].startswith("fx_")]
+    assert quote["key"] == execute["key"] == "k-9"
+    assert quote["owner_id"] == execute["owner_id"] == str(ALICE)
+    assert execute["quote_id"] == "q-1"
