@@ -109,7 +109,7 @@ class HttpServices:
         return Answer(response.status_code, _body(response), response.headers.get("Idempotent-Replayed") == "true")
 
     def transfer(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._money(self._ledger, "/transfer", key, body)
+        return self._money(self._ledger, "/internal/transfers", key, body)
 
     def fx_quote(self, key: str, body: dict[str, Any]) -> Answer:
         return self._money(self._fx, "/quotes", key, body)

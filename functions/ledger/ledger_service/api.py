@@ -173,6 +173,17 @@ def balances(_principal: ServicePrincipal,
         return {"items": service.get_balances(uow, account_id)}
 
 
+@internal.post("/transfers", status_code=201)
+def service_transfer(request: TransferRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
+    """Same-currency transfer on a customer's behalf (the customer service's P2P, after its own ownership
+    check); the internal path keeps service traffic out of the per-user rate limit of `/transfer`."""
+    amount = to_minor(request.amount, request.currency)
+    with UnitOfWork() as uow:
+        result = service.transfer(uow, principal, key, request.from_account_id, request.to_account_id, amount,
+                                  request.currency, request.description)
+    return respond(result)
+
+
 @internal.post("/exchanges", status_code=201)
 def exchange(request: ExchangeRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Currency exchange between two accounts of one customer, through the bank's FX position accounts."""
