@@ -88,10 +88,11 @@ def test_replay_and_one_exchange_per_quote(connection: Connection) -> None:
     owner = uuid.uuid4()
     usd, eur = open_account(connection, owner, "USD", funded=100_00), open_account(connection, owner, "EUR")
     the_order = order(owner, usd, eur)
-    first = run(connection, the_order, "k-1")
-    assert run(connection, the_order, "k-1").replayed
+    key = str(uuid.uuid4())
+    first = run(connection, the_order, key)
+    assert run(connection, the_order, key).replayed
     with pytest.raises(AppError) as raised:
-        run(connection, the_order, "k-2")
+        run(connection, the_order)
     assert raised.value.code == "quote_already_exchanged"
     assert balances(connection, [usd])[usd]["balance"] == 90_00
     assert first.status == 201
