@@ -21,6 +21,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fx/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Execute Exchange
+         * @description Execute a quote: one ledger transaction through the bank's FX position accounts. An expired or
+         *     used quote is refused (quote_expired, quote_already_used); the ledger's refusals pass through.
+         */
+        post: operations["fx_execute_exchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/fx/health": {
         parameters: {
             query?: never;
@@ -30,6 +51,47 @@ export interface paths {
         };
         /** Dependency health */
         get: operations["fx_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fx/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Quote
+         * @description Price an exchange between two of the customer's accounts; valid for a short time (expires_at).
+         *     An optional Idempotency-Key makes a retry return the same quote.
+         */
+        post: operations["fx_create_quote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fx/quotes/{quote_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Quote
+         * @description One of the customer's quotes and its status.
+         */
+        get: operations["fx_get_quote"];
         put?: never;
         post?: never;
         delete?: never;
@@ -102,10 +164,161 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** Exchanged */
+        Exchanged: {
+            buy: components["schemas"]["MoneyOut"];
+            /** Created At */
+            created_at: string;
+            /** Executed At */
+            executed_at: string | null;
+            /** Expires At */
+            expires_at: string;
+            /**
+             * Fixed Side
+             * @description sell: the sold amount was given; buy: the bought amount was given
+             */
+            fixed_side: string;
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Mid Rate */
+            mid_rate: string;
+            /**
+             * Rate
+             * @description The customer's rate: buy units per sell unit, after the spread
+             */
+            rate: string;
+            /** Rate Date */
+            rate_date: string;
+            /** Rate Source */
+            rate_source: string;
+            /** Rate Stale */
+            rate_stale: boolean;
+            sell: components["schemas"]["MoneyOut"];
+            /** Spread Bps */
+            spread_bps: number;
+            /** Status */
+            status: string;
+            /**
+             * To Account Id
+             * Format: uuid
+             */
+            to_account_id: string;
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+        };
+        /** ExchangeRequest */
+        ExchangeRequest: {
+            /**
+             * Owner Id
+             * @description Service callers only: the customer acted for
+             */
+            owner_id?: string | null;
+            /**
+             * Quote Id
+             * Format: uuid
+             */
+            quote_id: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** MoneyOut */
+        MoneyOut: {
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
+        };
+        /** Quote */
+        Quote: {
+            buy: components["schemas"]["MoneyOut"];
+            /** Created At */
+            created_at: string;
+            /** Expires At */
+            expires_at: string;
+            /**
+             * Fixed Side
+             * @description sell: the sold amount was given; buy: the bought amount was given
+             */
+            fixed_side: string;
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Mid Rate */
+            mid_rate: string;
+            /**
+             * Rate
+             * @description The customer's rate: buy units per sell unit, after the spread
+             */
+            rate: string;
+            /** Rate Date */
+            rate_date: string;
+            /** Rate Source */
+            rate_source: string;
+            /** Rate Stale */
+            rate_stale: boolean;
+            sell: components["schemas"]["MoneyOut"];
+            /** Spread Bps */
+            spread_bps: number;
+            /** Status */
+            status: string;
+            /**
+             * To Account Id
+             * Format: uuid
+             */
+            to_account_id: string;
+        };
+        /** QuoteRequest */
+        QuoteRequest: {
+            /**
+             * Amount
+             * @description Decimal string in major units of `currency`
+             * @example 100.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description Either account's currency: the amount fixed on that side
+             * @example USD
+             */
+            currency: string;
+            /**
+             * From Account Id
+             * Format: uuid
+             * @description Sells from this account, in its currency
+             */
+            from_account_id: string;
+            /**
+             * Owner Id
+             * @description Service callers only: the customer acted for
+             */
+            owner_id?: string | null;
+            /**
+             * To Account Id
+             * Format: uuid
+             * @description Buys into this account, in its currency
+             */
+            to_account_id: string;
         };
         /** RatesResponse */
         RatesResponse: {
@@ -194,6 +407,39 @@ export interface operations {
             };
         };
     };
+    fx_execute_exchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exchanged"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     fx_health: {
         parameters: {
             query?: never;
@@ -210,6 +456,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+        };
+    };
+    fx_create_quote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    fx_get_quote: {
+        parameters: {
+            query?: {
+                owner_id?: string | null;
+            };
+            header?: never;
+            path: {
+                quote_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

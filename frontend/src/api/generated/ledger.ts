@@ -98,6 +98,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ledger/internal/exchanges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange
+         * @description Currency exchange between two accounts of one customer, through the bank's FX position accounts.
+         */
+        post: operations["ledger_exchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ledger/internal/holds": {
         parameters: {
             query?: never;
@@ -169,6 +189,47 @@ export interface paths {
          * @description Release a pending hold.
          */
         post: operations["ledger_void_hold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/internal/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Owner Transactions
+         * @description A customer's most recent postings, newest first (for the customer dashboard).
+         */
+        get: operations["ledger_owner_transactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/internal/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Service Transfer
+         * @description Same-currency transfer on a customer's behalf (the customer service's P2P, after its own ownership
+         *     check); the internal path keeps service traffic out of the per-user rate limit of `/transfer`.
+         */
+        post: operations["ledger_service_transfer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -254,6 +315,46 @@ export interface components {
              */
             to_account_id: string;
         };
+        /** ExchangeRequest */
+        ExchangeRequest: {
+            /** @description Arrives in to_account_id, in its currency */
+            buy: components["schemas"]["MoneyIn"];
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /**
+             * Owner Id
+             * Format: uuid
+             * @description The customer who must own both accounts
+             */
+            owner_id: string;
+            /**
+             * Quote Id
+             * Format: uuid
+             * @description The fx quote this exchange executes (one exchange per quote)
+             */
+            quote_id: string;
+            /**
+             * Rate
+             * @description The customer's rate: buy units per sell unit
+             * @example 0.853421
+             */
+            rate: string;
+            /** @description Leaves from_account_id, in its currency */
+            sell: components["schemas"]["MoneyIn"];
+            /**
+             * To Account Id
+             * Format: uuid
+             */
+            to_account_id: string;
+        };
         /** HoldRequest */
         HoldRequest: {
             /**
@@ -284,6 +385,20 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** MoneyIn */
+        MoneyIn: {
+            /**
+             * Amount
+             * @description Decimal string in major units
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @example RUB
+             */
+            currency: string;
         };
         /** RegisterAccountRequest */
         RegisterAccountRequest: {
@@ -545,6 +660,39 @@ export interface operations {
             };
         };
     };
+    ledger_exchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     ledger_create_hold: {
         parameters: {
             query?: never;
@@ -677,6 +825,73 @@ export interface operations {
             };
         };
     };
+    ledger_owner_transactions: {
+        parameters: {
+            query: {
+                limit?: number;
+                owner_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ledger_service_transfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     ledger_topup: {
         parameters: {
             query?: never;
@@ -718,7 +933,7 @@ export interface operations {
                 from?: string | null;
                 limit?: number;
                 to?: string | null;
-                type?: ("issuance" | "topup" | "transfer" | "hold_capture" | "reversal") | null;
+                type?: ("issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange") | null;
             };
             header?: never;
             path?: never;
