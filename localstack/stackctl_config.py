@@ -192,6 +192,7 @@ def _function_env(cfg: dict[str, str], sec: dict[str, Any], service: str, u: dic
         "JWT_ISSUER": issuer,
         "JWT_AUDIENCE": "bank-api",
         "SERVICE_BASE_URL": u["gateway"],
+        "SPA_BASE_URL": u["gateway"],  # links in mails point at this stack's SPA (ports are configurable)
         "POWERTOOLS_SERVICE_NAME": service,
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Bank",

@@ -18,7 +18,7 @@ import pytest
 from tests.support.stack import bearer, gateway_url, mint_token, stack
 
 PASSWORD = "Correct-horse-42"
-SES_URL = "http://127.0.0.1:4566/_aws/ses"
+SES_URL = f"{stack()['localstack_url']}/_aws/ses"
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def wait_for_mail(email: str, subject_word: str, timeout: float = 30.0) -> str:
 
 
 def token_from(mail: str, path: str) -> str:
-    match = re.search(rf"http://127\.0\.0\.1:3000/banking-service/{path}\?token=([A-Za-z0-9_\-]+)", mail)
+    match = re.search(rf"{re.escape(gateway_url())}/banking-service/{path}\?token=([A-Za-z0-9_\-]+)", mail)
     assert match, mail
     return match.group(1)
 
