@@ -6,8 +6,11 @@ The caller is the token's subject when the gateway verified one, otherwise the c
 
 Limits are configuration: `RATE_LIMIT_DEFAULT` (e.g. `120/60` = 120 requests per 60 s) and
 `RATE_LIMIT_RULES`, a JSON object of `"METHOD /path/prefix": "N/SECONDS"` overriding the built-in
-tighter limits for login, register and friends. `RATE_LIMIT_ENABLED` switches it off (off by default only
-when APP_ENV=test, so unit tests never touch Redis). If Redis is unreachable the limiter fails open.
+tighter limits for login, register and friends. Service clients (role `service`, client-credentials
+tokens) act for many customers at once, so they get a budget of their own, `RATE_LIMIT_SERVICE`, instead
+of sharing one customer's; the customer-facing entry points limit each customer. `RATE_LIMIT_ENABLED`
+switches it off (off by default only when APP_ENV=test, so unit tests never touch Redis). If Redis is
+unreachable the limiter fails open.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class RateLimitSettings(BaseSettings):
     app_env: str = "local"
     rate_limit_enabled: bool | None = None
     rate_limit_default: str = "120/60"
+    rate_limit_service: str = "6000/60"
     rate_limit_rules: str = Field(default="", description="JSON object: 'METHOD /prefix' -> 'N/SECONDS'")
 
     @property
@@ -86,6 +90,9 @@ class RateLimitSettings(BaseSettings):
         rules = [_rule(key, value) for key, value in configured.items()]
         rules.sort(key=lambda rule: len(rule.path_prefix), reverse=True)
         return [*rules, Rule("default", "*", "/", Limit.parse(self.rate_limit_default))]
+
+    def service_rule(self) -> Rule:
+        return Rule("service", "*", "/", Limit.parse(self.rate_limit_service))
 
 
 def _rule(key: str, value: str) -> Rule:
@@ -106,8 +113,9 @@ class RateLimiter:
     """Fixed-window counters; `redis_factory` returns a redis-py compatible client."""
 
     def __init__(self, rules: list[Rule], redis_factory: Callable[[], Any],
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, service_rule: Rule | None = None) -> None:
         self.rules = rules
+        self.service_rule = service_rule or RateLimitSettings().service_rule()
         self._redis_factory = redis_factory
         self._clock = clock
 
@@ -132,12 +140,25 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def _claims(scope: Scope) -> dict[str, Any]:
+    event: dict[str, Any] = scope.get("aws.event") or {}
+    context = event.get("requestContext") or {}
+    claims = ((context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def is_service_caller(scope: Scope) -> bool:
+    from bank_shared.auth import SERVICE, parse_claim_list
+
+    return SERVICE in parse_claim_list(_claims(scope).get("roles"))
+
+
 def caller_identity(scope: Scope) -> str:
     """`sub:<subject>` for a verified token, else `ip:<source ip>`."""
     event: dict[str, Any] = scope.get("aws.event") or {}
     context = event.get("requestContext") or {}
-    claims = ((context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
-    if isinstance(claims, dict) and claims.get("sub"):
+    claims = _claims(scope)
+    if claims.get("sub"):
         return "sub:" + _digest(str(claims["sub"]))
     source_ip = (context.get("http") or {}).get("sourceIp")
     if not source_ip:
@@ -153,13 +174,16 @@ class RateLimitMiddleware:
         self.app = app
         settings = RateLimitSettings()
         self.enabled = settings.enabled if enabled is None else enabled
-        self.limiter = limiter or RateLimiter(settings.rules(), _default_redis)
+        self.limiter = limiter or RateLimiter(settings.rules(), _default_redis, service_rule=settings.service_rule())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.enabled or _exempt(scope):
             await self.app(scope, receive, send)
             return
-        rule = self.limiter.rule_for(scope["method"], scope["path"])
+        if is_service_caller(scope):
+            rule = self.limiter.service_rule
+        else:
+            rule = self.limiter.rule_for(scope["method"], scope["path"])
         decision = self._decide(rule, caller_identity(scope))
         if decision is not None and not decision.allowed:
             body = problem(429, "rate_limited", "Too many requests",

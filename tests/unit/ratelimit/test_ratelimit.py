@@ -105,6 +105,36 @@ def test_each_subject_has_its_own_budget(redis: Any) -> None:
     assert limiter.hit(rule, "sub:b").allowed
 
 
+def test_service_clients_have_a_budget_of_their_own(redis: Any) -> None:
+    settings = RateLimitSettings(rate_limit_default="1/60", rate_limit_service="3/60")
+    limiter = RateLimiter(settings.rules(), lambda: redis, Clock(), service_rule=settings.service_rule())
+    app = FastAPI()
+
+    @app.get("/api/demo/things")
+    def things() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    app.add_middleware(RateLimitMiddleware, limiter=limiter, enabled=True)
+    client = TestClient(_gateway_claims_from_header(app))
+
+    def as_caller(roles: str) -> int:
+        return client.get("/api/demo/things", headers={"x-test-roles": roles}).status_code
+
+    assert [as_caller("[service]") for _ in range(4)] == [200, 200, 200, 429]
+    assert [as_caller("[customer]") for _ in range(2)] == [200, 429]
+
+
+def _gateway_claims_from_header(app: Any) -> Any:
+    """Stands in for API Gateway: puts verified claims (one subject, roles from a header) in the event."""
+    async def with_event(scope: Any, receive: Any, send: Any) -> None:
+        roles = dict(scope.get("headers", [])).get(b"x-test-roles", b"").decode()
+        event = {"requestContext": {"authorizer": {"jwt": {"claims": {"sub": "one-client", "roles": roles}}},
+                                    "http": {"sourceIp": "10.0.0.1"}}}
+        await app({**scope, "aws.event": event}, receive, send)
+
+    return with_event
+
+
 def test_an_unreachable_redis_fails_open() -> None:
     def broken() -> Any:
         raise ConnectionError("redis is down")
