@@ -50,6 +50,13 @@ SES_DOMAIN = "bank.local"
 JWT_SECRET_NAME = "bank/local/auth/jwt-signing-keys"
 SSM_PREFIX = "/bank/local"
 QUEUE_ATTRIBUTES = {"MessageRetentionPeriod": "1209600"}  # 14 days, the SQS maximum
+# The treasury's own RUB rates (RUB per one unit of each currency, mid rates; the fx service applies the
+# spread). The ECB reference set has no RUB; currencies not listed are crossed through USD by fx.
+TREASURY_RATES = {
+    "base": "RUB",
+    "as_of": "2026-11-25",
+    "rates": {"USD": "81.4500", "EUR": "94.3000", "CNY": "11.4200"},
+}
 
 Clients = dict[str, Any]
 
@@ -83,6 +90,7 @@ def ssm_parameters(env: Mapping[str, str]) -> dict[str, str]:
     return {
         f"{SSM_PREFIX}/fx/spread_bps": "50",
         f"{SSM_PREFIX}/fx/frankfurter_url": frankfurter_url,
+        f"{SSM_PREFIX}/fx/treasury_rates": json.dumps(TREASURY_RATES, separators=(",", ":")),
         f"{SSM_PREFIX}/ratelimit/default_per_minute": "600",
         f"{SSM_PREFIX}/ratelimit/login_per_minute": "10",
         f"{SSM_PREFIX}/ses/sender": SES_SENDER,

@@ -1,4 +1,5 @@
-"""HTTP routes of the fx service. Rates are public market data (no token; `Auth: NONE` in the template)."""
+"""HTTP routes of the fx service. Rates are public market data (no token; `Auth: NONE` in the template).
+RUB rates are the treasury's own (see rates_desk.py); each rate says its source in `sources`."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from bank_shared.app import create_app
-from fx_service.dependencies import rates_service
+from fx_service.dependencies import rates_desk
 from fx_service.domain import RateSheet, Served, decimal_text, normalise_currency, normalise_symbols
 from fx_service.exchange_api import router as exchange_router
-from fx_service.service import RatesService
+from fx_service.rates_desk import RatesDesk
 
 router = APIRouter(tags=["fx"])
-Rates = Annotated[RatesService, Depends(rates_service)]
+Rates = Annotated[RatesDesk, Depends(rates_desk)]
 
 _CODE = r"[A-Za-z]{3}"
 BaseParam = Annotated[str, Query(pattern=rf"^\s*{_CODE}\s*$", description="ISO 4217 code of the base currency",
@@ -30,12 +31,18 @@ SymbolsParam = Annotated[
 
 class RatesResponse(BaseModel):
     base: str = Field(examples=["USD"])
-    date: Date = Field(description="The ECB business day the rates are for")
+    date: Date = Field(description="The day the rates are for: the ECB business day; for RUB the day the "
+                                   "treasury's rates apply from (the earlier of the two when mixed)")
     rates: dict[str, str] = Field(description="1 base = rate units of each currency, as decimal strings",
                                   examples=[{"EUR": "0.86386", "GBP": "0.7571"}])
     cached: bool = Field(description="Served from the Redis cache rather than fetched for this request")
     stale: bool = Field(description="The provider is failing; these are the last known rates")
-    source: str = Field(examples=["frankfurter"])
+    source: str = Field(description="frankfurter (ECB), treasury (the bank's RUB rates), or "
+                                    "treasury+frankfurter when the rates mix or cross both",
+                        examples=["frankfurter"])
+    sources: dict[str, str] = Field(description="Where each rate came from: frankfurter, treasury, or "
+                                                "treasury+frankfurter (RUB crossed through a treasury currency)",
+                                    examples=[{"EUR": "frankfurter", "RUB": "treasury"}])
     fetched_at: str = Field(description="When these rates were fetched from the provider (RFC 3339, UTC)")
 
 
@@ -61,6 +68,7 @@ def _rates_response(served: Served[RateSheet]) -> RatesResponse:
         cached=served.cached,
         stale=served.stale,
         source=sheet.source,
+        sources={code: sheet.source_of(code) for code in sorted(sheet.rates)},
         fetched_at=sheet.fetched_at.isoformat().replace("+00:00", "Z"),
     )
 

@@ -67,22 +67,30 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class RateSheet:
-    """Rates for one ECB business day: 1 `base` = rates[code] `code`."""
+    """Rates for one day: 1 `base` = rates[code] `code`. `sources` names where each rate came from when
+    they differ (a sheet mixing the treasury's RUB rates with ECB rates); otherwise every rate is `source`'s."""
 
     base: str
     rate_date: date
     rates: Mapping[str, Decimal]
     source: str
     fetched_at: datetime = field(default_factory=utc_now)
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def source_of(self, code: str) -> str:
+        return self.sources.get(code, self.source)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc = {
             "base": self.base,
             "date": self.rate_date.isoformat(),
             "rates": {code: decimal_text(rate) for code, rate in sorted(self.rates.items())},
             "source": self.source,
             "fetched_at": self.fetched_at.isoformat(),
         }
+        if self.sources:
+            doc["sources"] = dict(sorted(self.sources.items()))
+        return doc
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> RateSheet:
@@ -92,6 +100,7 @@ class RateSheet:
             rates={str(code): Decimal(str(rate)) for code, rate in doc["rates"].items()},
             source=str(doc["source"]),
             fetched_at=datetime.fromisoformat(doc["fetched_at"]),
+            sources={str(code): str(name) for code, name in (doc.get("sources") or {}).items()},
         )
 
 

@@ -1,4 +1,5 @@
-"""Rate providers behind one interface, and the Frankfurter implementation (ECB reference rates).
+"""Rate providers behind one interface: Frankfurter (ECB reference rates) and the bank's treasury (its own
+rates for the home currency, RUB, from configuration; see treasury.py).
 
 A provider answers in its own terms; it raises `ProviderUnavailable` when it cannot answer right now
 (timeouts, connection errors, 5xx, garbage) and `ProviderRejected` when it refuses the request itself
@@ -8,17 +9,37 @@ A provider answers in its own terms; it raises `ProviderUnavailable` when it can
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any, Protocol, runtime_checkable
 
 import httpx
 
 from bank_shared.observability import REQUEST_ID_HEADER, current_request_id, logger
 from fx_service.domain import CurrencyList, RateSheet
+from fx_service.treasury import TreasuryTable, TreasuryUnavailable
 
-__all__ = ["FrankfurterProvider", "ProviderRejected", "ProviderUnavailable", "RatesProvider"]
+__all__ = ["FrankfurterProvider", "ProviderRejected", "ProviderUnavailable", "RatesProvider", "TreasuryProvider",
+           "derived_rate"]
+
+# Rates derived by division (inverses, cross rates) keep 12 decimal places (the quotes' numeric(30, 12)),
+# truncated: 1 base buys at most this much, never more (the bank's favour, as pricing rounds).
+DERIVED_RATE_PLACES = Decimal("1e-12")
+CURRENCY_NAMES = {"RUB": "Russian Ruble", "USD": "United States Dollar", "EUR": "Euro", "CNY": "Chinese Renminbi Yuan",
+                  "GBP": "British Pound", "CHF": "Swiss Franc", "JPY": "Japanese Yen", "KZT": "Kazakhstani Tenge",
+                  "BYN": "Belarusian Ruble", "AMD": "Armenian Dram", "TRY": "Turkish Lira", "AED": "UAE Dirham",
+                  "INR": "Indian Rupee", "HKD": "Hong Kong Dollar"}
+
+
+def derived_rate(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """numerator / denominator truncated to 12 places (raises ProviderRejected when that leaves nothing)."""
+    with localcontext() as context:
+        context.prec = 50
+        rate = (numerator / denominator).quantize(DERIVED_RATE_PLACES, rounding=ROUND_DOWN)
+    if rate <= 0:
+        raise ProviderRejected(422, "the rate is too small to quote")
+    return rate
 
 
 class ProviderUnavailable(Exception):
@@ -100,6 +121,66 @@ class FrankfurterProvider:
                              source=self.name)
         except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as error:
             raise ProviderUnavailable(f"frankfurter: malformed rates ({type(error).__name__})") from error
+
+
+class TreasuryProvider:
+    """The treasury's table (home-currency units per one unit of each listed currency) as rate sheets.
+
+    It quotes the home currency against the listed currencies only, both ways: `base=RUB` gives
+    1 / rates[X] (truncated, see `derived_rate`), `base=X&symbols=RUB` gives rates[X]. Other pairs are
+    the ECB's (the composite in rates_desk.py routes, and crosses unlisted currencies through a listed one).
+    The table holds the rates in force since `as_of` only, so a day before that is rejected.
+    """
+
+    name = "treasury"
+
+    def __init__(self, table: Callable[[], TreasuryTable | None]) -> None:
+        self._table = table
+
+    def table(self) -> TreasuryTable:
+        try:
+            table = self._table()
+        except TreasuryUnavailable as error:
+            raise ProviderUnavailable(f"treasury: {error}") from error
+        if table is None:
+            raise ProviderRejected(404, "the treasury publishes no rates")
+        return table
+
+    @property
+    def home(self) -> str:
+        try:
+            table = self._table()
+        except TreasuryUnavailable:
+            return "RUB"
+        return table.home if table is not None else "RUB"
+
+    def latest(self, base: str, symbols: Sequence[str]) -> RateSheet:
+        return self._sheet(self.table(), base, symbols)
+
+    def historical(self, day: date, base: str, symbols: Sequence[str]) -> RateSheet:
+        table = self.table()
+        if day < table.as_of:
+            raise ProviderRejected(404, f"treasury rates are kept from {table.as_of.isoformat()} only")
+        return self._sheet(table, base, symbols)
+
+    def currencies(self) -> CurrencyList:
+        table = self.table()
+        codes = [table.home, *table.rates]
+        return CurrencyList(names={code: CURRENCY_NAMES.get(code, code) for code in codes}, source=self.name,
+                            fetched_at=table.read_at)
+
+    def _sheet(self, table: TreasuryTable, base: str, symbols: Sequence[str]) -> RateSheet:
+        if base == table.home:
+            codes = list(symbols) or sorted(table.rates)
+            unknown = [code for code in codes if code not in table.rates]
+            if unknown:
+                raise ProviderRejected(404, f"no treasury rate for {', '.join(unknown)}")
+            rates = {code: derived_rate(Decimal(1), table.rates[code]) for code in codes}
+        elif base in table.rates and set(symbols) <= {table.home}:
+            rates = {table.home: table.rates[base]}
+        else:
+            raise ProviderRejected(404, f"the treasury quotes {table.home} against {', '.join(sorted(table.rates))}")
+        return RateSheet(base=base, rate_date=table.as_of, rates=rates, source=self.name, fetched_at=table.read_at)
 
 
 def _rate_params(base: str, symbols: Sequence[str]) -> dict[str, str]:

@@ -1,21 +1,20 @@
-"""Where a quote's mid rate comes from: one interface, one implementation today.
+"""Where a quote's mid rate comes from.
 
-`MarketRates` prices from the cached reference rates (`RatesService.latest`: the Redis 24 h cache, the
-provider, the last known rates marked stale). The ECB set has no RUB, so a RUB quote is refused with
-`unsupported_currency` by the currency check that path already does. A second source (e.g. the bank's own
-RUB rates from configuration, or a market-data feed) is another `QuoteRateSource`; `dependencies.py`
-picks the source, and a composite could route by currency pair.
+`MarketRates` prices from the rates the bank quotes (`RatesDesk.latest`): ECB reference rates through the
+Redis 24 h cache (the last known rates marked stale on outages), and for RUB the treasury's own rates,
+crossed through a treasury currency with the ECB rate where the treasury lists no rate. The quote records
+which source priced it (`rate_source`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from fx_service.domain import UnsupportedCurrency
-from fx_service.service import RatesService
+from fx_service.domain import RateSheet, Served, UnsupportedCurrency
 
 
 @dataclass(frozen=True)
@@ -30,10 +29,14 @@ class QuoteRateSource(Protocol):
     def mid_rate(self, sell_currency: str, buy_currency: str) -> MidRate: ...
 
 
-class MarketRates:
-    """Mid rates from the cached reference rates (Frankfurter/ECB)."""
+class LatestRates(Protocol):
+    def latest(self, base: str, symbols: Sequence[str]) -> Served[RateSheet]: ...
 
-    def __init__(self, rates: RatesService) -> None:
+
+class MarketRates:
+    """Mid rates from the rates the bank quotes (a `RatesDesk`, or a plain `RatesService`)."""
+
+    def __init__(self, rates: LatestRates) -> None:
         self._rates = rates
 
     def mid_rate(self, sell_currency: str, buy_currency: str) -> MidRate:
@@ -43,4 +46,5 @@ class MarketRates:
         if rate is None or rate <= 0:
             raise UnsupportedCurrency(f"No rate is published for {sell_currency}→{buy_currency}",
                                       currencies=[sell_currency, buy_currency])
-        return MidRate(rate=rate, rate_date=sheet.rate_date, source=sheet.source, stale=served.stale)
+        return MidRate(rate=rate, rate_date=sheet.rate_date, source=sheet.source_of(buy_currency),
+                       stale=served.stale)

@@ -61,7 +61,7 @@ class RatesService:
         return Served(sheet, cached=False, stale=False)
 
     def historical(self, day: date, base: str, symbols: Sequence[str]) -> Served[RateSheet]:
-        self._check_day(day)
+        self.check_day(day)
         provider_failing = self._check_request(base, symbols)
         key = keys.history_key(day, base, symbols)
         if (cached := self._cache.get_sheet(key)) is not None:
@@ -115,7 +115,7 @@ class RatesService:
         if missing:  # Frankfurter drops unknown symbols silently
             raise _unsupported(missing)
 
-    def _check_day(self, day: date) -> None:
+    def check_day(self, day: date) -> None:
         if day > self._today():
             raise InvalidRatesRequest("date", "must not be in the future")
         if day < FIRST_RATE_DAY:

@@ -132,6 +132,8 @@ def test_creates_every_resource(aws: dict[str, Any], secrets_file: Path, capsys:
     assert params["/bank/local/fx/frankfurter_url"] == "http://127.0.0.1:8089"
     assert params["/bank/local/ratelimit/default_per_minute"] == "600"
     assert params["/bank/local/ratelimit/login_per_minute"] == "10"
+    treasury = json.loads(params["/bank/local/fx/treasury_rates"])
+    assert treasury["base"] == "RUB" and set(treasury["rates"]) >= {"USD", "EUR", "CNY"}
     secrets = {name: value for name, (value, _) in got["secrets"].items()}
     assert json.loads(secrets["bank/local/ledger/db"]) == {
         "username": "ledger",
@@ -209,3 +211,18 @@ def test_endpoint_and_region_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     clients = init_aws.make_clients(init_aws.DEFAULT_ENDPOINT, init_aws.DEFAULT_REGION)
     assert clients["s3"].meta.endpoint_url == "http://127.0.0.1:4566"
     assert clients["sqs"].meta.region_name == "eu-central-1"
+
+
+def test_treasury_rates_are_a_table_the_fx_service_accepts(aws: dict[str, Any]) -> None:
+    """The parameter's value parses with fx's own reader: RUB per unit as decimal strings, plausible values."""
+    from decimal import Decimal
+
+    from fx_service.treasury import parse_table
+
+    run(aws, {})
+    value = aws["ssm"].get_parameter(Name="/bank/local/fx/treasury_rates")["Parameter"]["Value"]
+    table = parse_table(value, "ssm")
+    assert table.home == "RUB"
+    assert all(isinstance(rate, str) for rate in json.loads(value)["rates"].values())
+    assert Decimal(50) < table.rates["USD"] < Decimal(150)
+    assert table.rates["EUR"] > table.rates["USD"] > table.rates["CNY"]
