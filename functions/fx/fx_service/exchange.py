@@ -12,7 +12,10 @@ holds a database transaction across the network:
    refused (the ledger's problem, e.g. insufficient_funds), and the response is stored under the key.
 
 A quote stuck in `executing` (the ledger unreachable, a crash between 2 and 3) is finished by a retry
-with the same key, even after the quote's expiry: the customer accepted it in time.
+with the same key, even after the quote's expiry: the customer accepted it in time. If the customer never
+retries, the schedule does it (`finish_stuck_quotes`): it replays step 2 with the same ledger key and
+order (the ledger's Idempotency-Key makes that exactly-once: posted now, or the stored result of the
+earlier call) and records step 3, storing the response under the customer's key as a retry would.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from uuid import UUID
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import (
     Conflict,
+    DependencyUnavailable,
     IdempotencyKeyReused,
     IdempotencyRequestInFlight,
     NotFound,
@@ -38,6 +42,7 @@ from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import FX_EXCHANGED
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.money import from_minor, money_json, to_minor
+from bank_shared.observability import logger
 from fx_service.clients import AccountInfo, AccountsDirectory, LedgerAnswer, LedgerExchanges
 from fx_service.pricing import Side, price
 from fx_service.rate_source import QuoteRateSource
@@ -287,3 +292,52 @@ def execute(new_uow: Callable[[], UnitOfWork], owner_id: UUID, quote_id: UUID, k
         if not result.replayed:
             _store_response(uow, scope, key, request_hash, result.status, result.body)
     return result
+
+
+# quotes stuck in `executing` -------------------------------------------------------------------------------------
+
+# Ledger answers that say nothing about whether the exchange happened: leave the quote for a later run (or a
+# person) rather than record a refusal for money that may have moved.
+_UNRESOLVED_CODES = frozenset({IdempotencyKeyReused.code, IdempotencyRequestInFlight.code, "quote_already_exchanged",
+                               "rate_limited"})
+
+
+def _resolves(answer: LedgerAnswer) -> bool:
+    return answer.status in (200, 201) or (answer.status != 429
+                                           and str(answer.body.get("code")) not in _UNRESOLVED_CODES)
+
+
+def finish_stuck_quotes(new_uow: Callable[[], UnitOfWork], ledger: LedgerExchanges, older_than_seconds: int,
+                        limit: int) -> dict[str, int]:
+    """Finish quotes claimed more than `older_than_seconds` ago and never finished: replay the ledger call
+    under `fx-quote-<id>` with the same order, then record the outcome as `execute` would (executed with
+    `fx.exchanged`, or refused) and store it as the response to the customer's key."""
+    with new_uow() as uow:
+        stuck = QuoteRepository(uow.connection).stuck(older_than_seconds, limit)
+    counts = {"found": len(stuck), "executed": 0, "refused": 0, "already_finished": 0, "unresolved": 0}
+    for quote in stuck:
+        quote_id = quote["id"]
+        try:
+            answer = ledger.exchange(f"fx-quote-{quote_id}", ledger_order(quote))
+        except DependencyUnavailable as error:
+            logger.warning("stuck fx quote: ledger unavailable", extra={"quote_id": str(quote_id), "error": str(error)})
+            counts["unresolved"] += 1
+            continue
+        if not _resolves(answer):
+            logger.error("stuck fx quote: the ledger's answer does not settle it",
+                         extra={"quote_id": str(quote_id), "status": answer.status, "code": answer.body.get("code")})
+            counts["unresolved"] += 1
+            continue
+        with new_uow() as uow:
+            result = _finish(uow, quote_id, answer)
+            if not result.replayed:
+                scope = f"fx-exchange:{quote['owner_id']}"
+                _store_response(uow, scope, quote["exchange_key"], fingerprint(scope, {"quote": str(quote_id)}),
+                                result.status, result.body)
+        if result.replayed:
+            counts["already_finished"] += 1
+        else:
+            counts["executed" if result.status == 201 else "refused"] += 1
+            logger.info("stuck fx quote finished", extra={"quote_id": str(quote_id), "status": result.status,
+                                                          "ledger_replayed": answer.replayed})
+    return counts

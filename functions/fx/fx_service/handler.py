@@ -2,5 +2,6 @@
 
 from bank_shared.app import lambda_entrypoint
 from fx_service.api import app
+from fx_service.tasks import finish_stuck_quotes
 
-lambda_handler = lambda_entrypoint(app)
+lambda_handler = lambda_entrypoint(app, scheduled_tasks={"stuck_quotes": finish_stuck_quotes})

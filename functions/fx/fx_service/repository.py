@@ -43,6 +43,14 @@ class QuoteRepository:
             (key, quote_id),
         )
 
+    def stuck(self, older_than_seconds: int, limit: int) -> list[Row]:
+        """Quotes claimed (`executing`) longer ago than that, by the database's clock, oldest first."""
+        return self.connection.execute(
+            "SELECT * FROM fx_quotes WHERE status = 'executing' "
+            "AND claimed_at < now() - make_interval(secs => %s) ORDER BY claimed_at LIMIT %s",
+            (older_than_seconds, limit),
+        ).fetchall()
+
     def finish(self, quote_id: UUID, status: str, transaction_id: UUID | None, result_status: int,
                result_body: dict[str, Any]) -> None:
         self.connection.execute(
