@@ -1,6 +1,12 @@
 """`make bench-ledger`: transfers/s and p50/p99 of (a) raw SQL doing a transfer's statements (pgbench, a C
-client) and (b) the ledger's own service code (`service.transfer`, N worker processes), on two shapes:
-uniform over many accounts, and every transfer touching one hot account. Prints a table and (b)/(a).
+client) and (b) the ledger's own service code (`service.submit_transfer`, what POST /transfer runs, N worker
+processes), on two shapes: uniform over many accounts, and every transfer touching one hot account. Prints a
+table and (b)/(a).
+
+(a) stays the original straightforward statements of a transfer, one client transaction per transfer with
+one row lock per account (what issue 4 compares against). (b) now sends one statement per transfer
+(ledger_transfer_apply, migration 0003) and hands requests for a busy account to that account's combiner,
+which applies a batch of them in one database transaction.
 
 It runs in a throwaway schema of the stack's ledger database (search_path), so the stack's data is never
 touched; the schema is dropped at the end. A script, not a test: numbers on this shared 2-core machine are
@@ -117,13 +123,13 @@ def _service_worker(args: tuple[str, bool, float, int]) -> list[float]:
     import random
 
     from bank_shared.auth import Principal
-    from bank_shared.db import UnitOfWork, connect
+    from bank_shared.db import connect
     from bank_shared.events import outbox
     from ledger_service import service
 
     outbox.relay_after_commit = lambda _connection: None  # type: ignore[assignment] - Kafka is not measured
     rng = random.Random(seed)
-    staff = Principal("bench", frozenset({"employee"}), frozenset(), {})
+    staff = Principal("bench-service", frozenset({"employee"}), frozenset(), {})
     ids = [uuid.UUID(hex=hashlib.md5(str(i).encode(), usedforsecurity=False).hexdigest())
            for i in range(1, ACCOUNTS + 1)]
     conn = connect(url)
@@ -134,8 +140,7 @@ def _service_worker(args: tuple[str, bool, float, int]) -> list[float]:
         while b == a:
             b = rng.choice(ids)
         started = time.perf_counter()
-        with UnitOfWork(conn) as uow:
-            result = service.transfer(uow, staff, str(uuid.uuid4()), a, b, rng.randint(1, 100), "RUB")
+        result = service.submit_transfer(conn, staff, str(uuid.uuid4()), a, b, rng.randint(1, 100), "RUB")
         latencies.append((time.perf_counter() - started) * 1000)
         assert result.status == 201
     conn.close()
@@ -155,6 +160,20 @@ def check_consistency() -> None:
     with psycopg.connect(bench_url()) as conn:
         total = conn.execute("SELECT sum(balance) FROM ledger_accounts").fetchone()
         assert total is not None and total[0] == 0, f"bench ledger is not zero-sum: {total}"
+        drift = conn.execute(
+            "SELECT count(*) FROM ledger_accounts a LEFT JOIN (SELECT account_id, sum(amount) AS total "
+            "FROM postings GROUP BY account_id) p ON p.account_id = a.id "
+            "WHERE a.balance - CASE WHEN a.kind = 'customer' AND a.currency = 'RUB' THEN %s "
+            "WHEN a.system_code = 'issuance:RUB' THEN %s ELSE 0 END <> coalesce(p.total, 0)",
+            (FUNDING, -FUNDING * ACCOUNTS),  # opening balances were set without postings (setup)
+        ).fetchone()
+        assert drift is not None and drift[0] == 0, f"{drift} balances differ from their postings"
+        keys = conn.execute(
+            "SELECT (SELECT count(*) FROM idempotency_keys WHERE scope LIKE 'transfer:%%'), "
+            "(SELECT count(*) FROM ledger_transactions WHERE initiated_by = 'bench-service'), "
+            "(SELECT count(*) FROM outbox WHERE topic = 'payment.executed')"
+        ).fetchone()
+        assert keys is not None and keys[0] == keys[1] == keys[2], f"keys/transactions/events differ: {keys}"
 
 
 def main() -> int:
@@ -173,6 +192,8 @@ def main() -> int:
     finally:
         teardown()
     print(f"\nledger transfers, {args.workers} concurrent clients, {args.seconds}s each, durable commit")
+    print("(a) = the original per-transfer statements via pgbench, one transaction and row lock per transfer;")
+    print("(b) = service.submit_transfer: one statement per transfer, busy accounts batched by a combiner")
     print(f"{'shape':<12} {'(a) raw SQL tps':>16} {'p50 ms':>7} {'p99 ms':>7} "
           f"{'(b) service tps':>16} {'p50 ms':>7} {'p99 ms':>7} {'b/a':>6}")
     for shape, (a_tps, a50, a99), (b_tps, b50, b99) in rows:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, ServicePrincipal, require_roles
-from bank_shared.db import UnitOfWork
+from bank_shared.db import UnitOfWork, get_connection
 from bank_shared.errors import PROBLEM_JSON
 from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, require_key
 from bank_shared.money import to_minor
@@ -107,9 +107,8 @@ def topup(request: TopupRequest, principal: Staff, key: IdempotencyKey) -> JSONR
 def transfer(request: TransferRequest, principal: Payer, key: IdempotencyKey) -> JSONResponse:
     """Same-currency transfer; a customer may only debit their own accounts."""
     amount = to_minor(request.amount, request.currency)
-    with UnitOfWork() as uow:
-        result = service.transfer(uow, principal, key, request.from_account_id, request.to_account_id, amount,
-                                  request.currency, request.description)
+    result = service.submit_transfer(get_connection(), principal, key, request.from_account_id,
+                                     request.to_account_id, amount, request.currency, request.description)
     return respond(result)
 
 
@@ -178,9 +177,8 @@ def service_transfer(request: TransferRequest, principal: ServicePrincipal, key:
     """Same-currency transfer on a customer's behalf (the customer service's P2P, after its own ownership
     check); the internal path keeps service traffic out of the per-user rate limit of `/transfer`."""
     amount = to_minor(request.amount, request.currency)
-    with UnitOfWork() as uow:
-        result = service.transfer(uow, principal, key, request.from_account_id, request.to_account_id, amount,
-                                  request.currency, request.description)
+    result = service.submit_transfer(get_connection(), principal, key, request.from_account_id,
+                                     request.to_account_id, amount, request.currency, request.description)
     return respond(result)
 
 

@@ -8,6 +8,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
 from bank_shared.db import Connection
 
 Row = dict[str, Any]
@@ -97,6 +100,46 @@ class LedgerRepository:
         )
         created_at: datetime = row["created_at"]
         return created_at
+
+    # transfers in one round trip, and the per-account combiner (migration 0003) ----------------------------
+    def apply_transfer(self, request: dict[str, Any], wait_for_locks: bool) -> Row:
+        """Raises psycopg.errors.LockNotAvailable (DETAIL: the busy account) when not waiting for locks."""
+        row = self.connection.execute(
+            "SELECT ledger_transfer_apply(%s, %s) AS outcome", (Jsonb(request), wait_for_locks)
+        ).fetchone()
+        assert row is not None
+        outcome: Row = row["outcome"]
+        return outcome
+
+    def listen_combiner(self, account_id: UUID) -> None:
+        channel = f"ledger_combiner_{account_id.hex}"  # = ledger_combiner_channel(account_id) in SQL
+        self.connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+
+    def enqueue_transfer(self, request_id: UUID, account_id: UUID, request: dict[str, Any]) -> bool:
+        """Queue a request for the account's combiner; True when this session became its leader."""
+        row = self.connection.execute(
+            "SELECT ledger_transfer_enqueue(%s, %s, %s) AS leader", (request_id, account_id, Jsonb(request))
+        ).fetchone()
+        return bool(row and row["leader"])
+
+    def poll_transfer(self, request_id: UUID, account_id: UUID) -> Row:
+        row = self.connection.execute(
+            "SELECT ledger_transfer_poll(%s, %s) AS state", (request_id, account_id)
+        ).fetchone()
+        assert row is not None
+        state: Row = row["state"]
+        return state
+
+    def lead_transfers(self, account_id: UUID, own_request_id: UUID, limit: int) -> Row | None:
+        row = self.connection.execute(
+            "SELECT ledger_transfer_lead(%s, %s, %s) AS outcome", (account_id, own_request_id, limit)
+        ).fetchone()
+        assert row is not None
+        outcome: Row | None = row["outcome"]
+        return outcome
+
+    def step_down(self, account_id: UUID) -> None:
+        self.connection.execute("SELECT ledger_transfer_step_down(%s)", (account_id,))
 
     def insert_exchange_details(self, transaction_id: UUID, quote_id: UUID, rate: Decimal, sell_currency: str,
                                 sell_amount: int, buy_currency: str, buy_amount: int) -> bool:

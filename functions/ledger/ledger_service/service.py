@@ -10,6 +10,7 @@ key's response and announced as `payment.failed`; malformed or unauthorised requ
 from __future__ import annotations
 
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,10 +19,19 @@ from typing import Any
 from uuid import UUID
 
 import psycopg.errors
+from psycopg import pq
 
 from bank_shared.auth import Principal
-from bank_shared.db import UnitOfWork
-from bank_shared.errors import Conflict, NotFound, Unprocessable, problem
+from bank_shared.db import Connection, UnitOfWork
+from bank_shared.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    IdempotencyRequestInFlight,
+    NotFound,
+    Unprocessable,
+    problem,
+)
+from bank_shared.events import outbox
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import PAYMENT_EXECUTED, PAYMENT_FAILED
@@ -200,31 +210,140 @@ def _post(uow: UnitOfWork, kind: str, description: str, initiated_by: str, debit
     return body
 
 
-def transfer(uow: UnitOfWork, principal: Principal, key: str, from_account_id: UUID, to_account_id: UUID,
-             amount: int, currency: str, description: str = "") -> IdempotentResult:
-    """Same-currency transfer; a customer may only debit their own account (others' look not found)."""
+def _transfer_request(principal: Principal, key: str, from_account_id: UUID, to_account_id: UUID, amount: int,
+                      currency: str, description: str) -> dict[str, Any]:
+    """Everything ledger_transfer_apply needs (migration 0003): the key's scope and fingerprint, the
+    ownership rule, and the prepared responses and events (the database fills in created_at)."""
     if from_account_id == to_account_id:
         raise SameAccount()
+    scope = f"transfer:{principal.subject}"
     payload = {"from": str(from_account_id), "to": str(to_account_id), "amount": amount, "currency": currency,
                "description": description}
+    transaction_id = uuid.uuid4()
+    body = {
+        "transaction_id": str(transaction_id),
+        "type": "transfer",
+        "status": "executed",
+        "from_account_id": str(from_account_id),
+        "to_account_id": str(to_account_id),
+        "amount": money_json(amount, currency),
+        "description": description,
+        "created_at": "",
+    }
+    event_data = {**{k: v for k, v in body.items() if k not in ("amount", "status")},
+                  "amount": from_minor(amount, currency), "currency": currency, "amount_minor": amount,
+                  "initiated_by": principal.subject}
+    refusal = InsufficientFunds(f"Available balance is below {from_minor(amount, currency)}")
+    refused_data = {"from_account_id": str(from_account_id), "to_account_id": str(to_account_id),
+                    "amount": from_minor(amount, currency), "currency": currency,
+                    "reason": refusal.code, "detail": refusal.detail}
+    return {
+        "scope": scope,
+        "key": key,
+        "hash": fingerprint(scope, payload),
+        "from": str(from_account_id),
+        "to": str(to_account_id),
+        "amount": amount,
+        "currency": currency,
+        "description": description,
+        "initiated_by": principal.subject,
+        # None: staff and services may debit any account; a customer only their own
+        "owner": None if (principal.is_staff or principal.is_service) else principal.subject,
+        "transaction_id": str(transaction_id),
+        "body": body,
+        "event": new_event(PAYMENT_EXECUTED, SERVICE, str(from_account_id), event_data).to_dict(),
+        "refused_body": problem(refusal.status, refusal.code, refusal.title, refusal.detail),
+        "refused_event": new_event(PAYMENT_FAILED, SERVICE, str(from_account_id), refused_data).to_dict(),
+    }
 
-    def operation() -> tuple[int, dict[str, Any]]:
-        locked = LedgerRepository(uow.connection).lock_accounts([from_account_id, to_account_id])
-        source = _require_active(locked.get(from_account_id), from_account_id)
-        if not (principal.is_staff or principal.is_service) and str(source["owner_id"]) != principal.subject:
-            raise AccountNotFound(f"No account {from_account_id}")
-        target = _require_active(locked.get(to_account_id), to_account_id)
-        if source["currency"] != currency or target["currency"] != currency:
-            raise CurrencyMismatch(f"Both accounts must be in {currency}")
-        if _available(source) < amount:
-            raise Refused(InsufficientFunds(f"Available balance is below {from_minor(amount, currency)}"),
-                          str(from_account_id), {"from_account_id": str(from_account_id),
-                                                 "to_account_id": str(to_account_id),
-                                                 "amount": from_minor(amount, currency), "currency": currency})
-        return 201, _post(uow, "transfer", description, principal.subject, from_account_id, to_account_id,
-                          amount, currency)
 
-    return _idempotent(uow, f"transfer:{principal.subject}", key, payload, operation)
+def _transfer_result(request: dict[str, Any], outcome: dict[str, Any]) -> IdempotentResult:
+    error = outcome.get("error")
+    if error == "in_flight":
+        raise IdempotencyRequestInFlight(headers={"Retry-After": "1"})
+    if error == "idempotency_key_reused":
+        raise IdempotencyKeyReused()
+    if error == "account_not_found":
+        raise AccountNotFound(f"No account {outcome['account_id']}")
+    if error == "account_closed":
+        raise AccountClosed(f"Account {outcome['account_id']} is closed")
+    if error == "currency_mismatch":
+        raise CurrencyMismatch(f"Both accounts must be in {request['currency']}")
+    if error is not None:
+        raise RuntimeError(f"transfer not applied: {outcome}")
+    if outcome["replayed"]:
+        return IdempotentResult(outcome["status"], outcome["body"], replayed=True)
+    if outcome["status"] == 201:
+        return IdempotentResult(201, {**request["body"], "created_at": outcome["created_at"]}, replayed=False)
+    return IdempotentResult(outcome["status"], request["refused_body"], replayed=False)
+
+
+def transfer(uow: UnitOfWork, principal: Principal, key: str, from_account_id: UUID, to_account_id: UUID,
+             amount: int, currency: str, description: str = "") -> IdempotentResult:
+    """Same-currency transfer inside the caller's unit of work (one statement: ledger_transfer_apply,
+    waiting for the account locks); a customer may only debit their own account (others' look not found)."""
+    request = _transfer_request(principal, key, from_account_id, to_account_id, amount, currency, description)
+    result = _transfer_result(request, LedgerRepository(uow.connection).apply_transfer(request, True))
+    if not result.replayed and not getattr(uow, "_outbox_relay_registered", False):
+        connection = uow.connection
+        uow.after_commit(lambda: outbox.relay_after_commit(connection))
+        uow._outbox_relay_registered = True  # type: ignore[attr-defined]
+    return result
+
+
+COMBINER_BATCH = 32  # requests per leader transaction (each one a PL/pgSQL subtransaction; PGPROC caches 64)
+COMBINER_WAIT_SECONDS = 0.05  # a waiter re-polls this often even without a notification (e.g. a dead leader)
+_listening: weakref.WeakKeyDictionary[Connection, set[UUID]] = weakref.WeakKeyDictionary()
+
+
+def submit_transfer(connection: Connection, principal: Principal, key: str, from_account_id: UUID,
+                    to_account_id: UUID, amount: int, currency: str, description: str = "") -> IdempotentResult:
+    """The transfer as its own database transaction, on an autocommit connection with no transaction open.
+
+    Uncontended: one round trip (ledger_transfer_apply in autocommit). When an account is locked by another
+    transaction, the request goes to that account's combiner: one leader applies every queued request in
+    one database transaction (one commit, one WAL flush and one lock hand-over for the whole batch), each
+    with its own ledger transaction, stored key and event; the others wait for that commit."""
+    if connection.info.transaction_status != pq.TransactionStatus.IDLE:
+        raise RuntimeError("submit_transfer runs its own transactions; use transfer() inside a unit of work")
+    request = _transfer_request(principal, key, from_account_id, to_account_id, amount, currency, description)
+    repository = LedgerRepository(connection)
+    try:
+        outcome = repository.apply_transfer(request, False)
+    except psycopg.errors.LockNotAvailable as busy:
+        outcome = _combine(repository, UUID(busy.diag.message_detail or ""), request)
+    result = _transfer_result(request, outcome)
+    if not result.replayed:
+        outbox.relay_after_commit(connection)
+    return result
+
+
+def _combine(repository: LedgerRepository, account_id: UUID, request: dict[str, Any]) -> dict[str, Any]:
+    connection = repository.connection
+    channels = _listening.setdefault(connection, set())
+    if account_id not in channels:
+        repository.listen_combiner(account_id)
+        channels.add(account_id)
+    for _ in connection.notifies(timeout=0):  # drop notifications left over from earlier batches
+        pass
+    request_id = uuid.uuid4()
+    leader = repository.enqueue_transfer(request_id, account_id, request)
+    while True:
+        if leader:
+            try:
+                while (outcome := repository.lead_transfers(account_id, request_id, COMBINER_BATCH)) is None:
+                    pass
+                return outcome
+            finally:
+                if not connection.broken:
+                    repository.step_down(account_id)
+        for _ in connection.notifies(timeout=COMBINER_WAIT_SECONDS, stop_after=1):
+            pass
+        state = repository.poll_transfer(request_id, account_id)
+        if state.get("outcome") is not None:
+            outcome = state["outcome"]
+            return outcome  # type: ignore[no-any-return]
+        leader = bool(state.get("leader"))
 
 
 def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amount: int, currency: str,
