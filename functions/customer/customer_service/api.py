@@ -53,9 +53,10 @@ class Dashboard(BaseModel):
     accounts: list[dict[str, Any]]
     cards: list[dict[str, Any]]
     recent_transactions: list[dict[str, Any]]
-    unread_notifications: int | None = Field(description="null: unknown (no notification inbox yet)")
+    unread_notifications: int | None = Field(description="Unread entries of the in-app inbox; null: unknown "
+                                                        "(notifications did not answer in time)")
     missing: list[str] = Field(description="Parts that could not be fetched in time: profile, accounts, cards, "
-                                           "balances, transactions")
+                                           "balances, transactions, notifications")
 
 
 def _user_id(principal: Principal) -> UUID:
@@ -73,8 +74,8 @@ def _respond(answer: Answer) -> JSONResponse:
 
 @router.get("/dashboard", response_model=Dashboard)
 def dashboard(principal: Customer) -> dict[str, Any]:
-    """Profile, accounts with balances, masked cards and recent transactions in one answer; parts that
-    could not be fetched in time are empty and named in `missing`."""
+    """Profile, accounts with balances, masked cards, recent transactions and the unread notification count
+    in one answer; parts that could not be fetched in time are empty (or null) and named in `missing`."""
     settings = get_customer_settings()
     limits = DashboardLimits(settings.dashboard_part_timeout_seconds, settings.dashboard_deadline_seconds,
                              settings.dashboard_recent_transactions)

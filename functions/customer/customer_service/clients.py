@@ -42,6 +42,8 @@ class Services(Protocol):
 
     def recent_transactions(self, owner_id: UUID, limit: int, timeout: float) -> list[dict[str, Any]]: ...
 
+    def unread_notifications(self, user_id: UUID, timeout: float) -> int: ...
+
     def transfer(self, key: str, body: dict[str, Any]) -> Answer: ...
 
     def fx_quote(self, key: str, body: dict[str, Any]) -> Answer: ...
@@ -74,6 +76,7 @@ class HttpServices:
         self._accounts = ServiceClient("accounts", token, retries=1, client=client)
         self._ledger = ServiceClient("ledger", token, retries=1, client=client)
         self._fx = ServiceClient("fx", token, retries=1, client=client)
+        self._notifications = ServiceClient("notifications", token, retries=1, client=client)
 
     def profile(self, user_id: UUID, timeout: float) -> dict[str, Any]:
         return _ok(self._auth.get(f"/internal/users/{user_id}", timeout=timeout), "auth")
@@ -99,6 +102,14 @@ class HttpServices:
                                     timeout=timeout)
         items: list[dict[str, Any]] = _ok(response, "ledger").get("items", [])
         return items
+
+    def unread_notifications(self, user_id: UUID, timeout: float) -> int:
+        response = self._notifications.get("/internal/unread-count", params={"user_id": str(user_id)},
+                                           timeout=timeout)
+        unread = _ok(response, "notifications").get("unread")
+        if not isinstance(unread, int) or isinstance(unread, bool):
+            raise DependencyUnavailable("notifications answered without a count", dependency="notifications")
+        return unread
 
     def _money(self, client: ServiceClient, path: str, key: str, body: dict[str, Any]) -> Answer:
         response = client.post(path, json=body, headers={"Idempotency-Key": key},

@@ -1,4 +1,5 @@
-"""The customer dashboard: one answer assembled from auth, accounts (with ledger balances) and the ledger.
+"""The customer dashboard: one answer assembled from auth, accounts (with ledger balances), the ledger and
+notifications.
 
 The parts are fetched concurrently (a small thread pool per execution environment; each task runs in a
 copy of the request's context so the X-Request-Id is forwarded) and the whole assembly is bounded by a
@@ -11,9 +12,9 @@ it could not show instead of showing nothing:
 | accounts+cards | accounts `GET /internal/accounts?owner_id=…`      | accounts, cards       |
 | balances       | (inside accounts, from the ledger)               | balances              |
 | transactions   | ledger `GET /internal/transactions?owner_id=…`   | transactions          |
+| unread count   | notifications `GET /internal/unread-count?user_id=…` | notifications     |
 
-Unread notifications: the notifications service sends mail and keeps no inbox yet, so the count is `null`
-(unknown) and not reported as missing.
+A missing unread count is `null` (unknown), never 0.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def build_dashboard(services: Services, user_id: UUID, limits: DashboardLimits) 
         "profile": _submit(lambda: services.profile(user_id, timeout)),
         "accounts": _submit(lambda: services.accounts(timeout, owner_id=user_id, include=("balances", "cards"))),
         "transactions": _submit(lambda: services.recent_transactions(user_id, limits.recent_transactions, timeout)),
+        "notifications": _submit(lambda: services.unread_notifications(user_id, timeout)),
     }
     results, failed = _collect(futures, limits.deadline)
     missing: list[str] = [name for name in ("profile", "accounts", "transactions") if name in failed]
@@ -87,12 +89,14 @@ def build_dashboard(services: Services, user_id: UUID, limits: DashboardLimits) 
     accounts, cards = _split_cards(results.get("accounts", []))
     if any(account.get("balance") is None for account in accounts):
         missing.append("balances")
+    if "notifications" in failed:
+        missing.append("notifications")
     profile = results.get("profile")
     return {
         "profile": {key: profile.get(key) for key in PROFILE_FIELDS} if profile else None,
         "accounts": accounts,
         "cards": cards,
         "recent_transactions": results.get("transactions", []),
-        "unread_notifications": None,
+        "unread_notifications": results.get("notifications"),
         "missing": missing,
     }

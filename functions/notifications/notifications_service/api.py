@@ -12,8 +12,16 @@ from pydantic import BaseModel, EmailStr, Field
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, SERVICE, Principal, require_roles
 from bank_shared.db import UnitOfWork
-from bank_shared.events.topics import NOTIFICATION_REQUESTED, USER_PASSWORD_RESET_REQUESTED, USER_REGISTERED
-from notifications_service import service
+from bank_shared.events.topics import (
+    FX_EXCHANGED,
+    NOTIFICATION_REQUESTED,
+    PAYMENT_EXECUTED,
+    USER_PASSWORD_RESET_REQUESTED,
+    USER_REGISTERED,
+)
+from notifications_service import inbox, service
+from notifications_service.inbox_api import internal as inbox_internal
+from notifications_service.inbox_api import router as inbox_router
 
 router = APIRouter(tags=["notifications"])
 Sender = Depends(require_roles(SERVICE, EMPLOYEE, ADMIN))
@@ -59,9 +67,13 @@ def get(notification_id: UUID, _principal: Principal = Sender) -> Notification:
         return Notification.model_validate(service.get_notification(uow, notification_id))
 
 
-app = create_app("notifications", routers=[router], description="E-mail and web-push notifications.")
+# The inbox's fixed paths come before `/{notification_id}`, which would otherwise claim `/inbox`.
+app = create_app("notifications", routers=[inbox_internal, inbox_router, router],
+                 description="E-mail and web-push notifications, and the users' in-app inbox.")
 EVENT_HANDLERS = {
     NOTIFICATION_REQUESTED: service.deliver_requested,
     USER_REGISTERED: service.send_activation_mail,
     USER_PASSWORD_RESET_REQUESTED: service.send_password_reset_mail,
+    PAYMENT_EXECUTED: inbox.record_payment,
+    FX_EXCHANGED: inbox.record_exchange,
 }

@@ -1,9 +1,12 @@
-"""SQL for notifications."""
+"""SQL for notifications and the in-app inbox."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
+
+from psycopg.types.json import Jsonb
 
 from bank_shared.db import Connection
 
@@ -39,3 +42,50 @@ class NotificationRepository:
             "UPDATE notifications SET status = 'sent', provider_message_id = %s, sent_at = now() WHERE id = %s",
             (provider_message_id, notification_id),
         )
+
+
+class InboxRepository:
+    """The in-app inbox. Every read and write names the user: an entry is only ever reached through its owner."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, item_id: UUID, user_id: UUID, kind: str, title: str, body: str, data: dict[str, Any],
+            source_event_id: str, created_at: datetime) -> bool:
+        """False when this event already gave this user this kind of entry."""
+        row = self.connection.execute(
+            "INSERT INTO inbox_items (id, user_id, kind, title, body, data, source_event_id, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (source_event_id, user_id, kind) DO NOTHING "
+            "RETURNING id",
+            (item_id, user_id, kind, title, body, Jsonb(data), source_event_id, created_at),
+        ).fetchone()
+        return row is not None
+
+    def page(self, user_id: UUID, limit: int, after: tuple[datetime, UUID] | None,
+             unread_only: bool) -> list[dict[str, Any]]:
+        """Newest first; `after` is the (created_at, id) of the last entry of the previous page."""
+        conditions: list[str] = ["user_id = %s"]
+        params: list[Any] = [user_id]
+        if after is not None:
+            conditions.append("(created_at, id) < (%s, %s)")
+            params += [after[0], after[1]]
+        if unread_only:
+            conditions.append("read_at IS NULL")
+        return self.connection.execute(
+            f"SELECT * FROM inbox_items WHERE {' AND '.join(conditions)} "
+            "ORDER BY created_at DESC, id DESC LIMIT %s",
+            (*params, limit),
+        ).fetchall()
+
+    def mark_read(self, user_id: UUID, item_id: UUID) -> dict[str, Any] | None:
+        """The entry after marking it read (the first read time is kept); None when it is not this user's."""
+        return self.connection.execute(
+            "UPDATE inbox_items SET read_at = coalesce(read_at, now()) WHERE id = %s AND user_id = %s RETURNING *",
+            (item_id, user_id),
+        ).fetchone()
+
+    def unread_count(self, user_id: UUID) -> int:
+        row = self.connection.execute(
+            "SELECT count(*) AS n FROM inbox_items WHERE user_id = %s AND read_at IS NULL", (user_id,)
+        ).fetchone()
+        return int(row["n"]) if row else 0

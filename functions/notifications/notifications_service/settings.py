@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import Field
+
 from bank_shared.settings import ServiceSettings
 
 
 class NotificationsSettings(ServiceSettings):
     sender_address: str = "no-reply@bank.local"
     spa_base_url: str = "http://127.0.0.1:3000"
+    # The inbox consumer asks accounts whose accounts a payment touched.
+    dependency_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
 
 
 @lru_cache(maxsize=1)

@@ -41,3 +41,56 @@ def password_reset(base_url: str, full_name: str, token: str, expires_in: int) -
               f"open:\n\n{link}\n\nThe link works once and expires in {_hours(expires_in)}. If it was not "
               "you, ignore this message: your password stays unchanged.\n"),
     )
+
+
+# --- the in-app inbox (Russian: the bank's customers read Russian) -------------------------------------------
+
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class InboxText:
+    title: str
+    body: str
+
+
+def money_ru(amount: str, currency: str) -> str:
+    """"1500.5" RUB → "1 500,50 RUB" (no-break spaces between thousands, a decimal comma)."""
+    whole, _, fraction = amount.lstrip("-").partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        whole, groups = whole[:-3], [whole[-3:], *groups]
+    text = NBSP.join([whole, *groups]) + (f",{fraction}" if fraction else "")
+    return f"{text}{NBSP}{currency}"
+
+
+def _account(number: str) -> str:
+    return f"••{number[-4:]}" if number else "вашем счёте"
+
+
+def _comment(description: str) -> str:
+    return f" Комментарий: {description}" if description else ""
+
+
+def payment_sent(amount: str, currency: str, from_number: str, description: str) -> InboxText:
+    source = f"со счёта {_account(from_number)}"  # noqa: RUF001 - Russian text
+    return InboxText("Перевод выполнен", f"Списано {money_ru(amount, currency)} {source}.{_comment(description)}")
+
+
+def payment_received(amount: str, currency: str, to_number: str, description: str, kind: str) -> InboxText:
+    if kind == "transfer":
+        body = f"Зачислено {money_ru(amount, currency)} на счёт {_account(to_number)}.{_comment(description)}"
+    else:  # top-up, incoming payment, opening balance
+        body = f"Счёт {_account(to_number)} пополнен на {money_ru(amount, currency)}.{_comment(description)}"
+    return InboxText("Поступление", body)
+
+
+def own_transfer(amount: str, currency: str, from_number: str, to_number: str) -> InboxText:
+    return InboxText("Перевод между своими счетами выполнен",
+                     f"{money_ru(amount, currency)}: {_account(from_number)} → {_account(to_number)}.")
+
+
+def fx_exchanged(sell_amount: str, sell_currency: str, buy_amount: str, buy_currency: str, rate: str) -> InboxText:
+    return InboxText("Обмен валюты выполнен",
+                     f"Продано {money_ru(sell_amount, sell_currency)}, куплено {money_ru(buy_amount, buy_currency)} "
+                     f"по курсу {rate}.")

@@ -34,6 +34,7 @@ class FakeServices:
         self.calls: list[tuple[str, Any]] = []
         self.ledger_answer = Answer(201, {"transaction_id": "t-1", "status": "executed"})
         self.phone_matches: list[dict[str, Any]] | None = None
+        self.unread: dict[UUID, int] = {ALICE: 3}
 
     def _enter(self, part: str, detail: Any = None) -> None:
         self.calls.append((part, detail))
@@ -69,6 +70,10 @@ class FakeServices:
     def recent_transactions(self, owner_id: UUID, limit: int, timeout: float) -> list[dict[str, Any]]:
         self._enter("transactions", owner_id)
         return [{"transaction_id": "t-0", "type": "topup"}][:limit]
+
+    def unread_notifications(self, user_id: UUID, timeout: float) -> int:
+        self._enter("notifications", user_id)
+        return self.unread.get(user_id, 0)
 
     def transfer(self, key: str, body: dict[str, Any]) -> Answer:
         self._enter("transfer", {"key": key, **body})

@@ -19,7 +19,7 @@ def test_everything_available(services: FakeServices) -> None:
     assert all("cards" not in a for a in board["accounts"])
     assert len(board["cards"]) == 2 and board["cards"][0]["pan_masked"].count("*") == 6
     assert board["recent_transactions"] == [{"transaction_id": "t-0", "type": "topup"}]
-    assert board["unread_notifications"] is None
+    assert board["unread_notifications"] == 3
 
 
 def test_a_failing_dependency_gives_a_partial_answer(services: FakeServices) -> None:
@@ -50,3 +50,24 @@ def test_parts_run_concurrently_and_a_late_part_does_not_hold_the_answer(service
     assert board["missing"] == ["transactions"]
     assert board["profile"] is not None and board["accounts"]
     assert elapsed < 0.9  # deadline 0.5 s, not 0.2 + 0.2 + 2.0
+
+
+def test_notifications_down_means_an_unknown_count_named_missing(services: FakeServices) -> None:
+    services.failing = {"notifications"}
+    board = build_dashboard(services, ALICE, LIMITS)
+    assert board["unread_notifications"] is None and board["missing"] == ["notifications"]
+    assert len(board["accounts"]) == 2 and board["profile"] is not None
+
+
+def test_a_late_unread_count_does_not_hold_the_answer(services: FakeServices) -> None:
+    services.slow = {"notifications": 2.0}
+    started = time.perf_counter()
+    board = build_dashboard(services, ALICE, LIMITS)
+    assert time.perf_counter() - started < 0.9
+    assert board["missing"] == ["notifications"] and board["unread_notifications"] is None
+
+
+def test_the_count_is_asked_for_the_caller(services: FakeServices) -> None:
+    services.unread = {ALICE: 0}
+    assert build_dashboard(services, ALICE, LIMITS)["unread_notifications"] == 0
+    assert ("notifications", ALICE) in services.calls

@@ -1,0 +1,63 @@
+"""The one service the inbox asks: accounts (`GET /internal/accounts?account_id=…`, service token through the
+gateway), to learn whose accounts a payment touched. System accounts (cash, issuance, FX positions) are
+unknown to accounts and so have no owner to notify. Unit tests swap in a fake through `set_accounts`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+import httpx
+
+from bank_shared.errors import DependencyUnavailable
+from bank_shared.http import ServiceClient
+from notifications_service.settings import get_notifications_settings
+
+
+@dataclass(frozen=True)
+class AccountOwner:
+    account_id: UUID
+    owner_id: UUID
+    number: str
+
+
+class AccountsDirectory(Protocol):
+    def owners(self, account_ids: list[UUID]) -> dict[UUID, AccountOwner]: ...
+
+
+class HttpAccounts:
+    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
+        if token is None:
+            from bank_shared.service_auth import service_token
+
+            token = service_token
+        self._client = ServiceClient("accounts", token, retries=1, client=client)
+
+    def owners(self, account_ids: list[UUID]) -> dict[UUID, AccountOwner]:
+        response = self._client.get("/internal/accounts", params=[("account_id", str(a)) for a in account_ids],
+                                    timeout=get_notifications_settings().dependency_timeout_seconds)
+        if response.status_code != 200:  # the batch is retried by the event source
+            raise DependencyUnavailable(f"accounts answered {response.status_code}", dependency="accounts")
+        found: dict[UUID, AccountOwner] = {}
+        for item in response.json().get("items", []):
+            owner = AccountOwner(UUID(item["id"]), UUID(item["owner_id"]), str(item.get("number") or ""))
+            found[owner.account_id] = owner
+        return found
+
+
+_accounts: AccountsDirectory | None = None
+
+
+def accounts_directory() -> AccountsDirectory:
+    global _accounts
+    if _accounts is None:
+        _accounts = HttpAccounts()
+    return _accounts
+
+
+def set_accounts(accounts: AccountsDirectory | None) -> None:
+    """Tests swap in a fake; None restores the HTTP client on next use."""
+    global _accounts
+    _accounts = accounts

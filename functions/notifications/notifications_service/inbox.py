@@ -1,0 +1,151 @@
+"""Use cases of the in-app inbox: entries from money events, and the owner's reads.
+
+Consumers (run by the shared idempotent consumer, one transaction per event with its processed-event row):
+
+* `payment.executed` (ledger; data: transaction_id, type, from_account_id, to_account_id, amount, currency,
+  description, created_at): the payer gets "Перевод выполнен", the payee "Поступление"; one customer moving
+  money between their own accounts gets one "Перевод между своими счетами" entry. Whose accounts they are
+  is asked from accounts; system accounts (cash, issuance) have no owner and get nothing.
+* `fx.exchanged` (fx; data: owner_id, quote_id, transaction_id, sell/buy amounts and currencies, rate,
+  executed_at): the customer gets "Обмен валюты выполнен".
+
+Reads always name the user: an entry that is not the caller's is reported as not found (no existence leak).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import NotFound
+from bank_shared.events.envelope import CloudEvent
+from bank_shared.pagination import InvalidCursor, decode_cursor, page
+from notifications_service import templates
+from notifications_service.clients import AccountOwner, AccountsDirectory, accounts_directory
+from notifications_service.repository import InboxRepository
+
+
+class InboxItemNotFound(NotFound):
+    code, title = "inbox_item_not_found", "Notification not found"
+
+
+@dataclass(frozen=True)
+class Entry:
+    user_id: UUID
+    kind: str
+    text: templates.InboxText
+    data: dict[str, Any]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def _when(*candidates: Any) -> datetime:
+    for value in candidates:
+        if isinstance(value, str) and value:
+            try:
+                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def _store(uow: UnitOfWork, event: CloudEvent, entries: list[Entry], created_at: datetime) -> int:
+    repository = InboxRepository(uow.connection)
+    return sum(repository.add(uuid.uuid4(), entry.user_id, entry.kind, entry.text.title, entry.text.body,
+                              entry.data, event.id, created_at) for entry in entries)
+
+
+def payment_entries(data: dict[str, Any], owners: dict[UUID, AccountOwner]) -> list[Entry]:
+    source, target = UUID(str(data["from_account_id"])), UUID(str(data["to_account_id"]))
+    payer, payee = owners.get(source), owners.get(target)
+    amount, currency = str(data["amount"]), str(data["currency"])
+    description, kind = str(data.get("description") or ""), str(data.get("type") or "transfer")
+    common = {"transaction_id": data.get("transaction_id"), "type": kind,
+              "amount": {"amount": amount, "currency": currency},
+              "from_account_id": str(source), "to_account_id": str(target), "description": description}
+    if payer and payee and payer.owner_id == payee.owner_id:
+        return [Entry(payer.owner_id, "own_transfer",
+                      templates.own_transfer(amount, currency, payer.number, payee.number), common)]
+    entries = []
+    if payer:
+        entries.append(Entry(payer.owner_id, "payment_sent",
+                             templates.payment_sent(amount, currency, payer.number, description),
+                             {**common, "account_id": str(source)}))
+    if payee:
+        entries.append(Entry(payee.owner_id, "payment_received",
+                             templates.payment_received(amount, currency, payee.number, description, kind),
+                             {**common, "account_id": str(target)}))
+    return entries
+
+
+def record_payment(uow: UnitOfWork, event: CloudEvent, accounts: AccountsDirectory | None = None) -> None:
+    """Consumer of payment.executed."""
+    data = event.data
+    ids = [UUID(str(data["from_account_id"])), UUID(str(data["to_account_id"]))]
+    owners = (accounts or accounts_directory()).owners(ids)
+    _store(uow, event, payment_entries(data, owners), _when(data.get("created_at"), event.time))
+
+
+def record_exchange(uow: UnitOfWork, event: CloudEvent) -> None:
+    """Consumer of fx.exchanged."""
+    data = event.data
+    text = templates.fx_exchanged(str(data["sell_amount"]), str(data["sell_currency"]), str(data["buy_amount"]),
+                                  str(data["buy_currency"]), str(data["rate"]))
+    details = {"quote_id": data.get("quote_id"), "transaction_id": data.get("transaction_id"),
+               "sell": {"amount": str(data["sell_amount"]), "currency": str(data["sell_currency"])},
+               "buy": {"amount": str(data["buy_amount"]), "currency": str(data["buy_currency"])},
+               "rate": str(data["rate"]), "from_account_id": data.get("from_account_id"),
+               "to_account_id": data.get("to_account_id")}
+    entry = Entry(UUID(str(data["owner_id"])), "fx_exchanged", text, details)
+    _store(uow, event, [entry], _when(data.get("executed_at"), event.time))
+
+
+# reads --------------------------------------------------------------------------------------------------------
+
+def item_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "kind": row["kind"],
+        "title": row["title"],
+        "body": row["body"],
+        "data": row["data"],
+        "read": row["read_at"] is not None,
+        "created_at": _iso(row["created_at"]),
+        "read_at": _iso(row["read_at"]),
+    }
+
+
+def _position(cursor: str | None) -> tuple[datetime, UUID] | None:
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(position["t"])), UUID(str(position["id"]))
+    except (KeyError, ValueError):
+        raise InvalidCursor("The cursor is not one this API issued") from None
+
+
+def list_inbox(uow: UnitOfWork, user_id: UUID, limit: int, cursor: str | None, unread_only: bool) -> dict[str, Any]:
+    rows = InboxRepository(uow.connection).page(user_id, limit + 1, _position(cursor), unread_only)
+    items, more = rows[:limit], len(rows) > limit
+    last = items[-1] if items else None
+    next_position = {"t": last["created_at"].isoformat(), "id": str(last["id"])} if more and last else None
+    return page([item_view(row) for row in items], limit, next_position)
+
+
+def mark_read(uow: UnitOfWork, user_id: UUID, item_id: UUID) -> dict[str, Any]:
+    row = InboxRepository(uow.connection).mark_read(user_id, item_id)
+    if row is None:
+        raise InboxItemNotFound(f"No notification {item_id}")
+    return item_view(row)
+
+
+def unread_count(uow: UnitOfWork, user_id: UUID) -> int:
+    return InboxRepository(uow.connection).unread_count(user_id)
