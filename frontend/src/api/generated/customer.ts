@@ -10,8 +10,8 @@ export interface paths {
         };
         /**
          * Dashboard
-         * @description Profile, accounts with balances, masked cards and recent transactions in one answer; parts that
-         *     could not be fetched in time are empty and named in `missing`.
+         * @description Profile, accounts with balances, masked cards, recent transactions and the unread notification count
+         *     in one answer; parts that could not be fetched in time are empty (or null) and named in `missing`.
          */
         get: operations["customer_dashboard"];
         put?: never;
@@ -95,7 +95,7 @@ export interface components {
             }[];
             /**
              * Missing
-             * @description Parts that could not be fetched in time: profile, accounts, cards, balances, transactions
+             * @description Parts that could not be fetched in time: profile, accounts, cards, balances, transactions, notifications
              */
             missing: string[];
             /** Profile */
@@ -108,7 +108,7 @@ export interface components {
             }[];
             /**
              * Unread Notifications
-             * @description null: unknown (no notification inbox yet)
+             * @description Unread entries of the in-app inbox; null: unknown (notifications did not answer in time)
              */
             unread_notifications: number | null;
         };

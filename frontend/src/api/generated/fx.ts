@@ -335,7 +335,7 @@ export interface components {
             /**
              * Date
              * Format: date
-             * @description The ECB business day the rates are for
+             * @description The day the rates are for: the ECB business day; for RUB the day the treasury's rates apply from (the earlier of the two when mixed)
              */
             date: string;
             /**
@@ -356,9 +356,21 @@ export interface components {
             };
             /**
              * Source
+             * @description frankfurter (ECB), treasury (the bank's RUB rates), or treasury+frankfurter when the rates mix or cross both
              * @example frankfurter
              */
             source: string;
+            /**
+             * Sources
+             * @description Where each rate came from: frankfurter, treasury, or treasury+frankfurter (RUB crossed through a treasury currency)
+             * @example {
+             *       "EUR": "frankfurter",
+             *       "RUB": "treasury"
+             *     }
+             */
+            sources: {
+                [key: string]: string;
+            };
             /**
              * Stale
              * @description The provider is failing; these are the last known rates
