@@ -32,9 +32,10 @@ def no_inline_relay(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(outbox, "relay_after_commit", lambda _connection: None)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def drain_outbox(ledger_url: str) -> Iterator[None]:
-    """Relay what the tests wrote, so the real request path (which relays oldest first) finds no backlog."""
+    """Relay what each module wrote, so the real request path (which relays oldest first) finds no backlog,
+    also when end-to-end tests run in the same session right after these."""
     yield
     conn = connect(ledger_url)
     try:
