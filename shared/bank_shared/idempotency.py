@@ -50,6 +50,12 @@ def fingerprint(operation: str, payload: Any) -> str:
     return hashlib.sha256(f"{operation}\n{canonical}".encode()).hexdigest()
 
 
+def lock_name(scope: str, key: str) -> str:
+    """The advisory-lock name of (scope, key); length-prefixed so no two pairs collide. The ledger's
+    `ledger_transfer_apply` (SQL) builds the same name: tests/integration/ledger/test_lock_name.py."""
+    return f"{len(scope)}:{scope}|{key}"
+
+
 def run_idempotent(
     connection: Connection,
     scope: str,
@@ -59,7 +65,7 @@ def run_idempotent(
 ) -> IdempotentResult:
     """Run `operation` once per (scope, key) inside the caller's open transaction."""
     locked = connection.execute(
-        "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0)) AS locked", (f"{len(scope)}:{scope}|{key}",)
+        "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0)) AS locked", (lock_name(scope, key),)
     ).fetchone()
     if not locked or not locked["locked"]:
         raise IdempotencyRequestInFlight(headers={"Retry-After": "1"})

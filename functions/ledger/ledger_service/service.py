@@ -284,10 +284,8 @@ def transfer(uow: UnitOfWork, principal: Principal, key: str, from_account_id: U
     waiting for the account locks); a customer may only debit their own account (others' look not found)."""
     request = _transfer_request(principal, key, from_account_id, to_account_id, amount, currency, description)
     result = _transfer_result(request, LedgerRepository(uow.connection).apply_transfer(request, True))
-    if not result.replayed and not getattr(uow, "_outbox_relay_registered", False):
-        connection = uow.connection
-        uow.after_commit(lambda: outbox.relay_after_commit(connection))
-        uow._outbox_relay_registered = True  # type: ignore[attr-defined]
+    if not result.replayed:
+        outbox.relay_once_after_commit(uow)
     return result
 
 

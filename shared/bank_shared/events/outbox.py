@@ -29,6 +29,12 @@ def record_event(uow: UnitOfWork, event: CloudEvent, topic: str | None = None) -
         "INSERT INTO outbox (id, topic, message_key, payload) VALUES (%s, %s, %s, %s)",
         (event.id, topic or event.type, event.subject, json.dumps(event.to_dict(), default=str)),
     )
+    relay_once_after_commit(uow)
+
+
+def relay_once_after_commit(uow: UnitOfWork) -> None:
+    """Relay this unit of work's outbox rows after it commits (registered once, however many events);
+    for code that writes outbox rows itself, e.g. from a database function."""
     if not getattr(uow, "_outbox_relay_registered", False):
         connection = uow.connection
         uow.after_commit(lambda: relay_after_commit(connection))
