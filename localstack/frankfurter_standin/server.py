@@ -146,6 +146,9 @@ class StandinHandler(BaseHTTPRequestHandler):
     server: StandinServer
     server_version = "frankfurter-standin/1.0"
     protocol_version = "HTTP/1.1"
+    # Keep-alive responses go out in two writes (headers, body); without TCP_NODELAY the second waits for
+    # the client's delayed ACK (~40 ms), which made every uncached FX call look slow.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt: str, *args: Any) -> None:
         if not self.server.quiet:
