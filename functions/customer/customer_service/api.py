@@ -48,6 +48,15 @@ class ExchangeRequest(BaseModel):
     currency: Currency = Field(description="Either account's currency: the amount fixed on that side")
 
 
+class UtilityPayRequest(BaseModel):
+    provider_id: UUID
+    payer_account: Annotated[str, Field(min_length=1, max_length=40, examples=["1234567890"],
+                                        description="The payer's account number at the provider (лицевой счёт)")]
+    from_account_id: UUID = Field(description="The caller's own RUB account")
+    amount: Amount
+    currency: Currency = "RUB"
+
+
 class Dashboard(BaseModel):
     profile: dict[str, Any] | None
     accounts: list[dict[str, Any]]
@@ -99,7 +108,15 @@ def fx_exchange(request: ExchangeRequest, principal: Customer, key: IdempotencyK
     return _respond(service.exchange(get_services(), key, order))
 
 
+@router.post("/utilities/pay", status_code=201)
+def utilities_pay(request: UtilityPayRequest, principal: Customer, key: IdempotencyKey) -> JSONResponse:
+    """Pay a utility bill (ЖКХ) from one of the caller's RUB accounts, through utilities."""
+    order = service.UtilityOrder(_user_id(principal), request.provider_id, request.payer_account.strip(),
+                                 request.from_account_id, request.amount, request.currency)
+    return _respond(service.pay_utility(get_services(), key, order))
+
+
 app = create_app(
     "customer", routers=[router],
-    description="The customer cabinet's back end: dashboard, P2P transfers, currency exchange.",
+    description="The customer cabinet's back end: dashboard, P2P transfers, currency exchange, utility payments.",
 )

@@ -1,7 +1,8 @@
 """The services the customer service calls, behind one small interface (fakes in unit tests).
 
 Every call goes through the gateway with this service's client-credentials token (role `service`) to the
-other services' internal routes, or to fx's quote/exchange routes naming the customer in `owner_id`.
+other services' internal routes, or to fx's quote/exchange routes naming the customer in `owner_id`
+(utilities' `/pay` likewise, naming the customer in `payer_id`).
 Lookups raise `DependencyUnavailable` on anything but success; money-moving calls return the other
 service's answer (status, body, replayed) so its problem codes reach the customer unchanged.
 """
@@ -50,6 +51,8 @@ class Services(Protocol):
 
     def fx_exchange(self, key: str, body: dict[str, Any]) -> Answer: ...
 
+    def utility_pay(self, key: str, body: dict[str, Any]) -> Answer: ...
+
 
 def _body(response: httpx.Response) -> dict[str, Any]:
     try:
@@ -77,6 +80,7 @@ class HttpServices:
         self._ledger = ServiceClient("ledger", token, retries=1, client=client)
         self._fx = ServiceClient("fx", token, retries=1, client=client)
         self._notifications = ServiceClient("notifications", token, retries=1, client=client)
+        self._utilities = ServiceClient("utilities", token, retries=1, client=client)
 
     def profile(self, user_id: UUID, timeout: float) -> dict[str, Any]:
         return _ok(self._auth.get(f"/internal/users/{user_id}", timeout=timeout), "auth")
@@ -127,6 +131,9 @@ class HttpServices:
 
     def fx_exchange(self, key: str, body: dict[str, Any]) -> Answer:
         return self._money(self._fx, "/exchange", key, body)
+
+    def utility_pay(self, key: str, body: dict[str, Any]) -> Answer:
+        return self._money(self._utilities, "/pay", key, body)
 
 
 _services: Services | None = None

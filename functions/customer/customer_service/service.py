@@ -150,3 +150,22 @@ def exchange(services: Services, key: str, order: ExchangeOrder) -> Answer:
     if not quote.ok:
         return quote
     return services.fx_exchange(key, {"owner_id": str(order.user_id), "quote_id": quote.body["id"]})
+
+
+@dataclass(frozen=True)
+class UtilityOrder:
+    user_id: UUID
+    provider_id: UUID
+    payer_account: str
+    from_account_id: UUID
+    amount: str
+    currency: str
+
+
+def pay_utility(services: Services, key: str, order: UtilityOrder) -> Answer:
+    """A utility (ЖКХ) payment, handed to utilities under the customer's key (utilities scopes keys per
+    payer and checks the account is the payer's own), so a retry is a replay there."""
+    return services.utility_pay(key, {"payer_id": str(order.user_id), "provider_id": str(order.provider_id),
+                                      "payer_account": order.payer_account,
+                                      "from_account_id": str(order.from_account_id), "amount": order.amount,
+                                      "currency": order.currency})

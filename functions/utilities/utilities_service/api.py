@@ -1,5 +1,188 @@
-"""HTTP routes of the utilities service."""
+"""HTTP routes of the utilities service (behind the JWT authorizer).
+
+The provider directory is readable by every signed-in user. A customer pays from their own RUB account;
+a service (the customer service, with its client-credentials token) pays for a customer by naming them in
+`payer_id`. Payments are visible to their payer only (anyone else gets 404).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from bank_shared.app import create_app
+from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, require_roles
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import PROBLEM_JSON, Forbidden, Unprocessable
+from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, require_key
+from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
+from utilities_service import service
+from utilities_service.clients import accounts_directory, ledger_holds
+from utilities_service.settings import get_utilities_settings
 
-app = create_app("utilities", routers=[], description="Utility providers and utility payments (ЖКХ).")
+router = APIRouter(tags=["utilities"])
+Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
+Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE))]
+Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
+IdempotencyKey = Annotated[str, Depends(require_key)]
+Category = Literal["electricity", "water", "heating", "gas", "internet"]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+class MoneyOut(BaseModel):
+    amount: str
+    currency: str
+
+
+class PayerAccountFormat(BaseModel):
+    label: str = Field(description="What the provider calls the payer's number, e.g. «Лицевой счёт»")
+    pattern: str = Field(description="Regular expression the whole number must match")
+    hint: str
+
+
+class Provider(BaseModel):
+    id: UUID
+    code: str
+    name: str
+    category: Category
+    inn: str
+    settlement_account: str = Field(description="The provider's 20-digit settlement account at the bank")
+    currency: str
+    payer_account: PayerAccountFormat
+    min_amount: MoneyOut
+    max_amount: MoneyOut
+
+
+class ProviderPage(BaseModel):
+    items: list[Provider]
+    next_cursor: str | None
+
+
+class ProviderRef(BaseModel):
+    id: UUID
+    code: str
+    name: str
+    category: Category
+
+
+class Payment(BaseModel):
+    id: UUID
+    provider: ProviderRef
+    payer_account: str
+    from_account_id: UUID
+    amount: MoneyOut
+    status: Literal["pending", "held", "completed", "failed"]
+    failure_code: str | None = Field(description="The refusal's problem code when status is failed")
+    hold_id: UUID | None
+    transaction_id: UUID | None = Field(description="The ledger transaction that moved the money")
+    created_at: str
+    finished_at: str | None
+
+
+class PaymentPage(BaseModel):
+    items: list[Payment]
+    next_cursor: str | None
+
+
+class PayRequest(BaseModel):
+    provider_id: UUID
+    payer_account: Annotated[str, Field(min_length=1, max_length=40, examples=["1234567890"],
+                                        description="The payer's account number at the provider (лицевой счёт), "
+                                                    "in the provider's format")]
+    from_account_id: UUID = Field(description="The payer's own RUB account")
+    amount: Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["1500.00"],
+                                 description="Decimal string in major units")]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])] = "RUB"
+    payer_id: UUID | None = Field(default=None, description="Service callers only: the customer paying")
+
+
+def _user(principal: Principal) -> UUID:
+    try:
+        return UUID(principal.subject)
+    except ValueError:
+        raise Forbidden("Only customers make utility payments") from None
+
+
+def _payer(principal: Principal, payer_id: UUID | None) -> UUID:
+    if principal.is_service:
+        if payer_id is None:
+            raise Unprocessable("A service must name the customer (payer_id)")
+        return payer_id
+    if payer_id is not None and str(payer_id) != principal.subject:
+        raise Forbidden("Customers pay only for themselves")
+    return _user(principal)
+
+
+def _respond(result: IdempotentResult) -> JSONResponse:
+    headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
+    media_type = PROBLEM_JSON if result.status >= 400 else "application/json"
+    return JSONResponse(result.body, status_code=result.status, headers=headers, media_type=media_type)
+
+
+def _code_cursor(cursor: str | None) -> str | None:
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    if not isinstance(position.get("c"), str):
+        raise InvalidCursor("The cursor is not one this API issued")
+    return str(position["c"])
+
+
+def _payment_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(position["t"])), UUID(str(position["i"]))
+    except (KeyError, ValueError):
+        raise InvalidCursor("The cursor is not one this API issued") from None
+
+
+@router.get("/providers", response_model=ProviderPage)
+def list_providers(_principal: Reader, category: Category | None = None, limit: Limit = DEFAULT_LIMIT,
+                   cursor: str | None = None) -> dict[str, Any]:
+    """Utility providers (ЖКХ), optionally of one category, with cursor pagination."""
+    with UnitOfWork() as uow:
+        items, last = service.list_providers(uow, category, _code_cursor(cursor), limit)
+    return page(items, limit, {"c": last} if last else None)
+
+
+@router.get("/providers/{provider_id}", response_model=Provider)
+def get_provider(provider_id: UUID, _principal: Reader) -> dict[str, Any]:
+    """One provider: its settlement account, the payer-account format it expects and its amount limits."""
+    with UnitOfWork() as uow:
+        return service.get_provider(uow, provider_id)
+
+
+@router.post("/pay", status_code=201, response_model=Payment)
+def pay(request: PayRequest, principal: Payer, key: IdempotencyKey) -> JSONResponse:
+    """Pay a utility bill from the payer's own RUB account: the ledger holds the amount, then captures it
+    into the provider's settlement account. Refusals (invalid_payer_account, amount_out_of_range,
+    insufficient_funds, …) are problems; a replay of the key returns the stored outcome."""
+    order = service.PayOrder(_payer(principal, request.payer_id), request.provider_id, request.from_account_id,
+                             request.payer_account.strip(), request.amount, request.currency)
+    ttl = get_utilities_settings().utilities_hold_ttl_seconds
+    return _respond(service.pay(UnitOfWork, order, key, accounts_directory(), ledger_holds(), ttl))
+
+
+@router.get("/payments", response_model=PaymentPage)
+def list_payments(principal: Customer, limit: Limit = DEFAULT_LIMIT, cursor: str | None = None) -> dict[str, Any]:
+    """The caller's utility payments, newest first, with cursor pagination."""
+    with UnitOfWork() as uow:
+        items, last = service.list_payments(uow, _user(principal), _payment_cursor(cursor), limit)
+    return page(items, limit, {"t": last[0].isoformat(), "i": str(last[1])} if last else None)
+
+
+@router.get("/payments/{payment_id}", response_model=Payment)
+def get_payment(payment_id: UUID, principal: Customer) -> dict[str, Any]:
+    """One of the caller's payments (anyone else's: 404)."""
+    with UnitOfWork() as uow:
+        return service.get_payment(uow, _user(principal), payment_id)
+
+
+app = create_app("utilities", routers=[router], description="Utility providers and utility payments (ЖКХ).")

@@ -1,0 +1,106 @@
+"""SQL of the utilities service (psycopg 3, parametrised): providers, payments, stored responses."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from bank_shared.db import Connection
+
+Row = dict[str, Any]
+
+_PAYMENT_COLUMNS = (
+    "p.id, p.payer_id, p.provider_id, p.from_account_id, p.payer_account, p.amount, p.currency, p.status, "
+    "p.idempotency_scope, p.idempotency_key, p.request_hash, p.hold_id, p.ledger_transaction_id, "
+    "p.result_status, p.result_body, p.created_at, p.updated_at, p.finished_at, "
+    "v.code AS provider_code, v.name AS provider_name, v.category AS provider_category, "
+    "v.ledger_account_id AS provider_ledger_account_id"
+)
+
+
+class ProviderRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def page(self, category: str | None, after_code: str | None, limit: int) -> list[Row]:
+        return self.connection.execute(
+            "SELECT * FROM providers WHERE active AND (%(category)s::text IS NULL OR category = %(category)s) "
+            "AND (%(after)s::text IS NULL OR code > %(after)s) ORDER BY code LIMIT %(limit)s",
+            {"category": category, "after": after_code, "limit": limit}).fetchall()
+
+    def get(self, provider_id: UUID) -> Row | None:
+        return self.connection.execute("SELECT * FROM providers WHERE id = %s", (provider_id,)).fetchone()
+
+    def all(self) -> list[Row]:
+        return self.connection.execute("SELECT * FROM providers ORDER BY code").fetchall()
+
+
+class PaymentRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def _one(self, where: str, params: tuple[Any, ...], lock: bool = False) -> Row | None:
+        suffix = " FOR UPDATE OF p" if lock else ""
+        return self.connection.execute(
+            f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id "
+            f"WHERE {where}{suffix}", params).fetchone()
+
+    def get(self, payment_id: UUID, lock: bool = False) -> Row | None:
+        return self._one("p.id = %s", (payment_id,), lock)
+
+    def by_key(self, scope: str, key: str) -> Row | None:
+        return self._one("p.idempotency_scope = %s AND p.idempotency_key = %s", (scope, key))
+
+    def insert(self, payment_id: UUID, payer_id: UUID, provider_id: UUID, from_account_id: UUID,
+               payer_account: str, amount: int, currency: str, scope: str, key: str, request_hash: str) -> bool:
+        """False when another request with this key inserted its payment first."""
+        row = self.connection.execute(
+            "INSERT INTO payments (id, payer_id, provider_id, from_account_id, payer_account, amount, currency, "
+            "idempotency_scope, idempotency_key, request_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING RETURNING id",
+            (payment_id, payer_id, provider_id, from_account_id, payer_account, amount, currency, scope, key,
+             request_hash)).fetchone()
+        return row is not None
+
+    def mark_held(self, payment_id: UUID, hold_id: UUID) -> None:
+        self.connection.execute(
+            "UPDATE payments SET status = 'held', hold_id = %s, updated_at = now() WHERE id = %s",
+            (hold_id, payment_id))
+
+    def finish(self, payment_id: UUID, status: str, transaction_id: UUID | None, result_status: int,
+               result_body: dict[str, Any]) -> None:
+        self.connection.execute(
+            "UPDATE payments SET status = %s, ledger_transaction_id = %s, result_status = %s, result_body = %s, "
+            "updated_at = now(), finished_at = now() WHERE id = %s",
+            (status, transaction_id, result_status, json.dumps(result_body, default=str), payment_id))
+
+    def list_for_payer(self, payer_id: UUID, before: tuple[datetime, UUID] | None, limit: int) -> list[Row]:
+        if before is None:
+            return self.connection.execute(
+                f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id "
+                "WHERE p.payer_id = %s ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
+                (payer_id, limit)).fetchall()
+        return self.connection.execute(
+            f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id "
+            "WHERE p.payer_id = %s AND (p.created_at, p.id) < (%s, %s) "
+            "ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
+            (payer_id, before[0], before[1], limit)).fetchall()
+
+    def unfinished(self, older_than_seconds: int, limit: int) -> list[Row]:
+        return self.connection.execute(
+            f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id "
+            "WHERE p.status IN ('pending', 'held') AND p.updated_at < now() - make_interval(secs => %s) "
+            "ORDER BY p.updated_at LIMIT %s", (older_than_seconds, limit)).fetchall()
+
+    def stored_response(self, scope: str, key: str) -> Row | None:
+        return self.connection.execute(
+            "SELECT request_hash, response_status, response_body FROM idempotency_keys "
+            "WHERE scope = %s AND idempotency_key = %s", (scope, key)).fetchone()
+
+    def store_response(self, scope: str, key: str, request_hash: str, status: int, body: dict[str, Any]) -> None:
+        self.connection.execute(
+            "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, response_status, response_body) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (scope, key, request_hash, status, json.dumps(body, default=str)))

@@ -1,0 +1,36 @@
+"""Reference data (idempotent): each utility provider's settlement account, registered in the ledger.
+
+The providers themselves are reference data in migration 0001 (fixed ids, so every environment has the
+same directory). Each has a ledger account id; this seed registers those accounts in the ledger through
+its internal API (`POST /internal/accounts`, idempotent by account id) with this service's
+client-credentials token, owned by the provider's id, in the provider's currency. Re-running finds them.
+If the gateway or the ledger cannot be reached, the seed says so and changes nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import DependencyUnavailable
+from utilities_service.clients import HttpLedger
+from utilities_service.repository import ProviderRepository
+
+
+def main() -> int:
+    with UnitOfWork() as uow:
+        providers = ProviderRepository(uow.connection).all()
+    ledger = HttpLedger()
+    for provider in providers:
+        try:
+            answer = ledger.register_account(provider["ledger_account_id"], provider["id"], provider["currency"])
+        except DependencyUnavailable as error:
+            print(f"  utilities seed: ledger unreachable ({error.detail}); skipped", flush=True)
+            return 0
+        state = "registered" if answer.status in (200, 201) else f"refused ({answer.status} {answer.body.get('code')})"
+        print(f"  utilities provider {provider['code']} settlement account: {state}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
