@@ -21,6 +21,7 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CurrentPrincipal, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest
+from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
 from bank_shared.redis_client import get_redis
 
 well_known = APIRouter(tags=["discovery"])
@@ -350,6 +351,59 @@ def users_by_phone(_service: ServicePrincipal,
     """Active users with this phone number, compared by digits (P2P transfers by phone)."""
     with UnitOfWork() as uow:
         return UserMatches(items=[Profile.model_validate(user) for user in service.active_users_by_phone(uow, phone)])
+
+
+class UserPage(BaseModel):
+    items: list[Profile]
+    next_cursor: str | None
+
+
+class NewCustomerRequest(BaseModel):
+    email: EmailStr
+    full_name: str = Field(min_length=1, max_length=200)
+    phone: Phone | None = None
+
+
+def _search_position(cursor: str | None) -> tuple[datetime, UUID] | None:
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(position["t"])), UUID(str(position["id"]))
+    except (KeyError, ValueError, TypeError):
+        raise InvalidCursor("The cursor is not one this API issued") from None
+
+
+@internal.get("/users", response_model=UserPage)
+def search_users(
+    _service: ServicePrincipal,
+    kind: Literal["customer", "staff"] = "customer",
+    query: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
+    """Customers (or staff: employees and admins), newest first, matching `query` in the e-mail, the name
+    or the phone's digits (the back office's search)."""
+    with UnitOfWork() as uow:
+        items, after = service.search_users(uow, kind, query, _search_position(cursor), limit)
+    return page(items, limit, {"t": after[0].isoformat(), "id": str(after[1])} if after else None)
+
+
+@internal.post("/customers", status_code=201, response_model=Profile)
+def create_customer(request: NewCustomerRequest, _service: ServicePrincipal) -> Profile:
+    """An active customer created by an employee (office); the password-set link goes out as the reset mail."""
+    with UnitOfWork() as uow:
+        return Profile.model_validate(service.create_customer(uow, str(request.email), request.full_name,
+                                                              request.phone))
+
+
+@internal.post("/employees", status_code=201, response_model=Profile)
+def create_employee_internal(request: StaffRequest, _service: ServicePrincipal) -> Profile:
+    """`POST /employees` for office, which has already checked that the caller is an admin."""
+    with UnitOfWork() as uow:
+        created = service.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
+                                            request.full_name, request.phone, request.roles)
+    return Profile.model_validate(created)
 
 
 @internal.get("/users/{user_id}", response_model=Profile)

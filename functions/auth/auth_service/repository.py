@@ -47,6 +47,31 @@ class UserRepository:
             (digits, limit),
         ).fetchall()
 
+    def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
+               limit: int) -> list[Row]:
+        """Users holding any of `roles`, newest first, optionally matching `query` as a substring of the
+        e-mail or the name (case-insensitive) or of the phone's digits; keyset-paginated by (created_at, id)."""
+        clauses: list[str] = ["roles && %s::text[]"]
+        params: list[Any] = [list(roles)]
+        if query:
+            pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            match = ["email LIKE %s", "lower(full_name) LIKE %s"]
+            params += [pattern, pattern]
+            digits = "".join(char for char in query if char.isdigit())
+            if len(digits) >= 3:
+                match.append("regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE %s")
+                params.append(f"%{digits}%")
+            clauses.append("(" + " OR ".join(match) + ")")
+        if after is not None:
+            clauses.append("(created_at, id) < (%s, %s)")
+            params += [after[0], after[1]]
+        params.append(limit)
+        return self.connection.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE {' AND '.join(clauses)} ORDER BY created_at DESC, id DESC "
+            "LIMIT %s",
+            params,
+        ).fetchall()
+
     def set_phone_if_missing(self, user_id: UUID, phone: str) -> None:
         self.connection.execute(
             "UPDATE users SET phone = %s, updated_at = now() WHERE id = %s AND phone IS NULL", (phone, user_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -301,6 +302,11 @@ def forgot_password(uow: UnitOfWork, email: str) -> None:
     user = UserRepository(uow.connection).by_email(normalise_email(email), for_update=True)
     if user is None or user["status"] == "disabled":
         return
+    _send_password_link(uow, user)
+
+
+def _send_password_link(uow: UnitOfWork, user: dict[str, Any]) -> None:
+    """A one-time password-set link (earlier ones stop working), mailed by notifications as the reset mail."""
     settings = get_auth_settings()
     token = new_opaque_token()
     one_time = OneTimeTokenRepository(uow.connection)
@@ -354,6 +360,35 @@ def create_staff_user(uow: UnitOfWork, email: str, password: str, full_name: str
     created = users.get(user_id)
     assert created is not None
     return _public(created)
+
+
+def create_customer(uow: UnitOfWork, email: str, full_name: str, phone: str | None) -> dict[str, Any]:
+    """An active customer created by an employee (through office): no password is known to anyone; the
+    customer chooses one through the one-time link of the password-reset mail sent now."""
+    email = normalise_email(email)
+    user_id = uuid.uuid4()
+    users = UserRepository(uow.connection)
+    unusable = passwords.hash_password(new_opaque_token())  # never disclosed: sign-in needs the mailed link
+    if not users.add(user_id, email, unusable, full_name.strip(), phone, ["customer"], "active"):
+        raise EmailTaken()
+    created = users.get(user_id)
+    assert created is not None
+    _send_password_link(uow, created)
+    record_event(uow, new_event(USER_ACTIVATED, SERVICE, str(user_id), {"user_id": str(user_id), "email": email}))
+    return _public(created)
+
+
+SEARCH_ROLES = {"customer": ("customer",), "staff": ("employee", "admin")}
+
+
+def search_users(uow: UnitOfWork, kind: str, query: str | None, after: tuple[datetime, UUID] | None,
+                 limit: int) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
+    """A page of customers or staff (newest first) and the position after its last row, if there is more."""
+    rows = UserRepository(uow.connection).search(SEARCH_ROLES[kind], (query or "").strip() or None, after,
+                                                 limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return [_public(row) for row in rows], ((rows[-1]["created_at"], rows[-1]["id"]) if more else None)
 
 
 def client_credentials(uow: UnitOfWork, client_id: str, client_secret: str) -> tuple[str, int]:

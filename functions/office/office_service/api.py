@@ -1,5 +1,266 @@
-"""HTTP routes of the office service."""
+"""HTTP routes of the office service (the back office's back end; employees and admins only): parse, call
+one use case, shape the response. Answers of the services office calls are handed back unchanged
+(problem+json with their codes, `Idempotent-Replayed`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, EmailStr, Field, SecretStr
 
 from bank_shared.app import create_app
+from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
+from bank_shared.errors import PROBLEM_JSON, Unauthorized
+from bank_shared.idempotency import REPLAYED_HEADER, require_key
+from bank_shared.observability import current_request_id
+from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
+from office_service.clients import Answer, get_services
+from office_service.repository import get_audit_log
+from office_service.service import Actor, Office
 
-app = create_app("office", routers=[], description="The back office for employees: customers, employees, accounts.")
+router = APIRouter(tags=["office"])
+admin = APIRouter(tags=["office-admin"])
+Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN))]
+Admin = Annotated[Principal, Depends(require_roles(ADMIN))]
+IdempotencyKey = Annotated[str, Depends(require_key)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Cursor = Annotated[str | None, Query(max_length=300)]
+SearchQuery = Annotated[str | None, Query(max_length=100, description="Part of the e-mail, name or phone")]
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$")]
+StaffRole = Literal["employee", "admin"]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
+Amount = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["1500.00"],
+                              description="Decimal string in major units")]
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class NewCustomerRequest(BaseModel):
+    email: EmailStr
+    full_name: str = Field(min_length=1, max_length=200)
+    phone: Phone | None = None
+
+
+class NewEmployeeRequest(BaseModel):
+    email: EmailStr
+    password: SecretStr = Field(max_length=256)
+    full_name: str = Field(min_length=1, max_length=200)
+    phone: Phone | None = None
+    roles: list[StaffRole] = Field(default_factory=lambda: list[StaffRole](["employee"]), min_length=1)
+
+
+class OpenAccountRequest(BaseModel):
+    currency: Currency
+    product_code: str = Field(default="current", max_length=50)
+
+
+class TopupRequest(BaseModel):
+    amount: Amount
+    currency: Currency
+    description: str = Field(default="", max_length=200)
+
+
+class UserProfile(BaseModel):
+    id: UUID
+    email: str
+    full_name: str
+    phone: str | None
+    status: str
+    roles: list[str]
+    created_at: datetime
+
+
+class UserPage(BaseModel):
+    items: list[UserProfile]
+    next_cursor: str | None
+
+
+class Money(BaseModel):
+    amount: str
+    currency: str
+
+
+class Card(BaseModel):
+    id: UUID
+    account_id: UUID
+    pan_masked: str
+    last4: str
+    expiry: str
+    status: str
+    created_at: datetime | None = None
+
+
+class Account(BaseModel):
+    id: UUID
+    number: str
+    owner_id: UUID
+    product_code: str
+    currency: str
+    status: str
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    balance: Money | None = None
+    available: Money | None = None
+    cards: list[Card] = Field(default_factory=list)
+
+
+class CustomerCard(BaseModel):
+    profile: UserProfile
+    accounts: list[Account]
+
+
+class AuditEntry(BaseModel):
+    id: UUID
+    occurred_at: datetime
+    actor_id: str
+    actor_roles: list[str]
+    action: str = Field(examples=["account.open"])
+    target_type: str
+    target_id: str | None
+    request_id: str | None
+    idempotency_key: str | None
+    details: dict[str, Any]
+    outcome: Literal["pending", "succeeded", "refused", "failed"]
+    status: int | None
+    code: str | None
+    replayed: bool
+    completed_at: datetime | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntry]
+    next_cursor: str | None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def office() -> Office:
+    return Office(get_services(), get_audit_log())
+
+
+OfficeDep = Annotated[Office, Depends(office)]
+
+
+def _actor(principal: Principal, request: Request) -> Actor:
+    """The employee, with their own bearer token (relayed to accounts and ledger, which check it again)."""
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer "):
+        raise Unauthorized("A bearer token is required")
+    return Actor(principal.subject, principal.roles, header[7:].strip(), current_request_id())
+
+
+def _respond(answer: Answer) -> JSONResponse:
+    headers = {REPLAYED_HEADER: "true"} if answer.replayed else {}
+    media_type = PROBLEM_JSON if answer.status >= 400 else "application/json"
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers, media_type=media_type)
+
+
+def _audit_position(cursor: str | None) -> tuple[datetime, UUID] | None:
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(position["t"])), UUID(str(position["id"]))
+    except (KeyError, ValueError, TypeError):
+        raise InvalidCursor("The cursor is not one this API issued") from None
+
+
+# --------------------------------------------------------------------------- customers
+
+
+@router.post("/customers", status_code=201, response_model=UserProfile)
+def create_customer(body: NewCustomerRequest, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
+    """Create an active customer; they choose a password through the one-time link mailed to them."""
+    return _respond(use.create_customer(_actor(principal, request), str(body.email), body.full_name, body.phone))
+
+
+@router.get("/customers", response_model=UserPage)
+def search_customers(principal: Staff, request: Request, use: OfficeDep, query: SearchQuery = None,
+                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> JSONResponse:
+    """Customers matching the query (e-mail, name or phone digits), newest first."""
+    return _respond(use.search_customers(_actor(principal, request), query, limit, cursor))
+
+
+@router.get("/customers/{customer_id}", response_model=CustomerCard)
+def customer_card(customer_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
+    """The customer's profile and accounts, with balances and (masked) cards."""
+    return _respond(use.customer_card(_actor(principal, request), customer_id))
+
+
+@router.post("/customers/{customer_id}/accounts", status_code=201, response_model=Account)
+def open_account(customer_id: UUID, body: OpenAccountRequest, principal: Staff, request: Request,
+                 key: IdempotencyKey, use: OfficeDep) -> JSONResponse:
+    """Open an account for the customer (accounts' open, idempotent by the Idempotency-Key passed through)."""
+    return _respond(use.open_account(_actor(principal, request), key, customer_id, body.product_code,
+                                     body.currency))
+
+
+# --------------------------------------------------------------------------- accounts and cards
+
+
+@router.post("/accounts/{account_id}/close", response_model=Account)
+def close_account(account_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
+    """Close an account with a zero balance and no holds."""
+    return _respond(use.close_account(_actor(principal, request), account_id))
+
+
+@router.post("/accounts/{account_id}/topup", status_code=201)
+def topup(account_id: UUID, body: TopupRequest, principal: Staff, request: Request, key: IdempotencyKey,
+          use: OfficeDep) -> JSONResponse:
+    """Cash deposit into the account through the ledger (Idempotency-Key required)."""
+    return _respond(use.topup(_actor(principal, request), key, account_id, body.amount, body.currency,
+                              body.description))
+
+
+@router.post("/accounts/{account_id}/cards", status_code=201, response_model=Card)
+def issue_card(account_id: UUID, principal: Staff, request: Request, key: IdempotencyKey,
+               use: OfficeDep) -> JSONResponse:
+    """Issue a card on the account (Idempotency-Key passed through)."""
+    return _respond(use.issue_card(_actor(principal, request), key, account_id))
+
+
+@router.post("/cards/{card_id}/block", response_model=Card)
+def block_card(card_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
+    return _respond(use.set_card_blocked(_actor(principal, request), card_id, True))
+
+
+@router.post("/cards/{card_id}/unblock", response_model=Card)
+def unblock_card(card_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
+    return _respond(use.set_card_blocked(_actor(principal, request), card_id, False))
+
+
+# --------------------------------------------------------------------------- administration
+
+
+@admin.get("/employees", response_model=UserPage)
+def list_employees(principal: Admin, request: Request, use: OfficeDep, query: SearchQuery = None,
+                   limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> JSONResponse:
+    """Staff (employees and admins), newest first."""
+    return _respond(use.list_employees(_actor(principal, request), query, limit, cursor))
+
+
+@admin.post("/employees", status_code=201, response_model=UserProfile)
+def create_employee(body: NewEmployeeRequest, principal: Admin, request: Request, use: OfficeDep) -> JSONResponse:
+    """Create an active back-office account (auth's `POST /employees` semantics)."""
+    payload = {"email": str(body.email), "password": body.password.get_secret_value(), "full_name": body.full_name,
+               "phone": body.phone, "roles": body.roles}
+    return _respond(use.create_employee(_actor(principal, request), payload))
+
+
+@admin.get("/audit", response_model=AuditPage)
+def audit(_admin: Admin, use: OfficeDep, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
+          actor_id: Annotated[str | None, Query(max_length=100)] = None,
+          target_id: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+    """The back-office audit log, newest first (cursor pagination), optionally for one actor or target."""
+    items, after = use.audit_page(_audit_position(cursor), limit, actor_id, target_id)
+    return page(items, limit, {"t": after[0].isoformat(), "id": str(after[1])} if after else None)
+
+
+app = create_app("office", routers=[router, admin],
+                 description="The back office for employees: customers, employees, accounts, cards, cash top-ups.")

@@ -1,0 +1,135 @@
+"""The audit log: SQL through psycopg 3 (explicit, parametrised), behind a small interface (a fake in unit
+tests). An entry is opened before the action and completed once with its outcome (see migration 0001)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import DependencyUnavailable
+
+Row = dict[str, Any]
+_COLUMNS = ("id, occurred_at, actor_id, actor_roles, action, target_type, target_id, request_id, "
+            "idempotency_key, details, outcome, status, code, replayed, completed_at")
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    actor_id: str
+    actor_roles: list[str]
+    action: str
+    target_type: str
+    target_id: str | None
+    request_id: str | None
+    idempotency_key: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outcome: str  # succeeded | refused | failed
+    status: int
+    code: str | None = None
+    target_id: str | None = None
+    replayed: bool = False
+
+
+class AuditLog(Protocol):
+    def start(self, entry: NewEntry) -> UUID: ...
+
+    def finish(self, entry_id: UUID, outcome: Outcome) -> None: ...
+
+    def page(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None = None,
+             target_id: str | None = None) -> list[Row]: ...
+
+
+@contextmanager
+def _database() -> Iterator[UnitOfWork]:
+    """Office's own database; when it is down no action may run unrecorded, so that is an outage too."""
+    try:
+        with UnitOfWork() as uow:
+            yield uow
+    except psycopg.OperationalError as error:
+        raise DependencyUnavailable("the audit log is unavailable", dependency="office-db") from error
+
+
+class AuditRepository:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.connection = uow.connection
+
+    def insert(self, entry_id: UUID, entry: NewEntry) -> None:
+        self.connection.execute(
+            "INSERT INTO audit_log (id, actor_id, actor_roles, action, target_type, target_id, request_id, "
+            "idempotency_key, details) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (entry_id, entry.actor_id, entry.actor_roles, entry.action, entry.target_type, entry.target_id,
+             entry.request_id, entry.idempotency_key, Jsonb(entry.details)),
+        )
+
+    def complete(self, entry_id: UUID, outcome: Outcome) -> None:
+        self.connection.execute(
+            "UPDATE audit_log SET outcome = %s, status = %s, code = %s, replayed = %s, "
+            "target_id = coalesce(target_id, %s), completed_at = clock_timestamp() "
+            "WHERE id = %s AND outcome = 'pending'",
+            (outcome.outcome, outcome.status, outcome.code, outcome.replayed, outcome.target_id, entry_id),
+        )
+
+    def newest_first(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None,
+                     target_id: str | None) -> list[Row]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if actor_id:
+            clauses.append("actor_id = %s")
+            params.append(actor_id)
+        if target_id:
+            clauses.append("target_id = %s")
+            params.append(target_id)
+        if after is not None:
+            clauses.append("(occurred_at, id) < (%s, %s)")
+            params += [after[0], after[1]]
+        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        params.append(limit)
+        return self.connection.execute(
+            f"SELECT {_COLUMNS} FROM audit_log {where}ORDER BY occurred_at DESC, id DESC LIMIT %s", params
+        ).fetchall()
+
+
+class DatabaseAuditLog:
+    def start(self, entry: NewEntry) -> UUID:
+        entry_id = uuid.uuid4()
+        with _database() as uow:
+            AuditRepository(uow).insert(entry_id, entry)
+        return entry_id
+
+    def finish(self, entry_id: UUID, outcome: Outcome) -> None:
+        with _database() as uow:
+            AuditRepository(uow).complete(entry_id, outcome)
+
+    def page(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None = None,
+             target_id: str | None = None) -> list[Row]:
+        with _database() as uow:
+            return AuditRepository(uow).newest_first(after, limit, actor_id, target_id)
+
+
+_audit: AuditLog | None = None
+
+
+def get_audit_log() -> AuditLog:
+    global _audit
+    if _audit is None:
+        _audit = DatabaseAuditLog()
+    return _audit
+
+
+def set_audit_log(audit: AuditLog | None) -> None:
+    """Tests swap in a fake; None restores the database implementation on next use."""
+    global _audit
+    _audit = audit

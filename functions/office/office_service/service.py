@@ -1,0 +1,166 @@
+"""Use cases of the office service: every back-office action an employee takes, each one recorded in the
+audit log before it runs and completed with its outcome. No HTTP, no SQL here.
+
+Office owns no customer, account or card data: it checks what it must (the target is a customer), calls
+the owning service and hands its answer back unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from bank_shared.errors import AppError, DependencyUnavailable, NotFound
+from bank_shared.observability import logger
+from office_service.clients import Answer, Services
+from office_service.repository import AuditLog, NewEntry, Outcome, Row
+
+
+class CustomerNotFound(NotFound):
+    code, title = "customer_not_found", "Customer not found"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The employee acting, with the bearer token relayed to accounts and ledger."""
+
+    id: str
+    roles: frozenset[str]
+    token: str
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Office:
+    services: Services
+    audit: AuditLog
+
+    def _perform(self, actor: Actor, action: str, target_type: str, target_id: str | None,
+                 call: Callable[[], Answer], *, key: str | None = None, details: dict[str, Any] | None = None,
+                 new_target: Callable[[dict[str, Any]], str | None] | None = None) -> Answer:
+        """Open an audit entry (no entry, no action), run the call, complete the entry with its outcome."""
+        entry = self.audit.start(NewEntry(actor.id, sorted(actor.roles), action, target_type, target_id,
+                                          actor.request_id, key, details or {}))
+        try:
+            answer = call()
+        except AppError as error:
+            self._finish(entry, Outcome("failed" if error.status >= 500 else "refused", error.status, error.code))
+            raise
+        except Exception:
+            self._finish(entry, Outcome("failed", 500, "internal_error"))
+            raise
+        created = new_target(answer.body) if new_target and answer.ok else None
+        self._finish(entry, Outcome("succeeded" if answer.ok else "refused", answer.status,
+                                    None if answer.ok else str(answer.body.get("code") or "") or None,
+                                    created, answer.replayed))
+        return answer
+
+    def _finish(self, entry: UUID, outcome: Outcome) -> None:
+        """The action already happened; a failure to complete its entry leaves it `pending` (still visible)
+        and must not turn a done action into an error for the employee."""
+        try:
+            self.audit.finish(entry, outcome)
+        except AppError:
+            logger.exception("could not complete the audit entry", extra={"audit_id": str(entry)})
+
+    # ----------------------------------------------------------------------------------------- customers
+
+    def create_customer(self, actor: Actor, email: str, full_name: str, phone: str | None) -> Answer:
+        body = {"email": email, "full_name": full_name, "phone": phone}
+        return self._perform(actor, "customer.create", "customer", None,
+                             lambda: self.services.create_customer(body), details={"email": email},
+                             new_target=lambda created: str(created.get("id") or "") or None)
+
+    def search_customers(self, actor: Actor, query: str | None, limit: int, cursor: str | None) -> Answer:
+        return self._perform(actor, "customer.search", "customer", None,
+                             lambda: self.services.search_users("customer", query, limit, cursor),
+                             details={"query": query or ""})
+
+    def _customer(self, customer_id: UUID) -> dict[str, Any]:
+        answer = self.services.user(customer_id)
+        if answer.status == 404 or (answer.ok and "customer" not in answer.body.get("roles", [])):
+            raise CustomerNotFound(f"No customer {customer_id}")
+        if not answer.ok:
+            raise DependencyUnavailable(f"auth answered {answer.status}", dependency="auth")
+        return answer.body
+
+    def customer_card(self, actor: Actor, customer_id: UUID) -> Answer:
+        """The customer's profile and accounts (with balances and cards) in one answer."""
+
+        def call() -> Answer:
+            profile = self._customer(customer_id)
+            accounts = self.services.customer_accounts(customer_id)
+            if not accounts.ok:
+                raise DependencyUnavailable(f"accounts answered {accounts.status}", dependency="accounts")
+            return Answer(200, {"profile": profile, "accounts": accounts.body.get("items", [])})
+
+        return self._perform(actor, "customer.view", "customer", str(customer_id), call)
+
+    # ----------------------------------------------------------------------------------------- staff
+
+    def list_employees(self, actor: Actor, query: str | None, limit: int, cursor: str | None) -> Answer:
+        return self._perform(actor, "employee.list", "employee", None,
+                             lambda: self.services.search_users("staff", query, limit, cursor),
+                             details={"query": query or ""})
+
+    def create_employee(self, actor: Actor, request: dict[str, Any]) -> Answer:
+        details = {"email": request["email"], "roles": request["roles"]}  # never the password
+        return self._perform(actor, "employee.create", "employee", None,
+                             lambda: self.services.create_employee(request), details=details,
+                             new_target=lambda created: str(created.get("id") or "") or None)
+
+    # ----------------------------------------------------------------------------------------- accounts, cards
+
+    def open_account(self, actor: Actor, key: str, customer_id: UUID, product_code: str, currency: str) -> Answer:
+        def call() -> Answer:
+            self._customer(customer_id)  # accounts trusts staff's owner_id: office makes sure it is a customer
+            return self.services.open_account(actor.token, key, {"product_code": product_code, "currency": currency,
+                                                                  "owner_id": str(customer_id)})
+
+        return self._perform(actor, "account.open", "customer", str(customer_id), call, key=key,
+                             details={"product_code": product_code, "currency": currency})
+
+    def close_account(self, actor: Actor, account_id: UUID) -> Answer:
+        return self._perform(actor, "account.close", "account", str(account_id),
+                             lambda: self.services.close_account(actor.token, account_id))
+
+    def issue_card(self, actor: Actor, key: str, account_id: UUID) -> Answer:
+        return self._perform(actor, "card.issue", "account", str(account_id),
+                             lambda: self.services.issue_card(actor.token, key, account_id), key=key)
+
+    def set_card_blocked(self, actor: Actor, card_id: UUID, blocked: bool) -> Answer:
+        return self._perform(actor, "card.block" if blocked else "card.unblock", "card", str(card_id),
+                             lambda: self.services.set_card_blocked(actor.token, card_id, blocked))
+
+    def topup(self, actor: Actor, key: str, account_id: UUID, amount: str, currency: str,
+              description: str) -> Answer:
+        body = {"account_id": str(account_id), "amount": amount, "currency": currency, "source": "cash",
+                "description": description}
+        return self._perform(actor, "account.topup", "account", str(account_id),
+                             lambda: self.services.topup(actor.token, key, body), key=key,
+                             details={"amount": amount, "currency": currency})
+
+    # ----------------------------------------------------------------------------------------- audit
+
+    def audit_page(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None,
+                   target_id: str | None) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
+        rows = self.audit.page(after, limit + 1, actor_id, target_id)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return [audit_view(row) for row in rows], ((rows[-1]["occurred_at"], rows[-1]["id"]) if more else None)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def audit_view(row: Row) -> dict[str, Any]:
+    return {"id": str(row["id"]), "occurred_at": _iso(row["occurred_at"]), "actor_id": row["actor_id"],
+            "actor_roles": list(row["actor_roles"]), "action": row["action"], "target_type": row["target_type"],
+            "target_id": row["target_id"], "request_id": row["request_id"],
+            "idempotency_key": row["idempotency_key"], "details": row["details"], "outcome": row["outcome"],
+            "status": row["status"], "code": row["code"], "replayed": row["replayed"],
+            "completed_at": _iso(row["completed_at"])}
