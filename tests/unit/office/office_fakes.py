@@ -1,0 +1,130 @@
+"""Fakes for office's unit tests: the services it calls (in-memory users, accounts, cards; every call
+recorded; scripted answers or outages) and an in-memory audit log with the database's ordering."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from bank_shared.errors import DependencyUnavailable
+from office_service.clients import Answer
+from office_service.repository import NewEntry, Outcome, Row
+
+CUSTOMER, EMPLOYEE, ADMIN = UUID(int=1), UUID(int=2), UUID(int=3)
+
+
+def user(user_id: UUID, roles: list[str], name: str) -> dict[str, Any]:
+    return {"id": str(user_id), "email": f"{name.lower()}@example.com", "full_name": name, "phone": None,
+            "status": "active", "roles": roles, "mfa_enabled": False, "created_at": "2026-11-01T10:00:00Z"}
+
+
+class FakeServices:
+    def __init__(self) -> None:
+        self.users = {CUSTOMER: user(CUSTOMER, ["customer"], "Alice"), EMPLOYEE: user(EMPLOYEE, ["employee"], "Eve")}
+        self.accounts: list[dict[str, Any]] = []
+        self.calls: list[tuple[str, Any]] = []
+        self.down: set[str] = set()
+        self.scripted: dict[str, Answer] = {}
+
+    def _call(self, name: str, service: str, args: Any) -> Answer | None:
+        self.calls.append((name, args))
+        if service in self.down:
+            raise DependencyUnavailable(f"{service} answered 503", dependency=service)
+        return self.scripted.get(name)
+
+    def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None) -> Answer:
+        if (answer := self._call("search_users", "auth", (kind, query, limit, cursor))) is not None:
+            return answer
+        roles = {"customer"} if kind == "customer" else {"employee", "admin"}
+        items = [u for u in self.users.values() if roles & set(u["roles"])
+                 and (not query or query.lower() in (u["email"] + u["full_name"]).lower())]
+        return Answer(200, {"items": items[:limit], "next_cursor": None})
+
+    def user(self, user_id: UUID) -> Answer:
+        if (answer := self._call("user", "auth", user_id)) is not None:
+            return answer
+        found = self.users.get(user_id)
+        return Answer(200, found) if found else Answer(404, {"status": 404, "code": "user_not_found"})
+
+    def create_customer(self, body: dict[str, Any]) -> Answer:
+        if (answer := self._call("create_customer", "auth", body)) is not None:
+            return answer
+        created = {**user(uuid.uuid4(), ["customer"], body["full_name"]), "email": body["email"]}
+        self.users[UUID(created["id"])] = created
+        return Answer(201, created)
+
+    def create_employee(self, body: dict[str, Any]) -> Answer:
+        if (answer := self._call("create_employee", "auth", body)) is not None:
+            return answer
+        created = {**user(uuid.uuid4(), body["roles"], body["full_name"]), "email": body["email"]}
+        return Answer(201, created)
+
+    def customer_accounts(self, owner_id: UUID) -> Answer:
+        if (answer := self._call("customer_accounts", "accounts", owner_id)) is not None:
+            return answer
+        return Answer(200, {"items": [a for a in self.accounts if a["owner_id"] == str(owner_id)]})
+
+    def open_account(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer:
+        if (answer := self._call("open_account", "accounts", (caller_token, key, body))) is not None:
+            return answer
+        account = {"id": str(uuid.uuid4()), "number": "4" * 20, "owner_id": body["owner_id"],
+                   "product_code": body["product_code"], "currency": body["currency"], "status": "active",
+                   "opened_at": "2026-11-01T10:00:00Z", "closed_at": None, "balance": None, "available": None,
+                   "cards": []}
+        self.accounts.append(account)
+        return Answer(201, {k: v for k, v in account.items() if k != "cards"})
+
+    def close_account(self, caller_token: str, account_id: UUID) -> Answer:
+        if (answer := self._call("close_account", "accounts", (caller_token, account_id))) is not None:
+            return answer
+        return Answer(200, {"id": str(account_id), "status": "closed"})
+
+    def issue_card(self, caller_token: str, key: str, account_id: UUID) -> Answer:
+        if (answer := self._call("issue_card", "accounts", (caller_token, key, account_id))) is not None:
+            return answer
+        return Answer(201, {"id": str(uuid.uuid4()), "account_id": str(account_id), "status": "active"})
+
+    def set_card_blocked(self, caller_token: str, card_id: UUID, blocked: bool) -> Answer:
+        if (answer := self._call("set_card_blocked", "accounts", (caller_token, card_id, blocked))) is not None:
+            return answer
+        return Answer(200, {"id": str(card_id), "status": "blocked" if blocked else "active"})
+
+    def topup(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer:
+        if (answer := self._call("topup", "ledger", (caller_token, key, body))) is not None:
+            return answer
+        return Answer(201, {"transaction_id": str(uuid.uuid4()), "type": "topup", "status": "executed"})
+
+
+class FakeAuditLog:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Row] = {}
+        self.clock = datetime(2026, 11, 1, tzinfo=UTC)
+        self.fail_finish = False
+
+    def start(self, entry: NewEntry) -> UUID:
+        entry_id = uuid.uuid4()
+        self.clock += timedelta(seconds=1)
+        self.rows[entry_id] = {"id": entry_id, "occurred_at": self.clock, **entry.__dict__, "outcome": "pending",
+                               "status": None, "code": None, "replayed": False, "completed_at": None}
+        return entry_id
+
+    def finish(self, entry_id: UUID, outcome: Outcome) -> None:
+        if self.fail_finish:
+            raise DependencyUnavailable("audit down", dependency="office-db")
+        row = self.rows[entry_id]
+        assert row["outcome"] == "pending", "an audit entry is completed once"
+        row.update(outcome=outcome.outcome, status=outcome.status, code=outcome.code, replayed=outcome.replayed,
+                   target_id=row["target_id"] or outcome.target_id, completed_at=self.clock)
+
+    def page(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None = None,
+             target_id: str | None = None) -> list[Row]:
+        rows = sorted(self.rows.values(), key=lambda r: (r["occurred_at"], str(r["id"])), reverse=True)
+        rows = [r for r in rows if (not actor_id or r["actor_id"] == actor_id)
+                and (not target_id or r["target_id"] == target_id)
+                and (after is None or (r["occurred_at"], str(r["id"])) < (after[0], str(after[1])))]
+        return rows[:limit]
+
+    def latest(self) -> Row:
+        return max(self.rows.values(), key=lambda r: r["occurred_at"])
