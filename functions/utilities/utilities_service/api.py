@@ -147,8 +147,9 @@ def _payment_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
 def list_providers(_principal: Reader, category: Category | None = None, limit: Limit = DEFAULT_LIMIT,
                    cursor: str | None = None) -> dict[str, Any]:
     """Utility providers (ЖКХ), optionally of one category, with cursor pagination."""
+    after = _code_cursor(cursor)
     with UnitOfWork() as uow:
-        items, last = service.list_providers(uow, category, _code_cursor(cursor), limit)
+        items, last = service.list_providers(uow, category, after, limit)
     return page(items, limit, {"c": last} if last else None)
 
 
@@ -173,8 +174,9 @@ def pay(request: PayRequest, principal: Payer, key: IdempotencyKey) -> JSONRespo
 @router.get("/payments", response_model=PaymentPage)
 def list_payments(principal: Customer, limit: Limit = DEFAULT_LIMIT, cursor: str | None = None) -> dict[str, Any]:
     """The caller's utility payments, newest first, with cursor pagination."""
+    payer, before = _user(principal), _payment_cursor(cursor)
     with UnitOfWork() as uow:
-        items, last = service.list_payments(uow, _user(principal), _payment_cursor(cursor), limit)
+        items, last = service.list_payments(uow, payer, before, limit)
     return page(items, limit, {"t": last[0].isoformat(), "i": str(last[1])} if last else None)
 
 

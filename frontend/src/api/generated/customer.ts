@@ -79,6 +79,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/customer/utilities/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Utilities Pay
+         * @description Pay a utility bill (ЖКХ) from one of the caller's RUB accounts, through utilities.
+         */
+        post: operations["customer_utilities_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -171,6 +191,38 @@ export interface components {
             to_account_number?: string | null;
             /** To Phone */
             to_phone?: string | null;
+        };
+        /** UtilityPayRequest */
+        UtilityPayRequest: {
+            /**
+             * Amount
+             * @description Decimal string in major units
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @default RUB
+             * @example RUB
+             */
+            currency: string;
+            /**
+             * From Account Id
+             * Format: uuid
+             * @description The caller's own RUB account
+             */
+            from_account_id: string;
+            /**
+             * Payer Account
+             * @description The payer's account number at the provider (лицевой счёт)
+             * @example 1234567890
+             */
+            payer_account: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
         };
         /** ValidationError */
         ValidationError: {
@@ -277,6 +329,39 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    customer_utilities_pay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UtilityPayRequest"];
             };
         };
         responses: {

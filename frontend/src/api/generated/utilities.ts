@@ -18,10 +18,288 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/utilities/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay
+         * @description Pay a utility bill from the payer's own RUB account: the ledger holds the amount, then captures it
+         *     into the provider's settlement account. Refusals (invalid_payer_account, amount_out_of_range,
+         *     insufficient_funds, …) are problems; a replay of the key returns the stored outcome.
+         */
+        post: operations["utilities_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/utilities/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Payments
+         * @description The caller's utility payments, newest first, with cursor pagination.
+         */
+        get: operations["utilities_list_payments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/utilities/payments/{payment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Payment
+         * @description One of the caller's payments (anyone else's: 404).
+         */
+        get: operations["utilities_get_payment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/utilities/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Providers
+         * @description Utility providers (ЖКХ), optionally of one category, with cursor pagination.
+         */
+        get: operations["utilities_list_providers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/utilities/providers/{provider_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Provider
+         * @description One provider: its settlement account, the payer-account format it expects and its amount limits.
+         */
+        get: operations["utilities_get_provider"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
+        /** MoneyOut */
+        MoneyOut: {
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
+        };
+        /** PayerAccountFormat */
+        PayerAccountFormat: {
+            /** Hint */
+            hint: string;
+            /**
+             * Label
+             * @description What the provider calls the payer's number, e.g. «Лицевой счёт»
+             */
+            label: string;
+            /**
+             * Pattern
+             * @description Regular expression the whole number must match
+             */
+            pattern: string;
+        };
+        /** Payment */
+        Payment: {
+            amount: components["schemas"]["MoneyOut"];
+            /** Created At */
+            created_at: string;
+            /**
+             * Failure Code
+             * @description The refusal's problem code when status is failed
+             */
+            failure_code: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /** Hold Id */
+            hold_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Payer Account */
+            payer_account: string;
+            provider: components["schemas"]["ProviderRef"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "held" | "completed" | "failed";
+            /**
+             * Transaction Id
+             * @description The ledger transaction that moved the money
+             */
+            transaction_id: string | null;
+        };
+        /** PaymentPage */
+        PaymentPage: {
+            /** Items */
+            items: components["schemas"]["Payment"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** PayRequest */
+        PayRequest: {
+            /**
+             * Amount
+             * @description Decimal string in major units
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @default RUB
+             * @example RUB
+             */
+            currency: string;
+            /**
+             * From Account Id
+             * Format: uuid
+             * @description The payer's own RUB account
+             */
+            from_account_id: string;
+            /**
+             * Payer Account
+             * @description The payer's account number at the provider (лицевой счёт), in the provider's format
+             * @example 1234567890
+             */
+            payer_account: string;
+            /**
+             * Payer Id
+             * @description Service callers only: the customer paying
+             */
+            payer_id?: string | null;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+        };
+        /** Provider */
+        Provider: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "electricity" | "water" | "heating" | "gas" | "internet";
+            /** Code */
+            code: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Inn */
+            inn: string;
+            max_amount: components["schemas"]["MoneyOut"];
+            min_amount: components["schemas"]["MoneyOut"];
+            /** Name */
+            name: string;
+            payer_account: components["schemas"]["PayerAccountFormat"];
+            /**
+             * Settlement Account
+             * @description The provider's 20-digit settlement account at the bank
+             */
+            settlement_account: string;
+        };
+        /** ProviderPage */
+        ProviderPage: {
+            /** Items */
+            items: components["schemas"]["Provider"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ProviderRef */
+        ProviderRef: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "electricity" | "water" | "heating" | "gas" | "internet";
+            /** Code */
+            code: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -46,6 +324,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+        };
+    };
+    utilities_pay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    utilities_list_payments: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    utilities_get_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    utilities_list_providers: {
+        parameters: {
+            query?: {
+                category?: ("electricity" | "water" | "heating" | "gas" | "internet") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    utilities_get_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
