@@ -23,6 +23,17 @@ def http() -> Iterator[httpx.Client]:
         yield client
 
 
+@pytest.fixture(scope="module")
+def employee(http: httpx.Client) -> dict[str, str]:
+    """Signed in once per module: sign-ins are rate limited per address, shared by every test on the machine."""
+    return demo(http, "employee")
+
+
+@pytest.fixture(scope="module")
+def admin(http: httpx.Client) -> dict[str, str]:
+    return demo(http, "admin")
+
+
 def keyed(headers: dict[str, str]) -> dict[str, str]:
     return {**headers, "Idempotency-Key": str(uuid.uuid4())}
 
@@ -33,8 +44,7 @@ def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
     return body
 
 
-def test_employee_serves_a_new_customer(http: httpx.Client) -> None:
-    employee = demo(http, "employee")
+def test_employee_serves_a_new_customer(http: httpx.Client, employee: dict[str, str], admin: dict[str, str]) -> None:
     employee_id = ok(http.get("/api/auth/me", headers=employee))["id"]
     email = unique_email("office")
 
@@ -89,7 +99,6 @@ def test_employee_serves_a_new_customer(http: httpx.Client) -> None:
     problem(http.get("/api/office/audit", headers=employee), 403, "forbidden")
     problem(http.get("/api/office/employees", headers=employee), 403, "forbidden")
 
-    admin = demo(http, "admin")
     staff = ok(http.get("/api/office/employees", headers=admin, params={"query": "employee@bank.example"}))
     assert employee_id in [item["id"] for item in staff["items"]]
     entries = ok(http.get("/api/office/audit", headers=admin, params={"actor_id": employee_id, "limit": 30}))["items"]
@@ -105,12 +114,12 @@ def test_employee_serves_a_new_customer(http: httpx.Client) -> None:
     assert all(e["request_id"] and e["actor_roles"] == ["employee"] for e in entries)
 
 
-def test_admin_creates_an_employee_through_office(http: httpx.Client) -> None:
-    admin = demo(http, "admin")
+def test_admin_creates_an_employee_through_office(http: httpx.Client, employee: dict[str, str],
+                                                  admin: dict[str, str]) -> None:
     email = unique_email("office-staff")
     created = ok(http.post("/api/office/employees", headers=admin,
                            json={"email": email, "password": PASSWORD, "full_name": "Desk Clerk"}), 201)
     assert created["roles"] == ["employee"] and created["status"] == "active"
     assert login(http, email, PASSWORD)
-    problem(http.post("/api/office/employees", headers=demo(http, "employee"),
+    problem(http.post("/api/office/employees", headers=employee,
                       json={"email": unique_email("x"), "password": PASSWORD, "full_name": "X"}), 403, "forbidden")
