@@ -197,7 +197,17 @@ def _function_env(cfg: dict[str, str], sec: dict[str, Any], service: str, u: dic
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Bank",
         "LOG_LEVEL": "INFO",
+        # Locally every client (browser, tests, seeds) is 127.0.0.1, so the per-IP limits of the anonymous
+        # auth routes would be one budget for everything; per-user limits and the per-address lockout stay.
+        "RATE_LIMIT_RULES": LOCAL_ANONYMOUS_RATE_LIMITS,
     }
+
+
+LOCAL_ANONYMOUS_RATE_LIMITS = (
+    '{"POST /api/auth/login": "1200/60", "POST /api/auth/register": "600/60", '
+    '"POST /api/auth/activation/resend": "300/60", "POST /api/auth/password/forgot": "300/60", '
+    '"POST /api/auth/password/reset": "300/60", "POST /api/auth/token": "1200/60"}'
+)
 
 
 def write_generated(cfg: dict[str, str], sec: dict[str, Any]) -> list[str]:
