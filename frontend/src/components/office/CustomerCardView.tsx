@@ -1,0 +1,200 @@
+"use client";
+import { useState } from "react";
+import Link from "next/link";
+import { Alert, Anchor, Badge, Button, Card, Divider, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { IconArrowLeft } from "@tabler/icons-react";
+import { newIdempotencyKey, unwrap } from "@/api/client";
+import { MoneyText } from "@/components/MoneyText";
+import { productName } from "@/components/OpenAccountModal";
+import { ErrorState, LoadingState } from "@/components/States";
+import { errorMessage, useI18n } from "@/lib/i18n";
+import type { MessageKey } from "@/lib/messages";
+import { formatAccountNumber } from "@/lib/money";
+import { useAsync } from "@/lib/useAsync";
+import { officeApi, type OfficeAccount, type OfficeCard } from "./api";
+import { OpenAccountForm } from "./OpenAccountForm";
+import { TopupForm } from "./TopupForm";
+
+type Notice = { ok: boolean; text: string } | null;
+
+function statusLabel(t: (k: MessageKey) => string, status: string): string {
+  const key = `office.status.${status}` as MessageKey;
+  const label = t(key);
+  return label === key ? status : label;
+}
+
+function CardRow({ card, onChanged }: { card: OfficeCard; onChanged: () => void }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice>(null);
+  const blocked = card.status === "blocked";
+
+  async function toggle() {
+    if (busy) return;
+    setBusy(true);
+    setNotice(null);
+    try {
+      const path = { params: { path: { card_id: card.id } } };
+      await unwrap(
+        blocked ? officeApi.POST("/api/office/cards/{card_id}/unblock", path) : officeApi.POST("/api/office/cards/{card_id}/block", path),
+      );
+      setNotice({ ok: true, text: t(blocked ? "office.card.unblocked" : "office.card.blocked") });
+      onChanged();
+    } catch (err) {
+      setNotice({ ok: false, text: errorMessage(t, err) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Stack gap={4} data-testid="office-card" data-card-id={card.id}>
+      <Group justify="space-between" wrap="wrap" gap="xs">
+        <Group gap="xs" wrap="nowrap">
+          <Text className="tabular" ff="monospace">
+            {card.pan_masked}
+          </Text>
+          <Text size="sm" c="dimmed">
+            {card.expiry}
+          </Text>
+          <Badge variant="light" color={blocked ? "red" : "bank"}>
+            {statusLabel(t, card.status)}
+          </Badge>
+        </Group>
+        <Button size="xs" variant="default" loading={busy} onClick={toggle}>
+          {t(blocked ? "office.card.unblock" : "office.card.block")}
+        </Button>
+      </Group>
+      {notice && (
+        <Alert color={notice.ok ? "green" : "red"} role={notice.ok ? "status" : "alert"} py={6}>
+          {notice.text}
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+function IssueCard({ accountId, onIssued }: { accountId: string; onIssued: () => void }) {
+  const { t } = useI18n();
+  // One key per attempt: created with the button, kept for retries, replaced after a success.
+  const [key, setKey] = useState(newIdempotencyKey);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice>(null);
+
+  async function issue() {
+    if (busy) return;
+    setBusy(true);
+    setNotice(null);
+    try {
+      await unwrap(
+        officeApi.POST("/api/office/accounts/{account_id}/cards", { params: { path: { account_id: accountId } }, headers: { "Idempotency-Key": key } }),
+      );
+      setKey(newIdempotencyKey());
+      setNotice({ ok: true, text: t("office.card.issued") });
+      onIssued();
+    } catch (err) {
+      setNotice({ ok: false, text: errorMessage(t, err) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Stack gap={4} align="flex-start">
+      <Button size="xs" variant="light" loading={busy} onClick={issue}>
+        {t("office.card.issue")}
+      </Button>
+      {notice && (
+        <Alert color={notice.ok ? "green" : "red"} role={notice.ok ? "status" : "alert"} py={6}>
+          {notice.text}
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+function AccountPanel({ account, onChanged }: { account: OfficeAccount; onChanged: () => void }) {
+  const { t } = useI18n();
+  const active = account.status === "active";
+  return (
+    <Card withBorder radius="lg" padding="md" data-testid="office-account" data-account-id={account.id} data-currency={account.currency}>
+      <Stack gap="sm">
+        <Group justify="space-between" wrap="wrap" gap="xs">
+          <Stack gap={0}>
+            <Text fw={600}>{productName(t, account.product_code)}</Text>
+            <Text size="xs" c="dimmed" className="tabular">
+              {formatAccountNumber(account.number)}
+            </Text>
+          </Stack>
+          <Badge variant="light" color={active ? "bank" : "gray"}>
+            {account.currency} · {statusLabel(t, account.status)}
+          </Badge>
+        </Group>
+        <MoneyText money={account.balance} fz={24} fw={700} data-testid="office-balance" data-amount={account.balance?.amount ?? ""} />
+        {active && <TopupForm accountId={account.id} currency={account.currency} onDone={onChanged} />}
+        <Divider label={t("office.customer.cards")} labelPosition="left" />
+        {account.cards?.length ? (
+          account.cards.map((c) => <CardRow key={c.id} card={c} onChanged={onChanged} />)
+        ) : (
+          <Text size="sm" c="dimmed">
+            {t("office.customer.noCards")}
+          </Text>
+        )}
+        {active && <IssueCard accountId={account.id} onIssued={onChanged} />}
+      </Stack>
+    </Card>
+  );
+}
+
+export function CustomerCardView({ id }: { id: string }) {
+  const { t } = useI18n();
+  const card = useAsync(() => unwrap(officeApi.GET("/api/office/customers/{customer_id}", { params: { path: { customer_id: id } } })), [id]);
+  const back = (
+    <Anchor component={Link} href="/office/" size="sm">
+      <Group gap={4} component="span">
+        <IconArrowLeft size={14} aria-hidden />
+        {t("office.customer.back")}
+      </Group>
+    </Anchor>
+  );
+  if (card.error && !card.data)
+    return (
+      <Stack>
+        {back}
+        <ErrorState error={card.error} onRetry={card.reload} />
+      </Stack>
+    );
+  if (!card.data) return <LoadingState />;
+  const { profile, accounts } = card.data;
+  return (
+    <Stack gap="md" data-testid="customer-card">
+      {back}
+      <Paper withBorder radius="lg" p="md">
+        <Stack gap={4}>
+          <Title order={2} size="h3">
+            {profile.full_name}
+          </Title>
+          <Text style={{ overflowWrap: "anywhere" }}>{profile.email}</Text>
+          {profile.phone && <Text>{profile.phone}</Text>}
+          <Text size="sm" c="dimmed">
+            {t("office.customer.status")}: {statusLabel(t, profile.status)} · {profile.roles.join(", ")}
+          </Text>
+        </Stack>
+      </Paper>
+      {card.error != null && <ErrorState error={card.error} onRetry={card.reload} />}
+      <Title order={3} size="h4">
+        {t("office.customer.accounts")}
+      </Title>
+      {accounts.length === 0 && <Text c="dimmed">{t("office.customer.noAccounts")}</Text>}
+      {accounts.map((a) => (
+        <AccountPanel key={a.id} account={a} onChanged={card.reload} />
+      ))}
+      <Paper withBorder radius="lg" p="md">
+        <Title order={3} size="h5" mb="xs">
+          {t("office.account.open")}
+        </Title>
+        <OpenAccountForm customerId={profile.id} onOpened={card.reload} />
+      </Paper>
+    </Stack>
+  );
+}

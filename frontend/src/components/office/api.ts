@@ -1,0 +1,12 @@
+// The back-office API (`/api/office`), typed from api_spec/office.openapi.json, through the shared
+// authenticated fetch (bearer token + transparent refresh).
+import createClient from "openapi-fetch";
+import { authFetch } from "@/api/client";
+import type { office } from "@/api/generated";
+
+export const officeApi = createClient<office.paths>({ baseUrl: "", fetch: authFetch });
+
+export type OfficeCustomer = office.components["schemas"]["UserProfile"];
+export type OfficeAccount = office.components["schemas"]["Account"];
+export type OfficeCard = office.components["schemas"]["Card"];
+export type OfficeCustomerCard = office.components["schemas"]["CustomerCard"];

@@ -1,0 +1,65 @@
+import { beforeEach, expect, it, vi } from "vitest";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { jsonResponse, renderUi } from "@/test/render";
+import { setTokens } from "@/api/session";
+import { TopupForm } from "./TopupForm";
+
+const topups: Request[] = [];
+let answers: Response[] = [];
+
+beforeEach(() => {
+  topups.length = 0;
+  answers = [];
+  setTokens({ access_token: "A", refresh_token: "R", expires_in: 300 });
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (input: Request) => {
+      if (input.url.endsWith("/api/office/accounts/acc-1/topup")) {
+        topups.push(input);
+        await new Promise((r) => setTimeout(r, 20));
+        return answers.shift() ?? jsonResponse(201, { transaction_id: "t1" });
+      }
+      return jsonResponse(404, { code: "not_found" });
+    }),
+  );
+});
+
+it("a double-clicked top-up sends one request with the key created when the form opened", async () => {
+  const onDone = vi.fn();
+  renderUi(<TopupForm accountId="acc-1" currency="RUB" onDone={onDone} />);
+  const key = screen.getByTestId("topup-form").getAttribute("data-idempotency-key");
+  expect(key).toMatch(/^[0-9a-f-]{36}$/);
+  fireEvent.change(screen.getByTestId("topup-amount"), { target: { value: "1 500,5" } });
+  const submit = screen.getByTestId("topup-submit");
+  fireEvent.click(submit);
+  fireEvent.click(submit);
+  expect(await screen.findByTestId("topup-done")).toHaveTextContent("Счёт пополнен");
+  expect(topups).toHaveLength(1);
+  expect(topups[0].headers.get("idempotency-key")).toBe(key);
+  expect(topups[0].headers.get("authorization")).toBe("Bearer A");
+  expect(await topups[0].json()).toMatchObject({ amount: "1500.50", currency: "RUB" });
+  expect(onDone).toHaveBeenCalledTimes(1);
+});
+
+it("a retry after an unknown outcome reuses the key and shows the problem's message", async () => {
+  answers = [
+    jsonResponse(503, { code: "dependency_unavailable", status: 503, title: "Unavailable" }),
+    jsonResponse(404, { code: "account_not_found", status: 404, title: "Not found" }),
+  ];
+  renderUi(<TopupForm accountId="acc-1" currency="RUB" onDone={() => undefined} />);
+  fireEvent.change(screen.getByTestId("topup-amount"), { target: { value: "100" } });
+  fireEvent.click(screen.getByTestId("topup-submit"));
+  await screen.findByTestId("topup-error");
+  fireEvent.click(screen.getByTestId("topup-submit"));
+  await waitFor(() => expect(screen.getByTestId("topup-error")).toHaveTextContent("Счёт не найден."));
+  expect(topups).toHaveLength(2);
+  expect(topups[0].headers.get("idempotency-key")).toBe(topups[1].headers.get("idempotency-key"));
+});
+
+it("sends nothing for an amount that is not positive", async () => {
+  renderUi(<TopupForm accountId="acc-1" currency="RUB" onDone={() => undefined} />);
+  fireEvent.change(screen.getByTestId("topup-amount"), { target: { value: "0" } });
+  fireEvent.click(screen.getByTestId("topup-submit"));
+  expect(await screen.findByText(/Введите сумму больше нуля/)).toBeInTheDocument();
+  expect(topups).toHaveLength(0);
+});
