@@ -261,5 +261,30 @@ test("employee sign-in to the back-office shell", async () => {
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page.getByTestId("office-shell")).toContainText("Рабочее место сотрудника");
   await shot(page, "15-office");
+});
+
+test("the employee finds the demo customer, opens the card and tops up an account", async () => {
+  const customer = demoUser("customer");
+  await page.getByTestId("customer-query").fill(customer.email);
+  await page.getByRole("button", { name: "Найти" }).click();
+  const result = page.getByTestId("customer-result").filter({ hasText: customer.email }).first();
+  await expect(result).toBeVisible();
+  await shot(page, "16-office-search");
+  await result.click();
+  await expect(page).toHaveURL(/\/office\/customer\/\?id=/);
+  const account = page.locator('[data-testid="office-account"][data-currency="RUB"]').first();
+  const balance = account.getByTestId("office-balance");
+  await expect(balance).toHaveAttribute("data-amount", /^\d+\.\d{2}$/);
+  const before = (await balance.getAttribute("data-amount"))!;
+  const cents = BigInt(before.replace(".", "")) + BigInt(25050);
+  const after = `${cents / BigInt(100)}.${(cents % BigInt(100)).toString().padStart(2, "0")}`;
+  await account.getByTestId("topup-amount").fill("250,50");
+  await account.getByTestId("topup-submit").dblclick();
+  await expect(account.getByTestId("topup-done")).toContainText("Счёт пополнен");
+  await expect(balance).toHaveAttribute("data-amount", after);
+  const [whole, frac] = after.split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, "\\s?");
+  await expect(balance).toHaveText(new RegExp(`${grouped},${frac}\\s?₽`));
+  await shot(page, "17-office-topup");
   await page.getByRole("button", { name: "Выйти" }).click();
 });
