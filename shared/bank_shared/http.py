@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -20,6 +21,38 @@ RETRYABLE_STATUS = frozenset({502, 503, 504})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 _client: httpx.Client | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Another service's answer to a call whose refusals the caller relays (problem body when >= 400)."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+def json_body(response: httpx.Response) -> dict[str, Any]:
+    """The response's JSON object, or {} when it has none."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    return body if isinstance(body, dict) else {}
+
+
+def answer_of(response: httpx.Response, service: str, *, relayed_token: bool = False) -> Answer:
+    """The answer, or DependencyUnavailable when the service could not answer: a 5xx, or a 401/403 to our
+    own service token (a misconfiguration, an outage to our caller). With the caller's own token relayed,
+    401/403 is the service's answer to that caller."""
+    status = response.status_code
+    if status >= 500 or (not relayed_token and status in (401, 403)):
+        raise DependencyUnavailable(f"{service} answered {status}", dependency=service)
+    return Answer(status, json_body(response), response.headers.get("Idempotent-Replayed") == "true")
 
 
 def _shared_client() -> httpx.Client:
@@ -73,6 +106,28 @@ class ServiceClient:
                     return response
             time.sleep(self._backoff * (2**attempt))
         raise AssertionError("unreachable")
+
+    @classmethod
+    def as_service(cls, service: str, token: Callable[[], str] | None = None, **kwargs: Any) -> ServiceClient:
+        """A client that calls `service` as this service (client-credentials token) unless given a token."""
+        if token is None:
+            from bank_shared.service_auth import service_token
+
+            token = service_token
+        return cls(service, token, **kwargs)
+
+    def post_with_key(self, path: str, key: str, body: dict[str, Any] | None, timeout: float) -> Answer:
+        """A money-moving POST under an Idempotency-Key; the answer is relayed, outages raise."""
+        response = self.post(path, json=body, headers={"Idempotency-Key": key}, timeout=timeout)
+        return answer_of(response, self.service)
+
+    def get_json(self, path: str, **kwargs: Any) -> dict[str, Any]:
+        """A lookup that must succeed: anything but 200 is the service being unavailable to us."""
+        response = self.get(path, **kwargs)
+        if response.status_code != 200:
+            raise DependencyUnavailable(f"{self.service} answered {response.status_code}",
+                                        dependency=self.service)
+        return json_body(response)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", path, **kwargs)

@@ -12,9 +12,10 @@ from pydantic import BaseModel, Field, model_validator
 from bank_shared.app import create_app
 from bank_shared.auth import CUSTOMER, Principal, require_roles
 from bank_shared.errors import PROBLEM_JSON, Forbidden
+from bank_shared.http import Answer
 from bank_shared.idempotency import REPLAYED_HEADER, require_key
 from customer_service import service
-from customer_service.clients import Answer, get_services
+from customer_service.clients import get_services
 from customer_service.dashboard import DashboardLimits, build_dashboard
 from customer_service.settings import get_customer_settings
 

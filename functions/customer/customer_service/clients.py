@@ -10,26 +10,14 @@ service's answer (status, body, replayed) so its problem codes reach the custome
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
 import httpx
 
 from bank_shared.errors import DependencyUnavailable
-from bank_shared.http import ServiceClient
+from bank_shared.http import Answer, ServiceClient
 from customer_service.settings import get_customer_settings
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: dict[str, Any]
-    replayed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
 
 
 class Services(Protocol):
@@ -54,36 +42,18 @@ class Services(Protocol):
     def utility_pay(self, key: str, body: dict[str, Any]) -> Answer: ...
 
 
-def _body(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    return body if isinstance(body, dict) else {}
-
-
-def _ok(response: httpx.Response, service: str) -> dict[str, Any]:
-    if response.status_code != 200:
-        raise DependencyUnavailable(f"{service} answered {response.status_code}", dependency=service)
-    return _body(response)
-
-
 class HttpServices:
     def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        if token is None:
-            from bank_shared.service_auth import service_token
-
-            token = service_token
         # Reads are retried once by ServiceClient; the dashboard's deadline bounds the whole wait.
-        self._auth = ServiceClient("auth", token, retries=1, client=client)
-        self._accounts = ServiceClient("accounts", token, retries=1, client=client)
-        self._ledger = ServiceClient("ledger", token, retries=1, client=client)
-        self._fx = ServiceClient("fx", token, retries=1, client=client)
-        self._notifications = ServiceClient("notifications", token, retries=1, client=client)
-        self._utilities = ServiceClient("utilities", token, retries=1, client=client)
+        self._auth = ServiceClient.as_service("auth", token, retries=1, client=client)
+        self._accounts = ServiceClient.as_service("accounts", token, retries=1, client=client)
+        self._ledger = ServiceClient.as_service("ledger", token, retries=1, client=client)
+        self._fx = ServiceClient.as_service("fx", token, retries=1, client=client)
+        self._notifications = ServiceClient.as_service("notifications", token, retries=1, client=client)
+        self._utilities = ServiceClient.as_service("utilities", token, retries=1, client=client)
 
     def profile(self, user_id: UUID, timeout: float) -> dict[str, Any]:
-        return _ok(self._auth.get(f"/internal/users/{user_id}", timeout=timeout), "auth")
+        return self._auth.get_json(f"/internal/users/{user_id}", timeout=timeout)
 
     def accounts(self, timeout: float, *, owner_id: UUID | None = None, currency: str | None = None,
                  number: str | None = None, account_ids: Sequence[UUID] = (),
@@ -92,36 +62,30 @@ class HttpServices:
         params += [(name, value) for name, value in (("owner_id", str(owner_id) if owner_id else None),
                                                      ("currency", currency), ("number", number)) if value]
         params += [("include", part) for part in include]
-        items: list[dict[str, Any]] = _ok(self._accounts.get("/internal/accounts", params=params, timeout=timeout),
-                                          "accounts").get("items", [])
+        items: list[dict[str, Any]] = self._accounts.get_json("/internal/accounts", params=params,
+                                                              timeout=timeout).get("items", [])
         return items
 
     def users_by_phone(self, phone: str, timeout: float) -> list[dict[str, Any]]:
-        response = self._auth.get("/internal/users/by-phone", params={"phone": phone}, timeout=timeout)
-        items: list[dict[str, Any]] = _ok(response, "auth").get("items", [])
+        response = self._auth.get_json("/internal/users/by-phone", params={"phone": phone}, timeout=timeout)
+        items: list[dict[str, Any]] = response.get("items", [])
         return items
 
     def recent_transactions(self, owner_id: UUID, limit: int, timeout: float) -> list[dict[str, Any]]:
-        response = self._ledger.get("/internal/transactions", params={"owner_id": str(owner_id), "limit": limit},
-                                    timeout=timeout)
-        items: list[dict[str, Any]] = _ok(response, "ledger").get("items", [])
+        response = self._ledger.get_json("/internal/transactions",
+                                         params={"owner_id": str(owner_id), "limit": limit}, timeout=timeout)
+        items: list[dict[str, Any]] = response.get("items", [])
         return items
 
     def unread_notifications(self, user_id: UUID, timeout: float) -> int:
-        response = self._notifications.get("/internal/unread-count", params={"user_id": str(user_id)},
-                                           timeout=timeout)
-        unread = _ok(response, "notifications").get("unread")
+        unread = self._notifications.get_json("/internal/unread-count", params={"user_id": str(user_id)},
+                                              timeout=timeout).get("unread")
         if not isinstance(unread, int) or isinstance(unread, bool):
             raise DependencyUnavailable("notifications answered without a count", dependency="notifications")
         return unread
 
     def _money(self, client: ServiceClient, path: str, key: str, body: dict[str, Any]) -> Answer:
-        response = client.post(path, json=body, headers={"Idempotency-Key": key},
-                               timeout=get_customer_settings().customer_dependency_timeout_seconds)
-        if response.status_code >= 500 or response.status_code in (401, 403):
-            raise DependencyUnavailable(f"{client.service} answered {response.status_code}",
-                                        dependency=client.service)
-        return Answer(response.status_code, _body(response), response.headers.get("Idempotent-Replayed") == "true")
+        return client.post_with_key(path, key, body, get_customer_settings().customer_dependency_timeout_seconds)
 
     def transfer(self, key: str, body: dict[str, Any]) -> Answer:
         return self._money(self._ledger, "/internal/transfers", key, body)

@@ -15,8 +15,9 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.errors import Conflict, NotFound, Unprocessable
+from bank_shared.http import Answer
 from bank_shared.money import to_minor
-from customer_service.clients import Answer, Services
+from customer_service.clients import Services
 
 MAX_FORWARDED_KEY = 200
 

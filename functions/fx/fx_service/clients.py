@@ -15,8 +15,7 @@ from uuid import UUID
 
 import httpx
 
-from bank_shared.errors import DependencyUnavailable
-from bank_shared.http import ServiceClient
+from bank_shared.http import Answer, ServiceClient
 from fx_service.settings import get_fx_settings
 
 
@@ -28,62 +27,32 @@ class AccountInfo:
     status: str
 
 
-@dataclass(frozen=True)
-class LedgerAnswer:
-    """The ledger's answer to an exchange: its status and body (a problem when status >= 400)."""
-
-    status: int
-    body: dict[str, Any]
-    replayed: bool = False
-
-
 class AccountsDirectory(Protocol):
     def accounts(self, account_ids: list[UUID]) -> dict[UUID, AccountInfo]: ...
 
 
 class LedgerExchanges(Protocol):
-    def exchange(self, key: str, order: dict[str, Any]) -> LedgerAnswer: ...
-
-
-def _default_token() -> Callable[[], str]:
-    from bank_shared.service_auth import service_token
-
-    return service_token
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    return body if isinstance(body, dict) else {}
+    def exchange(self, key: str, order: dict[str, Any]) -> Answer: ...
 
 
 class HttpAccounts:
     def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        self._client = ServiceClient("accounts", token or _default_token(), retries=1, client=client)
+        self._client = ServiceClient.as_service("accounts", token, retries=1, client=client)
 
     def accounts(self, account_ids: list[UUID]) -> dict[UUID, AccountInfo]:
-        response = self._client.get("/internal/accounts", params=[("account_id", str(a)) for a in account_ids],
-                                    timeout=get_fx_settings().fx_dependency_timeout_seconds)
-        if response.status_code != 200:
-            raise DependencyUnavailable(f"accounts answered {response.status_code}", dependency="accounts")
-        items = _json(response).get("items", [])
+        items = self._client.get_json("/internal/accounts", params=[("account_id", str(a)) for a in account_ids],
+                                      timeout=get_fx_settings().fx_dependency_timeout_seconds).get("items", [])
         return {UUID(item["id"]): AccountInfo(UUID(item["id"]), UUID(item["owner_id"]), item["currency"],
                                               item["status"]) for item in items}
 
 
 class HttpLedger:
     def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        self._client = ServiceClient("ledger", token or _default_token(), retries=2, client=client)
+        self._client = ServiceClient.as_service("ledger", token, retries=2, client=client)
 
-    def exchange(self, key: str, order: dict[str, Any]) -> LedgerAnswer:
-        response = self._client.post("/internal/exchanges", json=order, headers={"Idempotency-Key": key},
-                                     timeout=get_fx_settings().fx_dependency_timeout_seconds)
-        if response.status_code >= 500 or response.status_code in (401, 403):
-            raise DependencyUnavailable(f"ledger answered {response.status_code}", dependency="ledger")
-        return LedgerAnswer(response.status_code, _json(response),
-                            response.headers.get("Idempotent-Replayed") == "true")
+    def exchange(self, key: str, order: dict[str, Any]) -> Answer:
+        return self._client.post_with_key("/internal/exchanges", key, order,
+                                          get_fx_settings().fx_dependency_timeout_seconds)
 
 
 _accounts: AccountsDirectory | None = None

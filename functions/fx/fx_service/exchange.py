@@ -40,10 +40,11 @@ from bank_shared.errors import (
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import FX_EXCHANGED
+from bank_shared.http import Answer
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.money import from_minor, money_json, to_minor
 from bank_shared.observability import logger
-from fx_service.clients import AccountInfo, AccountsDirectory, LedgerAnswer, LedgerExchanges
+from fx_service.clients import AccountInfo, AccountsDirectory, LedgerExchanges
 from fx_service.pricing import Side, price
 from fx_service.rate_source import QuoteRateSource
 from fx_service.repository import QuoteRepository, Row
@@ -234,7 +235,7 @@ def ledger_order(quote: Row) -> dict[str, Any]:
     }
 
 
-def _outcome(quote: Row, answer: LedgerAnswer) -> tuple[int, dict[str, Any], UUID | None]:
+def _outcome(quote: Row, answer: Answer) -> tuple[int, dict[str, Any], UUID | None]:
     if answer.status in (200, 201):
         transaction_id = UUID(str(answer.body["transaction_id"]))
         body = {**quote_view(quote), "status": "executed", "transaction_id": str(transaction_id),
@@ -258,7 +259,7 @@ def _event_data(body: dict[str, Any], quote: Row) -> dict[str, Any]:
     }
 
 
-def _finish(uow: UnitOfWork, quote_id: UUID, answer: LedgerAnswer) -> IdempotentResult:
+def _finish(uow: UnitOfWork, quote_id: UUID, answer: Answer) -> IdempotentResult:
     """Step 3: record the ledger's outcome once (a concurrent retry may have recorded it already)."""
     repository = QuoteRepository(uow.connection)
     quote = repository.get(quote_id, lock=True)
@@ -302,7 +303,7 @@ _UNRESOLVED_CODES = frozenset({IdempotencyKeyReused.code, IdempotencyRequestInFl
                                "rate_limited"})
 
 
-def _resolves(answer: LedgerAnswer) -> bool:
+def _resolves(answer: Answer) -> bool:
     return answer.status in (200, 201) or (answer.status != 429
                                            and str(answer.body.get("code")) not in _UNRESOLVED_CODES)
 

@@ -15,10 +15,11 @@ from pydantic import BaseModel, EmailStr, Field, SecretStr
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.errors import PROBLEM_JSON, Unauthorized
+from bank_shared.http import Answer
 from bank_shared.idempotency import REPLAYED_HEADER, require_key
 from bank_shared.observability import current_request_id
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
-from office_service.clients import Answer, get_services
+from office_service.clients import get_services
 from office_service.repository import get_audit_log
 from office_service.service import Actor, Office
 

@@ -17,26 +17,13 @@ employee unchanged; an outage (transport error, 5xx, or auth refusing office's o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
 import httpx
 
-from bank_shared.errors import DependencyUnavailable
-from bank_shared.http import ServiceClient
+from bank_shared.http import Answer, ServiceClient, answer_of
 from office_service.settings import get_office_settings
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: dict[str, Any]
-    replayed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
 
 
 class Services(Protocol):
@@ -61,32 +48,11 @@ class Services(Protocol):
     def topup(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer: ...
 
 
-def _body(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    return body if isinstance(body, dict) else {}
-
-
-def answer_of(response: httpx.Response, service: str, *, relayed: bool) -> Answer:
-    """The downstream answer, or DependencyUnavailable for an outage. With office's own token a 401/403
-    means office is misconfigured (an outage for the employee); with a relayed token it is the answer."""
-    status = response.status_code
-    if status >= 500 or (not relayed and status in (401, 403)):
-        raise DependencyUnavailable(f"{service} answered {status}", dependency=service)
-    return Answer(status, _body(response), response.headers.get("Idempotent-Replayed") == "true")
-
-
 class HttpServices:
     def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        if token is None:
-            from bank_shared.service_auth import service_token
-
-            token = service_token
         self._http = client
-        self._auth = ServiceClient("auth", token, retries=1, client=client)
-        self._accounts = ServiceClient("accounts", token, retries=1, client=client)
+        self._auth = ServiceClient.as_service("auth", token, retries=1, client=client)
+        self._accounts = ServiceClient.as_service("accounts", token, retries=1, client=client)
 
     @property
     def _timeout(self) -> float:
@@ -99,49 +65,46 @@ class HttpServices:
     def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None) -> Answer:
         params = {name: value for name, value in (("kind", kind), ("query", query), ("limit", str(limit)),
                                                   ("cursor", cursor)) if value}
-        return answer_of(self._auth.get("/internal/users", params=params, timeout=self._timeout), "auth",
-                         relayed=False)
+        return answer_of(self._auth.get("/internal/users", params=params, timeout=self._timeout), "auth")
 
     def user(self, user_id: UUID) -> Answer:
-        return answer_of(self._auth.get(f"/internal/users/{user_id}", timeout=self._timeout), "auth", relayed=False)
+        return answer_of(self._auth.get(f"/internal/users/{user_id}", timeout=self._timeout), "auth")
 
     def create_customer(self, body: dict[str, Any]) -> Answer:
-        return answer_of(self._auth.post("/internal/customers", json=body, timeout=self._timeout), "auth",
-                         relayed=False)
+        return answer_of(self._auth.post("/internal/customers", json=body, timeout=self._timeout), "auth")
 
     def create_employee(self, body: dict[str, Any]) -> Answer:
-        return answer_of(self._auth.post("/internal/employees", json=body, timeout=self._timeout), "auth",
-                         relayed=False)
+        return answer_of(self._auth.post("/internal/employees", json=body, timeout=self._timeout), "auth")
 
     def customer_accounts(self, owner_id: UUID) -> Answer:
         params = [("owner_id", str(owner_id)), ("include", "balances"), ("include", "cards")]
         return answer_of(self._accounts.get("/internal/accounts", params=params, timeout=self._timeout),
-                         "accounts", relayed=False)
+                         "accounts")
 
     def open_account(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer:
         response = self._as_caller("accounts", caller_token).post(
             "/open", json=body, headers={"Idempotency-Key": key}, timeout=self._timeout)
-        return answer_of(response, "accounts", relayed=True)
+        return answer_of(response, "accounts", relayed_token=True)
 
     def close_account(self, caller_token: str, account_id: UUID) -> Answer:
         response = self._as_caller("accounts", caller_token).post(f"/{account_id}/close", timeout=self._timeout)
-        return answer_of(response, "accounts", relayed=True)
+        return answer_of(response, "accounts", relayed_token=True)
 
     def issue_card(self, caller_token: str, key: str, account_id: UUID) -> Answer:
         response = self._as_caller("accounts", caller_token).post(
             f"/{account_id}/cards", headers={"Idempotency-Key": key}, timeout=self._timeout)
-        return answer_of(response, "accounts", relayed=True)
+        return answer_of(response, "accounts", relayed_token=True)
 
     def set_card_blocked(self, caller_token: str, card_id: UUID, blocked: bool) -> Answer:
         action = "block" if blocked else "unblock"
         response = self._as_caller("accounts", caller_token).post(f"/cards/{card_id}/{action}",
                                                                    timeout=self._timeout)
-        return answer_of(response, "accounts", relayed=True)
+        return answer_of(response, "accounts", relayed_token=True)
 
     def topup(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer:
         response = self._as_caller("ledger", caller_token).post(
             "/topup", json=body, headers={"Idempotency-Key": key}, timeout=self._timeout)
-        return answer_of(response, "ledger", relayed=True)
+        return answer_of(response, "ledger", relayed_token=True)
 
 
 _services: Services | None = None

@@ -14,8 +14,9 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.errors import AppError, DependencyUnavailable, NotFound
+from bank_shared.http import Answer
 from bank_shared.observability import logger
-from office_service.clients import Answer, Services
+from office_service.clients import Services
 from office_service.repository import AuditLog, NewEntry, Outcome, Row
 
 

@@ -18,8 +18,7 @@ from uuid import UUID
 
 import httpx
 
-from bank_shared.errors import DependencyUnavailable
-from bank_shared.http import ServiceClient
+from bank_shared.http import Answer, ServiceClient, json_body
 from utilities_service.settings import get_utilities_settings
 
 
@@ -31,41 +30,16 @@ class AccountInfo:
     status: str
 
 
-@dataclass(frozen=True)
-class LedgerAnswer:
-    status: int
-    body: dict[str, Any]
-    replayed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
-
-
 class AccountsDirectory(Protocol):
     def account(self, account_id: UUID) -> AccountInfo | None: ...
 
 
 class LedgerHolds(Protocol):
-    def hold(self, key: str, body: dict[str, Any]) -> LedgerAnswer: ...
+    def hold(self, key: str, body: dict[str, Any]) -> Answer: ...
 
-    def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> LedgerAnswer: ...
+    def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> Answer: ...
 
-    def void(self, key: str, hold_id: UUID) -> LedgerAnswer: ...
-
-
-def _default_token() -> Callable[[], str]:
-    from bank_shared.service_auth import service_token
-
-    return service_token
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    return body if isinstance(body, dict) else {}
+    def void(self, key: str, hold_id: UUID) -> Answer: ...
 
 
 def _timeout() -> float:
@@ -74,14 +48,12 @@ def _timeout() -> float:
 
 class HttpAccounts:
     def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        self._client = ServiceClient("accounts", token or _default_token(), retries=1, client=client)
+        self._client = ServiceClient.as_service("accounts", token, retries=1, client=client)
 
     def account(self, account_id: UUID) -> AccountInfo | None:
-        response = self._client.get("/internal/accounts", params=[("account_id", str(account_id))],
-                                    timeout=_timeout())
-        if response.status_code != 200:
-            raise DependencyUnavailable(f"accounts answered {response.status_code}", dependency="accounts")
-        for item in _json(response).get("items", []):
+        body = self._client.get_json("/internal/accounts", params=[("account_id", str(account_id))],
+                                     timeout=_timeout())
+        for item in body.get("items", []):
             if item.get("id") == str(account_id):
                 return AccountInfo(UUID(item["id"]), UUID(item["owner_id"]), item["currency"], item["status"])
         return None
@@ -89,30 +61,26 @@ class HttpAccounts:
 
 class HttpLedger:
     def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        self._client = ServiceClient("ledger", token or _default_token(), retries=2, client=client)
+        self._client = ServiceClient.as_service("ledger", token, retries=2, client=client)
 
-    def _post(self, path: str, key: str, body: dict[str, Any] | None) -> LedgerAnswer:
-        response = self._client.post(path, json=body, headers={"Idempotency-Key": key}, timeout=_timeout())
-        if response.status_code >= 500 or response.status_code in (401, 403):
-            raise DependencyUnavailable(f"ledger answered {response.status_code}", dependency="ledger")
-        return LedgerAnswer(response.status_code, _json(response),
-                            response.headers.get("Idempotent-Replayed") == "true")
+    def _post(self, path: str, key: str, body: dict[str, Any] | None) -> Answer:
+        return self._client.post_with_key(path, key, body, _timeout())
 
-    def hold(self, key: str, body: dict[str, Any]) -> LedgerAnswer:
+    def hold(self, key: str, body: dict[str, Any]) -> Answer:
         return self._post("/internal/holds", key, body)
 
-    def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> LedgerAnswer:
+    def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> Answer:
         return self._post(f"/internal/holds/{hold_id}/capture", key, body)
 
-    def void(self, key: str, hold_id: UUID) -> LedgerAnswer:
+    def void(self, key: str, hold_id: UUID) -> Answer:
         return self._post(f"/internal/holds/{hold_id}/void", key, None)
 
-    def register_account(self, account_id: UUID, owner_id: UUID, currency: str) -> LedgerAnswer:
+    def register_account(self, account_id: UUID, owner_id: UUID, currency: str) -> Answer:
         """The provider's settlement account in the ledger (idempotent by account_id there)."""
         response = self._client.post("/internal/accounts", json={"account_id": str(account_id),
                                                                  "owner_id": str(owner_id), "currency": currency},
                                      timeout=_timeout())
-        return LedgerAnswer(response.status_code, _json(response))
+        return Answer(response.status_code, json_body(response))
 
 
 _accounts: AccountsDirectory | None = None

@@ -42,10 +42,11 @@ from bank_shared.errors import (
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import UTILITY_PAID
+from bank_shared.http import Answer
 from bank_shared.idempotency import IdempotentResult, fingerprint
 from bank_shared.money import from_minor, money_json, to_minor
 from bank_shared.observability import logger
-from utilities_service.clients import AccountsDirectory, LedgerAnswer, LedgerHolds
+from utilities_service.clients import AccountsDirectory, LedgerHolds
 from utilities_service.repository import PaymentRepository, ProviderRepository, Row
 
 SERVICE = "utilities"
@@ -237,7 +238,7 @@ def pay(new_uow: UowFactory, order: PayOrder, key: str, accounts: AccountsDirect
     return advance(new_uow, recorded, ledger, hold_ttl_seconds)
 
 
-def _unresolved(answer: LedgerAnswer) -> None:
+def _unresolved(answer: Answer) -> None:
     """Ledger answers that do not settle the step: leave the payment as it is for a retry."""
     code = str(answer.body.get("code"))
     if code == IdempotencyRequestInFlight.code:
@@ -284,7 +285,7 @@ def advance(new_uow: UowFactory, payment: Row, ledger: LedgerHolds, hold_ttl_sec
     return _finish(new_uow, payment_id, captured)
 
 
-def _finish(new_uow: UowFactory, payment_id: UUID, answer: LedgerAnswer) -> IdempotentResult:
+def _finish(new_uow: UowFactory, payment_id: UUID, answer: Answer) -> IdempotentResult:
     """Record the ledger's final answer once and store it as the response to the customer's key."""
     with new_uow() as uow:
         repository = PaymentRepository(uow.connection)

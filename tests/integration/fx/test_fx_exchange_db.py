@@ -16,9 +16,10 @@ import pytest
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError, DependencyUnavailable
 from bank_shared.events import outbox
+from bank_shared.http import Answer
 from bank_shared.migrations import migrate_service
 from fx_service import exchange
-from fx_service.clients import AccountInfo, LedgerAnswer
+from fx_service.clients import AccountInfo
 from fx_service.rate_source import MidRate
 from tests.support.stack import database_url
 
@@ -41,10 +42,10 @@ class FakeAccounts:
 class FakeLedger:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.answer: LedgerAnswer | Exception = LedgerAnswer(201, {"transaction_id": str(uuid.uuid4()),
+        self.answer: Answer | Exception = Answer(201, {"transaction_id": str(uuid.uuid4()),
                                                                    "created_at": "2026-11-26T10:00:00Z"})
 
-    def exchange(self, key: str, order: dict[str, Any]) -> LedgerAnswer:
+    def exchange(self, key: str, order: dict[str, Any]) -> Answer:
         self.calls.append((key, order))
         if isinstance(self.answer, Exception):
             raise self.answer
@@ -190,7 +191,7 @@ def test_another_customers_quote_is_not_found(connection: Connection, accounts: 
 
 def test_a_ledger_refusal_is_recorded_and_replayed(connection: Connection, accounts: FakeAccounts,
                                                    ledger: FakeLedger) -> None:
-    ledger.answer = LedgerAnswer(422, {"code": "insufficient_funds", "title": "Insufficient funds",
+    ledger.answer = Answer(422, {"code": "insufficient_funds", "title": "Insufficient funds",
                                        "detail": "Available balance is below 10.00"}, replayed=False)
     body = quote(connection, accounts)
     key = str(uuid.uuid4())
@@ -207,7 +208,7 @@ def test_a_retry_after_a_ledger_outage_finishes_even_after_expiry(connection: Co
     key = str(uuid.uuid4())
     ledger.answer = DependencyUnavailable("ledger is unreachable")
     assert code(lambda: run(connection, ledger, body["id"], key)) == "dependency_unavailable"
-    ledger.answer = LedgerAnswer(201, {"transaction_id": str(uuid.uuid4()), "created_at": "2026-11-26T10:00:00Z"})
+    ledger.answer = Answer(201, {"transaction_id": str(uuid.uuid4()), "created_at": "2026-11-26T10:00:00Z"})
     later = datetime.now(UTC) + timedelta(minutes=5)
     assert code(lambda: run(connection, ledger, body["id"], "another-key", now=later)) == "quote_already_used"
     done = run(connection, ledger, body["id"], key, now=later)

@@ -17,9 +17,10 @@ import pytest
 
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.events import outbox
+from bank_shared.http import Answer
 from bank_shared.migrations import migrate_service
 from fx_service import exchange
-from fx_service.clients import AccountInfo, HttpLedger, LedgerAnswer
+from fx_service.clients import AccountInfo, HttpLedger
 from fx_service.rate_source import MidRate
 from fx_service.repository import QuoteRepository
 from tests.integration.ledger.support import assert_ledger_consistent, balances, open_account
@@ -46,7 +47,7 @@ class CountingLedger:
         self._ledger = HttpLedger(token=lambda: mint_token("fx", roles=("service",)), client=http)
         self.calls: list[str] = []
 
-    def exchange(self, key: str, order: dict[str, Any]) -> LedgerAnswer:
+    def exchange(self, key: str, order: dict[str, Any]) -> Answer:
         self.calls.append(key)
         return self._ledger.exchange(key, order)
 
@@ -169,14 +170,14 @@ def test_a_ledger_outage_leaves_the_quote_for_the_next_run(fx_connection: Connec
     fx.commit()
 
     class Down:
-        def exchange(self, key: str, order: dict[str, Any]) -> LedgerAnswer:
+        def exchange(self, key: str, order: dict[str, Any]) -> Answer:
             from bank_shared.errors import DependencyUnavailable
 
             raise DependencyUnavailable("ledger is unreachable")
 
     class InFlight:
-        def exchange(self, key: str, order: dict[str, Any]) -> LedgerAnswer:
-            return LedgerAnswer(409, {"code": "idempotency_request_in_flight"})
+        def exchange(self, key: str, order: dict[str, Any]) -> Answer:
+            return Answer(409, {"code": "idempotency_request_in_flight"})
 
     factory: Callable[[], UnitOfWork] = lambda: UnitOfWork(fx)  # noqa: E731
     assert exchange.finish_stuck_quotes(factory, Down(), 5, 500)["unresolved"] >= 1
@@ -192,8 +193,8 @@ def test_a_ledger_outage_leaves_the_quote_for_the_next_run(fx_connection: Connec
     fx.commit()
 
     class Refuses:
-        def exchange(self, key: str, order: dict[str, Any]) -> LedgerAnswer:
-            return LedgerAnswer(404, {"code": "account_not_found", "title": "Account not found"})
+        def exchange(self, key: str, order: dict[str, Any]) -> Answer:
+            return Answer(404, {"code": "account_not_found", "title": "Account not found"})
 
     exchange.finish_stuck_quotes(factory, Refuses(), 5, 500)
     assert quote_row(fx, body["id"])["status"] == "refused"

@@ -15,10 +15,11 @@ import pytest
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError
 from bank_shared.events import outbox
+from bank_shared.http import Answer
 from bank_shared.migrations import migrate_service
 from tests.support.stack import database_url
 from utilities_service import service
-from utilities_service.clients import AccountInfo, LedgerAnswer
+from utilities_service.clients import AccountInfo
 
 ELECTRICITY = UUID("5b0f6a1e-0001-4c6e-9a51-000000000001")
 
@@ -39,25 +40,25 @@ class FakeAccounts:
 class FakeLedger:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
-        self.holds: dict[str, LedgerAnswer] = {}
-        self.hold_refusal: LedgerAnswer | None = None
-        self.capture_answer: LedgerAnswer | Exception = LedgerAnswer(201, {"transaction_id": str(uuid.uuid4())})
+        self.holds: dict[str, Answer] = {}
+        self.hold_refusal: Answer | None = None
+        self.capture_answer: Answer | Exception = Answer(201, {"transaction_id": str(uuid.uuid4())})
 
-    def hold(self, key: str, body: dict[str, Any]) -> LedgerAnswer:
+    def hold(self, key: str, body: dict[str, Any]) -> Answer:
         self.calls.append(("hold", key))
         if self.hold_refusal is not None:
             return self.hold_refusal
-        return self.holds.setdefault(key, LedgerAnswer(201, {"id": str(uuid.uuid4())}))
+        return self.holds.setdefault(key, Answer(201, {"id": str(uuid.uuid4())}))
 
-    def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> LedgerAnswer:
+    def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> Answer:
         self.calls.append(("capture", key))
         if isinstance(self.capture_answer, Exception):
             raise self.capture_answer
         return self.capture_answer
 
-    def void(self, key: str, hold_id: UUID) -> LedgerAnswer:
+    def void(self, key: str, hold_id: UUID) -> Answer:
         self.calls.append(("void", key))
-        return LedgerAnswer(200, {})
+        return Answer(200, {})
 
 
 @pytest.fixture(scope="module")
@@ -117,12 +118,12 @@ def test_payment_completes_once_and_replays(connection: Connection) -> None:
 
 def test_refusals(connection: Connection) -> None:
     accounts, ledger, payer = FakeAccounts(), FakeLedger(), uuid.uuid4()
-    ledger.hold_refusal = LedgerAnswer(422, {"code": "insufficient_funds", "title": "Insufficient funds",
+    ledger.hold_refusal = Answer(422, {"code": "insufficient_funds", "title": "Insufficient funds",
                                              "detail": "Available balance is below the hold amount"})
     failed = service.pay(factory(connection), order(accounts, payer), str(uuid.uuid4()), accounts, ledger, 600)
     assert failed.status == 422 and failed.body["code"] == "insufficient_funds" and failed.body["payment_id"]
     ledger.hold_refusal = None
-    ledger.capture_answer = LedgerAnswer(422, {"code": "hold_expired", "title": "Hold expired"})
+    ledger.capture_answer = Answer(422, {"code": "hold_expired", "title": "Hold expired"})
     expired = service.pay(factory(connection), order(accounts, payer), str(uuid.uuid4()), accounts, ledger, 600)
     assert expired.status == 422 and ledger.calls[-1][0] == "void"
     stranger = order(accounts, uuid.uuid4())
@@ -143,7 +144,7 @@ def test_sweep_finishes_a_payment_a_crash_left_held(connection: Connection) -> N
     row = connection.execute("SELECT id, status FROM payments WHERE idempotency_key = %s", (key,)).fetchone()
     assert row is not None and row["status"] == "held"
     connection.execute("UPDATE payments SET updated_at = now() - interval '1 hour' WHERE id = %s", (row["id"],))
-    ledger.capture_answer = LedgerAnswer(201, {"transaction_id": str(uuid.uuid4())})
+    ledger.capture_answer = Answer(201, {"transaction_id": str(uuid.uuid4())})
     counts = service.finish_stuck_payments(factory(connection), ledger, 60, 500, 600)
     assert counts["completed"] >= 1
     assert ("hold", f"utility-hold-{row['id']}") not in ledger.calls[1:]  # the hold was not taken twice

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
-from customer_service.clients import Answer
+from bank_shared.http import Answer
 
 ALICE, BOB, CAROL = UUID(int=1), UUID(int=2), UUID(int=3)
 

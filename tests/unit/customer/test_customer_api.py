@@ -40,7 +40,7 @@ def test_transfer_needs_a_key_and_one_recipient(client: TestClient, services: Fa
 
 
 def test_refusal_is_problem_json(client: TestClient, services: FakeServices) -> None:
-    from customer_service.clients import Answer
+    from bank_shared.http import Answer
 
     services.ledger_answer = Answer(422, {"status": 422, "code": "insufficient_funds"}, replayed=True)
     body = {"from_account_id": services.account_of(ALICE, "RUB")["id"], "to_phone": "+79001234567",

@@ -9,8 +9,8 @@ import pytest
 from customer_fakes import ALICE, BOB, CAROL, FakeServices, account
 
 from bank_shared.errors import AppError
+from bank_shared.http import Answer
 from customer_service import service
-from customer_service.clients import Answer
 
 
 def order(services: FakeServices, **changes: object) -> service.TransferOrder:

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
-from office_service.clients import Answer
+from bank_shared.http import Answer
 from office_service.repository import NewEntry, Outcome, Row
 
 CUSTOMER, EMPLOYEE, ADMIN = UUID(int=1), UUID(int=2), UUID(int=3)

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from office_fakes import ADMIN, CUSTOMER, EMPLOYEE, FakeAuditLog, FakeServices
 
 from bank_shared.auth import Principal, current_principal
+from bank_shared.http import Answer
 from office_service.api import app
-from office_service.clients import Answer
 
 TOKEN = "employee-token"
 

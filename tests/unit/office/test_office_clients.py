@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from bank_shared.errors import DependencyUnavailable
-from office_service.clients import HttpServices, answer_of
+from bank_shared.http import answer_of
+from office_service.clients import HttpServices
 
 
 def recording() -> tuple[HttpServices, list[httpx.Request]]:
@@ -44,6 +45,6 @@ def test_what_is_an_outage(status: int, relayed: bool, outage: bool) -> None:
     response = httpx.Response(status, json={"code": "x"})
     if outage:
         with pytest.raises(DependencyUnavailable):
-            answer_of(response, "accounts", relayed=relayed)
+            answer_of(response, "accounts", relayed_token=relayed)
     else:
-        assert answer_of(response, "accounts", relayed=relayed).status == status
+        assert answer_of(response, "accounts", relayed_token=relayed).status == status

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from bank_shared.auth import Principal, current_principal
 from bank_shared.errors import AppError
+from bank_shared.http import Answer
 from customer_service import clients as customer_clients
 from customer_service.api import app as customer_app
-from customer_service.clients import Answer
 from utilities_service import service
 from utilities_service.api import app
 
@@ -44,12 +44,12 @@ def test_payer_account_and_amount_rules() -> None:
 
 class FakeLedger:
     def __init__(self, hold: Answer | None = None, capture: Answer | None = None) -> None:
-        from utilities_service.clients import LedgerAnswer
+        from bank_shared.http import Answer
 
         self.calls: list[tuple[str, str]] = []
-        self.hold_answer = LedgerAnswer(201, {"id": str(uuid.uuid4())})
-        self.capture_answer = LedgerAnswer(201, {"transaction_id": str(uuid.uuid4())})
-        self.void_answer = LedgerAnswer(200, {})
+        self.hold_answer = Answer(201, {"id": str(uuid.uuid4())})
+        self.capture_answer = Answer(201, {"transaction_id": str(uuid.uuid4())})
+        self.void_answer = Answer(200, {})
 
     def hold(self, key: str, body: dict[str, Any]) -> Any:
         self.calls.append(("hold", key))
@@ -72,10 +72,10 @@ def test_finished_payment_is_replayed_without_ledger_calls() -> None:
 
 
 def test_ledger_in_flight_answer_leaves_the_payment_for_a_retry() -> None:
-    from utilities_service.clients import LedgerAnswer
+    from bank_shared.http import Answer
 
     ledger = FakeLedger()
-    ledger.hold_answer = LedgerAnswer(409, {"code": "idempotency_request_in_flight"})
+    ledger.hold_answer = Answer(409, {"code": "idempotency_request_in_flight"})
     payment = {"id": uuid.uuid4(), "status": "pending", "hold_id": None, "from_account_id": uuid.uuid4(),
                "amount": 100, "currency": "RUB", "provider_name": "X", "payer_account": "1"}
     assert code(lambda: service.advance(lambda: None, payment, ledger, 600)) == (  # type: ignore[arg-type, return-value]
