@@ -7,36 +7,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from tests.support.stack import bearer, gateway_url, mint_token, stack
-
-
-def login(http: httpx.Client, email: str, password: str) -> dict[str, str]:
-    """Sign in; the whole e2e run shares the per-address login budget, so a 429 waits as a client would."""
-    response = http.post("/api/auth/login", json={"email": email, "password": password})
-    if response.status_code == 429:
-        time.sleep(min(float(response.headers.get("Retry-After", "5")), 60))
-        response = http.post("/api/auth/login", json={"email": email, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-def demo(http: httpx.Client, role: str) -> dict[str, str]:
-    user = stack()["demo_users"][role]
-    return login(http, user["email"], user["password"])
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=gateway_url(), timeout=30) as client:
-        yield client
+from tests.support.stack import bearer, demo_login, mint_token, stack
 
 
 def consumer_at_end(topic: str) -> Consumer:
@@ -62,7 +39,7 @@ def find_event(consumer: Consumer, contract_id: str, deadline: float) -> dict[st
 
 
 def test_contract_from_publication_to_activation(http: httpx.Client) -> None:
-    admin, employee, customer = demo(http, "admin"), demo(http, "employee"), demo(http, "customer")
+    admin, employee, customer = demo_login(http, "admin"), demo_login(http, "employee"), demo_login(http, "customer")
     customer_id = http.get("/api/auth/me", headers=customer).json()["id"]
     templates = http.get("/api/contracts/templates", headers=employee).json()["items"]
     kbo = next(item for item in templates if item["code"] == "kbo")

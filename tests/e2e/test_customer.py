@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -16,26 +15,9 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 from tests.e2e.test_auth_flow import PASSWORD, register_and_activate, unique_email
-from tests.support.stack import gateway_url, stack
+from tests.support.stack import demo_login, gateway_url, login, stack
 
 DEMO_PHONE = "+7 (900) 555-01-01"  # the seed's phone for the demo customer, typed differently
-
-
-def login(http: httpx.Client, email: str, password: str) -> dict[str, str]:
-    response = http.post("/api/auth/login", json={"email": email, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-def demo(http: httpx.Client, role: str) -> dict[str, str]:
-    user = stack()["demo_users"][role]
-    return login(http, user["email"], user["password"])
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=gateway_url(), timeout=30) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +30,8 @@ def sender(http: httpx.Client) -> dict[str, str]:
     opened = http.post("/api/accounts/open", headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
                        json={"currency": "RUB"})
     assert opened.status_code == 201, opened.text
-    topup = http.post("/api/ledger/topup", headers={**demo(http, "employee"), "Idempotency-Key": str(uuid.uuid4())},
+    staff = demo_login(http, "employee")
+    topup = http.post("/api/ledger/topup", headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
                       json={"account_id": opened.json()["id"], "amount": "300.00", "currency": "RUB"})
     assert topup.status_code == 201, topup.text
     return {**headers, "account_id": opened.json()["id"], "number": opened.json()["number"]}
@@ -92,7 +75,7 @@ def test_p2p_by_phone_to_the_demo_customer(http: httpx.Client, sender: dict[str,
         partitions.append(TopicPartition(topic, partition, high))
     consumer.assign(partitions)
     me = auth_only(sender)
-    recipient = demo(http, "customer")
+    recipient = demo_login(http, "customer")
     recipient_before = rub_balance(http, recipient)
     body = {"from_account_id": sender["account_id"], "to_phone": DEMO_PHONE, "amount": "120.25", "currency": "RUB",
             "description": "e2e p2p"}
@@ -126,7 +109,7 @@ def test_clear_errors(http: httpx.Client, sender: dict[str, str]) -> None:
     problem(send(to_phone=DEMO_PHONE, currency="USD"), 422, "currency_mismatch")
     problem(http.post("/api/customer/transfer", headers=me, json={**base, "to_phone": DEMO_PHONE}), 400,
             "idempotency_key_missing")
-    problem(http.get("/api/customer/dashboard", headers=demo(http, "employee")), 403, "forbidden")
+    problem(http.get("/api/customer/dashboard", headers=demo_login(http, "employee")), 403, "forbidden")
 
 
 def test_dashboard(http: httpx.Client, sender: dict[str, str]) -> None:

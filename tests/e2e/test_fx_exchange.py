@@ -9,29 +9,14 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 from typing import Any
 
 import httpx
 import psycopg
-import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from tests.support.stack import database_url, gateway_url, stack
-
-
-def login(http: httpx.Client, role: str) -> dict[str, str]:
-    user = stack()["demo_users"][role]
-    response = http.post("/api/auth/login", json={"email": user["email"], "password": user["password"]})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=gateway_url(), timeout=30) as client:
-        yield client
+from tests.support.stack import database_url, demo_login, stack
 
 
 def ledger_totals() -> dict[tuple[str, str], int]:
@@ -72,7 +57,7 @@ def test_usd_to_eur_exchange_conserves_money_per_currency(http: httpx.Client) ->
     consumer = Consumer({"bootstrap.servers": str(stack()["kafka_bootstrap"]), "group.id": f"e2e-{uuid.uuid4()}",
                          "enable.auto.commit": False})
     consumer.assign(end_offsets(consumer, "fx.exchanged"))
-    customer, staff = login(http, "customer"), login(http, "employee")
+    customer, staff = demo_login(http, "customer"), demo_login(http, "employee")
     accounts = {a["currency"]: a for a in http.get("/api/accounts/my", headers=customer).json()["items"]
                 if a["status"] == "active"}
     usd, eur, rub = accounts["USD"]["id"], accounts["EUR"]["id"], accounts["RUB"]["id"]
@@ -144,7 +129,7 @@ def rub_usd_price(mid: Decimal, spread_bps: int, amount_minor: int, fixed: str) 
 
 
 def test_rub_to_usd_exchange_through_the_treasury(http: httpx.Client) -> None:
-    customer = login(http, "customer")
+    customer = demo_login(http, "customer")
     accounts = {a["currency"]: a for a in http.get("/api/accounts/my", headers=customer).json()["items"]
                 if a["status"] == "active"}
     rub, usd = accounts["RUB"]["id"], accounts["USD"]["id"]

@@ -7,33 +7,21 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.e2e.test_auth_flow import PASSWORD, register_and_activate, unique_email
-from tests.support.stack import gateway_url, stack
-
-
-def login(http: httpx.Client, email: str, password: str = PASSWORD) -> dict[str, str]:
-    response = http.post("/api/auth/login", json={"email": email, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=gateway_url(), timeout=30) as client:
-        yield client
+from tests.support.stack import demo_login, gateway_url, login
 
 
 def new_customer(http: httpx.Client, tag: str, currency: str = "RUB") -> tuple[dict[str, str], dict[str, Any]]:
     email = unique_email(tag)
     with httpx.Client(base_url=f"{gateway_url()}/api", timeout=30) as api:
         register_and_activate(api, email)
-    headers = login(http, email)
+    headers = login(http, email, PASSWORD)
     opened = http.post("/api/accounts/open", headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
                        json={"currency": currency})
     assert opened.status_code == 201, opened.text
@@ -82,7 +70,7 @@ def test_p2p_reaches_both_inboxes_and_the_dashboard_count(http: httpx.Client) ->
     consumers_polling(http)
     sender, sender_account = new_customer(http, "inbox-from")
     payee, payee_account = new_customer(http, "inbox-to")
-    staff = login(http, stack()["demo_users"]["employee"]["email"], stack()["demo_users"]["employee"]["password"])
+    staff = demo_login(http, "employee")
     topup = http.post("/api/ledger/topup", headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
                       json={"account_id": sender_account["id"], "amount": "500.00", "currency": "RUB"})
     assert topup.status_code == 201, topup.text
@@ -137,7 +125,7 @@ def test_an_exchange_reaches_the_inbox(http: httpx.Client) -> None:
     usd = http.post("/api/accounts/open", headers={**customer, "Idempotency-Key": str(uuid.uuid4())},
                     json={"currency": "USD"})
     assert usd.status_code == 201, usd.text
-    staff = login(http, stack()["demo_users"]["employee"]["email"], stack()["demo_users"]["employee"]["password"])
+    staff = demo_login(http, "employee")
     assert http.post("/api/ledger/topup", headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
                      json={"account_id": rub["id"], "amount": "2000.00", "currency": "RUB"}).status_code == 201
     done = http.post("/api/customer/fx/exchange", headers={**customer, "Idempotency-Key": str(uuid.uuid4())},

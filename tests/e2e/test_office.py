@@ -6,32 +6,25 @@ refused; the admin reads every action in the audit log."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.e2e.test_auth_flow import PASSWORD, token_from, unique_email, wait_for_mail
-from tests.e2e.test_customer import demo, login, problem
-from tests.support.stack import gateway_url
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=gateway_url(), timeout=30) as client:
-        yield client
+from tests.e2e.test_customer import problem
+from tests.support.stack import demo_login, login
 
 
 @pytest.fixture(scope="module")
 def employee(http: httpx.Client) -> dict[str, str]:
     """Signed in once per module: sign-ins are rate limited per address, shared by every test on the machine."""
-    return demo(http, "employee")
+    return demo_login(http, "employee")
 
 
 @pytest.fixture(scope="module")
 def admin(http: httpx.Client) -> dict[str, str]:
-    return demo(http, "admin")
+    return demo_login(http, "admin")
 
 
 def keyed(headers: dict[str, str]) -> dict[str, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -18,25 +17,12 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 from tests.e2e.test_auth_flow import PASSWORD, register_and_activate, unique_email
-from tests.support.stack import database_url, gateway_url, stack
-
-
-def login(http: httpx.Client, email: str, password: str) -> dict[str, str]:
-    response = http.post("/api/auth/login", json={"email": email, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=gateway_url(), timeout=30) as client:
-        yield client
+from tests.support.stack import database_url, demo_login, gateway_url, login, stack
 
 
 @pytest.fixture(scope="module")
 def customer(http: httpx.Client) -> dict[str, str]:
-    user = stack()["demo_users"]["customer"]
-    return login(http, user["email"], user["password"])
+    return demo_login(http, "customer")
 
 
 def ledger_balance(account_id: str) -> int:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jwt
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -59,3 +60,16 @@ def mint_token(subject: str | None = None, roles: tuple[str, ...] = ("customer",
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def login(http: httpx.Client, email: str, password: str) -> dict[str, str]:
+    """Sign in through the gateway; the bearer header of the new session."""
+    response = http.post("/api/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return bearer(str(response.json()["access_token"]))
+
+
+def demo_login(http: httpx.Client, role: str) -> dict[str, str]:
+    """Sign in as the demo admin, employee or customer `make up` seeded."""
+    user = stack()["demo_users"][role]
+    return login(http, user["email"], user["password"])
