@@ -63,6 +63,7 @@ def ensure_secrets() -> tuple[dict[str, Any], bool]:
         roles.setdefault(service, _db_password())
     if not data.get("jwt", {}).get("private_key_pem"):
         data["jwt"] = _jwt_key()
+    data.setdefault("one_time_link_key", secrets.token_urlsafe(48))
     users = data.setdefault("demo_users", {})
     for role in DEMO_ROLES:
         user = users.setdefault(role, {"email": "", "password": _readable_password(), "role": role})
@@ -131,6 +132,7 @@ def aws_secrets_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, 
         "current": {"kid": sec["jwt"]["kid"], "private_key_pem": sec["jwt"]["private_key_pem"]},
         "previous": None,
     }
+    entries["bank/local/auth/one-time-link-key"] = {"key": sec["one_time_link_key"]}
     return {"secrets": entries}
 
 

@@ -35,6 +35,8 @@ class ServiceSettings(BaseSettings):
     service_base_url: str = "http://127.0.0.1:3000"
     http_timeout_seconds: float = 3.0
     kafka_flush_timeout_seconds: float = 1.5
+    # HMAC key of one-time links (read by auth, which issues them, and notifications, which mails them).
+    one_time_link_key_secret_id: str = "bank/local/auth/one-time-link-key"
 
     @property
     def is_local(self) -> bool:

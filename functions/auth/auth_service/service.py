@@ -41,9 +41,9 @@ from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import USER_ACTIVATED, USER_LOCKED, USER_PASSWORD_RESET_REQUESTED, USER_REGISTERED
 from bank_shared.observability import logger
+from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, link_token
 
 SERVICE = "auth"
-ACTIVATION, PASSWORD_RESET = "activation", "password_reset"
 USER_ROLES = frozenset({"customer", "employee", "admin"})
 
 
@@ -92,14 +92,21 @@ def register(uow: UnitOfWork, email: str, password: str, full_name: str, phone: 
     _send_activation(uow, user_id, email, full_name.strip(), resent=False)
 
 
+def _new_link(uow: UnitOfWork, user_id: UUID, purpose: str, ttl_seconds: int) -> UUID:
+    """A one-time link for `purpose`: only its token's hash is stored, and only its id leaves auth (the
+    event names the link; notifications derives the token for the mail, see bank_shared.one_time_links)."""
+    link_id = uuid.uuid4()
+    OneTimeTokenRepository(uow.connection).add(hash_token(link_token(purpose, link_id)), user_id, purpose,
+                                               ttl_seconds)
+    return link_id
+
+
 def _send_activation(uow: UnitOfWork, user_id: UUID, email: str, full_name: str, *, resent: bool) -> None:
-    settings = get_auth_settings()
-    token = new_opaque_token()
-    OneTimeTokenRepository(uow.connection).add(hash_token(token), user_id, ACTIVATION,
-                                               settings.activation_token_ttl_seconds)
+    ttl = get_auth_settings().activation_token_ttl_seconds
+    link_id = _new_link(uow, user_id, ACTIVATION, ttl)
     record_event(uow, new_event(USER_REGISTERED, SERVICE, str(user_id), {
-        "user_id": str(user_id), "email": email, "full_name": full_name, "activation_token": token,
-        "expires_in": settings.activation_token_ttl_seconds, "resent": resent,
+        "user_id": str(user_id), "email": email, "full_name": full_name, "link_id": str(link_id),
+        "expires_in": ttl, "resent": resent,
     }))
 
 
@@ -307,14 +314,12 @@ def forgot_password(uow: UnitOfWork, email: str) -> None:
 
 def _send_password_link(uow: UnitOfWork, user: dict[str, Any]) -> None:
     """A one-time password-set link (earlier ones stop working), mailed by notifications as the reset mail."""
-    settings = get_auth_settings()
-    token = new_opaque_token()
-    one_time = OneTimeTokenRepository(uow.connection)
-    one_time.invalidate(user["id"], PASSWORD_RESET)
-    one_time.add(hash_token(token), user["id"], PASSWORD_RESET, settings.password_reset_token_ttl_seconds)
+    ttl = get_auth_settings().password_reset_token_ttl_seconds
+    OneTimeTokenRepository(uow.connection).invalidate(user["id"], PASSWORD_RESET)
+    link_id = _new_link(uow, user["id"], PASSWORD_RESET, ttl)
     record_event(uow, new_event(USER_PASSWORD_RESET_REQUESTED, SERVICE, str(user["id"]), {
         "user_id": str(user["id"]), "email": user["email"], "full_name": user["full_name"],
-        "reset_token": token, "expires_in": settings.password_reset_token_ttl_seconds,
+        "link_id": str(link_id), "expires_in": ttl,
     }))
 
 

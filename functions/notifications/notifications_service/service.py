@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,8 @@ from bank_shared.errors import NotFound
 from bank_shared.events.envelope import CloudEvent, new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import NOTIFICATION_REQUESTED
+from bank_shared.observability import logger
+from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, REDACTED, link_token
 from notifications_service import templates
 from notifications_service.mailer import send_email
 from notifications_service.repository import NotificationRepository
@@ -48,25 +51,39 @@ def deliver_requested(uow: UnitOfWork, event: CloudEvent) -> None:
     repository.mark_sent(notification["id"], message_id)
 
 
-def _send_now(uow: UnitOfWork, recipient: str, mail: templates.Mail, requested_by: str) -> None:
-    """Store and send in the consumer's transaction (its processed-event row makes it happen once)."""
+def _send_now(uow: UnitOfWork, recipient: str, mail: templates.Mail, stored: templates.Mail,
+              requested_by: str) -> None:
+    """Send `mail` and keep `stored` (the same mail without its secrets) in the consumer's transaction (its
+    processed-event row makes it happen once)."""
     repository = NotificationRepository(uow.connection)
     notification_id = uuid.uuid4()
-    repository.add(notification_id, "email", recipient, mail.subject, mail.body, requested_by)
+    repository.add(notification_id, "email", recipient, stored.subject, stored.body, requested_by)
     repository.mark_sent(notification_id, send_email(recipient, mail.subject, mail.body))
+
+
+LinkMail = Callable[[str, str, str, int], templates.Mail]
+
+
+def _send_link_mail(uow: UnitOfWork, event: CloudEvent, purpose: str, compose: LinkMail) -> None:
+    """A mail with a one-time link: the event names the link, the token is derived here, and the stored copy
+    of the mail carries a redacted link."""
+    data = event.data
+    if not data.get("link_id"):
+        # Events from before links were named by id carried the token itself; those links were revoked.
+        logger.warning("one-time link event without a link id skipped", extra={"event_id": event.id})
+        return
+    base_url, full_name = get_notifications_settings().spa_base_url, str(data.get("full_name") or "")
+    expires_in = int(data["expires_in"])
+    token = link_token(purpose, UUID(str(data["link_id"])))
+    _send_now(uow, str(data["email"]), compose(base_url, full_name, token, expires_in),
+              compose(base_url, full_name, REDACTED, expires_in), event.source)
 
 
 def send_activation_mail(uow: UnitOfWork, event: CloudEvent) -> None:
     """Consumer of user.registered: the one-time activation link to the SPA."""
-    data = event.data
-    mail = templates.activation(get_notifications_settings().spa_base_url, data.get("full_name", ""),
-                                data["activation_token"], int(data.get("expires_in", 86_400)))
-    _send_now(uow, data["email"], mail, event.source)
+    _send_link_mail(uow, event, ACTIVATION, templates.activation)
 
 
 def send_password_reset_mail(uow: UnitOfWork, event: CloudEvent) -> None:
     """Consumer of user.password_reset_requested: the one-time reset link to the SPA."""
-    data = event.data
-    mail = templates.password_reset(get_notifications_settings().spa_base_url, data.get("full_name", ""),
-                                    data["reset_token"], int(data.get("expires_in", 3_600)))
-    _send_now(uow, data["email"], mail, event.source)
+    _send_link_mail(uow, event, PASSWORD_RESET, templates.password_reset)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from bank_shared.one_time_links import REDACTED
+
 
 @dataclass(frozen=True)
 class Mail:
@@ -13,7 +15,8 @@ class Mail:
 
 
 def _link(base_url: str, path: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}/banking-service/{path}?{urlencode({'token': token})}"
+    query = f"token={token}" if token == REDACTED else urlencode({"token": token})
+    return f"{base_url.rstrip('/')}/banking-service/{path}?{query}"
 
 
 def _hours(seconds: int) -> str:

@@ -1,14 +1,24 @@
-"""The activation and reset mails notifications composes for auth's events (templates + SES via moto)."""
+"""The activation and reset mails notifications composes for auth's events (templates + SES via moto), and
+the one-time link token that only auth and notifications can derive (finding F1: no token in any event)."""
 
 from __future__ import annotations
 
+import json
 import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from moto import mock_aws
 
-from notifications_service import templates
+from bank_shared.events.envelope import CloudEvent
+from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, REDACTED, link_token
+from notifications_service import service, templates
 from notifications_service.api import EVENT_HANDLERS
+
+LINK_KEY_SECRET = "bank/local/auth/one-time-link-key"
 
 
 def test_activation_mail_links_to_the_spa_with_the_token() -> None:
@@ -41,3 +51,98 @@ def test_mailer_sends_through_ses() -> None:
         message_id = send_email("alice@example.com", "Activate", "body")
         assert message_id
         reset_clients()
+
+
+# --------------------------------------------------------------------------- one-time link tokens
+
+
+@pytest.fixture
+def link_key() -> Iterator[Any]:
+    from bank_shared.aws import client, reset_clients
+
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    with mock_aws():
+        reset_clients()
+        client("secretsmanager").create_secret(Name=LINK_KEY_SECRET, SecretString=json.dumps({"key": "k" * 48}))
+        yield client("secretsmanager")
+        reset_clients()
+
+
+def test_link_tokens_are_stable_per_link_and_differ_by_link_and_purpose(link_key: Any) -> None:
+    link_id = uuid.uuid4()
+    token = link_token(ACTIVATION, link_id)
+    assert token == link_token(ACTIVATION, link_id)
+    assert len(token) == 43  # 256 bits, base64url without padding
+    assert token != link_token(PASSWORD_RESET, link_id)
+    assert token != link_token(ACTIVATION, uuid.uuid4())
+    assert str(link_id) not in token
+
+
+def test_link_tokens_depend_on_the_key(link_key: Any) -> None:
+    from bank_shared.aws import reset_clients
+
+    link_id = uuid.uuid4()
+    before = link_token(ACTIVATION, link_id)
+    link_key.put_secret_value(SecretId=LINK_KEY_SECRET, SecretString=json.dumps({"key": "z" * 48}))
+    reset_clients()
+    assert link_token(ACTIVATION, link_id) != before
+
+
+def test_a_short_link_key_is_refused(link_key: Any) -> None:
+    from bank_shared.aws import reset_clients
+
+    link_key.put_secret_value(SecretId=LINK_KEY_SECRET, SecretString=json.dumps({"key": "short"}))
+    reset_clients()
+    with pytest.raises(RuntimeError):
+        link_token(ACTIVATION, uuid.uuid4())
+
+
+class RecordingRepository:
+    stored: list[dict[str, Any]] = []
+
+    def __init__(self, _connection: Any) -> None:
+        pass
+
+    def add(self, notification_id: Any, channel: str, recipient: str, subject: str, body: str, by: str) -> None:
+        self.stored.append({"recipient": recipient, "subject": subject, "body": body})
+
+    def mark_sent(self, notification_id: Any, message_id: str) -> None:
+        pass
+
+
+class FakeUnitOfWork:
+    connection = None
+
+
+@pytest.mark.parametrize(("topic", "purpose", "path"), [
+    ("user.registered", ACTIVATION, "activate"),
+    ("user.password_reset_requested", PASSWORD_RESET, "reset-password"),
+])
+def test_the_mail_carries_the_derived_token_and_the_stored_copy_does_not(
+    link_key: Any, monkeypatch: pytest.MonkeyPatch, topic: str, purpose: str, path: str
+) -> None:
+    sent: list[tuple[str, str, str]] = []
+    RecordingRepository.stored = []
+    monkeypatch.setattr(service, "NotificationRepository", RecordingRepository)
+    monkeypatch.setattr(service, "send_email", lambda to, subject, body: sent.append((to, subject, body)) or "m-1")
+    link_id = uuid.uuid4()
+    event = CloudEvent(type=topic, source="urn:bank:auth", subject="u", data={
+        "user_id": str(uuid.uuid4()), "email": "alice@example.com", "full_name": "Alice",
+        "link_id": str(link_id), "expires_in": 3600})
+
+    EVENT_HANDLERS[topic](FakeUnitOfWork(), event)  # type: ignore[arg-type]
+
+    token = link_token(purpose, link_id)
+    [(recipient, _subject, body)] = sent
+    assert recipient == "alice@example.com"
+    assert f"/banking-service/{path}?token={token}" in body
+    [stored] = RecordingRepository.stored
+    assert token not in stored["body"]
+    assert f"/banking-service/{path}?token={REDACTED}" in stored["body"]
+
+
+def test_an_event_from_before_link_ids_sends_nothing(link_key: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "send_email", lambda *_args: pytest.fail("no mail expected"))
+    event = CloudEvent(type="user.registered", source="urn:bank:auth", subject="u", data={
+        "user_id": str(uuid.uuid4()), "email": "a@example.com", "activation_token": "old", "expires_in": 60})
+    service.send_activation_mail(FakeUnitOfWork(), event)  # type: ignore[arg-type]
