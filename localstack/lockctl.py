@@ -13,13 +13,17 @@ and the pins of the locks it is constrained to, so `python localstack/lockctl.py
 that calls it) tells offline that a lock is stale. Hashes cover every file PyPI has for a pinned version, so
 one lock installs with `pip install --require-hashes` on x86_64 and aarch64 alike.
 
-Standard library only, apart from `packaging` in `--check` (the project venv has it).
+`--check` also reads every function's code: each third-party import must come from a package its artifact
+ships (its own lock or the layer's). Run it with the project venv's python (it maps modules to distributions
+through the installed metadata, and uses `packaging`).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
+import importlib.metadata
 import os
 import re
 import shutil
@@ -54,7 +58,7 @@ class Lock:
 
 
 def rel(path: Path) -> str:
-    return str(path.relative_to(REPO))
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
 
 
 def function_dirs() -> list[Path]:
@@ -107,7 +111,11 @@ def normalize(name: str) -> str:
 class Pin:
     name: str  # normalized
     version: str
-    hashes: int
+    hashes: tuple[str, ...]  # "sha256:<hex>"
+
+    def requirement(self) -> str:
+        """One requirement-file line pip accepts in --require-hashes mode."""
+        return f"{self.name}=={self.version} " + " ".join(f"--hash={h}" for h in self.hashes)
 
 
 def read_pins(lock_path: Path) -> list[Pin]:
@@ -129,7 +137,7 @@ def read_pins(lock_path: Path) -> list[Pin]:
 def _pin_of(block: list[str]) -> Pin:
     match = _PIN.match(block[0])
     assert match is not None
-    hashes = sum(1 for part in block if part.startswith("--hash=sha256:"))
+    hashes = tuple(part.split()[0].removeprefix("--hash=") for part in block[1:] if part.startswith("--hash=sha256:"))
     return Pin(normalize(match.group(1)), match.group(2), hashes)
 
 
@@ -138,10 +146,10 @@ def inputs_digest(lock: Lock) -> str:
     h = hashlib.sha256()
     h.update(" ".join(lock.target).encode() + b"\n")
     for path in lock.inputs:
-        h.update(f"input {rel(path)}\n".encode())
+        h.update(b"input\n")  # contents, not paths: a lock copied elsewhere stays current
         h.update("".join(line + "\n" for line in requirement_lines(path)).encode())
     for path in lock.constraints:
-        h.update(f"constraint {rel(path)}\n".encode())
+        h.update(b"constraint\n")
         pins = sorted({f"{p.name}=={p.version}" for p in read_pins(path)}) if path.is_file() else ["<missing>"]
         h.update("".join(pin + "\n" for pin in pins).encode())
     return h.hexdigest()
@@ -181,7 +189,7 @@ def compile_lock(uv: str, lock: Lock, upgrade: bool) -> None:
     result = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"uv pip compile for {lock.name} failed:\n{result.stdout}{result.stderr}")
-    _stamp(lock)
+    stamp_digest(lock)
 
 
 def _drop_if_conflicted(path: Path) -> None:
@@ -191,7 +199,7 @@ def _drop_if_conflicted(path: Path) -> None:
         path.unlink()
 
 
-def _stamp(lock: Lock) -> None:
+def stamp_digest(lock: Lock) -> None:
     ours = (DIGEST_PREFIX, "# Generated from ")
     lines = [line for line in lock.output.read_text().splitlines() if not line.startswith(ours)]
     sources = ", ".join(rel(p) for p in lock.inputs[:3]) + (", …" if len(lock.inputs) > 3 else "")
@@ -225,7 +233,7 @@ def problems(locks: Sequence[Lock] | None = None) -> list[str]:
             found.append(f"{lock.name} is stale (its inputs or the locks it follows changed): run `make lock`")
         pins = read_pins(lock.output)
         pinned = {p.name: p for p in pins}
-        found += [f"{lock.name}: {p.name}=={p.version} has no --hash" for p in pins if p.hashes == 0]
+        found += [f"{lock.name}: {p.name}=={p.version} has no --hash" for p in pins if not p.hashes]
         for path in lock.inputs:
             for line in requirement_lines(path):
                 requirement = Requirement(line)
@@ -252,6 +260,68 @@ def _version_skew(locks: Sequence[Lock]) -> list[str]:
     return skew
 
 
+# --------------------------------------------------------------------------- code vs requirements (offline)
+
+# Imports a library makes on the code's behalf: pydantic's EmailStr needs email-validator at class creation.
+HIDDEN_REQUIREMENTS = {re.compile(r"\b(EmailStr|NameEmail)\b"): "email-validator"}
+
+
+def third_party_imports(root: Path, first_party: set[str]) -> dict[str, list[str]]:
+    """Top-level modules the code under root imports (absolute imports), but not the stdlib or its own."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top not in first_party:
+                    found.setdefault(top, []).append(f"{rel(path)}:{node.lineno}")
+    return found
+
+
+def missing_requirements(code_root: Path, locks: Sequence[Path], first_party: set[str]) -> list[str]:
+    """Imports of the code under code_root that none of `locks` (what its artifact ships) provides.
+
+    Module names map to distributions through the metadata of the running environment (the project venv
+    holds every Lambda lock's packages); a module no installed distribution provides is reported too.
+    """
+    shipped = {pin.name for lock in locks if lock.is_file() for pin in read_pins(lock)}
+    providers = importlib.metadata.packages_distributions()
+    found = []
+    for module, places in third_party_imports(code_root, first_party).items():
+        distributions = {normalize(name) for name in providers.get(module, [])}
+        if not distributions:
+            found.append(f"{places[0]}: `{module}` is provided by no installed distribution: add it to a "
+                         "requirements.in and run `make lock`")
+        elif not distributions & shipped:
+            found.append(f"{places[0]}: `{module}` comes from {'/'.join(sorted(distributions))}, which "
+                         f"{' and '.join(rel(lock) for lock in locks)} do not pin")
+    sources = "".join(path.read_text() for path in sorted(code_root.rglob("*.py")))
+    for pattern, distribution in HIDDEN_REQUIREMENTS.items():
+        match = pattern.search(sources)
+        if match and normalize(distribution) not in shipped:
+            found.append(f"{rel(code_root)} uses `{match.group(0)}`, which needs {distribution}: "
+                         f"not pinned in {' and '.join(rel(lock) for lock in locks)}")
+    return found
+
+
+def undeclared_imports() -> list[str]:
+    """Every artifact (the layer, each function) against what it ships: its own lock (and the layer's)."""
+    layer = layer_lock().output
+    found = missing_requirements(REPO / "shared" / "bank_shared", [layer], {"bank_shared"})
+    for function_dir in function_dirs():
+        own = {path.name for path in function_dir.iterdir() if path.is_dir() and (path / "__init__.py").is_file()}
+        found += missing_requirements(function_dir, [function_lock(function_dir).output, layer],
+                                      own | {"bank_shared"})
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--check", action="store_true", help="only verify (offline) that every lock is current")
@@ -260,9 +330,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.check:
         print("make lock: uv pip compile (pinned, hashed)", flush=True)
         generate(all_locks(), args.upgrade)
-    issues = problems()
+    issues = problems() + undeclared_imports()
     for issue in issues:
-        print(f"  STALE: {issue}", file=sys.stderr)
+        print(f"  FAIL: {issue}", file=sys.stderr)
     if not issues:
         print(f"  {len(all_locks())} locks current", flush=True)
     return 1 if issues else 0

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from lockctl import normalize, read_pins
 from stackctl_common import (
     CACHE,
     INSTALL_STAMPS,
@@ -162,40 +163,48 @@ def _ensure_venv(venv: Path, python: str, version: str) -> None:
 # --------------------------------------------------------------------------- project venv
 
 
-def requirement_files() -> list[Path]:
-    files = sorted(REPO.glob("functions/*/requirements.txt"))
-    files += [p for p in (REPO / "localstack" / "requirements.txt", REPO / "requirements-dev.txt") if p.is_file()]
-    return files
+VENV_LOCK = REPO / "requirements-dev.txt"
+# Installed by the venv itself or by the editable install below, never listed in the lock.
+_NOT_IN_LOCK = frozenset({"pip", "bank-shared"})
 
 
-def _venv_key(version: str, shared: Path, reqs: list[Path]) -> str:
-    return digest(version, shared, *reqs, *(str(r) for r in reqs))
+def _venv_key(version: str, shared: Path) -> str:
+    return digest(version, shared, VENV_LOCK)
 
 
 def install_project_venv(progress: Progress) -> None:
+    """The project venv is exactly requirements-dev.txt (the same pins as the Lambda locks) plus shared/."""
     with progress.step("project venv (.local/venv)") as result:
         shared = REPO / "shared" / "pyproject.toml"
-        reqs = requirement_files()
         current = _venv_version(VENV)
         # Probing interpreters costs ~0.1 s each (pyenv shims), so check the stamp against the venv first.
-        if current and stamp_matches(INSTALL_STAMPS, "venv", _venv_key(current, shared, reqs)):
+        if current and stamp_matches(INSTALL_STAMPS, "venv", _venv_key(current, shared)):
             result["status"] = f"up to date (python {current})"
             return
         python, version = find_python("3.12", fallback_any=True)
-        key = _venv_key(version, shared, reqs)
         _ensure_venv(VENV, python, version)
-        args: list[str] = []
-        if shared.is_file():
-            args += ["-e", str(shared.parent)]
-        else:
-            progress.warn("shared/pyproject.toml not found yet: bank_shared not installed")
-        for req in reqs:
-            args += ["-r", str(req)]
-        if args:
-            run([str(VENV / "bin" / "python"), *PIP, *args], what="pip install (project venv)", timeout=3600)
-        write_stamp(INSTALL_STAMPS, "venv", key)
-        result["status"] = f"python {version}, {len(reqs)} requirement files" + ("" if shared.is_file() else
-                                                                                  ", no shared yet")
+        venv_python = str(VENV / "bin" / "python")
+        # --no-deps: the lock is the complete closure, and every file is checked against its hash.
+        run([venv_python, *PIP, "--require-hashes", "--no-deps", "-r", str(VENV_LOCK)],
+            what="pip install --require-hashes -r requirements-dev.txt", timeout=3600)
+        run([venv_python, *PIP, "--no-deps", "--no-build-isolation", "-e", str(shared.parent)],
+            what="pip install -e shared", timeout=600)
+        removed = _remove_unlocked(venv_python)
+        write_stamp(INSTALL_STAMPS, "venv", _venv_key(version, shared))
+        result["status"] = f"python {version}, {VENV_LOCK.name}" + (f", removed {removed}" if removed else "")
+
+
+def _remove_unlocked(venv_python: str) -> str:
+    """Uninstall what an earlier lock brought and this one no longer pins, so the venv is the lock."""
+    locked = {pin.name for pin in read_pins(VENV_LOCK)} | _NOT_IN_LOCK
+    listing = run([venv_python, "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
+                  what="pip list", timeout=120).stdout
+    names = {normalize(line.split("==")[0]) for line in listing.splitlines() if "==" in line}
+    names |= {normalize(line.split(" @ ")[0]) for line in listing.splitlines() if " @ " in line}
+    extra = sorted(names - locked)
+    if extra:
+        run([venv_python, "-m", "pip", "uninstall", "-y", "-q", *extra], what="pip uninstall", timeout=600)
+    return " ".join(extra)
 
 
 def _install_tool_venv(progress: Progress, name: str, venv: Path, pins: tuple[str, ...]) -> None:

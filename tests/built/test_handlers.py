@@ -1,0 +1,180 @@
+"""Every function's built handler, imported and invoked as Lambda would: only its artifact and the layer.
+
+For each function: the isolated interpreter sees nothing of the project venv; the cold start imports the
+handler; the health route answers 200 against the running stack (PostgreSQL, Redis, Kafka); and one real route
+does real work (a database read, a registration hashed with argon2, rates through Redis and the Frankfurter
+stand-in, service-to-service calls through the gateway, an MSK batch consumed into the inbox).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local_gateway.template import load_model
+from stackctl_common import REPO
+from tests.built.conftest import Artifacts
+from tests.built.isolated import http_event, http_response, msk_event, probe
+
+FUNCTIONS = sorted(load_model(REPO / "template.yaml", repo_root=REPO).functions)
+DEV_ONLY = ("pytest", "moto", "mypy", "ruff", "hypothesis")  # in the project venv, never in an artifact
+
+
+def service_of(logical_id: str) -> str:
+    return logical_id.removesuffix("Function").lower()
+
+
+def claims(*roles: str, subject: str | None = None) -> dict[str, Any]:
+    """Claims as the HTTP API JWT authorizer hands them to the function (lists become "[a b]")."""
+    return {"sub": subject or str(uuid.uuid4()), "roles": f"[{' '.join(roles)}]", "token_use": "access"}
+
+
+def ready(artifacts: Artifacts, logical_id: str) -> Any:
+    worker = artifacts.function(logical_id)
+    if not worker.init.get("ready"):
+        pytest.fail(f"{logical_id} fails at cold start from its build directory: "
+                    f"{worker.init.get('errorType')}: {worker.init.get('errorMessage')}\n{worker.log_tail()}",
+                    pytrace=False)
+    return worker
+
+
+def call(artifacts: Artifacts, logical_id: str, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+    worker = ready(artifacts, logical_id)
+    reply = worker.invoke(http_event(artifacts.model, method, path, **kwargs))
+    if not reply.ok:
+        pytest.fail(f"{logical_id} raised on {method} {path}: {reply.error}\n{worker.log_tail()}", pytrace=False)
+    return http_response(reply)
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_the_isolated_interpreter_sees_only_the_artifact_and_the_layer(artifacts: Artifacts,
+                                                                       logical_id: str) -> None:
+    spec = artifacts.spec(logical_id)
+    seen = probe(artifacts.python, spec, "fastapi", "bank_shared", *DEV_ONLY)
+    assert seen["flags"] == [1, 1], "the worker must run with -I -S"
+    assert not set(DEV_ONLY) & set(seen["found"]), f"dev-only packages importable: {seen['found']}"
+    assert Path(seen["found"]["fastapi"]).is_relative_to(artifacts.build.layer_dir)
+    assert Path(seen["found"]["bank_shared"]).is_relative_to(artifacts.build.layer_dir)
+    stdlib = Path(artifacts.python).resolve().parent.parent / "lib"
+    foreign = [entry for entry in seen["path"]
+               if not Path(entry).is_relative_to(stdlib) and Path(entry) not in (spec.code_dir, *spec.layer_dirs)]
+    assert foreign == [], f"sys.path holds more than the stdlib, the artifact and the layer: {foreign}"
+    assert not any("site-packages" in entry for entry in seen["path"])
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_the_handler_imports_from_its_build_directory(artifacts: Artifacts, logical_id: str) -> None:
+    ready(artifacts, logical_id)
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_the_health_route_answers_from_the_artifact(artifacts: Artifacts, logical_id: str) -> None:
+    service = service_of(logical_id)
+    status, body = call(artifacts, logical_id, "GET", f"/api/{service}/health")
+    assert status == 200, body
+    assert body["service"] == service
+    assert {name: check["status"] for name, check in body["checks"].items()} == {
+        name: "ok" for name in body["checks"]}
+
+
+# --------------------------------------------------------------------------- one real route per function
+
+
+def register(artifacts: Artifacts) -> None:
+    """argon2 (a compiled binding of the function's own), email-validator, the database and the outbox."""
+    email = f"built-{uuid.uuid4().hex[:12]}@example.com"
+    status, body = call(artifacts, "AuthFunction", "POST", "/api/auth/register",
+                        body={"email": email, "password": "Correct-horse-42", "full_name": "Built Artifact"})
+    assert status == 202, body
+    assert body["status"] == "accepted"
+
+
+def products(artifacts: Artifacts) -> None:
+    status, body = call(artifacts, "AccountsFunction", "GET", "/api/accounts/products", claims=claims("customer"))
+    assert status == 200, body
+    assert body["items"], "the product catalogue comes from the accounts database"
+
+
+def contract_templates(artifacts: Artifacts) -> None:
+    status, body = call(artifacts, "ContractsFunction", "GET", "/api/contracts/templates",
+                        claims=claims("customer"))
+    assert status == 200, body
+    assert isinstance(body["items"], list)
+
+
+def dashboard(artifacts: Artifacts) -> None:
+    """Calls auth, accounts, ledger and notifications through the gateway with a service token."""
+    status, body = call(artifacts, "CustomerFunction", "GET", "/api/customer/dashboard", claims=claims("customer"))
+    assert status == 200, body
+    assert body["accounts"] == []
+
+
+def latest_rates(artifacts: Artifacts) -> None:
+    status, body = call(artifacts, "FxFunction", "GET", "/api/fx/rates/latest", query="base=EUR&symbols=USD",
+                        claims=claims("customer"))
+    assert status == 200, body
+    assert "USD" in body["rates"]
+
+
+def ledger_history(artifacts: Artifacts) -> None:
+    status, body = call(artifacts, "LedgerFunction", "GET", "/api/ledger/transactions", claims=claims("customer"))
+    assert status == 200, body
+    assert body["items"] == []
+
+
+def inbox_from_an_msk_batch(artifacts: Artifacts) -> None:
+    """An MSK-shaped batch (fx.exchanged) is consumed into the inbox, which the owner then reads."""
+    owner = str(uuid.uuid4())
+    event = {"specversion": "1.0", "id": str(uuid.uuid4()), "source": "urn:bank:fx", "type": "fx.exchanged",
+             "subject": owner, "time": "2026-01-01T00:00:00Z", "datacontenttype": "application/json",
+             "data": {"owner_id": owner, "quote_id": str(uuid.uuid4()), "transaction_id": str(uuid.uuid4()),
+                      "sell_amount": "100.00", "sell_currency": "EUR", "buy_amount": "108.50",
+                      "buy_currency": "USD", "rate": "1.085", "executed_at": "2026-01-01T00:00:00Z"}}
+    worker = ready(artifacts, "NotificationsFunction")
+    reply = worker.invoke(msk_event(artifacts.model, "NotificationsFunction", "fx.exchanged", event))
+    assert reply.ok, f"{reply.error}\n{worker.log_tail()}"
+    assert reply.result["applied"] == 1, reply.result
+    status, body = call(artifacts, "NotificationsFunction", "GET", "/api/notifications/inbox/unread-count",
+                        claims=claims("customer", subject=owner))
+    assert status == 200, body
+    assert body["unread"] == 1
+
+
+def office_audit(artifacts: Artifacts) -> None:
+    status, body = call(artifacts, "OfficeFunction", "GET", "/api/office/audit",
+                        query=f"actor_id={uuid.uuid4()}", claims=claims("admin"))
+    assert status == 200, body
+    assert body["items"] == []
+
+
+def utility_providers(artifacts: Artifacts) -> None:
+    status, body = call(artifacts, "UtilitiesFunction", "GET", "/api/utilities/providers",
+                        claims=claims("customer"))
+    assert status == 200, body
+    assert body["items"], "providers come from the utilities database"
+
+
+REAL_ROUTES: dict[str, Callable[[Artifacts], None]] = {
+    "AuthFunction": register,
+    "AccountsFunction": products,
+    "ContractsFunction": contract_templates,
+    "CustomerFunction": dashboard,
+    "FxFunction": latest_rates,
+    "LedgerFunction": ledger_history,
+    "NotificationsFunction": inbox_from_an_msk_batch,
+    "OfficeFunction": office_audit,
+    "UtilitiesFunction": utility_providers,
+}
+
+
+def test_every_function_has_a_real_route_here() -> None:
+    assert sorted(REAL_ROUTES) == FUNCTIONS, "a new function needs a real route in REAL_ROUTES"
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_a_real_route_works_from_the_artifact(artifacts: Artifacts, logical_id: str) -> None:
+    REAL_ROUTES[logical_id](artifacts)
