@@ -1,9 +1,11 @@
 # The two commands a newcomer needs are `make up` and `make test` (see README.md).
 SHELL := /bin/bash
 PY := .local/venv/bin/python
+STAGE ?= dev
 STACK := python3 localstack/stackctl.py
 
-.PHONY: up down status logs reset install test test-unit test-integration test-e2e lint openapi bench-coldstart bench-ledger
+.PHONY: up down status logs reset install test test-unit test-integration test-e2e test-built lint openapi lock build \
+	bench-coldstart bench-ledger
 
 up:
 	$(STACK) up
@@ -38,9 +40,23 @@ test-e2e: install
 	$(STACK) up --quiet
 	$(PY) -m pytest tests/e2e
 
+# sam build (arm64 and this host's arch) + every handler run from its artifact with only the layer beside it.
+test-built: install
+	$(STACK) up --quiet
+	$(PY) -m pytest tests/built
+
+# Regenerate every Python lock from the requirements.in files (UPGRADE=1 moves pins to the newest allowed).
+lock:
+	$(PY) localstack/lockctl.py $(if $(UPGRADE),--upgrade,)
+
+# sam build of template.yaml for Lambda (arm64) into .aws-sam/build, which `sam deploy` reads.
+build: install
+	$(PY) localstack/buildctl.py --config-env $(STAGE)
+
 lint: install
 	$(PY) -m ruff check shared functions localstack tests
 	$(PY) -m mypy
+	$(PY) localstack/lockctl.py --check
 
 openapi: install
 	$(PY) -m bank_shared.tools.openapi write

@@ -123,7 +123,7 @@ def fill_wheelhouse(python: Path, arch: str) -> None:
         return
     say(f"build[{arch}]: fetching {len(jobs)} wheels into {WHEELHOUSE.relative_to(REPO)} (hash-checked) ...")
     with ThreadPoolExecutor(max_workers=DOWNLOAD_WORKERS) as pool:
-        failures = [error for error in pool.map(lambda job: _fetch(python, *job, done_dir), jobs) if error]
+        failures = [error for error in pool.map(lambda job: _fetch(python, job[0], job[1], done_dir), jobs) if error]
     if failures:
         raise StackError("pip download --require-hashes failed:\n" + "\n".join(failures))
 

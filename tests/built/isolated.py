@@ -120,7 +120,7 @@ def http_event(model: Model, method: str, path: str, *, query: str = "", body: A
         all_headers["content-type"] = "application/json"
     request = gw_events.HttpRequest(method, path, query, list(all_headers.items()), raw_body, "127.0.0.1")
     authorizer = {"jwt": {"claims": claims, "scopes": None}} if claims is not None else None
-    context = gw_events.HttpEventContext(matched.route.route_key, matched.params, str(uuid.uuid4()),
+    context = gw_events.HttpEventContext(matched.route.route_key, matched.path_parameters, str(uuid.uuid4()),
                                          authorizer=authorizer)
     return gw_events.build_http_event(request, context)
 
