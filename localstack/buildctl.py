@@ -30,9 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from lockctl import Pin, function_dirs, function_lock, layer_lock, problems, read_pins
 from stackctl_common import CACHE, LOCAL, REPO, StackError
 from stackctl_install import find_python
+
+from lockctl import Pin, function_dirs, function_lock, layer_lock, problems, read_pins
 
 SAM = LOCAL / "venv-sam" / "bin" / "sam"
 TEMPLATE = REPO / "template.yaml"

@@ -29,7 +29,8 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,12 +209,16 @@ def stamp_digest(lock: Lock) -> None:
     lock.output.write_text("\n".join([*lines[:insert_at], *header, *lines[insert_at:]]) + "\n")
 
 
-def generate(locks: Iterable[Lock], upgrade: bool) -> None:
+def generate(upgrade: bool) -> None:
+    """The layer first, then the functions together (each follows only the layer), then the venv (follows all)."""
     uv = find_uv()
-    for lock in locks:
-        print(f"  {lock.name:<40} ← {', '.join(rel(p) for p in lock.inputs[:2])}"
-              + (f" (+{len(lock.inputs) - 2})" if len(lock.inputs) > 2 else ""), flush=True)
-        compile_lock(uv, lock, upgrade)
+    functions = [function_lock(d) for d in function_dirs()]
+    for stage in ([layer_lock()], functions, [venv_lock()]):
+        for lock in stage:
+            print(f"  {lock.name:<40} ← {', '.join(rel(p) for p in lock.inputs[:2])}"
+                  + (f" (+{len(lock.inputs) - 2})" if len(lock.inputs) > 2 else ""), flush=True)
+        with ThreadPoolExecutor(max_workers=len(stage)) as pool:
+            list(pool.map(lambda lock: compile_lock(uv, lock, upgrade), stage))
 
 
 # --------------------------------------------------------------------------- checking (offline)
@@ -329,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.check:
         print("make lock: uv pip compile (pinned, hashed)", flush=True)
-        generate(all_locks(), args.upgrade)
+        generate(args.upgrade)
     issues = problems() + undeclared_imports()
     for issue in issues:
         print(f"  FAIL: {issue}", file=sys.stderr)

@@ -11,7 +11,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from lockctl import normalize, read_pins
 from stackctl_common import (
     CACHE,
     INSTALL_STAMPS,
@@ -25,6 +24,8 @@ from stackctl_common import (
     tree_digest,
     write_stamp,
 )
+
+from lockctl import normalize, read_pins
 
 VENV = LOCAL / "venv"
 VENV_LOCALSTACK = LOCAL / "venv-localstack"

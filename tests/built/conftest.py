@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from stackctl_common import LOCAL, REPO, StackError
 
 import buildctl
 from local_gateway.template import FunctionSpec, Model, load_model
-from stackctl_common import LOCAL, REPO, StackError
 from tests.built.isolated import IsolatedFunction, built_spec
 
 BUILT = LOCAL / "built"

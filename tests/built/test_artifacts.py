@@ -8,11 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from stackctl_common import REPO
 
 import buildctl
 import lockctl
 from local_gateway.template import load_model
-from stackctl_common import REPO
 from tests.built.conftest import Artifacts
 from tests.built.isolated import IsolatedFunction
 
