@@ -182,7 +182,9 @@ def sam_build(arch: str, build_dir: Path, *, config_env: str | None = None, log:
     env.pop("PYTHONPATH", None)
     say(f"build[{arch}]: sam build → {build_dir} (python{RUNTIME} from {runtime})")
     with (log.open("w") if log else open(os.devnull, "w")) as sink:
-        proc = subprocess.run(cmd, cwd=work_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        # SAM keeps its dependency folders in ./.aws-sam/deps: beside the build, never in the source tree.
+        cwd = REPO if work_dir == REPO / ".aws-sam" else work_dir
+        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, check=False)
         sink.write(proc.stdout)
     if proc.returncode != 0:
