@@ -181,14 +181,17 @@ def sam_build(arch: str, build_dir: Path, *, config_env: str | None = None, log:
                PIP_NO_INDEX="1", PIP_FIND_LINKS=str(WHEELHOUSE), PIP_DISABLE_PIP_VERSION_CHECK="1")
     env.pop("PYTHONPATH", None)
     say(f"build[{arch}]: sam build → {build_dir} (python{RUNTIME} from {runtime})")
-    with (log.open("w") if log else open(os.devnull, "w")) as sink:
-        # SAM keeps its dependency folders in ./.aws-sam/deps: beside the build, never in the source tree.
-        cwd = REPO if work_dir == REPO / ".aws-sam" else work_dir
-        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, check=False)
-        sink.write(proc.stdout)
-    if proc.returncode != 0:
-        raise StackError(f"sam build ({arch}) failed (exit {proc.returncode}):\n{proc.stdout[-6000:]}")
+    # SAM keeps its dependency folders in ./.aws-sam/deps: beside the build, never in the source tree.
+    cwd = REPO if work_dir == REPO / ".aws-sam" else work_dir
+    if log is None:  # on a terminal SAM's own lines are the progress output
+        code = subprocess.run(cmd, cwd=cwd, env=env, check=False).returncode
+        tail = "(its output is above)"
+    else:
+        with log.open("w") as sink:
+            code = subprocess.run(cmd, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT, check=False).returncode
+        tail = f"{log}:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-60:])
+    if code != 0:
+        raise StackError(f"sam build ({arch}) failed (exit {code}); {tail}")
     build = Build(arch, build_dir, template)
     wrong = foreign_binaries(build_dir, arch)
     if wrong:
