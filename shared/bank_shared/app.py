@@ -20,6 +20,7 @@ from bank_shared.events.outbox import sweep_outbox
 from bank_shared.health import Check, health_router
 from bank_shared.observability import RequestContextMiddleware, logger, metrics, tracer
 from bank_shared.ratelimit import RateLimitMiddleware
+from bank_shared.snapstart import install as install_snapstart_hooks
 
 LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
@@ -81,15 +82,21 @@ def lambda_entrypoint(
     consumer_name: str | None = None,
     event_handlers: Mapping[str, EventHandler] | None = None,
     scheduled_tasks: Mapping[str, Callable[[], Any]] | None = None,
+    prewarm: Sequence[Callable[[], Any]] = (),
+    prewarm_modules: Sequence[str] = (),
 ) -> LambdaHandler:
     """The Lambda handler for a service: Powertools context + metrics around one dispatcher.
 
     On its schedule a function runs its own `scheduled_tasks` (e.g. expiring holds) and then sweeps
     its outbox, so events those tasks wrote are relayed in the same invocation.
+
+    With SnapStart, `prewarm` (e.g. reading the service's settings) and `prewarm_modules` (libraries the
+    service imports on first use) run before the snapshot, on top of the shared ones (bank_shared.snapstart).
     """
     from mangum import Mangum
 
     asgi = Mangum(app, lifespan="off")
+    install_snapstart_hooks(app, prewarm, prewarm_modules)
     consumer = consumer_name or app.title
 
     @logger.inject_lambda_context(clear_state=True)

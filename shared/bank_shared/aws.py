@@ -7,11 +7,14 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from bank_shared.observability import trace_library
 from bank_shared.settings import get_settings
+from bank_shared.snapstart import reset_on_restore
 
 
 @lru_cache(maxsize=16)
 def client(service_name: str) -> Any:
+    trace_library("botocore", "httplib")
     import boto3  # deferred: boto3 costs ~0.1 s of cold start and not every path needs it
 
     settings = get_settings()
@@ -30,7 +33,8 @@ def secret_json(secret_id: str) -> dict[str, Any]:
     return value
 
 
+@reset_on_restore
 def reset_clients() -> None:
-    """Forget cached clients and secrets (tests, or after a rotation)."""
+    """Forget cached clients and secrets (tests, after a rotation, after a SnapStart restore)."""
     client.cache_clear()
     secret_json.cache_clear()

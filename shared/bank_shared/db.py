@@ -9,16 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import quote
 
-import psycopg
-from psycopg.rows import dict_row
-
 from bank_shared.aws import secret_json
+from bank_shared.observability import trace_library
 from bank_shared.settings import get_settings
+from bank_shared.snapstart import reset_on_restore
 
-Connection = psycopg.Connection[dict[str, Any]]
+if TYPE_CHECKING:
+    import psycopg
+
+    Connection: TypeAlias = psycopg.Connection[dict[str, Any]]
+else:  # psycopg loads with the first connection, not with every cold start; annotations never evaluate this
+    Connection = "psycopg.Connection[dict[str, Any]]"
+
 _connection: Connection | None = None
 
 
@@ -40,6 +45,10 @@ def connect(url: str | None = None) -> Connection:
     """A new connection. Autocommit: a statement outside a UnitOfWork never leaves a transaction open
     (which would turn every later UnitOfWork into a savepoint that never commits); transactions are
     always explicit. prepare_threshold=None keeps RDS Proxy from pinning the connection."""
+    trace_library("psycopg")
+    import psycopg
+    from psycopg.rows import dict_row
+
     return psycopg.connect(
         url or database_url(),
         autocommit=True,
@@ -58,11 +67,19 @@ def get_connection() -> Connection:
     return _connection
 
 
+@reset_on_restore
 def close_connection() -> None:
     global _connection
     if _connection is not None and not _connection.closed:
         _connection.close()
     _connection = None
+
+
+def jsonb(value: Any) -> Any:
+    """`value` as a jsonb query parameter (psycopg's Jsonb, imported with the driver, not at cold start)."""
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
 
 
 class UnitOfWork:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from bank_shared.errors import DependencyUnavailable
-from bank_shared.observability import REQUEST_ID_HEADER, current_request_id
+from bank_shared.observability import REQUEST_ID_HEADER, current_request_id, trace_library
 from bank_shared.settings import get_settings
+from bank_shared.snapstart import reset_on_restore
+
+if TYPE_CHECKING:  # httpx loads with the first call to another service, not with every cold start
+    import httpx
 
 RETRYABLE_STATUS = frozenset({502, 503, 504})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -58,12 +60,24 @@ def answer_of(response: httpx.Response, service: str, *, relayed_token: bool = F
 def _shared_client() -> httpx.Client:
     global _client
     if _client is None:
+        trace_library("httpx")  # before the client exists: X-Ray instruments clients built after its patch
+        import httpx
+
         settings = get_settings()
         _client = httpx.Client(
             base_url=settings.service_base_url,
             timeout=httpx.Timeout(settings.http_timeout_seconds, connect=1.0),
         )
     return _client
+
+
+@reset_on_restore
+def close_shared_client() -> None:
+    """Close the pooled connections (tests; a SnapStart restore must not reuse the snapshot's sockets)."""
+    global _client
+    if _client is not None:
+        _client.close()
+    _client = None
 
 
 class ServiceClient:
@@ -85,6 +99,8 @@ class ServiceClient:
         self._client = client
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        import httpx
+
         client = self._client or _shared_client()
         headers = dict(kwargs.pop("headers", None) or {})
         if (request_id := current_request_id()) is not None:

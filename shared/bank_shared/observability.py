@@ -17,10 +17,29 @@ REQUEST_ID_HEADER = "x-request-id"
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 logger = Logger()
-tracer = Tracer()
+# No patch-everything at import: Tracer's auto-patch imports every library X-Ray can trace (botocore,
+# httpx, psycopg, requests, ...) into every cold start. Each library is patched by `trace_library` right
+# before the bank's first use of it instead, so its calls are traced exactly as before.
+tracer = Tracer(auto_patch=False)
 metrics = Metrics()
+_traced_libraries: set[str] = set()
 
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def trace_library(*names: str) -> None:
+    """Let X-Ray trace `names` (X-Ray SDK module names: botocore, httplib, httpx, psycopg); call it before the
+    library's first client or connection exists. A no-op with tracing disabled and for names already done."""
+    pending = [name for name in names if name not in _traced_libraries]
+    if not pending:
+        return
+    _traced_libraries.update(pending)
+    if tracer.disabled:
+        return
+    from aws_xray_sdk.core import patch
+
+    # As Tracer's own patch-all does: a library missing here (or psycopg's optional pool) is skipped.
+    patch(pending, raise_errors=False)
 
 
 def current_request_id() -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bank_shared.settings import get_settings
+from bank_shared.snapstart import reset_on_restore
 
 _client: Any = None
 
@@ -20,6 +21,7 @@ def get_redis() -> Any:
     return _client
 
 
+@reset_on_restore
 def reset_redis() -> None:
     global _client
     _client = None

@@ -9,11 +9,11 @@ from __future__ import annotations
 import threading
 import time
 
-import httpx
-
 from bank_shared.aws import secret_json
 from bank_shared.errors import DependencyUnavailable
+from bank_shared.observability import trace_library
 from bank_shared.settings import get_settings
+from bank_shared.snapstart import reset_on_restore
 
 _REFRESH_MARGIN_SECONDS = 30
 _lock = threading.Lock()
@@ -33,6 +33,9 @@ def service_token() -> str:
             return _cached[0]
         credentials = secret_json(client_secret_id())
         settings = get_settings()
+        trace_library("httpx")
+        import httpx
+
         try:
             response = httpx.post(
                 f"{settings.jwt_issuer}/token",
@@ -50,6 +53,7 @@ def service_token() -> str:
         return _cached[0]
 
 
+@reset_on_restore
 def forget_service_token() -> None:
     global _cached
     _cached = None

@@ -1,57 +1,209 @@
-"""Cold-start import time of every function's handler module, and the emulator's warm overhead.
+"""`make bench-coldstart`: every function's handler import against a bare FastAPI + Mangum + Powertools
+handler (tests/benchmarks/baseline), measured in the same run, plus the warm in-process invocation.
 
-Run with `make bench-coldstart`. Import times come from a fresh interpreter per function (`-X importtime`,
-so nothing is cached in-process); the warm overhead compares, in the same run, a health request through
-the local gateway with the same handler invoked in-process, and prints the ratio.
+Cold start: each sample imports one handler in a fresh interpreter (the same venv, the code of this
+checkout first on the path) and reports the import's CPU time and wall time. Samples are interleaved
+(baseline, auth, customer, ... in a shuffled order each round) so that load on this shared machine hits
+every target alike; each target's median is divided by the baseline's. CPU time is the headline figure
+because it does not grow when other processes compete for the two cores; wall time is printed beside it.
+The "X-Ray on" column imports each handler as Lambda would with active tracing (LAMBDA_TASK_ROOT set,
+POWERTOOLS_TRACE_DISABLED unset), still divided by the bare handler with tracing off.
+
+Where the time goes: one `python -X importtime` run per function; the modules the baseline does not
+import are summed per top-level package (self time), heaviest first, with the module that pulled each in.
+
+Warm path: each handler, imported in its own process, answers the same request (a GET that matches no
+route: Powertools decorators, Mangum, the middleware stack and the problem+json error mapping) a few
+hundred times after a warm-up; the median per call is divided by the baseline's. With the stack up, the
+local gateway's overhead on a health request is printed too.
+
+A script, not a test: it prints ratios and a verdict against the 1.5x target, and fails only with --check.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
 import time
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(REPO)]
+BASELINE_DIR = Path(__file__).resolve().parent / "baseline"
 SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+BASELINE = "baseline"
+TARGET_RATIO = 1.5
+RESULT_MARK = "BENCH_RESULT "
+
+# Runs in the fresh interpreter: nothing but the handler is imported between the two clock readings.
+IMPORT_CHILD = (
+    "import time\n"
+    "cpu, wall = time.process_time(), time.perf_counter()\n"
+    "import importlib, sys\n"
+    "importlib.import_module(sys.argv[1])\n"
+    "wall, cpu = time.perf_counter() - wall, time.process_time() - cpu\n"
+    f"print({RESULT_MARK!r} + '{{\"cpu\": %.6f, \"wall\": %.6f, \"modules\": %d}}' % (cpu, wall, len(sys.modules)))\n"
+)
 
 
-def function_env(service: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class Target:
+    name: str
+    module: str
+    code_dir: Path
+
+
+def all_targets(services: list[str]) -> list[Target]:
+    baseline = Target(BASELINE, "baseline_handler", BASELINE_DIR)
+    return [baseline, *(Target(s, f"{s}_service.handler", REPO / "functions" / s) for s in services)]
+
+
+def function_block(service: str) -> dict[str, str]:
+    """The function's environment as the local stack runs it (written by `make up`), if present."""
     env_file = REPO / ".local" / "env.json"
-    block = json.loads(env_file.read_text()).get(f"{service.capitalize()}Function", {}) if env_file.exists() else {}
-    return {**os.environ, **block, "POWERTOOLS_SERVICE_NAME": service, "POWERTOOLS_TRACE_DISABLED": "true",
-            "PYTHONPATH": str(REPO / "functions" / service)}
+    if not env_file.exists():
+        return {}
+    block: dict[str, str] = json.loads(env_file.read_text()).get(f"{service.capitalize()}Function", {})
+    return block
 
 
-def import_seconds(service: str) -> tuple[float, list[tuple[str, float]]]:
-    """Wall time of importing the handler in a fresh process, plus its three heaviest top-level imports."""
-    code = f"import time; t=time.perf_counter(); import {service}_service.handler; print(time.perf_counter()-t)"
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
-                            env=function_env(service), check=True)
-    cumulative: list[tuple[str, float]] = []
-    for line in result.stderr.splitlines():
-        parts = [part.strip() for part in line.removeprefix("import time:").split("|")]
-        if len(parts) == 3 and parts[1].isdigit() and not parts[2].startswith(" "):
-            name = parts[2]
-            if "." not in name:
-                cumulative.append((name, int(parts[1]) / 1e6))
-    heaviest = sorted(cumulative, key=lambda item: -item[1])[:3]
-    return float(result.stdout.strip().splitlines()[-1]), heaviest
+def child_env(target: Target, *, xray: bool) -> dict[str, str]:
+    env = {**os.environ, **function_block(target.name)}
+    env.update(POWERTOOLS_SERVICE_NAME=target.name, RATE_LIMIT_ENABLED="false",
+               PYTHONPATH=os.pathsep.join([str(target.code_dir), str(REPO / "shared"), str(REPO)]))
+    for name in ("LAMBDA_TASK_ROOT", "AWS_LAMBDA_FUNCTION_NAME", "_HANDLER", "POWERTOOLS_TRACE_DISABLED"):
+        env.pop(name, None)
+    if xray:  # what Powertools sees in Lambda with `Tracing: Active`
+        env.update(LAMBDA_TASK_ROOT=str(target.code_dir), AWS_LAMBDA_FUNCTION_NAME=f"bench-{target.name}",
+                   _HANDLER=f"{target.module}.lambda_handler")
+    else:
+        env["POWERTOOLS_TRACE_DISABLED"] = "true"
+    return env
 
 
-def warm_overhead(service: str = "notifications", requests: int = 200) -> dict[str, Any]:
+def result_of(stdout: str) -> dict[str, Any]:
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(RESULT_MARK):
+            value: dict[str, Any] = json.loads(line.removeprefix(RESULT_MARK))
+            return value
+    raise RuntimeError(f"no result in the child's output:\n{stdout[-2000:]}")
+
+
+def run_child(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=cwd, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:3])} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    return result
+
+
+def import_sample(target: Target, *, xray: bool) -> dict[str, Any]:
+    completed = run_child(["-c", IMPORT_CHILD, target.module], child_env(target, xray=xray), target.code_dir)
+    return result_of(completed.stdout)
+
+
+# --- -X importtime ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportRow:
+    self_s: float
+    depth: int
+    name: str
+
+    @property
+    def package(self) -> str:
+        return self.name.split(".")[0]
+
+
+def parse_importtime(stderr: str) -> list[ImportRow]:
+    """Rows of `-X importtime` in the order printed (a module after everything it imported)."""
+    rows = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) != 3 or not parts[0].strip().isdigit():
+            continue
+        name = parts[2].rstrip()
+        depth = (len(name) - len(name.lstrip(" "))) // 2
+        rows.append(ImportRow(int(parts[0]) / 1e6, depth, name.strip()))
+    return rows
+
+
+def importer_of(rows: list[ImportRow], index: int) -> str:
+    """The nearest enclosing import outside the package of rows[index]: who pulled that package in."""
+    package, depth = rows[index].package, rows[index].depth
+    for row in rows[index + 1:]:
+        if row.depth < depth:
+            if row.package != package:
+                return row.name
+            depth = row.depth
+    return "the handler"
+
+
+def extra_costs(rows: list[ImportRow], baseline_modules: set[str]) -> list[tuple[str, float, str]]:
+    """(package, self seconds, imported via) for modules the baseline does not import, heaviest first."""
+    cost: dict[str, float] = defaultdict(float)
+    via: dict[str, str] = {}
+    for index, row in enumerate(rows):
+        if row.name in baseline_modules:
+            continue
+        cost[row.package] += row.self_s
+        via.setdefault(row.package, importer_of(rows, index))
+    return sorted(((name, seconds, via[name]) for name, seconds in cost.items()), key=lambda item: -item[1])
+
+
+def importtime_rows(target: Target) -> list[ImportRow]:
+    code = "import importlib, sys; importlib.import_module(sys.argv[1])"
+    completed = run_child(["-X", "importtime", "-c", code, target.module], child_env(target, xray=False),
+                          target.code_dir)
+    return parse_importtime(completed.stderr)
+
+
+# --- warm path ---------------------------------------------------------------------------------------
+
+def warm_child(name: str, calls: int) -> None:
+    """Runs in the child: import the handler, warm it up, time `calls` invocations of a routeless GET."""
+    target = next(t for t in all_targets(list(SERVICES)) if t.name == name)
+    handler = importlib.import_module(target.module).lambda_handler
+    from tests.support.lambda_events import Context, http_event
+
+    event, context = http_event("GET", "/bench/no-such-route"), Context()
+    for _ in range(max(20, calls // 10)):
+        response = handler(event, context)
+    if response["statusCode"] != 404:
+        raise RuntimeError(f"{name}: expected 404 from a routeless GET, got {response['statusCode']}")
+    cpu, wall = [], []
+    for _ in range(calls):
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        handler(event, context)
+        wall.append(time.perf_counter() - wall0)
+        cpu.append(time.process_time() - cpu0)
+    print(RESULT_MARK + json.dumps({"cpu_ms": statistics.median(cpu) * 1000, "wall_ms": statistics.median(wall) * 1000}))
+
+
+def warm_sample(target: Target, calls: int) -> dict[str, Any]:
+    args = [str(Path(__file__).resolve()), "--warm-child", target.name, "--calls", str(calls)]
+    return result_of(run_child(args, child_env(target, xray=False), REPO).stdout)
+
+
+def gateway_overhead(service: str = "notifications", requests: int = 200) -> dict[str, float] | None:
+    """Median GET /api/<service>/health through the running local gateway vs the handler in-process."""
+    stack_file = REPO / ".local" / "stack.json"
+    if not stack_file.exists():
+        return None
     import httpx
 
-    from tests.unit.shared.test_errors_and_app import Context, http_event
+    from tests.support.lambda_events import Context, http_event
 
-    stack = json.loads((REPO / ".local" / "stack.json").read_text())
-    with httpx.Client(base_url=stack["gateway_url"], timeout=10) as client:
+    with httpx.Client(base_url=json.loads(stack_file.read_text())["gateway_url"], timeout=10) as client:
         for _ in range(20):
             client.get(f"/api/{service}/health")
         gateway = []
@@ -59,9 +211,10 @@ def warm_overhead(service: str = "notifications", requests: int = 200) -> dict[s
             started = time.perf_counter()
             client.get(f"/api/{service}/health")
             gateway.append(time.perf_counter() - started)
-    os.environ.update(function_env(service))
-    sys.path.insert(0, str(REPO / "functions" / service))
-    handler = __import__(f"{service}_service.handler", fromlist=["lambda_handler"]).lambda_handler
+    target = next(t for t in all_targets([service]) if t.name == service)
+    os.environ.update(child_env(target, xray=False))
+    sys.path[:0] = [str(target.code_dir), str(REPO / "shared")]
+    handler = importlib.import_module(target.module).lambda_handler
     event = http_event("GET", f"/api/{service}/health")
     for _ in range(20):
         handler(event, Context())
@@ -71,27 +224,102 @@ def warm_overhead(service: str = "notifications", requests: int = 200) -> dict[s
         handler(event, Context())
         direct.append(time.perf_counter() - started)
     gateway_ms, direct_ms = statistics.median(gateway) * 1000, statistics.median(direct) * 1000
-    return {"gateway_ms": gateway_ms, "in_process_ms": direct_ms, "ratio": gateway_ms / direct_ms,
-            "overhead_ms": gateway_ms - direct_ms}
+    return {"gateway_ms": gateway_ms, "in_process_ms": direct_ms, "ratio": gateway_ms / direct_ms}
+
+
+# --- the report ----------------------------------------------------------------------------------------
+
+def median_of(samples: list[dict[str, Any]], key: str) -> float:
+    return statistics.median(sample[key] for sample in samples)
+
+
+def measure_imports(targets: list[Target], runs: int, *, xray: bool) -> dict[str, list[dict[str, Any]]]:
+    samples: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    order = list(targets)
+    for round_number in range(runs):
+        random.shuffle(order)
+        for target in order:
+            samples[target.name].append(import_sample(target, xray=xray))
+        print(f"  round {round_number + 1}/{runs}{' (X-Ray on)' if xray else ''} done", file=sys.stderr, flush=True)
+    return samples
+
+
+def print_cold(targets: list[Target], off: dict[str, list[dict[str, Any]]],
+               on: dict[str, list[dict[str, Any]]], runs: int) -> bool:
+    base_cpu, base_wall = median_of(off[BASELINE], "cpu"), median_of(off[BASELINE], "wall")
+    print(f"\ncold start: handler import, median of {runs} fresh interpreters per target, interleaved")
+    print(f"{'function':<15}{'cpu s':>8}{'ratio':>8}{'wall s':>9}{'ratio':>8}{'modules':>9}"
+          f"{'X-Ray on cpu s':>16}{'ratio':>8}   verdict (target <= {TARGET_RATIO}x cpu)")
+    within = True
+    for target in targets:
+        cpu, wall = median_of(off[target.name], "cpu"), median_of(off[target.name], "wall")
+        modules = int(median_of(off[target.name], "modules"))
+        xray_cpu = median_of(on[target.name], "cpu") if on else float("nan")
+        ratio = cpu / base_cpu
+        verdict = "baseline" if target.name == BASELINE else ("ok" if ratio <= TARGET_RATIO else "OVER")
+        within &= verdict != "OVER"
+        print(f"{target.name:<15}{cpu:>8.3f}{ratio:>7.2f}x{wall:>9.3f}{wall / base_wall:>7.2f}x{modules:>9}"
+              f"{xray_cpu:>16.3f}{xray_cpu / base_cpu:>7.2f}x   {verdict}")
+    return within
+
+
+def print_import_costs(targets: list[Target], top: int) -> None:
+    rows_of = {target.name: importtime_rows(target) for target in targets}
+    baseline_modules = {row.name for row in rows_of[BASELINE]}
+    base_total = sum(row.self_s for row in rows_of[BASELINE])
+    print(f"\nwhere the time goes (python -X importtime, one run each; the baseline's own imports total "
+          f"{base_total:.2f} s): modules the baseline does not import, self time per package, heaviest first")
+    for target in targets[1:]:
+        costs = extra_costs(rows_of[target.name], baseline_modules)
+        total = sum(seconds for _, seconds, _ in costs)
+        heaviest = ", ".join(f"{name} {seconds:.3f}s (via {via})" for name, seconds, via in costs[:top])
+        print(f"  {target.name:<14} +{total:.3f}s: {heaviest}")
+
+
+def print_warm(targets: list[Target], calls: int) -> None:
+    results = {target.name: warm_sample(target, calls) for target in targets}
+    base = results[BASELINE]
+    print(f"\nwarm in-process invocation, routeless GET -> 404 problem (median of {calls} calls after warm-up)")
+    print(f"{'function':<15}{'cpu ms':>9}{'ratio':>8}{'wall ms':>9}{'ratio':>8}")
+    for target in targets:
+        result = results[target.name]
+        print(f"{target.name:<15}{result['cpu_ms']:>9.3f}{result['cpu_ms'] / base['cpu_ms']:>7.2f}x"
+              f"{result['wall_ms']:>9.3f}{result['wall_ms'] / base['wall_ms']:>7.2f}x")
 
 
 def main() -> int:
-    print(f"cold-start import of each handler (median of {RUNS} fresh processes)")
-    print(f"{'function':<15}{'import s':>10}   heaviest top-level imports")
-    for service in SERVICES:
-        samples = [import_seconds(service) for _ in range(RUNS)]
-        median = statistics.median(seconds for seconds, _ in samples)
-        heaviest = ", ".join(f"{name} {secs:.2f}s" for name, secs in samples[-1][1])
-        print(f"{service:<15}{median:>10.3f}   {heaviest}", flush=True)
-    if (REPO / ".local" / "stack.json").exists():
-        result = warm_overhead()
-        print("\nwarm invocation, GET /api/notifications/health (median of 200):")
-        print(f"  through the local gateway {result['gateway_ms']:.2f} ms, in-process handler "
-              f"{result['in_process_ms']:.2f} ms, ratio {result['ratio']:.2f}x "
-              f"(+{result['overhead_ms']:.2f} ms emulator overhead)")
-    else:
-        print("\n(stack not up: skipped the gateway overhead; run `make up` first)")
-    return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
+    parser.add_argument("--functions", default=",".join(SERVICES), help="comma-separated subset")
+    parser.add_argument("--top", type=int, default=5, help="packages listed per function")
+    parser.add_argument("--calls", type=int, default=300, help="warm invocations per function")
+    parser.add_argument("--no-xray", action="store_true", help="skip the X-Ray-on import column")
+    parser.add_argument("--no-warm", action="store_true", help="skip the warm-path table")
+    parser.add_argument("--check", action="store_true", help=f"exit 1 when a function is over {TARGET_RATIO}x")
+    parser.add_argument("--warm-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.warm_child:
+        warm_child(args.warm_child, args.calls)
+        return 0
+    targets = all_targets([s for s in args.functions.split(",") if s])
+    print(f"{len(targets)} targets; python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}; "
+          f"code under {REPO}", flush=True)
+    for target in targets:  # compile and cache bytecode, as a deployed package has it, before any timing
+        import_sample(target, xray=False)
+    off = measure_imports(targets, args.runs, xray=False)
+    on = {} if args.no_xray else measure_imports(targets, args.runs, xray=True)
+    within = print_cold(targets, off, on, args.runs)
+    print_import_costs(targets, args.top)
+    if not args.no_warm:
+        print_warm(targets, args.calls)
+        overhead = gateway_overhead()
+        if overhead is None:
+            print("\n(stack not up: skipped the local gateway's overhead; `make up` first)")
+        else:
+            print(f"\nlocal gateway, GET /api/notifications/health: {overhead['gateway_ms']:.2f} ms through the "
+                  f"gateway vs {overhead['in_process_ms']:.2f} ms in-process ({overhead['ratio']:.2f}x)")
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
+    return 1 if args.check and not within else 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 from bank_shared.settings import get_settings
+from bank_shared.snapstart import reset_on_restore
 
 _producer: Any = None
 _lock = threading.Lock()
@@ -52,6 +53,18 @@ def reset_producer() -> None:
     if _producer is not None:
         _producer.flush(1)
     _producer = None
+
+
+@reset_on_restore
+def discard_producer() -> None:
+    """Drop the producer without delivering its queue: a producer in a SnapStart snapshot would deliver the
+    same queued messages from every restored environment. Nothing is lost: undelivered events are still
+    unpublished rows in the outbox, which the sweeper relays."""
+    global _producer
+    with _lock:
+        if _producer is not None:
+            _producer.purge()
+        _producer = None
 
 
 def check_kafka(timeout: float = 2.0) -> dict[str, Any]:

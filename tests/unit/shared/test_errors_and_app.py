@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from bank_shared.app import create_app, lambda_entrypoint
 from bank_shared.auth import CurrentPrincipal, StaffPrincipal
 from bank_shared.errors import NotFound
+from tests.support.lambda_events import Context, http_event
 
 router = APIRouter()
 
@@ -41,39 +42,6 @@ def create_thing(thing: Thing, _staff: StaffPrincipal) -> Thing:
 
 app = create_app("demo", [router], health_checks={})
 handler = lambda_entrypoint(app)
-
-
-class Context:
-    function_name = "demo"
-    function_version = "$LATEST"
-    invoked_function_arn = "arn:aws:lambda:eu-central-1:000000000000:function:demo"
-    memory_limit_in_mb = 512
-    aws_request_id = "req-1"
-    log_group_name = "/aws/lambda/demo"
-    log_stream_name = "stream"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
-
-
-def http_event(method: str, path: str, body: Any = None, claims: dict[str, str] | None = None,
-               headers: dict[str, str] | None = None) -> dict[str, Any]:
-    raw = json.dumps(body).encode() if body is not None else b""
-    request_context: dict[str, Any] = {
-        "accountId": "000000000000", "apiId": "local", "domainName": "127.0.0.1", "domainPrefix": "127",
-        "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
-                 "userAgent": "pytest"},
-        "requestId": "gw-request-1", "routeKey": "ANY /api/demo/{proxy+}", "stage": "$default",
-        "time": "26/Nov/2026:10:00:00 +0000", "timeEpoch": 1795600000000,
-    }
-    if claims is not None:
-        request_context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
-    return {
-        "version": "2.0", "routeKey": "ANY /api/demo/{proxy+}", "rawPath": path, "rawQueryString": "",
-        "headers": {"content-type": "application/json", "host": "127.0.0.1:3000", **(headers or {})},
-        "requestContext": request_context,
-        "body": base64.b64encode(raw).decode(), "isBase64Encoded": True,
-    }
 
 
 def invoke(event: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
