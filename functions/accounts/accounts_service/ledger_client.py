@@ -8,15 +8,16 @@ right after opening cannot race the registration.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
-
-import httpx
 
 from accounts_service.settings import get_accounts_settings
 from bank_shared.errors import AppError, Conflict, DependencyUnavailable
 from bank_shared.http import ServiceClient
 from bank_shared.money import from_minor
+
+if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
+    import httpx
 
 
 class AccountNotEmpty(Conflict):

@@ -13,14 +13,14 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+from typing import TYPE_CHECKING, Any
 
 from auth_service.settings import get_auth_settings
 from bank_shared.aws import client
+from bank_shared.snapstart import reset_on_restore
+
+if TYPE_CHECKING:  # cryptography loads with the first key, not at cold start
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,9 @@ def public_jwk(key: SigningKey) -> dict[str, str]:
 def _load(entry: dict[str, Any] | None) -> SigningKey | None:
     if not entry:
         return None
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
     private_key = serialization.load_pem_private_key(entry["private_key_pem"].encode(), password=None)
     if not isinstance(private_key, RSAPrivateKey):
         raise ValueError("the signing key must be RSA")
@@ -78,6 +81,7 @@ def signing_keys() -> tuple[SigningKey, SigningKey | None]:
         return _cached[1]
 
 
+@reset_on_restore
 def forget_keys() -> None:
     global _cached
     _cached = None
@@ -91,6 +95,9 @@ def jwks() -> dict[str, list[dict[str, str]]]:
 
 def new_key_entry() -> dict[str, str]:
     """A fresh 2048-bit RSA key in the secret's entry format."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption()).decode()

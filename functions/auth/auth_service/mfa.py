@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import time
 
-import pyotp
-
 STEP_SECONDS = 30
 DRIFT_STEPS = 1
 
 
 def new_secret() -> str:
+    import pyotp  # loaded by the MFA routes that use it, not at cold start
+
     return pyotp.random_base32()
 
 
 def provisioning_uri(secret: str, email: str, issuer: str) -> str:
+    import pyotp
+
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
 
 
 def matching_step(secret: str, code: str, last_used_step: int | None, now: float | None = None) -> int | None:
     """The time step `code` belongs to (within the drift), or None; steps at or before the last used
     one are refused so a code cannot be replayed."""
+    import pyotp
+
     code = code.strip().replace(" ", "")
     if not (code.isdigit() and len(code) == 6):
         return None

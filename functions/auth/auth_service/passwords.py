@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from auth_service.errors import WeakPassword
+
+if TYPE_CHECKING:  # argon2 loads with the first hash, not at cold start
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
@@ -16,6 +17,8 @@ MAX_LENGTH = 128
 @lru_cache(maxsize=1)
 def hasher() -> PasswordHasher:
     """argon2id with OWASP's baseline parameters (m=19 MiB, t=2, p=1): ~65 ms here, fits a 512 MB Lambda."""
+    from argon2 import PasswordHasher
+
     return PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 
 
@@ -39,6 +42,8 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):

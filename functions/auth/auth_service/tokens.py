@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from auth_service.keys import signing_keys
 from auth_service.settings import get_auth_settings
 
@@ -42,6 +40,8 @@ def issue_access_token(subject: str, roles: Iterable[str], *, ttl_seconds: int |
         "exp": now + ttl,
         "jti": jti,
     }
+    import jwt  # with cryptography, ~0.1 s: paid by the first token issued, not by every cold start
+
     token = jwt.encode(claims, current.private_key, algorithm="RS256", headers={"kid": current.kid})
     return AccessToken(token=token, expires_in=ttl, jti=jti)
 

@@ -10,14 +10,15 @@ service's answer (status, body, replayed) so its problem codes reach the custome
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
-
-import httpx
 
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer, ServiceClient
 from customer_service.settings import get_customer_settings
+
+if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
+    import httpx
 
 
 class Services(Protocol):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
-
-import httpx
 
 from bank_shared.http import Answer, ServiceClient
 from fx_service.settings import get_fx_settings
+
+if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
+    import httpx
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from bank_shared.redis_client import get_redis
+from bank_shared.snapstart import reset_on_restore
 from fx_service.cache import RatesCache
 from fx_service.exchange import Pricing
 from fx_service.providers import FrankfurterProvider, RatesProvider, TreasuryProvider
@@ -28,6 +29,12 @@ def rates_provider() -> RatesProvider:
         timeout_seconds=settings.frankfurter_timeout_seconds,
         connect_timeout_seconds=settings.frankfurter_connect_timeout_seconds,
     )
+
+
+@reset_on_restore
+def forget_rates_provider() -> None:
+    """A SnapStart restore must not reuse the snapshot's pooled connections to Frankfurter."""
+    rates_provider.cache_clear()
 
 
 def rates_service() -> RatesService:

@@ -12,13 +12,14 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, localcontext
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import httpx
-
-from bank_shared.observability import REQUEST_ID_HEADER, current_request_id, logger
+from bank_shared.observability import REQUEST_ID_HEADER, current_request_id, logger, trace_library
 from fx_service.domain import CurrencyList, RateSheet
 from fx_service.treasury import TreasuryTable, TreasuryUnavailable
+
+if TYPE_CHECKING:  # httpx loads with the provider's client, not at cold start
+    import httpx
 
 __all__ = ["FrankfurterProvider", "ProviderRejected", "ProviderUnavailable", "RatesProvider", "TreasuryProvider",
            "derived_rate"]
@@ -79,6 +80,9 @@ class FrankfurterProvider:
     @classmethod
     def from_settings(cls, base_url: str, timeout_seconds: float, connect_timeout_seconds: float,
                       transport: httpx.BaseTransport | None = None) -> FrankfurterProvider:
+        trace_library("httpx")  # before the client exists: X-Ray instruments clients built after its patch
+        import httpx
+
         client = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
             timeout=httpx.Timeout(timeout_seconds, connect=connect_timeout_seconds),
@@ -100,6 +104,8 @@ class FrankfurterProvider:
         return CurrencyList(names=dict(doc), source=self.name)
 
     def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        import httpx
+
         headers = {REQUEST_ID_HEADER: rid} if (rid := current_request_id()) else {}
         try:
             response = self._client.get(path, params=params, headers=headers)

@@ -8,6 +8,7 @@ import time
 
 from bank_shared.aws import client
 from bank_shared.observability import logger
+from bank_shared.snapstart import reset_on_restore
 from fx_service.pricing import MAX_SPREAD_BPS
 from fx_service.settings import get_fx_settings
 
@@ -41,6 +42,7 @@ def spread_bps() -> int:
         return bps
 
 
+@reset_on_restore
 def forget_spread() -> None:
     global _cached
     _cached = None

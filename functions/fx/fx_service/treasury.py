@@ -27,6 +27,7 @@ from typing import Any
 
 from bank_shared.aws import client
 from bank_shared.observability import logger
+from bank_shared.snapstart import reset_on_restore
 from fx_service.domain import CURRENCY_CODE
 from fx_service.settings import get_fx_settings
 
@@ -142,8 +143,10 @@ def treasury_table() -> TreasuryTable | None:
         return table
 
 
+@reset_on_restore
 def forget_treasury() -> None:
-    """Tests: drop the in-process copy (and the last table read)."""
+    """Drop the in-process copy and the last table read (tests; after a SnapStart restore the snapshot's
+    copy is as old as the snapshot, and its expiry was reckoned on the snapshot's monotonic clock)."""
     global _cached, _last_read
     _cached = None
     _last_read = None

@@ -8,10 +8,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from psycopg import sql
-from psycopg.types.json import Jsonb
-
-from bank_shared.db import Connection
+from bank_shared.db import Connection, jsonb
 
 Row = dict[str, Any]
 ACCOUNT_COLUMNS = "id, kind, system_code, owner_id, currency, balance, held, overdraft_limit, allow_negative, status"
@@ -105,20 +102,22 @@ class LedgerRepository:
     def apply_transfer(self, request: dict[str, Any], wait_for_locks: bool) -> Row:
         """Raises psycopg.errors.LockNotAvailable (DETAIL: the busy account) when not waiting for locks."""
         row = self.connection.execute(
-            "SELECT ledger_transfer_apply(%s, %s) AS outcome", (Jsonb(request), wait_for_locks)
+            "SELECT ledger_transfer_apply(%s, %s) AS outcome", (jsonb(request), wait_for_locks)
         ).fetchone()
         assert row is not None
         outcome: Row = row["outcome"]
         return outcome
 
     def listen_combiner(self, account_id: UUID) -> None:
+        from psycopg import sql
+
         channel = f"ledger_combiner_{account_id.hex}"  # = ledger_combiner_channel(account_id) in SQL
         self.connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
 
     def enqueue_transfer(self, request_id: UUID, account_id: UUID, request: dict[str, Any]) -> bool:
         """Queue a request for the account's combiner; True when this session became its leader."""
         row = self.connection.execute(
-            "SELECT ledger_transfer_enqueue(%s, %s, %s) AS leader", (request_id, account_id, Jsonb(request))
+            "SELECT ledger_transfer_enqueue(%s, %s, %s) AS leader", (request_id, account_id, jsonb(request))
         ).fetchone()
         return bool(row and row["leader"])
 

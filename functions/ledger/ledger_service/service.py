@@ -18,9 +18,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-import psycopg.errors
-from psycopg import pq
-
 from bank_shared.auth import Principal
 from bank_shared.db import Connection, UnitOfWork
 from bank_shared.errors import (
@@ -183,6 +180,8 @@ def _available(account: Row) -> int:
 
 def _post(uow: UnitOfWork, kind: str, description: str, initiated_by: str, debit: UUID, credit: UUID,
           amount: int, currency: str) -> dict[str, Any]:
+    import psycopg.errors  # loaded with the driver by now; a module-level import would load it at cold start
+
     transaction_id = uuid.uuid4()
     repository = LedgerRepository(uow.connection)
     try:
@@ -302,6 +301,9 @@ def submit_transfer(connection: Connection, principal: Principal, key: str, from
     transaction, the request goes to that account's combiner: one leader applies every queued request in
     one database transaction (one commit, one WAL flush and one lock hand-over for the whole batch), each
     with its own ledger transaction, stored key and event; the others wait for that commit."""
+    import psycopg.errors
+    from psycopg import pq
+
     if connection.info.transaction_status != pq.TransactionStatus.IDLE:
         raise RuntimeError("submit_transfer runs its own transactions; use transfer() inside a unit of work")
     request = _transfer_request(principal, key, from_account_id, to_account_id, amount, currency, description)
@@ -430,6 +432,8 @@ def exchange(uow: UnitOfWork, principal: Principal, key: str, order: ExchangeOrd
             "currency": order.sell_currency})
 
     def operation() -> tuple[int, dict[str, Any]]:
+        import psycopg.errors
+
         repository = LedgerRepository(uow.connection)
         sell_position, buy_position = _exchange_accounts(repository, order)
         locked = repository.lock_accounts([order.from_account_id, order.to_account_id, sell_position, buy_position])

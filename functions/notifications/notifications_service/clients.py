@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
-
-import httpx
 
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import ServiceClient
 from notifications_service.settings import get_notifications_settings
+
+if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
+    import httpx
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from psycopg.types.json import Jsonb
-
-from bank_shared.db import Connection
+from bank_shared.db import Connection, jsonb
 
 
 class NotificationRepository:
@@ -57,7 +55,7 @@ class InboxRepository:
             "INSERT INTO inbox_items (id, user_id, kind, title, body, data, source_event_id, created_at) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (source_event_id, user_id, kind) DO NOTHING "
             "RETURNING id",
-            (item_id, user_id, kind, title, body, Jsonb(data), source_event_id, created_at),
+            (item_id, user_id, kind, title, body, jsonb(data), source_event_id, created_at),
         ).fetchone()
         return row is not None
 

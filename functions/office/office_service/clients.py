@@ -17,13 +17,14 @@ employee unchanged; an outage (transport error, 5xx, or auth refusing office's o
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
-
-import httpx
 
 from bank_shared.http import Answer, ServiceClient, answer_of
 from office_service.settings import get_office_settings
+
+if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
+    import httpx
 
 
 class Services(Protocol):

@@ -11,10 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-import psycopg
-from psycopg.types.json import Jsonb
-
-from bank_shared.db import UnitOfWork
+from bank_shared.db import UnitOfWork, jsonb
 from bank_shared.errors import DependencyUnavailable
 
 Row = dict[str, Any]
@@ -55,6 +52,8 @@ class AuditLog(Protocol):
 @contextmanager
 def _database() -> Iterator[UnitOfWork]:
     """Office's own database; when it is down no action may run unrecorded, so that is an outage too."""
+    import psycopg  # loaded with the driver, not at cold start
+
     try:
         with UnitOfWork() as uow:
             yield uow
@@ -71,7 +70,7 @@ class AuditRepository:
             "INSERT INTO audit_log (id, actor_id, actor_roles, action, target_type, target_id, request_id, "
             "idempotency_key, details) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (entry_id, entry.actor_id, entry.actor_roles, entry.action, entry.target_type, entry.target_id,
-             entry.request_id, entry.idempotency_key, Jsonb(entry.details)),
+             entry.request_id, entry.idempotency_key, jsonb(entry.details)),
         )
 
     def complete(self, entry_id: UUID, outcome: Outcome) -> None:
