@@ -1,0 +1,53 @@
+"""What a cold start imports: every handler, imported in a fresh interpreter as Lambda imports it, loads none
+of the libraries the bank defers to first use (timing lives in `make bench-coldstart`; this is the rule)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
+BASELINE_DIR = REPO / "tests" / "benchmarks" / "baseline"
+# Each costs tens of milliseconds or more and is needed by some requests only (psycopg: by the first query).
+# Powertools imports the bare `botocore` package itself (its user agent), so botocore counts from its client.
+DEFERRED = ("psycopg", "httpx", "boto3", "botocore.client", "confluent_kafka", "aws_msk_iam_sasl_signer", "redis",
+            "jwt", "cryptography", "argon2", "pyotp", "requests")
+
+PROBE = """
+import importlib, json, sys
+for module in sys.argv[1:]:
+    importlib.import_module(module)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def imported_modules(modules: list[str], *, xray: bool) -> set[str]:
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"PYTHONPATH", "LAMBDA_TASK_ROOT", "POWERTOOLS_TRACE_DISABLED"}}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "shared"), str(BASELINE_DIR),
+                                         *(str(REPO / "functions" / s) for s in SERVICES)])
+    if xray:  # what Powertools sees in Lambda with `Tracing: Active`
+        env.update(LAMBDA_TASK_ROOT=str(REPO / "functions" / "auth"), AWS_LAMBDA_FUNCTION_NAME="auth")
+    else:
+        env["POWERTOOLS_TRACE_DISABLED"] = "true"
+    result = subprocess.run([sys.executable, "-c", PROBE, *modules], capture_output=True, text=True, env=env,
+                            cwd=REPO, check=False, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_as_in_lambda_no_handler_imports_a_deferred_library() -> None:
+    """With active tracing, a stock Tracer() would patch, and so import, every library X-Ray can trace."""
+    loaded = imported_modules([f"{s}_service.handler" for s in SERVICES], xray=True) & set(DEFERRED)
+    assert not loaded, f"imported at cold start: {sorted(loaded)}"
+
+
+def test_with_tracing_off_no_handler_imports_a_deferred_library_the_bare_handler_does_not() -> None:
+    """Off Lambda, X-Ray's default sampler pulls botocore's client in for the bare handler too."""
+    bare = imported_modules(["baseline_handler"], xray=False)
+    loaded = (imported_modules([f"{s}_service.handler" for s in SERVICES], xray=False) - bare) & set(DEFERRED)
+    assert not loaded, f"imported at cold start: {sorted(loaded)}"
