@@ -101,6 +101,7 @@ class FunctionSpec:
     environment: dict[str, str]
     layer_dirs: list[Path] = field(default_factory=list)
     region: str = "us-east-1"
+    snap_start: bool = False  # SnapStart ApplyOn: PublishedVersions (the worker rehearses snapshot + restore)
 
     @property
     def arn(self) -> str:
@@ -231,6 +232,7 @@ class _Builder:
             environment=self._environment(logical_id, props),
             layer_dirs=layer_dirs,
             region=self.region,
+            snap_start=_applies_snap_start(self.resolver.try_resolve(merged.get("SnapStart"))),
         )
 
     def _environment(self, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
@@ -320,6 +322,10 @@ class _Builder:
             max_retries=int(self.resolver.try_resolve(props.get("MaximumRetryAttempts"), DEFAULT_MSK_RETRIES)),
             enabled=bool(self.resolver.try_resolve(props.get("Enabled"), True)),
         )
+
+
+def _applies_snap_start(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("ApplyOn") == "PublishedVersions"
 
 
 def _group_id(value: Any) -> str | None:
