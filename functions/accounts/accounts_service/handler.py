@@ -1,6 +1,7 @@
 """Lambda entry point: the shared dispatcher around this service's app (HTTP, Kafka, schedule)."""
 
 from accounts_service.api import app
+from accounts_service.settings import get_accounts_settings
 from bank_shared.app import lambda_entrypoint
 
-lambda_handler = lambda_entrypoint(app)
+lambda_handler = lambda_entrypoint(app, prewarm=[get_accounts_settings])

@@ -2,5 +2,6 @@
 
 from bank_shared.app import lambda_entrypoint
 from contracts_service.api import app
+from contracts_service.settings import get_contracts_settings
 
-lambda_handler = lambda_entrypoint(app)
+lambda_handler = lambda_entrypoint(app, prewarm=[get_contracts_settings])

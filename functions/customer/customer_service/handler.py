@@ -2,5 +2,6 @@
 
 from bank_shared.app import lambda_entrypoint
 from customer_service.api import app
+from customer_service.settings import get_customer_settings
 
-lambda_handler = lambda_entrypoint(app)
+lambda_handler = lambda_entrypoint(app, prewarm=[get_customer_settings])

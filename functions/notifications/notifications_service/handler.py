@@ -2,5 +2,8 @@
 
 from bank_shared.app import lambda_entrypoint
 from notifications_service.api import EVENT_HANDLERS, app
+from notifications_service.settings import get_notifications_settings
 
-lambda_handler = lambda_entrypoint(app, consumer_name="notifications", event_handlers=EVENT_HANDLERS)
+lambda_handler = lambda_entrypoint(
+    app, consumer_name="notifications", event_handlers=EVENT_HANDLERS, prewarm=[get_notifications_settings]
+)

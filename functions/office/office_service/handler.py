@@ -2,5 +2,6 @@
 
 from bank_shared.app import lambda_entrypoint
 from office_service.api import app
+from office_service.settings import get_office_settings
 
-lambda_handler = lambda_entrypoint(app)
+lambda_handler = lambda_entrypoint(app, prewarm=[get_office_settings])
