@@ -27,9 +27,11 @@ import importlib
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -59,11 +61,32 @@ class Target:
     name: str
     module: str
     code_dir: Path
+    shared_dir: Path = REPO / "shared"
+
+    @property
+    def service(self) -> str:
+        return self.module.split("_service.")[0]
 
 
-def all_targets(services: list[str]) -> list[Target]:
-    baseline = Target(BASELINE, "baseline_handler", BASELINE_DIR)
-    return [baseline, *(Target(s, f"{s}_service.handler", REPO / "functions" / s) for s in services)]
+def all_targets(services: list[str], against: tuple[str, Path] | None = None) -> list[Target]:
+    """The baseline, then each function; with `against` (a revision and its checkout) each function of that
+    revision right before the same function of this checkout."""
+    targets = [Target(BASELINE, "baseline_handler", BASELINE_DIR)]
+    for service in services:
+        module = f"{service}_service.handler"
+        if against is not None:
+            rev, root = against
+            targets.append(Target(f"{service}@{rev}", module, root / "functions" / service, root / "shared"))
+        targets.append(Target(service, module, REPO / "functions" / service))
+    return targets
+
+
+def checkout(rev: str) -> Path:
+    """`rev` of this repository, exported to a temporary directory (no git worktree metadata)."""
+    root = Path(tempfile.mkdtemp(prefix="bench-coldstart-"))
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    return root
 
 
 def function_block(service: str) -> dict[str, str]:
@@ -76,9 +99,9 @@ def function_block(service: str) -> dict[str, str]:
 
 
 def child_env(target: Target, *, xray: bool) -> dict[str, str]:
-    env = {**os.environ, **function_block(target.name)}
-    env.update(POWERTOOLS_SERVICE_NAME=target.name, RATE_LIMIT_ENABLED="false",
-               PYTHONPATH=os.pathsep.join([str(target.code_dir), str(REPO / "shared"), str(REPO)]))
+    env = {**os.environ, **function_block(target.service)}
+    env.update(POWERTOOLS_SERVICE_NAME=target.service, RATE_LIMIT_ENABLED="false",
+               PYTHONPATH=os.pathsep.join([str(target.code_dir), str(target.shared_dir), str(REPO)]))
     for name in ("LAMBDA_TASK_ROOT", "AWS_LAMBDA_FUNCTION_NAME", "_HANDLER", "POWERTOOLS_TRACE_DISABLED"):
         env.pop(name, None)
     if xray:  # what Powertools sees in Lambda with `Tracing: Active`
@@ -176,17 +199,16 @@ def importtime_rows(target: Target, runs: int) -> list[ImportRow]:
 
 # --- warm path ---------------------------------------------------------------------------------------
 
-def warm_child(name: str, calls: int) -> None:
+def warm_child(module: str, calls: int) -> None:
     """Runs in the child: import the handler, warm it up, time `calls` invocations of a routeless GET."""
-    target = next(t for t in all_targets(list(SERVICES)) if t.name == name)
-    handler = importlib.import_module(target.module).lambda_handler
+    handler = importlib.import_module(module).lambda_handler
     from tests.support.lambda_events import Context, http_event
 
     event, context = http_event("GET", "/bench/no-such-route"), Context()
     for _ in range(max(20, calls // 10)):
         response = handler(event, context)
     if response["statusCode"] != 404:
-        raise RuntimeError(f"{name}: expected 404 from a routeless GET, got {response['statusCode']}")
+        raise RuntimeError(f"{module}: expected 404 from a routeless GET, got {response['statusCode']}")
     cpu, wall = [], []
     for _ in range(calls):
         cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -198,7 +220,7 @@ def warm_child(name: str, calls: int) -> None:
 
 
 def warm_sample(target: Target, calls: int) -> dict[str, Any]:
-    args = [str(Path(__file__).resolve()), "--warm-child", target.name, "--calls", str(calls)]
+    args = [str(Path(__file__).resolve()), "--warm-child", target.module, "--calls", str(calls)]
     return result_of(run_child(args, child_env(target, xray=False), REPO).stdout)
 
 
@@ -207,6 +229,7 @@ def gateway_overhead(service: str = "notifications", requests: int = 200) -> dic
     stack_file = REPO / ".local" / "stack.json"
     if not stack_file.exists():
         return None
+    sys.path[:0] = [str(REPO)]
     import httpx
 
     from tests.support.lambda_events import Context, http_event
@@ -305,12 +328,21 @@ def main() -> int:
     parser.add_argument("--no-xray", action="store_true", help="skip the X-Ray-on import column")
     parser.add_argument("--no-warm", action="store_true", help="skip the warm-path table")
     parser.add_argument("--check", action="store_true", help=f"exit 1 when a function is over {TARGET_RATIO}x")
+    parser.add_argument("--against", metavar="REV", help="also measure REV's functions (e.g. main), interleaved")
     parser.add_argument("--warm-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.warm_child:
         warm_child(args.warm_child, args.calls)
         return 0
-    targets = all_targets([s for s in args.functions.split(",") if s])
+    other = (args.against, checkout(args.against)) if args.against else None
+    try:
+        return run(args, all_targets([s for s in args.functions.split(",") if s], other))
+    finally:
+        if other is not None:
+            shutil.rmtree(other[1], ignore_errors=True)
+
+
+def run(args: argparse.Namespace, targets: list[Target]) -> int:
     print(f"{len(targets)} targets; python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}; "
           f"code under {REPO}", flush=True)
     for target in targets:  # compile and cache bytecode, as a deployed package has it, before any timing
