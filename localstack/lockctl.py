@@ -269,6 +269,9 @@ def _version_skew(locks: Sequence[Lock]) -> list[str]:
 
 # Imports a library makes on the code's behalf: pydantic's EmailStr needs email-validator at class creation.
 HIDDEN_REQUIREMENTS = {re.compile(r"\b(EmailStr|NameEmail)\b"): "email-validator"}
+# Modules the Lambda Python runtime provides itself, so no artifact ships them: SnapStart's hook library
+# (imported guardedly by bank_shared.snapstart; absent off Lambda).
+RUNTIME_PROVIDED = frozenset({"snapshot_restore_py"})
 
 
 def third_party_imports(root: Path, first_party: set[str]) -> dict[str, list[str]]:
@@ -285,7 +288,7 @@ def third_party_imports(root: Path, first_party: set[str]) -> dict[str, list[str
                 continue
             for name in names:
                 top = name.split(".")[0]
-                if top not in sys.stdlib_module_names and top not in first_party:
+                if top not in sys.stdlib_module_names and top not in first_party and top not in RUNTIME_PROVIDED:
                     found.setdefault(top, []).append(f"{rel(path)}:{node.lineno}")
     return found
 
