@@ -14,10 +14,12 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
+from bank_shared.api_docs import install_openapi
 from bank_shared.errors import install_error_handlers
 from bank_shared.events.consumer import EventHandler, handle_kafka_batch
 from bank_shared.events.outbox import sweep_outbox
 from bank_shared.health import Check, health_router
+from bank_shared.input_guard import ControlCharacterGuard
 from bank_shared.observability import RequestContextMiddleware, logger, metrics, tracer
 from bank_shared.ratelimit import RateLimitMiddleware
 from bank_shared.snapstart import install as install_snapstart_hooks
@@ -47,11 +49,13 @@ def create_app(
         generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
+    app.add_middleware(ControlCharacterGuard)  # innermost: counted by the rate limiter, refused before routes
     app.add_middleware(RateLimitMiddleware)  # inside the request-id middleware, so 429s carry the id
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router(service, health_checks))
     for router in routers:
         app.include_router(router, prefix=f"/api/{service}")
+    install_openapi(app)
     return app
 
 

@@ -11,9 +11,9 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Header
 from fastapi.responses import JSONResponse
 
 from bank_shared.db import Connection
@@ -22,6 +22,9 @@ from bank_shared.errors import IdempotencyKeyMissing, IdempotencyKeyReused, Idem
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
+REQUIRED_MARK = "x-bank-required"  # read (and removed) by bank_shared.api_docs: the header is required
+KEY_DESCRIPTION = (f"A unique key (1..{MAX_KEY_LENGTH} printable characters, e.g. a UUID) per money-moving request; "
+                   "retries of the same request reuse it and get the stored answer with Idempotent-Replayed: true")
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,26 @@ class IdempotentResult:
         return JSONResponse(self.body, status_code=self.status, headers=headers)
 
 
-def require_key(request: Request) -> str:
-    """FastAPI dependency: the request's Idempotency-Key, validated."""
-    key = request.headers.get(HEADER, "").strip()
+def require_key(
+    idempotency_key: Annotated[str | None, Header(alias=HEADER, description=KEY_DESCRIPTION,
+                                                  json_schema_extra={REQUIRED_MARK: True})] = None,
+) -> str:
+    """FastAPI dependency: the request's Idempotency-Key, validated. Declared as a header parameter so the
+    OpenAPI documents it (`bank_shared.api_docs` marks it required); a missing one is our own 400 problem
+    (IETF httpapi), not the framework's 422."""
+    key = (idempotency_key or "").strip()
     if not key:
         raise IdempotencyKeyMissing("Send a unique Idempotency-Key header with every money-moving request")
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise IdempotencyKeyMissing(f"Idempotency-Key must be 1..{MAX_KEY_LENGTH} printable characters")
     return key
+
+
+def optional_key(
+    idempotency_key: Annotated[str | None, Header(alias=HEADER, description=KEY_DESCRIPTION)] = None,
+) -> str | None:
+    """FastAPI dependency for routes where the key is optional (a retried quote): validated when sent."""
+    return require_key(idempotency_key) if idempotency_key else None
 
 
 def fingerprint(operation: str, payload: Any) -> str:

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import Field
 
 from bank_shared.errors import Unprocessable
+
+# The one spelling of an amount, a rate and a currency code in every request model. `[0-9]`, never `\d`:
+# pydantic's (Rust) regex and Python's `str.isdigit`/`Decimal` take any Unicode digit (U+0661 U+0660 is 10).
+AMOUNT_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,4})?$"
+Amount = Annotated[str, Field(pattern=AMOUNT_PATTERN, examples=["1500.00"],
+                              description="Decimal string in major units (ASCII digits)")]
+Rate = Annotated[str, Field(pattern=r"^[0-9]{1,18}(\.[0-9]{1,12})?$", examples=["0.853421"],
+                            description="Decimal string (ASCII digits)")]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"], description="ISO 4217 code")]
 
 # ISO 4217 minor-unit exponents for the currencies the bank and the ECB reference set use.
 CURRENCY_EXPONENTS: dict[str, int] = {
@@ -34,8 +46,11 @@ def to_minor(amount: str | Decimal | int, currency: str, *, allow_zero: bool = F
     """'1234.50' RUB → 123450. Refuses floats, extra decimals, negatives and (by default) zero."""
     if isinstance(amount, float):
         raise InvalidAmount("Amounts must be decimal strings, not floating point numbers")
+    text = str(amount).strip()
+    if isinstance(amount, str) and not is_ascii_decimal(text):
+        raise InvalidAmount(f"{amount!r} is not a decimal amount written with ASCII digits")
     try:
-        value = Decimal(str(amount).strip())
+        value = Decimal(text)
     except InvalidOperation:
         raise InvalidAmount(f"{amount!r} is not a decimal amount") from None
     if not value.is_finite():
@@ -48,6 +63,18 @@ def to_minor(amount: str | Decimal | int, currency: str, *, allow_zero: bool = F
     if minor < 0 or (minor == 0 and not allow_zero):
         raise InvalidAmount("Amount must be positive")
     return minor
+
+
+def is_ascii_digits(text: str) -> bool:
+    """'0'-'9' only (str.isdigit() is also true for Arabic-Indic or full-width digits)."""
+    return text.isascii() and text.isdigit()
+
+
+def is_ascii_decimal(text: str) -> bool:
+    """An optional sign, ASCII digits and at most one point: what Decimal() may parse here."""
+    unsigned = text[1:] if text[:1] in "+-" else text
+    whole, _, fraction = unsigned.partition(".")
+    return bool(whole or fraction) and all(is_ascii_digits(part) for part in (whole, fraction) if part)
 
 
 def from_minor(minor: int, currency: str) -> str:

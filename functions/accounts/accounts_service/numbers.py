@@ -12,6 +12,8 @@ import hmac
 import secrets
 from hashlib import sha256
 
+from bank_shared.money import is_ascii_digits
+
 ACCOUNT_CURRENCY_CODES = {"RUB": "810", "USD": "840", "EUR": "978", "CNY": "156", "GBP": "826", "CHF": "756"}
 _WEIGHTS = (7, 1, 3)
 
@@ -27,7 +29,7 @@ def control_key(bic: str, number: str) -> int:
 
 
 def is_valid_account_number(bic: str, number: str) -> bool:
-    return len(number) == 20 and number.isdigit() and _weighted_sum(bic[-3:] + number) % 10 == 0
+    return len(number) == 20 and is_ascii_digits(number) and _weighted_sum(bic[-3:] + number) % 10 == 0
 
 
 def account_number(bic: str, balance_account: str, currency: str, branch: str, serial: int) -> str:
@@ -47,7 +49,7 @@ def luhn_digit(partial: str) -> int:
 
 
 def is_luhn_valid(pan: str) -> bool:
-    return pan.isdigit() and luhn_digit(pan[:-1]) == int(pan[-1])
+    return is_ascii_digits(pan) and luhn_digit(pan[:-1]) == int(pan[-1])
 
 
 def new_pan(bin_prefix: str, length: int = 16) -> str:

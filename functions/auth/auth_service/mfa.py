@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from bank_shared.money import is_ascii_digits
+
 STEP_SECONDS = 30
 DRIFT_STEPS = 1
 
@@ -26,7 +28,7 @@ def matching_step(secret: str, code: str, last_used_step: int | None, now: float
     import pyotp
 
     code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    if not (is_ascii_digits(code) and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     current = int((now if now is not None else time.time()) // STEP_SECONDS)

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection
+from bank_shared.money import is_ascii_digits
 
 Row = dict[str, Any]
 _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa_enabled, mfa_secret, "
@@ -57,7 +58,7 @@ class UserRepository:
             pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             match = ["email LIKE %s", "lower(full_name) LIKE %s"]
             params += [pattern, pattern]
-            digits = "".join(char for char in query if char.isdigit())
+            digits = "".join(char for char in query if is_ascii_digits(char))
             if len(digits) >= 3:
                 match.append("regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE %s")
                 params.append(f"%{digits}%")

@@ -40,6 +40,7 @@ from bank_shared.errors import AppError, BadRequest, Conflict
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import USER_ACTIVATED, USER_LOCKED, USER_PASSWORD_RESET_REQUESTED, USER_REGISTERED
+from bank_shared.money import is_ascii_digits
 from bank_shared.observability import logger
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, link_token
 
@@ -243,7 +244,7 @@ def user_by_id(uow: UnitOfWork, user_id: UUID) -> dict[str, Any]:
 
 def phone_digits(phone: str) -> str:
     """"+7 (999) 123-45-67" → "79991234567": phones are compared by their digits only."""
-    return "".join(char for char in phone if char.isdigit())
+    return "".join(char for char in phone if is_ascii_digits(char))
 
 
 def active_users_by_phone(uow: UnitOfWork, phone: str, limit: int = 5) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from bank_shared.auth import CUSTOMER, Principal, require_roles
 from bank_shared.errors import PROBLEM_JSON, Forbidden
 from bank_shared.http import Answer
 from bank_shared.idempotency import REPLAYED_HEADER, require_key
+from bank_shared.money import Amount
 from customer_service import service
 from customer_service.clients import get_services
 from customer_service.dashboard import DashboardLimits, build_dashboard
@@ -22,8 +23,6 @@ from customer_service.settings import get_customer_settings
 router = APIRouter(tags=["customer"])
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
-Amount = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["1500.00"],
-                              description="Decimal string in major units")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 
 

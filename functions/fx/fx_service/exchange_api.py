@@ -10,14 +10,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bank_shared.auth import CUSTOMER, SERVICE, Principal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import PROBLEM_JSON, Forbidden, Unprocessable
-from bank_shared.idempotency import HEADER, REPLAYED_HEADER, IdempotentResult, require_key
+from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, optional_key, require_key
+from bank_shared.money import Amount
 from fx_service import exchange
 from fx_service.clients import accounts_directory, ledger_exchanges
 from fx_service.dependencies import quote_pricing
@@ -25,9 +26,8 @@ from fx_service.dependencies import quote_pricing
 router = APIRouter(tags=["fx-exchange"])
 Caller = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
+OptionalKey = Annotated[str | None, Depends(optional_key)]
 Pricing = Annotated[exchange.Pricing, Depends(quote_pricing)]
-Amount = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["100.00"],
-                              description="Decimal string in major units of `currency`")]
 OwnerId = Annotated[UUID | None, Field(description="Service callers only: the customer acted for")]
 
 
@@ -93,11 +93,10 @@ def _respond(result: IdempotentResult) -> JSONResponse:
 
 
 @router.post("/quotes", status_code=201, response_model=Quote)
-def create_quote(body: QuoteRequest, principal: Caller, pricing: Pricing, request: Request) -> JSONResponse:
+def create_quote(body: QuoteRequest, principal: Caller, pricing: Pricing, key: OptionalKey) -> JSONResponse:
     """Price an exchange between two of the customer's accounts; valid for a short time (expires_at).
     An optional Idempotency-Key makes a retry return the same quote."""
     owner = _owner(principal, body.owner_id)
-    key = require_key(request) if request.headers.get(HEADER) else None
     order = exchange.QuoteRequest(owner, body.from_account_id, body.to_account_id, body.amount, body.currency)
     with UnitOfWork() as uow:
         result = exchange.create_quote(uow, order, accounts_directory(), pricing, key)

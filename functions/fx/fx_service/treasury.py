@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bank_shared.aws import client
+from bank_shared.money import is_ascii_decimal
 from bank_shared.observability import logger
 from bank_shared.snapstart import reset_on_restore
 from fx_service.domain import CURRENCY_CODE
@@ -88,6 +89,8 @@ def parse_table(text: str, origin: str) -> TreasuryTable:
 def _positive(value: Any, currency: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | Decimal):
         raise InvalidTreasuryRates(f"the {currency} rate must be a decimal string")
+    if isinstance(value, str) and not is_ascii_decimal(value.strip()):
+        raise InvalidTreasuryRates(f"the {currency} rate must be written with ASCII digits")
     try:
         rate = Decimal(str(value).strip())
     except InvalidOperation as error:

@@ -16,7 +16,7 @@ from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, Serv
 from bank_shared.db import UnitOfWork, get_connection
 from bank_shared.errors import PROBLEM_JSON
 from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, require_key
-from bank_shared.money import to_minor
+from bank_shared.money import Amount, Rate, to_minor
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
 from ledger_service import service
 
@@ -28,8 +28,6 @@ Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN))]
 Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
 Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
-Amount = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["1500.00"],
-                              description="Decimal string in major units")]
 Description = Annotated[str, Field(max_length=200)]
 
 
@@ -76,8 +74,7 @@ class ExchangeRequest(BaseModel):
     to_account_id: UUID
     sell: MoneyIn = Field(description="Leaves from_account_id, in its currency")
     buy: MoneyIn = Field(description="Arrives in to_account_id, in its currency")
-    rate: Annotated[str, Field(pattern=r"^\d{1,18}(\.\d{1,12})?$", examples=["0.853421"],
-                               description="The customer's rate: buy units per sell unit")]
+    rate: Rate = Field(description="The customer's rate: buy units per sell unit")
     description: Description = ""
 
 

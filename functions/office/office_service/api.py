@@ -17,6 +17,7 @@ from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.errors import PROBLEM_JSON, Unauthorized
 from bank_shared.http import Answer
 from bank_shared.idempotency import REPLAYED_HEADER, require_key
+from bank_shared.money import Amount
 from bank_shared.observability import current_request_id
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
 from office_service.clients import get_services
@@ -34,8 +35,6 @@ SearchQuery = Annotated[str | None, Query(max_length=100, description="Part of t
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$")]
 StaffRole = Literal["employee", "admin"]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
-Amount = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["1500.00"],
-                              description="Decimal string in major units")]
 
 
 # --------------------------------------------------------------------------- schemas

@@ -20,6 +20,7 @@ from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, requ
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import PROBLEM_JSON, Forbidden, Unprocessable
 from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, require_key
+from bank_shared.money import Amount
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
 from utilities_service import service
 from utilities_service.clients import accounts_directory, ledger_holds
@@ -95,8 +96,7 @@ class PayRequest(BaseModel):
                                         description="The payer's account number at the provider (лицевой счёт), "
                                                     "in the provider's format")]
     from_account_id: UUID = Field(description="The payer's own RUB account")
-    amount: Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["1500.00"],
-                                 description="Decimal string in major units")]
+    amount: Amount
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])] = "RUB"
     payer_id: UUID | None = Field(default=None, description="Service callers only: the customer paying")
 
