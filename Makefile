@@ -4,8 +4,8 @@ PY := .local/venv/bin/python
 STAGE ?= dev
 STACK := python3 localstack/stackctl.py
 
-.PHONY: up down status logs reset install test test-unit test-integration test-e2e test-built lint openapi lock build \
-	bench-coldstart bench-ledger
+.PHONY: up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
+	build bench-coldstart bench-ledger load load-seed audit-ledger
 
 up:
 	$(STACK) up
@@ -53,6 +53,11 @@ lock:
 build: install
 	$(PY) localstack/buildctl.py --config-env $(STAGE)
 
+# Schemathesis over every api_spec/*.openapi.json (part of `make test`); FUZZ_MAX_EXAMPLES per operation.
+test-fuzz: install
+	$(STACK) up --quiet
+	$(PY) -m pytest tests/fuzz
+
 lint: install
 	$(PY) -m ruff check shared functions localstack tests
 	$(PY) -m mypy
@@ -68,3 +73,17 @@ bench-coldstart: install
 bench-ledger: install
 	$(STACK) up --quiet
 	$(PY) tests/benchmarks/ledger.py
+
+# Locust through the gateway, then the ledger audit. LOAD_USERS (20), LOAD_SECONDS (60; 300 with FAULTS=1),
+# LOAD_SPAWN_RATE (5); FAULTS=1 injects the fault drills while it runs. Reports in .local/load/.
+load: install
+	$(STACK) up --quiet
+	FAULTS=$(FAULTS) $(PY) tests/load/run.py
+
+load-seed: install
+	$(STACK) up --quiet
+	$(PY) tests/load/seed.py --customers $${LOAD_USERS:-20}
+
+audit-ledger: install
+	$(STACK) up --quiet
+	$(PY) tests/load/audit_ledger.py

@@ -12,6 +12,11 @@ Commands (the Makefile calls these):
   status         table of pieces; exits 1 when an expected piece is down.
   logs [piece]   tail -F .local/logs/*.log (or one piece's log).
   reset          down, then delete .local/data and the generated secrets/config (venvs and caches stay).
+  stop PIECE [--immediate]
+                 stop one piece (postgres, redis, kafka, localstack, frankfurter, gateway); postgres with
+                 --immediate stops without a checkpoint, as a crash would (fault drills: `make load FAULTS=1`).
+  start PIECE    start one stopped piece and redo what `up` does after it (Kafka topics; LocalStack's
+                 resources and the seeds, which LocalStack forgets); a running piece is left alone.
 
 Ports come from localstack/stack.env; an environment variable of the same name overrides each one.
 Changing a port or other piece configuration while the stack runs needs `make down && make up`:
@@ -373,6 +378,47 @@ def cmd_reset() -> int:
     return 0
 
 
+PIECE_NAMES = ("postgres", *(piece.name for piece in BACKGROUND))
+
+
+def _piece(name: str) -> Piece:
+    return next(piece for piece in BACKGROUND if piece.name == name)
+
+
+def cmd_stop_piece(name: str, immediate: bool) -> int:
+    progress = Progress()
+    with progress.step(f"stop {name}") as result:
+        if name == "postgres":
+            result["status"] = pg.stop("immediate" if immediate else "fast")
+            (RUN / "postgres.pid").unlink(missing_ok=True)
+        else:
+            piece = _piece(name)
+            result["status"] = stop_process(piece.name, piece.cmd_token)
+    return 0
+
+
+def cmd_start_piece(name: str) -> int:
+    up = Up(quiet=True)
+    up.sec, _ = ensure_secrets()
+    if name == "postgres":
+        up.postgres()
+        return 0
+    piece = _piece(name)
+    for other in BACKGROUND:  # the seeds' stamps are keyed by these pids
+        pid = running_pid(other.name, other.cmd_token)
+        if pid:
+            up.pids[other.name] = pid
+    up.pids["postgres"] = pg.postmaster_pid() or 0
+    up.launch(piece)
+    up.await_healthy(piece)
+    if piece is KAFKA:
+        up.kafka_topics()
+    if piece is LOCALSTACK:
+        up.init_aws()
+        up.seed()
+    return 0
+
+
 def cmd_install() -> int:
     progress = Progress()
     install(progress)
@@ -407,10 +453,19 @@ def main(argv: list[str] | None = None) -> int:
     logs = sub.add_parser("logs", help="tail -F the logs")
     logs.add_argument("piece", nargs="?", help="postgres, redis, kafka, localstack, frankfurter, gateway")
     sub.add_parser("reset", help="down + delete data and generated secrets (keeps venvs/caches)")
+    stop = sub.add_parser("stop", help="stop one piece (fault drills)")
+    stop.add_argument("piece", choices=PIECE_NAMES)
+    stop.add_argument("--immediate", action="store_true", help="postgres: stop without a checkpoint (a crash)")
+    start = sub.add_parser("start", help="start one stopped piece and redo its set-up")
+    start.add_argument("piece", choices=PIECE_NAMES)
     args = parser.parse_args(argv)
     try:
-        if args.command in ("install", "up", "down", "reset"):
+        if args.command in ("install", "up", "down", "reset", "stop", "start"):
             _lock()
+        if args.command == "stop":
+            return cmd_stop_piece(args.piece, args.immediate)
+        if args.command == "start":
+            return cmd_start_piece(args.piece)
         if args.command == "up":
             Up(args.quiet).run()
             return 0

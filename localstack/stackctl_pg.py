@@ -165,10 +165,11 @@ def reload() -> None:
     run(_as_postgres([_bin("pg_ctl"), "-D", str(data_dir()), "reload"]), what="pg_ctl reload")
 
 
-def stop() -> str:
+def stop(mode: str = "fast") -> str:
+    """`fast` for `down`; `immediate` (no checkpoint, crash recovery on the next start) for fault drills."""
     if not (data_dir() / "postmaster.pid").is_file():
         return "not running"
-    run(_as_postgres([_bin("pg_ctl"), "-D", str(data_dir()), "-m", "fast", "-w", "-t", "60", "stop"]),
+    run(_as_postgres([_bin("pg_ctl"), "-D", str(data_dir()), "-m", mode, "-w", "-t", "60", "stop"]),
         what="pg_ctl stop", check=False)
     return "stopped" if postmaster_pid() is None else "STILL RUNNING"
 

@@ -9,8 +9,14 @@ Limits are configuration: `RATE_LIMIT_DEFAULT` (e.g. `120/60` = 120 requests per
 tighter limits for login, register and friends. Service clients (role `service`, client-credentials
 tokens) act for many customers at once, so they get a budget of their own, `RATE_LIMIT_SERVICE`, instead
 of sharing one customer's; the customer-facing entry points limit each customer. `RATE_LIMIT_ENABLED`
-switches it off (off by default only when APP_ENV=test, so unit tests never touch Redis). If Redis is
-unreachable the limiter fails open.
+switches it off (off by default only when APP_ENV=test, so unit tests never touch Redis).
+
+If Redis is unreachable the limiter fails OPEN for signed-in callers and service clients: their limits
+protect capacity, not money (the ledger's rules live in PostgreSQL), and a cache outage must not take the
+bank down. It fails CLOSED (503 `rate_limiter_unavailable`, Retry-After) for the anonymous routes that send
+mail or hash passwords on behalf of anyone (`FAIL_CLOSED_PREFIXES`): without their counters nothing would
+stop mass registration or mail bombing. Sign-in itself fails closed in auth's own throttle; the token
+endpoint (service clients) stays open so service-to-service calls keep working.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bank_shared.errors import problem, problem_response
 
 KEY_PREFIX = "rl"
+FAIL_CLOSED_PREFIXES = ("/api/auth/register", "/api/auth/activation/resend", "/api/auth/password/")
+UNAVAILABLE_RETRY_AFTER = "5"
 EXEMPT_SUFFIXES = ("/health", "/.well-known/jwks.json", "/.well-known/openid-configuration")
 # Per caller (IP for these anonymous routes). The per-address lockout in auth is the real brute-force
 # defence; these keep one client from hammering the expensive (argon2) endpoints.
@@ -185,6 +193,12 @@ class RateLimitMiddleware:
         else:
             rule = self.limiter.rule_for(scope["method"], scope["path"])
         decision = self._decide(rule, caller_identity(scope))
+        if decision is None and str(scope["path"]).startswith(FAIL_CLOSED_PREFIXES):
+            body = problem(503, "rate_limiter_unavailable", "Temporarily unavailable",
+                           "This request cannot be accepted right now; retry shortly", scope["path"])
+            headers = {"Retry-After": UNAVAILABLE_RETRY_AFTER}
+            await problem_response(body, headers)(scope, receive, send)
+            return
         if decision is not None and not decision.allowed:
             body = problem(429, "rate_limited", "Too many requests",
                            f"Rate limit exceeded; retry in {decision.retry_after} s", scope["path"])
@@ -196,10 +210,10 @@ class RateLimitMiddleware:
     def _decide(self, rule: Rule, identity: str) -> Decision | None:
         try:
             return self.limiter.hit(rule, identity)
-        except Exception:  # noqa: BLE001 - an unreachable Redis must not take the API down: fail open
+        except Exception:  # noqa: BLE001 - an unreachable Redis: the caller decides open or closed
             from bank_shared.observability import logger
 
-            logger.warning("rate limiter unavailable; request allowed", extra={"rule": rule.name})
+            logger.warning("rate limiter unavailable", extra={"rule": rule.name})
             return None
 
 

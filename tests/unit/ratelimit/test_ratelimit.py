@@ -148,3 +148,33 @@ def test_an_unreachable_redis_fails_open() -> None:
     app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(RateLimitSettings().rules(), broken),
                        enabled=True)
     assert TestClient(app).get("/x").status_code == 200
+
+
+def test_an_unreachable_redis_fails_closed_for_anonymous_mail_and_password_routes() -> None:
+    """Without its counters nothing would stop mass registration or mail bombing: 503 + Retry-After."""
+    def broken() -> Any:
+        raise ConnectionError("redis is down")
+
+    app = FastAPI()
+
+    @app.post("/api/auth/register")
+    def register() -> dict[str, str]:
+        return {}
+
+    @app.post("/api/auth/password/forgot")
+    def forgot() -> dict[str, str]:
+        return {}
+
+    @app.post("/api/auth/token")
+    def token() -> dict[str, str]:
+        return {}
+
+    app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(RateLimitSettings().rules(), broken),
+                       enabled=True)
+    client = TestClient(app)
+    for path in ("/api/auth/register", "/api/auth/password/forgot"):
+        refused = client.post(path)
+        assert refused.status_code == 503
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["code"] == "rate_limiter_unavailable" and refused.headers["Retry-After"] == "5"
+    assert client.post("/api/auth/token").status_code == 200  # service clients keep working
