@@ -1,7 +1,12 @@
 """`make bench-ledger`: transfers/s and p50/p99 of (a) raw SQL doing a transfer's statements (pgbench, a C
-client) and (b) the ledger's own service code (`service.submit_transfer`, what POST /transfer runs, N worker
-processes), on two shapes: uniform over many accounts, and every transfer touching one hot account. Prints a
-table and (b)/(a).
+client), (b) the ledger's own service code (`service.submit_transfer`, what POST /transfer runs, N worker
+processes) and (c) the same SQL transfer function the service calls, `ledger_transfer_apply`, driven by
+pgbench directly: the database's own limit for that function on this machine. Two shapes: uniform over many
+accounts, and every transfer touching one hot account. Prints a table with b/a and b/c (the service's
+share of what the database alone does with the same function: 1 - b/c is the service's overhead).
+
+(b) is timed from the moment every worker process is ready (imported, connected, first statement done):
+the window is the same N seconds of steady load as pgbench's, without process start-up in it.
 
 (a) stays the original straightforward statements of a transfer, one client transaction per transfer with
 one row lock per account (what issue 4 compares against). (b) now sends one statement per transfer
@@ -25,6 +30,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,6 +70,27 @@ END;
 """
 
 
+# (c): one autocommit statement per transfer, as the service's uncontended path sends it (waiting for row
+# locks instead of handing a busy account to the combiner, which is the service's own machinery).
+FUNCTION_SCRIPT = """
+\\set a random(1, {n})
+{hot}
+\\set b 1 + (:a + random(0, {n} - 2)) % {n}
+\\set amt random(1, 100)
+SELECT ledger_transfer_apply(jsonb_build_object(
+    'scope', 'transfer:bench-sql', 'key', t.id::text, 'hash', 'h',
+    'from', md5(:a::text)::uuid, 'to', md5(:b::text)::uuid, 'amount', :amt, 'currency', 'RUB',
+    'description', '', 'initiated_by', 'bench-sql', 'owner', NULL, 'transaction_id', t.id,
+    'body', jsonb_build_object('transaction_id', t.id, 'type', 'transfer', 'status', 'executed'),
+    'event', jsonb_build_object('id', gen_random_uuid(), 'type', 'payment.executed',
+                                'subject', md5(:a::text), 'data', jsonb_build_object('transaction_id', t.id)),
+    'refused_body', '{{"status": 422, "code": "insufficient_funds"}}'::jsonb,
+    'refused_event', jsonb_build_object('id', gen_random_uuid(), 'type', 'payment.failed',
+                                        'subject', md5(:a::text), 'data', '{{}}'::jsonb)), true)
+  FROM (SELECT gen_random_uuid() AS id) AS t;
+"""
+
+
 def bench_url() -> str:
     url = database_url("ledger")
     separator = "&" if "?" in url else "?"
@@ -99,11 +126,11 @@ def percentiles(latencies_ms: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-def run_pgbench(hot: bool, clients: int, seconds: int) -> tuple[float, float, float]:
+def run_pgbench(script_text: str, hot: bool, clients: int, seconds: int) -> tuple[float, float, float]:
     parsed = urlparse(database_url("ledger"))
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "transfer.sql"
-        script.write_text(PGBENCH_SCRIPT.format(n=ACCOUNTS, hot="\\set a 1" if hot else ""))
+        script.write_text(script_text.format(n=ACCOUNTS, hot="\\set a 1" if hot else ""))
         env = {**os.environ, "PGPASSWORD": parsed.password or "", "PGOPTIONS": f"-c search_path={SCHEMA}"}
         command = [PGBENCH, "-n", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432),
                    "-U", parsed.username or "ledger", "-c", str(clients), "-j", str(min(clients, 4)),
@@ -117,8 +144,10 @@ def run_pgbench(hot: bool, clients: int, seconds: int) -> tuple[float, float, fl
     return len(latencies) / seconds, p50, p99
 
 
-def _service_worker(args: tuple[str, bool, float, int]) -> list[float]:
-    url, hot, deadline, seed = args
+def _service_worker(args: tuple[str, bool, float, int, Any, Any]) -> list[float]:
+    """Gets ready (imports, connection, one warm-up statement), then waits at the barrier: every worker
+    starts its timed window together, when the parent says go."""
+    url, hot, seconds, seed, ready, go = args
     import hashlib
     import random
 
@@ -133,6 +162,11 @@ def _service_worker(args: tuple[str, bool, float, int]) -> list[float]:
     ids = [uuid.UUID(hex=hashlib.md5(str(i).encode(), usedforsecurity=False).hexdigest())
            for i in range(1, ACCOUNTS + 1)]
     conn = connect(url)
+    conn.execute("SELECT 1")
+    ready.wait()  # every worker is ready ...
+    start_at = go.get()  # ... and the parent hands out one common start
+    go.put(start_at)
+    deadline = start_at + seconds
     latencies: list[float] = []
     while time.time() < deadline:
         a = ids[0] if hot else rng.choice(ids)
@@ -148,9 +182,16 @@ def _service_worker(args: tuple[str, bool, float, int]) -> list[float]:
 
 
 def run_service(hot: bool, workers: int, seconds: int) -> tuple[float, float, float]:
-    deadline = time.time() + seconds
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        chunks = pool.map(_service_worker, [(bench_url(), hot, deadline, seed) for seed in range(workers)])
+    context = multiprocessing.get_context("fork")
+    manager = context.Manager()
+    ready, go = manager.Barrier(workers + 1), manager.Queue()
+    with context.Pool(workers) as pool:
+        pending = pool.map_async(_service_worker,
+                                 [(bench_url(), hot, seconds, seed, ready, go) for seed in range(workers)])
+        ready.wait()  # the timed window opens once every worker process is ready
+        go.put(time.time())
+        chunks = pending.get()
+    manager.shutdown()
     latencies = [value for chunk in chunks for value in chunk]
     p50, p99 = percentiles(latencies)
     return len(latencies) / seconds, p50, p99
@@ -170,7 +211,7 @@ def check_consistency() -> None:
         assert drift is not None and drift[0] == 0, f"{drift} balances differ from their postings"
         keys = conn.execute(
             "SELECT (SELECT count(*) FROM idempotency_keys WHERE scope LIKE 'transfer:%%'), "
-            "(SELECT count(*) FROM ledger_transactions WHERE initiated_by = 'bench-service'), "
+            "(SELECT count(*) FROM ledger_transactions WHERE initiated_by IN ('bench-service', 'bench-sql')), "
             "(SELECT count(*) FROM outbox WHERE topic = 'payment.executed')"
         ).fetchone()
         assert keys is not None and keys[0] == keys[1] == keys[2], f"keys/transactions/events differ: {keys}"
@@ -185,20 +226,23 @@ def main() -> int:
     rows = []
     try:
         for shape, hot in (("uniform", False), ("hot account", True)):
-            raw = run_pgbench(hot, args.workers, args.seconds)
+            raw = run_pgbench(PGBENCH_SCRIPT, hot, args.workers, args.seconds)
             ours = run_service(hot, args.workers, args.seconds)
-            rows.append((shape, raw, ours))
+            direct = run_pgbench(FUNCTION_SCRIPT, hot, args.workers, args.seconds)
+            rows.append((shape, raw, ours, direct))
         check_consistency()
     finally:
         teardown()
     print(f"\nledger transfers, {args.workers} concurrent clients, {args.seconds}s each, durable commit")
     print("(a) = the original per-transfer statements via pgbench, one transaction and row lock per transfer;")
-    print("(b) = service.submit_transfer: one statement per transfer, busy accounts batched by a combiner")
+    print("(b) = service.submit_transfer: one statement per transfer, busy accounts batched by a combiner;")
+    print("(c) = ledger_transfer_apply (the function (b) calls) driven by pgbench directly: the database's limit")
     print(f"{'shape':<12} {'(a) raw SQL tps':>16} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'(b) service tps':>16} {'p50 ms':>7} {'p99 ms':>7} {'b/a':>6}")
-    for shape, (a_tps, a50, a99), (b_tps, b50, b99) in rows:
+          f"{'(b) service tps':>16} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'(c) SQL fn tps':>15} {'p50 ms':>7} {'p99 ms':>7} {'b/a':>6} {'b/c':>6}")
+    for shape, (a_tps, a50, a99), (b_tps, b50, b99), (c_tps, c50, c99) in rows:
         print(f"{shape:<12} {a_tps:>16.0f} {a50:>7.2f} {a99:>7.2f} {b_tps:>16.0f} {b50:>7.2f} {b99:>7.2f} "
-              f"{b_tps / a_tps:>6.2f}")
+              f"{c_tps:>15.0f} {c50:>7.2f} {c99:>7.2f} {b_tps / a_tps:>6.2f} {b_tps / c_tps:>6.2f}")
     return 0
 
 
