@@ -57,7 +57,8 @@ def _evented(conn: psycopg.Connection[Any], key: str, tx: uuid.UUID, amount: str
                  " VALUES ('transfer:audit', %s, 'h', 201, %s)", (key, json.dumps(body)))
     payload = {"id": str(event), "type": "payment.executed", "data": {"transaction_id": str(tx), "currency": "RUB"}}
     conn.execute("INSERT INTO outbox (id, topic, message_key, payload, published_at) VALUES "
-                 "(%s, 'payment.executed', 'k', %s, CASE WHEN %s THEN now() END)", (event, json.dumps(payload), published))
+                 "(%s, 'payment.executed', 'k', %s, CASE WHEN %s THEN now() END)",
+                 (event, json.dumps(payload), published))
     return event
 
 
@@ -72,8 +73,8 @@ def scratch() -> Iterator[Scratch]:
     alice, bob = uuid.uuid4(), uuid.uuid4()
     with _admin("ledger", ledger_schema) as ledger, ledger.transaction():
         for account in (alice, bob):
-            ledger.execute("INSERT INTO ledger_accounts (id, kind, owner_id, currency) VALUES (%s, 'customer', %s, 'RUB')",
-                           (account, uuid.uuid4()))
+            ledger.execute("INSERT INTO ledger_accounts (id, kind, owner_id, currency) "
+                           "VALUES (%s, 'customer', %s, 'RUB')", (account, uuid.uuid4()))
         issuance = ledger.execute("SELECT id FROM ledger_accounts WHERE system_code = 'issuance:RUB'").fetchone()
         assert issuance is not None
         opening = _post(ledger, "issuance", [(issuance[0], -100_000), (alice, 100_000)])
