@@ -132,7 +132,8 @@ LEDGER_CHECKS: dict[str, str] = {
     "key applied at most once": """
         WITH named AS (SELECT (response_body->>'transaction_id')::uuid AS tx, count(*) AS keys
                          FROM idempotency_keys
-                        WHERE response_status BETWEEN 200 AND 299 AND response_body ? 'transaction_id'
+                        WHERE response_status BETWEEN 200 AND 299
+                          AND response_body->>'transaction_id' IS NOT NULL
                         GROUP BY 1),
              tx_currency AS (SELECT DISTINCT ON (transaction_id) transaction_id, currency FROM postings
                               ORDER BY transaction_id, currency)
@@ -147,7 +148,7 @@ LEDGER_CHECKS: dict[str, str] = {
                min(k.idempotency_key) FILTER (WHERE t.id IS NULL) AS example
           FROM idempotency_keys k
           LEFT JOIN ledger_transactions t ON t.id = (k.response_body->>'transaction_id')::uuid
-         WHERE k.response_status BETWEEN 200 AND 299 AND k.response_body ? 'transaction_id'
+         WHERE k.response_status BETWEEN 200 AND 299 AND k.response_body->>'transaction_id' IS NOT NULL
          GROUP BY 1""",
     "one event per transaction": """
         WITH events AS (SELECT (payload->'data'->>'transaction_id')::uuid AS tx, count(*) AS n

@@ -7,6 +7,7 @@ apply to it alone.
 from __future__ import annotations
 
 import secrets
+import sys
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -15,7 +16,7 @@ import httpx
 import psycopg
 from psycopg.rows import dict_row
 
-from tests.support.stack import bearer, database_url
+from tests.support.stack import REPO_ROOT, bearer, database_url
 
 PHONE_PREFIX = "+7 977"  # the load/fuzz users' phones: +7 977 NNN-NN-NN, unique per user
 
@@ -43,6 +44,9 @@ def _phone(number: int) -> str:
 
 def create_users(count: int, roles: tuple[str, ...], tag: str) -> list[StackUser]:
     """`count` active users with `roles`, e-mails `<tag>-<run>-<n>@load.example`, in one transaction."""
+    auth_code = str(REPO_ROOT / "functions" / "auth")
+    if auth_code not in sys.path:  # scripts (make load-seed) run outside pytest's pythonpath
+        sys.path.append(auth_code)
     from auth_service import passwords
     from auth_service.repository import UserRepository
 

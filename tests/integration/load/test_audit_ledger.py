@@ -212,6 +212,16 @@ def test_each_planted_break_is_caught(scratch: Scratch, name: str) -> None:
     assert check in broken
 
 
+def test_answers_without_a_transaction_are_no_break(scratch: Scratch) -> None:
+    """A hold's stored answer has `transaction_id: null` (nothing posted yet): found in the first load run."""
+    with _admin("ledger", scratch.ledger_schema) as conn:
+        for key in ("hold-1", "hold-2"):
+            conn.execute("INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, response_status, "
+                         "response_body) VALUES ('hold:audit', %s, 'h', 201, %s)",
+                         (key, json.dumps({"hold_id": str(uuid.uuid4()), "transaction_id": None})))
+    assert run_audit(scratch) == (0, set())
+
+
 def test_balance_drift_alone_breaks_only_its_own_check(scratch: Scratch) -> None:
     plant_balance_drift(scratch)
     assert run_audit(scratch) == (1, {"balance equals its postings"})
