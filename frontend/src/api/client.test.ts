@@ -87,7 +87,7 @@ describe("typed client errors", () => {
       jsonResponse(422, { type: "x", title: "Refused", status: 422, code: "insufficient_funds", detail: "Available balance is below 10.00" }, "application/problem+json"),
     );
     const call = unwrap(
-      ledgerApi.POST("/api/ledger/transfer", { body: { from_account_id: "a", to_account_id: "b", amount: "10.00", currency: "RUB", description: "" }, headers: { "Idempotency-Key": "k" } }),
+      ledgerApi.POST("/api/ledger/transfer", { params: { header: { "Idempotency-Key": "k" } }, body: { from_account_id: "a", to_account_id: "b", amount: "10.00", currency: "RUB", description: "" } }),
     );
     await expect(call).rejects.toBeInstanceOf(ApiError);
     await call.catch((e: ApiError) => {

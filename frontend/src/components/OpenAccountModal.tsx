@@ -38,7 +38,7 @@ export function OpenAccountModal({ opened, onClose, onOpened }: { opened: boolea
     setError(null);
     try {
       const account = (await unwrap(
-        accountsApi.POST("/api/accounts/open", { body: { product_code: product, currency }, headers: { "Idempotency-Key": key } }),
+        accountsApi.POST("/api/accounts/open", { params: { header: { "Idempotency-Key": key } }, body: { product_code: product, currency } }),
       )) as unknown as Account;
       notifications.show({ color: "green", message: t("lk.openAccount.done") });
       onOpened(account);

@@ -87,7 +87,7 @@ function IssueCard({ accountId, onIssued }: { accountId: string; onIssued: () =>
     setNotice(null);
     try {
       await unwrap(
-        officeApi.POST("/api/office/accounts/{account_id}/cards", { params: { path: { account_id: accountId } }, headers: { "Idempotency-Key": key } }),
+        officeApi.POST("/api/office/accounts/{account_id}/cards", { params: { path: { account_id: accountId }, header: { "Idempotency-Key": key } } }),
       );
       setKey(newIdempotencyKey());
       setNotice({ ok: true, text: t("office.card.issued") });

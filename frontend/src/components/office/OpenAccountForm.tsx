@@ -31,9 +31,8 @@ export function OpenAccountForm({ customerId, onOpened }: { customerId: string; 
     try {
       await unwrap(
         officeApi.POST("/api/office/customers/{customer_id}/accounts", {
-          params: { path: { customer_id: customerId } },
+          params: { path: { customer_id: customerId }, header: { "Idempotency-Key": key } },
           body: { product_code: product, currency },
-          headers: { "Idempotency-Key": key },
         }),
       );
       setDone(true);

@@ -40,9 +40,8 @@ export function TopupForm({ accountId, currency, onDone }: { accountId: string; 
     try {
       await unwrap(
         officeApi.POST("/api/office/accounts/{account_id}/topup", {
-          params: { path: { account_id: accountId } },
+          params: { path: { account_id: accountId }, header: { "Idempotency-Key": useKey } },
           body: { amount: parsed, currency, description: "Взнос наличных в кассе" },
-          headers: { "Idempotency-Key": useKey },
         }),
       );
       lastOutcome.current = "success";

@@ -99,7 +99,7 @@ function AccountDetails() {
   async function issueCard() {
     setIssuing(true);
     try {
-      await unwrap(accountsApi.POST("/api/accounts/{account_id}/cards", { params: { path: { account_id: id } }, headers: { "Idempotency-Key": newIdempotencyKey() } }));
+      await unwrap(accountsApi.POST("/api/accounts/{account_id}/cards", { params: { path: { account_id: id }, header: { "Idempotency-Key": newIdempotencyKey() } } }));
       cards.reload();
     } catch (err) {
       notifications.show({ color: "red", message: errorMessage(t, err) });

@@ -68,8 +68,8 @@ export default function Transfer() {
       if (mode === "own") {
         await unwrap(
           ledgerApi.POST("/api/ledger/transfer", {
+            params: { header: headers },
             body: { from_account_id: from.id, to_account_id: target!.id, amount: parsed, currency: from.currency, description: message },
-            headers,
           }),
         );
       } else {
