@@ -5,13 +5,11 @@ no money (they used to: Arabic-Indic "10" moved 10.00, full-width "1.00" moved 1
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.stack import gateway_url
 from tests.support.users import StackUser, create_users, session_headers
 
 ARABIC_TEN = "\u0661\u0660"
@@ -19,9 +17,8 @@ FULL_WIDTH_ONE = "\uff11.\uff10\uff10"
 
 
 @pytest.fixture(scope="module")
-def api() -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=gateway_url(), timeout=60) as client:
-        yield client
+def api(http: httpx.Client) -> httpx.Client:
+    return http  # the tier's gateway client (tests/e2e/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from bank_shared.app import create_app, lambda_entrypoint
 from bank_shared.input_guard import body_violations, has_forbidden_character, query_violations
+from tests.support.lambda_events import Context
 
 router = APIRouter()
 reached: list[str] = []
@@ -45,17 +46,7 @@ async def form(request: Request) -> dict[str, str]:
 handler = lambda_entrypoint(create_app("guard", [router], health_checks={}))
 
 
-class Context:
-    function_name = "guard"
-    function_version = "$LATEST"
-    invoked_function_arn = "arn:aws:lambda:eu-central-1:000000000000:function:guard"
-    memory_limit_in_mb = 512
-    aws_request_id = "req-1"
-    log_group_name = "/aws/lambda/guard"
-    log_stream_name = "stream"
 
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
 
 
 def call(method: str, path: str, *, query: str = "", body: bytes = b"",
