@@ -265,7 +265,13 @@ def _gateway_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Pa
            "--static-dir", str(REPO / "frontend" / "out"),
            "--kafka-bootstrap", f"127.0.0.1:{port(cfg, 'KAFKA_PORT')}", "--repo-root", str(REPO),
            "--region", cfg["AWS_DEFAULT_REGION"]]
-    return cmd, _project_env(), REPO
+    env = _project_env()
+    # The emulator itself talks to LocalStack (an event source's on-failure SQS destination): this stack's
+    # port, not LocalStack's default, or failed batches would be neither delivered nor dead-lettered.
+    env.update({"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port(cfg, 'LOCALSTACK_PORT')}",
+                "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                "AWS_DEFAULT_REGION": cfg["AWS_DEFAULT_REGION"]})
+    return cmd, env, REPO
 
 
 def _http_ok(url_key: str, path: str) -> Callable[[dict[str, str]], bool]:

@@ -24,7 +24,8 @@ log = logging.getLogger("local_gateway.kafka")
 
 Invoke = Callable[[dict[str, Any]], Invocation]
 ERROR_LOG_INTERVAL_SECONDS = 30.0
-RETRY_BACKOFF_SECONDS = 0.5
+RETRY_BACKOFF_SECONDS = 0.5  # doubled per attempt up to MAX_RETRY_BACKOFF_SECONDS, as Lambda backs off
+MAX_RETRY_BACKOFF_SECONDS = 30.0
 
 
 def record_from_message(message: Any) -> KafkaRecord:
@@ -164,14 +165,14 @@ class MskPoller:
         event = build_msk_event(records, self.mapping.stream_arn, self.bootstrap)
         attempts = 0
         outcome: Invocation | None = None
-        while attempts <= self.mapping.max_retries and not self._stop.is_set():
+        while (self.mapping.max_retries < 0 or attempts <= self.mapping.max_retries) and not self._stop.is_set():
             attempts += 1
             outcome = self._invoke(event)
             if outcome.ok:
                 break
             log.warning("%s: batch of %d failed (%s, attempt %d)", self.name, len(records),
                         outcome.status, attempts)
-            self._stop.wait(RETRY_BACKOFF_SECONDS * attempts)
+            self._stop.wait(min(MAX_RETRY_BACKOFF_SECONDS, RETRY_BACKOFF_SECONDS * 2 ** (attempts - 1)))
         if outcome is None or (self._stop.is_set() and not outcome.ok):
             return  # shutting down: leave offsets uncommitted so the batch is redelivered
         self.state["batches"] += 1

@@ -16,7 +16,11 @@ log = logging.getLogger("local_gateway.template")
 
 DEFAULT_TIMEOUT = 3
 DEFAULT_MEMORY = 128
-DEFAULT_MSK_RETRIES = 2
+# AWS: MaximumRetryAttempts of a Kafka event source mapping defaults to -1 (retry until the record expires);
+# with an on-failure destination and infinite retries Lambda applies at most 10 retries.
+INFINITE_RETRIES = -1
+RETRIES_WITH_DESTINATION = 10
+DEFAULT_MSK_RETRIES = INFINITE_RETRIES
 IMPLICIT_API = "ServerlessHttpApi"
 
 
@@ -309,6 +313,9 @@ class _Builder:
         destination = self.resolver.try_resolve(
             ((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"))
         window = self.resolver.try_resolve(props.get("MaximumBatchingWindowInSeconds"), 0.5)
+        retries = int(self.resolver.try_resolve(props.get("MaximumRetryAttempts"), INFINITE_RETRIES))
+        if retries < 0 and isinstance(destination, str):
+            retries = RETRIES_WITH_DESTINATION
         return MskMapping(
             function_id=function_id,
             event_name=name,
@@ -319,7 +326,7 @@ class _Builder:
             batching_window_s=float(window) if window else 0.5,
             consumer_group_id=_group_id(self.resolver.try_resolve(props.get("ConsumerGroupId"))),
             on_failure_destination=destination if isinstance(destination, str) else None,
-            max_retries=int(self.resolver.try_resolve(props.get("MaximumRetryAttempts"), DEFAULT_MSK_RETRIES)),
+            max_retries=retries,
             enabled=bool(self.resolver.try_resolve(props.get("Enabled"), True)),
         )
 

@@ -165,7 +165,7 @@ def test_msk_and_schedule_events(model) -> None:
     assert mapping.topics == ["payment.executed"]
     assert mapping.starting_position == "TRIM_HORIZON"
     assert mapping.batch_size == 25
-    assert mapping.max_retries == 2
+    assert mapping.max_retries == 10  # AWS: infinite retries with an on-failure destination become 10
     assert mapping.group_id == "LedgerFunction-payment.executed"
     assert mapping.on_failure_destination == "arn:aws:sqs:eu-central-1:123456789012:bank-local-dlq"
     assert mapping.stream_arn.startswith("arn:aws:kafka:eu-central-1:")
@@ -188,3 +188,18 @@ def test_resolver_edge_cases() -> None:
         resolver.resolve({"Ref": "SomeResource"})
     with pytest.raises(Unresolvable):
         resolver.resolve({"Fn::ImportValue": "x"})
+
+
+@pytest.mark.parametrize(("properties", "retries"), [
+    ("", -1),  # AWS default for Kafka: retry until the record expires (events wait out an outage)
+    ("DestinationConfig: {OnFailure: {Destination: !GetAtt Dlq.Arn}}", 10),
+    ("MaximumRetryAttempts: 3\n            DestinationConfig: {OnFailure: {Destination: !GetAtt Dlq.Arn}}", 3),
+])
+def test_msk_retries_follow_aws_defaults(tmp_path: Path, properties: str, retries: int) -> None:
+    template = TEMPLATE.replace(
+        "            DestinationConfig: {OnFailure: {Destination: !GetAtt Dlq.Arn}}\n",
+        f"            {properties}\n" if properties else "")
+    (tmp_path / "template.yaml").write_text(template)
+    (tmp_path / "env.json").write_text("{}")
+    (mapping,) = load_model(tmp_path / "template.yaml", tmp_path / "env.json", tmp_path, "eu-central-1").msk
+    assert mapping.max_retries == retries
