@@ -135,9 +135,43 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(body, dict(exc.headers or {}))
 
 
+# Failures to reach a dependency (the database restarting, an AWS endpoint or Redis down) are not bugs of
+# the request: they are 503 + Retry-After, so clients retry (with the same Idempotency-Key), never a 500.
+# (module, class name) pairs, checked only for modules already imported (no import cost on this path).
+_UNREACHABLE: tuple[tuple[str, str, str], ...] = (
+    ("psycopg", "OperationalError", "database"),
+    ("psycopg_pool", "PoolTimeout", "database"),
+    ("botocore.exceptions", "EndpointConnectionError", "aws"),
+    ("botocore.exceptions", "ConnectionClosedError", "aws"),
+    ("botocore.exceptions", "ConnectTimeoutError", "aws"),
+    ("botocore.exceptions", "ReadTimeoutError", "aws"),
+    ("redis.exceptions", "ConnectionError", "redis"),
+    ("redis.exceptions", "TimeoutError", "redis"),
+)
+
+
+def unreachable_dependency(exc: BaseException) -> str | None:
+    """The dependency `exc` says could not be reached, or None for any other error."""
+    import sys
+
+    for module_name, class_name, dependency in _UNREACHABLE:
+        module = sys.modules.get(module_name)
+        cls = getattr(module, class_name, None) if module else None
+        if isinstance(cls, type) and isinstance(exc, cls):
+            return dependency
+    return None
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     from bank_shared.observability import logger
 
+    dependency = unreachable_dependency(exc)
+    if dependency:
+        logger.warning("dependency unreachable", extra={"path": request.url.path, "dependency": dependency,
+                                                        "error": type(exc).__name__})
+        body = problem(503, DependencyUnavailable.code, DependencyUnavailable.title,
+                       f"{dependency} is unavailable; retry shortly", request.url.path, dependency=dependency)
+        return problem_response(body, {"Retry-After": "1"})
     logger.exception("unhandled error", extra={"path": request.url.path})
     body = problem(500, "internal_error", "Internal server error", "An unexpected error occurred",
                    request.url.path)

@@ -6,6 +6,7 @@ import base64
 import json
 from typing import Any
 
+import pytest
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
@@ -32,6 +33,14 @@ def get_thing(thing_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
         raise ThingMissing("No such thing")
     if thing_id == "boom":
         raise RuntimeError("database password is hunter2")
+    if thing_id == "db-down":
+        import psycopg
+
+        raise psycopg.OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    if thing_id == "aws-down":
+        from botocore.exceptions import EndpointConnectionError
+
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:4566/")
     return {"id": thing_id, "owner": principal.subject, "roles": sorted(principal.roles)}
 
 
@@ -119,3 +128,13 @@ def test_operation_ids_are_service_prefixed() -> None:
         operation["operationId"] for path in app.openapi()["paths"].values() for operation in path.values()
     }
     assert {"demo_get_thing", "demo_create_thing", "demo_health"} <= operation_ids
+
+
+@pytest.mark.parametrize(("thing", "dependency"), [("db-down", "database"), ("aws-down", "aws")])
+def test_an_unreachable_dependency_is_a_503_to_retry_not_a_500(thing: str, dependency: str) -> None:
+    """Found by the fault drills: a PostgreSQL restart or LocalStack outage answered 500."""
+    status, headers, body = invoke(http_event("GET", f"/api/demo/things/{thing}", claims=CUSTOMER))
+    assert status == 503
+    assert headers["retry-after"] == "1"
+    assert body["code"] == "dependency_unavailable" and body["dependency"] == dependency
+    assert "127.0.0.1" not in json.dumps(body)
