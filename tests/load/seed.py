@@ -71,7 +71,7 @@ def seed(customers: int, employees: int) -> dict[str, Any]:
     staff = create_users(employees, ("employee",), "load-staff")
     print(f"load-seed: {customers} customers and {employees} employees created in auth "
           f"({time.monotonic() - started:.1f} s)", flush=True)
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         seeded = list(pool.map(open_accounts, people))
     print(f"load-seed: {len(seeded) * len(ACCOUNTS)} accounts opened ({time.monotonic() - started:.1f} s)",
           flush=True)

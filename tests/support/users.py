@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+import time
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -67,9 +68,14 @@ def create_users(count: int, roles: tuple[str, ...], tag: str) -> list[StackUser
     return users
 
 
-def sign_in(http: httpx.Client, user: StackUser) -> dict[str, Any]:
-    """The token answer of POST /api/auth/login for `user` (access and refresh token)."""
-    response = http.post("/api/auth/login", json={"email": user.email, "password": user.password})
+def sign_in(http: httpx.Client, user: StackUser, attempts: int = 6) -> dict[str, Any]:
+    """The token answer of POST /api/auth/login for `user` (access and refresh token); a 429 or 5xx (a cold
+    or busy function) is retried after a pause, as a person would."""
+    for attempt in range(attempts):
+        response = http.post("/api/auth/login", json={"email": user.email, "password": user.password})
+        if response.status_code != 429 and response.status_code < 500:
+            break
+        time.sleep(float(response.headers.get("Retry-After") or 0) or 2.0 * (attempt + 1))
     response.raise_for_status()
     answer: dict[str, Any] = response.json()
     return answer
