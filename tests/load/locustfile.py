@@ -91,6 +91,8 @@ class BankUser(HttpUser):
     def get(self, path: str, name: str) -> Any:
         with self.client.get(path, headers=self._headers(), name=name, catch_response=True) as response:
             self._judge(response)
+            if response.status_code == 401:  # the short-lived access token expired: sign in again, as the SPA
+                self.sign_in()
             return response.json() if response.status_code == 200 else None
 
     def money(self, path: str, body: dict[str, Any], name: str) -> Any:
