@@ -36,7 +36,7 @@ def test_a_rotated_secret_is_read_again_once(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(aws, "client", lambda _name: SecretsManager())
     monkeypatch.setattr(httpx, "post", token_endpoint)
-    aws.secret_json("bank/local/clients/ledger")  # the old secret is cached in this environment
+    aws.secret_json(service_auth.client_secret_id())  # the old secret is cached in this environment
     store["secret"] = "new"  # ... and then rotated
     assert service_auth.service_token() == "fresh"
     assert len(reads) == 2
