@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -232,22 +233,28 @@ def run(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | No
 
 def _run_streaming(cmd: list[str], *, cwd: Path | None, env: dict[str, str] | None, timeout: float | None,
                    on_line: Callable[[str], None]) -> subprocess.CompletedProcess[str]:
-    deadline = None if timeout is None else time.monotonic() + timeout
     lines: list[str] = []
+    expired = threading.Event()
     with subprocess.Popen(cmd, cwd=cwd, env=env, text=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT) as proc:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            on_line(line.rstrip("\n"))
-            if deadline is not None and time.monotonic() > deadline:
-                proc.kill()
-                raise subprocess.TimeoutExpired(cmd, timeout or 0)
-        try:
-            proc.wait(timeout=None if deadline is None else max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
+        def expire() -> None:
+            expired.set()
             proc.kill()
-            raise
+
+        watchdog = threading.Timer(timeout, expire) if timeout is not None else None
+        if watchdog is not None:
+            watchdog.start()
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line)
+                on_line(line.rstrip("\n"))
+            proc.wait()
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+    if expired.is_set():
+        raise subprocess.TimeoutExpired(cmd, timeout or 0)
     return subprocess.CompletedProcess(cmd, proc.returncode, "".join(lines), None)
 
 
