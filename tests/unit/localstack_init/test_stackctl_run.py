@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from stackctl_common import REPO, StackError, run
 from stackctl_install import requirement_files
 
