@@ -13,8 +13,10 @@ import pytest
 
 from tests.support.stack import bearer, database_url, gateway_url, mint_token
 
-ADMIN = bearer(mint_token(roles=("admin",)))
-STAFF = bearer(mint_token(roles=("employee",)))
+# Minted when the module is collected, which can be long before these tests run in `make test` (the e2e tier
+# runs first): valid for the whole run, not the default five minutes.
+ADMIN = bearer(mint_token(roles=("admin",), ttl=3600))
+STAFF = bearer(mint_token(roles=("employee",), ttl=3600))
 BODY = "Договор № {{contract_number}} от {{contract_date}}. Клиент: {{full_name}}."
 
 
