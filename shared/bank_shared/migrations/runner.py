@@ -29,7 +29,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext, MigrationInfo
 from alembic.script import Script, ScriptDirectory
 from alembic.util import to_tuple
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -146,14 +146,14 @@ def _function_sums(files: dict[str, Path]) -> dict[str, str]:
 
 
 def _engine(service: str, database_url: str) -> Engine:
-    """The URL stays with psycopg: SQLAlchemy never sees (nor prints) the credentials."""
-
+    """The URL stays with psycopg: SQLAlchemy never sees (nor prints) the credentials. The URL's own
+    connect_timeout / application_name win over these defaults."""
     given = conninfo_to_dict(database_url)
-    defaults = {"connect_timeout": 10, "application_name": f"{service}-migrations"}
-    extra = {key: value for key, value in defaults.items() if key not in given}
+    defaults: dict[str, str | int] = {"connect_timeout": 10, "application_name": f"{service}-migrations"}
+    conninfo = make_conninfo(database_url, **{key: value for key, value in defaults.items() if key not in given})
 
     def connect() -> psycopg.Connection[Any]:
-        return psycopg.connect(database_url, prepare_threshold=None, **extra)
+        return psycopg.connect(conninfo, prepare_threshold=None)
 
     return create_engine("postgresql+psycopg://", creator=connect, poolclass=NullPool)
 

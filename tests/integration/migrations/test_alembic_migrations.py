@@ -6,77 +6,26 @@ role of the same name, as a service's role owns its database):
   differs by construction, and leaving out the bookkeeping tables schema_migrations / alembic_version /
   alembic_checksums where one side has them and the other cannot);
 - re-running is a no-op; a changed applied file is refused; a changed stored-function file is re-applied;
-  a failing revision raises and leaves the database at the previous revision; concurrent runs take turns;
-- the migrations are found through the packages alone, as in a `sam build` artifact.
+  a failing revision raises and leaves the database at the previous revision; concurrent runs take turns
+(the real `sam build` artifact runs them in tests/built/test_migrations_built.py).
 """
 
 from __future__ import annotations
 
-import secrets
 import shutil
-import subprocess
-import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
 
 from bank_shared.migrations import SERVICES, MigrationError, current, upgrade_head
 from tests.support import legacy_migrations as legacy
-from tests.support.stack import REPO_ROOT, stack
+from tests.support.scratch_db import Scratch
 
-PG_DUMP = "/usr/lib/postgresql/15/bin/pg_dump"
 BOOKKEEPING = ("schema_migrations", "alembic_version", "alembic_checksums")
 LEDGER_REVISIONS = ["shared_0001", "ledger_0001", "ledger_0002", "ledger_0003", "ledger_0004", "ledger_0005"]
-
-
-class Scratch:
-    """A database and its owner role, both named `name` (pg_hba lets a role reach only its namesake)."""
-
-    def __init__(self, name: str, url: str) -> None:
-        self.name, self.url = name, url
-
-    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            return conn.execute(sql, params).fetchall()
-
-    def dump(self, *excluded: str) -> str:
-        pg = stack()["postgres"]
-        args = [PG_DUMP, "--schema-only", "--restrict-key=migrations", "-h", str(pg["host"]), "-p", str(pg["port"]),
-                "-U", str(pg["admin_user"]), *(f"--exclude-table=public.{t}" for t in excluded), self.name]
-        out = subprocess.run(args, env={"PGPASSWORD": str(pg["admin_password"])}, capture_output=True, text=True,
-                             check=True).stdout
-        return out.replace(self.name, "<scratch>")
-
-
-def admin() -> psycopg.Connection[Any]:
-    pg = stack()["postgres"]
-    return psycopg.connect(host=pg["host"], port=pg["port"], user=pg["admin_user"], password=pg["admin_password"],
-                           dbname="postgres", autocommit=True)
-
-
-@pytest.fixture
-def scratch() -> Iterator[Callable[[], Scratch]]:
-    made: list[str] = []
-
-    def make() -> Scratch:
-        name, password = f"mig_{uuid.uuid4().hex[:12]}", secrets.token_urlsafe(16)
-        with admin() as conn:
-            conn.execute(f"CREATE ROLE {name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}'")
-            conn.execute(f"CREATE DATABASE {name} OWNER {name}")
-        made.append(name)
-        pg = stack()["postgres"]
-        return Scratch(name, f"postgresql://{name}:{password}@{pg['host']}:{pg['port']}/{name}")
-
-    yield make
-    with admin() as conn:
-        for name in made:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            conn.execute(f"DROP ROLE IF EXISTS {name}")
 
 
 @pytest.fixture
@@ -242,27 +191,3 @@ def test_a_wrong_password_fails_without_revealing_it(scratch: Callable[[], Scrat
         upgrade_head("ledger", wrong)
     assert "password authentication failed" in str(caught.value)
     assert "Wr0ngPass" not in str(caught.value) and "Tr1cky" not in str(caught.value)
-
-
-# --------------------------------------------------------------------------- as `sam build` lays the code out
-
-
-def test_migrations_run_from_a_sam_build_layout(scratch: Callable[[], Scratch], tmp_path: Path) -> None:
-    """Only the function's package and the layer's package exist (no repo around them): upgrade_head finds
-    the revisions, SQL and function files through importlib.resources."""
-    function_dir, layer_dir = tmp_path / "LedgerFunction", tmp_path / "SharedLayer" / "python"
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(REPO_ROOT / "functions" / "ledger" / "ledger_service", function_dir / "ledger_service",
-                    ignore=ignore)
-    shutil.copytree(REPO_ROOT / "shared" / "bank_shared", layer_dir / "bank_shared", ignore=ignore)
-    db = scratch()
-    probe = ("import sys; sys.path[:0] = sys.argv[1:3]\n"
-             "import bank_shared, ledger_service\n"
-             "from bank_shared.migrations import upgrade_head\n"
-             "assert bank_shared.__file__.startswith(sys.argv[2]), bank_shared.__file__\n"
-             "assert ledger_service.__file__.startswith(sys.argv[1]), ledger_service.__file__\n"
-             "print(','.join(upgrade_head('ledger', sys.argv[3])))")
-    out = subprocess.run([sys.executable, "-c", probe, str(function_dir), str(layer_dir), db.url], cwd=tmp_path,
-                         capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, check=False)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().split(",")[:6] == LEDGER_REVISIONS

@@ -1,14 +1,12 @@
-"""The launcher's command runner streams a long command's progress, and the project venv's install stamp
-covers the layer's requirements (a dependency added to shared/requirements.txt once went uninstalled on
-machines whose venv already existed)."""
+"""The launcher's command runner streams a long command's progress (the migrations of `make up`) and stops a
+streamed command at its timeout."""
 
 from __future__ import annotations
 
 import sys
 
 import pytest
-from stackctl_common import REPO, StackError, run
-from stackctl_install import requirement_files
+from stackctl_common import StackError, run
 
 
 def test_lines_reach_the_caller_as_they_come_and_the_output_is_kept() -> None:
@@ -31,6 +29,3 @@ def test_a_streamed_command_past_its_timeout_is_stopped() -> None:
         run([sys.executable, "-c", "import time; print('x', flush=True); time.sleep(30)"], timeout=1,
             what="slow", on_line=lambda _line: None)
 
-
-def test_the_venv_stamp_covers_the_layers_requirements() -> None:
-    assert REPO / "shared" / "requirements.txt" in requirement_files()
