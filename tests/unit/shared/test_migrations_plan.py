@@ -1,13 +1,11 @@
 """The pure parts of the Alembic migrations (no database): revision order against the former runner's,
-checksums, the adoption decision, refusal of changed files, stored-function files, credential scrubbing,
-and that no service's handler imports Alembic or SQLAlchemy."""
+checksums, the adoption decision, refusal of changed files, stored-function files, credential scrubbing.
+(That no handler imports Alembic or SQLAlchemy is one of test_cold_path.py's deferred libraries.)"""
 
 from __future__ import annotations
 
 import itertools
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,6 @@ from bank_shared.migrations import SERVICES, MigrationError, history, plan
 from bank_shared.migrations.plan import Revision
 from bank_shared.migrations.runner import scrub
 from tests.support import legacy_migrations as legacy
-from tests.support.stack import REPO_ROOT
 
 _FUNCTION = re.compile(r"CREATE (?:OR REPLACE )?(?:FUNCTION|PROCEDURE) (\w+)\((.*?\$\$.*?\$\$);", re.S)
 
@@ -181,15 +178,3 @@ def test_a_connection_failure_raises_a_migration_error_without_the_password() ->
     assert str(caught.value).startswith("ledger: OperationalError")
     assert "Sup3rS3cret" not in str(caught.value)
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
-
-
-def test_no_handler_imports_alembic_or_sqlalchemy() -> None:
-    """Migrations run from the CLI or the deploy's migration function: no service's cold start pays for them."""
-    probe = ("import importlib, sys\n"
-             f"for service in {list(SERVICES)!r}: importlib.import_module(service + '_service.handler')\n"
-             "print(sorted(m for m in ('alembic', 'sqlalchemy', 'bank_shared.migrations.runner') if m in sys.modules))")
-    paths = [str(REPO_ROOT / "shared"), *(str(REPO_ROOT / "functions" / s) for s in SERVICES)]
-    env = {"PYTHONPATH": ":".join(paths), "APP_ENV": "test", "AWS_DEFAULT_REGION": "eu-central-1",
-           "POWERTOOLS_TRACE_DISABLED": "true", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.strip() == "[]"
