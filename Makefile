@@ -3,9 +3,12 @@ SHELL := /bin/bash
 PY := .local/venv/bin/python
 STAGE ?= dev
 STACK := python3 localstack/stackctl.py
+# `make migrate SERVICE=ledger` (or several: SERVICE="ledger fx"); every service when unset.
+MIGRATIONS := $(PY) -m bank_shared.migrations
+SERVICE_ARGS = $(foreach s,$(SERVICE),--service $(s))
 
 .PHONY: up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
-	build bench-coldstart bench-ledger load load-seed audit-ledger
+	build bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history
 
 up:
 	$(STACK) up
@@ -62,6 +65,16 @@ lint: install
 	$(PY) -m ruff check shared functions localstack tests
 	$(PY) -m mypy
 	$(PY) localstack/lockctl.py --check
+
+# Alembic per service (docs/migrations.md); `make up` runs `migrate` itself.
+migrate: install
+	$(MIGRATIONS) upgrade $(SERVICE_ARGS) --stack-file .local/stack.json
+
+db-current: install
+	$(MIGRATIONS) current $(SERVICE_ARGS) --stack-file .local/stack.json
+
+db-history: install
+	$(MIGRATIONS) history $(SERVICE_ARGS)
 
 openapi: install
 	$(PY) -m bank_shared.tools.openapi write

@@ -245,16 +245,18 @@ class Up:
             return
         with self.progress.step("migrations") as result:
             files = [*REPO.glob("functions/*/*/migrations/**/*.sql"), *REPO.glob("functions/*/*/migrations/**/*.py"),
-                     *REPO.glob("shared/bank_shared/migrations*.py"), *REPO.glob("shared/bank_shared/migrations/*.py")]
+                     *REPO.glob("shared/bank_shared/migrations/**/*.py"), *REPO.glob("shared/bank_shared/sql/*.sql")]
             # Keyed by the postmaster PID too: after a restart we re-check cheaply rather than assume.
             key = digest(STACK_FILE, str(self.pids.get("postgres")), *sorted(f for f in files if f.is_file()))
             if stamp_matches(RUN_STAMPS, "migrations", key):
                 result["status"] = "up to date"
                 return
-            run([str(python), "-m", "bank_shared.migrations", "--stack-file", str(STACK_FILE)], cwd=REPO,
-                env=base_env(), what="migrations", timeout=600)
+            # Alembic upgrade per service (bank_shared.migrations), its progress shown line by line.
+            run([str(python), "-m", "bank_shared.migrations", "upgrade", "--stack-file", str(STACK_FILE)], cwd=REPO,
+                env=base_env(), what="migrations", timeout=600,
+                on_line=lambda line: self.progress.info(f"{'':11}{line}"))
             write_stamp(RUN_STAMPS, "migrations", key)
-            result["status"] = "applied"
+            result["status"] = "every service at head"
 
     def seed(self) -> None:
         if not SEED_SCRIPT.is_file():

@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -209,13 +210,17 @@ def rel(path: Path) -> str:
 
 def run(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
         timeout: float | None = None, what: str | None = None, input_text: str | None = None,
-        check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run a command to completion; on failure raise StackError with the tail of its output."""
+        check: bool = True, on_line: Callable[[str], None] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a command to completion; on failure raise StackError with the tail of its output.
+    `on_line` receives each output line as it comes (progress of a long command)."""
     try:
-        proc = subprocess.run(
-            list(cmd), check=False, cwd=cwd, env=env, timeout=timeout, text=True, input=input_text,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )
+        if on_line is not None:
+            proc = _run_streaming(list(cmd), cwd=cwd, env=env, timeout=timeout, on_line=on_line)
+        else:
+            proc = subprocess.run(
+                list(cmd), check=False, cwd=cwd, env=env, timeout=timeout, text=True, input=input_text,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            )
     except FileNotFoundError as exc:
         raise StackError(f"{what or cmd[0]}: command not found ({cmd[0]})") from exc
     except subprocess.TimeoutExpired as exc:
@@ -224,6 +229,33 @@ def run(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | No
         tail = "\n".join(f"    | {t}" for t in (proc.stdout or "").splitlines()[-30:])
         raise StackError(f"{what or ' '.join(cmd)} failed (exit {proc.returncode}):\n{tail}")
     return proc
+
+
+def _run_streaming(cmd: list[str], *, cwd: Path | None, env: dict[str, str] | None, timeout: float | None,
+                   on_line: Callable[[str], None]) -> subprocess.CompletedProcess[str]:
+    lines: list[str] = []
+    expired = threading.Event()
+    with subprocess.Popen(cmd, cwd=cwd, env=env, text=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT) as proc:
+        def expire() -> None:
+            expired.set()
+            proc.kill()
+
+        watchdog = threading.Timer(timeout, expire) if timeout is not None else None
+        if watchdog is not None:
+            watchdog.start()
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line)
+                on_line(line.rstrip("\n"))
+            proc.wait()
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+    if expired.is_set():
+        raise subprocess.TimeoutExpired(cmd, timeout or 0)
+    return subprocess.CompletedProcess(cmd, proc.returncode, "".join(lines), None)
 
 
 def marker(piece: str) -> str:

@@ -38,7 +38,7 @@ sys.path[:0] = [str(REPO), str(REPO / "shared"), str(REPO / "functions" / "ledge
 
 import psycopg  # noqa: E402
 
-from bank_shared.migrations import migrate_service  # noqa: E402
+from bank_shared.migrations import upgrade_head  # noqa: E402
 from tests.support.stack import database_url  # noqa: E402
 
 PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
@@ -101,7 +101,7 @@ def setup() -> None:
     admin = database_url("ledger")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {SCHEMA}")
-    migrate_service("ledger", bench_url())
+    upgrade_head("ledger", bench_url())
     with psycopg.connect(bench_url(), autocommit=True) as conn:
         conn.execute(
             "INSERT INTO ledger_accounts (id, kind, owner_id, currency, balance, allow_negative) "

@@ -18,6 +18,9 @@ from stackctl_common import LOCAL, REPO, StackError
 import buildctl
 from local_gateway.template import FunctionSpec, Model, load_model
 from tests.built.isolated import IsolatedFunction, built_spec
+from tests.support.scratch_db import scratch
+
+__all__ = ["scratch"]  # scratch databases for the migration test
 
 BUILT = LOCAL / "built"
 ENV_FILE = LOCAL / "env.json"

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.stack import gateway_url, stack
 
@@ -28,6 +29,8 @@ def _run(*args: str, timeout: int) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), cwd=FRONTEND, capture_output=True, text=True, timeout=timeout, env=env)
 
 
+# The whole Playwright suite runs in this one test: its own limit (the npm run below), not the 300 s per test.
+@pytest.mark.timeout(1300)
 def test_browser_journey() -> None:
     npm = shutil.which("npm")
     assert npm, "npm is not installed: the browser tests need node and npm"

@@ -34,8 +34,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bank_shared.migrations import REPO_ROOT, SERVICES
-from tests.support.stack import gateway_url
+from bank_shared.migrations import SERVICES
+from tests.support.stack import REPO_ROOT, gateway_url
 from tests.support.users import StackUser, create_users, session_headers
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "12"))

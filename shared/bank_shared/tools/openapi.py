@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bank_shared.migrations import REPO_ROOT, SERVICES
+from bank_shared.migrations import SERVICES
 
+REPO_ROOT = Path(__file__).resolve().parents[3]
 SPEC_DIR = REPO_ROOT / "api_spec"
 
 

@@ -13,16 +13,10 @@ import pytest
 
 from tests.support.stack import bearer, database_url, gateway_url, mint_token
 
-
-def admin() -> dict[str, str]:
-    """A fresh admin header: a token minted at import would expire before a long run reaches this module."""
-    return bearer(mint_token(roles=("admin",)))
-
-
-def staff() -> dict[str, str]:
-    return bearer(mint_token(roles=("employee",)))
-
-
+# Minted when the module is collected, which can be long before these tests run in `make test` (the e2e tier
+# runs first): valid for the whole run, not the default five minutes.
+ADMIN = bearer(mint_token(roles=("admin",), ttl=3600))
+STAFF = bearer(mint_token(roles=("employee",), ttl=3600))
 BODY = "Договор № {{contract_number}} от {{contract_date}}. Клиент: {{full_name}}."
 
 
@@ -39,7 +33,7 @@ def _customer() -> tuple[str, dict[str, str]]:
 
 def _template(client: httpx.Client, *, self_service: bool, body: str = BODY) -> dict[str, Any]:
     code = f"t_{uuid.uuid4().hex[:12]}"
-    response = client.post("/templates", headers=admin(), json={
+    response = client.post("/templates", headers=ADMIN, json={
         "code": code, "name": f"Шаблон {code}", "self_service": self_service, "title": "Версия 1",
         "body": body, "effective_from": "2025-01-01"})
     assert response.status_code == 201, response.text
@@ -67,17 +61,16 @@ def test_versions_are_numbered_immutable_and_only_those_in_effect_are_used(clien
         "contract_number", "contract_date", "full_name"]
     path = f"/templates/{template['id']}/versions"
     tomorrow = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()
-    v2 = client.post(path, headers=admin(),
+    v2 = client.post(path, headers=ADMIN,
                      json={"title": "Версия 2", "body": BODY + " v2", "effective_from": "2026-01-01"})
-    v3 = client.post(path, headers=admin(),
-                     json={"title": "Версия 3", "body": BODY + " v3", "effective_from": tomorrow})
+    v3 = client.post(path, headers=ADMIN, json={"title": "Версия 3", "body": BODY + " v3", "effective_from": tomorrow})
     assert (v2.status_code, v2.json()["version"], v3.json()["version"]) == (201, 2, 3)
-    _problem(client.post(path, headers=admin(), json={"title": "x", "body": "{{ФИО}}", "effective_from": tomorrow}),
+    _problem(client.post(path, headers=ADMIN, json={"title": "x", "body": "{{ФИО}}", "effective_from": tomorrow}),
              422, "malformed_placeholder")
-    _problem(client.post("/templates", headers=admin(), json={
+    _problem(client.post("/templates", headers=ADMIN, json={
         "code": template["code"], "name": "x", "title": "x", "body": "x", "effective_from": "2025-01-01"}),
         409, "template_code_taken")
-    _problem(client.get(f"/templates/{uuid.uuid4()}", headers=staff()), 404, "template_not_found")
+    _problem(client.get(f"/templates/{uuid.uuid4()}", headers=STAFF), 404, "template_not_found")
 
     _, headers = _customer()
     contract = _create(client, headers, template["id"]).json()
@@ -124,9 +117,9 @@ def test_bank_contract_lifecycle_and_object_level_access(client: httpx.Client) -
     owner, headers = _customer()
     _, stranger = _customer()
     _problem(_create(client, headers, template["id"]), 403, "template_not_self_service")
-    _problem(_create(client, staff(), template["id"], customer_id=owner), 422, "missing_placeholders")
-    _problem(_create(client, staff(), template["id"]), 422, "unprocessable")
-    created = _create(client, staff(), template["id"], customer_id=owner,
+    _problem(_create(client, STAFF, template["id"], customer_id=owner), 422, "missing_placeholders")
+    _problem(_create(client, STAFF, template["id"]), 422, "unprocessable")
+    created = _create(client, STAFF, template["id"], customer_id=owner,
                       parameters={"full_name": "Петров П. П.", "account_number": "40817810000000000001"})
     assert created.status_code == 201, created.text
     path = f"/contracts/{created.json()['id']}"
@@ -134,18 +127,18 @@ def test_bank_contract_lifecycle_and_object_level_access(client: httpx.Client) -
     for request in (client.get(path, headers=stranger), client.get(f"{path}/document", headers=stranger),
                     client.post(f"{path}/sign", headers=stranger)):
         _problem(request, 404, "contract_not_found")
-    _problem(client.post(f"{path}/sign", headers=staff()), 403, "not_contract_owner")
-    _problem(client.post(f"{path}/activate", headers=staff()), 409, "invalid_contract_transition")
+    _problem(client.post(f"{path}/sign", headers=STAFF), 403, "not_contract_owner")
+    _problem(client.post(f"{path}/activate", headers=STAFF), 409, "invalid_contract_transition")
     assert client.post(f"{path}/sign", headers=headers).json()["status"] == "signed"
-    active = client.post(f"{path}/activate", headers=staff()).json()
+    active = client.post(f"{path}/activate", headers=STAFF).json()
     assert active["status"] == "active" and active["signed_at"] and active["activated_at"]
     _problem(client.post(f"{path}/sign", headers=headers), 409, "invalid_contract_transition")
-    terminated = client.post(f"{path}/terminate", headers=staff(), json={"reason": "Заявление клиента"})
+    terminated = client.post(f"{path}/terminate", headers=STAFF, json={"reason": "Заявление клиента"})
     assert terminated.json()["status"] == "terminated"
     assert terminated.json()["termination_reason"] == "Заявление клиента"
-    _problem(client.post(f"{path}/terminate", headers=staff(), json={"reason": "ещё раз"}), 409,
+    _problem(client.post(f"{path}/terminate", headers=STAFF, json={"reason": "ещё раз"}), 409,
              "invalid_contract_transition")
-    history = client.get(path, headers=staff()).json()["history"]
+    history = client.get(path, headers=STAFF).json()["history"]
     assert [h["to_status"] for h in history] == ["draft", "signed", "active", "terminated"]
     assert history[-1]["reason"] == "Заявление клиента"
 
@@ -163,12 +156,12 @@ def test_lists_are_own_for_customers_and_paginated_for_staff(client: httpx.Clien
     cursor = None
     while True:
         params: dict[str, Any] = {"customer_id": owner, "limit": 2, **({"cursor": cursor} if cursor else {})}
-        page = client.get("/contracts", headers=staff(), params=params).json()
+        page = client.get("/contracts", headers=STAFF, params=params).json()
         seen += [item["id"] for item in page["items"]]
         cursor = page["next_cursor"]
         if cursor is None:
             break
     assert seen == ids[::-1]
-    assert client.get("/contracts", headers=staff(), params={"customer_id": owner, "status": "active"}).json() == {
+    assert client.get("/contracts", headers=STAFF, params={"customer_id": owner, "status": "active"}).json() == {
         "items": [], "next_cursor": None}
-    _problem(client.get("/contracts", headers=staff(), params={"cursor": "garbage"}), 400, "invalid_cursor")
+    _problem(client.get("/contracts", headers=STAFF, params={"cursor": "garbage"}), 400, "invalid_cursor")

@@ -17,7 +17,7 @@ from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError, DependencyUnavailable
 from bank_shared.events import outbox
 from bank_shared.http import Answer
-from bank_shared.migrations import migrate_service
+from bank_shared.migrations import upgrade_head
 from fx_service import exchange
 from fx_service.clients import AccountInfo
 from fx_service.rate_source import MidRate
@@ -60,7 +60,7 @@ class FixedRates:
 @pytest.fixture(scope="module")
 def fx_url() -> str:
     url = database_url("fx")
-    migrate_service("fx", url)
+    upgrade_head("fx", url)
     return url
 
 

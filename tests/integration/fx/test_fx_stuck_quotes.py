@@ -18,7 +18,7 @@ import pytest
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.events import outbox
 from bank_shared.http import Answer
-from bank_shared.migrations import migrate_service
+from bank_shared.migrations import upgrade_head
 from fx_service import exchange
 from fx_service.clients import AccountInfo, HttpLedger
 from fx_service.rate_source import MidRate
@@ -58,7 +58,7 @@ PRICING = exchange.Pricing(FixedRates(), 50, 30)
 @pytest.fixture(scope="module")
 def fx_connection() -> Iterator[Connection]:
     url = database_url("fx")
-    migrate_service("fx", url)
+    upgrade_head("fx", url)
     conn = connect(url)
     yield conn
     conn.close()

@@ -16,7 +16,7 @@ from bank_shared.auth import Principal
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError
 from bank_shared.events import outbox
-from bank_shared.migrations import migrate_service
+from bank_shared.migrations import upgrade_head
 from ledger_service import service
 from tests.integration.ledger.support import assert_ledger_consistent, balances, open_account
 from tests.support.stack import database_url
@@ -27,7 +27,7 @@ FX = Principal("fx", frozenset({"service"}), frozenset(), {})
 @pytest.fixture(scope="module")
 def ledger_url() -> str:
     url = database_url("ledger")
-    migrate_service("ledger", url)
+    upgrade_head("ledger", url)
     return url
 
 

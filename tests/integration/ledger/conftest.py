@@ -8,14 +8,14 @@ import pytest
 
 from bank_shared.db import Connection, connect
 from bank_shared.events import outbox
-from bank_shared.migrations import migrate_service
+from bank_shared.migrations import upgrade_head
 from tests.support.stack import database_url
 
 
 @pytest.fixture(scope="session")
 def ledger_url() -> str:
     url = database_url("ledger")
-    migrate_service("ledger", url)
+    upgrade_head("ledger", url)
     return url
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from bank_shared.migrations import migrate_service
+from bank_shared.migrations import upgrade_head
 from tests.load import audit_ledger
 from tests.support.stack import database_url, stack
 
@@ -69,7 +69,7 @@ def scratch() -> Iterator[Scratch]:
     for service, schema in (("ledger", ledger_schema), ("notifications", notifications_schema)):
         with psycopg.connect(database_url(service), autocommit=True) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
-        migrate_service(service, _schema_url(service, schema))
+        upgrade_head(service, _schema_url(service, schema))
     alice, bob = uuid.uuid4(), uuid.uuid4()
     with _admin("ledger", ledger_schema) as ledger, ledger.transaction():
         for account in (alice, bob):

@@ -16,7 +16,7 @@ from bank_shared.errors import AppError
 from bank_shared.events import consumer
 from bank_shared.events.consumer import handle_kafka_batch
 from bank_shared.events.envelope import CloudEvent, new_event
-from bank_shared.migrations import migrate_service
+from bank_shared.migrations import upgrade_head
 from notifications_service import clients, inbox
 from notifications_service.api import EVENT_HANDLERS
 from notifications_service.clients import AccountOwner
@@ -39,7 +39,7 @@ class Owners:
 @pytest.fixture(scope="module")
 def connection() -> Iterator[Connection]:
     url = database_url("notifications")
-    migrate_service("notifications", url)
+    upgrade_head("notifications", url)
     conn = connect(url)
     yield conn
     conn.close()

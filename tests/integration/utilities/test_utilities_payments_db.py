@@ -16,7 +16,7 @@ from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError
 from bank_shared.events import outbox
 from bank_shared.http import Answer
-from bank_shared.migrations import migrate_service
+from bank_shared.migrations import upgrade_head
 from tests.support.stack import database_url
 from utilities_service import service
 from utilities_service.clients import AccountInfo
@@ -64,7 +64,7 @@ class FakeLedger:
 @pytest.fixture(scope="module")
 def utilities_url() -> str:
     url = database_url("utilities")
-    migrate_service("utilities", url)
+    upgrade_head("utilities", url)
     return url
 
 

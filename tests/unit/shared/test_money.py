@@ -69,7 +69,7 @@ def test_every_request_model_spells_digits_in_ascii() -> None:
     """No route may bring back a Unicode `\\d` in a field pattern: scan every service's OpenAPI."""
     import json
 
-    from bank_shared.migrations import REPO_ROOT
+    from tests.support.stack import REPO_ROOT
 
     offenders = [
         f"{spec.name}: {pattern}"

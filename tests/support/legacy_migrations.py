@@ -1,27 +1,20 @@
-"""A small forward-only migrations runner for each service's `migrations/*.sql`.
-
-Why not Alembic or yoyo: the services use explicit SQL through psycopg 3 with no ORM, and each file is
-plain SQL, so a runner of a few dozen lines (ordered files, checksums, an advisory lock, one transaction
-per file) is all that is needed and adds nothing to the Lambda layer.
-
-Usage: python -m bank_shared.migrations --stack-file .local/stack.json [--service ledger ...]
-"""
+"""The former forward-only runner (bank_shared/migrations.py before Alembic), kept only so tests can build
+databases exactly as it left them and prove Alembic adopts them. Its logic is unchanged: the shared
+baseline files, then the service's own `migrations/*.sql` in name order, one transaction per file,
+`schema_migrations(version, checksum, applied_at)` with sha256 checksums, the same advisory lock."""
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
-SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
-SHARED_SQL_DIR = Path(__file__).parent / "sql"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-_LOCK_ID = 7_340_021  # arbitrary constant: serialises concurrent runners on the same database
+from tests.support.stack import REPO_ROOT
+
+SHARED_SQL_DIR = REPO_ROOT / "shared" / "bank_shared" / "sql"
+_LOCK_ID = 7_340_021
 
 
 @dataclass(frozen=True)
@@ -38,9 +31,9 @@ def service_migrations_dir(service: str, repo_root: Path = REPO_ROOT) -> Path:
     return repo_root / "functions" / service / f"{service}_service" / "migrations"
 
 
-def load_migrations(service_dir: Path | None) -> list[Migration]:
+def load_migrations(service_dir: Path | None, shared_dir: Path = SHARED_SQL_DIR) -> list[Migration]:
     """The shared baseline first, then the service's own files in name order."""
-    found = [Migration(f"shared/{p.name}", p.read_text()) for p in sorted(SHARED_SQL_DIR.glob("*.sql"))]
+    found = [Migration(f"shared/{p.name}", p.read_text()) for p in sorted(shared_dir.glob("*.sql"))]
     if service_dir is not None and service_dir.is_dir():
         found += [Migration(p.name, p.read_text()) for p in sorted(service_dir.glob("*.sql"))]
     return found
@@ -77,19 +70,3 @@ def apply_migrations(database_url: str, migrations: list[Migration]) -> list[str
 
 def migrate_service(service: str, database_url: str, repo_root: Path = REPO_ROOT) -> list[str]:
     return apply_migrations(database_url, load_migrations(service_migrations_dir(service, repo_root)))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--stack-file", type=Path, required=True, help="the launcher's .local/stack.json")
-    parser.add_argument("--service", action="append", choices=SERVICES, help="default: every service")
-    args = parser.parse_args(argv)
-    stack = json.loads(args.stack_file.read_text())
-    for service in args.service or SERVICES:
-        applied = migrate_service(service, stack["services"][service]["database_url"])
-        print(f"migrations {service}: {', '.join(applied) if applied else 'up to date'}", flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

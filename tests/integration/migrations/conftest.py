@@ -1,0 +1,5 @@
+"""Scratch databases for the migration tests."""
+
+from tests.support.scratch_db import scratch
+
+__all__ = ["scratch"]
