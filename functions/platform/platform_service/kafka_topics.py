@@ -101,7 +101,7 @@ def _create_missing(admin: Any, missing: list[TopicSpec], timeout: float, outcom
     if not missing:
         return
     from confluent_kafka import KafkaError
-    from confluent_kafka.admin import NewTopic
+    from confluent_kafka.cimpl import NewTopic
 
     futures = admin.create_topics(
         [NewTopic(spec.name, num_partitions=spec.partitions, replication_factor=-1,
@@ -124,7 +124,7 @@ def _grow_partitions(admin: Any, spec: TopicSpec, current: int, timeout: float) 
         return "exists"
     if current > spec.partitions:
         return f"exists with {current} partitions (kept: Kafka cannot lower them)"
-    from confluent_kafka.admin import NewPartitions
+    from confluent_kafka.cimpl import NewPartitions
 
     futures = admin.create_partitions([NewPartitions(spec.name, spec.partitions)], request_timeout=timeout)
     try:
@@ -138,7 +138,12 @@ def _grow_partitions(admin: Any, spec: TopicSpec, current: int, timeout: float) 
 def _set_retention(admin: Any, specs: list[TopicSpec], timeout: float) -> None:
     if not specs:
         return
-    from confluent_kafka.admin import AlterConfigOpType, ConfigEntry, ConfigResource
+    # Re-exported by confluent_kafka.admin without __all__ (hence the ignore).
+    from confluent_kafka.admin import (  # type: ignore[attr-defined]
+        AlterConfigOpType,
+        ConfigEntry,
+        ConfigResource,
+    )
 
     resources = [ConfigResource(ConfigResource.Type.TOPIC, spec.name, incremental_configs=[
         ConfigEntry("retention.ms", str(spec.retention_ms), incremental_operation=AlterConfigOpType.SET)])
@@ -151,5 +156,6 @@ def _set_retention(admin: Any, specs: list[TopicSpec], timeout: float) -> None:
 
 
 def _kafka_code(error: Exception) -> Any:
-    kafka_error = error.args[0] if error.args else None
+    """The KafkaError code a KafkaException carries (None for anything else)."""
+    kafka_error: Any = error.args[0] if error.args else None
     return kafka_error.code() if hasattr(kafka_error, "code") else None
