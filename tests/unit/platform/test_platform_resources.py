@@ -20,7 +20,7 @@ from moto import mock_aws
 from bank_shared import custom_resource, migration_resource
 from bank_shared.custom_resource import CustomResourceError, Request
 from bank_shared.events.topics import ALL_TOPICS, LOGS_APP
-from platform_service import databases, handler, kafka_bootstrap, kafka_topics
+from platform_service import databases, handler, kafka_bootstrap
 from tests.support.custom_resources import Context, event
 
 CLUSTER_ARN = "arn:aws:kafka:eu-central-1:123456789012:cluster/bank-prod-events/2f0c9c2e-1f0e-4c6a-9d1e-0a1b2c3d4e5f-s2"
