@@ -114,6 +114,27 @@ class Resource(Protocol):
     def delete(self, request: Request) -> Outcome: ...
 
 
+class ConvergingResource:
+    """A resource whose create and update converge on the same state (safe to repeat) and whose delete keeps
+    what it made (databases, topics, schemas hold the bank's data). Subclasses say how to converge and name
+    the physical id a delete answers with when the request carries none."""
+
+    def converge(self, request: Request) -> Outcome:
+        raise NotImplementedError
+
+    def physical_id(self, request: Request) -> str:
+        raise NotImplementedError
+
+    def create(self, request: Request) -> Outcome:
+        return self.converge(request)
+
+    def update(self, request: Request) -> Outcome:
+        return self.converge(request)
+
+    def delete(self, request: Request) -> Outcome:
+        return Outcome(request.physical_resource_id or self.physical_id(request))
+
+
 Sender = Callable[[str, bytes], None]
 
 

@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from bank_shared.custom_resource import CustomResourceError, Outcome, Request, handle, read_secret
+from bank_shared.custom_resource import ConvergingResource, CustomResourceError, Outcome, Request, handle, read_secret
 from bank_shared.db import conninfo_from_secret
 from bank_shared.observability import logger
 
@@ -33,17 +33,11 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return handle(event, context, {RESOURCE_TYPE: MigrationsResource()})
 
 
-class MigrationsResource:
-    def create(self, request: Request) -> Outcome:
-        return self._upgrade(request)
+class MigrationsResource(ConvergingResource):
+    def physical_id(self, request: Request) -> str:
+        return _physical_id(str(request.properties.get("Service")))
 
-    def update(self, request: Request) -> Outcome:
-        return self._upgrade(request)
-
-    def delete(self, request: Request) -> Outcome:
-        return Outcome(request.physical_resource_id or _physical_id(str(request.properties.get("Service"))))
-
-    def _upgrade(self, request: Request) -> Outcome:
+    def converge(self, request: Request) -> Outcome:
         service = str(request.prop("Service"))
         deployed_as = os.environ.get("POWERTOOLS_SERVICE_NAME")
         if deployed_as != service:

@@ -33,7 +33,14 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from bank_shared.custom_resource import CustomResourceError, Outcome, Request, aws_client, read_secret
+from bank_shared.custom_resource import (
+    ConvergingResource,
+    CustomResourceError,
+    Outcome,
+    Request,
+    aws_client,
+    read_secret,
+)
 from bank_shared.observability import logger
 
 RESOURCE_TYPE = "Custom::ServiceDatabases"
@@ -56,17 +63,11 @@ class ServiceCredentials:
     password: str
 
 
-class ServiceDatabases:
-    def create(self, request: Request) -> Outcome:
-        return self._converge(request)
+class ServiceDatabases(ConvergingResource):
+    def physical_id(self, request: Request) -> str:
+        return _physical_id(str(request.properties.get("AdminHost")))
 
-    def update(self, request: Request) -> Outcome:
-        return self._converge(request)
-
-    def delete(self, request: Request) -> Outcome:
-        return Outcome(request.physical_resource_id or _physical_id(str(request.properties.get("AdminHost"))))
-
-    def _converge(self, request: Request) -> Outcome:
+    def converge(self, request: Request) -> Outcome:
         admin = Endpoint(str(request.prop("AdminHost")), int(request.prop("AdminPort")),
                          str(request.properties.get("AdminSslMode") or "require"))
         proxy = Endpoint(str(request.prop("ProxyHost")), int(request.prop("ProxyPort")), "require")

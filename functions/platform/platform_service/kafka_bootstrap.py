@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bank_shared.custom_resource import CustomResourceError, Outcome, Request, aws_client
+from bank_shared.custom_resource import ConvergingResource, CustomResourceError, Outcome, Request, aws_client
 
 RESOURCE_TYPE = "Custom::KafkaBootstrap"
 # arn:<partition>:kafka:<region>:<account>:cluster/<cluster name>/<cluster uuid>
@@ -38,15 +38,12 @@ class ClusterArn:
         return f"{self.head}:{kind}/{self.name}/{self.uuid}"
 
 
-class KafkaBootstrap:
-    def create(self, request: Request) -> Outcome:
+class KafkaBootstrap(ConvergingResource):
+    def converge(self, request: Request) -> Outcome:
         return lookup(str(request.prop("ClusterArn")))
 
-    def update(self, request: Request) -> Outcome:
-        return lookup(str(request.prop("ClusterArn")))
-
-    def delete(self, request: Request) -> Outcome:
-        return Outcome(request.physical_resource_id or str(request.properties.get("ClusterArn")))
+    def physical_id(self, request: Request) -> str:
+        return str(request.properties.get("ClusterArn"))
 
 
 def lookup(cluster_arn: str) -> Outcome:

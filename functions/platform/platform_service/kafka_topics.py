@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bank_shared.custom_resource import CustomResourceError, Outcome, Request
+from bank_shared.custom_resource import ConvergingResource, CustomResourceError, Outcome, Request
 from bank_shared.events.kafka import client_config
 from bank_shared.events.topics import ALL_TOPICS, LOGS_APP
 from bank_shared.observability import logger
@@ -52,17 +52,11 @@ def topic_specs(partitions: int, names: Iterable[str] = ALL_TOPICS, prefix: str 
             for name in names]
 
 
-class KafkaTopics:
-    def create(self, request: Request) -> Outcome:
-        return self._ensure(request)
+class KafkaTopics(ConvergingResource):
+    def physical_id(self, request: Request) -> str:
+        return _physical_id(request)
 
-    def update(self, request: Request) -> Outcome:
-        return self._ensure(request)
-
-    def delete(self, request: Request) -> Outcome:
-        return Outcome(request.physical_resource_id or _physical_id(request))
-
-    def _ensure(self, request: Request) -> Outcome:
+    def converge(self, request: Request) -> Outcome:
         try:
             partitions = int(request.prop("Partitions"))
         except ValueError as error:

@@ -3,6 +3,7 @@ topic names that are deleted afterwards."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -38,6 +39,16 @@ def run(prefix: str, partitions: int, request_type: str = "Create") -> dict[str,
     return answers.only
 
 
+def settled(prefix: str, partitions: int) -> dict[str, int]:
+    """Partition counts once broker metadata shows `partitions` everywhere (it trails CreatePartitions)."""
+    deadline = time.monotonic() + 20
+    while True:
+        counts = described(prefix)[0]
+        if set(counts.values()) == {partitions} or time.monotonic() > deadline:
+            return counts
+        time.sleep(0.5)
+
+
 def described(prefix: str) -> tuple[dict[str, int], dict[str, str]]:
     admin = AdminClient({"bootstrap.servers": stack()["kafka_bootstrap"]})
     topics = {name: len(meta.partitions) for name, meta in admin.list_topics(timeout=10).topics.items()
@@ -61,7 +72,7 @@ def test_every_topic_is_created_then_converged_on_update(prefix: str) -> None:
 
     body = run(prefix, 2, "Update")  # more partitions: grown in place
     assert body["Status"] == "SUCCESS", body
-    assert set(described(prefix)[0].values()) == {2}
+    assert set(settled(prefix, 2).values()) == {2}
 
     body = run(prefix, 1, "Update")  # fewer: Kafka cannot, so they are kept and the deploy goes on
     assert body["Status"] == "SUCCESS", body

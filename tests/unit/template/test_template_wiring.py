@@ -8,7 +8,9 @@ setting fails this test until someone decides where production gets it from.
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from pydantic.fields import FieldInfo
@@ -279,3 +281,28 @@ def test_samconfig_holds_no_resource_ids() -> None:
     text = cfn.SAMCONFIG.read_text()
     for prefix in ("subnet-", "sg-", "vpc-"):
         assert prefix not in text, f"samconfig.toml names a {prefix} id"
+
+
+def test_the_local_emulator_gets_every_setting_that_has_no_default(tmp_path: Path) -> None:
+    """What AWS resources provide, the local stack provides through env.json: a setting without a default
+    (an SSM parameter name, a secret id) must not silently vanish locally when its template value names a
+    resource the emulator cannot resolve."""
+    import stackctl_config
+
+    from local_gateway.template import load_model
+
+    ports = {"GATEWAY_PORT": "3000", "REDIS_PORT": "63799", "KAFKA_PORT": "19092", "LOCALSTACK_PORT": "4566",
+             "FRANKFURTER_PORT": "8089", "PG_PORT": "54329", "AWS_DEFAULT_REGION": "eu-central-1"}
+    secrets = {"service_db_passwords": dict.fromkeys(SERVICES, "pw")}
+    env_file = tmp_path / "env.json"
+    env_file.write_text(json.dumps(stackctl_config.env_document(ports, secrets)))
+    model = load_model(cfn.TEMPLATE, env_file, cfn.REPO, "eu-central-1")
+    missing = []
+    for service in SERVICES:
+        environment = model.functions[cfn.service_function_id(service)].environment
+        for name, info in settings_class(service).model_fields.items():
+            rule = SETTINGS.get(name)
+            wired_without_default = isinstance(rule, Wired) and service in rule.used_by and info.default is None
+            if wired_without_default and env_name(name, info) not in environment:
+                missing.append(f"{service}: {env_name(name, info)}")
+    assert not missing, missing
