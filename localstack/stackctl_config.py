@@ -177,9 +177,17 @@ def env_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+# What the template wires from AWS resources (SSM parameters, ...) that the emulator cannot resolve; the
+# values name what localstack/init/init_aws.py creates.
+SERVICE_ENV: dict[str, dict[str, str]] = {
+    "fx": {"FX_SPREAD_PARAMETER": "/bank/local/fx/spread_bps",
+           "FX_TREASURY_RATES_PARAMETER": "/bank/local/fx/treasury_rates"},
+}
+
+
 def _function_env(cfg: dict[str, str], sec: dict[str, Any], service: str, u: dict[str, str],
                   issuer: str) -> dict[str, str]:
-    return {
+    return SERVICE_ENV.get(service, {}) | {
         "APP_ENV": "local",
         "SERVICE_NAME": service,
         "DB_SECRET_ID": db_secret_id(service),

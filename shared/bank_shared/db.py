@@ -6,7 +6,7 @@ runs many workers in one process (tests, benchmarks) passes its own connections 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -27,15 +27,25 @@ else:  # psycopg loads with the first connection, not with every cold start; ann
 _connection: Connection | None = None
 
 
+def conninfo_from_secret(secret: Mapping[str, Any], default_sslmode: str = "require") -> str:
+    """A conninfo URL from a database secret (host, port, dbname, username, password[, sslmode]).
+
+    In AWS the host is the RDS Proxy, which requires TLS: the deploy writes `sslmode: require` into every
+    service secret, and a secret without it still gets `default_sslmode`."""
+    sslmode = str(secret.get("sslmode") or default_sslmode)
+    return (
+        f"postgresql://{quote(str(secret['username']), safe='')}:{quote(str(secret['password']), safe='')}"
+        f"@{secret['host']}:{secret['port']}/{quote(str(secret['dbname']), safe='')}?sslmode={quote(sslmode)}"
+    )
+
+
 def database_url() -> str:
     """The service's conninfo: from Secrets Manager when DB_SECRET_ID is set (the AWS path), else DATABASE_URL."""
     settings = get_settings()
     if settings.db_secret_id:
-        secret = secret_json(settings.db_secret_id)
-        return (
-            f"postgresql://{quote(secret['username'])}:{quote(secret['password'])}"
-            f"@{secret['host']}:{secret['port']}/{secret['dbname']}"
-        )
+        # Locally PostgreSQL may run without TLS; anywhere else an unencrypted connection is refused.
+        return conninfo_from_secret(secret_json(settings.db_secret_id),
+                                    default_sslmode="prefer" if settings.is_local else "require")
     if settings.database_url is None:
         raise RuntimeError("neither DB_SECRET_ID nor DATABASE_URL is configured")
     return settings.database_url.get_secret_value()

@@ -53,6 +53,12 @@ class ServiceSettings(BaseSettings):
             problems.append("DB_SECRET_ID is required")
         if self.kafka_security != "msk_iam":
             problems.append("KAFKA_SECURITY must be msk_iam outside local")
+        if _is_loopback_or_empty(self.kafka_bootstrap_servers):
+            problems.append("KAFKA_BOOTSTRAP_SERVERS must name the MSK brokers (it is empty or loopback)")
+        if _is_loopback_or_empty(self.redis_url):
+            problems.append("REDIS_URL must name the cache (it is empty or loopback)")
+        elif not self.redis_url.startswith("rediss://"):
+            problems.append("REDIS_URL must use TLS (rediss://) outside local")
         if self.aws_endpoint_url:
             problems.append("AWS_ENDPOINT_URL must not point at an emulator outside local")
         if not self.jwt_issuer.startswith("https://"):
@@ -60,6 +66,25 @@ class ServiceSettings(BaseSettings):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]"})  # noqa: S104 - a name, not a bind
+
+
+def _is_loopback_or_empty(addresses: str) -> bool:
+    """True when a broker list (`host:port,...`) or a URL names no host, or any host on this machine."""
+    hosts = [_host_of(item) for item in addresses.split(",") if item.strip()]
+    return not hosts or any(not host or host in _LOOPBACK_HOSTS or host.startswith("127.") for host in hosts)
+
+
+def _host_of(address: str) -> str:
+    address = address.strip()
+    if "://" in address:
+        address = address.split("://", 1)[1]
+    address = address.split("/", 1)[0].rsplit("@", 1)[-1]
+    if address.startswith("["):  # [v6]:port
+        return address.split("]", 1)[0] + "]"
+    return address.rsplit(":", 1)[0] if address.count(":") == 1 else address
 
 
 def _looks_like_placeholder(url: str) -> bool:

@@ -16,11 +16,18 @@ from typing import Any
 import pytest
 from stackctl_common import REPO
 
+from bank_shared.events.topics import ALL_TOPICS
 from local_gateway.template import load_model
 from tests.built.conftest import Artifacts
 from tests.built.isolated import http_event, http_response, msk_event, probe
+from tests.support.custom_resources import event as cfn_event
+from tests.support.custom_resources import response_endpoint
+from tests.support.stack import stack
 
-FUNCTIONS = sorted(load_model(REPO / "template.yaml", repo_root=REPO).functions)
+_MODEL = load_model(REPO / "template.yaml", repo_root=REPO)
+FUNCTIONS = sorted(_MODEL.functions)
+# The service functions behind the HTTP API; the others answer CloudFormation custom resources at deploy.
+HTTP_FUNCTIONS = sorted({route.function_id for route in _MODEL.routes})
 DEV_ONLY = ("pytest", "moto", "mypy", "ruff", "hypothesis")  # in the project venv, never in an artifact
 
 
@@ -71,7 +78,7 @@ def test_the_handler_imports_from_its_build_directory(artifacts: Artifacts, logi
     ready(artifacts, logical_id)
 
 
-@pytest.mark.parametrize("logical_id", FUNCTIONS)
+@pytest.mark.parametrize("logical_id", HTTP_FUNCTIONS)
 def test_the_health_route_answers_from_the_artifact(artifacts: Artifacts, logical_id: str) -> None:
     service = service_of(logical_id)
     status, body = call(artifacts, logical_id, "GET", f"/api/{service}/health")
@@ -157,7 +164,53 @@ def utility_providers(artifacts: Artifacts) -> None:
     assert body["items"], "providers come from the utilities database"
 
 
+def answers(artifacts: Artifacts, logical_id: str, resource_type: str, request_type: str,
+            properties: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation custom-resource request, answered through the pre-signed-URL protocol."""
+    worker = ready(artifacts, logical_id)
+    with response_endpoint() as endpoint:
+        reply = worker.invoke(cfn_event(resource_type, request_type, properties, url=endpoint.url,
+                                        physical_id=None if request_type == "Create" else "existing"))
+        assert reply.ok, f"{reply.error}\n{worker.log_tail()}"
+        return endpoint.only
+
+
+def kafka_topics(artifacts: Artifacts) -> None:
+    """The platform function creates every topic on the local broker (scratch names) with the layer's
+    confluent-kafka, then they are deleted."""
+    from confluent_kafka.admin import AdminClient
+
+    prefix = f"built-{uuid.uuid4().hex[:8]}."
+    bootstrap = stack()["kafka_bootstrap"]
+    try:
+        body = answers(artifacts, "PlatformFunction", "Custom::KafkaTopics", "Create",
+                       {"BootstrapServers": bootstrap, "Security": "plaintext", "Prefix": prefix, "Partitions": "1"})
+        assert body["Status"] == "SUCCESS", body
+    finally:
+        admin = AdminClient({"bootstrap.servers": bootstrap})
+        names = [name for name in admin.list_topics(timeout=10).topics if name.startswith(prefix)]
+        for future in admin.delete_topics(names, request_timeout=30).values() if names else ():
+            future.result(timeout=30)
+    assert len(body["Data"]["Topics"].split(",")) == len(ALL_TOPICS)
+
+
+def migrations_answer(logical_id: str) -> Callable[[Artifacts], None]:
+    """The migration handler (from the layer) starts from the service's artifact and answers the protocol;
+    a Delete touches no database."""
+    service = logical_id.removesuffix("MigrationsFunction").lower()
+
+    def check(artifacts: Artifacts) -> None:
+        body = answers(artifacts, logical_id, "Custom::Migrations", "Delete", {"Service": service})
+        assert body["Status"] == "SUCCESS", body
+
+    return check
+
+
 REAL_ROUTES: dict[str, Callable[[Artifacts], None]] = {
+    "PlatformFunction": kafka_topics,
+    **{f"{name}MigrationsFunction": migrations_answer(f"{name}MigrationsFunction")
+       for name in ("Auth", "Customer", "Office", "Accounts", "Ledger", "Fx", "Utilities", "Contracts",
+                    "Notifications")},
     "AuthFunction": register,
     "AccountsFunction": products,
     "ContractsFunction": contract_templates,

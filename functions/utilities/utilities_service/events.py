@@ -6,9 +6,7 @@ from_account_id, payer_account, amount, currency, amount_minor, transaction_id, 
 Consumed: none.
 """
 
-from typing import Any
-
 from bank_shared.events.topics import UTILITY_PAID
 
-PUBLISHED = (UTILITY_PAID,)
-EVENT_HANDLERS: dict[str, Any] = {}
+PUBLISHES = (UTILITY_PAID,)
+CONSUMES: tuple[str, ...] = ()

@@ -12,27 +12,38 @@ _producer: Any = None
 _lock = threading.Lock()
 
 
-def _msk_iam_token(_config: str) -> tuple[str, float]:
+def msk_iam_token(region: str) -> tuple[str, float]:
+    """An MSK IAM auth token (OAUTHBEARER) signed with the function's role, and its expiry in seconds."""
     from aws_msk_iam_sasl_signer import MSKAuthTokenProvider
 
-    token, expiry_ms = MSKAuthTokenProvider.generate_auth_token(get_settings().aws_region)
+    token, expiry_ms = MSKAuthTokenProvider.generate_auth_token(region)
     return token, expiry_ms / 1000
+
+
+def client_config(bootstrap_servers: str, security: str, region: str) -> dict[str, Any]:
+    """Connection settings every Kafka client here shares (producer, admin): the brokers, and in AWS
+    SASL_SSL with an MSK IAM token signed for `region`."""
+    config: dict[str, Any] = {
+        "bootstrap.servers": bootstrap_servers,
+        "socket.connection.setup.timeout.ms": 3_000,
+        "reconnect.backoff.max.ms": 2_000,
+    }
+    if security == "msk_iam":
+        config |= {"security.protocol": "SASL_SSL", "sasl.mechanisms": "OAUTHBEARER",
+                   "oauth_cb": lambda _config: msk_iam_token(region)}
+    return config
 
 
 def producer_config() -> dict[str, Any]:
     settings = get_settings()
-    config: dict[str, Any] = {
-        "bootstrap.servers": settings.kafka_bootstrap_servers,
+    config = client_config(settings.kafka_bootstrap_servers, settings.kafka_security, settings.aws_region)
+    config |= {
         "enable.idempotence": True,  # keeps per-key order across retries
         "acks": "all",
         "linger.ms": 5,
         # Undelivered messages fail fast; the outbox keeps them and the sweeper retries.
         "message.timeout.ms": 10_000,
-        "socket.connection.setup.timeout.ms": 3_000,
-        "reconnect.backoff.max.ms": 2_000,
     }
-    if settings.kafka_security == "msk_iam":
-        config |= {"security.protocol": "SASL_SSL", "sasl.mechanisms": "OAUTHBEARER", "oauth_cb": _msk_iam_token}
     return config
 
 
