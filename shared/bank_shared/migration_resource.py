@@ -62,9 +62,7 @@ def _upgrade_head() -> Callable[[str, str], list[str]]:
     """`bank_shared.migrations.upgrade_head(service, database_url) -> applied revisions` (Alembic)."""
     from bank_shared import migrations  # deferred: Alembic loads only when migrating
 
-    # Looked up by name: the Alembic runner lands in bank_shared.migrations alongside this work.
-    upgrade: Callable[[str, str], list[str]] = getattr(migrations, "upgrade_head")  # noqa: B009
-    return upgrade
+    return migrations.upgrade_head
 
 
 def _database_is_ahead(error: Exception) -> bool:
