@@ -131,7 +131,7 @@ class Rotation:
                                        f"after {current.kid}")["KeyMetadata"]
         if kid_of(created["Arn"]) == current.kid:
             raise RuntimeError("KMS returned the current key as the new one")
-        self.kms("create_alias", AliasName=aliases.next, TargetKeyId=created["Arn"])
+        self._point(aliases.next, kid_of(created["Arn"]), exists=False)
         self.say(f"prepared key {kid_of(created['Arn'])} as {aliases.next} (published, not signing yet)")
         return KeyInfo(arn=created["Arn"], created=created["CreationDate"], promoted=None)
 
@@ -147,8 +147,8 @@ class Rotation:
                 raise RotationRefused(
                     f"key {upcoming.kid} is not yet in every JWKS; promote in {int(unpublished) + 1} s")
             self.check_retirement(keys)
-        self._point(aliases.previous, current.arn, exists=previous is not None)
-        self._point(aliases.current, upcoming.arn, exists=True)
+        self._point(aliases.previous, current.kid, exists=previous is not None)
+        self._point(aliases.current, upcoming.kid, exists=True)
         self.kms("delete_alias", AliasName=aliases.next)
         self.kms("tag_resource", KeyId=upcoming.arn,
                  Tags=[{"TagKey": PROMOTED_TAG, "TagValue": self.now().isoformat()}])
@@ -158,9 +158,11 @@ class Rotation:
         self.say(f"signing with {upcoming.kid}; {current.kid} stays published as {aliases.previous}")
         return {"current": upcoming.kid, "previous": current.kid, "retired": previous.kid if previous else None}
 
-    def _point(self, alias: str | None, key_arn: str, *, exists: bool) -> None:
+    def _point(self, alias: str | None, key_id: str, *, exists: bool) -> None:
+        # A key id, not an ARN: LocalStack 4.9.2's UpdateAlias keeps an ARN target verbatim and then cannot
+        # resolve the alias (AWS accepts both).
         operation = "update_alias" if exists else "create_alias"
-        self.kms(operation, AliasName=alias, TargetKeyId=key_arn)
+        self.kms(operation, AliasName=alias, TargetKeyId=key_id)
 
     def rotate(self, *, force: bool = False) -> dict[str, str | None]:
         """prepare → wait until the new key is published everywhere → promote."""
