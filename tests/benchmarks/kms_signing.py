@@ -5,8 +5,9 @@
 
 Both paths produce an RS256 JWS that verifies with the same kind of key; the KMS path is auth's own
 `KeyRing.sign` (public key cached, so each token is exactly one KMS `Sign` call, which the script counts).
-LocalStack answers on loopback, so the ratio shows the local overhead of a KMS round trip; in AWS a `Sign`
-call adds a network round trip inside the region instead.
+A third series, `DescribeKey` on the same key, is LocalStack's bare round trip: the difference to `Sign`
+is LocalStack's signing itself (4.9.2 parses and validates the DER private key on every `Sign`). In AWS a
+`Sign` call is a network round trip inside the region instead; neither figure transfers to AWS.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "shared"), str(REPO / "functions" / "auth")]
 from auth_service.keys import KeyAliases, KeyRing  # noqa: E402 - after the path set-up
 from tests.support.stack import kms_call, stack  # noqa: E402
+from tests.support.timing import summary  # noqa: E402
 
 
 def claims() -> dict[str, Any]:
@@ -33,13 +35,6 @@ def claims() -> dict[str, Any]:
     return {"iss": "http://127.0.0.1:3000/api/auth", "aud": "bank-api", "sub": str(uuid.uuid4()),
             "roles": ["customer"], "iat": now, "nbf": now, "exp": now + 900, "jti": str(uuid.uuid4()),
             "sid": str(uuid.uuid4())}
-
-
-def summary(name: str, samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p90 = ordered[max(0, round(0.9 * len(ordered)) - 1)]
-    return (f"{name:10} n={len(samples):4}  median {statistics.median(samples):8.3f} ms  "
-            f"p90 {p90:8.3f} ms  mean {statistics.fmean(samples):8.3f} ms")
 
 
 def main() -> int:
@@ -61,6 +56,8 @@ def main() -> int:
 
     kms_ms: list[float] = []
     local_ms: list[float] = []
+    round_trip_ms: list[float] = []
+    key_id = ring.current().arn
     for _ in range(args.iterations):
         payload = claims()
         started = time.perf_counter()
@@ -69,9 +66,13 @@ def main() -> int:
         started = time.perf_counter()
         ring.sign(payload)
         kms_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        kms_call("describe_key", KeyId=key_id)
+        round_trip_ms.append((time.perf_counter() - started) * 1000)
 
     print(summary("local RSA", local_ms))
     print(summary("KMS Sign", kms_ms))
+    print(summary("KMS trip", round_trip_ms) + "  (DescribeKey: LocalStack's bare round trip)")
     print(f"KMS calls per token: {len(calls) / args.iterations:.2f} ({', '.join(sorted(set(calls)))})")
     print(f"ratio KMS / local (median): {statistics.median(kms_ms) / statistics.median(local_ms):.1f}x")
     return 0
