@@ -10,11 +10,12 @@ import time
 import uuid
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from auth_service.keys import KeyAliases, KeyRing
+if TYPE_CHECKING:
+    from auth_service.keys import KeyRing
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOCAL = REPO_ROOT / ".local"
@@ -37,6 +38,12 @@ def database_url(service: str) -> str:
     return str(stack()["services"][service]["database_url"])
 
 
+def _on_path(*folders: Path) -> None:
+    for folder in folders:
+        if str(folder) not in sys.path:
+            sys.path.append(str(folder))
+
+
 @lru_cache(maxsize=1)
 def local_kms() -> Any:
     """A KMS client of the stack's LocalStack (dummy credentials, as every local piece uses)."""
@@ -54,6 +61,9 @@ def kms_call(operation: str, **params: Any) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def signing_keys() -> KeyRing:
     """auth's signing keys in LocalStack KMS, read as auth reads them (a short cache: tests rotate keys)."""
+    _on_path(REPO_ROOT / "functions" / "auth", REPO_ROOT / "shared")  # scripts import this module too
+    from auth_service.keys import KeyAliases, KeyRing
+
     return KeyRing(KeyAliases.of(stack()["kms_key_ids"]["JWT_SIGNING_KEY_ID"]), max_age_seconds=1, kms=kms_call)
 
 
