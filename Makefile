@@ -8,7 +8,7 @@ MIGRATIONS := $(PY) -m bank_shared.migrations
 SERVICE_ARGS = $(foreach s,$(SERVICE),--service $(s))
 
 .PHONY: up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
-	build bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history
+	build bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms
 
 up:
 	$(STACK) up
@@ -100,3 +100,7 @@ load-seed: install
 audit-ledger: install
 	$(STACK) up --quiet
 	$(PY) tests/load/audit_ledger.py
+
+bench-kms: install
+	$(STACK) up --quiet
+	$(PY) tests/benchmarks/kms_signing.py

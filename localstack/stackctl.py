@@ -233,7 +233,7 @@ class Up:
             run([str(VENV / "bin" / "python"), str(INIT_SCRIPT)], env=env, cwd=REPO, what="init_aws.py",
                 timeout=300)
             write_stamp(RUN_STAMPS, "init-aws", key)
-            result["status"] = "seeded S3/SQS/SES/SSM/secrets"
+            result["status"] = "seeded S3/SQS/SES/SSM/secrets/KMS keys"
 
     def migrations(self) -> None:
         python = VENV / "bin" / "python"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import secrets
-import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +37,32 @@ def _readable_password() -> str:
     return f"{first}-{second}-{secrets.randbelow(9000) + 1000}"
 
 
-def _jwt_key() -> dict[str, str]:
-    private = run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
-                  what="openssl genpkey").stdout
-    pem_header = "-----BEGIN " + "PRIVATE KEY-----"  # split so secret scanners don't take this for a key
-    if pem_header not in private:
+def _rsa_private_key_der_b64() -> str:
+    """A 2048-bit RSA key as base64 PKCS#8 DER (the body of openssl's PEM output)."""
+    pem = run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+              what="openssl genpkey").stdout
+    begin, end = "-----BEGIN " + "PRIVATE KEY-----", "-----END " + "PRIVATE KEY-----"  # split for secret scanners
+    if begin not in pem or end not in pem:
         raise StackError("openssl genpkey did not print a PEM private key")
-    public = run(["openssl", "pkey", "-pubout"], input_text=private, what="openssl pkey -pubout").stdout
-    kid = f"local-{time.strftime('%Y%m%d')}-{secrets.token_hex(4)}"
-    return {"kid": kid, "alg": "RS256", "private_key_pem": private, "public_key_pem": public}
+    body = pem.split(begin, 1)[1].split(end, 1)[0]
+    return "".join(body.split())
+
+
+# The local KMS keys (localstack/init/init_aws.py imports this material, so the keys survive a LocalStack
+# restart): alias → how to make the material. In AWS the keys are made by KMS and never leave it.
+KMS_KEY_MATERIAL = {
+    "alias/bank-local-jwt-signing": _rsa_private_key_der_b64,
+    "alias/bank-local-card-token": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
+    "alias/bank-local-data": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
+}
+
+
+def _kms_keys(data: dict[str, Any]) -> dict[str, Any]:
+    keys: dict[str, Any] = data.setdefault("kms_keys", {})
+    for alias, make_material in KMS_KEY_MATERIAL.items():
+        if not keys.get(alias, {}).get("material"):
+            keys[alias] = {"key_id": str(uuid.uuid4()), "material": make_material()}
+    return keys
 
 
 def ensure_secrets() -> tuple[dict[str, Any], bool]:
@@ -61,8 +79,8 @@ def ensure_secrets() -> tuple[dict[str, Any], bool]:
     roles = data.setdefault("service_db_passwords", {})
     for service in SERVICES:
         roles.setdefault(service, _db_password())
-    if not data.get("jwt", {}).get("private_key_pem"):
-        data["jwt"] = _jwt_key()
+    data.pop("jwt", None)  # the PEM signing key of before: tokens are signed in (LocalStack) KMS now
+    _kms_keys(data)
     data.setdefault("one_time_link_key", secrets.token_urlsafe(48))
     users = data.setdefault("demo_users", {})
     for role in DEMO_ROLES:
@@ -117,6 +135,8 @@ def stack_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
         "frankfurter_url": u["frankfurter"],
         "aws_region": cfg["AWS_DEFAULT_REGION"],
         "jwt_issuer": f"{u['gateway']}/api/auth",
+        "kms_key_ids": {name: value for block in SERVICE_KMS_ENV.values() for name, value in block.items()
+                        if name.endswith("_KEY_ID")},
         "jwt_audience": "bank-api",
         "demo_users": sec["demo_users"],
     }
@@ -128,12 +148,8 @@ def aws_secrets_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, 
                           "password": sec["service_db_passwords"][s]}
         for s in SERVICES
     }
-    entries["bank/local/auth/jwt-signing-keys"] = {
-        "current": {"kid": sec["jwt"]["kid"], "private_key_pem": sec["jwt"]["private_key_pem"]},
-        "previous": None,
-    }
     entries["bank/local/auth/one-time-link-key"] = {"key": sec["one_time_link_key"]}
-    return {"secrets": entries}
+    return {"secrets": entries, "kms_keys": sec["kms_keys"]}
 
 
 def function_logical_ids() -> list[str]:
@@ -211,7 +227,16 @@ def _function_env(cfg: dict[str, str], sec: dict[str, Any], service: str, u: dic
         # Locally every client (browser, tests, seeds) is 127.0.0.1, so the per-IP limits of the anonymous
         # auth routes would be one budget for everything; per-user limits and the per-address lockout stay.
         "RATE_LIMIT_RULES": LOCAL_ANONYMOUS_RATE_LIMITS,
-    }
+    } | SERVICE_KMS_ENV.get(service, {})
+
+
+# Each service gets only the KMS keys it uses (the aliases localstack/init/init_aws.py creates).
+SERVICE_KMS_ENV = {
+    "auth": {"JWT_SIGNING_KEY_ID": "alias/bank-local-jwt-signing", "DATA_KEY_ID": "alias/bank-local-data",
+             # Short, so a local key rotation (tests/integration/auth/test_key_rotation.py) waits seconds.
+             "SIGNING_KEYS_CACHE_SECONDS": "5"},
+    "accounts": {"CARD_TOKEN_KEY_ID": "alias/bank-local-card-token"},
+}
 
 
 LOCAL_ANONYMOUS_RATE_LIMITS = (

@@ -25,7 +25,7 @@ from stackctl_config import ENV_FILE, TEMPLATE
 from stackctl_install import KAFKA_LIBS, VENV, VENV_LOCALSTACK
 from stackctl_kafka import cluster_metadata
 
-LOCALSTACK_SERVICES = ("s3", "sqs", "sns", "secretsmanager", "ssm", "logs", "cloudwatch", "ses", "firehose",
+LOCALSTACK_SERVICES = ("s3", "sqs", "sns", "secretsmanager", "ssm", "logs", "cloudwatch", "ses", "firehose", "kms",
                        "events", "sts", "iam")
 KAFKA_DATA = DATA / "kafka"
 KAFKA_CLUSTER_ID = DATA / "kafka-cluster-id"

@@ -7,8 +7,16 @@ Two ways to run it:
   generated (``{"secrets": {"<name>": <string or JSON object>}}``);
 * Docker: docker-compose mounts ``localstack/init/`` as LocalStack's ``ready.d``, and
   LocalStack ``exec``s this file in its own interpreter (``__name__`` is then
-  ``"builtins"``). Without ``BANK_SECRETS_FILE`` only the JWT signing key pair is
-  generated, and only if that secret does not exist yet.
+  ``"builtins"``). Without ``BANK_SECRETS_FILE`` no secret is loaded and the KMS keys
+  get fresh key material.
+
+KMS keys (docs/keys.md): the JWT signing key (RSA_2048), the card-token key (HMAC_256)
+and the data key (symmetric), each behind its ``alias/bank-local-…``. The secrets file's
+``kms_keys`` section gives each a key id and key material, imported the way AWS imports
+external key material (``GetParametersForImport`` + ``RSA_AES_KEY_WRAP_SHA_256``), so the
+keys stay the same when LocalStack (which keeps no state) restarts: sealed TOTP secrets
+and card tokens in PostgreSQL stay valid. An existing alias is never moved (a rotated
+signing key stays current).
 
 Environment: ``AWS_ENDPOINT_URL`` (default http://127.0.0.1:4566; empty means boto3's
 default endpoints), ``AWS_DEFAULT_REGION`` (default eu-central-1), ``BANK_SECRETS_FILE``,
@@ -18,9 +26,9 @@ Credentials are always the dummy ``test``/``test``.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,9 +55,15 @@ SPA_BUCKET = f"{PREFIX}-spa"
 STATEMENTS_BUCKET = f"{PREFIX}-statements"
 SES_SENDER = "no-reply@bank.local"
 SES_DOMAIN = "bank.local"
-JWT_SECRET_NAME = "bank/local/auth/jwt-signing-keys"
 SSM_PREFIX = "/bank/local"
 QUEUE_ATTRIBUTES = {"MessageRetentionPeriod": "1209600"}  # 14 days, the SQS maximum
+# alias → (KeySpec, KeyUsage, description); the services read the aliases from their environment.
+KMS_KEYS = {
+    f"alias/{PREFIX}-jwt-signing": ("RSA_2048", "SIGN_VERIFY", "JWT signing key of auth (RS256)"),
+    f"alias/{PREFIX}-card-token": ("HMAC_256", "GENERATE_VERIFY_MAC", "Card-number tokens of accounts (HMAC-SHA256)"),
+    f"alias/{PREFIX}-data": ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Envelope encryption of secrets at rest"),
+}
+CUSTOM_ID_TAG = "_custom_id_"  # LocalStack: create the key with this key id
 # The treasury's own RUB rates (RUB per one unit of each currency, mid rates; the fx service applies the
 # spread). The ECB reference set has no RUB; currencies not listed are crossed through USD by fx.
 TREASURY_RATES = {
@@ -76,7 +90,7 @@ def make_clients(endpoint_url: str | None, region: str) -> Clients:
         region_name=region,
     )
     config = Config(retries={"max_attempts": 8, "mode": "standard"}, connect_timeout=5)
-    names = ("s3", "ses", "sqs", "ssm", "secretsmanager")
+    names = ("s3", "ses", "sqs", "ssm", "secretsmanager", "kms")
     return {name: session.client(name, endpoint_url=endpoint_url, config=config) for name in names}
 
 
@@ -240,37 +254,103 @@ def load_secrets_file(path: Path) -> dict[str, str]:
     return {str(name): secret_string(value) for name, value in entries.items()}
 
 
-def generate_jwt_signing_keys() -> str:
-    """A fresh RS256 key pair in the auth service's secret format (private key only)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        encoding=serialization.Encoding.PEM,
-        format=serialization.PrivateFormat.PKCS8,
-        encryption_algorithm=serialization.NoEncryption(),
-    ).decode("ascii")
-    current = {"kid": f"local-{secrets.token_hex(8)}", "private_key_pem": pem}
-    return json.dumps({"current": current, "previous": None})
-
-
-def ensure_generated_jwt_secret(sm: Any) -> None:
-    if current_secret(sm, JWT_SECRET_NAME) is not None:
-        log("secret", JWT_SECRET_NAME, "exists (kept)")
-        return
-    sm.create_secret(Name=JWT_SECRET_NAME, SecretString=generate_jwt_signing_keys())
-    log("secret", JWT_SECRET_NAME, "created (generated RS256 key pair)")
+def load_secrets_doc(env: Mapping[str, str]) -> dict[str, Any]:
+    path_text = env.get("BANK_SECRETS_FILE") or ""
+    path = Path(path_text) if path_text else None
+    if path is None or not path.is_file():
+        return {}
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return doc
 
 
 def ensure_secrets(sm: Any, env: Mapping[str, str]) -> None:
     path_text = env.get("BANK_SECRETS_FILE") or ""
-    path = Path(path_text) if path_text else None
-    if path is None or not path.is_file():
-        ensure_generated_jwt_secret(sm)
+    if not path_text or not Path(path_text).is_file():
+        log("secrets", "-", "no secrets file: none loaded")
         return
-    for name, value in load_secrets_file(path).items():
+    for name, value in load_secrets_file(Path(path_text)).items():
         ensure_secret(sm, name, value)
+
+
+# --- KMS -----------------------------------------------------------------------------
+
+
+def alias_target(kms: Any, alias: str) -> str | None:
+    try:
+        return str(kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"])
+    except ClientError as exc:
+        if error_code(exc) != "NotFoundException":
+            raise
+        return None
+
+
+def import_key_material(kms: Any, key_id: str, material: bytes) -> None:
+    """AWS's import protocol: the material wrapped with a one-time AES key, itself wrapped for KMS."""
+    from cryptography.hazmat.primitives import hashes, keywrap, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    params = kms.get_parameters_for_import(
+        KeyId=key_id, WrappingAlgorithm="RSA_AES_KEY_WRAP_SHA_256", WrappingKeySpec="RSA_2048"
+    )
+    wrapping_key = serialization.load_der_public_key(params["PublicKey"])
+    if not isinstance(wrapping_key, rsa.RSAPublicKey):
+        raise TypeError("KMS returned a wrapping key that is not RSA")
+    aes_key = os.urandom(32)
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+    wrapped = wrapping_key.encrypt(aes_key, oaep) + keywrap.aes_key_wrap_with_padding(aes_key, material)
+    kms.import_key_material(
+        KeyId=key_id,
+        ImportToken=params["ImportToken"],
+        EncryptedKeyMaterial=wrapped,
+        ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+    )
+
+
+def create_kms_key(kms: Any, alias: str, given: Mapping[str, str] | None) -> str:
+    """A new key for `alias`: with the given id and material, or generated by KMS."""
+    key_spec, usage, description = KMS_KEYS[alias]
+    if not given:
+        created = kms.create_key(KeySpec=key_spec, KeyUsage=usage, Description=description)
+        return str(created["KeyMetadata"]["KeyId"])
+    key_id = given["key_id"]
+    try:  # the key survives when only its alias went missing
+        state = kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"]
+    except ClientError as exc:
+        if error_code(exc) != "NotFoundException":
+            raise
+        state = None
+    if state is None:
+        kms.create_key(KeySpec=key_spec, KeyUsage=usage, Description=description, Origin="EXTERNAL",
+                       Tags=[{"TagKey": CUSTOM_ID_TAG, "TagValue": key_id}])
+        # LocalStack keeps the tag; a key rotated in with this key's tags (rotate_keys) would take its id.
+        kms.untag_resource(KeyId=key_id, TagKeys=[CUSTOM_ID_TAG])
+        state = "PendingImport"
+    if state == "PendingImport":
+        import_key_material(kms, key_id, base64.b64decode(given["material"]))
+    return key_id
+
+
+def ensure_kms_key(kms: Any, alias: str, given: Mapping[str, str] | None) -> None:
+    target = alias_target(kms, alias)
+    if target is not None:
+        log("kms key", alias, f"exists ({target}, kept)")
+        return
+    key_id = create_kms_key(kms, alias, given)
+    try:
+        kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+    except ClientError as exc:  # another `up` running at the same moment created it first
+        if error_code(exc) != "AlreadyExistsException":
+            raise
+        log("kms key", alias, "exists (created concurrently)")
+        return
+    origin = "imported key material" if given else "generated"
+    log("kms key", alias, f"created ({key_id}, {origin})")
+
+
+def ensure_kms_keys(kms: Any, env: Mapping[str, str]) -> None:
+    given = load_secrets_doc(env).get("kms_keys") or {}
+    for alias in KMS_KEYS:
+        ensure_kms_key(kms, alias, given.get(alias))
 
 
 # --- entry points ------------------------------------------------------------------
@@ -285,6 +365,7 @@ def run(clients: Clients, env: Mapping[str, str], region: str) -> None:
     for name, value in ssm_parameters(env).items():
         ensure_parameter(clients["ssm"], name, value)
     ensure_secrets(clients["secretsmanager"], env)
+    ensure_kms_keys(clients["kms"], env)
 
 
 def main() -> int:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 import uuid
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import jwt
+
+if TYPE_CHECKING:
+    from auth_service.keys import KeyRing
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOCAL = REPO_ROOT / ".local"
@@ -34,18 +38,39 @@ def database_url(service: str) -> str:
     return str(stack()["services"][service]["database_url"])
 
 
-def _signing_key() -> dict[str, str]:
-    secrets = json.loads((LOCAL / "aws-secrets.json").read_text())
-    key: dict[str, str] = secrets["secrets"]["bank/local/auth/jwt-signing-keys"]["current"]
-    return key
+def _on_path(*folders: Path) -> None:
+    for folder in folders:
+        if str(folder) not in sys.path:
+            sys.path.append(str(folder))
 
 
-def mint_token(subject: str | None = None, roles: tuple[str, ...] = ("customer",), *, ttl: int = 300,
-               **claims: Any) -> str:
-    """An access token signed with auth's current key, as auth would issue it (for tests only)."""
-    key = _signing_key()
+@lru_cache(maxsize=1)
+def local_kms() -> Any:
+    """A KMS client of the stack's LocalStack (dummy credentials, as every local piece uses)."""
+    import boto3
+
+    return boto3.client("kms", endpoint_url=stack()["localstack_url"], region_name=stack()["aws_region"],
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def kms_call(operation: str, **params: Any) -> dict[str, Any]:
+    response: dict[str, Any] = getattr(local_kms(), operation)(**params)
+    return response
+
+
+@lru_cache(maxsize=1)
+def signing_keys() -> KeyRing:
+    """auth's signing keys in LocalStack KMS, read as auth reads them (a short cache: tests rotate keys)."""
+    _on_path(REPO_ROOT / "functions" / "auth", REPO_ROOT / "shared")  # scripts import this module too
+    from auth_service.keys import KeyAliases, KeyRing
+
+    return KeyRing(KeyAliases.of(stack()["kms_key_ids"]["JWT_SIGNING_KEY_ID"]), max_age_seconds=1, kms=kms_call)
+
+
+def token_claims(subject: str | None = None, roles: tuple[str, ...] = ("customer",), *, ttl: int = 300,
+                 **claims: Any) -> dict[str, Any]:
     now = int(time.time())
-    payload = {
+    return {
         "iss": f"{gateway_url()}/api/auth",
         "aud": "bank-api",
         "sub": subject or str(uuid.uuid4()),
@@ -55,7 +80,28 @@ def mint_token(subject: str | None = None, roles: tuple[str, ...] = ("customer",
         "exp": now + ttl,
         "jti": str(uuid.uuid4()),
     } | claims
-    return jwt.encode(payload, key["private_key_pem"], algorithm="RS256", headers={"kid": key["kid"]})
+
+
+def mint_token(subject: str | None = None, roles: tuple[str, ...] = ("customer",), *, ttl: int = 300,
+               **claims: Any) -> str:
+    """An access token signed in LocalStack KMS with auth's current key, as auth would issue it (tests only)."""
+    return signing_keys().sign(token_claims(subject, roles, ttl=ttl, **claims))
+
+
+def function_env(logical_id: str) -> dict[str, str]:
+    """The environment the local gateway gives a function (`.local/env.json`), for running its commands."""
+    env: dict[str, str] = json.loads((LOCAL / "env.json").read_text())[logical_id]
+    return env
+
+
+def run_function_module(service: str, module: str, *args: str, env: dict[str, str] | None = None,
+                        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`python -m <module> <args>` as an operator runs it: the function's code and environment (plus `env`),
+    no test state."""
+    env = {"PATH": os.environ.get("PATH", ""), **function_env(f"{service.capitalize()}Function"), **(env or {}),
+           "PYTHONPATH": f"{REPO_ROOT / 'functions' / service}:{REPO_ROOT / 'shared'}"}
+    return subprocess.run([sys.executable, "-m", module, *args], env=env, cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=timeout, check=False)
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -95,8 +95,7 @@ def close_account(account_id: UUID, principal: User) -> dict[str, Any]:
 @router.post("/{account_id}/cards", status_code=201)
 def issue_card(account_id: UUID, principal: User, key: IdempotencyKey) -> JSONResponse:
     """Issue a card on the account; the PAN is never stored or returned in full."""
-    with UnitOfWork() as uow:
-        return service.issue_card(uow, principal, key, account_id).to_response()
+    return service.issue_card(principal, key, account_id).to_response()
 
 
 @router.get("/{account_id}/cards")

@@ -8,9 +8,7 @@ branch, 7-digit serial. The control key is computed over the last three BIC digi
 
 from __future__ import annotations
 
-import hmac
 import secrets
-from hashlib import sha256
 
 from bank_shared.money import is_ascii_digits
 
@@ -55,11 +53,6 @@ def is_luhn_valid(pan: str) -> bool:
 def new_pan(bin_prefix: str, length: int = 16) -> str:
     body = bin_prefix + "".join(str(secrets.randbelow(10)) for _ in range(length - len(bin_prefix) - 1))
     return body + str(luhn_digit(body))
-
-
-def pan_token(key: bytes, pan: str) -> str:
-    """A keyed, irreversible token of the PAN (HMAC-SHA256): lets us find duplicates, never reveals it."""
-    return hmac.new(key, pan.encode(), sha256).hexdigest()
 
 
 def mask_pan(pan_last4: str, bin_prefix: str) -> str:

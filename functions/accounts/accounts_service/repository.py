@@ -91,14 +91,14 @@ class AccountsRepository:
         return row
 
     def insert_card(self, card_id: UUID, account_id: UUID, token: str, last4: str, bin_prefix: str,
-                    expiry_month: int, expiry_year: int) -> Row:
-        row = self.connection.execute(
+                    expiry_month: int, expiry_year: int) -> Row | None:
+        """The new card, or None when another card already has this PAN token (nothing inserted)."""
+        return self.connection.execute(
             "INSERT INTO cards (id, account_id, pan_token, last4, bin, expiry_month, expiry_year) "
-            f"VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {CARD_COLUMNS}",
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (pan_token) DO NOTHING "
+            f"RETURNING {CARD_COLUMNS}",
             (card_id, account_id, token, last4, bin_prefix, expiry_month, expiry_year),
         ).fetchone()
-        assert row is not None
-        return row
 
     def cards(self, account_id: UUID) -> list[Row]:
         return self.connection.execute(

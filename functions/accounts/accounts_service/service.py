@@ -7,25 +7,30 @@ found (404), never forbidden, so existence does not leak. Staff see everything.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from accounts_service.card_tokens import pan_token
 from accounts_service.ledger_client import get_ledger
-from accounts_service.numbers import account_number, mask_pan, new_pan, pan_token
+from accounts_service.numbers import account_number, mask_pan, new_pan
 from accounts_service.repository import AccountsRepository, Row
 from accounts_service.settings import get_accounts_settings
 from bank_shared.auth import Principal
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import AppError, Forbidden, NotFound, Unprocessable
+from bank_shared.errors import AppError, DependencyUnavailable, Forbidden, NotFound, Unprocessable
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import ACCOUNT_CLOSED, ACCOUNT_OPENED, CARD_ISSUED
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.money import money_json
+from bank_shared.observability import logger
 
 SERVICE = "accounts"
 CARD_VALID_YEARS = 4
+CARD_NUMBER_ATTEMPTS = 3
 
 
 class AccountNotFound(NotFound):
@@ -50,6 +55,14 @@ class AccountLimitReached(Unprocessable):
 
 class AccountClosed(Unprocessable):
     code, title = "account_closed", "The account is closed"
+
+
+class CardNumberUnavailable(DependencyUnavailable):
+    code, title = "card_number_unavailable", "No free card number was found; try again"
+
+
+class _CardNumberTaken(Exception):
+    """The drawn PAN's token is already on a card (caught by issue_card, which draws another)."""
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -181,20 +194,49 @@ def close_account(uow: UnitOfWork, principal: Principal, account_id: UUID) -> di
     return account_view(closed)
 
 
-def issue_card(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID) -> IdempotentResult:
-    """The full PAN exists only in memory here: stored as a keyed token plus the last four digits."""
+@dataclass(frozen=True)
+class CardNumber:
+    """What is kept of a new PAN: its keyed token and last four digits (the PAN itself is dropped)."""
 
+    token: str
+    last4: str
+    bin: str
+
+
+def new_card_number() -> CardNumber:
+    """A fresh PAN reduced to what is stored; its token costs a KMS call, so this runs before any
+    transaction opens."""
+    bin_prefix = get_accounts_settings().card_bin
+    pan = new_pan(bin_prefix)
+    return CardNumber(pan_token(pan), pan[-4:], bin_prefix)
+
+
+def issue_card(principal: Principal, key: str, account_id: UUID,
+               unit_of_work: Callable[[], UnitOfWork] = UnitOfWork) -> IdempotentResult:
+    """A card on the account. Random PANs can repeat (a billion per BIN): the unique token detects it and
+    the card is issued with another number, each try in its own transaction."""
+    for _attempt in range(CARD_NUMBER_ATTEMPTS):
+        number = new_card_number()
+        try:
+            with unit_of_work() as uow:
+                return _issue_card(uow, principal, key, account_id, number)
+        except _CardNumberTaken:
+            logger.warning("a new card number repeated an existing card's; drawing another")
+    raise CardNumberUnavailable(headers={"Retry-After": "1"})
+
+
+def _issue_card(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID,
+                number: CardNumber) -> IdempotentResult:
     def operation() -> tuple[int, dict[str, Any]]:
         repository = AccountsRepository(uow.connection)
         account = _visible_account(repository, principal, account_id)
         if account["status"] != "active":
             raise AccountClosed()
-        settings = get_accounts_settings()
-        pan = new_pan(settings.card_bin)
         now = datetime.now(UTC)
-        card = repository.insert_card(uuid.uuid4(), account_id,
-                                      pan_token(settings.card_token_key.get_secret_value().encode(), pan),
-                                      pan[-4:], settings.card_bin, now.month, now.year + CARD_VALID_YEARS)
+        card = repository.insert_card(uuid.uuid4(), account_id, number.token, number.last4, number.bin,
+                                      now.month, now.year + CARD_VALID_YEARS)
+        if card is None:
+            raise _CardNumberTaken()  # rolls back, so the Idempotency-Key stays free for the next try
         view = card_view(card)
         record_event(uow, new_event(CARD_ISSUED, SERVICE, str(account_id), {
             "card_id": view["id"], "account_id": str(account_id), "owner_id": str(account["owner_id"]),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import SecretStr
+from pydantic import model_validator
 
+from bank_shared.kms import key_id_problems
 from bank_shared.settings import ServiceSettings
 
 
@@ -13,9 +14,16 @@ class AccountsSettings(ServiceSettings):
     bank_bic: str = "044525999"
     branch_code: str = "0001"
     card_bin: str = "220099"
-    # Keyed tokenisation of PANs; a real deployment reads it from Secrets Manager.
-    card_token_key: SecretStr = SecretStr("local-card-token-key-not-for-production")
+    # KMS HMAC_256 key tokenising PANs (docs/keys.md); the local stack's alias is refused outside local/test.
+    card_token_key_id: str = "alias/bank-local-card-token"
     ledger_timeout_seconds: float = 2.0
+
+    @model_validator(mode="after")
+    def _refuse_local_keys(self) -> AccountsSettings:
+        problems = key_id_problems(self.app_env, {"CARD_TOKEN_KEY_ID": self.card_token_key_id})
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -172,8 +172,9 @@ def openid_configuration() -> dict[str, Any]:
 
 @well_known.get("/.well-known/jwks.json")
 def jwks_document(response: Response) -> dict[str, Any]:
-    """The public signing keys (current and previous)."""
-    response.headers["Cache-Control"] = "public, max-age=300"
+    """The public signing keys: current, previous and (during a rotation) next."""
+    # As long as auth's own key cache: a rotation waits for both (auth_service.rotate_keys).
+    response.headers["Cache-Control"] = f"public, max-age={get_auth_settings().signing_keys_cache_seconds}"
     return jwks()
 
 

@@ -12,6 +12,8 @@ from bank_shared.money import is_ascii_digits
 Row = dict[str, Any]
 _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa_enabled, mfa_secret, "
                  "mfa_pending_secret, mfa_last_step, locked_until, created_at, updated_at")
+# A TOTP secret in bank_shared.crypto's sealed format starts with its version byte 1; base32 text never does.
+_UNSEALED = "({column} IS NOT NULL AND get_byte({column}, 0) <> 1)"
 
 
 class UserRepository:
@@ -113,16 +115,16 @@ class UserRepository:
             "UPDATE users SET locked_until = NULL WHERE id = %s AND locked_until IS NOT NULL", (user_id,)
         )
 
-    def set_mfa_pending(self, user_id: UUID, secret: str | None) -> None:
+    def set_mfa_pending(self, user_id: UUID, sealed_secret: bytes | None) -> None:
         self.connection.execute(
-            "UPDATE users SET mfa_pending_secret = %s, updated_at = now() WHERE id = %s", (secret, user_id)
+            "UPDATE users SET mfa_pending_secret = %s, updated_at = now() WHERE id = %s", (sealed_secret, user_id)
         )
 
-    def enable_mfa(self, user_id: UUID, secret: str, step: int) -> None:
+    def enable_mfa(self, user_id: UUID, sealed_secret: bytes, step: int) -> None:
         self.connection.execute(
             "UPDATE users SET mfa_enabled = true, mfa_secret = %s, mfa_pending_secret = NULL, "
             "mfa_last_step = %s, updated_at = now() WHERE id = %s",
-            (secret, step, user_id),
+            (sealed_secret, step, user_id),
         )
 
     def disable_mfa(self, user_id: UUID) -> None:
@@ -134,6 +136,25 @@ class UserRepository:
 
     def use_mfa_step(self, user_id: UUID, step: int) -> None:
         self.connection.execute("UPDATE users SET mfa_last_step = %s WHERE id = %s", (step, user_id))
+
+    def unsealed_mfa_secrets(self, after: UUID | None, limit: int) -> list[Row]:
+        """Users whose TOTP secrets predate sealing (stored as base32 text, not the sealed format)."""
+        return self.connection.execute(
+            "SELECT id, mfa_secret, mfa_pending_secret FROM users "
+            f"WHERE ({_UNSEALED.format(column='mfa_secret')} OR {_UNSEALED.format(column='mfa_pending_secret')}) "
+            "AND (%s::uuid IS NULL OR id > %s) ORDER BY id LIMIT %s",
+            (after, after, limit),
+        ).fetchall()
+
+    def replace_mfa_secrets(self, user_id: UUID, seen: tuple[bytes | None, bytes | None],
+                            sealed: tuple[bytes | None, bytes | None]) -> bool:
+        """Swap both secrets if they are still what was read (a user may change MFA meanwhile)."""
+        updated = self.connection.execute(
+            "UPDATE users SET mfa_secret = %s, mfa_pending_secret = %s WHERE id = %s "
+            "AND mfa_secret IS NOT DISTINCT FROM %s AND mfa_pending_secret IS NOT DISTINCT FROM %s",
+            (*sealed, user_id, *seen),
+        )
+        return updated.rowcount == 1
 
 
 class OneTimeTokenRepository:

@@ -161,7 +161,7 @@ def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
     if user["mfa_enabled"]:
         if not totp:
             return MfaRequired()
-        step = mfa.matching_step(user["mfa_secret"], totp, user["mfa_last_step"])
+        step = mfa.matching_step(mfa.open_secret(user["mfa_secret"], user["id"]), totp, user["mfa_last_step"])
         if step is None:
             return _login_failed(uow, throttle, email, user, InvalidMfaCode())
         users.use_mfa_step(user["id"], step)
@@ -276,7 +276,7 @@ def mfa_setup(uow: UnitOfWork, subject: str) -> tuple[str, str]:
     if user["mfa_enabled"]:
         raise MfaAlreadyEnabled()
     secret = mfa.new_secret()
-    UserRepository(uow.connection).set_mfa_pending(user["id"], secret)
+    UserRepository(uow.connection).set_mfa_pending(user["id"], mfa.seal_secret(secret, user["id"]))
     return secret, mfa.provisioning_uri(secret, user["email"], get_auth_settings().mfa_issuer_name)
 
 
@@ -286,7 +286,7 @@ def mfa_confirm(uow: UnitOfWork, subject: str, code: str) -> None:
         raise MfaAlreadyEnabled()
     if not user["mfa_pending_secret"]:
         raise MfaNotPending()
-    step = mfa.matching_step(user["mfa_pending_secret"], code, None)
+    step = mfa.matching_step(mfa.open_secret(user["mfa_pending_secret"], user["id"]), code, None)
     if step is None:
         raise MfaCodeRejected()
     UserRepository(uow.connection).enable_mfa(user["id"], user["mfa_pending_secret"], step)
@@ -297,7 +297,7 @@ def mfa_disable(uow: UnitOfWork, subject: str, code: str) -> None:
     if not user["mfa_enabled"]:
         raise MfaNotEnabled()
     # A signed-in user proving possession: any code of the drift window will do, even one used to sign in.
-    if mfa.matching_step(user["mfa_secret"], code, None) is None:
+    if mfa.matching_step(mfa.open_secret(user["mfa_secret"], user["id"]), code, None) is None:
         raise MfaCodeRejected()
     UserRepository(uow.connection).disable_mfa(user["id"])
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import model_validator
+
+from bank_shared.kms import key_id_problems
 from bank_shared.settings import ServiceSettings
 
 
 class AuthSettings(ServiceSettings):
-    jwt_keys_secret_id: str = "bank/local/auth/jwt-signing-keys"
-    signing_keys_cache_seconds: int = 60
+    # KMS keys (docs/keys.md). The defaults are the local stack's aliases, refused outside local/test.
+    jwt_signing_key_id: str = "alias/bank-local-jwt-signing"  # RSA_2048 SIGN_VERIFY; -previous/-next rotate
+    data_key_id: str = "alias/bank-local-data"  # symmetric key sealing TOTP secrets (envelope encryption)
+    signing_keys_cache_seconds: int = 60  # public keys (JWKS) are re-read from KMS at most this often
     access_token_ttl_seconds: int = 900
     service_token_ttl_seconds: int = 300
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
@@ -20,6 +25,19 @@ class AuthSettings(ServiceSettings):
     login_lockout_seconds: int = 300
     login_lockout_max_seconds: int = 3600
     mfa_issuer_name: str = "Bank"
+
+    @model_validator(mode="after")
+    def _refuse_local_keys(self) -> AuthSettings:
+        problems = key_id_problems(self.app_env, {"JWT_SIGNING_KEY_ID": self.jwt_signing_key_id,
+                                                  "DATA_KEY_ID": self.data_key_id})
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def longest_token_ttl_seconds(self) -> int:
+        """How long a signed access token can stay valid (a retired key must outlive it)."""
+        return max(self.access_token_ttl_seconds, self.service_token_ttl_seconds)
 
 
 @lru_cache(maxsize=1)

@@ -15,8 +15,9 @@ import jwt
 import psycopg
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.support.stack import LOCAL, bearer, database_url, gateway_url, mint_token
+from tests.support.stack import LOCAL, bearer, database_url, gateway_url, mint_token, signing_keys, token_claims
 
 PASSWORD = "Correct-horse-42"
 
@@ -25,16 +26,12 @@ def api(path: str) -> str:
     return f"{gateway_url()}/api{path}"
 
 
-def signing_key() -> dict[str, str]:
-    secrets = json.loads((LOCAL / "aws-secrets.json").read_text())
-    key: dict[str, str] = secrets["secrets"]["bank/local/auth/jwt-signing-keys"]["current"]
-    return key
+def current_kid() -> str:
+    return signing_keys().current().kid
 
 
 def claims(**overrides: Any) -> dict[str, Any]:
-    now = int(time.time())
-    return {"iss": f"{gateway_url()}/api/auth", "aud": "bank-api", "sub": str(uuid.uuid4()), "roles": ["customer"],
-            "iat": now, "nbf": now, "exp": now + 300, "jti": str(uuid.uuid4())} | overrides
+    return token_claims() | overrides
 
 
 def b64(data: bytes) -> str:
@@ -56,9 +53,7 @@ def test_bad_claims_are_rejected_before_the_function(case: str) -> None:
                  "not_yet_valid": {"nbf": now + 600},
                  "wrong_audience": {"aud": "someone-else"},
                  "wrong_issuer": {"iss": "http://evil.example/api/auth"}}[case]
-    key = signing_key()
-    token = jwt.encode(claims(**overrides), key["private_key_pem"], algorithm="RS256", headers={"kid": key["kid"]})
-    assert me_status(token) == 401
+    assert me_status(signing_keys().sign(claims(**overrides))) == 401
 
 
 def test_tampered_signature_is_rejected() -> None:
@@ -68,8 +63,20 @@ def test_tampered_signature_is_rejected() -> None:
     assert me_status(".".join([header, b64(json.dumps(forged).encode()), signature])) == 401
 
 
+def test_a_token_signed_in_kms_by_the_current_key_passes_and_names_it() -> None:
+    token = signing_keys().sign(claims())
+    assert jwt.get_unverified_header(token) == {"alg": "RS256", "typ": "JWT", "kid": current_kid()}
+    assert me_status(token) == 404  # the function ran
+
+
+def test_a_token_signed_by_another_key_under_the_current_kid_is_rejected() -> None:
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = jwt.encode(claims(roles=["admin"]), other, algorithm="RS256", headers={"kid": current_kid()})
+    assert me_status(forged) == 401
+
+
 def test_alg_none_is_rejected() -> None:
-    header = b64(json.dumps({"alg": "none", "typ": "JWT", "kid": signing_key()["kid"]}).encode())
+    header = b64(json.dumps({"alg": "none", "typ": "JWT", "kid": current_kid()}).encode())
     payload = b64(json.dumps(claims(roles=["admin"])).encode())
     assert me_status(f"{header}.{payload}.") == 401
 
@@ -78,11 +85,10 @@ def test_hs256_signed_with_the_public_key_is_rejected() -> None:
     import hashlib
     import hmac
 
-    key = signing_key()
-    private = serialization.load_pem_private_key(key["private_key_pem"].encode(), password=None)
-    public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,
-                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
-    header = b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": key["kid"]}).encode())
+    current = signing_keys().current()
+    public_pem = current.public_key.public_bytes(serialization.Encoding.PEM,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": current.kid}).encode())
     payload = b64(json.dumps(claims(roles=["admin"])).encode())
     signature = b64(hmac.new(public_pem, f"{header}.{payload}".encode(), hashlib.sha256).digest())
     assert me_status(f"{header}.{payload}.{signature}") == 401
@@ -97,7 +103,7 @@ def test_jwks_publishes_the_current_key_and_discovery_points_at_it() -> None:
     discovery = httpx.get(api("/auth/.well-known/openid-configuration"), timeout=20).json()
     assert discovery["issuer"] == f"{gateway_url()}/api/auth"
     keys = httpx.get(discovery["jwks_uri"], timeout=20).json()["keys"]
-    assert signing_key()["kid"] in {k["kid"] for k in keys}
+    assert current_kid() in {k["kid"] for k in keys}
     assert all(k["kty"] == "RSA" and k["alg"] == "RS256" and "d" not in k for k in keys)
 
 

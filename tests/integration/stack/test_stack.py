@@ -95,7 +95,7 @@ def test_kafka_has_every_topic(stack: dict[str, Any]) -> None:
 def test_localstack_health_lists_the_services(stack: dict[str, Any]) -> None:
     with urllib.request.urlopen(f"{stack['localstack_url']}/_localstack/health", timeout=5) as resp:  # noqa: S310
         services = json.load(resp)["services"]
-    for name in ("s3", "ses", "sqs", "secretsmanager", "ssm"):
+    for name in ("s3", "ses", "sqs", "secretsmanager", "ssm", "kms"):
         assert services.get(name) in ("available", "running"), (name, services.get(name))
 
 
@@ -110,9 +110,38 @@ def test_secrets_are_seeded_in_secrets_manager(stack: dict[str, Any]) -> None:
         assert secret["username"] == service
         assert secret["dbname"] == service
         assert secret["password"] in stack["services"][service]["database_url"]
-    keys = json.loads(client.get_secret_value(SecretId="bank/local/auth/jwt-signing-keys")["SecretString"])
-    assert keys["current"]["kid"]
-    assert "PRIVATE KEY" in keys["current"]["private_key_pem"]
+    names = {s["Name"] for s in client.list_secrets()["SecretList"]}
+    assert "bank/local/auth/jwt-signing-keys" not in names  # signing happens in KMS; no key in a secret
+
+
+def test_kms_keys_hold_the_material_of_the_secrets_file(stack: dict[str, Any]) -> None:
+    """init_aws imported each key's material (AWS's import protocol), so the keys outlive a LocalStack restart."""
+    import base64
+    import hashlib
+    import hmac
+
+    import boto3
+    from cryptography.hazmat.primitives import serialization
+
+    kms = boto3.client("kms", endpoint_url=stack["localstack_url"], region_name=stack["aws_region"],
+                       aws_access_key_id="test", aws_secret_access_key="test")
+    given = json.loads((LOCAL / "aws-secrets.json").read_text())["kms_keys"]
+    ids = stack["kms_key_ids"]
+
+    jwt_key = given[ids["JWT_SIGNING_KEY_ID"]]
+    private = serialization.load_der_private_key(base64.b64decode(jwt_key["material"]), password=None)
+    public = private.public_key().public_bytes(serialization.Encoding.DER,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    assert kms.get_public_key(KeyId=jwt_key["key_id"])["PublicKey"] == public  # the alias may have rotated on
+
+    card = given[ids["CARD_TOKEN_KEY_ID"]]
+    assert kms.describe_key(KeyId=ids["CARD_TOKEN_KEY_ID"])["KeyMetadata"]["KeyId"] == card["key_id"]
+    mac = kms.generate_mac(KeyId=ids["CARD_TOKEN_KEY_ID"], Message=b"2200990000000000", MacAlgorithm="HMAC_SHA_256")
+    assert mac["Mac"] == hmac.new(base64.b64decode(card["material"]), b"2200990000000000", hashlib.sha256).digest()
+
+    data = given[ids["DATA_KEY_ID"]]
+    described = kms.describe_key(KeyId=ids["DATA_KEY_ID"])["KeyMetadata"]
+    assert described["KeyId"] == data["key_id"] and described["KeySpec"] == "SYMMETRIC_DEFAULT"
 
 
 def test_generated_secret_files_are_private() -> None:

@@ -1,15 +1,11 @@
-"""Unit-test fixtures for auth: moto's Secrets Manager with a signing key, and an in-memory Redis."""
+"""Unit-test fixtures for auth: moto's KMS with the local keys, and an in-memory Redis."""
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-KEYS_SECRET = "bank/local/auth/jwt-signing-keys"
 
 
 class FakeRedis:
@@ -52,23 +48,12 @@ def redis() -> FakeRedis:
 
 
 @pytest.fixture
-def signing_secret() -> Iterator[Any]:
-    """moto Secrets Manager holding one current key; caches are cleared around the test."""
-    from moto import mock_aws
+def kms(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """moto KMS holding the local stack's keys (JWT signing, card token, data); key caches cleared around."""
+    from auth_service.keys import forget_keys
+    from tests.support.moto_kms import mocked_kms
 
-    from auth_service.keys import forget_keys, new_key_entry
-    from bank_shared.aws import reset_clients
-
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        reset_clients()
+    with mocked_kms(monkeypatch) as client:
         forget_keys()
-        from bank_shared.aws import client
-
-        sm = client("secretsmanager")
-        sm.create_secret(Name=KEYS_SECRET, SecretString=json.dumps({"current": new_key_entry(), "previous": None}))
-        yield sm
+        yield client
         forget_keys()
-        reset_clients()

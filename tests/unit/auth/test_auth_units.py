@@ -1,22 +1,19 @@
-"""Auth building blocks without network: password policy and argon2id, RS256 access tokens and key
-rotation (moto), the login throttle (lockout + backoff), TOTP with replay protection, opaque tokens."""
+"""Auth building blocks without network: password policy and argon2id, the login throttle (lockout +
+backoff), TOTP with replay protection, opaque tokens. Signing keys and sealed secrets: test_kms_keys.py."""
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
-import jwt
 import pyotp
 import pytest
 
 from auth_service import mfa, passwords
 from auth_service.errors import LoginLocked, WeakPassword
-from auth_service.keys import jwks, rotate, signing_keys
 from auth_service.settings import AuthSettings
 from auth_service.throttle import LoginThrottle
-from auth_service.tokens import hash_token, issue_access_token, new_opaque_token
+from auth_service.tokens import hash_token, new_opaque_token
 from bank_shared.errors import DependencyUnavailable
 
 # --------------------------------------------------------------------------- passwords
@@ -44,54 +41,7 @@ def test_passwords_are_hashed_with_argon2id() -> None:
     assert passwords.hash_password("Correct-horse-42") != hashed  # salted
 
 
-# --------------------------------------------------------------------------- tokens and keys
-
-
-def decode(token: str, **options: Any) -> dict[str, Any]:
-    current, previous = signing_keys()
-    kid = jwt.get_unverified_header(token)["kid"]
-    key = current if kid == current.kid else previous
-    assert key is not None
-    return jwt.decode(token, key.public_key, algorithms=["RS256"], audience="bank-api",
-                      issuer="http://127.0.0.1:3000/api/auth", options=options)
-
-
-def test_access_token_has_the_required_claims(signing_secret: Any) -> None:
-    issued = issue_access_token("user-1", ["customer", "admin", "customer"])
-    header = jwt.get_unverified_header(issued.token)
-    assert header["alg"] == "RS256" and header["kid"] == signing_keys()[0].kid
-    claims = decode(issued.token, require=["exp", "iat", "nbf", "jti", "sub", "iss", "aud"])
-    assert claims["sub"] == "user-1"
-    assert claims["roles"] == ["admin", "customer"]  # a JSON array
-    assert claims["exp"] - claims["iat"] == AuthSettings().access_token_ttl_seconds
-    assert claims["jti"] == issued.jti
-
-
-def test_tampered_and_confused_tokens_do_not_verify(signing_secret: Any) -> None:
-    token = issue_access_token("user-1", ["customer"]).token
-    header, payload, signature = token.split(".")
-    with pytest.raises(jwt.InvalidSignatureError):
-        decode(f"{header}.{payload[:-2]}AA.{signature}")
-    with pytest.raises(jwt.PyJWTError):
-        jwt.decode(jwt.encode({"sub": "x"}, "k", algorithm="HS256"), signing_keys()[0].public_key,
-                   algorithms=["RS256"])
-
-
-def test_jwks_has_public_keys_only(signing_secret: Any) -> None:
-    keys = jwks()["keys"]
-    assert len(keys) == 1 and keys[0]["kty"] == "RSA" and "d" not in keys[0]
-
-
-def test_rotation_moves_current_to_previous_and_old_tokens_stay_valid(signing_secret: Any) -> None:
-    old_kid = signing_keys()[0].kid
-    old_token = issue_access_token("user-1", ["customer"]).token
-    kids = rotate()
-    assert kids["previous"] == old_kid and kids["current"] != old_kid
-    stored = json.loads(signing_secret.get_secret_value(SecretId="bank/local/auth/jwt-signing-keys")["SecretString"])
-    assert stored["previous"]["kid"] == old_kid and stored["current"]["kid"] == kids["current"]
-    assert {k["kid"] for k in jwks()["keys"]} == {old_kid, kids["current"]}
-    assert decode(old_token)["sub"] == "user-1"
-    assert jwt.get_unverified_header(issue_access_token("user-2", ["customer"]).token)["kid"] == kids["current"]
+# --------------------------------------------------------------------------- opaque tokens (signing: test_kms_keys.py)
 
 
 def test_opaque_tokens_are_random_and_hashed() -> None:

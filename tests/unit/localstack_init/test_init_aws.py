@@ -67,10 +67,7 @@ def secrets_file(tmp_path: Path) -> Path:
     write_secrets(
         path,
         {
-            "bank/local/auth/jwt-signing-keys": {
-                "current": {"kid": "k1", "private_key_pem": "PEM"},
-                "previous": None,
-            },
+            "bank/local/auth/one-time-link-key": {"key": "k1"},
             "bank/local/ledger/db": {"username": "ledger", "password": "s3cret"},
             "bank/local/notifications/smtp-token": "plain-string",
         },
@@ -103,7 +100,19 @@ def state(clients: dict[str, Any]) -> dict[str, Any]:
         "queues": sorted(url.rsplit("/", 1)[-1] for url in sqs.list_queues()["QueueUrls"]),
         "params": {p["Name"]: (p["Value"], p["Version"]) for p in params},
         "secrets": {s["Name"]: secret_state(sm, s["Name"]) for s in secret_list},
+        "kms": kms_state(clients["kms"]),
+        "kms_targets": {a["AliasName"]: a.get("TargetKeyId") for a in clients["kms"].list_aliases()["Aliases"]
+                        if a["AliasName"].startswith("alias/bank-local-")},
     }
+
+
+def kms_state(kms: Any) -> dict[str, tuple[str, str]]:
+    found = {}
+    for alias in kms.list_aliases()["Aliases"]:
+        if alias["AliasName"].startswith("alias/bank-local-"):
+            meta = kms.describe_key(KeyId=alias["AliasName"])["KeyMetadata"]
+            found[alias["AliasName"]] = (meta["KeySpec"], meta["KeyUsage"])
+    return found
 
 
 def secret_state(sm: Any, name: str) -> tuple[str, list[str]]:
@@ -140,7 +149,12 @@ def test_creates_every_resource(aws: dict[str, Any], secrets_file: Path, capsys:
         "password": "s3cret",
     }
     assert secrets["bank/local/notifications/smtp-token"] == "plain-string"
-    assert json.loads(secrets["bank/local/auth/jwt-signing-keys"])["current"]["kid"] == "k1"
+    assert json.loads(secrets["bank/local/auth/one-time-link-key"])["key"] == "k1"
+    assert got["kms"] == {
+        "alias/bank-local-jwt-signing": ("RSA_2048", "SIGN_VERIFY"),
+        "alias/bank-local-card-token": ("HMAC_256", "GENERATE_VERIFY_MAC"),
+        "alias/bank-local-data": ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"),
+    }
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) >= 2 + 2 + 10 + 4 + 3
     assert all(line.startswith("init_aws: ") for line in lines)
@@ -178,22 +192,25 @@ def test_changed_secret_and_parameter_are_updated(aws: dict[str, Any], secrets_f
 
 
 @pytest.mark.parametrize("secrets_env", [None, "/nonexistent/secrets.json"])
-def test_without_secrets_file_generates_only_the_jwt_key(aws: dict[str, Any], secrets_env: str | None) -> None:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
+def test_without_secrets_file_only_the_kms_keys_are_made(aws: dict[str, Any], secrets_env: str | None) -> None:
     env = {} if secrets_env is None else {"BANK_SECRETS_FILE": secrets_env}
     run(aws, env)
     first = state(aws)
-    assert list(first["secrets"]) == ["bank/local/auth/jwt-signing-keys"]
-    doc = json.loads(first["secrets"]["bank/local/auth/jwt-signing-keys"][0])
-    assert doc["previous"] is None
-    assert doc["current"]["kid"]
-    key = serialization.load_pem_private_key(doc["current"]["private_key_pem"].encode(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    assert key.key_size >= 2048
+    assert first["secrets"] == {}
+    assert set(first["kms"]) == set(init_aws.KMS_KEYS)
     run(aws, env)
     assert state(aws) == first
+
+
+def test_a_rotated_signing_alias_is_kept(aws: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    run(aws, {})
+    kms = aws["kms"]
+    rotated = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    kms.update_alias(AliasName="alias/bank-local-jwt-signing", TargetKeyId=rotated)
+    capsys.readouterr()
+    run(aws, {})
+    assert state(aws)["kms_targets"]["alias/bank-local-jwt-signing"] == rotated
+    assert "kms key alias/bank-local-jwt-signing: exists" in capsys.readouterr().out
 
 
 def test_localstack_ready_d_exec_runs_main(

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[3]
 RESET_AFTER_RESTORE = {
     "bank_shared.db._connection", "bank_shared.redis_client._client", "bank_shared.http._client",
     "bank_shared.service_auth._cached", "bank_shared.events.kafka._producer", "bank_shared.aws.client",
-    "bank_shared.aws.secret_json", "auth_service.keys._cached", "fx_service.treasury._cached",
+    "bank_shared.aws.secret_json", "auth_service.keys.key_ring", "fx_service.treasury._cached",
     "fx_service.treasury._last_read", "fx_service.spread._cached", "fx_service.dependencies.rates_provider",
 }
 # Lazy singletons and caches a snapshot may carry, because nothing in them belongs to one environment.
@@ -147,10 +147,12 @@ def test_after_restore_every_client_connection_cached_secret_and_token_is_droppe
         aws.client("secretsmanager").create_secret(Name="bank/test/demo", SecretString='{"key": "value"}')
         aws.secret_json("bank/test/demo")
         provider = fx_service.dependencies.rates_provider()
+        auth_service.keys.key_ring()  # public keys cached with this environment's clock
         stale = stale_state(monkeypatch)
         globals_reset = set(stale)
         caches = {"bank_shared.aws.client": aws.client, "bank_shared.aws.secret_json": aws.secret_json,
-                  "fx_service.dependencies.rates_provider": fx_service.dependencies.rates_provider}
+                  "fx_service.dependencies.rates_provider": fx_service.dependencies.rates_provider,
+                  "auth_service.keys.key_ring": auth_service.keys.key_ring}
         assert all(cache.cache_info().currsize == 1 for cache in caches.values())
         assert globals_reset | set(caches) == RESET_AFTER_RESTORE  # the test covers every listed item
 

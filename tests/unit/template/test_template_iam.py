@@ -160,8 +160,7 @@ def test_nobody_invokes_everything(logical_id: str) -> None:
 
 
 EXTRA_SECRETS = {
-    "auth": {"<OneTimeLinkKeySecret>", "arn:aws:secretsmanager:eu-central-1:123456789012:secret:"
-                                        "bank/prod/auth/jwt-signing-keys-??????"},
+    "auth": {"<OneTimeLinkKeySecret>"},  # access tokens are signed in KMS: no signing key in a secret
     "notifications": {"<OneTimeLinkKeySecret>"},
 }
 

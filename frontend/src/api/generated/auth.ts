@@ -10,7 +10,7 @@ export interface paths {
         };
         /**
          * Jwks Document
-         * @description The public signing keys (current and previous).
+         * @description The public signing keys: current, previous and (during a rotation) next.
          */
         get: operations["auth_jwks_document"];
         put?: never;
