@@ -2,7 +2,7 @@
 (`GET /api/accounts/my`, itself accounts → ledger balances), same run, same signed-in demo customer.
 
 The dashboard makes three service-to-service calls concurrently (auth profile, accounts with balances and
-cards — which calls the ledger —, ledger recent transactions), each through the gateway again. Samples are
+cards — which calls the ledger —, ledger recent transactions), each a direct invoke of that function. Samples are
 interleaved (baseline, dashboard, baseline, ...) after a warm-up so machine noise hits both alike; any
 non-empty `missing` list fails the run (a partial answer would flatter the numbers).
 
