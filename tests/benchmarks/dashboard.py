@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.support.bench import latency_summary
 from tests.support.stack import gateway_url, stack
 
 BASELINE, DASHBOARD = "/api/accounts/my", "/api/customer/dashboard"
@@ -39,13 +40,6 @@ def timed_get(client: httpx.Client, path: str) -> float:
         if path == DASHBOARD and response.json()["missing"]:
             raise SystemExit(f"partial dashboard: {response.json()['missing']}")
         return elapsed_ms
-
-
-def summary(name: str, samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p90 = ordered[max(0, round(0.9 * len(ordered)) - 1)]
-    return (f"{name:24} n={len(samples):3}  median {statistics.median(samples):7.2f} ms  "
-            f"p90 {p90:7.2f} ms  min {ordered[0]:7.2f} ms")
 
 
 def main() -> int:
@@ -66,8 +60,8 @@ def main() -> int:
         for _ in range(args.iterations):
             baseline.append(timed_get(client, BASELINE))
             dashboard.append(timed_get(client, DASHBOARD))
-    print(summary(f"GET {BASELINE}", baseline))
-    print(summary(f"GET {DASHBOARD}", dashboard))
+    print(latency_summary(f"GET {BASELINE}", baseline))
+    print(latency_summary(f"GET {DASHBOARD}", dashboard))
     ratio = statistics.median(dashboard) / statistics.median(baseline)
     print(f"dashboard / single service call (median): {ratio:.2f}x")
     return 0

@@ -22,6 +22,7 @@ import httpx
 import redis as redis_lib
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.support.bench import latency_summary
 from tests.support.stack import gateway_url, stack
 
 PATH = "/api/fx/rates/latest"
@@ -41,13 +42,6 @@ def timed_get(client: httpx.Client, params: dict[str, str], expect_cached: bool)
         if body["cached"] is not expect_cached or body["stale"]:
             raise SystemExit(f"unexpected answer (wanted cached={expect_cached}): {body}")
         return elapsed_ms
-
-
-def summary(name: str, samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p90 = ordered[max(0, round(0.9 * len(ordered)) - 1)]
-    return (f"{name:9} n={len(samples):3}  median {statistics.median(samples):7.2f} ms  "
-            f"p90 {p90:7.2f} ms  mean {statistics.fmean(samples):7.2f} ms  min {ordered[0]:7.2f} ms")
 
 
 def main() -> int:
@@ -70,8 +64,8 @@ def main() -> int:
             uncached.append(timed_get(client, params, expect_cached=False))
             cached.append(timed_get(client, params, expect_cached=True))
     print(f"GET {PATH}?base={args.base}&symbols={args.symbols} via {gateway_url()}")
-    print(summary("uncached", uncached))
-    print(summary("cached", cached))
+    print(latency_summary("uncached", uncached, 9))
+    print(latency_summary("cached", cached, 9))
     ratio = statistics.median(uncached) / statistics.median(cached)
     print(f"ratio     uncached/cached (medians) = {ratio:.2f}x; cache saves "
           f"{statistics.median(uncached) - statistics.median(cached):.2f} ms per request")

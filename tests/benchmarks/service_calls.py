@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "shared"))
 from bank_shared.direct_invoke import build_event
 from bank_shared.http import LambdaInvoker, ServiceClient
+from tests.support.bench import latency_summary
 from tests.support.invoke import LOCAL_PREFIX, call
 from tests.support.stack import bearer, gateway_url, mint_token, stack
 
@@ -45,13 +46,6 @@ def timed(request: Callable[[], int]) -> float:
     if status != 200:
         raise SystemExit(f"the call answered {status}")
     return elapsed_ms
-
-
-def summary(name: str, samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p90 = ordered[max(0, round(0.9 * len(ordered)) - 1)]
-    return (f"{name:34} n={len(samples):4}  median {statistics.median(samples):6.2f} ms  "
-            f"p90 {p90:6.2f} ms  min {ordered[0]:6.2f} ms")
 
 
 def botocore_cost_ms(invoker: LambdaInvoker, calls: int = 300) -> float:
@@ -109,7 +103,7 @@ def main() -> int:
             for name, request in order:
                 samples[name].append(timed(request))
     for name, values in samples.items():
-        print(summary(name, values))
+        print(latency_summary(name, values, 34))
     invoke, old = (statistics.median(values) for values in samples.values())
     print(f"direct invoke / HTTP through the gateway (median): {invoke / old:.2f}x")
     print(f"of which botocore alone per invoke (no network):   {botocore_cost_ms(invoker):.2f} ms")
