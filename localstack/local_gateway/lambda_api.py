@@ -7,8 +7,11 @@ runs a function as `lambda:InvokeFunction` does in AWS, in the same warm worker 
 - RequestResponse (default): 200 with the handler's JSON result; when the handler raised, timed out or its
   worker died, 200 with `X-Amz-Function-Error: Unhandled` and the error object (errorMessage, errorType,
   stackTrace), as Lambda answers;
-- Event: 202 at once, the function runs in the background;
+- Event: 202 at once, the function runs in the background (once: Lambda's two asynchronous retries and
+  destinations are not emulated);
 - DryRun: 204.
+
+`X-Amz-Log-Type: Tail` is accepted but no log tail is returned (function logs go to the gateway's log).
 
 Errors come in the shape botocore parses into its modelled exceptions (`x-amzn-ErrorType` plus a JSON body
 with `Type` and `message`): 404 ResourceNotFoundException (unknown function or qualifier), 400
