@@ -114,6 +114,11 @@ class LambdaInvoker:
     def function_name(self, service: str) -> str:
         return f"{self.function_prefix}{service}"
 
+    def close(self) -> None:
+        close = getattr(self._client_for, "close", None)
+        if close is not None:
+            close()
+
     def invoke(self, service: str, event: dict[str, Any], timeout: float) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -164,6 +169,12 @@ class _BotoClients:
                 self._clients[key] = client
         return client
 
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
     def _create(self, read_timeout: float) -> Any:
         trace_library("botocore")  # before the client exists: X-Ray instruments clients built after its patch
         import boto3  # deferred: boto3 costs cold start and not every path calls another service
@@ -193,9 +204,11 @@ def default_invoker() -> LambdaInvoker:
 
 @reset_on_restore
 def reset_default_invoker() -> None:
-    """Forget the invoker and its boto3 clients (tests; a SnapStart restore must not reuse the snapshot's
-    sockets)."""
+    """Close and forget the invoker's boto3 clients (tests; a SnapStart restore must not reuse the snapshot's
+    pooled sockets)."""
     global _default_invoker
+    if _default_invoker is not None:
+        _default_invoker.close()
     _default_invoker = None
 
 

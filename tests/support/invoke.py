@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from bank_shared.http import LambdaInvoker, ServiceClient, ServiceResponse
+from tests.support.lambda_events import Context
 from tests.support.stack import gateway_url, stack
 
 LOCAL_PREFIX = "bank-local-"
@@ -50,20 +51,6 @@ def call(service: str, method: str, path: str, *, caller: str = "customer", time
 
 
 @dataclass
-class FakeContext:
-    """The parts of the Lambda context object Powertools reads."""
-
-    function_name: str
-    aws_request_id: str = "in-process"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = ""
-    function_version: str = "$LATEST"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
-
-
-@dataclass
 class InProcessLambda:
     """boto3 `lambda` client stand-in: `invoke` runs the named handler here and answers as Lambda does."""
 
@@ -75,7 +62,7 @@ class InProcessLambda:
         self.events.append((FunctionName, event))
         handler = self.handlers[FunctionName]
         try:
-            result = handler(event, FakeContext(FunctionName))
+            result = handler(event, Context())
         except Exception as error:  # the handler raised: Lambda's function error
             body = {"errorType": type(error).__name__, "errorMessage": str(error),
                     "stackTrace": traceback.format_exception(error)}

@@ -13,7 +13,8 @@ from bank_shared.app import create_app, lambda_entrypoint
 from bank_shared.auth import ACTING_EMPLOYEE_HEADER, MAY_ACT_FOR_STAFF, CurrentPrincipal, StaffPrincipal
 from bank_shared.http import ServiceClient, read_response
 from local_gateway.events import HttpEventContext, HttpRequest, build_http_event
-from tests.support.invoke import FakeContext, in_process
+from tests.support.invoke import in_process
+from tests.support.lambda_events import Context
 
 EMPLOYEE_ID = str(uuid.uuid4())
 router = APIRouter()
@@ -39,7 +40,7 @@ def through_api_gateway(method: str, path: str, claims: dict[str, str],
     request = HttpRequest(method, path, "", list((headers or {}).items()), b"", "203.0.113.9")
     event = build_http_event(request, HttpEventContext("ANY /api/demo/{proxy+}", {"proxy": path[10:]}, "gw-1",
                                                        authorizer={"jwt": {"claims": claims, "scopes": None}}))
-    response = read_response(handler(event, FakeContext("bank-test-demo")))
+    response = read_response(handler(event, Context()))
     return response.status_code, response.json()
 
 
