@@ -8,7 +8,7 @@ MIGRATIONS := $(PY) -m bank_shared.migrations
 SERVICE_ARGS = $(foreach s,$(SERVICE),--service $(s))
 
 .PHONY: up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
-	build bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms
+	build bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms bench-service-calls
 
 up:
 	$(STACK) up
@@ -104,3 +104,7 @@ audit-ledger: install
 bench-kms: install
 	$(STACK) up --quiet
 	$(PY) tests/benchmarks/kms_signing.py
+
+bench-service-calls: install
+	$(STACK) up --quiet
+	$(PY) tests/benchmarks/service_calls.py

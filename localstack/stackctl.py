@@ -164,6 +164,11 @@ class Up:
             self.progress.line(piece.name, f"SKIPPED: {reason}")
             return
         pid = running_pid(piece.name, piece.cmd_token)
+        config = piece.config() if piece.config else None
+        if pid and config is not None and not stamp_matches(RUN_STAMPS, f"{piece.name}-config", config):
+            stopped = stop_process(piece.name, piece.cmd_token)
+            self.progress.line(piece.name, f"configuration changed: restarting ({stopped})")
+            pid = None
         if pid:
             self.pids[piece.name] = pid
             self.state[piece.name] = "running"
@@ -173,6 +178,8 @@ class Up:
         self.launched[piece.name] = time.monotonic()
         self.pids[piece.name] = spawn(piece.name, cmd, env=env, cwd=cwd)
         self.state[piece.name] = "starting"
+        if config is not None:
+            write_stamp(RUN_STAMPS, f"{piece.name}-config", config)
 
     def await_healthy(self, piece: Piece) -> None:
         if self.state.get(piece.name) == "skipped":

@@ -218,7 +218,9 @@ def _function_env(cfg: dict[str, str], sec: dict[str, Any], service: str, u: dic
         "FRANKFURTER_URL": u["frankfurter"],
         "JWT_ISSUER": issuer,
         "JWT_AUDIENCE": "bank-api",
-        "SERVICE_BASE_URL": u["gateway"],
+        # Services invoke each other's functions directly; locally through the gateway's Lambda Invoke API.
+        "SERVICE_FUNCTION_PREFIX": "bank-local-",
+        "LAMBDA_ENDPOINT_URL": u["gateway"],
         "SPA_BASE_URL": u["gateway"],  # links in mails point at this stack's SPA (ports are configurable)
         "POWERTOOLS_SERVICE_NAME": service,
         "POWERTOOLS_TRACE_DISABLED": "true",

@@ -16,9 +16,11 @@ from stackctl_common import (
     REPO,
     RUN,
     StackError,
+    digest,
     http_json,
     port,
     run,
+    tree_digest,
     write_if_changed,
 )
 from stackctl_config import ENV_FILE, TEMPLATE
@@ -44,6 +46,8 @@ class Piece:
     healthy: Callable[[dict[str, str]], bool]
     missing: Callable[[], str | None]  # why the piece cannot run yet (someone else's code), or None
     url: Callable[[dict[str, str]], str]
+    # A fingerprint of what the running process read at start; when it changes, `up` restarts the piece.
+    config: Callable[[], str] | None = None
 
 
 def base_env() -> dict[str, str]:
@@ -274,6 +278,12 @@ def _gateway_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Pa
     return cmd, env, REPO
 
 
+def _gateway_config() -> str:
+    """The functions' environment (env.json), the template and the emulator's own code: a running gateway
+    hands workers the environment it read at start, so a change needs a new gateway."""
+    return digest(ENV_FILE, TEMPLATE, tree_digest(REPO / "localstack" / "local_gateway", ("__pycache__",)))
+
+
 def _http_ok(url_key: str, path: str) -> Callable[[dict[str, str]], bool]:
     def check(cfg: dict[str, str]) -> bool:
         host = cfg.get("GATEWAY_HOST", "127.0.0.1") if url_key == "GATEWAY_PORT" else "127.0.0.1"
@@ -299,5 +309,6 @@ FRANKFURTER = Piece("frankfurter", "frankfurter_standin", "FRANKFURTER_PORT", 30
                     _http_ok("FRANKFURTER_PORT", "/health"), _frankfurter_missing,
                     _url("http", "FRANKFURTER_PORT"))
 GATEWAY = Piece("gateway", "local_gateway", "GATEWAY_PORT", 120, _gateway_command,
-                _http_ok("GATEWAY_PORT", "/__emulator/health"), _gateway_missing, _url("http", "GATEWAY_PORT"))
+                _http_ok("GATEWAY_PORT", "/__emulator/health"), _gateway_missing, _url("http", "GATEWAY_PORT"),
+                _gateway_config)
 BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, GATEWAY)

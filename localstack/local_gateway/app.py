@@ -1,4 +1,4 @@
-"""The ASGI application: HTTP API front door, emulator control endpoints and the SPA."""
+"""The ASGI application: HTTP API front door, the Lambda Invoke API, emulator control endpoints and the SPA."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import time
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from . import cors
+from . import cors, lambda_api
 from .events import HttpEventContext, HttpRequest, InvalidResponse, build_http_event, parse_http_response
 from .jwt_auth import AuthError, JwtVerifier, ScopeError, www_authenticate
 from .kafka_mapping import MskPoller
@@ -74,6 +75,8 @@ class Gateway:
         self.options = options
         self.router = Router(model.routes)
         self.workers = WorkerManager(model.functions, options.python, options.max_workers)
+        self.by_function_name = {spec.function_name: fid for fid, spec in model.functions.items()}
+        self._background: set[asyncio.Task[Invocation]] = set()
         self.scheduler = Scheduler(model.schedules, self.invoke_function, options.region)
         self.pollers: list[MskPoller] = []
         self._http: httpx.AsyncClient | None = None
@@ -259,28 +262,48 @@ class Gateway:
         }
 
     async def invoke_endpoint(self, function_id: str, body: bytes) -> Response:
+        """The emulator's own invoke by logical id (tests and tools); Lambda's answer shape."""
         if self.workers.pool(function_id) is None:
-            return JSONResponse({"Type": "User", "message": f"Function not found: {function_id}"}, 404)
+            return lambda_api.error_response(404, "ResourceNotFoundException", f"Function not found: {function_id}")
         try:
             event = json.loads(body) if body.strip() else {}
         except ValueError:
-            return JSONResponse({"Type": "User", "message": "Could not parse request body into json"}, 400)
-        return self._lambda_invoke_response(await self.invoke_function(function_id, event))
+            return lambda_api.error_response(400, "InvalidRequestContentException",
+                                             "Could not parse request body into json")
+        return lambda_api.invocation_response(await self.invoke_function(function_id, event))
+
+    async def lambda_invoke(self, request: Request) -> Response:
+        """AWS Lambda's Invoke API (see lambda_api): what boto3's lambda client calls."""
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        body = await request.body()
+        refused = lambda_api.request_error(headers, body)
+        if refused is not None:
+            return refused
+        target = lambda_api.parse_function_name(request.path_params["name"], request.query_params.get("Qualifier"))
+        function_id = self.by_function_name.get(target.name)
+        if function_id is None or target.qualifier not in (None, lambda_api.LATEST):
+            arn = lambda_api.function_arn(target.name, self.options.region)
+            suffix = f":{target.qualifier}" if target.qualifier else ""
+            return lambda_api.error_response(404, "ResourceNotFoundException", f"Function not found: {arn}{suffix}")
+        event = json.loads(body or b"{}")
+        kind = headers.get("x-amz-invocation-type", "RequestResponse")
+        if kind == "DryRun":
+            return Response(status_code=204, headers={"x-amzn-RequestId": str(uuid.uuid4())})
+        if kind == "Event":
+            task = asyncio.create_task(self.invoke_function(function_id, event))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            return Response(status_code=202, headers={"x-amzn-RequestId": str(uuid.uuid4())})
+        if kind != "RequestResponse":
+            return lambda_api.error_response(400, "InvalidParameterValueException",
+                                             f"Unsupported invocation type {kind}")
+        return lambda_api.invocation_response(await self.invoke_function(function_id, event))
 
     async def run_schedule(self, function_id: str) -> Response:
         spec = self.scheduler.for_function(function_id)
         if spec is None:
             return JSONResponse({"message": f"no schedule for {function_id}"}, 404)
-        return self._lambda_invoke_response(await self.scheduler.run_now(spec))
-
-    @staticmethod
-    def _lambda_invoke_response(outcome: Invocation) -> Response:
-        """Like Lambda's Invoke API: 200 always; function errors flagged in X-Amz-Function-Error."""
-        headers = {"x-amz-request-id": outcome.request_id, "x-local-gateway-status": outcome.status}
-        if outcome.ok:
-            return Response(json.dumps(outcome.result), 200, headers, media_type="application/json")
-        headers["x-amz-function-error"] = "Unhandled"
-        return JSONResponse(outcome.error or {}, 200, headers)
+        return lambda_api.invocation_response(await self.scheduler.run_now(spec))
 
     # --- static ----------------------------------------------------------------------------------
 
@@ -313,6 +336,9 @@ def create_app(model: Model, options: Options) -> Starlette:
     async def invoke(request: Request) -> Response:
         return await gateway.invoke_endpoint(request.path_params["fn"], await request.body())
 
+    async def lambda_invoke(request: Request) -> Response:
+        return await gateway.lambda_invoke(request)
+
     async def run_schedule(request: Request) -> Response:
         return await gateway.run_schedule(request.path_params["fn"])
 
@@ -326,6 +352,7 @@ def create_app(model: Model, options: Options) -> Starlette:
             Route("/__emulator/health", health, methods=["GET"]),
             Route("/__emulator/invoke/{fn}", invoke, methods=["POST"]),
             Route("/__emulator/schedules/{fn}/run", run_schedule, methods=["POST"]),
+            Route(lambda_api.INVOKE_PATH, lambda_invoke, methods=["POST"]),
             Route("/{path:path}", catch_all, methods=ALL_METHODS),
         ],
         lifespan=lifespan,

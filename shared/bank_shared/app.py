@@ -1,21 +1,25 @@
 """The one shape of every service: `create_app` builds the FastAPI app, `lambda_entrypoint` wraps it.
 
-A service's function receives three kinds of events: HTTP API requests (Mangum → FastAPI), MSK batches
-(its idempotent consumers) and the schedule that sweeps its outbox.
+A service's function receives three kinds of events: HTTP requests (Mangum → FastAPI) from API Gateway or
+invoked directly by another bank function, MSK batches (its idempotent consumers) and the schedule that
+sweeps its outbox. `/api/<service>/internal/...` answers only direct invokes (`InternalRoutesGuard`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bank_shared.api_docs import install_openapi
-from bank_shared.errors import install_error_handlers
+from bank_shared.direct_invoke import direct_caller
+from bank_shared.errors import install_error_handlers, problem, problem_response
 from bank_shared.events.consumer import EventHandler, handle_kafka_batch
 from bank_shared.events.outbox import sweep_outbox
 from bank_shared.health import Check, health_router
@@ -25,6 +29,23 @@ from bank_shared.ratelimit import RateLimitMiddleware
 from bank_shared.snapstart import install as install_snapstart_hooks
 
 LambdaHandler = Callable[[dict[str, Any], Any], Any]
+INTERNAL_PATH = re.compile(r"^/api/[^/]+/internal(/|$)")
+
+
+class InternalRoutesGuard:
+    """Internal routes exist only for the bank's own functions invoking this one directly: a request that
+    came through API Gateway (no direct-invoke marker, which API Gateway never sets) gets the same 404 as
+    any path the service does not have."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and INTERNAL_PATH.match(scope["path"]) and direct_caller(scope) is None:
+            body = problem(404, "not_found", "Not Found", "Not Found", scope["path"])
+            await problem_response(body)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def create_app(
@@ -51,6 +72,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(ControlCharacterGuard)  # innermost: counted by the rate limiter, refused before routes
     app.add_middleware(RateLimitMiddleware)  # inside the request-id middleware, so 429s carry the id
+    app.add_middleware(InternalRoutesGuard)  # before the limiter: a path that does not exist costs nothing
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router(service, health_checks))
     for router in routers:

@@ -1,21 +1,38 @@
 """Who is calling: the claims API Gateway's JWT authorizer verified, as FastAPI dependencies.
 
 The gateway (HTTP API JWT authorizer, or the local emulator doing the same) has already checked the
-signature, issuer, audience and expiry; the function only reads the claims it was handed.
+signature, issuer, audience and expiry; the function only reads the claims it was handed. Another bank
+function that invokes this one directly hands over its service identity the same way
+(`bank_shared.direct_invoke`).
+
+Acting for an employee: the back office calls other services with its own service identity and names the
+employee it acts for in the `X-Acting-Employee` header. Only a direct invoke from a service in
+`MAY_ACT_FOR_STAFF` may do so; anyone else naming an employee is refused (403). Such a principal counts as
+staff (role `employee`) and `actor` is the employee, whom the callee records (who opened the account, who
+initiated the top-up).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, Request
 
-from bank_shared.errors import Forbidden, Unauthorized
+from bank_shared.direct_invoke import direct_caller
+from bank_shared.errors import BadRequest, Forbidden, Unauthorized
 
 CUSTOMER, EMPLOYEE, ADMIN, SERVICE = "customer", "employee", "admin", "service"
 STAFF_ROLES = frozenset({EMPLOYEE, ADMIN})
+ACTING_EMPLOYEE_HEADER = "x-acting-employee"
+# The only services that may act for an employee: the back office, which checked the employee's own token.
+MAY_ACT_FOR_STAFF = frozenset({"office"})
+
+
+class ActingEmployeeRefused(Forbidden):
+    code, title = "acting_employee_refused", "Only the back office may act for an employee"
 
 
 @dataclass(frozen=True)
@@ -24,17 +41,27 @@ class Principal:
     roles: frozenset[str]
     scopes: frozenset[str]
     claims: dict[str, Any]
+    acting_employee: str | None = None  # the employee a MAY_ACT_FOR_STAFF service acts for
+
+    @property
+    def actor(self) -> str:
+        """Whom the action is recorded for: the employee a service acts for, otherwise the caller."""
+        return self.acting_employee or self.subject
+
+    @property
+    def effective_roles(self) -> frozenset[str]:
+        return (self.roles | {EMPLOYEE}) if self.acting_employee else self.roles
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.roles & STAFF_ROLES)
+        return bool(self.effective_roles & STAFF_ROLES)
 
     @property
     def is_service(self) -> bool:
         return SERVICE in self.roles
 
     def has_any_role(self, *roles: str) -> bool:
-        return bool(self.roles & set(roles))
+        return bool(self.effective_roles & set(roles))
 
 
 def parse_claim_list(value: Any) -> frozenset[str]:
@@ -72,7 +99,22 @@ def current_principal(request: Request) -> Principal:
     claims = claims_from_request(request)
     if claims is None:
         raise Unauthorized("A bearer token is required")
-    return principal_from_claims(claims)
+    principal = principal_from_claims(claims)
+    acting = request.headers.get(ACTING_EMPLOYEE_HEADER)
+    if acting is None:
+        return principal
+    return replace(principal, acting_employee=acting_employee(principal, direct_caller(request.scope), acting))
+
+
+def acting_employee(principal: Principal, caller: str | None, value: str) -> str:
+    """The employee id a service names, if that service may act for staff (else ActingEmployeeRefused)."""
+    if caller is None or caller not in MAY_ACT_FOR_STAFF or not principal.is_service \
+            or principal.claims.get("client_id") != caller:
+        raise ActingEmployeeRefused(f"{ACTING_EMPLOYEE_HEADER} is accepted only from the back office")
+    try:
+        return str(UUID(value.strip()))
+    except ValueError:
+        raise BadRequest(f"{ACTING_EMPLOYEE_HEADER} must be an employee id") from None
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

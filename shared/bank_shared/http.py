@@ -1,28 +1,50 @@
-"""Service-to-service HTTP through the API gateway: timeouts, bounded retries, the caller's request id.
+"""Service-to-service calls: a bank function invokes another bank function's Lambda directly.
 
-Only safe requests, or POSTs that carry an Idempotency-Key, are retried, so a retry can never move
-money twice.
+`ServiceClient("ledger")` sends an HTTP request to the ledger's API as an API Gateway payload 2.0 event
+(`bank_shared.direct_invoke`) through `lambda:InvokeFunction` on `SERVICE_FUNCTION_PREFIX + "ledger"`,
+carrying this service's identity; the answer is the ledger's HTTP response. No loopback, no gateway, no
+token: IAM decides who may invoke whom (docs/service-to-service.md). Locally `LAMBDA_ENDPOINT_URL` points
+boto3 at the local gateway's Lambda Invoke API, which runs the function in the same warm workers.
+
+Kept from the HTTP days: a timeout per call (boto3's read timeout), X-Request-Id forwarded, bounded retries
+only for safe requests or POSTs that carry an Idempotency-Key (a retry can never move money twice; botocore's
+own retries are off). Anything that is not the callee's own answer (invoke refused or throttled, time-out,
+the function failed) is `DependencyUnavailable` (503) to our caller, as is a callee's 5xx (`answer_of`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from bank_shared.direct_invoke import build_event, json_request_body
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.observability import REQUEST_ID_HEADER, current_request_id, trace_library
 from bank_shared.settings import get_settings
 from bank_shared.snapstart import reset_on_restore
 
-if TYPE_CHECKING:  # httpx loads with the first call to another service, not with every cold start
-    import httpx
-
 RETRYABLE_STATUS = frozenset({502, 503, 504})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+CONNECT_TIMEOUT_SECONDS = 1.0
+Params = Mapping[str, str | int] | Sequence[tuple[str, str]]
 
-_client: httpx.Client | None = None
+
+@dataclass(frozen=True)
+class ServiceResponse:
+    """The callee's HTTP answer (header names in lower case)."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.content)
 
 
 @dataclass(frozen=True)
@@ -38,7 +60,7 @@ class Answer:
         return 200 <= self.status < 300
 
 
-def json_body(response: httpx.Response) -> dict[str, Any]:
+def json_body(response: ServiceResponse) -> dict[str, Any]:
     """The response's JSON object, or {} when it has none."""
     try:
         body = response.json()
@@ -47,106 +69,228 @@ def json_body(response: httpx.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def answer_of(response: httpx.Response, service: str, *, relayed_token: bool = False) -> Answer:
+def answer_of(response: ServiceResponse, service: str) -> Answer:
     """The answer, or DependencyUnavailable when the service could not answer: a 5xx, or a 401/403 to our
-    own service token (a misconfiguration, an outage to our caller). With the caller's own token relayed,
-    401/403 is the service's answer to that caller."""
+    own service identity (a misconfiguration, an outage to our caller)."""
     status = response.status_code
-    if status >= 500 or (not relayed_token and status in (401, 403)):
+    if status >= 500 or status in (401, 403):
         raise DependencyUnavailable(f"{service} answered {status}", dependency=service)
-    return Answer(status, json_body(response), response.headers.get("Idempotent-Replayed") == "true")
+    return Answer(status, json_body(response), response.headers.get("idempotent-replayed") == "true")
 
 
-def _shared_client() -> httpx.Client:
-    global _client
-    if _client is None:
-        trace_library("httpx")  # before the client exists: X-Ray instruments clients built after its patch
-        import httpx
+# --------------------------------------------------------------------------- the invoke transport
 
+
+class InvokeFailed(Exception):
+    """The function gave no HTTP answer: not invoked (refused, throttled, unreachable), timed out, or failed."""
+
+    def __init__(self, reason: str, *, retryable: bool) -> None:
+        super().__init__(reason)
+        self.retryable = retryable
+
+
+class Invoker(Protocol):
+    """Runs a bank function with an event and returns what its handler returned."""
+
+    caller: str
+
+    def function_name(self, service: str) -> str: ...
+
+    def invoke(self, service: str, event: dict[str, Any], timeout: float) -> Any: ...
+
+
+LambdaClientFactory = Callable[[float], Any]
+
+
+class LambdaInvoker:
+    """`lambda:InvokeFunction` (RequestResponse) as `caller`, one boto3 client per read timeout."""
+
+    def __init__(self, caller: str, function_prefix: str, *, endpoint_url: str | None = None,
+                 region: str | None = None, client_for: LambdaClientFactory | None = None) -> None:
+        self.caller = caller
+        self.function_prefix = function_prefix
+        self._client_for = client_for or _BotoClients(endpoint_url, region)
+
+    def function_name(self, service: str) -> str:
+        return f"{self.function_prefix}{service}"
+
+    def close(self) -> None:
+        close = getattr(self._client_for, "close", None)
+        if close is not None:
+            close()
+
+    def invoke(self, service: str, event: dict[str, Any], timeout: float) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            response = self._client_for(timeout).invoke(
+                FunctionName=self.function_name(service), InvocationType="RequestResponse",
+                Payload=json.dumps(event).encode("utf-8"))
+            payload = response["Payload"].read()
+        except ClientError as error:
+            status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+            code = error.response.get("Error", {}).get("Code", "unknown")
+            # Throttling and the service's own failures may pass; anything else (no such function, no
+            # permission, a bad request) will not.
+            raise InvokeFailed(f"invoke refused ({code})", retryable=status == 429 or status >= 500) from error
+        except BotoCoreError as error:  # could not connect, read timeout, connection closed
+            raise InvokeFailed(f"unreachable ({type(error).__name__})", retryable=True) from error
+        if response.get("FunctionError"):
+            raise InvokeFailed(f"function error ({_error_type(payload)})", retryable=True)
+        try:
+            return json.loads(payload)
+        except ValueError as error:
+            raise InvokeFailed("the function's answer is not JSON", retryable=False) from error
+
+
+def _error_type(payload: bytes) -> str:
+    try:
+        return str(json.loads(payload).get("errorType") or "Unhandled")
+    except (ValueError, AttributeError):
+        return "Unhandled"
+
+
+class _BotoClients:
+    """boto3 Lambda clients for each read timeout, created lazily (moto intercepts them in unit tests) and
+    under a lock: creating boto3 clients from several threads at once is not safe."""
+
+    def __init__(self, endpoint_url: str | None, region: str | None) -> None:
+        self._endpoint_url = endpoint_url
+        self._region = region
+        self._clients: dict[float, Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, read_timeout: float) -> Any:
+        key = round(read_timeout, 3)
+        client = self._clients.get(key)
+        if client is None:
+            with self._lock:
+                client = self._clients.get(key) or self._create(key)
+                self._clients[key] = client
+        return client
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
+    def _create(self, read_timeout: float) -> Any:
+        trace_library("botocore")  # before the client exists: X-Ray instruments clients built after its patch
+        import boto3  # deferred: boto3 costs cold start and not every path calls another service
+        from botocore.config import Config
+
+        # No botocore retries (ServiceClient decides what may be sent twice); no parameter validation (the two
+        # parameters are always a name and bytes; validating them costs ~10% of the client's time per call).
+        config = Config(connect_timeout=CONNECT_TIMEOUT_SECONDS, read_timeout=read_timeout,
+                        retries={"total_max_attempts": 1, "mode": "standard"}, tcp_keepalive=True,
+                        parameter_validation=False)
+        return boto3.session.Session().client("lambda", region_name=self._region,
+                                              endpoint_url=self._endpoint_url, config=config)
+
+
+_default_invoker: LambdaInvoker | None = None
+
+
+def default_invoker() -> LambdaInvoker:
+    """This execution environment's invoker: this service's identity and the configured functions."""
+    global _default_invoker
+    if _default_invoker is None:
         settings = get_settings()
-        _client = httpx.Client(
-            base_url=settings.service_base_url,
-            timeout=httpx.Timeout(settings.http_timeout_seconds, connect=1.0),
-        )
-    return _client
+        _default_invoker = LambdaInvoker(settings.service_name, settings.service_function_prefix,
+                                         endpoint_url=settings.lambda_endpoint_url, region=settings.aws_region)
+    return _default_invoker
 
 
 @reset_on_restore
-def close_shared_client() -> None:
-    """Close the pooled connections (tests; a SnapStart restore must not reuse the snapshot's sockets)."""
-    global _client
-    if _client is not None:
-        _client.close()
-    _client = None
+def reset_default_invoker() -> None:
+    """Close and forget the invoker's boto3 clients (tests; a SnapStart restore must not reuse the snapshot's
+    pooled sockets)."""
+    global _default_invoker
+    if _default_invoker is not None:
+        _default_invoker.close()
+    _default_invoker = None
+
+
+def read_response(result: Any) -> ServiceResponse:
+    """A payload 2.0 response (what Mangum returns) as the HTTP answer it stands for."""
+    if not isinstance(result, dict) or not isinstance(result.get("statusCode"), int):
+        raise InvokeFailed("the function's answer is not an HTTP response", retryable=False)
+    headers = {str(name).lower(): str(value) for name, value in (result.get("headers") or {}).items()}
+    body = result.get("body") or ""
+    try:
+        content = base64.b64decode(body, validate=True) if result.get("isBase64Encoded") else str(body).encode()
+    except (binascii.Error, ValueError) as error:
+        raise InvokeFailed("the function's answer has a broken base64 body", retryable=False) from error
+    return ServiceResponse(result["statusCode"], headers, content)
+
+
+# --------------------------------------------------------------------------- the client
+
+
+def _query(params: Params | None) -> list[tuple[str, str]]:
+    if params is None:
+        return []
+    items = params.items() if isinstance(params, Mapping) else params
+    return [(str(name), str(value)) for name, value in items]
 
 
 class ServiceClient:
-    """Calls another service's API; `token` supplies the bearer token (client credentials)."""
+    """Calls another bank service's API (`/api/<service>/...`) as this service."""
 
-    def __init__(
-        self,
-        service: str,
-        token: Callable[[], str] | None = None,
-        *,
-        retries: int = 2,
-        backoff_seconds: float = 0.1,
-        client: httpx.Client | None = None,
-    ) -> None:
+    def __init__(self, service: str, *, retries: int = 2, backoff_seconds: float = 0.1,
+                 invoker: Invoker | None = None) -> None:
         self.service = service
-        self._token = token
         self._retries = retries
         self._backoff = backoff_seconds
-        self._client = client
+        self._invoker = invoker
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        import httpx
-
-        client = self._client or _shared_client()
-        headers = dict(kwargs.pop("headers", None) or {})
+    def request(self, method: str, path: str, *, params: Params | None = None, json: Any = None,
+                headers: Mapping[str, str] | None = None, timeout: float | None = None) -> ServiceResponse:
+        invoker = self._invoker or default_invoker()
+        sent = {name.lower(): value for name, value in (headers or {}).items()}
         if (request_id := current_request_id()) is not None:
-            headers.setdefault(REQUEST_ID_HEADER, request_id)
-        if self._token is not None:
-            headers["Authorization"] = f"Bearer {self._token()}"
-        retryable = method.upper() in SAFE_METHODS or "Idempotency-Key" in headers
+            sent.setdefault(REQUEST_ID_HEADER, request_id)
+        body = None
+        if json is not None:
+            body = json_request_body(json)
+            sent.setdefault("content-type", "application/json")
+        event = build_event(caller=invoker.caller, service=self.service,
+                            function_name=invoker.function_name(self.service), method=method, path=path,
+                            query=_query(params), headers=sent, body=body)
+        retryable = method.upper() in SAFE_METHODS or "idempotency-key" in sent
         attempts = 1 + (self._retries if retryable else 0)
-        url = f"/api/{self.service}{path}"
+        wait = timeout if timeout is not None else get_settings().http_timeout_seconds
         for attempt in range(attempts):
+            last = attempt + 1 == attempts
             try:
-                response = client.request(method, url, headers=headers, **kwargs)
-            except httpx.TransportError as error:
-                if attempt + 1 == attempts:
-                    raise DependencyUnavailable(f"{self.service} is unreachable: {type(error).__name__}",
-                                                dependency=self.service) from error
+                response = read_response(invoker.invoke(self.service, event, wait))
+            except InvokeFailed as failure:
+                if last or not failure.retryable:
+                    raise DependencyUnavailable(f"{self.service}: {failure}", dependency=self.service) from failure
             else:
-                if response.status_code not in RETRYABLE_STATUS or attempt + 1 == attempts:
+                if response.status_code not in RETRYABLE_STATUS or last:
                     return response
             time.sleep(self._backoff * (2**attempt))
         raise AssertionError("unreachable")
-
-    @classmethod
-    def as_service(cls, service: str, token: Callable[[], str] | None = None, **kwargs: Any) -> ServiceClient:
-        """A client that calls `service` as this service (client-credentials token) unless given a token."""
-        if token is None:
-            from bank_shared.service_auth import service_token
-
-            token = service_token
-        return cls(service, token, **kwargs)
 
     def post_with_key(self, path: str, key: str, body: dict[str, Any] | None, timeout: float) -> Answer:
         """A money-moving POST under an Idempotency-Key; the answer is relayed, outages raise."""
         response = self.post(path, json=body, headers={"Idempotency-Key": key}, timeout=timeout)
         return answer_of(response, self.service)
 
-    def get_json(self, path: str, **kwargs: Any) -> dict[str, Any]:
+    def get_json(self, path: str, *, params: Params | None = None, timeout: float | None = None) -> dict[str, Any]:
         """A lookup that must succeed: anything but 200 is the service being unavailable to us."""
-        response = self.get(path, **kwargs)
+        response = self.get(path, params=params, timeout=timeout)
         if response.status_code != 200:
             raise DependencyUnavailable(f"{self.service} answered {response.status_code}",
                                         dependency=self.service)
         return json_body(response)
 
-    def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.request("GET", path, **kwargs)
+    def get(self, path: str, *, params: Params | None = None, headers: Mapping[str, str] | None = None,
+            timeout: float | None = None) -> ServiceResponse:
+        return self.request("GET", path, params=params, headers=headers, timeout=timeout)
 
-    def post(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.request("POST", path, **kwargs)
+    def post(self, path: str, *, json: Any = None, params: Params | None = None,
+             headers: Mapping[str, str] | None = None, timeout: float | None = None) -> ServiceResponse:
+        return self.request("POST", path, params=params, json=json, headers=headers, timeout=timeout)

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_ENVIRONMENTS = frozenset({"local", "test"})
+LOCAL_FUNCTION_PREFIX = "bank-local-"
 _PLACEHOLDER_MARKERS = ("changeme", "change-me", "placeholder", "local-password", "secret", "password")
 
 
@@ -32,7 +33,11 @@ class ServiceSettings(BaseSettings):
     aws_endpoint_url: str | None = None
     jwt_issuer: str = "http://127.0.0.1:3000/api/auth"
     jwt_audience: str = "bank-api"
-    service_base_url: str = "http://127.0.0.1:3000"
+    # Other services are reached by invoking their functions directly (bank_shared.http): the function of
+    # service `x` is SERVICE_FUNCTION_PREFIX + x; LAMBDA_ENDPOINT_URL points boto3 at the local gateway's
+    # Lambda Invoke API (local only; None in AWS).
+    service_function_prefix: str = LOCAL_FUNCTION_PREFIX
+    lambda_endpoint_url: str | None = None
     http_timeout_seconds: float = 3.0
     kafka_flush_timeout_seconds: float = 1.5
     # HMAC key of one-time links (read by auth, which issues them, and notifications, which mails them).
@@ -61,6 +66,10 @@ class ServiceSettings(BaseSettings):
             problems.append("REDIS_URL must use TLS (rediss://) outside local")
         if self.aws_endpoint_url:
             problems.append("AWS_ENDPOINT_URL must not point at an emulator outside local")
+        if self.lambda_endpoint_url:
+            problems.append("LAMBDA_ENDPOINT_URL must not point at an emulator outside local")
+        if not self.service_function_prefix.strip() or self.service_function_prefix == LOCAL_FUNCTION_PREFIX:
+            problems.append("SERVICE_FUNCTION_PREFIX must name this stage's functions (e.g. bank-prod-)")
         if not self.jwt_issuer.startswith("https://"):
             problems.append("JWT_ISSUER must be https outside local")
         if problems:

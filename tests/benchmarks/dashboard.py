@@ -2,7 +2,7 @@
 (`GET /api/accounts/my`, itself accounts → ledger balances), same run, same signed-in demo customer.
 
 The dashboard makes three service-to-service calls concurrently (auth profile, accounts with balances and
-cards — which calls the ledger —, ledger recent transactions), each through the gateway again. Samples are
+cards — which calls the ledger —, ledger recent transactions), each a direct invoke of that function. Samples are
 interleaved (baseline, dashboard, baseline, ...) after a warm-up so machine noise hits both alike; any
 non-empty `missing` list fails the run (a partial answer would flatter the numbers).
 
@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.support.bench import latency_summary
 from tests.support.stack import gateway_url, stack
-from tests.support.timing import summary
 
 BASELINE, DASHBOARD = "/api/accounts/my", "/api/customer/dashboard"
 
@@ -60,8 +60,8 @@ def main() -> int:
         for _ in range(args.iterations):
             baseline.append(timed_get(client, BASELINE))
             dashboard.append(timed_get(client, DASHBOARD))
-    print(summary(f"GET {BASELINE}", baseline, 24))
-    print(summary(f"GET {DASHBOARD}", dashboard, 24))
+    print(latency_summary(f"GET {BASELINE}", baseline))
+    print(latency_summary(f"GET {DASHBOARD}", dashboard))
     ratio = statistics.median(dashboard) / statistics.median(baseline)
     print(f"dashboard / single service call (median): {ratio:.2f}x")
     return 0

@@ -22,8 +22,8 @@ import httpx
 import redis as redis_lib
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.support.bench import latency_summary
 from tests.support.stack import gateway_url, stack
-from tests.support.timing import summary
 
 PATH = "/api/fx/rates/latest"
 
@@ -64,8 +64,8 @@ def main() -> int:
             uncached.append(timed_get(client, params, expect_cached=False))
             cached.append(timed_get(client, params, expect_cached=True))
     print(f"GET {PATH}?base={args.base}&symbols={args.symbols} via {gateway_url()}")
-    print(summary("uncached", uncached, 9))
-    print(summary("cached", cached, 9))
+    print(latency_summary("uncached", uncached, 9))
+    print(latency_summary("cached", cached, 9))
     ratio = statistics.median(uncached) / statistics.median(cached)
     print(f"ratio     uncached/cached (medians) = {ratio:.2f}x; cache saves "
           f"{statistics.median(uncached) - statistics.median(cached):.2f} ms per request")

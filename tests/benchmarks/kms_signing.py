@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "shared"), str(REPO / "functions" / "auth")]
 from auth_service.keys import KeyAliases, KeyRing  # noqa: E402 - after the path set-up
 from tests.support.stack import kms_call, stack  # noqa: E402
-from tests.support.timing import summary  # noqa: E402
+from tests.support.bench import latency_summary  # noqa: E402
 
 
 def claims() -> dict[str, Any]:
@@ -70,9 +70,9 @@ def main() -> int:
         kms_call("describe_key", KeyId=key_id)
         round_trip_ms.append((time.perf_counter() - started) * 1000)
 
-    print(summary("local RSA", local_ms))
-    print(summary("KMS Sign", kms_ms))
-    print(summary("KMS trip", round_trip_ms) + "  (DescribeKey: LocalStack's bare round trip)")
+    print(latency_summary("local RSA", local_ms))
+    print(latency_summary("KMS Sign", kms_ms))
+    print(latency_summary("KMS trip", round_trip_ms) + "  (DescribeKey: LocalStack's bare round trip)")
     print(f"KMS calls per token: {len(calls) / args.iterations:.2f} ({', '.join(sorted(set(calls)))})")
     print(f"ratio KMS / local (median): {statistics.median(kms_ms) / statistics.median(local_ms):.1f}x")
     return 0

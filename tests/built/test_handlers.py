@@ -113,7 +113,7 @@ def contract_templates(artifacts: Artifacts) -> None:
 
 
 def dashboard(artifacts: Artifacts) -> None:
-    """Calls auth, accounts, ledger and notifications through the gateway with a service token."""
+    """Calls auth, accounts, ledger and notifications by direct invoke (the stack's Lambda Invoke API)."""
     status, body = call(artifacts, "CustomerFunction", "GET", "/api/customer/dashboard", claims=claims("customer"))
     assert status == 200, body
     assert body["accounts"] == []

@@ -4,7 +4,6 @@ reuse detection, MFA, password reset, roles, service clients and rate limits."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import uuid
@@ -15,7 +14,7 @@ import httpx
 import pyotp
 import pytest
 
-from tests.support.stack import bearer, gateway_url, mint_token, stack
+from tests.support.stack import bearer, database_url, gateway_url, mint_token, stack
 
 PASSWORD = "Correct-horse-42"
 SES_URL = f"{stack()['localstack_url']}/_aws/ses"
@@ -229,18 +228,30 @@ def test_admin_manages_roles_and_creates_employees(api: httpx.Client) -> None:
     assert login(api, employee_email).status_code == 200
 
 
-def test_client_credentials_token_for_a_service(api: httpx.Client) -> None:
-    import boto3
+@pytest.fixture
+def oauth_client() -> Iterator[dict[str, str]]:
+    """An external OAuth2 client registered for this test (services themselves need none: they invoke each
+    other's functions directly), disabled afterwards."""
+    from auth_service.passwords import hash_password
+    from auth_service.repository import ClientRepository
+    from bank_shared.db import connect
 
-    sm = boto3.client("secretsmanager", endpoint_url=stack()["localstack_url"], region_name=stack()["aws_region"],
-                      aws_access_key_id="test", aws_secret_access_key="test")
-    credentials = json.loads(sm.get_secret_value(SecretId="bank/local/clients/ledger")["SecretString"])
-    response = api.post("/auth/token", data={"grant_type": "client_credentials", **credentials})
+    credentials = {"client_id": f"test-client-{uuid.uuid4().hex[:8]}", "client_secret": uuid.uuid4().hex}
+    with connect(database_url("auth")) as connection:
+        ClientRepository(connection).upsert(credentials["client_id"], hash_password(credentials["client_secret"]),
+                                            ["service"])
+    yield credentials
+    with connect(database_url("auth")) as connection:
+        ClientRepository(connection).disable([credentials["client_id"]])
+
+
+def test_client_credentials_token_for_an_external_client(api: httpx.Client, oauth_client: dict[str, str]) -> None:
+    response = api.post("/auth/token", data={"grant_type": "client_credentials", **oauth_client})
     assert response.status_code == 200, response.text
     service_token = response.json()["access_token"]
     passed = api.get(f"/notifications/{uuid.uuid4()}", headers=bearer(service_token))
     assert_problem(passed, 404, "notification_not_found")
-    wrong = api.post("/auth/token", data={"grant_type": "client_credentials", "client_id": "ledger",
+    wrong = api.post("/auth/token", data={"grant_type": "client_credentials", "client_id": oauth_client["client_id"],
                                           "client_secret": "not-the-secret"})
     assert_problem(wrong, 401, "invalid_client")
     assert_problem(api.post("/auth/token", data={"grant_type": "password"}), 400, "unsupported_grant_type")

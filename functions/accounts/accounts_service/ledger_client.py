@@ -1,4 +1,4 @@
-"""The ledger as seen from accounts: service-to-service HTTP through the gateway with a service token.
+"""The ledger as seen from accounts: its internal routes, invoked directly as this service.
 
 Accounts registers each new account in the ledger synchronously (idempotent by account id) *before* its
 own transaction commits, so no client can ever see an account that the ledger does not know yet: a top-up
@@ -7,17 +7,15 @@ right after opening cannot race the registration.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from accounts_service.settings import get_accounts_settings
 from bank_shared.errors import AppError, Conflict, DependencyUnavailable
-from bank_shared.http import ServiceClient
+from bank_shared.http import Invoker, ServiceClient, ServiceResponse
 from bank_shared.money import from_minor
 
-if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
-    import httpx
+CALLS: tuple[str, ...] = ("ledger",)
 
 
 class AccountNotEmpty(Conflict):
@@ -31,15 +29,11 @@ class Ledger(Protocol):
 
 
 class HttpLedger:
-    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        if token is None:
-            from bank_shared.service_auth import service_token
-
-            token = service_token
-        self._client = ServiceClient("ledger", token, retries=1, client=client)
+    def __init__(self, invoker: Invoker | None = None) -> None:
+        self._client = ServiceClient("ledger", retries=1, invoker=invoker)
         self._timeout = get_accounts_settings().ledger_timeout_seconds
 
-    def _check(self, response: httpx.Response) -> dict[str, Any]:
+    def _check(self, response: ServiceResponse) -> dict[str, Any]:
         if response.status_code == 409:
             raise AccountNotEmpty(response.json().get("detail", "The ledger refused"))
         if response.status_code >= 400:
@@ -79,7 +73,7 @@ def get_ledger() -> Ledger:
 
 
 def set_ledger(ledger: Ledger | None) -> None:
-    """Tests and seeds swap the ledger client (e.g. a minted service token, or a fake)."""
+    """Tests swap the ledger client (a fake, or one invoking the local stack's ledger)."""
     global _ledger
     _ledger = ledger
 

@@ -4,7 +4,7 @@ How the demo customer's user id is found: auth gives users random ids and no ser
 database, so this seed signs in as the demo customer through the gateway (`POST /api/auth/login`, then
 `GET /api/auth/me`) with the credentials the launcher generated. The accounts are opened through the
 normal use case (Idempotency-Key `seed-demo-<currency>`, so re-running finds them), which registers each
-one in the ledger over the service-to-service path with this service's client-credentials token. The
+one in the ledger by invoking the ledger's function as this service (the local Lambda Invoke API). The
 ledger's seed then gives the RUB account its opening balance (an explicit issuance transaction). If auth
 is not reachable the seed says so and changes nothing.
 """
@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -22,17 +23,18 @@ import httpx
 from accounts_service import service
 from bank_shared.auth import Principal
 from bank_shared.db import UnitOfWork
-from bank_shared.settings import get_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEMO_CURRENCIES = ("RUB", "USD", "EUR")
 
 
-def demo_customer() -> dict[str, str]:
+def local_stack() -> dict[str, Any]:
     stack_file = Path(os.environ.get("BANK_STACK_FILE", REPO_ROOT / ".local" / "stack.json"))
-    users: dict[str, dict[str, str]] = {}
-    if stack_file.is_file():
-        users = json.loads(stack_file.read_text()).get("demo_users", {})
+    return json.loads(stack_file.read_text()) if stack_file.is_file() else {}
+
+
+def demo_customer() -> dict[str, str]:
+    users: dict[str, dict[str, str]] = local_stack().get("demo_users", {})
     if not users:
         users = json.loads((REPO_ROOT / ".local" / "secrets.json").read_text())["demo_users"]
     return users["customer"]
@@ -41,7 +43,7 @@ def demo_customer() -> dict[str, str]:
 def demo_customer_id() -> UUID | None:
     """The demo customer's user id, learned by signing in as them (None when auth cannot be reached)."""
     user = demo_customer()
-    base = get_settings().service_base_url
+    base = str(local_stack().get("gateway_url", "http://127.0.0.1:3000"))
     try:
         login = httpx.post(f"{base}/api/auth/login", json={"email": user["email"], "password": user["password"]},
                            timeout=10)

@@ -140,14 +140,15 @@ def open_account(uow: UnitOfWork, principal: Principal, key: str, product_code: 
         new_id = account_id or uuid.uuid4()
         number = account_number(settings.bank_bic, product["balance_account"], currency, settings.branch_code,
                                 repository.next_serial())
-        row = repository.insert_account(new_id, number, owner, product_code, currency, principal.subject)
+        row = repository.insert_account(new_id, number, owner, product_code, currency, principal.actor)
         get_ledger().register(new_id, owner, currency, product["overdraft_limit"])
         record_event(uow, new_event(ACCOUNT_OPENED, SERVICE, str(new_id), {
             "account_id": str(new_id), "owner_id": str(owner), "number": number, "currency": currency,
-            "product_code": product_code, "overdraft_limit": money_json(product["overdraft_limit"], currency)}))
+            "product_code": product_code, "overdraft_limit": money_json(product["overdraft_limit"], currency),
+            "opened_by": principal.actor}))
         return 201, account_view(row)
 
-    return run_idempotent(uow.connection, f"open:{principal.subject}", key, fingerprint("open", payload), operation)
+    return run_idempotent(uow.connection, f"open:{principal.actor}", key, fingerprint("open", payload), operation)
 
 
 def _visible_account(repository: AccountsRepository, principal: Principal, account_id: UUID,
@@ -190,7 +191,8 @@ def close_account(uow: UnitOfWork, principal: Principal, account_id: UUID) -> di
     get_ledger().close(account_id)
     closed = repository.mark_closed(account_id)
     record_event(uow, new_event(ACCOUNT_CLOSED, SERVICE, str(account_id),
-                                {"account_id": str(account_id), "owner_id": str(row["owner_id"])}))
+                                {"account_id": str(account_id), "owner_id": str(row["owner_id"]),
+                                 "closed_by": principal.actor}))
     return account_view(closed)
 
 
@@ -240,10 +242,10 @@ def _issue_card(uow: UnitOfWork, principal: Principal, key: str, account_id: UUI
         view = card_view(card)
         record_event(uow, new_event(CARD_ISSUED, SERVICE, str(account_id), {
             "card_id": view["id"], "account_id": str(account_id), "owner_id": str(account["owner_id"]),
-            "last4": view["last4"], "expiry": view["expiry"]}))
+            "last4": view["last4"], "expiry": view["expiry"], "issued_by": principal.actor}))
         return 201, view
 
-    return run_idempotent(uow.connection, f"card:{principal.subject}", key,
+    return run_idempotent(uow.connection, f"card:{principal.actor}", key,
                           fingerprint("card", {"account": str(account_id)}), operation)
 
 

@@ -238,3 +238,9 @@ class ClientRepository:
             "enabled = true, updated_at = now()",
             (client_id, secret_hash, list(roles)),
         )
+
+    def disable(self, client_ids: Sequence[str]) -> int:
+        return self.connection.execute(
+            "UPDATE oauth_clients SET enabled = false, updated_at = now() WHERE client_id = ANY(%s) AND enabled",
+            (list(client_ids),),
+        ).rowcount

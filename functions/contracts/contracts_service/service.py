@@ -157,9 +157,9 @@ def create_template(uow: UnitOfWork, principal: Principal, code: str, name: str,
     _check_body(body)
     repository = ContractsRepository(uow.connection)
     template_id = uuid.uuid4()
-    if repository.insert_template(template_id, code, name, self_service, principal.subject) is None:
+    if repository.insert_template(template_id, code, name, self_service, principal.actor) is None:
         raise TemplateCodeTaken(f"Template {code!r} exists")
-    repository.insert_version(template_id, title, body, effective_from, principal.subject)
+    repository.insert_version(template_id, title, body, effective_from, principal.actor)
     return get_template(uow, template_id)
 
 
@@ -170,7 +170,7 @@ def publish_version(uow: UnitOfWork, principal: Principal, template_id: UUID, ti
     repository = ContractsRepository(uow.connection)
     if repository.template(template_id, lock=True) is None:
         raise TemplateNotFound(f"No template {template_id}")
-    return version_view(repository.insert_version(template_id, title, body, effective_from, principal.subject))
+    return version_view(repository.insert_version(template_id, title, body, effective_from, principal.actor))
 
 
 # contracts ------------------------------------------------------------------------------------------------------
@@ -221,11 +221,11 @@ def create_contract(uow: UnitOfWork, principal: Principal, key: str, template_id
         row = repository.insert_contract({
             "id": contract_id, "number": number, "customer_id": customer, "template_id": template_id,
             "version": version["version"], "title": version["title"], "rendered_text": text,
-            "document_key": key_name, "document_sha256": digest, "created_by": principal.subject})
-        repository.add_history(contract_id, None, "draft", principal.subject)
+            "document_key": key_name, "document_sha256": digest, "created_by": principal.actor})
+        repository.add_history(contract_id, None, "draft", principal.actor)
         return 201, contract_view(row)
 
-    return run_idempotent(uow.connection, f"contract:{principal.subject}", key,
+    return run_idempotent(uow.connection, f"contract:{principal.actor}", key,
                           fingerprint("contract", request), operation)
 
 
@@ -246,7 +246,7 @@ def _move(uow: UnitOfWork, repository: ContractsRepository, principal: Principal
           reason: str | None = None) -> Row:
     target = next_status(action, row["status"])
     moved = repository.set_status(row["id"], target, reason)
-    repository.add_history(row["id"], row["status"], target, principal.subject, reason)
+    repository.add_history(row["id"], row["status"], target, principal.actor, reason)
     data = _event_data(moved)
     if target == "signed":
         data["signed_at"] = _iso(moved["signed_at"])

@@ -1,7 +1,7 @@
 """The services the customer service calls, behind one small interface (fakes in unit tests).
 
-Every call goes through the gateway with this service's client-credentials token (role `service`) to the
-other services' internal routes, or to fx's quote/exchange routes naming the customer in `owner_id`
+Every call invokes the other service's function directly as this service (role `service`,
+bank_shared.http): their internal routes, or fx's quote/exchange routes naming the customer in `owner_id`
 (utilities' `/pay` likewise, naming the customer in `payer_id`).
 Lookups raise `DependencyUnavailable` on anything but success; money-moving calls return the other
 service's answer (status, body, replayed) so its problem codes reach the customer unchanged.
@@ -9,16 +9,15 @@ service's answer (status, body, replayed) so its problem codes reach the custome
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Sequence
+from typing import Any, Protocol
 from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
-from bank_shared.http import Answer, ServiceClient
+from bank_shared.http import Answer, Invoker, ServiceClient
 from customer_service.settings import get_customer_settings
 
-if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
-    import httpx
+CALLS: tuple[str, ...] = ("auth", "accounts", "ledger", "fx", "notifications", "utilities")
 
 
 class Services(Protocol):
@@ -44,14 +43,14 @@ class Services(Protocol):
 
 
 class HttpServices:
-    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
+    def __init__(self, invoker: Invoker | None = None) -> None:
         # Reads are retried once by ServiceClient; the dashboard's deadline bounds the whole wait.
-        self._auth = ServiceClient.as_service("auth", token, retries=1, client=client)
-        self._accounts = ServiceClient.as_service("accounts", token, retries=1, client=client)
-        self._ledger = ServiceClient.as_service("ledger", token, retries=1, client=client)
-        self._fx = ServiceClient.as_service("fx", token, retries=1, client=client)
-        self._notifications = ServiceClient.as_service("notifications", token, retries=1, client=client)
-        self._utilities = ServiceClient.as_service("utilities", token, retries=1, client=client)
+        self._auth = ServiceClient("auth", retries=1, invoker=invoker)
+        self._accounts = ServiceClient("accounts", retries=1, invoker=invoker)
+        self._ledger = ServiceClient("ledger", retries=1, invoker=invoker)
+        self._fx = ServiceClient("fx", retries=1, invoker=invoker)
+        self._notifications = ServiceClient("notifications", retries=1, invoker=invoker)
+        self._utilities = ServiceClient("utilities", retries=1, invoker=invoker)
 
     def profile(self, user_id: UUID, timeout: float) -> dict[str, Any]:
         return self._auth.get_json(f"/internal/users/{user_id}", timeout=timeout)

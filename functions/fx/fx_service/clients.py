@@ -1,4 +1,4 @@
-"""The services fx calls, as small interfaces with HTTP implementations (service token, through the gateway).
+"""The services fx calls, as small interfaces with implementations that invoke them directly.
 
 * accounts `GET /internal/accounts?account_id=…`: who owns an account, its currency and status;
 * ledger `POST /internal/exchanges`: the one double-entry exchange transaction.
@@ -8,16 +8,14 @@ Unit tests swap in fakes through `set_clients`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
-from bank_shared.http import Answer, ServiceClient
+from bank_shared.http import Answer, Invoker, ServiceClient
 from fx_service.settings import get_fx_settings
 
-if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
-    import httpx
+CALLS: tuple[str, ...] = ("accounts", "ledger")
 
 
 @dataclass(frozen=True)
@@ -37,8 +35,8 @@ class LedgerExchanges(Protocol):
 
 
 class HttpAccounts:
-    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        self._client = ServiceClient.as_service("accounts", token, retries=1, client=client)
+    def __init__(self, invoker: Invoker | None = None) -> None:
+        self._client = ServiceClient("accounts", retries=1, invoker=invoker)
 
     def accounts(self, account_ids: list[UUID]) -> dict[UUID, AccountInfo]:
         items = self._client.get_json("/internal/accounts", params=[("account_id", str(a)) for a in account_ids],
@@ -48,8 +46,8 @@ class HttpAccounts:
 
 
 class HttpLedger:
-    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        self._client = ServiceClient.as_service("ledger", token, retries=2, client=client)
+    def __init__(self, invoker: Invoker | None = None) -> None:
+        self._client = ServiceClient("ledger", retries=2, invoker=invoker)
 
     def exchange(self, key: str, order: dict[str, Any]) -> Answer:
         return self._client.post_with_key("/internal/exchanges", key, order,

@@ -19,7 +19,6 @@ import httpx
 
 from bank_shared.auth import Principal
 from bank_shared.db import UnitOfWork
-from bank_shared.settings import get_settings
 from ledger_service import service
 from ledger_service.repository import LedgerRepository
 
@@ -32,10 +31,11 @@ SEED_PRINCIPAL = Principal("seed", frozenset({"admin"}), frozenset(), {})
 def _demo_customer_id() -> UUID | None:
     """Sign in as the demo customer through the gateway and ask auth who that is (None if unreachable)."""
     stack_file = Path(os.environ.get("BANK_STACK_FILE", REPO_ROOT / ".local" / "stack.json"))
-    users = json.loads(stack_file.read_text()).get("demo_users", {}) if stack_file.is_file() else {}
+    local_stack = json.loads(stack_file.read_text()) if stack_file.is_file() else {}
+    users = local_stack.get("demo_users", {})
     if not users:
         users = json.loads((REPO_ROOT / ".local" / "secrets.json").read_text())["demo_users"]
-    user, base = users["customer"], get_settings().service_base_url
+    user, base = users["customer"], str(local_stack.get("gateway_url", "http://127.0.0.1:3000"))
     try:
         login = httpx.post(f"{base}/api/auth/login", json={"email": user["email"], "password": user["password"]},
                            timeout=10)

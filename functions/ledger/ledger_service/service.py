@@ -215,7 +215,7 @@ def _transfer_request(principal: Principal, key: str, from_account_id: UUID, to_
     ownership rule, and the prepared responses and events (the database fills in created_at)."""
     if from_account_id == to_account_id:
         raise SameAccount()
-    scope = f"transfer:{principal.subject}"
+    scope = f"transfer:{principal.actor}"
     payload = {"from": str(from_account_id), "to": str(to_account_id), "amount": amount, "currency": currency,
                "description": description}
     transaction_id = uuid.uuid4()
@@ -231,7 +231,7 @@ def _transfer_request(principal: Principal, key: str, from_account_id: UUID, to_
     }
     event_data = {**{k: v for k, v in body.items() if k not in ("amount", "status")},
                   "amount": from_minor(amount, currency), "currency": currency, "amount_minor": amount,
-                  "initiated_by": principal.subject}
+                  "initiated_by": principal.actor}
     refusal = InsufficientFunds(f"Available balance is below {from_minor(amount, currency)}")
     refused_data = {"from_account_id": str(from_account_id), "to_account_id": str(to_account_id),
                     "amount": from_minor(amount, currency), "currency": currency,
@@ -245,7 +245,7 @@ def _transfer_request(principal: Principal, key: str, from_account_id: UUID, to_
         "amount": amount,
         "currency": currency,
         "description": description,
-        "initiated_by": principal.subject,
+        "initiated_by": principal.actor,
         # None: staff and services may debit any account; a customer only their own
         "owner": None if (principal.is_staff or principal.is_service) else principal.subject,
         "transaction_id": str(transaction_id),
@@ -362,9 +362,9 @@ def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amo
         target = _require_active(locked.get(account_id), account_id)
         if target["currency"] != currency:
             raise CurrencyMismatch(f"The account is in {target['currency']}, not {currency}")
-        return 201, _post(uow, kind, description, principal.subject, system_id, account_id, amount, currency)
+        return 201, _post(uow, kind, description, principal.actor, system_id, account_id, amount, currency)
 
-    return _idempotent(uow, f"{kind}:{principal.subject}", key, payload, operation)
+    return _idempotent(uow, f"{kind}:{principal.actor}", key, payload, operation)
 
 
 # currency exchange --------------------------------------------------------------------------------------------
@@ -448,7 +448,7 @@ def exchange(uow: UnitOfWork, principal: Principal, key: str, order: ExchangeOrd
                     (order.to_account_id, order.buy_currency, order.buy_amount)]
         try:
             with uow.connection.transaction():
-                created_at = repository.post(transaction_id, "exchange", order.description, principal.subject,
+                created_at = repository.post(transaction_id, "exchange", order.description, principal.actor,
                                              postings)
         except psycopg.errors.CheckViolation as error:
             raise refusal(InsufficientFunds("The balance would go below its limit")) from error
@@ -469,7 +469,7 @@ def exchange(uow: UnitOfWork, principal: Principal, key: str, order: ExchangeOrd
             "created_at": created_at.isoformat().replace("+00:00", "Z"),
         }
 
-    return _idempotent(uow, f"exchange:{principal.subject}", key, order.fingerprint_payload(), operation)
+    return _idempotent(uow, f"exchange:{principal.actor}", key, order.fingerprint_payload(), operation)
 
 
 # holds --------------------------------------------------------------------------------------------------------
@@ -505,10 +505,10 @@ def create_hold(uow: UnitOfWork, principal: Principal, key: str, account_id: UUI
         expires_at = datetime.now(UTC) + timedelta(seconds=ttl)
         repository.add_held(account_id, amount)
         hold = repository.insert_hold(uuid.uuid4(), account_id, amount, currency, description,
-                                      principal.subject, expires_at)
+                                      principal.actor, expires_at)
         return 201, hold_view(hold)
 
-    return _idempotent(uow, f"hold:{principal.subject}", key, payload, operation)
+    return _idempotent(uow, f"hold:{principal.actor}", key, payload, operation)
 
 
 def _locked_pending_hold(repository: LedgerRepository, hold_id: UUID) -> Row:
@@ -550,12 +550,12 @@ def capture_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID,
         if target["currency"] != currency:
             raise CurrencyMismatch(f"The destination is in {target['currency']}, not {currency}")
         repository.add_held(hold["account_id"], -hold["amount"])
-        body = _post(uow, "hold_capture", description, principal.subject, hold["account_id"], to_account_id,
+        body = _post(uow, "hold_capture", description, principal.actor, hold["account_id"], to_account_id,
                      captured, currency)
         finished = repository.finish_hold(hold_id, "captured", UUID(body["transaction_id"]))
         return 201, {**body, "hold": hold_view(finished)}
 
-    return _idempotent(uow, f"capture:{principal.subject}", key, payload, operation)
+    return _idempotent(uow, f"capture:{principal.actor}", key, payload, operation)
 
 
 def void_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID) -> IdempotentResult:
@@ -563,7 +563,7 @@ def void_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID) ->
         repository = LedgerRepository(uow.connection)
         return 200, hold_view(_release(repository, _locked_pending_hold(repository, hold_id), "voided"))
 
-    return _idempotent(uow, f"void:{principal.subject}", key, {"hold": str(hold_id)}, operation)
+    return _idempotent(uow, f"void:{principal.actor}", key, {"hold": str(hold_id)}, operation)
 
 
 def get_hold(uow: UnitOfWork, hold_id: UUID) -> dict[str, Any]:

@@ -1,20 +1,18 @@
-"""The one service the inbox asks: accounts (`GET /internal/accounts?account_id=…`, service token through the
-gateway), to learn whose accounts a payment touched. System accounts (cash, issuance, FX positions) are
+"""The one service the inbox asks: accounts (`GET /internal/accounts?account_id=…`, invoked directly), to
+learn whose accounts a payment touched. System accounts (cash, issuance, FX positions) are
 unknown to accounts and so have no owner to notify. Unit tests swap in a fake through `set_accounts`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
-from bank_shared.http import ServiceClient
+from bank_shared.http import Invoker, ServiceClient
 from notifications_service.settings import get_notifications_settings
 
-if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
-    import httpx
+CALLS: tuple[str, ...] = ("accounts",)
 
 
 @dataclass(frozen=True)
@@ -29,12 +27,8 @@ class AccountsDirectory(Protocol):
 
 
 class HttpAccounts:
-    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        if token is None:
-            from bank_shared.service_auth import service_token
-
-            token = service_token
-        self._client = ServiceClient("accounts", token, retries=1, client=client)
+    def __init__(self, invoker: Invoker | None = None) -> None:
+        self._client = ServiceClient("accounts", retries=1, invoker=invoker)
 
     def owners(self, account_ids: list[UUID]) -> dict[UUID, AccountOwner]:
         response = self._client.get("/internal/accounts", params=[("account_id", str(a)) for a in account_ids],

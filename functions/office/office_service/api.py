@@ -8,13 +8,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
-from bank_shared.errors import PROBLEM_JSON, Unauthorized
+from bank_shared.errors import PROBLEM_JSON
 from bank_shared.http import Answer
 from bank_shared.idempotency import REPLAYED_HEADER, require_key
 from bank_shared.money import Amount
@@ -147,12 +147,9 @@ def office() -> Office:
 OfficeDep = Annotated[Office, Depends(office)]
 
 
-def _actor(principal: Principal, request: Request) -> Actor:
-    """The employee, with their own bearer token (relayed to accounts and ledger, which check it again)."""
-    header = request.headers.get("authorization", "")
-    if not header.lower().startswith("bearer "):
-        raise Unauthorized("A bearer token is required")
-    return Actor(principal.subject, principal.roles, header[7:].strip(), current_request_id())
+def _actor(principal: Principal) -> Actor:
+    """The employee whose verified token called office; office acts for them downstream."""
+    return Actor(principal.subject, principal.roles, current_request_id())
 
 
 def _respond(answer: Answer) -> JSONResponse:
@@ -175,29 +172,29 @@ def _audit_position(cursor: str | None) -> tuple[datetime, UUID] | None:
 
 
 @router.post("/customers", status_code=201, response_model=UserProfile)
-def create_customer(body: NewCustomerRequest, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
+def create_customer(body: NewCustomerRequest, principal: Staff, use: OfficeDep) -> JSONResponse:
     """Create an active customer; they choose a password through the one-time link mailed to them."""
-    return _respond(use.create_customer(_actor(principal, request), str(body.email), body.full_name, body.phone))
+    return _respond(use.create_customer(_actor(principal), str(body.email), body.full_name, body.phone))
 
 
 @router.get("/customers", response_model=UserPage)
-def search_customers(principal: Staff, request: Request, use: OfficeDep, query: SearchQuery = None,
+def search_customers(principal: Staff, use: OfficeDep, query: SearchQuery = None,
                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> JSONResponse:
     """Customers matching the query (e-mail, name or phone digits), newest first."""
-    return _respond(use.search_customers(_actor(principal, request), query, limit, cursor))
+    return _respond(use.search_customers(_actor(principal), query, limit, cursor))
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerCard)
-def customer_card(customer_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
+def customer_card(customer_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
     """The customer's profile and accounts, with balances and (masked) cards."""
-    return _respond(use.customer_card(_actor(principal, request), customer_id))
+    return _respond(use.customer_card(_actor(principal), customer_id))
 
 
 @router.post("/customers/{customer_id}/accounts", status_code=201, response_model=Account)
-def open_account(customer_id: UUID, body: OpenAccountRequest, principal: Staff, request: Request,
+def open_account(customer_id: UUID, body: OpenAccountRequest, principal: Staff,
                  key: IdempotencyKey, use: OfficeDep) -> JSONResponse:
     """Open an account for the customer (accounts' open, idempotent by the Idempotency-Key passed through)."""
-    return _respond(use.open_account(_actor(principal, request), key, customer_id, body.product_code,
+    return _respond(use.open_account(_actor(principal), key, customer_id, body.product_code,
                                      body.currency))
 
 
@@ -205,52 +202,52 @@ def open_account(customer_id: UUID, body: OpenAccountRequest, principal: Staff, 
 
 
 @router.post("/accounts/{account_id}/close", response_model=Account)
-def close_account(account_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
+def close_account(account_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
     """Close an account with a zero balance and no holds."""
-    return _respond(use.close_account(_actor(principal, request), account_id))
+    return _respond(use.close_account(_actor(principal), account_id))
 
 
 @router.post("/accounts/{account_id}/topup", status_code=201)
-def topup(account_id: UUID, body: TopupRequest, principal: Staff, request: Request, key: IdempotencyKey,
+def topup(account_id: UUID, body: TopupRequest, principal: Staff, key: IdempotencyKey,
           use: OfficeDep) -> JSONResponse:
     """Cash deposit into the account through the ledger (Idempotency-Key required)."""
-    return _respond(use.topup(_actor(principal, request), key, account_id, body.amount, body.currency,
+    return _respond(use.topup(_actor(principal), key, account_id, body.amount, body.currency,
                               body.description))
 
 
 @router.post("/accounts/{account_id}/cards", status_code=201, response_model=Card)
-def issue_card(account_id: UUID, principal: Staff, request: Request, key: IdempotencyKey,
+def issue_card(account_id: UUID, principal: Staff, key: IdempotencyKey,
                use: OfficeDep) -> JSONResponse:
     """Issue a card on the account (Idempotency-Key passed through)."""
-    return _respond(use.issue_card(_actor(principal, request), key, account_id))
+    return _respond(use.issue_card(_actor(principal), key, account_id))
 
 
 @router.post("/cards/{card_id}/block", response_model=Card)
-def block_card(card_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
-    return _respond(use.set_card_blocked(_actor(principal, request), card_id, True))
+def block_card(card_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
+    return _respond(use.set_card_blocked(_actor(principal), card_id, True))
 
 
 @router.post("/cards/{card_id}/unblock", response_model=Card)
-def unblock_card(card_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
-    return _respond(use.set_card_blocked(_actor(principal, request), card_id, False))
+def unblock_card(card_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
+    return _respond(use.set_card_blocked(_actor(principal), card_id, False))
 
 
 # --------------------------------------------------------------------------- administration
 
 
 @admin.get("/employees", response_model=UserPage)
-def list_employees(principal: Admin, request: Request, use: OfficeDep, query: SearchQuery = None,
+def list_employees(principal: Admin, use: OfficeDep, query: SearchQuery = None,
                    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> JSONResponse:
     """Staff (employees and admins), newest first."""
-    return _respond(use.list_employees(_actor(principal, request), query, limit, cursor))
+    return _respond(use.list_employees(_actor(principal), query, limit, cursor))
 
 
 @admin.post("/employees", status_code=201, response_model=UserProfile)
-def create_employee(body: NewEmployeeRequest, principal: Admin, request: Request, use: OfficeDep) -> JSONResponse:
+def create_employee(body: NewEmployeeRequest, principal: Admin, use: OfficeDep) -> JSONResponse:
     """Create an active back-office account (auth's `POST /employees` semantics)."""
     payload = {"email": str(body.email), "password": body.password.get_secret_value(), "full_name": body.full_name,
                "phone": body.phone, "roles": body.roles}
-    return _respond(use.create_employee(_actor(principal, request), payload))
+    return _respond(use.create_employee(_actor(principal), payload))
 
 
 @admin.get("/audit", response_model=AuditPage)

@@ -1,30 +1,30 @@
 """The services office calls, behind one small interface (a fake in unit tests).
 
-Two kinds of call, both through the gateway:
+Office calls auth, accounts and ledger by invoking their functions directly with its *own* service
+identity (bank_shared.http), never with the employee's token:
 
-- lookups and user administration in auth and the accounts lookup go to their internal routes with this
-  service's client-credentials token (role `service`);
-- actions on accounts, cards and the ledger go to those services' own staff routes with the *employee's*
-  bearer token relayed, so their role and object-level checks, their Idempotency-Key scope and their
-  records (e.g. who opened an account) name the employee, not office. (accounts and ledger offer no
-  service-role routes for these actions.)
+- lookups and user administration go to auth's and accounts' internal routes;
+- actions on accounts, cards and the ledger go to those services' staff routes and name the employee office
+  acts for in `X-Acting-Employee` (office has checked the employee's token and role). The callee accepts
+  that header from office alone (`bank_shared.auth.MAY_ACT_FOR_STAFF`), treats the call as staff and records
+  the employee (who opened the account, who initiated the top-up); its Idempotency-Key scope is the
+  employee's, as when employees called it themselves.
 
 Every call returns the other service's answer (status, body, replayed) so its problem codes reach the
-employee unchanged; an outage (transport error, 5xx, or auth refusing office's own token) raises
+employee unchanged; an outage (invoke failure, 5xx, or a 401/403 to office's own identity) raises
 `DependencyUnavailable`, which the app answers as 503 `dependency_unavailable`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
-from bank_shared.http import Answer, ServiceClient, answer_of
+from bank_shared.auth import ACTING_EMPLOYEE_HEADER
+from bank_shared.http import Answer, Invoker, ServiceClient, answer_of
 from office_service.settings import get_office_settings
 
-if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
-    import httpx
+CALLS: tuple[str, ...] = ("auth", "accounts", "ledger")
 
 
 class Services(Protocol):
@@ -38,30 +38,32 @@ class Services(Protocol):
 
     def customer_accounts(self, owner_id: UUID) -> Answer: ...
 
-    def open_account(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer: ...
+    def open_account(self, employee: str, key: str, body: dict[str, Any]) -> Answer: ...
 
-    def close_account(self, caller_token: str, account_id: UUID) -> Answer: ...
+    def close_account(self, employee: str, account_id: UUID) -> Answer: ...
 
-    def issue_card(self, caller_token: str, key: str, account_id: UUID) -> Answer: ...
+    def issue_card(self, employee: str, key: str, account_id: UUID) -> Answer: ...
 
-    def set_card_blocked(self, caller_token: str, card_id: UUID, blocked: bool) -> Answer: ...
+    def set_card_blocked(self, employee: str, card_id: UUID, blocked: bool) -> Answer: ...
 
-    def topup(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer: ...
+    def topup(self, employee: str, key: str, body: dict[str, Any]) -> Answer: ...
+
+
+def _for(employee: str, key: str | None = None) -> dict[str, str]:
+    headers = {ACTING_EMPLOYEE_HEADER: employee}
+    return headers | {"Idempotency-Key": key} if key else headers
 
 
 class HttpServices:
-    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        self._http = client
-        self._auth = ServiceClient.as_service("auth", token, retries=1, client=client)
-        self._accounts = ServiceClient.as_service("accounts", token, retries=1, client=client)
+    def __init__(self, invoker: Invoker | None = None) -> None:
+        # Only GETs and POSTs carrying an Idempotency-Key are retried by ServiceClient.
+        self._auth = ServiceClient("auth", retries=1, invoker=invoker)
+        self._accounts = ServiceClient("accounts", retries=1, invoker=invoker)
+        self._ledger = ServiceClient("ledger", retries=1, invoker=invoker)
 
     @property
     def _timeout(self) -> float:
         return get_office_settings().office_dependency_timeout_seconds
-
-    def _as_caller(self, service: str, caller_token: str) -> ServiceClient:
-        # Only GETs and POSTs carrying an Idempotency-Key are retried by ServiceClient.
-        return ServiceClient(service, lambda: caller_token, retries=1, client=self._http)
 
     def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None) -> Answer:
         params = {name: value for name, value in (("kind", kind), ("query", query), ("limit", str(limit)),
@@ -82,30 +84,26 @@ class HttpServices:
         return answer_of(self._accounts.get("/internal/accounts", params=params, timeout=self._timeout),
                          "accounts")
 
-    def open_account(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer:
-        response = self._as_caller("accounts", caller_token).post(
-            "/open", json=body, headers={"Idempotency-Key": key}, timeout=self._timeout)
-        return answer_of(response, "accounts", relayed_token=True)
+    def open_account(self, employee: str, key: str, body: dict[str, Any]) -> Answer:
+        response = self._accounts.post("/open", json=body, headers=_for(employee, key), timeout=self._timeout)
+        return answer_of(response, "accounts")
 
-    def close_account(self, caller_token: str, account_id: UUID) -> Answer:
-        response = self._as_caller("accounts", caller_token).post(f"/{account_id}/close", timeout=self._timeout)
-        return answer_of(response, "accounts", relayed_token=True)
+    def close_account(self, employee: str, account_id: UUID) -> Answer:
+        response = self._accounts.post(f"/{account_id}/close", headers=_for(employee), timeout=self._timeout)
+        return answer_of(response, "accounts")
 
-    def issue_card(self, caller_token: str, key: str, account_id: UUID) -> Answer:
-        response = self._as_caller("accounts", caller_token).post(
-            f"/{account_id}/cards", headers={"Idempotency-Key": key}, timeout=self._timeout)
-        return answer_of(response, "accounts", relayed_token=True)
+    def issue_card(self, employee: str, key: str, account_id: UUID) -> Answer:
+        response = self._accounts.post(f"/{account_id}/cards", headers=_for(employee, key), timeout=self._timeout)
+        return answer_of(response, "accounts")
 
-    def set_card_blocked(self, caller_token: str, card_id: UUID, blocked: bool) -> Answer:
+    def set_card_blocked(self, employee: str, card_id: UUID, blocked: bool) -> Answer:
         action = "block" if blocked else "unblock"
-        response = self._as_caller("accounts", caller_token).post(f"/cards/{card_id}/{action}",
-                                                                   timeout=self._timeout)
-        return answer_of(response, "accounts", relayed_token=True)
+        response = self._accounts.post(f"/cards/{card_id}/{action}", headers=_for(employee), timeout=self._timeout)
+        return answer_of(response, "accounts")
 
-    def topup(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer:
-        response = self._as_caller("ledger", caller_token).post(
-            "/topup", json=body, headers={"Idempotency-Key": key}, timeout=self._timeout)
-        return answer_of(response, "ledger", relayed_token=True)
+    def topup(self, employee: str, key: str, body: dict[str, Any]) -> Answer:
+        response = self._ledger.post("/topup", json=body, headers=_for(employee, key), timeout=self._timeout)
+        return answer_of(response, "ledger")
 
 
 _services: Services | None = None
@@ -119,6 +117,6 @@ def get_services() -> Services:
 
 
 def set_services(services: Services | None) -> None:
-    """Tests swap in a fake; None restores the HTTP implementation on next use."""
+    """Tests swap in a fake; None restores the invoking implementation on next use."""
     global _services
     _services = services

@@ -26,11 +26,10 @@ class CustomerNotFound(NotFound):
 
 @dataclass(frozen=True)
 class Actor:
-    """The employee acting, with the bearer token relayed to accounts and ledger."""
+    """The employee acting (office names them to accounts and ledger, which record them)."""
 
     id: str
     roles: frozenset[str]
-    token: str
     request_id: str | None = None
 
 
@@ -118,7 +117,7 @@ class Office:
     def open_account(self, actor: Actor, key: str, customer_id: UUID, product_code: str, currency: str) -> Answer:
         def call() -> Answer:
             self._customer(customer_id)  # accounts trusts staff's owner_id: office makes sure it is a customer
-            return self.services.open_account(actor.token, key, {"product_code": product_code, "currency": currency,
+            return self.services.open_account(actor.id, key, {"product_code": product_code, "currency": currency,
                                                                   "owner_id": str(customer_id)})
 
         return self._perform(actor, "account.open", "customer", str(customer_id), call, key=key,
@@ -126,22 +125,22 @@ class Office:
 
     def close_account(self, actor: Actor, account_id: UUID) -> Answer:
         return self._perform(actor, "account.close", "account", str(account_id),
-                             lambda: self.services.close_account(actor.token, account_id))
+                             lambda: self.services.close_account(actor.id, account_id))
 
     def issue_card(self, actor: Actor, key: str, account_id: UUID) -> Answer:
         return self._perform(actor, "card.issue", "account", str(account_id),
-                             lambda: self.services.issue_card(actor.token, key, account_id), key=key)
+                             lambda: self.services.issue_card(actor.id, key, account_id), key=key)
 
     def set_card_blocked(self, actor: Actor, card_id: UUID, blocked: bool) -> Answer:
         return self._perform(actor, "card.block" if blocked else "card.unblock", "card", str(card_id),
-                             lambda: self.services.set_card_blocked(actor.token, card_id, blocked))
+                             lambda: self.services.set_card_blocked(actor.id, card_id, blocked))
 
     def topup(self, actor: Actor, key: str, account_id: UUID, amount: str, currency: str,
               description: str) -> Answer:
         body = {"account_id": str(account_id), "amount": amount, "currency": currency, "source": "cash",
                 "description": description}
         return self._perform(actor, "account.topup", "account", str(account_id),
-                             lambda: self.services.topup(actor.token, key, body), key=key,
+                             lambda: self.services.topup(actor.id, key, body), key=key,
                              details={"amount": amount, "currency": currency})
 
     # ----------------------------------------------------------------------------------------- audit

@@ -1,4 +1,4 @@
-"""The services utilities calls, as small interfaces with HTTP implementations (service token, gateway).
+"""The services utilities calls, as small interfaces with implementations that invoke them directly.
 
 * accounts `GET /internal/accounts?account_id=…`: who owns the paying account, its currency and status;
 * ledger `POST /internal/holds`, `/internal/holds/{id}/capture`, `/internal/holds/{id}/void`: the saga's
@@ -11,16 +11,14 @@ Unit tests swap in fakes through `set_clients`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
-from bank_shared.http import Answer, ServiceClient, json_body
+from bank_shared.http import Answer, Invoker, ServiceClient, json_body
 from utilities_service.settings import get_utilities_settings
 
-if TYPE_CHECKING:  # httpx loads with the first call (bank_shared.http), not at cold start
-    import httpx
+CALLS: tuple[str, ...] = ("accounts", "ledger")
 
 
 @dataclass(frozen=True)
@@ -48,8 +46,8 @@ def _timeout() -> float:
 
 
 class HttpAccounts:
-    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        self._client = ServiceClient.as_service("accounts", token, retries=1, client=client)
+    def __init__(self, invoker: Invoker | None = None) -> None:
+        self._client = ServiceClient("accounts", retries=1, invoker=invoker)
 
     def account(self, account_id: UUID) -> AccountInfo | None:
         body = self._client.get_json("/internal/accounts", params=[("account_id", str(account_id))],
@@ -61,8 +59,8 @@ class HttpAccounts:
 
 
 class HttpLedger:
-    def __init__(self, token: Callable[[], str] | None = None, client: httpx.Client | None = None) -> None:
-        self._client = ServiceClient.as_service("ledger", token, retries=2, client=client)
+    def __init__(self, invoker: Invoker | None = None) -> None:
+        self._client = ServiceClient("ledger", retries=2, invoker=invoker)
 
     def _post(self, path: str, key: str, body: dict[str, Any] | None) -> Answer:
         return self._client.post_with_key(path, key, body, _timeout())

@@ -2,9 +2,9 @@
 
 The providers themselves are reference data in migration 0001 (fixed ids, so every environment has the
 same directory). Each has a ledger account id; this seed registers those accounts in the ledger through
-its internal API (`POST /internal/accounts`, idempotent by account id) with this service's
-client-credentials token, owned by the provider's id, in the provider's currency. Re-running finds them.
-If the gateway or the ledger cannot be reached, the seed says so and changes nothing.
+its internal API (`POST /internal/accounts`, idempotent by account id), invoking the ledger's function as
+this service, owned by the provider's id, in the provider's currency. Re-running finds them. If the ledger
+cannot be reached, the seed says so and changes nothing.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from accounts_service.numbers import is_valid_account_number
+from tests.support.invoke import call
 from tests.support.stack import bearer, gateway_url, mint_token
 
 
@@ -111,10 +112,15 @@ def test_cards_are_masked_and_can_be_blocked(client: httpx.Client) -> None:
     assert [item["id"] for item in listed] == [card["id"]]
 
 
-def test_internal_ledger_routes_need_the_service_role(client: httpx.Client) -> None:
-    owner, headers = _customer()
+def test_internal_ledger_routes_exist_only_for_direct_invokes(client: httpx.Client) -> None:
+    owner, customer = _customer()
     body = {"account_id": str(uuid.uuid4()), "owner_id": owner, "currency": "RUB"}
-    assert client.post("/api/ledger/internal/accounts", headers=headers, json=body).status_code == 403
-    staff = bearer(mint_token(roles=("admin",)))
-    assert client.post("/api/ledger/internal/holds", headers={**staff, "Idempotency-Key": "x"},
-                       json={"account_id": body["account_id"], "amount": "1.00", "currency": "RUB"}).status_code == 403
+    staff, service = bearer(mint_token(roles=("admin",))), bearer(mint_token("accounts", roles=("service",)))
+    for headers in (customer, staff, service):
+        response = client.post("/api/ledger/internal/accounts", headers=headers, json=body)
+        assert response.status_code == 404 and response.json()["code"] == "not_found"
+        held = client.post("/api/ledger/internal/holds", headers={**headers, "Idempotency-Key": "x"},
+                           json={"account_id": body["account_id"], "amount": "1.00", "currency": "RUB"})
+        assert held.status_code == 404
+    registered = call("ledger", "POST", "/internal/accounts", caller="accounts", json=body)
+    assert registered.status_code == 201 and registered.json()["account_id"] == body["account_id"]

@@ -1,5 +1,5 @@
 """Quotes stuck in `executing` (the function died between claiming a quote and recording the ledger's answer)
-are finished by the fx schedule: against the stack's fx database and the real ledger behind the gateway, one
+are finished by the fx schedule: against the stack's fx database and the stack's real ledger function, one
 stuck quote whose ledger exchange already happened, one whose exchange never reached the ledger, and one the
 ledger refuses. After the sweep all three are consistent and money moved exactly once per quote."""
 
@@ -24,7 +24,8 @@ from fx_service.clients import AccountInfo, HttpLedger
 from fx_service.rate_source import MidRate
 from fx_service.repository import QuoteRepository
 from tests.integration.ledger.support import assert_ledger_consistent, balances, open_account
-from tests.support.stack import database_url, gateway_url, mint_token
+from tests.support.invoke import stack_invoker
+from tests.support.stack import database_url, gateway_url
 
 
 class FixedRates:
@@ -41,10 +42,10 @@ class Accounts:
 
 
 class CountingLedger:
-    """The real ledger through the gateway (as fx calls it: a service token whose subject is `fx`)."""
+    """The stack's ledger, invoked as fx invokes it (its service identity, `fx`)."""
 
-    def __init__(self, http: httpx.Client) -> None:
-        self._ledger = HttpLedger(token=lambda: mint_token("fx", roles=("service",)), client=http)
+    def __init__(self) -> None:
+        self._ledger = HttpLedger(stack_invoker("fx"))
         self.calls: list[str] = []
 
     def exchange(self, key: str, order: dict[str, Any]) -> Answer:
@@ -101,14 +102,13 @@ def quote_row(fx: Connection, quote_id: str) -> dict[str, Any]:
     return row
 
 
-def test_stuck_quotes_are_finished_once(fx_connection: Connection, ledger_connection: Connection,
-                                        http: httpx.Client) -> None:
+def test_stuck_quotes_are_finished_once(fx_connection: Connection, ledger_connection: Connection) -> None:
     fx, ledger_db = fx_connection, ledger_connection
     owner = uuid.uuid4()
     usd = open_account(ledger_db, owner, "USD", funded=100_00)
     eur = open_account(ledger_db, owner, "EUR")
     accounts = Accounts({usd: AccountInfo(usd, owner, "USD", "active"), eur: AccountInfo(eur, owner, "EUR", "active")})
-    ledger = CountingLedger(http)
+    ledger = CountingLedger()
 
     applied, applied_key = claimed_quote(fx, accounts, owner, usd, eur, "10.00")
     not_applied, not_applied_key = claimed_quote(fx, accounts, owner, usd, eur, "5.00")

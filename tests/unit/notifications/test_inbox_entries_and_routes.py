@@ -1,5 +1,5 @@
 """The inbox without a database: entries composed from payment.executed / fx.exchanged data (who gets what,
-in Russian), the accounts lookup over HTTP, and the routes' roles and ordering."""
+in Russian), the accounts lookup (invoking accounts), and the routes' roles and ordering."""
 
 from __future__ import annotations
 
@@ -9,16 +9,17 @@ from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from bank_shared.auth import Principal, current_principal
 from bank_shared.errors import DependencyUnavailable
+from bank_shared.http import ServiceClient
 from notifications_service import inbox_api, templates
 from notifications_service.api import EVENT_HANDLERS, app
 from notifications_service.clients import AccountOwner, HttpAccounts
 from notifications_service.inbox import payment_entries
+from tests.support.invoke import in_process
 
 ALICE, BOB = UUID(int=1), UUID(int=2)
 A1, A2, B1 = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -71,25 +72,23 @@ def test_consumed_topics() -> None:
     assert {"payment.executed", "fx.exchanged"} <= set(EVENT_HANDLERS)
 
 
-def test_accounts_lookup_over_http() -> None:
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
+def test_accounts_lookup_invokes_accounts() -> None:
+    def accounts(_event: dict[str, Any], _context: Any) -> dict[str, Any]:
         items = [{"id": str(A1), "owner_id": str(ALICE), "number": "40817810000000000011", "currency": "RUB",
                   "status": "active"}]
-        return httpx.Response(200, json={"items": items})
+        return {"statusCode": 200, "body": json.dumps({"items": items})}
 
-    client = httpx.Client(base_url="http://gw.test", transport=httpx.MockTransport(handler))
-    found = HttpAccounts(token=lambda: "t", client=client).owners([A1, CASH])
+    invoker, fake = in_process("notifications", {"accounts": accounts})
+    found = HttpAccounts(invoker).owners([A1, CASH])
     assert found == {A1: OWNERS[A1]}
-    assert seen[0].url.path == "/api/accounts/internal/accounts"
-    assert seen[0].url.params.get_list("account_id") == [str(A1), str(CASH)]
-    assert seen[0].headers["authorization"] == "Bearer t"
+    ((name, event),) = fake.events
+    assert (name, event["rawPath"]) == ("bank-local-accounts", "/api/accounts/internal/accounts")
+    assert event["rawQueryString"] == f"account_id={A1}&account_id={CASH}"
+    assert event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] == "notifications"
 
-    down = httpx.Client(base_url="http://gw.test", transport=httpx.MockTransport(lambda _r: httpx.Response(503)))
+    down, _ = in_process("notifications", {"accounts": lambda _e, _c: {"statusCode": 503, "body": "{}"}})
     with pytest.raises(DependencyUnavailable):
-        HttpAccounts(token=lambda: "t", client=down).owners([A1])
+        HttpAccounts(down).owners([A1])
 
 
 # --- routes ---------------------------------------------------------------------------------------------------
@@ -127,26 +126,24 @@ def alice() -> Iterator[TestClient]:
     yield from as_user(str(ALICE), "customer")
 
 
-@pytest.fixture
-def service_client() -> Iterator[TestClient]:
-    yield from as_user("customer", "service")
-
-
 def test_the_inbox_is_the_callers(alice: TestClient, calls: list[tuple[str, Any]]) -> None:
     assert alice.get("/api/notifications/inbox?limit=5&unread_only=true").json() == {"items": [], "next_cursor": None}
     assert alice.get("/api/notifications/inbox/unread-count").json() == {"unread": 7}
     assert calls == [("list", (ALICE, 5, None, True)), ("count", ALICE)]
 
 
-def test_services_ask_for_a_named_user(service_client: TestClient, calls: list[tuple[str, Any]]) -> None:
-    body = service_client.get(f"/api/notifications/internal/unread-count?user_id={BOB}").json()
+def test_services_ask_for_a_named_user(calls: list[tuple[str, Any]]) -> None:
+    invoker, _ = in_process("customer", {"notifications": app})
+    notifications = ServiceClient("notifications", retries=0, invoker=invoker)
+    body = notifications.get("/internal/unread-count", params={"user_id": str(BOB)}).json()
     assert body == {"user_id": str(BOB), "unread": 7} and calls == [("count", BOB)]
-    assert service_client.get("/api/notifications/inbox").status_code == 403  # no inbox of its own
+    assert notifications.get("/inbox").status_code == 403  # no inbox of its own
 
 
-def test_customers_cannot_use_the_internal_route(alice: TestClient, calls: list[tuple[str, Any]]) -> None:
+def test_the_internal_route_is_not_there_for_a_request_from_outside(alice: TestClient,
+                                                                    calls: list[tuple[str, Any]]) -> None:
     response = alice.get(f"/api/notifications/internal/unread-count?user_id={BOB}")
-    assert response.status_code == 403 and calls == []
+    assert response.status_code == 404 and calls == []
 
 
 def test_bad_input(alice: TestClient, calls: list[tuple[str, Any]]) -> None:

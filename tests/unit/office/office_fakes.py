@@ -66,8 +66,8 @@ class FakeServices:
             return answer
         return Answer(200, {"items": [a for a in self.accounts if a["owner_id"] == str(owner_id)]})
 
-    def open_account(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer:
-        if (answer := self._call("open_account", "accounts", (caller_token, key, body))) is not None:
+    def open_account(self, employee: str, key: str, body: dict[str, Any]) -> Answer:
+        if (answer := self._call("open_account", "accounts", (employee, key, body))) is not None:
             return answer
         account = {"id": str(uuid.uuid4()), "number": "4" * 20, "owner_id": body["owner_id"],
                    "product_code": body["product_code"], "currency": body["currency"], "status": "active",
@@ -76,23 +76,23 @@ class FakeServices:
         self.accounts.append(account)
         return Answer(201, {k: v for k, v in account.items() if k != "cards"})
 
-    def close_account(self, caller_token: str, account_id: UUID) -> Answer:
-        if (answer := self._call("close_account", "accounts", (caller_token, account_id))) is not None:
+    def close_account(self, employee: str, account_id: UUID) -> Answer:
+        if (answer := self._call("close_account", "accounts", (employee, account_id))) is not None:
             return answer
         return Answer(200, {"id": str(account_id), "status": "closed"})
 
-    def issue_card(self, caller_token: str, key: str, account_id: UUID) -> Answer:
-        if (answer := self._call("issue_card", "accounts", (caller_token, key, account_id))) is not None:
+    def issue_card(self, employee: str, key: str, account_id: UUID) -> Answer:
+        if (answer := self._call("issue_card", "accounts", (employee, key, account_id))) is not None:
             return answer
         return Answer(201, {"id": str(uuid.uuid4()), "account_id": str(account_id), "status": "active"})
 
-    def set_card_blocked(self, caller_token: str, card_id: UUID, blocked: bool) -> Answer:
-        if (answer := self._call("set_card_blocked", "accounts", (caller_token, card_id, blocked))) is not None:
+    def set_card_blocked(self, employee: str, card_id: UUID, blocked: bool) -> Answer:
+        if (answer := self._call("set_card_blocked", "accounts", (employee, card_id, blocked))) is not None:
             return answer
         return Answer(200, {"id": str(card_id), "status": "blocked" if blocked else "active"})
 
-    def topup(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer:
-        if (answer := self._call("topup", "ledger", (caller_token, key, body))) is not None:
+    def topup(self, employee: str, key: str, body: dict[str, Any]) -> Answer:
+        if (answer := self._call("topup", "ledger", (employee, key, body))) is not None:
             return answer
         return Answer(201, {"transaction_id": str(uuid.uuid4()), "type": "topup", "status": "executed"})
 

@@ -1,5 +1,5 @@
-"""The HTTP surface of office: roles, audit of every action, Idempotency-Key, the employee's token relayed,
-downstream answers passed through, outages as 503."""
+"""The HTTP surface of office: roles, audit of every action, Idempotency-Key, the employee office acts for
+named downstream, downstream answers passed through, outages as 503."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from bank_shared.auth import Principal, current_principal
 from bank_shared.http import Answer
 from office_service.api import app
 
-TOKEN = "employee-token"
-
 
 def as_role(subject: object, *roles: str) -> None:
     app.dependency_overrides[current_principal] = lambda: Principal(str(subject), frozenset(roles), frozenset(), {})
@@ -25,7 +23,7 @@ def as_role(subject: object, *roles: str) -> None:
 def client(services: FakeServices, audit: FakeAuditLog) -> Iterator[TestClient]:
     as_role(EMPLOYEE, "employee")
     try:
-        yield TestClient(app, raise_server_exceptions=False, headers={"Authorization": f"Bearer {TOKEN}"})
+        yield TestClient(app, raise_server_exceptions=False)
     finally:
         app.dependency_overrides.pop(current_principal, None)
 
@@ -77,15 +75,15 @@ def test_customer_card_and_search(client: TestClient, services: FakeServices) ->
     assert client.get(f"/api/office/customers/{uuid.uuid4()}").status_code == 404
 
 
-def test_open_account_relays_the_employee_and_the_key(client: TestClient, services: FakeServices,
+def test_open_account_names_the_employee_and_passes_the_key(client: TestClient, services: FakeServices,
                                                       audit: FakeAuditLog) -> None:
     assert client.post(f"/api/office/customers/{CUSTOMER}/accounts",
                        json={"currency": "RUB"}).json()["code"] == "idempotency_key_missing"
     headers = key()
     assert client.post(f"/api/office/customers/{CUSTOMER}/accounts", headers=headers,
                        json={"currency": "USD", "product_code": "savings"}).status_code == 201
-    token, sent_key, body = next(args for name, args in services.calls if name == "open_account")
-    assert (token, sent_key) == (TOKEN, headers["Idempotency-Key"])
+    employee, sent_key, body = next(args for name, args in services.calls if name == "open_account")
+    assert (employee, sent_key) == (str(EMPLOYEE), headers["Idempotency-Key"])
     assert body == {"product_code": "savings", "currency": "USD", "owner_id": str(CUSTOMER)}
     entry = audit.latest()
     assert (entry["action"], entry["target_id"], entry["idempotency_key"]) == \

@@ -1,50 +1,56 @@
-"""office's HTTP clients: which token each call carries, where it goes, and what counts as an outage."""
+"""office's clients: every call invokes the target function as office (its own service identity, never an
+employee's token); actions name the employee in X-Acting-Employee, lookups do not; what counts as an outage."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-import httpx
 import pytest
 
 from bank_shared.errors import DependencyUnavailable
-from bank_shared.http import answer_of
+from bank_shared.http import ServiceResponse, answer_of
 from office_service.clients import HttpServices
+from tests.support.invoke import in_process
+
+EMPLOYEE = str(uuid.UUID(int=7))
 
 
-def recording() -> tuple[HttpServices, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(201, json={"ok": True}, headers={"Idempotent-Replayed": "true"})
-
-    client = httpx.Client(base_url="http://gateway", transport=httpx.MockTransport(handler))
-    return HttpServices(token=lambda: "office-service-token", client=client), seen
+def created(_event: dict[str, Any], _context: Any) -> dict[str, Any]:
+    return {"statusCode": 201, "headers": {"content-type": "application/json", "idempotent-replayed": "true"},
+            "body": '{"ok": true}'}
 
 
-def test_lookups_use_the_service_token_and_actions_the_employees() -> None:
-    services, seen = recording()
+def test_lookups_as_office_and_actions_for_the_employee() -> None:
+    invoker, fake = in_process("office", {"auth": created, "accounts": created, "ledger": created})
+    services = HttpServices(invoker)
     services.customer_accounts(uuid.UUID(int=1))
     services.create_customer({"email": "a@example.com"})
-    answer = services.topup("employee-token", "k-1", {"account_id": "a"})
-    services.set_card_blocked("employee-token", uuid.UUID(int=2), True)
-    assert [r.headers["Authorization"] for r in seen] == ["Bearer office-service-token"] * 2 + \
-        ["Bearer employee-token"] * 2
-    assert [r.url.path for r in seen] == ["/api/accounts/internal/accounts", "/api/auth/internal/customers",
-                                          "/api/ledger/topup", f"/api/accounts/cards/{uuid.UUID(int=2)}/block"]
-    assert seen[0].url.params.get_list("include") == ["balances", "cards"]
-    assert seen[2].headers["Idempotency-Key"] == "k-1" and answer.replayed
+    answer = services.topup(EMPLOYEE, "k-1", {"account_id": "a"})
+    services.set_card_blocked(EMPLOYEE, uuid.UUID(int=2), True)
+    services.open_account(EMPLOYEE, "k-2", {"currency": "RUB"})
+    names = [name for name, _ in fake.events]
+    events = [event for _, event in fake.events]
+    assert names == ["bank-local-accounts", "bank-local-auth", "bank-local-ledger", "bank-local-accounts",
+                     "bank-local-accounts"]
+    assert [e["rawPath"] for e in events] == [
+        "/api/accounts/internal/accounts", "/api/auth/internal/customers", "/api/ledger/topup",
+        f"/api/accounts/cards/{uuid.UUID(int=2)}/block", "/api/accounts/open"]
+    assert {e["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] for e in events} == {"office"}
+    assert all("authorization" not in e["headers"] for e in events)
+    assert [e["headers"].get("x-acting-employee") for e in events] == [None, None, EMPLOYEE, EMPLOYEE, EMPLOYEE]
+    assert events[0]["queryStringParameters"]["include"] == "balances,cards"
+    assert events[2]["headers"]["idempotency-key"] == "k-1" and answer.replayed
+    assert events[4]["headers"]["idempotency-key"] == "k-2"
 
 
-@pytest.mark.parametrize(("status", "relayed", "outage"), [
-    (500, True, True), (503, False, True), (403, False, True), (401, False, True),
-    (403, True, False), (404, True, False), (422, False, False),
+@pytest.mark.parametrize(("status", "outage"), [
+    (500, True), (503, True), (403, True), (401, True), (404, False), (422, False), (409, False),
 ])
-def test_what_is_an_outage(status: int, relayed: bool, outage: bool) -> None:
-    response = httpx.Response(status, json={"code": "x"})
+def test_what_is_an_outage(status: int, outage: bool) -> None:
+    response = ServiceResponse(status, {}, b'{"code": "x"}')
     if outage:
         with pytest.raises(DependencyUnavailable):
-            answer_of(response, "accounts", relayed_token=relayed)
+            answer_of(response, "accounts")
     else:
-        assert answer_of(response, "accounts", relayed_token=relayed).status == status
+        assert answer_of(response, "accounts").status == status

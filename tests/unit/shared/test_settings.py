@@ -9,6 +9,7 @@ PROD_WIRING = {
     "kafka_bootstrap_servers": "b-1.bank-prod-events.abc123.c2.kafka-serverless.eu-central-1.amazonaws.com:9098",
     "redis_url": "rediss://bank-prod-cache-x1y2z3.serverless.euc1.cache.amazonaws.com:6379/0",
     "jwt_issuer": "https://bank.example/api/auth",
+    "service_function_prefix": "bank-prod-",
 }
 
 
@@ -28,9 +29,18 @@ def test_production_refuses_placeholders_and_local_transports() -> None:
     assert "https" in message
 
 
+def test_production_refuses_an_invoke_emulator_and_local_or_missing_function_targets() -> None:
+    for prefix in ("bank-local-", "", "  "):
+        with pytest.raises(ValidationError) as caught:
+            ServiceSettings(app_env="prod", db_secret_id="bank/prod/db/ledger", kafka_security="msk_iam",
+                            jwt_issuer="https://bank.example/api/auth", service_function_prefix=prefix,
+                            lambda_endpoint_url="http://127.0.0.1:3000")
+        assert "LAMBDA_ENDPOINT_URL" in str(caught.value) and "SERVICE_FUNCTION_PREFIX" in str(caught.value)
+
+
 def test_production_accepts_a_proper_configuration() -> None:
     settings = ServiceSettings(app_env="prod", **PROD_WIRING)
-    assert not settings.is_local
+    assert not settings.is_local and settings.lambda_endpoint_url is None
 
 
 @pytest.mark.parametrize("bootstrap", [

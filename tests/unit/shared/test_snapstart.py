@@ -20,7 +20,7 @@ import auth_service.keys
 import fx_service.dependencies
 import fx_service.spread
 import fx_service.treasury
-from bank_shared import aws, db, http, observability, redis_client, service_auth, snapstart
+from bank_shared import aws, db, http, observability, redis_client, snapstart
 from bank_shared.app import create_app, lambda_entrypoint
 from bank_shared.events import kafka
 from tests.support.lambda_events import Context, http_event
@@ -29,8 +29,8 @@ REPO = Path(__file__).resolve().parents[3]
 
 # Module-level state that belongs to one execution environment, reset after every restore.
 RESET_AFTER_RESTORE = {
-    "bank_shared.db._connection", "bank_shared.redis_client._client", "bank_shared.http._client",
-    "bank_shared.service_auth._cached", "bank_shared.events.kafka._producer", "bank_shared.aws.client",
+    "bank_shared.db._connection", "bank_shared.redis_client._client", "bank_shared.http._default_invoker",
+    "bank_shared.events.kafka._producer", "bank_shared.aws.client",
     "bank_shared.aws.secret_json", "auth_service.keys.key_ring", "fx_service.treasury._cached",
     "fx_service.treasury._last_read", "fx_service.spread._cached", "fx_service.dependencies.rates_provider",
 }
@@ -44,8 +44,8 @@ SHARED_SAFELY = {
     "auth_service.passwords.hasher": "argon2 parameters only; every hash draws its own salt from os.urandom",
     "auth_service.passwords.dummy_hash": "a decoy hash of a fixed string that only equalises login timing",
     "fx_service.dependencies.treasury_provider": "wraps treasury_table(), whose own cache is reset",
-    "customer_service.clients._services": "HTTP wrappers with no connection or token of their own: they call "
-                                          "through bank_shared.http's client and service token, both reset",
+    "customer_service.clients._services": "wrappers with no client or connection of their own: they invoke "
+                                          "through bank_shared.http's default invoker, which is reset",
     "office_service.clients._services": "as customer_service.clients._services",
     "fx_service.clients._accounts": "as customer_service.clients._services",
     "fx_service.clients._ledger": "as customer_service.clients._services",
@@ -129,9 +129,8 @@ def test_without_the_runtime_library_nothing_is_registered_and_the_handler_works
 def stale_state(monkeypatch: pytest.MonkeyPatch) -> dict[str, Stale]:
     """Every per-environment global holding something, as a snapshot taken after use would have it."""
     stale: dict[str, Stale] = {}
-    for module in (db, redis_client, http, service_auth, kafka, auth_service.keys, fx_service.treasury,
-                   fx_service.spread):
-        for name in ("_connection", "_client", "_cached", "_producer", "_last_read"):
+    for module in (db, redis_client, http, kafka, auth_service.keys, fx_service.treasury, fx_service.spread):
+        for name in ("_connection", "_client", "_default_invoker", "_cached", "_producer", "_last_read"):
             key = f"{module.__name__}.{name}"
             if key in RESET_AFTER_RESTORE:
                 stale[key] = Stale()
@@ -163,7 +162,7 @@ def test_after_restore_every_client_connection_cached_secret_and_token_is_droppe
         assert getattr(sys.modules[module_name], name) is None, key
     assert all(cache.cache_info().currsize == 0 for cache in caches.values())
     assert stale["bank_shared.db._connection"].calls == ["close"]
-    assert stale["bank_shared.http._client"].calls == ["close"]
+    assert stale["bank_shared.http._default_invoker"].calls == ["close"]
     # a producer restored from a snapshot would deliver the same queued messages from every environment:
     # its queue is purged, never flushed (the outbox still holds those events for the sweeper)
     assert stale["bank_shared.events.kafka._producer"].calls == ["purge"]
