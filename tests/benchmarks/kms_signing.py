@@ -26,8 +26,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "shared"), str(REPO / "functions" / "auth")]
 from auth_service.keys import KeyAliases, KeyRing  # noqa: E402 - after the path set-up
-from tests.support.stack import kms_call, stack  # noqa: E402
 from tests.support.bench import latency_summary  # noqa: E402
+from tests.support.stack import kms_call, stack  # noqa: E402
 
 
 def claims() -> dict[str, Any]:

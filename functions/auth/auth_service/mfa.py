@@ -11,7 +11,6 @@ from uuid import UUID
 
 from auth_service.settings import get_auth_settings
 from bank_shared import crypto
-
 from bank_shared.money import is_ascii_digits
 
 STEP_SECONDS = 30

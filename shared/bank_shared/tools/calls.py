@@ -14,7 +14,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bank_shared.migrations import REPO_ROOT, SERVICES
+from bank_shared.migrations import SERVICES
+from bank_shared.tools.openapi import REPO_ROOT
 
 DYNAMIC = "<not a string literal>"
 
