@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from accounts_service.card_tokens import pan_token
 from accounts_service.settings import AccountsSettings
 from tests.support.moto_kms import CARD_TOKEN_ALIAS, mocked_kms
+from tests.support.prod_settings import prod_wiring
 
 PAN = "2200991234567890"
 
@@ -45,8 +46,7 @@ def test_another_key_gives_other_tokens(kms: Any) -> None:
 
 
 def test_production_refuses_the_local_card_token_key() -> None:
-    base = {"app_env": "prod", "db_secret_id": "bank/prod/db/accounts", "kafka_security": "msk_iam",
-            "jwt_issuer": "https://bank.example/api/auth"}
+    base = prod_wiring("accounts")
     with pytest.raises(ValidationError, match="CARD_TOKEN_KEY_ID names a local-stack key"):
         AccountsSettings(**base)
     with pytest.raises(ValidationError, match="CARD_TOKEN_KEY_ID is required"):

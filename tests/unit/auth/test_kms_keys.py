@@ -22,6 +22,7 @@ from auth_service.settings import AuthSettings
 from auth_service.tokens import issue_access_token
 from bank_shared.kms import call
 from tests.support.moto_kms import JWT_SIGNING_ALIAS
+from tests.support.prod_settings import prod_wiring
 
 ISSUER = "http://127.0.0.1:3000/api/auth"
 
@@ -267,8 +268,7 @@ def test_a_legacy_base32_secret_is_still_read() -> None:
 
 
 def test_production_refuses_the_local_keys_and_missing_ones() -> None:
-    base = {"app_env": "prod", "db_secret_id": "bank/prod/db/auth", "kafka_security": "msk_iam",
-            "jwt_issuer": "https://bank.example/api/auth"}
+    base = prod_wiring("auth")
     with pytest.raises(ValidationError) as caught:
         AuthSettings(**base)
     assert "JWT_SIGNING_KEY_ID names a local-stack key" in str(caught.value)

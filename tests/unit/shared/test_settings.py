@@ -2,15 +2,9 @@ import pytest
 from pydantic import ValidationError
 
 from bank_shared.settings import ServiceSettings
+from tests.support.prod_settings import prod_wiring
 
-PROD_WIRING = {
-    "db_secret_id": "bank/prod/db/ledger",
-    "kafka_security": "msk_iam",
-    "kafka_bootstrap_servers": "b-1.bank-prod-events.abc123.c2.kafka-serverless.eu-central-1.amazonaws.com:9098",
-    "redis_url": "rediss://bank-prod-cache-x1y2z3.serverless.euc1.cache.amazonaws.com:6379/0",
-    "jwt_issuer": "https://bank.example/api/auth",
-    "service_function_prefix": "bank-prod-",
-}
+PROD_WIRING = {k: v for k, v in prod_wiring().items() if k != "app_env"}
 
 
 def test_local_settings_accept_local_defaults() -> None:

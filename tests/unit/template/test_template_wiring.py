@@ -75,15 +75,15 @@ SETTINGS: dict[str, object] = {
     "aws_endpoint_url": Absent(),
     "jwt_issuer": Wired(parameters=("JwtIssuer",)),
     "jwt_audience": Wired(parameters=("JwtAudience",)),
-    # Not set in AWS (so it would be loopback) until the s2s work replaces HTTP calls by Lambda invokes.
-    "service_base_url": Gap("s2s: service calls become direct Lambda invokes (SERVICE_FUNCTION_PREFIX)"),
+    # Service calls are direct Lambda invokes of `bank-<stage>-<service>` (docs/service-to-service.md).
+    "service_function_prefix": Wired(parameters=("Stage",)),
+    "lambda_endpoint_url": Absent(),
     "http_timeout_seconds": Knob(),
     "kafka_flush_timeout_seconds": Knob(),
     "one_time_link_key_secret_id": Wired(resource_types=(SECRET,), used_by=("auth", "notifications")),
     # auth
-    # Names a secret nothing in the template creates.
-    "jwt_keys_secret_id": Gap("kms: the JWT signing key becomes an asymmetric KMS key",
-                              Wired(resource_types=(SECRET, "AWS::KMS::Key"), used_by=("auth",))),
+    "jwt_signing_key_id": Wired(resource_types=("AWS::KMS::Alias",), used_by=("auth",)),
+    "data_key_id": Wired(resource_types=("AWS::KMS::Alias",), used_by=("auth",)),
     "signing_keys_cache_seconds": Knob(),
     "access_token_ttl_seconds": Knob(),
     "service_token_ttl_seconds": Knob(),
@@ -106,8 +106,7 @@ SETTINGS: dict[str, object] = {
     "bank_bic": Knob(),
     "branch_code": Knob(),
     "card_bin": Knob(),
-    "card_token_key": Gap("kms: card tokens use a KMS HMAC key or a generated secret",
-                          Wired(resource_types=(SECRET, "AWS::KMS::Key"), used_by=("accounts",))),
+    "card_token_key_id": Wired(resource_types=("AWS::KMS::Alias",), used_by=("accounts",)),
     "ledger_timeout_seconds": Knob(),
     # ledger
     "hold_default_ttl_seconds": Knob(),
