@@ -11,7 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bank_shared.errors import DependencyUnavailable
+from fastapi.responses import JSONResponse
+
+from bank_shared.errors import PROBLEM_JSON, DependencyUnavailable
+from bank_shared.idempotency import REPLAYED_HEADER
 from bank_shared.observability import REQUEST_ID_HEADER, current_request_id, trace_library
 from bank_shared.settings import get_settings
 from bank_shared.snapstart import reset_on_restore
@@ -38,6 +41,14 @@ class Answer:
         return 200 <= self.status < 300
 
 
+def relay(answer: Answer) -> JSONResponse:
+    """Another service's answer handed to our caller unchanged: its status and body (problem+json when it
+    is a refusal, whose `instance` the app rewrites to our caller's path) and `Idempotent-Replayed`."""
+    headers = {REPLAYED_HEADER: "true"} if answer.replayed else {}
+    media_type = PROBLEM_JSON if answer.status >= 400 else "application/json"
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers, media_type=media_type)
+
+
 def json_body(response: httpx.Response) -> dict[str, Any]:
     """The response's JSON object, or {} when it has none."""
     try:
@@ -54,7 +65,7 @@ def answer_of(response: httpx.Response, service: str, *, relayed_token: bool = F
     status = response.status_code
     if status >= 500 or (not relayed_token and status in (401, 403)):
         raise DependencyUnavailable(f"{service} answered {status}", dependency=service)
-    return Answer(status, json_body(response), response.headers.get("Idempotent-Replayed") == "true")
+    return Answer(status, json_body(response), response.headers.get(REPLAYED_HEADER) == "true")
 
 
 def _shared_client() -> httpx.Client:

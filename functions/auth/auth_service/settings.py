@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import Field
+
 from bank_shared.settings import ServiceSettings
 
 
@@ -20,6 +22,8 @@ class AuthSettings(ServiceSettings):
     login_lockout_seconds: int = 300
     login_lockout_max_seconds: int = 3600
     mfa_issuer_name: str = "Bank"
+    # Activation and password-reset mails one address can be sent per clock hour; more requests are absorbed.
+    link_mails_per_address_per_hour: int = Field(default=5, ge=1)
 
 
 @lru_cache(maxsize=1)

@@ -14,19 +14,21 @@ from pydantic import BaseModel, EmailStr, Field, SecretStr
 
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
-from bank_shared.errors import PROBLEM_JSON, Unauthorized
-from bank_shared.http import Answer
-from bank_shared.idempotency import REPLAYED_HEADER, require_key
+from bank_shared.errors import Unauthorized
+from bank_shared.http import relay
+from bank_shared.idempotency import require_key
 from bank_shared.observability import current_request_id
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
+from office_service.approvals_api import router as approvals_router
 from office_service.clients import get_services
 from office_service.repository import get_audit_log
 from office_service.service import Actor, Office
 
 router = APIRouter(tags=["office"])
 admin = APIRouter(tags=["office-admin"])
-Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN))]
-Admin = Annotated[Principal, Depends(require_roles(ADMIN))]
+# Staff act on customers' money and data: a token of a signed-out session is refused at once.
+Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
+Admin = Annotated[Principal, Depends(require_roles(ADMIN, live=True))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=300)]
@@ -34,8 +36,6 @@ SearchQuery = Annotated[str | None, Query(max_length=100, description="Part of t
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$")]
 StaffRole = Literal["employee", "admin"]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
-Amount = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["1500.00"],
-                              description="Decimal string in major units")]
 
 
 # --------------------------------------------------------------------------- schemas
@@ -58,12 +58,6 @@ class NewEmployeeRequest(BaseModel):
 class OpenAccountRequest(BaseModel):
     currency: Currency
     product_code: str = Field(default="current", max_length=50)
-
-
-class TopupRequest(BaseModel):
-    amount: Amount
-    currency: Currency
-    description: str = Field(default="", max_length=200)
 
 
 class UserProfile(BaseModel):
@@ -156,12 +150,6 @@ def _actor(principal: Principal, request: Request) -> Actor:
     return Actor(principal.subject, principal.roles, header[7:].strip(), current_request_id())
 
 
-def _respond(answer: Answer) -> JSONResponse:
-    headers = {REPLAYED_HEADER: "true"} if answer.replayed else {}
-    media_type = PROBLEM_JSON if answer.status >= 400 else "application/json"
-    return JSONResponse(answer.body, status_code=answer.status, headers=headers, media_type=media_type)
-
-
 def _audit_position(cursor: str | None) -> tuple[datetime, UUID] | None:
     position = decode_cursor(cursor)
     if position is None:
@@ -178,27 +166,27 @@ def _audit_position(cursor: str | None) -> tuple[datetime, UUID] | None:
 @router.post("/customers", status_code=201, response_model=UserProfile)
 def create_customer(body: NewCustomerRequest, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
     """Create an active customer; they choose a password through the one-time link mailed to them."""
-    return _respond(use.create_customer(_actor(principal, request), str(body.email), body.full_name, body.phone))
+    return relay(use.create_customer(_actor(principal, request), str(body.email), body.full_name, body.phone))
 
 
 @router.get("/customers", response_model=UserPage)
 def search_customers(principal: Staff, request: Request, use: OfficeDep, query: SearchQuery = None,
                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> JSONResponse:
     """Customers matching the query (e-mail, name or phone digits), newest first."""
-    return _respond(use.search_customers(_actor(principal, request), query, limit, cursor))
+    return relay(use.search_customers(_actor(principal, request), query, limit, cursor))
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerCard)
 def customer_card(customer_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
     """The customer's profile and accounts, with balances and (masked) cards."""
-    return _respond(use.customer_card(_actor(principal, request), customer_id))
+    return relay(use.customer_card(_actor(principal, request), customer_id))
 
 
 @router.post("/customers/{customer_id}/accounts", status_code=201, response_model=Account)
 def open_account(customer_id: UUID, body: OpenAccountRequest, principal: Staff, request: Request,
                  key: IdempotencyKey, use: OfficeDep) -> JSONResponse:
     """Open an account for the customer (accounts' open, idempotent by the Idempotency-Key passed through)."""
-    return _respond(use.open_account(_actor(principal, request), key, customer_id, body.product_code,
+    return relay(use.open_account(_actor(principal, request), key, customer_id, body.product_code,
                                      body.currency))
 
 
@@ -208,32 +196,24 @@ def open_account(customer_id: UUID, body: OpenAccountRequest, principal: Staff, 
 @router.post("/accounts/{account_id}/close", response_model=Account)
 def close_account(account_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
     """Close an account with a zero balance and no holds."""
-    return _respond(use.close_account(_actor(principal, request), account_id))
-
-
-@router.post("/accounts/{account_id}/topup", status_code=201)
-def topup(account_id: UUID, body: TopupRequest, principal: Staff, request: Request, key: IdempotencyKey,
-          use: OfficeDep) -> JSONResponse:
-    """Cash deposit into the account through the ledger (Idempotency-Key required)."""
-    return _respond(use.topup(_actor(principal, request), key, account_id, body.amount, body.currency,
-                              body.description))
+    return relay(use.close_account(_actor(principal, request), account_id))
 
 
 @router.post("/accounts/{account_id}/cards", status_code=201, response_model=Card)
 def issue_card(account_id: UUID, principal: Staff, request: Request, key: IdempotencyKey,
                use: OfficeDep) -> JSONResponse:
     """Issue a card on the account (Idempotency-Key passed through)."""
-    return _respond(use.issue_card(_actor(principal, request), key, account_id))
+    return relay(use.issue_card(_actor(principal, request), key, account_id))
 
 
 @router.post("/cards/{card_id}/block", response_model=Card)
 def block_card(card_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
-    return _respond(use.set_card_blocked(_actor(principal, request), card_id, True))
+    return relay(use.set_card_blocked(_actor(principal, request), card_id, True))
 
 
 @router.post("/cards/{card_id}/unblock", response_model=Card)
 def unblock_card(card_id: UUID, principal: Staff, request: Request, use: OfficeDep) -> JSONResponse:
-    return _respond(use.set_card_blocked(_actor(principal, request), card_id, False))
+    return relay(use.set_card_blocked(_actor(principal, request), card_id, False))
 
 
 # --------------------------------------------------------------------------- administration
@@ -243,7 +223,7 @@ def unblock_card(card_id: UUID, principal: Staff, request: Request, use: OfficeD
 def list_employees(principal: Admin, request: Request, use: OfficeDep, query: SearchQuery = None,
                    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> JSONResponse:
     """Staff (employees and admins), newest first."""
-    return _respond(use.list_employees(_actor(principal, request), query, limit, cursor))
+    return relay(use.list_employees(_actor(principal, request), query, limit, cursor))
 
 
 @admin.post("/employees", status_code=201, response_model=UserProfile)
@@ -251,7 +231,7 @@ def create_employee(body: NewEmployeeRequest, principal: Admin, request: Request
     """Create an active back-office account (auth's `POST /employees` semantics)."""
     payload = {"email": str(body.email), "password": body.password.get_secret_value(), "full_name": body.full_name,
                "phone": body.phone, "roles": body.roles}
-    return _respond(use.create_employee(_actor(principal, request), payload))
+    return relay(use.create_employee(_actor(principal, request), payload))
 
 
 @admin.get("/audit", response_model=AuditPage)
@@ -263,5 +243,6 @@ def audit(_admin: Admin, use: OfficeDep, limit: Limit = DEFAULT_LIMIT, cursor: C
     return page(items, limit, {"t": after[0].isoformat(), "id": str(after[1])} if after else None)
 
 
-app = create_app("office", routers=[router, admin],
-                 description="The back office for employees: customers, employees, accounts, cards, cash top-ups.")
+app = create_app("office", routers=[router, approvals_router, admin],
+                 description="The back office for employees: customers, employees, accounts, cards, cash top-ups and "
+                             "reversals with maker-checker approvals.")

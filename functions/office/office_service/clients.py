@@ -4,10 +4,11 @@ Two kinds of call, both through the gateway:
 
 - lookups and user administration in auth and the accounts lookup go to their internal routes with this
   service's client-credentials token (role `service`);
-- actions on accounts, cards and the ledger go to those services' own staff routes with the *employee's*
-  bearer token relayed, so their role and object-level checks, their Idempotency-Key scope and their
-  records (e.g. who opened an account) name the employee, not office. (accounts and ledger offer no
-  service-role routes for these actions.)
+- actions on accounts and cards go to accounts' own staff routes with the *employee's* bearer token
+  relayed, so its role and object-level checks, its Idempotency-Key scope and its records (e.g. who opened
+  an account) name the employee, not office;
+- money (top-ups, reversals) goes to the ledger's internal routes with this service's token, once
+  office's maker-checker allows it, naming the maker and the checker in the body (office_service.approvals).
 
 Every call returns the other service's answer (status, body, replayed) so its problem codes reach the
 employee unchanged; an outage (transport error, 5xx, or auth refusing office's own token) raises
@@ -46,7 +47,13 @@ class Services(Protocol):
 
     def set_card_blocked(self, caller_token: str, card_id: UUID, blocked: bool) -> Answer: ...
 
-    def topup(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer: ...
+    def account(self, account_id: UUID) -> Answer: ...
+
+    def ledger_transaction(self, transaction_id: UUID) -> Answer: ...
+
+    def execute_topup(self, key: str, body: dict[str, Any]) -> Answer: ...
+
+    def reverse_transaction(self, key: str, transaction_id: UUID, body: dict[str, Any]) -> Answer: ...
 
 
 class HttpServices:
@@ -54,6 +61,7 @@ class HttpServices:
         self._http = client
         self._auth = ServiceClient.as_service("auth", token, retries=1, client=client)
         self._accounts = ServiceClient.as_service("accounts", token, retries=1, client=client)
+        self._ledger = ServiceClient.as_service("ledger", token, retries=1, client=client)
 
     @property
     def _timeout(self) -> float:
@@ -102,10 +110,19 @@ class HttpServices:
                                                                    timeout=self._timeout)
         return answer_of(response, "accounts", relayed_token=True)
 
-    def topup(self, caller_token: str, key: str, body: dict[str, Any]) -> Answer:
-        response = self._as_caller("ledger", caller_token).post(
-            "/topup", json=body, headers={"Idempotency-Key": key}, timeout=self._timeout)
-        return answer_of(response, "ledger", relayed_token=True)
+    def account(self, account_id: UUID) -> Answer:
+        params = {"account_id": str(account_id)}
+        return answer_of(self._accounts.get("/internal/accounts", params=params, timeout=self._timeout), "accounts")
+
+    def ledger_transaction(self, transaction_id: UUID) -> Answer:
+        return answer_of(self._ledger.get(f"/internal/transactions/{transaction_id}", timeout=self._timeout), "ledger")
+
+    def execute_topup(self, key: str, body: dict[str, Any]) -> Answer:
+        return self._ledger.post_with_key("/internal/topups", key, body, self._timeout)
+
+    def reverse_transaction(self, key: str, transaction_id: UUID, body: dict[str, Any]) -> Answer:
+        return self._ledger.post_with_key(f"/internal/transactions/{transaction_id}/reversal", key, body,
+                                          self._timeout)
 
 
 _services: Services | None = None

@@ -136,14 +136,6 @@ class Office:
         return self._perform(actor, "card.block" if blocked else "card.unblock", "card", str(card_id),
                              lambda: self.services.set_card_blocked(actor.token, card_id, blocked))
 
-    def topup(self, actor: Actor, key: str, account_id: UUID, amount: str, currency: str,
-              description: str) -> Answer:
-        body = {"account_id": str(account_id), "amount": amount, "currency": currency, "source": "cash",
-                "description": description}
-        return self._perform(actor, "account.topup", "account", str(account_id),
-                             lambda: self.services.topup(actor.token, key, body), key=key,
-                             details={"amount": amount, "currency": currency})
-
     # ----------------------------------------------------------------------------------------- audit
 
     def audit_page(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None,

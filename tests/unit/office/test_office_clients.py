@@ -23,18 +23,22 @@ def recording() -> tuple[HttpServices, list[httpx.Request]]:
     return HttpServices(token=lambda: "office-service-token", client=client), seen
 
 
-def test_lookups_use_the_service_token_and_actions_the_employees() -> None:
+def test_lookups_and_money_use_the_service_token_and_account_actions_the_employees() -> None:
     services, seen = recording()
     services.customer_accounts(uuid.UUID(int=1))
     services.create_customer({"email": "a@example.com"})
-    answer = services.topup("employee-token", "k-1", {"account_id": "a"})
+    answer = services.execute_topup("office-request:1", {"account_id": "a"})
+    services.reverse_transaction("office-request:2", uuid.UUID(int=3), {"description": "x"})
     services.set_card_blocked("employee-token", uuid.UUID(int=2), True)
-    assert [r.headers["Authorization"] for r in seen] == ["Bearer office-service-token"] * 2 + \
-        ["Bearer employee-token"] * 2
+    assert [r.headers["Authorization"] for r in seen] == ["Bearer office-service-token"] * 4 + \
+        ["Bearer employee-token"]
     assert [r.url.path for r in seen] == ["/api/accounts/internal/accounts", "/api/auth/internal/customers",
-                                          "/api/ledger/topup", f"/api/accounts/cards/{uuid.UUID(int=2)}/block"]
+                                          "/api/ledger/internal/topups",
+                                          f"/api/ledger/internal/transactions/{uuid.UUID(int=3)}/reversal",
+                                          f"/api/accounts/cards/{uuid.UUID(int=2)}/block"]
     assert seen[0].url.params.get_list("include") == ["balances", "cards"]
-    assert seen[2].headers["Idempotency-Key"] == "k-1" and answer.replayed
+    assert seen[2].headers["Idempotency-Key"] == "office-request:1" and answer.replayed
+    assert seen[3].headers["Idempotency-Key"] == "office-request:2"
 
 
 @pytest.mark.parametrize(("status", "relayed", "outage"), [
