@@ -5,7 +5,7 @@ STAGE ?= dev
 STACK := python3 localstack/stackctl.py
 
 .PHONY: up down status logs reset install test test-unit test-integration test-e2e test-built lint openapi lock build \
-	bench-coldstart bench-ledger
+	bench-coldstart bench-ledger bench-auth-timing
 
 up:
 	$(STACK) up
@@ -68,3 +68,7 @@ bench-coldstart: install
 bench-ledger: install
 	$(STACK) up --quiet
 	$(PY) tests/benchmarks/ledger.py
+
+bench-auth-timing: install
+	$(STACK) up --quiet
+	$(PY) tests/benchmarks/auth_timing.py

@@ -180,7 +180,8 @@ def test_the_maker_cannot_approve_not_even_in_the_database(desk: Approvals, offi
     maker = employee()
     request_id = pending_topup(desk, maker)
     assert code(lambda: desk.approve(maker, UUID(request_id))) == "maker_cannot_approve"
-    with psycopg.connect(office_url) as conn, pytest.raises(psycopg.errors.CheckViolation, match="checker_is_not_maker"):
+    refused = pytest.raises(psycopg.errors.CheckViolation, match="checker_is_not_maker")
+    with psycopg.connect(office_url) as conn, refused:
         conn.execute("UPDATE money_requests SET status = 'approved', decided_by = maker_id WHERE id = %s",
                      (request_id,))
 
