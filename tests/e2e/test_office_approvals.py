@@ -8,11 +8,11 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Any
 
 import httpx
 
 from tests.e2e.test_customer import problem
+from tests.e2e.test_office import keyed, ok
 from tests.support.stack import bearer, mint_token
 
 THRESHOLD_PLUS = "150000.00"  # RUB: at or above 100 000 needs a second employee (OFFICE_APPROVAL_THRESHOLD)
@@ -21,16 +21,6 @@ THRESHOLD_PLUS = "150000.00"  # RUB: at or above 100 000 needs a second employee
 def staff(*roles: str) -> dict[str, str]:
     """An employee of this test (a token as auth issues it, for a subject of our own)."""
     return bearer(mint_token(roles=roles or ("employee",)))
-
-
-def keyed(headers: dict[str, str]) -> dict[str, str]:
-    return {**headers, "Idempotency-Key": str(uuid.uuid4())}
-
-
-def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def new_customer_account(http: httpx.Client) -> tuple[dict[str, str], str]:

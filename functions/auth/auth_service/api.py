@@ -21,7 +21,7 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, LivePrincipal, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest
-from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
+from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.redis_client import get_redis
 
 well_known = APIRouter(tags=["discovery"])
@@ -364,16 +364,6 @@ class NewCustomerRequest(BaseModel):
     phone: Phone | None = None
 
 
-def _search_position(cursor: str | None) -> tuple[datetime, UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(position["t"])), UUID(str(position["id"]))
-    except (KeyError, ValueError, TypeError):
-        raise InvalidCursor("The cursor is not one this API issued") from None
-
-
 @internal.get("/users", response_model=UserPage)
 def search_users(
     _service: ServicePrincipal,
@@ -385,8 +375,8 @@ def search_users(
     """Customers (or staff: employees and admins), newest first, matching `query` in the e-mail, the name
     or the phone's digits (the back office's search)."""
     with UnitOfWork() as uow:
-        items, after = service.search_users(uow, kind, query, _search_position(cursor), limit)
-    return page(items, limit, {"t": after[0].isoformat(), "id": str(after[1])} if after else None)
+        items, after = service.search_users(uow, kind, query, decode_time_id(cursor), limit)
+    return time_id_page(items, limit, after)
 
 
 @internal.post("/customers", status_code=201, response_model=Profile)

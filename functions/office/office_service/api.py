@@ -18,7 +18,7 @@ from bank_shared.errors import Unauthorized
 from bank_shared.http import relay
 from bank_shared.idempotency import require_key
 from bank_shared.observability import current_request_id
-from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
+from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from office_service.approvals_api import router as approvals_router
 from office_service.clients import get_services
 from office_service.repository import get_audit_log
@@ -150,16 +150,6 @@ def _actor(principal: Principal, request: Request) -> Actor:
     return Actor(principal.subject, principal.roles, header[7:].strip(), current_request_id())
 
 
-def _audit_position(cursor: str | None) -> tuple[datetime, UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(position["t"])), UUID(str(position["id"]))
-    except (KeyError, ValueError, TypeError):
-        raise InvalidCursor("The cursor is not one this API issued") from None
-
-
 # --------------------------------------------------------------------------- customers
 
 
@@ -239,8 +229,8 @@ def audit(_admin: Admin, use: OfficeDep, limit: Limit = DEFAULT_LIMIT, cursor: C
           actor_id: Annotated[str | None, Query(max_length=100)] = None,
           target_id: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
     """The back-office audit log, newest first (cursor pagination), optionally for one actor or target."""
-    items, after = use.audit_page(_audit_position(cursor), limit, actor_id, target_id)
-    return page(items, limit, {"t": after[0].isoformat(), "id": str(after[1])} if after else None)
+    items, after = use.audit_page(decode_time_id(cursor), limit, actor_id, target_id)
+    return time_id_page(items, limit, after)
 
 
 app = create_app("office", routers=[router, approvals_router, admin],

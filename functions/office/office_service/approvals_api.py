@@ -15,7 +15,7 @@ from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
 from bank_shared.idempotency import require_key
 from bank_shared.observability import current_request_id
-from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
+from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from office_service.approvals import Approvals, Limits
 from office_service.clients import get_services
 from office_service.repository import get_audit_log
@@ -98,16 +98,6 @@ def _actor(principal: Principal) -> Actor:
     return Actor(principal.subject, principal.roles, "", current_request_id())
 
 
-def _position(cursor: str | None) -> tuple[datetime, UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(position["t"])), UUID(str(position["id"]))
-    except (KeyError, ValueError, TypeError):
-        raise InvalidCursor("The cursor is not one this API issued") from None
-
-
 @router.post("/accounts/{account_id}/topup", status_code=201, responses={
     202: {"model": MoneyRequest, "description": "At or above the approval threshold: waits for a second employee"}})
 def topup(account_id: UUID, body: TopupRequest, principal: Staff, key: IdempotencyKey, desk: Desk) -> JSONResponse:
@@ -132,8 +122,8 @@ def approvals_queue(principal: Staff, desk: Desk, status: RequestStatus | None =
                     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
                     cursor: Annotated[str | None, Query(max_length=300)] = None) -> dict[str, Any]:
     """Staff money requests, newest first; `status=pending` is the approvals queue."""
-    items, after = desk.queue(_actor(principal), status, kind, _position(cursor), limit)
-    return page(items, limit, {"t": after[0].isoformat(), "id": str(after[1])} if after else None)
+    items, after = desk.queue(_actor(principal), status, kind, decode_time_id(cursor), limit)
+    return time_id_page(items, limit, after)
 
 
 @router.get("/approvals/{request_id}", response_model=MoneyRequest)
