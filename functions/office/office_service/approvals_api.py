@@ -26,8 +26,8 @@ router = APIRouter(tags=["office-approvals"])
 Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
-Amount = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,4})?$", examples=["1500.00"],
-                              description="Decimal string in major units")]
+Amount = Annotated[str, Field(pattern=r"^[0-9]{1,15}(\.[0-9]{1,4})?$", examples=["1500.00"],
+                              description="Decimal string in major units (ASCII digits)")]
 Reason = Annotated[str, Field(min_length=3, max_length=500,
                               description="Why (kept with the request and in the audit log)")]
 RequestStatus = Literal["pending", "approved", "executed", "failed", "rejected", "expired"]

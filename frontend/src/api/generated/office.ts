@@ -603,7 +603,7 @@ export interface components {
         TopupRequest: {
             /**
              * Amount
-             * @description Decimal string in major units
+             * @description Decimal string in major units (ASCII digits)
              * @example 1500.00
              */
             amount: string;
