@@ -13,8 +13,9 @@ import pytest
 
 from tests.support.stack import bearer, database_url, gateway_url, mint_token
 
-ADMIN = bearer(mint_token(roles=("admin",)))
-STAFF = bearer(mint_token(roles=("employee",)))
+# Minted when the module is collected, used when its tests run (maybe many minutes later in `make test`).
+ADMIN = bearer(mint_token(roles=("admin",), ttl=3600))
+STAFF = bearer(mint_token(roles=("employee",), ttl=3600))
 BODY = "Договор № {{contract_number}} от {{contract_date}}. Клиент: {{full_name}}."
 
 
