@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from bank_shared.auth import Principal
@@ -36,6 +36,9 @@ from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempoten
 from bank_shared.money import from_minor, money_json
 from ledger_service.repository import LedgerRepository, Row
 from ledger_service.settings import get_ledger_settings
+
+if TYPE_CHECKING:
+    import psycopg.errors
 
 SERVICE = "ledger"
 TOPUP_SOURCES = ("cash", "settlement")

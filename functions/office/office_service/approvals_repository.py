@@ -9,10 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg
-from psycopg.types.json import Jsonb
-
-from bank_shared.db import Connection, UnitOfWork
+from bank_shared.db import Connection, UnitOfWork, jsonb
 from bank_shared.errors import DependencyUnavailable
 
 Row = dict[str, Any]
@@ -45,6 +42,8 @@ class NewMoneyRequest:
 @contextmanager
 def database(unit_of_work: Callable[[], UnitOfWork]) -> Iterator[UnitOfWork]:
     """Office's own database; when it is down no money request can be recorded, so that is an outage."""
+    import psycopg  # loaded with the driver, not at cold start
+
     try:
         with unit_of_work() as uow:
             yield uow
@@ -81,7 +80,7 @@ class MoneyRequestRepository:
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
             "clock_timestamp() + make_interval(secs => %s)) RETURNING *",
             (new.id, new.kind, new.maker_id, new.maker_key, new.request_hash, new.account_id, new.transaction_id,
-             new.amount_minor, new.currency, new.description, Jsonb(new.details), new.needs_approval,
+             new.amount_minor, new.currency, new.description, jsonb(new.details), new.needs_approval,
              "pending" if new.needs_approval else "approved", new.ledger_key, new.ttl_seconds),
         ).fetchone()
         assert row is not None
@@ -111,7 +110,7 @@ class MoneyRequestRepository:
         return self.connection.execute(
             "UPDATE money_requests SET status = %s, result_status = %s, result_body = %s, "
             "executed_at = clock_timestamp() WHERE id = %s AND status = 'approved' RETURNING *",
-            (status, result_status, Jsonb(result_body), request_id),
+            (status, result_status, jsonb(result_body), request_id),
         ).fetchone()
 
     def expire_due(self, limit: int) -> list[Row]:
