@@ -8,7 +8,7 @@ MIGRATIONS := $(PY) -m bank_shared.migrations
 SERVICE_ARGS = $(foreach s,$(SERVICE),--service $(s))
 
 .PHONY: up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
-	build bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms bench-service-calls
+	build bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms bench-service-calls bench-auth-timing
 
 up:
 	$(STACK) up
@@ -108,3 +108,7 @@ bench-kms: install
 bench-service-calls: install
 	$(STACK) up --quiet
 	$(PY) tests/benchmarks/service_calls.py
+
+bench-auth-timing: install
+	$(STACK) up --quiet
+	$(PY) tests/benchmarks/auth_timing.py

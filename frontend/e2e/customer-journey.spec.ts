@@ -1,10 +1,10 @@
 // The customer journey of issue 6 in a real browser against the running stack:
 // sign up → activation mail from SES → activate → sign in → balance topped up by the employee (API) →
 // transfers with a double-clicked pay button proven to pay once → exchange → MFA → sign out.
-// Steps that need routes of issue 5 probe the gateway and are `fixme` only while the route is missing.
+// Every step runs: a skipped or fixme'd step fails the browser tier (tests/e2e/test_browser.py).
 import { randomUUID } from "node:crypto";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { accountsOf, apiLogin, demoUser, linkFromMail, postings, routeMissing, shot, topUp, totp, type DemoUser } from "./support";
+import { accountsOf, apiLogin, demoUser, linkFromMail, postings, shot, topUp, totp, type DemoUser } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -130,7 +130,6 @@ test("double-clicked pay between own accounts pays once", async () => {
 
 test("transfer to the demo customer by account number (double click, one payment)", async () => {
   const demoToken = await apiLogin(api, demoUser("customer"));
-  test.fixme(await routeMissing(api, demoToken, "POST", "/api/customer/transfer"), "POST /api/customer/transfer (issue 5) is not deployed yet");
   const demoRub = (await accountsOf(api, demoToken)).find((a) => a.currency === "RUB" && a.product_code === "current")!;
   const before = demoRub.balance!.amount;
   await page.goto("/lk/transfer/");
@@ -165,7 +164,6 @@ test("currency exchange with a live quote", async () => {
   await page.goto("/lk/exchange/");
   await expect(page.getByTestId("exchange-form")).toBeVisible();
   await shot(page, "09-exchange-form");
-  test.fixme(await routeMissing(api, await myToken(), "POST", "/api/fx/quotes"), "POST /api/fx/quotes and /api/fx/exchange (issue 5) are not deployed yet");
   await page.getByRole("combobox", { name: "Продать со счёта" }).click();
   await page.getByRole("option", { name: /\$/ }).click();
   await page.getByRole("combobox", { name: "Купить на счёт" }).click();

@@ -1,5 +1,5 @@
 // Helpers for the browser tests: the stack's demo credentials, direct API calls (as the employee or a
-// customer), the activation mail from LocalStack SES, TOTP codes, and probes for not-yet-deployed routes.
+// customer), the activation mail from LocalStack SES and TOTP codes.
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -38,10 +38,11 @@ export async function accountsOf(request: APIRequestContext, token: string): Pro
   return (await res.json()).items;
 }
 
+/** Cash paid in at the desk through the back office (under the approval threshold it executes at once). */
 export async function topUp(request: APIRequestContext, employeeToken: string, accountId: string, amount: string, currency: string) {
-  const res = await request.post(`${BASE}/api/ledger/topup`, {
+  const res = await request.post(`${BASE}/api/office/accounts/${accountId}/topup`, {
     headers: { ...bearer(employeeToken), "Idempotency-Key": randomUUID() },
-    data: { account_id: accountId, amount, currency, source: "cash", description: "Взнос наличных в кассе" },
+    data: { amount, currency, description: "Взнос наличных в кассе" },
   });
   expect(res.status(), await res.text()).toBe(201);
 }
@@ -50,14 +51,6 @@ export async function postings(request: APIRequestContext, token: string, accoun
   const res = await request.get(`${BASE}/api/ledger/transactions?account_id=${accountId}&limit=100`, { headers: bearer(token) });
   expect(res.status()).toBe(200);
   return (await res.json()).items as { transaction_id: string; type: string; direction: string; amount: { amount: string } }[];
-}
-
-/** True when the route is not deployed yet: a generic 404 (`not_found`), not a domain error. */
-export async function routeMissing(request: APIRequestContext, token: string, method: "GET" | "POST", route: string): Promise<boolean> {
-  const res = await request.fetch(`${BASE}${route}`, { method, headers: { ...bearer(token), "Idempotency-Key": randomUUID() }, data: method === "POST" ? {} : undefined });
-  if (res.status() !== 404 && res.status() !== 405) return false;
-  const body = await res.json().catch(() => ({}));
-  return res.status() === 405 || body.code === undefined || body.code === "not_found";
 }
 
 /** Polls LocalStack's SES outbox for the newest mail to `email` and returns the link it carries. */

@@ -19,13 +19,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bank_shared.api_docs import install_openapi
 from bank_shared.direct_invoke import direct_caller
-from bank_shared.errors import install_error_handlers, problem, problem_response
+from bank_shared.errors import ProblemInstanceMiddleware, install_error_handlers, problem, problem_response
 from bank_shared.events.consumer import EventHandler, handle_kafka_batch
 from bank_shared.events.outbox import sweep_outbox
 from bank_shared.health import Check, health_router
 from bank_shared.input_guard import ControlCharacterGuard
 from bank_shared.observability import RequestContextMiddleware, logger, metrics, tracer
 from bank_shared.ratelimit import RateLimitMiddleware
+from bank_shared.retention import prune_expired
 from bank_shared.snapstart import install as install_snapstart_hooks
 
 LambdaHandler = Callable[[dict[str, Any], Any], Any]
@@ -70,7 +71,8 @@ def create_app(
         generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
-    app.add_middleware(ControlCharacterGuard)  # innermost: counted by the rate limiter, refused before routes
+    app.add_middleware(ProblemInstanceMiddleware)  # innermost: relayed problems name the caller's route
+    app.add_middleware(ControlCharacterGuard)  # counted by the rate limiter, refused before routes
     app.add_middleware(RateLimitMiddleware)  # inside the request-id middleware, so 429s carry the id
     app.add_middleware(InternalRoutesGuard)  # before the limiter: a path that does not exist costs nothing
     app.add_middleware(RequestContextMiddleware)
@@ -113,8 +115,9 @@ def lambda_entrypoint(
 ) -> LambdaHandler:
     """The Lambda handler for a service: Powertools context + metrics around one dispatcher.
 
-    On its schedule a function runs its own `scheduled_tasks` (e.g. expiring holds) and then sweeps
-    its outbox, so events those tasks wrote are relayed in the same invocation.
+    On its schedule a function runs its own `scheduled_tasks` (e.g. expiring holds), then sweeps its
+    outbox, so events those tasks wrote are relayed in the same invocation, and then prunes what is past
+    its retention window (bank_shared.retention).
 
     With SnapStart, `prewarm` (e.g. reading the service's settings) and `prewarm_modules` (libraries the
     service imports on first use) run before the snapshot, on top of the shared ones (bank_shared.snapstart).
@@ -133,7 +136,7 @@ def lambda_entrypoint(
             return handle_kafka_batch(event, consumer, event_handlers or {})
         if _is_schedule(event):
             results = {name: task() for name, task in (scheduled_tasks or {}).items()}
-            return {**results, **sweep_outbox()}
+            return {**results, **sweep_outbox(), "pruned": prune_expired()}
         _ensure_event_loop()
         return asgi(event, context)
 

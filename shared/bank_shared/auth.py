@@ -23,6 +23,7 @@ from fastapi import Depends, Request
 
 from bank_shared.direct_invoke import direct_caller
 from bank_shared.errors import BadRequest, Forbidden, Unauthorized
+from bank_shared.sessions import ensure_session_live
 
 CUSTOMER, EMPLOYEE, ADMIN, SERVICE = "customer", "employee", "admin", "service"
 STAFF_ROLES = frozenset({EMPLOYEE, ADMIN})
@@ -120,15 +121,28 @@ def acting_employee(principal: Principal, caller: str | None, value: str) -> str
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: str) -> Callable[[Principal], Principal]:
-    """Dependency factory: the caller must hold one of `roles`."""
+def require_roles(*roles: str, live: bool = False) -> Callable[[Principal], Principal]:
+    """Dependency factory: the caller must hold one of `roles`. With `live`, the token's session must not
+    have been revoked since it was issued (logout, refresh-token reuse, password reset: see
+    bank_shared.sessions); money-moving routes and `/me` ask for that."""
 
     def dependency(principal: CurrentPrincipal) -> Principal:
         if not principal.has_any_role(*roles):
             raise Forbidden(f"Requires one of the roles: {', '.join(sorted(roles))}")
+        if live:
+            ensure_session_live(principal.claims)
         return principal
 
     return dependency
+
+
+def live_principal(principal: CurrentPrincipal) -> Principal:
+    """Any signed-in caller whose session is still live."""
+    ensure_session_live(principal.claims)
+    return principal
+
+
+LivePrincipal = Annotated[Principal, Depends(live_principal)]
 
 
 StaffPrincipal = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN))]

@@ -6,12 +6,14 @@ service builds an error response. Unexpected exceptions become a 500 problem wit
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://bank.example/problems/"
@@ -183,3 +185,59 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
+
+
+class ProblemInstanceMiddleware:
+    """`instance` of every problem answer is the path the caller called.
+
+    A service that relays another service's problem (office relaying the ledger's refusal, customer relaying
+    fx's) would otherwise hand the caller the other service's internal route (`/api/ledger/internal/...`).
+    Problem bodies are small, so the middleware buffers them and rewrites `instance`; other answers stream
+    through untouched.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path") or "")
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def rewrite(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start" and _is_problem(message):
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = with_instance(b"".join(chunks), path)
+            headers = [(name, value) for name, value in start.get("headers", []) if name.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, rewrite)
+
+
+def _is_problem(start: Message) -> bool:
+    return any(name.lower() == b"content-type" and value.split(b";")[0].strip() == PROBLEM_JSON.encode()
+               for name, value in start.get("headers", []))
+
+
+def with_instance(body: bytes, path: str) -> bytes:
+    """The problem body with `instance` set to `path` (a body that is not a JSON object is left alone)."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(parsed, dict):
+        return body
+    parsed["instance"] = path
+    return json.dumps(parsed, ensure_ascii=False, separators=(",", ":")).encode()

@@ -23,8 +23,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from fastapi.responses import JSONResponse
+
 from bank_shared.direct_invoke import build_event, json_request_body
-from bank_shared.errors import DependencyUnavailable
+from bank_shared.errors import PROBLEM_JSON, DependencyUnavailable
+from bank_shared.idempotency import REPLAYED_HEADER
 from bank_shared.observability import REQUEST_ID_HEADER, current_request_id, trace_library
 from bank_shared.settings import get_settings
 from bank_shared.snapstart import reset_on_restore
@@ -60,6 +63,14 @@ class Answer:
         return 200 <= self.status < 300
 
 
+def relay(answer: Answer) -> JSONResponse:
+    """Another service's answer handed to our caller unchanged: its status and body (problem+json when it
+    is a refusal, whose `instance` the app rewrites to our caller's path) and `Idempotent-Replayed`."""
+    headers = {REPLAYED_HEADER: "true"} if answer.replayed else {}
+    media_type = PROBLEM_JSON if answer.status >= 400 else "application/json"
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers, media_type=media_type)
+
+
 def json_body(response: ServiceResponse) -> dict[str, Any]:
     """The response's JSON object, or {} when it has none."""
     try:
@@ -75,7 +86,7 @@ def answer_of(response: ServiceResponse, service: str) -> Answer:
     status = response.status_code
     if status >= 500 or status in (401, 403):
         raise DependencyUnavailable(f"{service} answered {status}", dependency=service)
-    return Answer(status, json_body(response), response.headers.get("idempotent-replayed") == "true")
+    return Answer(status, json_body(response), response.headers.get(REPLAYED_HEADER.lower()) == "true")
 
 
 # --------------------------------------------------------------------------- the invoke transport

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from bank_shared.errors import BadRequest
 
@@ -37,3 +39,22 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
 
 def page(items: list[Any], limit: int, next_position: dict[str, Any] | None) -> dict[str, Any]:
     return {"items": items, "next_cursor": encode_cursor(next_position) if next_position else None}
+
+
+TimeId = tuple[datetime, UUID]
+
+
+def decode_time_id(cursor: str | None) -> TimeId | None:
+    """The (timestamp, id) position of a newest-first list keyed by both, from a cursor `time_id_page` issued."""
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(position["t"])), UUID(str(position["id"]))
+    except (KeyError, ValueError, TypeError):
+        raise InvalidCursor("The cursor is not one this API issued") from None
+
+
+def time_id_page(items: list[Any], limit: int, after: TimeId | None) -> dict[str, Any]:
+    """A page whose next cursor carries the (timestamp, id) of its last row, when there is more."""
+    return page(items, limit, {"t": after[0].isoformat(), "id": str(after[1])} if after else None)

@@ -32,7 +32,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bank_shared.errors import problem, problem_response
+from bank_shared.errors import TooManyRequests, problem, problem_response
 
 KEY_PREFIX = "rl"
 FAIL_CLOSED_PREFIXES = ("/api/auth/register", "/api/auth/activation/resend", "/api/auth/password/")
@@ -142,6 +142,23 @@ class RateLimiter:
         retry_after = max(1, int((bucket + 1) * window - now + 0.999))
         allowed = count <= rule.limit.requests
         return Decision(allowed, max(0, rule.limit.requests - count), 0 if allowed else retry_after)
+
+
+def spend_budget(name: str, identity: str, limit: Limit, redis_factory: Callable[[], Any] | None = None) -> None:
+    """One unit of a named per-caller budget inside a route (e.g. recipient lookups per customer), with the
+    same fixed windows as the middleware: 429 `rate_limited` with Retry-After when spent. Fails open when
+    Redis is unreachable, like the middleware (the callers' own checks still hold)."""
+    limiter = RateLimiter([], redis_factory or _default_redis, service_rule=Rule(name, "*", "/", limit))
+    try:
+        decision = limiter.hit(Rule(name, "*", "/", limit), identity)
+    except Exception:  # noqa: BLE001 - an unreachable Redis must not take the API down
+        from bank_shared.observability import logger
+
+        logger.warning("budget unavailable; request allowed", extra={"budget": name})
+        return
+    if not decision.allowed:
+        raise TooManyRequests(f"Too many attempts; retry in {decision.retry_after} s",
+                              headers={"Retry-After": str(decision.retry_after)})
 
 
 def _digest(text: str) -> str:

@@ -134,6 +134,16 @@ def test_protected_route_of_another_service(api: httpx.Client) -> None:
     assert_problem(passed, 404, "notification_not_found")  # the function ran: the authorizer let it through
 
 
+def revoked_everywhere(api: httpx.Client, access_token: str) -> None:
+    """F6: an access token of a revoked session stops working at once for /me and money-moving routes."""
+    assert_problem(api.get("/auth/me", headers=bearer(access_token)), 401, "session_revoked")
+    transfer = {"from_account_id": str(uuid.uuid4()), "to_phone": "+79990000000", "amount": "1.00",
+                "currency": "RUB"}
+    assert_problem(api.post("/customer/transfer", json=transfer,
+                            headers={**bearer(access_token), "Idempotency-Key": str(uuid.uuid4())}),
+                   401, "session_revoked")
+
+
 def test_refresh_rotates_and_reuse_revokes_the_family(api: httpx.Client) -> None:
     email = unique_email("refresh")
     register_and_activate(api, email)
@@ -142,20 +152,26 @@ def test_refresh_rotates_and_reuse_revokes_the_family(api: httpx.Client) -> None
     assert rotated.status_code == 200, rotated.text
     second = rotated.json()["refresh_token"]
     assert second != first
-    assert api.get("/auth/me", headers=bearer(rotated.json()["access_token"])).status_code == 200
+    current_access = rotated.json()["access_token"]
+    assert api.get("/auth/me", headers=bearer(current_access)).status_code == 200
+    other_session = login(api, email).json()["access_token"]
 
     assert_problem(api.post("/auth/refresh", json={"refresh_token": first}), 401, "refresh_token_reused")
-    # the whole family is gone, including the token that was still current
+    # the whole family is gone, including the token that was still current, and its access tokens
     assert_problem(api.post("/auth/refresh", json={"refresh_token": second}), 401, "invalid_refresh_token")
+    revoked_everywhere(api, current_access)
+    assert api.get("/auth/me", headers=bearer(other_session)).status_code == 200  # another session lives on
 
 
 def test_logout_revokes_the_session(api: httpx.Client) -> None:
     email = unique_email("logout")
     register_and_activate(api, email)
-    refresh_token = login(api, email).json()["refresh_token"]
-    assert api.post("/auth/logout", json={"refresh_token": refresh_token}).status_code == 204
-    assert_problem(api.post("/auth/refresh", json={"refresh_token": refresh_token}), 401,
+    session = login(api, email).json()
+    assert api.get("/auth/me", headers=bearer(session["access_token"])).status_code == 200
+    assert api.post("/auth/logout", json={"refresh_token": session["refresh_token"]}).status_code == 204
+    assert_problem(api.post("/auth/refresh", json={"refresh_token": session["refresh_token"]}), 401,
                    "invalid_refresh_token")
+    revoked_everywhere(api, session["access_token"])
 
 
 def test_mfa_setup_confirm_login_with_code_and_disable(api: httpx.Client) -> None:
@@ -175,14 +191,23 @@ def test_mfa_setup_confirm_login_with_code_and_disable(api: httpx.Client) -> Non
     assert_problem(login(api, email), 401, "mfa_required")
     assert_problem(login(api, email, totp="123456" if totp.now() != "123456" else "654321"), 401,
                    "invalid_mfa_code")
-    next_code = totp.at(time.time() + 30)  # the confirm code is spent; the next step is accepted
+    login_step = int(time.time() // 30) + 1
+    next_code = totp.at(login_step * 30)  # the confirm code is spent; the next step is accepted
     signed_in = login(api, email, totp=next_code)
     assert signed_in.status_code == 200, signed_in.text
     assert_problem(login(api, email, totp=next_code), 401, "invalid_mfa_code")  # no replay
 
     token = signed_in.json()["access_token"]
     assert api.get("/auth/me", headers=bearer(token)).json()["mfa_enabled"] is True
-    disabled = api.post("/auth/mfa/disable", json={"code": totp.now()}, headers=bearer(token))
+    # F5: the code that signed in (read over a shoulder) cannot switch MFA off; neither can older ones
+    for used in (next_code, totp.now()):
+        assert_problem(api.post("/auth/mfa/disable", json={"code": used}, headers=bearer(token)), 400,
+                       "invalid_mfa_code")
+    # a fresh code can: wait until the clock reaches the step the sign-in used, then the one after it is
+    # within the allowed drift
+    while int(time.time() // 30) < login_step:
+        time.sleep(0.5)
+    disabled = api.post("/auth/mfa/disable", json={"code": totp.at((login_step + 1) * 30)}, headers=bearer(token))
     assert disabled.status_code == 200 and disabled.json() == {"mfa_enabled": False}
     assert login(api, email).status_code == 200
 
@@ -190,7 +215,8 @@ def test_mfa_setup_confirm_login_with_code_and_disable(api: httpx.Client) -> Non
 def test_password_forgot_and_reset(api: httpx.Client) -> None:
     email = unique_email("reset")
     register_and_activate(api, email)
-    old_refresh = login(api, email).json()["refresh_token"]
+    old_session = login(api, email).json()
+    old_refresh = old_session["refresh_token"]
     assert api.post("/auth/password/forgot", json={"email": email}).status_code == 202
     assert api.post("/auth/password/forgot", json={"email": unique_email("ghost")}).status_code == 202
     token = token_from(wait_for_mail(email, "Reset"), "reset-password")
@@ -201,8 +227,11 @@ def test_password_forgot_and_reset(api: httpx.Client) -> None:
     assert_problem(api.post("/auth/password/reset", json={"token": token, "password": new_password}), 400,
                    "invalid_token")
     assert_problem(login(api, email), 401, "invalid_credentials")
-    assert login(api, email, new_password).status_code == 200
+    new_session = login(api, email, new_password)
+    assert new_session.status_code == 200
     assert_problem(api.post("/auth/refresh", json={"refresh_token": old_refresh}), 401, "invalid_refresh_token")
+    revoked_everywhere(api, old_session["access_token"])  # a thief's copy of the old session dies with it
+    assert api.get("/auth/me", headers=bearer(new_session.json()["access_token"])).status_code == 200
 
 
 def test_admin_manages_roles_and_creates_employees(api: httpx.Client) -> None:

@@ -15,7 +15,7 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 from tests.e2e.test_auth_flow import PASSWORD, register_and_activate, unique_email
-from tests.support.stack import demo_login, gateway_url, login, stack
+from tests.support.stack import cash_topup, demo_login, gateway_url, login, stack
 
 DEMO_PHONE = "+7 (900) 555-01-01"  # the seed's phone for the demo customer, typed differently
 
@@ -30,9 +30,7 @@ def sender(http: httpx.Client) -> dict[str, str]:
     opened = http.post("/api/accounts/open", headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
                        json={"currency": "RUB"})
     assert opened.status_code == 201, opened.text
-    staff = demo_login(http, "employee")
-    topup = http.post("/api/ledger/topup", headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
-                      json={"account_id": opened.json()["id"], "amount": "300.00", "currency": "RUB"})
+    topup = cash_topup(http, opened.json()["id"], "300.00", "RUB")
     assert topup.status_code == 201, topup.text
     return {**headers, "account_id": opened.json()["id"], "number": opened.json()["number"]}
 

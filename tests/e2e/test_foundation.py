@@ -70,7 +70,8 @@ def ses_messages_to(recipient: str) -> list[dict[str, Any]]:
 
 def send_notification(client: httpx.Client, recipient: str) -> str:
     response = client.post("/api/notifications/send", headers=bearer(mint_token(roles=("service",))),
-                           json={"to": recipient, "subject": "Round trip", "body": "Привет из банка"})
+                           json={"to": recipient, "template": "account_opened",
+                                 "params": {"account_number": "40817810000000000001"}})
     assert response.status_code == 202, response.text
     return str(response.json()["id"])
 

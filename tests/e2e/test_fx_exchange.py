@@ -16,7 +16,7 @@ import httpx
 import psycopg
 from confluent_kafka import Consumer, TopicPartition
 
-from tests.support.stack import database_url, demo_login, stack
+from tests.support.stack import cash_topup, database_url, demo_login, stack
 
 
 def ledger_totals() -> dict[tuple[str, str], int]:
@@ -57,14 +57,13 @@ def test_usd_to_eur_exchange_conserves_money_per_currency(http: httpx.Client) ->
     consumer = Consumer({"bootstrap.servers": str(stack()["kafka_bootstrap"]), "group.id": f"e2e-{uuid.uuid4()}",
                          "enable.auto.commit": False})
     consumer.assign(end_offsets(consumer, "fx.exchanged"))
-    customer, staff = demo_login(http, "customer"), demo_login(http, "employee")
+    customer = demo_login(http, "customer")
     accounts = {a["currency"]: a for a in http.get("/api/accounts/my", headers=customer).json()["items"]
                 if a["status"] == "active"}
     usd, eur, rub = accounts["USD"]["id"], accounts["EUR"]["id"], accounts["RUB"]["id"]
     before = ledger_totals()
 
-    topup = http.post("/api/ledger/topup", headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
-                      json={"account_id": usd, "amount": "50.00", "currency": "USD"})
+    topup = cash_topup(http, usd, "50.00", "USD")
     assert topup.status_code == 201, topup.text
 
     quote = http.post("/api/fx/quotes", headers=customer,

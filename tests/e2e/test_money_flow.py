@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from confluent_kafka import Consumer, TopicPartition
 
-from tests.support.stack import bearer, gateway_url, mint_token, stack
+from tests.support.stack import bearer, cash_topup, gateway_url, mint_token, stack
 
 
 def _kafka_bootstrap() -> str:
@@ -47,7 +47,6 @@ def test_topup_transfer_replay_and_event() -> None:
     consumer.assign(_end_offsets(consumer, "payment.executed"))
     alice, bob = str(uuid.uuid4()), str(uuid.uuid4())
     alice_h, bob_h = bearer(mint_token(alice)), bearer(mint_token(bob))
-    staff = bearer(mint_token(roles=("employee",)))
     with httpx.Client(base_url=gateway_url(), timeout=15) as http:
         def open_rub(headers: dict[str, str]) -> str:
             response = http.post("/api/accounts/open", headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
@@ -56,8 +55,7 @@ def test_topup_transfer_replay_and_event() -> None:
             return str(response.json()["id"])
 
         alice_account, bob_account = open_rub(alice_h), open_rub(bob_h)
-        topup = http.post("/api/ledger/topup", headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
-                          json={"account_id": alice_account, "amount": "1000.00", "currency": "RUB"})
+        topup = cash_topup(http, alice_account, "1000.00", "RUB")
         assert topup.status_code == 201, topup.text
         mine = http.get("/api/accounts/my", headers=alice_h).json()["items"]
         assert mine[0]["balance"] == {"amount": "1000.00", "currency": "RUB"}

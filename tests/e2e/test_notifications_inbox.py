@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.e2e.test_auth_flow import PASSWORD, register_and_activate, unique_email
-from tests.support.stack import demo_login, gateway_url, login
+from tests.support.stack import cash_topup, gateway_url, login
 
 
 def new_customer(http: httpx.Client, tag: str, currency: str = "RUB") -> tuple[dict[str, str], dict[str, Any]]:
@@ -70,9 +70,7 @@ def test_p2p_reaches_both_inboxes_and_the_dashboard_count(http: httpx.Client) ->
     consumers_polling(http)
     sender, sender_account = new_customer(http, "inbox-from")
     payee, payee_account = new_customer(http, "inbox-to")
-    staff = demo_login(http, "employee")
-    topup = http.post("/api/ledger/topup", headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
-                      json={"account_id": sender_account["id"], "amount": "500.00", "currency": "RUB"})
+    topup = cash_topup(http, sender_account["id"], "500.00", "RUB")
     assert topup.status_code == 201, topup.text
     assert unread(http, payee) == 0
 
@@ -125,9 +123,7 @@ def test_an_exchange_reaches_the_inbox(http: httpx.Client) -> None:
     usd = http.post("/api/accounts/open", headers={**customer, "Idempotency-Key": str(uuid.uuid4())},
                     json={"currency": "USD"})
     assert usd.status_code == 201, usd.text
-    staff = demo_login(http, "employee")
-    assert http.post("/api/ledger/topup", headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
-                     json={"account_id": rub["id"], "amount": "2000.00", "currency": "RUB"}).status_code == 201
+    assert cash_topup(http, rub["id"], "2000.00", "RUB").status_code == 201
     done = http.post("/api/customer/fx/exchange", headers={**customer, "Idempotency-Key": str(uuid.uuid4())},
                      json={"from_account_id": rub["id"], "to_account_id": usd.json()["id"], "amount": "1000.00",
                            "currency": "RUB"})

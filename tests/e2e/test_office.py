@@ -46,8 +46,9 @@ def test_employee_serves_a_new_customer(http: httpx.Client, employee: dict[str, 
                            json={"email": email, "full_name": "Office Customer", "phone": "+7 901 555-77-00"}), 201)
     assert created["status"] == "active" and created["roles"] == ["customer"]
     customer_id = created["id"]
-    problem(http.post("/api/office/customers", headers=employee, json={"email": email, "full_name": "Again"}),
-            409, "email_taken")
+    taken = problem(http.post("/api/office/customers", headers=employee, json={"email": email, "full_name": "Again"}),
+                    409, "email_taken")
+    assert taken["instance"] == "/api/office/customers"  # F13: auth's answer, the route the employee called
     reset = token_from(wait_for_mail(email, "Reset"), "reset-password")
     assert http.post("/api/auth/password/reset", json={"token": reset, "password": PASSWORD}).status_code == 204
     customer = login(http, email, PASSWORD)

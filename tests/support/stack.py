@@ -115,6 +115,16 @@ def login(http: httpx.Client, email: str, password: str) -> dict[str, str]:
     return bearer(str(response.json()["access_token"]))
 
 
+def cash_topup(http: httpx.Client, account_id: str, amount: str, currency: str,
+               employee: dict[str, str] | None = None) -> httpx.Response:
+    """Cash paid in at the desk: staff move money only through the back office (maker-checker). By default a
+    fresh employee of this test does it (own daily limit); under the approval threshold it executes at once."""
+    headers = employee or bearer(mint_token(roles=("employee",)))
+    return http.post(f"/api/office/accounts/{account_id}/topup",
+                     headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+                     json={"amount": amount, "currency": currency, "description": "cash at the desk"})
+
+
 def demo_login(http: httpx.Client, role: str) -> dict[str, str]:
     """Sign in as the demo admin, employee or customer `make up` seeded."""
     user = stack()["demo_users"][role]

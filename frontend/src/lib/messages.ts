@@ -217,6 +217,7 @@ export const ru = {
   "office.topup.amount": "Сумма",
   "office.topup.submit": "Пополнить",
   "office.topup.done": "Счёт пополнен на {amount}.",
+  "office.topup.pending": "Пополнение на {amount} ждёт подтверждения другого сотрудника.",
   "office.topup.badAmount": "Введите сумму больше нуля (не более двух знаков после запятой).",
   "office.card.issue": "Выпустить карту",
   "office.card.issued": "Карта выпущена.",
@@ -246,6 +247,13 @@ export const ru = {
   "error.invalid_mfa_code": "Неверный одноразовый код.",
   "error.unsupported_currency": "Валюта не поддерживается.",
   "error.account_limit_reached": "Достигнут предел числа счетов этого вида.",
+  "error.operation_limit_exceeded": "Сумма больше предела одной операции.",
+  "error.daily_limit_exceeded": "Сумма превышает ваш суточный лимит пополнений.",
+  "error.maker_cannot_approve": "Подтвердить операцию должен другой сотрудник.",
+  "error.approval_already_decided": "Решение по операции уже принято.",
+  "error.approval_expired": "Срок подтверждения операции истёк.",
+  "error.balance_limit_exceeded": "Баланс счёта превысил бы допустимый предел.",
+  "error.session_revoked": "Сеанс завершён. Войдите снова.",
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -468,6 +476,7 @@ export const en: Record<MessageKey, string> = {
   "office.topup.amount": "Amount",
   "office.topup.submit": "Top up",
   "office.topup.done": "Topped up by {amount}.",
+  "office.topup.pending": "The top-up of {amount} waits for another employee's approval.",
   "office.topup.badAmount": "Enter an amount above zero (at most two decimals).",
   "office.card.issue": "Issue a card",
   "office.card.issued": "Card issued.",
@@ -497,4 +506,11 @@ export const en: Record<MessageKey, string> = {
   "error.invalid_mfa_code": "Wrong one-time code.",
   "error.unsupported_currency": "The currency is not supported.",
   "error.account_limit_reached": "You reached the limit of accounts of this kind.",
+  "error.operation_limit_exceeded": "The amount is above the limit of one operation.",
+  "error.daily_limit_exceeded": "The amount is above your daily top-up limit.",
+  "error.maker_cannot_approve": "Another employee must approve this operation.",
+  "error.approval_already_decided": "The operation has already been decided.",
+  "error.approval_expired": "The approval window of this operation has passed.",
+  "error.balance_limit_exceeded": "The account's balance would pass its ceiling.",
+  "error.session_revoked": "The session has ended. Please sign in again.",
 };

@@ -18,10 +18,10 @@ from auth_service.keys import jwks
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
 from bank_shared.app import create_app
-from bank_shared.auth import ADMIN, CurrentPrincipal, Principal, ServicePrincipal, require_roles
+from bank_shared.auth import ADMIN, LivePrincipal, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest
-from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
+from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.redis_client import get_redis
 
 well_known = APIRouter(tags=["discovery"])
@@ -29,7 +29,7 @@ public = APIRouter(tags=["auth"])
 account = APIRouter(tags=["account"])
 admin = APIRouter(tags=["admin"])
 internal = APIRouter(prefix="/internal", tags=["auth-internal"])
-AdminPrincipal = Annotated[Principal, Depends(require_roles(ADMIN))]
+AdminPrincipal = Annotated[Principal, Depends(require_roles(ADMIN, live=True))]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -289,14 +289,14 @@ def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str, st
 
 
 @account.get("/me", response_model=Profile)
-def me(principal: CurrentPrincipal) -> Profile:
-    """The caller's profile and roles."""
+def me(principal: LivePrincipal) -> Profile:
+    """The caller's profile and roles (a token of a signed-out session is refused: 401 `session_revoked`)."""
     with UnitOfWork() as uow:
         return Profile.model_validate(service.profile(uow, principal.subject))
 
 
 @account.post("/mfa/setup", response_model=MfaSetup)
-def mfa_setup(principal: CurrentPrincipal, response: Response) -> MfaSetup:
+def mfa_setup(principal: LivePrincipal, response: Response) -> MfaSetup:
     """Start TOTP enrolment: a secret and its otpauth:// URI for the authenticator app."""
     with UnitOfWork() as uow:
         secret, uri = service.mfa_setup(uow, principal.subject)
@@ -305,7 +305,7 @@ def mfa_setup(principal: CurrentPrincipal, response: Response) -> MfaSetup:
 
 
 @account.post("/mfa/confirm", response_model=MfaState)
-def mfa_confirm(request: MfaCode, principal: CurrentPrincipal) -> MfaState:
+def mfa_confirm(request: MfaCode, principal: LivePrincipal) -> MfaState:
     """Turn MFA on with a first valid code."""
     with UnitOfWork() as uow:
         service.mfa_confirm(uow, principal.subject, request.code)
@@ -313,7 +313,7 @@ def mfa_confirm(request: MfaCode, principal: CurrentPrincipal) -> MfaState:
 
 
 @account.post("/mfa/disable", response_model=MfaState)
-def mfa_disable(request: MfaCode, principal: CurrentPrincipal) -> MfaState:
+def mfa_disable(request: MfaCode, principal: LivePrincipal) -> MfaState:
     """Turn MFA off (needs a current code)."""
     with UnitOfWork() as uow:
         service.mfa_disable(uow, principal.subject, request.code)
@@ -365,16 +365,6 @@ class NewCustomerRequest(BaseModel):
     phone: Phone | None = None
 
 
-def _search_position(cursor: str | None) -> tuple[datetime, UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(position["t"])), UUID(str(position["id"]))
-    except (KeyError, ValueError, TypeError):
-        raise InvalidCursor("The cursor is not one this API issued") from None
-
-
 @internal.get("/users", response_model=UserPage)
 def search_users(
     _service: ServicePrincipal,
@@ -386,8 +376,8 @@ def search_users(
     """Customers (or staff: employees and admins), newest first, matching `query` in the e-mail, the name
     or the phone's digits (the back office's search)."""
     with UnitOfWork() as uow:
-        items, after = service.search_users(uow, kind, query, _search_position(cursor), limit)
-    return page(items, limit, {"t": after[0].isoformat(), "id": str(after[1])} if after else None)
+        items, after = service.search_users(uow, kind, query, decode_time_id(cursor), limit)
+    return time_id_page(items, limit, after)
 
 
 @internal.post("/customers", status_code=201, response_model=Profile)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -215,11 +216,36 @@ class RefreshTokenRepository:
         )
         return cursor.rowcount
 
-    def revoke_user(self, user_id: UUID) -> int:
-        cursor = self.connection.execute(
-            "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = %s AND revoked_at IS NULL", (user_id,)
-        )
-        return cursor.rowcount
+    def revoke_user(self, user_id: UUID) -> list[UUID]:
+        """Revoke every live refresh token of the user; the families (sessions) they belonged to."""
+        rows = self.connection.execute(
+            "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = %s AND revoked_at IS NULL "
+            "RETURNING family_id", (user_id,)
+        ).fetchall()
+        return sorted({row["family_id"] for row in rows})
+
+
+class LinkMailQuotaRepository:
+    """Requests for one-time-link mails per address and clock hour (known addresses or not)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def count_request(self, email: str) -> int:
+        """Count one more request for `email` in the current hour; the hour's count so far."""
+        row = self.connection.execute(
+            "INSERT INTO link_mail_quota (address_hash, window_start, requests) "
+            "VALUES (%s, date_trunc('hour', now()), 1) ON CONFLICT (address_hash, window_start) "
+            "DO UPDATE SET requests = link_mail_quota.requests + 1 RETURNING requests",
+            (hashlib.sha256(email.encode()).hexdigest(),),
+        ).fetchone()
+        return int(row["requests"]) if row else 1
+
+    def prune(self) -> int:
+        """Windows older than a day are of no use any more."""
+        return self.connection.execute(
+            "DELETE FROM link_mail_quota WHERE window_start < now() - interval '1 day'"
+        ).rowcount
 
 
 class ClientRepository:

@@ -31,18 +31,31 @@ from auth_service.errors import (
     RefreshTokenReused,
     UserNotFound,
 )
-from auth_service.repository import ClientRepository, OneTimeTokenRepository, RefreshTokenRepository, UserRepository
+from auth_service.repository import (
+    ClientRepository,
+    LinkMailQuotaRepository,
+    OneTimeTokenRepository,
+    RefreshTokenRepository,
+    UserRepository,
+)
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
 from auth_service.tokens import hash_token, issue_access_token, new_opaque_token
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import AppError, BadRequest, Conflict
+from bank_shared.errors import AppError, BadRequest, Conflict, DependencyUnavailable
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
-from bank_shared.events.topics import USER_ACTIVATED, USER_LOCKED, USER_PASSWORD_RESET_REQUESTED, USER_REGISTERED
+from bank_shared.events.topics import (
+    LOGS_APP,
+    USER_ACTIVATED,
+    USER_LOCKED,
+    USER_PASSWORD_RESET_REQUESTED,
+    USER_REGISTERED,
+)
 from bank_shared.money import is_ascii_digits
 from bank_shared.observability import logger
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, link_token
+from bank_shared.sessions import revoke_sessions
 
 SERVICE = "auth"
 USER_ROLES = frozenset({"customer", "employee", "admin"})
@@ -80,17 +93,35 @@ def _uuid_or_none(value: str) -> UUID | None:
 
 def register(uow: UnitOfWork, email: str, password: str, full_name: str, phone: str | None) -> None:
     """A pending customer plus an activation link (sent by notifications). A taken e-mail changes
-    nothing and answers the same, so registration reveals no accounts."""
+    nothing and answers the same, after the same work (see `_absorb`), so registration reveals no accounts."""
     email = normalise_email(email)
     passwords.check_policy(password, email)
+    _count_link_request(uow, email)  # counted for every address alike; the first activation mail always goes
     user_id = uuid.uuid4()
     created = UserRepository(uow.connection).add(
         user_id, email, passwords.hash_password(password), full_name.strip(), phone, ["customer"], "pending"
     )
     if not created:
-        logger.info("registration for an existing e-mail ignored")
+        _absorb(uow, "register")
         return
     _send_activation(uow, user_id, email, full_name.strip(), resent=False)
+
+
+def _count_link_request(uow: UnitOfWork, email: str) -> bool:
+    """Count a request for a one-time-link mail to `email` (known or not); False once the address has had
+    its hourly share, after which further requests are absorbed silently (one mailbox cannot be flooded)."""
+    requests = LinkMailQuotaRepository(uow.connection).count_request(email)
+    return requests <= get_auth_settings().link_mails_per_address_per_hour
+
+
+def _absorb(uow: UnitOfWork, request: str) -> None:
+    """A register/resend/forgot request that sends no mail (unknown or taken address, nothing pending, mail
+    quota spent) still writes exactly one outbox event, relayed to Kafka after commit like the mail event
+    it stands in for: a security log record (`logs.app`, forwarded to Splunk) that names neither the
+    address nor the reason. Both paths then do the same work, so the answer time tells nothing (F7)."""
+    record_event(uow, new_event(LOGS_APP, SERVICE, str(uuid.uuid4()), {
+        "level": "INFO", "service": SERVICE, "message": "one-time link request absorbed", "request": request,
+    }), topic=LOGS_APP)
 
 
 def _new_link(uow: UnitOfWork, user_id: UUID, purpose: str, ttl_seconds: int) -> UUID:
@@ -112,10 +143,13 @@ def _send_activation(uow: UnitOfWork, user_id: UUID, email: str, full_name: str,
 
 
 def resend_activation(uow: UnitOfWork, email: str) -> None:
-    """A fresh link for a pending user (older links stop working); silent for anyone else."""
-    users = UserRepository(uow.connection)
-    user = users.by_email(normalise_email(email), for_update=True)
-    if user is None or user["status"] != "pending":
+    """A fresh link for a pending user (older links stop working); silent for anyone else and past the
+    address's hourly mail quota."""
+    email = normalise_email(email)
+    allowed = _count_link_request(uow, email)
+    user = UserRepository(uow.connection).by_email(email, for_update=True)
+    if user is None or user["status"] != "pending" or not allowed:
+        _absorb(uow, "activation_resend")
         return
     OneTimeTokenRepository(uow.connection).invalidate(user["id"], ACTIVATION)
     _send_activation(uow, user["id"], user["email"], user["full_name"], resent=True)
@@ -205,22 +239,41 @@ def refresh(uow: UnitOfWork, refresh_token: str) -> TokenPair | AppError:
         return InvalidRefreshToken()
     if row["rotated_at"] is not None:
         tokens.revoke_family(row["family_id"])
+        _end_sessions([row["family_id"]], strict=False)
         logger.warning("refresh token reuse detected; family revoked", extra={"family_id": str(row["family_id"])})
         return RefreshTokenReused()
     user = UserRepository(uow.connection).get(row["user_id"])
     if user is None or user["status"] != "active":
         tokens.revoke_family(row["family_id"])
+        _end_sessions([row["family_id"]], strict=False)
         return InvalidRefreshToken()
     tokens.mark_rotated(row["id"])
     return _issue_session(uow, user, family_id=row["family_id"])
 
 
 def logout(uow: UnitOfWork, refresh_token: str) -> None:
-    """Revoke the token's whole family; unknown tokens are ignored (logout is idempotent)."""
+    """Revoke the token's whole family, and its access tokens at once; unknown tokens are ignored (logout is
+    idempotent: a retry after a 503 revokes again)."""
     tokens = RefreshTokenRepository(uow.connection)
     row = tokens.lock_by_hash(hash_token(refresh_token))
     if row is not None:
         tokens.revoke_family(row["family_id"])
+        _end_sessions([row["family_id"]], strict=True)
+
+
+def _end_sessions(family_ids: Iterable[UUID], *, strict: bool) -> None:
+    """Access tokens of these sessions stop working now (bank_shared.sessions), not when they expire.
+
+    Strict (logout, password reset): inside the caller's transaction, before its commit, so when Redis is
+    unreachable the request fails with 503 and nothing is committed; the client simply retries. Not strict
+    (refresh-token reuse): the family's revocation in the database must commit whatever Redis does."""
+    try:
+        revoke_sessions([str(family) for family in family_ids], get_auth_settings().access_token_ttl_seconds)
+    except Exception as error:  # Redis down or slow
+        if strict:
+            raise DependencyUnavailable("Signing out is temporarily unavailable; try again",
+                                        dependency="redis", headers={"Retry-After": "1"}) from error
+        logger.exception("could not revoke the access tokens of a revoked session")
 
 
 # --------------------------------------------------------------------------- profile, MFA
@@ -296,8 +349,9 @@ def mfa_disable(uow: UnitOfWork, subject: str, code: str) -> None:
     user = _active_user(uow, subject)
     if not user["mfa_enabled"]:
         raise MfaNotEnabled()
-    # A signed-in user proving possession: any code of the drift window will do, even one used to sign in.
-    if mfa.matching_step(mfa.open_secret(user["mfa_secret"], user["id"]), code, None) is None:
+    # A used code is refused here as at sign-in (RFC 6238 §5.2): the code that just signed someone in,
+    # read over a shoulder, must not also switch the second factor off.
+    if mfa.matching_step(mfa.open_secret(user["mfa_secret"], user["id"]), code, user["mfa_last_step"]) is None:
         raise MfaCodeRejected()
     UserRepository(uow.connection).disable_mfa(user["id"])
 
@@ -306,9 +360,13 @@ def mfa_disable(uow: UnitOfWork, subject: str, code: str) -> None:
 
 
 def forgot_password(uow: UnitOfWork, email: str) -> None:
-    """Queue a reset link for an existing, non-disabled user; silent otherwise."""
-    user = UserRepository(uow.connection).by_email(normalise_email(email), for_update=True)
-    if user is None or user["status"] == "disabled":
+    """Queue a reset link for an existing, non-disabled user within the address's hourly mail quota; silent
+    otherwise, after the same work (see `_absorb`)."""
+    email = normalise_email(email)
+    allowed = _count_link_request(uow, email)
+    user = UserRepository(uow.connection).by_email(email, for_update=True)
+    if user is None or user["status"] == "disabled" or not allowed:
+        _absorb(uow, "password_forgot")
         return
     _send_password_link(uow, user)
 
@@ -325,13 +383,13 @@ def _send_password_link(uow: UnitOfWork, user: dict[str, Any]) -> None:
 
 
 def reset_password(uow: UnitOfWork, token: str, new_password: str) -> None:
-    """Single-use token → new password; every session of the user is revoked."""
+    """Single-use token → new password; every session of the user is revoked, access tokens included."""
     passwords.check_policy(new_password)
     user_id = OneTimeTokenRepository(uow.connection).consume(hash_token(token), PASSWORD_RESET)
     if user_id is None:
         raise InvalidOneTimeToken()
     UserRepository(uow.connection).set_password(user_id, passwords.hash_password(new_password))
-    RefreshTokenRepository(uow.connection).revoke_user(user_id)
+    _end_sessions(RefreshTokenRepository(uow.connection).revoke_user(user_id), strict=True)
 
 
 # --------------------------------------------------------------------------- administration
@@ -407,3 +465,8 @@ def client_credentials(uow: UnitOfWork, client_id: str, client_secret: str) -> t
     access = issue_access_token(client_id, client["roles"], ttl_seconds=settings.service_token_ttl_seconds,
                                 extra_claims={"client_id": client_id, "token_use": "service"})
     return access.token, access.expires_in
+
+
+def prune_link_mail_quota(uow: UnitOfWork) -> int:
+    """The schedule drops mail-quota windows older than a day."""
+    return LinkMailQuotaRepository(uow.connection).prune()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from bank_shared.kms import key_id_problems
 from bank_shared.settings import ServiceSettings
@@ -25,6 +25,8 @@ class AuthSettings(ServiceSettings):
     login_lockout_seconds: int = 300
     login_lockout_max_seconds: int = 3600
     mfa_issuer_name: str = "Bank"
+    # Activation and password-reset mails one address can be sent per clock hour; more requests are absorbed.
+    link_mails_per_address_per_hour: int = Field(default=5, ge=1)
 
     @model_validator(mode="after")
     def _refuse_local_keys(self) -> AuthSettings:

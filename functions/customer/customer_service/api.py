@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field, model_validator
 
 from bank_shared.app import create_app
 from bank_shared.auth import CUSTOMER, Principal, require_roles
-from bank_shared.errors import PROBLEM_JSON, Forbidden
-from bank_shared.http import Answer
-from bank_shared.idempotency import REPLAYED_HEADER, require_key
+from bank_shared.errors import Forbidden
+from bank_shared.http import relay
+from bank_shared.idempotency import require_key
 from bank_shared.money import Amount
+from bank_shared.ratelimit import Limit, spend_budget
 from customer_service import service
 from customer_service.clients import get_services
 from customer_service.dashboard import DashboardLimits, build_dashboard
@@ -22,6 +23,8 @@ from customer_service.settings import get_customer_settings
 
 router = APIRouter(tags=["customer"])
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
+# Money-moving routes also refuse a token whose session was signed out (bank_shared.sessions).
+PayingCustomer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 
@@ -75,10 +78,15 @@ def _user_id(principal: Principal) -> UUID:
         raise Forbidden("Only customers have a cabinet") from None
 
 
-def _respond(answer: Answer) -> JSONResponse:
-    headers = {REPLAYED_HEADER: "true"} if answer.replayed else {}
-    media_type = PROBLEM_JSON if answer.status >= 400 else "application/json"
-    return JSONResponse(answer.body, status_code=answer.status, headers=headers, media_type=media_type)
+def recipient_lookups() -> service.LookupBudget:
+    """A customer finds recipients (by phone or account number) at most so often: who banks here is not a
+    question to ask a thousand times. 429 when spent; fails open if Redis is down (funds are still checked
+    before any lookup)."""
+    limit = Limit.parse(get_customer_settings().recipient_lookup_limit)
+    return lambda user_id: spend_budget("customer recipient lookup", f"sub:{user_id}", limit)
+
+
+Lookups = Annotated[service.LookupBudget, Depends(recipient_lookups)]
 
 
 @router.get("/dashboard", response_model=Dashboard)
@@ -92,28 +100,31 @@ def dashboard(principal: Customer) -> dict[str, Any]:
 
 
 @router.post("/transfer", status_code=201)
-def transfer(request: TransferRequest, principal: Customer, key: IdempotencyKey) -> JSONResponse:
-    """P2P transfer to another customer by account number or phone number (same currency)."""
+def transfer(request: TransferRequest, principal: PayingCustomer, key: IdempotencyKey,
+             lookups: Lookups) -> JSONResponse:
+    """P2P transfer to another customer by account number or phone number (same currency). The funds are
+    checked before the recipient is looked up (422 `insufficient_funds` for any recipient), and recipient
+    lookups are limited per customer (429 `rate_limited`)."""
     order = service.TransferOrder(_user_id(principal), request.from_account_id, request.amount, request.currency,
                                   request.to_account_number, request.to_phone, request.description)
     timeout = get_customer_settings().customer_dependency_timeout_seconds
-    return _respond(service.transfer(get_services(), key, order, timeout))
+    return relay(service.transfer(get_services(), key, order, timeout, lookups))
 
 
 @router.post("/fx/exchange", status_code=201)
-def fx_exchange(request: ExchangeRequest, principal: Customer, key: IdempotencyKey) -> JSONResponse:
+def fx_exchange(request: ExchangeRequest, principal: PayingCustomer, key: IdempotencyKey) -> JSONResponse:
     """Exchange between two of the caller's accounts: quote and execute in one step, through fx."""
     order = service.ExchangeOrder(_user_id(principal), request.from_account_id, request.to_account_id,
                                   request.amount, request.currency)
-    return _respond(service.exchange(get_services(), key, order))
+    return relay(service.exchange(get_services(), key, order))
 
 
 @router.post("/utilities/pay", status_code=201)
-def utilities_pay(request: UtilityPayRequest, principal: Customer, key: IdempotencyKey) -> JSONResponse:
+def utilities_pay(request: UtilityPayRequest, principal: PayingCustomer, key: IdempotencyKey) -> JSONResponse:
     """Pay a utility bill (ЖКХ) from one of the caller's RUB accounts, through utilities."""
     order = service.UtilityOrder(_user_id(principal), request.provider_id, request.payer_account.strip(),
                                  request.from_account_id, request.amount, request.currency)
-    return _respond(service.pay_utility(get_services(), key, order))
+    return relay(service.pay_utility(get_services(), key, order))
 
 
 app = create_app(

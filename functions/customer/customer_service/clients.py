@@ -29,6 +29,8 @@ class Services(Protocol):
 
     def users_by_phone(self, phone: str, timeout: float) -> list[dict[str, Any]]: ...
 
+    def balance(self, account_id: UUID, timeout: float) -> dict[str, Any] | None: ...
+
     def recent_transactions(self, owner_id: UUID, limit: int, timeout: float) -> list[dict[str, Any]]: ...
 
     def unread_notifications(self, user_id: UUID, timeout: float) -> int: ...
@@ -70,6 +72,13 @@ class HttpServices:
         response = self._auth.get_json("/internal/users/by-phone", params={"phone": phone}, timeout=timeout)
         items: list[dict[str, Any]] = response.get("items", [])
         return items
+
+    def balance(self, account_id: UUID, timeout: float) -> dict[str, Any] | None:
+        """The ledger's balance view of one account (balance, held, available, overdraft_limit), or None."""
+        params = {"account_id": str(account_id)}
+        items: list[dict[str, Any]] = self._ledger.get_json("/internal/balances", params=params,
+                                                            timeout=timeout).get("items", [])
+        return items[0] if items else None
 
     def recent_transactions(self, owner_id: UUID, limit: int, timeout: float) -> list[dict[str, Any]]:
         response = self._ledger.get_json("/internal/transactions",

@@ -10,13 +10,15 @@ unchanged, with `Idempotent-Replayed` when the owner replayed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from bank_shared.errors import Conflict, NotFound, Unprocessable
+from bank_shared.errors import Conflict, DependencyUnavailable, NotFound, Unprocessable
 from bank_shared.http import Answer
-from bank_shared.money import to_minor
+from bank_shared.money import exponent, to_minor
 from customer_service.clients import Services
 
 MAX_FORWARDED_KEY = 200
@@ -44,6 +46,14 @@ class SameAccount(Unprocessable):
 
 class CurrencyMismatch(Unprocessable):
     code, title = "currency_mismatch", "Currencies do not match"
+
+
+class InsufficientFunds(Unprocessable):
+    code, title = "insufficient_funds", "Insufficient funds"
+
+
+# Spends one recipient lookup of the customer's budget (raises TooManyRequests when it is spent).
+LookupBudget = Callable[[UUID], None]
 
 
 @dataclass(frozen=True)
@@ -113,10 +123,29 @@ def _recipient(services: Services, order: TransferOrder, timeout: float) -> tupl
     raise Unprocessable("Give the recipient's account number or phone number")
 
 
-def transfer(services: Services, key: str, order: TransferOrder, timeout: float) -> Answer:
-    """P2P: checks, recipient resolution, then the ledger's same-currency transfer under the customer's key."""
-    to_minor(order.amount, order.currency)  # invalid_amount before any call
+def _signed_minor(money: dict[str, str]) -> int:
+    """A balance figure of the ledger (negative in an overdraft) in minor units."""
+    return int(Decimal(money["amount"]).scaleb(exponent(money["currency"])))
+
+
+def _ensure_funds(services: Services, order: TransferOrder, amount: int, timeout: float) -> None:
+    """The money is there before anyone is looked up: a sender who cannot pay learns nothing about the
+    recipient (a known and an unknown phone both answer insufficient_funds). The ledger checks again, under
+    its locks; this is the same rule (available balance plus overdraft), read a moment earlier."""
+    balance = services.balance(order.from_account_id, timeout)
+    if balance is None:
+        raise DependencyUnavailable("The balance cannot be read right now", dependency="ledger")
+    if _signed_minor(balance["available"]) + _signed_minor(balance["overdraft_limit"]) < amount:
+        raise InsufficientFunds(f"Available balance is below {order.amount}")
+
+
+def transfer(services: Services, key: str, order: TransferOrder, timeout: float, lookups: LookupBudget) -> Answer:
+    """P2P: checks, funds, recipient resolution (a per-customer budget of lookups), then the ledger's
+    same-currency transfer under the customer's key."""
+    amount = to_minor(order.amount, order.currency)  # invalid_amount before any call
     source = _source_account(services, order, timeout)
+    _ensure_funds(services, order, amount, timeout)
+    lookups(order.user_id)
     target, recipient_name = _recipient(services, order, timeout)
     if target["id"] == source["id"]:
         raise SameAccount()

@@ -17,6 +17,8 @@ class CustomerSettings(ServiceSettings):
     dashboard_recent_transactions: int = Field(default=10, ge=1, le=50)
     # Lookups and money movement (transfer, exchange).
     customer_dependency_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+    # Recipient lookups (P2P by phone or account number) per customer: "N/SECONDS".
+    recipient_lookup_limit: str = "30/3600"
 
 
 @lru_cache(maxsize=1)

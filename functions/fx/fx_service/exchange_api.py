@@ -24,7 +24,7 @@ from fx_service.clients import accounts_directory, ledger_exchanges
 from fx_service.dependencies import quote_pricing
 
 router = APIRouter(tags=["fx-exchange"])
-Caller = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE))]
+Caller = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE, live=True))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
 OptionalKey = Annotated[str | None, Depends(optional_key)]
 Pricing = Annotated[exchange.Pricing, Depends(quote_pricing)]

@@ -24,8 +24,9 @@ router = APIRouter(tags=["ledger"])
 internal = APIRouter(prefix="/internal", tags=["ledger-internal"])
 
 IdempotencyKey = Annotated[str, Depends(require_key)]
-Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN))]
-Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
+# Customers move their own money here; staff move money only through the back office (office's maker-checker
+# calls the internal routes below), services through /internal/transfers.
+Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
 Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 Description = Annotated[str, Field(max_length=200)]
@@ -37,6 +38,21 @@ class TopupRequest(BaseModel):
     currency: Currency
     source: Literal["cash", "settlement"] = "cash"
     description: Description = ""
+
+
+StaffId = Annotated[str, Field(min_length=1, max_length=100, description="The employee's user id")]
+
+
+class StaffTopupRequest(TopupRequest):
+    requested_by: StaffId = Field(description="The employee who asked for the top-up (the maker)")
+    approved_by: StaffId | None = Field(default=None, description="The second employee who approved it, if it "
+                                                                   "needed approval (the checker)")
+
+
+class ReversalRequest(BaseModel):
+    description: Description = ""
+    requested_by: StaffId = Field(description="The employee who asked for the reversal (the maker)")
+    approved_by: StaffId = Field(description="The second employee who approved it (the checker)")
 
 
 class TransferRequest(BaseModel):
@@ -88,16 +104,6 @@ def respond(result: IdempotentResult) -> JSONResponse:
     headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
     media_type = PROBLEM_JSON if result.status >= 400 else "application/json"
     return JSONResponse(result.body, status_code=result.status, headers=headers, media_type=media_type)
-
-
-@router.post("/topup", status_code=201)
-def topup(request: TopupRequest, principal: Staff, key: IdempotencyKey) -> JSONResponse:
-    """Cash deposit or incoming payment into a customer account (employee/admin)."""
-    amount = to_minor(request.amount, request.currency)
-    with UnitOfWork() as uow:
-        result = service.topup(uow, principal, key, request.account_id, amount, request.currency,
-                               request.source, request.description)
-    return respond(result)
 
 
 @router.post("/transfer", status_code=201)
@@ -198,6 +204,35 @@ def owner_transactions(_principal: ServicePrincipal, owner_id: UUID,
     """A customer's most recent postings, newest first (for the customer dashboard)."""
     with UnitOfWork() as uow:
         return {"items": service.owner_transactions(uow, owner_id, limit)}
+
+
+@internal.post("/topups", status_code=201)
+def staff_topup(request: StaffTopupRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
+    """Cash deposit or incoming payment into a customer account, for the back office once its limits and
+    approvals allow it; the ledger transaction names the employee who asked and the one who approved."""
+    amount = to_minor(request.amount, request.currency)
+    with UnitOfWork() as uow:
+        result = service.topup(uow, principal, key, request.account_id, amount, request.currency, request.source,
+                               request.description,
+                               action=service.StaffAction(request.requested_by, request.approved_by))
+    return respond(result)
+
+
+@internal.get("/transactions/{transaction_id}")
+def get_transaction(transaction_id: UUID, _principal: ServicePrincipal) -> dict[str, Any]:
+    """One ledger transaction with its postings, and the reversal that undid it, if any."""
+    with UnitOfWork() as uow:
+        return service.get_transaction(uow, transaction_id)
+
+
+@internal.post("/transactions/{transaction_id}/reversal", status_code=201)
+def reverse_transaction(transaction_id: UUID, request: ReversalRequest, principal: ServicePrincipal,
+                        key: IdempotencyKey) -> JSONResponse:
+    """Reverse a posted transaction in full, once (the back office, after a second employee approved)."""
+    with UnitOfWork() as uow:
+        result = service.reverse(uow, principal, key, transaction_id, request.description,
+                                 service.StaffAction(request.requested_by, request.approved_by))
+    return respond(result)
 
 
 @internal.post("/holds", status_code=201)

@@ -70,15 +70,16 @@ class LedgerRepository:
 
     # transactions and postings ----------------------------------------------------------------------------
     def post(self, transaction_id: UUID, kind: str, description: str, initiated_by: str,
-             postings: Sequence[tuple[UUID, str, int]], reverses: UUID | None = None) -> datetime:
+             postings: Sequence[tuple[UUID, str, int]], reverses: UUID | None = None,
+             approved_by: str | None = None) -> datetime:
         """The transaction, its postings and the balance changes, in the caller's database transaction.
 
         Callers hold the account locks already (lock_accounts), so the balance UPDATE cannot deadlock.
         """
         row = self.connection.execute(
-            "INSERT INTO ledger_transactions (id, kind, description, initiated_by, reverses) "
-            "VALUES (%s, %s, %s, %s, %s) RETURNING created_at",
-            (transaction_id, kind, description, initiated_by, reverses),
+            "INSERT INTO ledger_transactions (id, kind, description, initiated_by, reverses, approved_by) "
+            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING created_at",
+            (transaction_id, kind, description, initiated_by, reverses, approved_by),
         ).fetchone()
         assert row is not None
         accounts = [account for account, _, _ in postings]
@@ -97,6 +98,24 @@ class LedgerRepository:
         )
         created_at: datetime = row["created_at"]
         return created_at
+
+    def get_transaction(self, transaction_id: UUID) -> Row | None:
+        return self.connection.execute(
+            "SELECT id, kind, description, initiated_by, approved_by, reverses, created_at "
+            "FROM ledger_transactions WHERE id = %s", (transaction_id,)
+        ).fetchone()
+
+    def postings_of(self, transaction_id: UUID) -> list[Row]:
+        return self.connection.execute(
+            "SELECT account_id, currency, amount FROM postings WHERE transaction_id = %s ORDER BY id",
+            (transaction_id,),
+        ).fetchall()
+
+    def reversal_of(self, transaction_id: UUID) -> UUID | None:
+        row = self.connection.execute(
+            "SELECT id FROM ledger_transactions WHERE reverses = %s", (transaction_id,)
+        ).fetchone()
+        return row["id"] if row else None
 
     # transfers in one round trip, and the per-account combiner (migration 0003) ----------------------------
     def apply_transfer(self, request: dict[str, Any], wait_for_locks: bool) -> Row:

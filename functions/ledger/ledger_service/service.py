@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from bank_shared.auth import Principal
@@ -36,6 +36,9 @@ from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempoten
 from bank_shared.money import from_minor, money_json
 from ledger_service.repository import LedgerRepository, Row
 from ledger_service.settings import get_ledger_settings
+
+if TYPE_CHECKING:
+    import psycopg.errors
 
 SERVICE = "ledger"
 TOPUP_SOURCES = ("cash", "settlement")
@@ -83,6 +86,22 @@ class HoldExpired(Unprocessable):
 
 class CaptureExceedsHold(Unprocessable):
     code, title = "capture_exceeds_hold", "The capture amount exceeds the hold"
+
+
+class BalanceLimitExceeded(Unprocessable):
+    code, title = "balance_limit_exceeded", "The balance would pass the account's ceiling"
+
+
+class TransactionNotFound(NotFound):
+    code, title = "transaction_not_found", "Transaction not found"
+
+
+class TransactionNotReversible(Unprocessable):
+    code, title = "transaction_not_reversible", "This transaction cannot be reversed"
+
+
+class AlreadyReversed(Conflict):
+    code, title = "already_reversed", "The transaction has already been reversed"
 
 
 class Refused(Exception):
@@ -178,29 +197,55 @@ def _available(account: Row) -> int:
     return int(account["balance"] - account["held"] + account["overdraft_limit"])
 
 
-def _post(uow: UnitOfWork, kind: str, description: str, initiated_by: str, debit: UUID, credit: UUID,
-          amount: int, currency: str) -> dict[str, Any]:
+BALANCE_CEILINGS = frozenset({"balance_within_maximum", "balance_within_floor"})  # migration 0006
+
+
+def balance_refusal(error: psycopg.errors.CheckViolation) -> Unprocessable:
+    """What a violated balance constraint means to the caller: past the ceiling, or below the limit."""
+    if error.diag.constraint_name in BALANCE_CEILINGS:
+        return BalanceLimitExceeded("The balance would pass the account's ceiling")
+    return InsufficientFunds("The balance would go below its limit")
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A two-legged posting: `amount` leaves `debit` and arrives in `credit`."""
+
+    kind: str
+    debit: UUID
+    credit: UUID
+    amount: int
+    currency: str
+    description: str = ""
+    reverses: UUID | None = None
+    approved_by: str | None = None
+
+
+def _post(uow: UnitOfWork, initiated_by: str, posting: Posting) -> dict[str, Any]:
     import psycopg.errors  # loaded with the driver by now; a module-level import would load it at cold start
 
     transaction_id = uuid.uuid4()
     repository = LedgerRepository(uow.connection)
+    debit, credit, amount, currency = posting.debit, posting.credit, posting.amount, posting.currency
     try:
         with uow.connection.transaction():  # savepoint: a CHECK violation becomes a clean refusal
-            created_at = repository.post(transaction_id, kind, description, initiated_by,
-                                         [(debit, currency, -amount), (credit, currency, amount)])
+            created_at = repository.post(transaction_id, posting.kind, posting.description, initiated_by,
+                                         [(debit, currency, -amount), (credit, currency, amount)],
+                                         posting.reverses, posting.approved_by)
     except psycopg.errors.CheckViolation as error:
-        raise Refused(InsufficientFunds("The balance would go below its limit"), str(debit),
+        raise Refused(balance_refusal(error), str(debit),
                       {"from_account_id": str(debit), "to_account_id": str(credit),
                        "amount": from_minor(amount, currency), "currency": currency}) from error
     body = {
         "transaction_id": str(transaction_id),
-        "type": kind,
+        "type": posting.kind,
         "status": "executed",
         "from_account_id": str(debit),
         "to_account_id": str(credit),
         "amount": money_json(amount, currency),
-        "description": description,
+        "description": posting.description,
         "created_at": created_at.isoformat().replace("+00:00", "Z"),
+        **({"reverses": str(posting.reverses)} if posting.reverses else {}),
     }
     event_data = {**{k: v for k, v in body.items() if k not in ("amount", "status")},
                   "amount": from_minor(amount, currency), "currency": currency, "amount_minor": amount,
@@ -268,6 +313,8 @@ def _transfer_result(request: dict[str, Any], outcome: dict[str, Any]) -> Idempo
         raise AccountClosed(f"Account {outcome['account_id']} is closed")
     if error == "currency_mismatch":
         raise CurrencyMismatch(f"Both accounts must be in {request['currency']}")
+    if error == "balance_limit_exceeded":
+        raise BalanceLimitExceeded(f"Account {outcome['account_id']} cannot receive this amount")
     if error is not None:
         raise RuntimeError(f"transfer not applied: {outcome}")
     if outcome["replayed"]:
@@ -346,12 +393,23 @@ def _combine(repository: LedgerRepository, account_id: UUID, request: dict[str, 
         leader = bool(state.get("leader"))
 
 
+@dataclass(frozen=True)
+class StaffAction:
+    """Who asked for a staff operation executed by the back office, and who approved it (maker-checker)."""
+
+    requested_by: str
+    approved_by: str | None = None
+
+
 def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amount: int, currency: str,
-          source: str = "cash", description: str = "", kind: str = "topup") -> IdempotentResult:
-    """Cash deposit or incoming payment (or, with kind='issuance', explicit creation of money)."""
+          source: str = "cash", description: str = "", kind: str = "topup",
+          action: StaffAction | None = None) -> IdempotentResult:
+    """Cash deposit or incoming payment (or, with kind='issuance', explicit creation of money). With `action`
+    (the back office's top-ups), the ledger transaction names the employee who asked and who approved."""
     system_kind = "issuance" if kind == "issuance" else source
     payload = {"account": str(account_id), "amount": amount, "currency": currency, "source": system_kind,
-               "description": description}
+               "description": description,
+               **({"requested_by": action.requested_by, "approved_by": action.approved_by} if action else {})}
 
     def operation() -> tuple[int, dict[str, Any]]:
         repository = LedgerRepository(uow.connection)
@@ -362,9 +420,85 @@ def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amo
         target = _require_active(locked.get(account_id), account_id)
         if target["currency"] != currency:
             raise CurrencyMismatch(f"The account is in {target['currency']}, not {currency}")
-        return 201, _post(uow, kind, description, principal.actor, system_id, account_id, amount, currency)
+        return 201, _post(uow, action.requested_by if action else principal.actor,
+                          Posting(kind, system_id, account_id, amount, currency, description,
+                                  approved_by=action.approved_by if action else None))
 
     return _idempotent(uow, f"{kind}:{principal.actor}", key, payload, operation)
+
+
+# reversals ----------------------------------------------------------------------------------------------------
+
+REVERSIBLE_KINDS = frozenset({"issuance", "topup", "transfer", "hold_capture"})
+
+
+def transaction_view(transaction: Row, postings: list[Row], reversed_by: UUID | None) -> dict[str, Any]:
+    return {
+        "id": str(transaction["id"]),
+        "type": transaction["kind"],
+        "description": transaction["description"],
+        "initiated_by": transaction["initiated_by"],
+        "approved_by": transaction["approved_by"],
+        "reverses": str(transaction["reverses"]) if transaction["reverses"] else None,
+        "reversed_by": str(reversed_by) if reversed_by else None,
+        "created_at": transaction["created_at"].isoformat().replace("+00:00", "Z"),
+        "postings": [{"account_id": str(row["account_id"]), "direction": "credit" if row["amount"] > 0 else "debit",
+                      "amount": money_json(abs(row["amount"]), row["currency"])} for row in postings],
+    }
+
+
+def get_transaction(uow: UnitOfWork, transaction_id: UUID) -> dict[str, Any]:
+    """One ledger transaction with its postings and, if it was reversed, the reversal's id."""
+    repository = LedgerRepository(uow.connection)
+    transaction = repository.get_transaction(transaction_id)
+    if transaction is None:
+        raise TransactionNotFound(f"No transaction {transaction_id}")
+    return transaction_view(transaction, repository.postings_of(transaction_id),
+                            repository.reversal_of(transaction_id))
+
+
+def _reversal_posting(repository: LedgerRepository, transaction_id: UUID, description: str,
+                      approved_by: str | None) -> Posting:
+    """The posting that undoes `transaction_id` in full: the same amount, the other way round."""
+    transaction = repository.get_transaction(transaction_id)
+    if transaction is None:
+        raise TransactionNotFound(f"No transaction {transaction_id}")
+    if transaction["kind"] not in REVERSIBLE_KINDS:
+        raise TransactionNotReversible(f"A {transaction['kind']} transaction cannot be reversed"
+                                       + (" (reverse the exchange with a new one)" if transaction["kind"] == "exchange"
+                                          else ""))
+    if repository.reversal_of(transaction_id) is not None:
+        raise AlreadyReversed(f"Transaction {transaction_id} has already been reversed")
+    legs = repository.postings_of(transaction_id)
+    debit = next(row for row in legs if row["amount"] < 0)
+    credit = next(row for row in legs if row["amount"] > 0)
+    return Posting("reversal", credit["account_id"], debit["account_id"], credit["amount"], credit["currency"],
+                   description or f"Reversal of {transaction_id}", reverses=transaction_id, approved_by=approved_by)
+
+
+def reverse(uow: UnitOfWork, principal: Principal, key: str, transaction_id: UUID, description: str,
+            action: StaffAction) -> IdempotentResult:
+    """Reverse a posted transaction in full, once: a `reversal` transaction linked to it, moving the amount
+    back. The balance rules still hold (a reversal that would take an account below its limit is refused)
+    and closed accounts are not touched."""
+    payload = {"reverses": str(transaction_id), "description": description,
+               "requested_by": action.requested_by, "approved_by": action.approved_by}
+
+    def operation() -> tuple[int, dict[str, Any]]:
+        import psycopg.errors
+
+        repository = LedgerRepository(uow.connection)
+        posting = _reversal_posting(repository, transaction_id, description, action.approved_by)
+        locked = repository.lock_accounts([posting.debit, posting.credit])
+        for account in locked.values():
+            if account["kind"] == "customer" and account["status"] != "active":
+                raise AccountClosed(f"Account {account['id']} is closed")
+        try:
+            return 201, _post(uow, action.requested_by, posting)
+        except psycopg.errors.UniqueViolation as error:  # reversed by a concurrent request in the meantime
+            raise AlreadyReversed(f"Transaction {transaction_id} has already been reversed") from error
+
+    return _idempotent(uow, f"reversal:{principal.subject}", key, payload, operation)
 
 
 # currency exchange --------------------------------------------------------------------------------------------
@@ -451,7 +585,7 @@ def exchange(uow: UnitOfWork, principal: Principal, key: str, order: ExchangeOrd
                 created_at = repository.post(transaction_id, "exchange", order.description, principal.actor,
                                              postings)
         except psycopg.errors.CheckViolation as error:
-            raise refusal(InsufficientFunds("The balance would go below its limit")) from error
+            raise refusal(balance_refusal(error)) from error
         if not repository.insert_exchange_details(transaction_id, order.quote_id, order.rate, order.sell_currency,
                                                   order.sell_amount, order.buy_currency, order.buy_amount):
             raise QuoteAlreadyExchanged(f"Quote {order.quote_id} was exchanged by another request")
@@ -550,8 +684,8 @@ def capture_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID,
         if target["currency"] != currency:
             raise CurrencyMismatch(f"The destination is in {target['currency']}, not {currency}")
         repository.add_held(hold["account_id"], -hold["amount"])
-        body = _post(uow, "hold_capture", description, principal.actor, hold["account_id"], to_account_id,
-                     captured, currency)
+        body = _post(uow, principal.actor,
+                     Posting("hold_capture", hold["account_id"], to_account_id, captured, currency, description))
         finished = repository.finish_hold(hold_id, "captured", UUID(body["transaction_id"]))
         return 201, {**body, "hold": hold_view(finished)}
 

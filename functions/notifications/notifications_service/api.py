@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, EmailStr, Field
 
 from bank_shared.app import create_app
-from bank_shared.auth import ADMIN, EMPLOYEE, SERVICE, Principal, require_roles
+from bank_shared.auth import ADMIN, EMPLOYEE, SERVICE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.events.topics import (
     FX_EXCHANGED,
@@ -19,19 +19,24 @@ from bank_shared.events.topics import (
     USER_PASSWORD_RESET_REQUESTED,
     USER_REGISTERED,
 )
-from notifications_service import inbox, service
+from notifications_service import inbox, service, templates
 from notifications_service.inbox_api import internal as inbox_internal
 from notifications_service.inbox_api import router as inbox_router
 
 router = APIRouter(tags=["notifications"])
-Sender = Depends(require_roles(SERVICE, EMPLOYEE, ADMIN))
+Reader = Depends(require_roles(SERVICE, EMPLOYEE, ADMIN))
+NoticeName = Literal["account_opened", "card_blocked"]  # = templates.NOTICES (a unit test keeps them equal)
 
 
 class SendRequest(BaseModel):
+    """A named notice: the bank's texts with the caller's parameters, never a free-form subject or body."""
+
     channel: Literal["email"] = "email"
     to: EmailStr
-    subject: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=20_000)
+    template: NoticeName = Field(description="The notice to send: " + ", ".join(
+        f"{name} ({', '.join(notice.params)})" for name, notice in templates.NOTICES.items()))
+    language: Literal["ru", "en"] = "ru"
+    params: dict[str, Annotated[str, Field(max_length=64)]] = Field(default_factory=dict, max_length=8)
 
 
 class Queued(BaseModel):
@@ -51,17 +56,17 @@ class Notification(BaseModel):
 
 
 @router.post("/send", status_code=202, response_model=Queued)
-def send(request: SendRequest, principal: Principal = Sender) -> Queued:
-    """Queue a notification; it is delivered asynchronously through Kafka."""
+def send(request: SendRequest, principal: ServicePrincipal) -> Queued:
+    """Queue a named notice (services only); it is delivered asynchronously through Kafka, within the
+    recipient's hourly cap."""
     with UnitOfWork() as uow:
-        notification_id = service.request_notification(
-            uow, request.channel, str(request.to), request.subject, request.body, principal.subject
-        )
+        notification_id = service.request_notice(uow, request.template, request.language, str(request.to),
+                                                 request.params, principal.subject)
     return Queued(id=notification_id, status="queued")
 
 
 @router.get("/{notification_id}", response_model=Notification)
-def get(notification_id: UUID, _principal: Principal = Sender) -> Notification:
+def get(notification_id: UUID, _principal: Principal = Reader) -> Notification:
     """A notification's delivery status."""
     with UnitOfWork() as uow:
         return Notification.model_validate(service.get_notification(uow, notification_id))

@@ -23,7 +23,7 @@ from uuid import UUID
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import NotFound
 from bank_shared.events.envelope import CloudEvent
-from bank_shared.pagination import InvalidCursor, decode_cursor, page
+from bank_shared.pagination import decode_time_id, time_id_page
 from notifications_service import templates
 from notifications_service.clients import AccountOwner, AccountsDirectory, accounts_directory
 from notifications_service.repository import InboxRepository
@@ -122,22 +122,12 @@ def item_view(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _position(cursor: str | None) -> tuple[datetime, UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(position["t"])), UUID(str(position["id"]))
-    except (KeyError, ValueError):
-        raise InvalidCursor("The cursor is not one this API issued") from None
-
-
 def list_inbox(uow: UnitOfWork, user_id: UUID, limit: int, cursor: str | None, unread_only: bool) -> dict[str, Any]:
-    rows = InboxRepository(uow.connection).page(user_id, limit + 1, _position(cursor), unread_only)
+    rows = InboxRepository(uow.connection).page(user_id, limit + 1, decode_time_id(cursor), unread_only)
     items, more = rows[:limit], len(rows) > limit
     last = items[-1] if items else None
-    next_position = {"t": last["created_at"].isoformat(), "id": str(last["id"])} if more and last else None
-    return page([item_view(row) for row in items], limit, next_position)
+    return time_id_page([item_view(row) for row in items], limit,
+                        (last["created_at"], last["id"]) if more and last else None)
 
 
 def mark_read(uow: UnitOfWork, user_id: UUID, item_id: UUID) -> dict[str, Any]:

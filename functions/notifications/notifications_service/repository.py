@@ -35,6 +35,20 @@ class NotificationRepository:
             (notification_id,),
         ).fetchone()
 
+    def sent_within_hour(self, recipient: str) -> int:
+        """Mails sent to `recipient` in the last hour; serialised per recipient for this transaction, so two
+        consumers cannot both take the last place under the cap."""
+        self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("mail-cap|" + recipient,))
+        row = self.connection.execute(
+            "SELECT count(*) AS n FROM notifications WHERE recipient = %s AND status = 'sent' "
+            "AND sent_at > now() - interval '1 hour'",
+            (recipient,),
+        ).fetchone()
+        return int(row["n"]) if row else 0
+
+    def mark_suppressed(self, notification_id: UUID) -> None:
+        self.connection.execute("UPDATE notifications SET status = 'suppressed' WHERE id = %s", (notification_id,))
+
     def mark_sent(self, notification_id: UUID, provider_message_id: str) -> None:
         self.connection.execute(
             "UPDATE notifications SET status = 'sent', provider_message_id = %s, sent_at = now() WHERE id = %s",

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import NotFound
+from bank_shared.errors import NotFound, Unprocessable
 from bank_shared.events.envelope import CloudEvent, new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import NOTIFICATION_REQUESTED
@@ -22,6 +22,20 @@ from notifications_service.settings import get_notifications_settings
 
 class NotificationNotFound(NotFound):
     code, title = "notification_not_found", "Notification not found"
+
+
+class InvalidNoticeParams(Unprocessable):
+    code, title = "invalid_notice_params", "The parameters do not fit the notice"
+
+
+def request_notice(uow: UnitOfWork, name: str, language: str, recipient: str, params: dict[str, str],
+                   requested_by: str) -> UUID:
+    """A named notice (templates.NOTICES) for `recipient`, composed here: callers never write the text."""
+    try:
+        mail = templates.notice(name, language, params)
+    except templates.NoticeParamsInvalid as error:
+        raise InvalidNoticeParams(str(error)) from None
+    return request_notification(uow, "email", recipient, mail.subject, mail.body, requested_by)
 
 
 def request_notification(uow: UnitOfWork, channel: str, recipient: str, subject: str, body: str,
@@ -47,8 +61,21 @@ def deliver_requested(uow: UnitOfWork, event: CloudEvent) -> None:
     notification = repository.lock_queued(UUID(event.data["notification_id"]))
     if notification is None:
         return  # already delivered (or unknown): nothing to do
+    if not _within_recipient_cap(repository, notification["recipient"]):
+        repository.mark_suppressed(notification["id"])
+        return
     message_id = send_email(notification["recipient"], notification["subject"], notification["body"])
     repository.mark_sent(notification["id"], message_id)
+
+
+def _within_recipient_cap(repository: NotificationRepository, recipient: str) -> bool:
+    """At most `mails_per_recipient_per_hour` mails reach one address in any hour, whatever asked for them
+    (a flood of reset requests, a misbehaving service); the rest are kept as `suppressed`, never sent."""
+    cap = get_notifications_settings().mails_per_recipient_per_hour
+    if repository.sent_within_hour(recipient) < cap:
+        return True
+    logger.warning("mail suppressed: the recipient's hourly cap is reached", extra={"cap": cap})
+    return False
 
 
 def _send_now(uow: UnitOfWork, recipient: str, mail: templates.Mail, stored: templates.Mail,
@@ -58,6 +85,9 @@ def _send_now(uow: UnitOfWork, recipient: str, mail: templates.Mail, stored: tem
     repository = NotificationRepository(uow.connection)
     notification_id = uuid.uuid4()
     repository.add(notification_id, "email", recipient, stored.subject, stored.body, requested_by)
+    if not _within_recipient_cap(repository, recipient):
+        repository.mark_suppressed(notification_id)
+        return
     repository.mark_sent(notification_id, send_email(recipient, mail.subject, mail.body))
 
 

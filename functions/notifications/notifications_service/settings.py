@@ -14,6 +14,8 @@ class NotificationsSettings(ServiceSettings):
     spa_base_url: str = "http://127.0.0.1:3000"
     # The inbox consumer asks accounts whose accounts a payment touched.
     dependency_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
+    # Mails one address receives in any hour at most (all kinds together); the rest are suppressed.
+    mails_per_recipient_per_hour: int = Field(default=10, ge=1)
 
 
 @lru_cache(maxsize=1)

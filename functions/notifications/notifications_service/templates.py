@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -44,6 +45,49 @@ def password_reset(base_url: str, full_name: str, token: str, expires_in: int) -
               f"open:\n\n{link}\n\nThe link works once and expires in {_hours(expires_in)}. If it was not "
               "you, ignore this message: your password stays unchanged.\n"),
     )
+
+
+# --- notices other services may ask for by name (POST /send): no free-form text ever leaves the bank -----------
+
+@dataclass(frozen=True)
+class Notice:
+    """A named mail: its parameters (each with the only form it may take) and its texts per language."""
+
+    params: dict[str, str]  # name -> regular expression the whole value must match
+    texts: dict[str, tuple[str, str]]  # language -> (subject, body with {name} placeholders)
+
+
+NOTICES: dict[str, Notice] = {
+    "account_opened": Notice(
+        {"account_number": r"[0-9]{20}"},
+        {"ru": ("Счёт открыт", "Здравствуйте!\n\nВ банке открыт счёт ••{account_last4}. "  # noqa: RUF001 - Russian
+                               "Если вы его не открывали, позвоните в банк.\n"),  # noqa: RUF001
+         "en": ("Your account is open", "Hello,\n\nAn account ••{account_last4} has been opened for you. If it was "
+                                        "not you, call the bank.\n")}),
+    "card_blocked": Notice(
+        {"card_last4": r"[0-9]{4}"},
+        {"ru": ("Карта заблокирована", "Здравствуйте!\n\nКарта ••{card_last4} заблокирована. "  # noqa: RUF001
+                                       "Если это сделали не вы, позвоните в банк.\n"),
+         "en": ("Your card is blocked", "Hello,\n\nCard ••{card_last4} has been blocked. If it was not you, call "
+                                        "the bank.\n")}),
+}
+
+
+class NoticeParamsInvalid(ValueError):
+    """The parameters do not fit the notice (missing, unknown, or of the wrong form)."""
+
+
+def notice(name: str, language: str, params: dict[str, str]) -> Mail:
+    """The mail of notice `name` in `language` (ru, en); raises NoticeParamsInvalid for bad parameters."""
+    template = NOTICES[name]
+    if set(params) != set(template.params):
+        raise NoticeParamsInvalid(f"{name} takes exactly: {', '.join(sorted(template.params))}")
+    for param, pattern in template.params.items():
+        if not re.fullmatch(pattern, params[param], flags=re.ASCII):
+            raise NoticeParamsInvalid(f"{param} must match {pattern}")
+    values = {**params, **({"account_last4": params["account_number"][-4:]} if "account_number" in params else {})}
+    subject, body = template.texts[language]
+    return Mail(subject=subject, body=body.format(**values))
 
 
 # --- the in-app inbox (Russian: the bank's customers read Russian) -------------------------------------------

@@ -14,20 +14,19 @@ from pydantic import BaseModel, EmailStr, Field, SecretStr
 
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
-from bank_shared.errors import PROBLEM_JSON
-from bank_shared.http import Answer
-from bank_shared.idempotency import REPLAYED_HEADER, require_key
-from bank_shared.money import Amount
-from bank_shared.observability import current_request_id
-from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
+from bank_shared.http import relay
+from bank_shared.idempotency import require_key
+from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
+from office_service.approvals_api import router as approvals_router
 from office_service.clients import get_services
 from office_service.repository import get_audit_log
 from office_service.service import Actor, Office
 
 router = APIRouter(tags=["office"])
 admin = APIRouter(tags=["office-admin"])
-Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN))]
-Admin = Annotated[Principal, Depends(require_roles(ADMIN))]
+# Staff act on customers' money and data: a token of a signed-out session is refused at once.
+Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
+Admin = Annotated[Principal, Depends(require_roles(ADMIN, live=True))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=300)]
@@ -57,12 +56,6 @@ class NewEmployeeRequest(BaseModel):
 class OpenAccountRequest(BaseModel):
     currency: Currency
     product_code: str = Field(default="current", max_length=50)
-
-
-class TopupRequest(BaseModel):
-    amount: Amount
-    currency: Currency
-    description: str = Field(default="", max_length=200)
 
 
 class UserProfile(BaseModel):
@@ -147,26 +140,6 @@ def office() -> Office:
 OfficeDep = Annotated[Office, Depends(office)]
 
 
-def _actor(principal: Principal) -> Actor:
-    """The employee whose verified token called office; office acts for them downstream."""
-    return Actor(principal.subject, principal.roles, current_request_id())
-
-
-def _respond(answer: Answer) -> JSONResponse:
-    headers = {REPLAYED_HEADER: "true"} if answer.replayed else {}
-    media_type = PROBLEM_JSON if answer.status >= 400 else "application/json"
-    return JSONResponse(answer.body, status_code=answer.status, headers=headers, media_type=media_type)
-
-
-def _audit_position(cursor: str | None) -> tuple[datetime, UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(position["t"])), UUID(str(position["id"]))
-    except (KeyError, ValueError, TypeError):
-        raise InvalidCursor("The cursor is not one this API issued") from None
-
 
 # --------------------------------------------------------------------------- customers
 
@@ -174,27 +147,27 @@ def _audit_position(cursor: str | None) -> tuple[datetime, UUID] | None:
 @router.post("/customers", status_code=201, response_model=UserProfile)
 def create_customer(body: NewCustomerRequest, principal: Staff, use: OfficeDep) -> JSONResponse:
     """Create an active customer; they choose a password through the one-time link mailed to them."""
-    return _respond(use.create_customer(_actor(principal), str(body.email), body.full_name, body.phone))
+    return relay(use.create_customer(Actor.of(principal), str(body.email), body.full_name, body.phone))
 
 
 @router.get("/customers", response_model=UserPage)
 def search_customers(principal: Staff, use: OfficeDep, query: SearchQuery = None,
                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> JSONResponse:
     """Customers matching the query (e-mail, name or phone digits), newest first."""
-    return _respond(use.search_customers(_actor(principal), query, limit, cursor))
+    return relay(use.search_customers(Actor.of(principal), query, limit, cursor))
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerCard)
 def customer_card(customer_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
     """The customer's profile and accounts, with balances and (masked) cards."""
-    return _respond(use.customer_card(_actor(principal), customer_id))
+    return relay(use.customer_card(Actor.of(principal), customer_id))
 
 
 @router.post("/customers/{customer_id}/accounts", status_code=201, response_model=Account)
 def open_account(customer_id: UUID, body: OpenAccountRequest, principal: Staff,
                  key: IdempotencyKey, use: OfficeDep) -> JSONResponse:
     """Open an account for the customer (accounts' open, idempotent by the Idempotency-Key passed through)."""
-    return _respond(use.open_account(_actor(principal), key, customer_id, body.product_code,
+    return relay(use.open_account(Actor.of(principal), key, customer_id, body.product_code,
                                      body.currency))
 
 
@@ -204,32 +177,24 @@ def open_account(customer_id: UUID, body: OpenAccountRequest, principal: Staff,
 @router.post("/accounts/{account_id}/close", response_model=Account)
 def close_account(account_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
     """Close an account with a zero balance and no holds."""
-    return _respond(use.close_account(_actor(principal), account_id))
-
-
-@router.post("/accounts/{account_id}/topup", status_code=201)
-def topup(account_id: UUID, body: TopupRequest, principal: Staff, key: IdempotencyKey,
-          use: OfficeDep) -> JSONResponse:
-    """Cash deposit into the account through the ledger (Idempotency-Key required)."""
-    return _respond(use.topup(_actor(principal), key, account_id, body.amount, body.currency,
-                              body.description))
+    return relay(use.close_account(Actor.of(principal), account_id))
 
 
 @router.post("/accounts/{account_id}/cards", status_code=201, response_model=Card)
 def issue_card(account_id: UUID, principal: Staff, key: IdempotencyKey,
                use: OfficeDep) -> JSONResponse:
     """Issue a card on the account (Idempotency-Key passed through)."""
-    return _respond(use.issue_card(_actor(principal), key, account_id))
+    return relay(use.issue_card(Actor.of(principal), key, account_id))
 
 
 @router.post("/cards/{card_id}/block", response_model=Card)
 def block_card(card_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
-    return _respond(use.set_card_blocked(_actor(principal), card_id, True))
+    return relay(use.set_card_blocked(Actor.of(principal), card_id, True))
 
 
 @router.post("/cards/{card_id}/unblock", response_model=Card)
 def unblock_card(card_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
-    return _respond(use.set_card_blocked(_actor(principal), card_id, False))
+    return relay(use.set_card_blocked(Actor.of(principal), card_id, False))
 
 
 # --------------------------------------------------------------------------- administration
@@ -239,7 +204,7 @@ def unblock_card(card_id: UUID, principal: Staff, use: OfficeDep) -> JSONRespons
 def list_employees(principal: Admin, use: OfficeDep, query: SearchQuery = None,
                    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> JSONResponse:
     """Staff (employees and admins), newest first."""
-    return _respond(use.list_employees(_actor(principal), query, limit, cursor))
+    return relay(use.list_employees(Actor.of(principal), query, limit, cursor))
 
 
 @admin.post("/employees", status_code=201, response_model=UserProfile)
@@ -247,7 +212,7 @@ def create_employee(body: NewEmployeeRequest, principal: Admin, use: OfficeDep) 
     """Create an active back-office account (auth's `POST /employees` semantics)."""
     payload = {"email": str(body.email), "password": body.password.get_secret_value(), "full_name": body.full_name,
                "phone": body.phone, "roles": body.roles}
-    return _respond(use.create_employee(_actor(principal), payload))
+    return relay(use.create_employee(Actor.of(principal), payload))
 
 
 @admin.get("/audit", response_model=AuditPage)
@@ -255,9 +220,10 @@ def audit(_admin: Admin, use: OfficeDep, limit: Limit = DEFAULT_LIMIT, cursor: C
           actor_id: Annotated[str | None, Query(max_length=100)] = None,
           target_id: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
     """The back-office audit log, newest first (cursor pagination), optionally for one actor or target."""
-    items, after = use.audit_page(_audit_position(cursor), limit, actor_id, target_id)
-    return page(items, limit, {"t": after[0].isoformat(), "id": str(after[1])} if after else None)
+    items, after = use.audit_page(decode_time_id(cursor), limit, actor_id, target_id)
+    return time_id_page(items, limit, after)
 
 
-app = create_app("office", routers=[router, admin],
-                 description="The back office for employees: customers, employees, accounts, cards, cash top-ups.")
+app = create_app("office", routers=[router, approvals_router, admin],
+                 description="The back office for employees: customers, employees, accounts, cards, cash top-ups and "
+                             "reversals with maker-checker approvals.")

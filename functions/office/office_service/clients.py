@@ -4,11 +4,12 @@ Office calls auth, accounts and ledger by invoking their functions directly with
 identity (bank_shared.http), never with the employee's token:
 
 - lookups and user administration go to auth's and accounts' internal routes;
-- actions on accounts, cards and the ledger go to those services' staff routes and name the employee office
-  acts for in `X-Acting-Employee` (office has checked the employee's token and role). The callee accepts
-  that header from office alone (`bank_shared.auth.MAY_ACT_FOR_STAFF`), treats the call as staff and records
-  the employee (who opened the account, who initiated the top-up); its Idempotency-Key scope is the
-  employee's, as when employees called it themselves.
+- actions on accounts and cards go to accounts' staff routes and name the employee office acts for in
+  `X-Acting-Employee` (office has checked the employee's token and role). The callee accepts that header
+  from office alone (`bank_shared.auth.MAY_ACT_FOR_STAFF`), treats the call as staff and records the
+  employee (who opened the account); its Idempotency-Key scope is the employee's;
+- money (top-ups, reversals) goes to the ledger's internal routes once office's maker-checker allows it,
+  naming the maker and the checker in the body (office_service.approvals).
 
 Every call returns the other service's answer (status, body, replayed) so its problem codes reach the
 employee unchanged; an outage (invoke failure, 5xx, or a 401/403 to office's own identity) raises
@@ -46,7 +47,13 @@ class Services(Protocol):
 
     def set_card_blocked(self, employee: str, card_id: UUID, blocked: bool) -> Answer: ...
 
-    def topup(self, employee: str, key: str, body: dict[str, Any]) -> Answer: ...
+    def account(self, account_id: UUID) -> Answer: ...
+
+    def ledger_transaction(self, transaction_id: UUID) -> Answer: ...
+
+    def execute_topup(self, key: str, body: dict[str, Any]) -> Answer: ...
+
+    def reverse_transaction(self, key: str, transaction_id: UUID, body: dict[str, Any]) -> Answer: ...
 
 
 def _for(employee: str, key: str | None = None) -> dict[str, str]:
@@ -101,9 +108,19 @@ class HttpServices:
         response = self._accounts.post(f"/cards/{card_id}/{action}", headers=_for(employee), timeout=self._timeout)
         return answer_of(response, "accounts")
 
-    def topup(self, employee: str, key: str, body: dict[str, Any]) -> Answer:
-        response = self._ledger.post("/topup", json=body, headers=_for(employee, key), timeout=self._timeout)
-        return answer_of(response, "ledger")
+    def account(self, account_id: UUID) -> Answer:
+        params = {"account_id": str(account_id)}
+        return answer_of(self._accounts.get("/internal/accounts", params=params, timeout=self._timeout), "accounts")
+
+    def ledger_transaction(self, transaction_id: UUID) -> Answer:
+        return answer_of(self._ledger.get(f"/internal/transactions/{transaction_id}", timeout=self._timeout), "ledger")
+
+    def execute_topup(self, key: str, body: dict[str, Any]) -> Answer:
+        return self._ledger.post_with_key("/internal/topups", key, body, self._timeout)
+
+    def reverse_transaction(self, key: str, transaction_id: UUID, body: dict[str, Any]) -> Answer:
+        return self._ledger.post_with_key(f"/internal/transactions/{transaction_id}/reversal", key, body,
+                                          self._timeout)
 
 
 _services: Services | None = None

@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from bank_shared.auth import Principal
 from bank_shared.errors import AppError, DependencyUnavailable, NotFound
 from bank_shared.http import Answer
-from bank_shared.observability import logger
+from bank_shared.observability import current_request_id, logger
 from office_service.clients import Services
 from office_service.repository import AuditLog, NewEntry, Outcome, Row
 
@@ -31,6 +32,11 @@ class Actor:
     id: str
     roles: frozenset[str]
     request_id: str | None = None
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        """The employee whose verified token called office; office acts for them downstream."""
+        return cls(principal.subject, principal.roles, current_request_id())
 
 
 @dataclass(frozen=True)
@@ -134,14 +140,6 @@ class Office:
     def set_card_blocked(self, actor: Actor, card_id: UUID, blocked: bool) -> Answer:
         return self._perform(actor, "card.block" if blocked else "card.unblock", "card", str(card_id),
                              lambda: self.services.set_card_blocked(actor.id, card_id, blocked))
-
-    def topup(self, actor: Actor, key: str, account_id: UUID, amount: str, currency: str,
-              description: str) -> Answer:
-        body = {"account_id": str(account_id), "amount": amount, "currency": currency, "source": "cash",
-                "description": description}
-        return self._perform(actor, "account.topup", "account", str(account_id),
-                             lambda: self.services.topup(actor.id, key, body), key=key,
-                             details={"amount": amount, "currency": currency})
 
     # ----------------------------------------------------------------------------------------- audit
 

@@ -28,7 +28,7 @@ from utilities_service.settings import get_utilities_settings
 
 router = APIRouter(tags=["utilities"])
 Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
-Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE))]
+Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE, live=True))]
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
 Category = Literal["electricity", "water", "heating", "gas", "internet"]

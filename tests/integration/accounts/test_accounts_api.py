@@ -11,7 +11,7 @@ import pytest
 
 from accounts_service.numbers import is_valid_account_number
 from tests.support.invoke import call
-from tests.support.stack import bearer, gateway_url, mint_token
+from tests.support.stack import bearer, cash_topup, gateway_url, mint_token
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +81,7 @@ def test_close_requires_zero_balance(client: httpx.Client) -> None:
     _, headers = _customer()
     account = _open(client, headers).json()
     staff = bearer(mint_token(roles=("employee",)))
-    topup = client.post("/api/ledger/topup", headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
-                        json={"account_id": account["id"], "amount": "10.00", "currency": "RUB"})
+    topup = cash_topup(client, account["id"], "10.00", "RUB", employee=staff)
     assert topup.status_code == 201, topup.text
     refused = client.post(f"/api/accounts/{account['id']}/close", headers=headers)
     assert refused.status_code == 409 and refused.json()["code"] == "account_not_empty"
@@ -91,8 +90,7 @@ def test_close_requires_zero_balance(client: httpx.Client) -> None:
     closed = client.post(f"/api/accounts/{empty['id']}/close", headers=headers)
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert client.post(f"/api/accounts/{empty['id']}/close", headers=headers).json()["status"] == "closed"
-    late = client.post("/api/ledger/topup", headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
-                       json={"account_id": empty["id"], "amount": "1.00", "currency": "USD"})
+    late = cash_topup(client, empty["id"], "1.00", "USD", employee=staff)
     assert late.status_code == 409 and late.json()["code"] == "account_closed"
 
 

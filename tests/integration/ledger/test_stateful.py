@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.events import outbox
 from ledger_service import service
 from tests.integration.ledger.support import ADMIN, SERVICE, assert_ledger_consistent, customer
-from tests.support.stack import database_url
+from tests.support.stack import database_url, gateway_url
 
 
 @dataclass
@@ -144,23 +145,51 @@ TestLedgerAgainstModel.settings = settings(max_examples=25, stateful_step_count=
                                            suppress_health_check=[HealthCheck.too_slow])
 
 
-def test_expired_holds_are_released_by_the_sweep(connection: Connection) -> None:
+def _aged_hold(connection: Connection, amount: int) -> tuple[UUID, UUID]:
+    """A funded account with a pending hold whose expiry has passed (holds are mutable state, not history)."""
     account, owner = uuid.uuid4(), uuid.uuid4()
     with UnitOfWork(connection) as uow:
         service.register_account(uow, account, owner, "RUB")
     with UnitOfWork(connection) as uow:
         service.topup(uow, ADMIN, f"exp-{account}", account, 1_000, "RUB")
     with UnitOfWork(connection) as uow:
-        hold = service.create_hold(uow, SERVICE, f"exph-{account}", account, 800, "RUB")
+        hold = service.create_hold(uow, SERVICE, f"exph-{account}", account, amount, "RUB")
     hold_id = UUID(hold.body["id"])
-    with UnitOfWork(connection) as uow:  # age the hold (holds are mutable state, not ledger history)
+    with UnitOfWork(connection) as uow:
         uow.connection.execute("UPDATE holds SET expires_at = %s WHERE id = %s",
                                (datetime.now(UTC) - timedelta(seconds=1), hold_id))
+    return account, hold_id
+
+
+def _hold_state(connection: Connection, account: UUID, hold_id: UUID) -> tuple[str, str, str]:
+    with UnitOfWork(connection) as uow:
+        view = service.get_balance(uow, ADMIN, account)
+        status = service.get_hold(uow, hold_id)["status"]
+    return status, view["held"]["amount"], view["available"]["amount"]
+
+
+def test_expired_holds_are_released_by_the_sweep(connection: Connection) -> None:
+    """Nothing but the sweep touches the aged hold: it stays pending and held until the sweep releases it."""
+    account, hold_id = _aged_hold(connection, 800)
+    assert _hold_state(connection, account, hold_id) == ("pending", "8.00", "2.00")
+    service.expire_holds(lambda: UnitOfWork(connection))
+    assert _hold_state(connection, account, hold_id) == ("expired", "0.00", "10.00")
+
+
+def test_a_capture_after_expiry_is_refused_and_releases_the_hold(connection: Connection) -> None:
+    account, hold_id = _aged_hold(connection, 800)
     with UnitOfWork(connection) as uow:
         late = service.capture_hold(uow, SERVICE, f"expc-{account}", hold_id, account, None)
     assert late.status == 422 and late.body["code"] == "hold_expired"
-    assert service.expire_holds(lambda: UnitOfWork(connection)) >= 0
-    with UnitOfWork(connection) as uow:
-        view = service.get_balance(uow, ADMIN, account)
-        assert service.get_hold(uow, hold_id)["status"] == "expired"
-    assert view["held"]["amount"] == "0.00" and view["available"]["amount"] == "10.00"
+    assert _hold_state(connection, account, hold_id) == ("expired", "0.00", "10.00")
+
+
+def test_the_ledger_schedule_releases_expired_holds(connection: Connection) -> None:
+    """What AWS runs: EventBridge's schedule invokes the ledger function, whose scheduled tasks expire holds
+    (run here through the local gateway's schedule runner, the same handler and event shape)."""
+    account, hold_id = _aged_hold(connection, 500)
+    assert _hold_state(connection, account, hold_id)[0] == "pending"
+    response = httpx.post(f"{gateway_url()}/__emulator/schedules/LedgerFunction/run", timeout=60)
+    assert response.status_code == 200 and "x-amz-function-error" not in response.headers, response.text
+    assert "holds_expired" in response.json()
+    assert _hold_state(connection, account, hold_id) == ("expired", "0.00", "10.00")

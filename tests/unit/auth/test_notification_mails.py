@@ -109,6 +109,9 @@ class RecordingRepository:
     def mark_sent(self, notification_id: Any, message_id: str) -> None:
         pass
 
+    def sent_within_hour(self, recipient: str) -> int:
+        return 0
+
 
 class FakeUnitOfWork:
     connection = None

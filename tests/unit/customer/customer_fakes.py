@@ -67,6 +67,15 @@ class FakeServices:
         digits = "".join(c for c in phone if c.isdigit())
         return [u for u in self.users.values() if "".join(c for c in u["phone"] if c.isdigit()) == digits]
 
+    def balance(self, account_id: UUID, timeout: float) -> dict[str, Any] | None:
+        """The ledger's view: available (balance minus holds) and the overdraft limit."""
+        self._enter("balance", account_id)
+        found = next((a for a in self.accounts_list if a["id"] == str(account_id)), None)
+        if found is None or found["available"] is None:
+            return None
+        return {"account_id": found["id"], "available": found["available"],
+                "overdraft_limit": {"amount": found.get("overdraft", "0.00"), "currency": found["currency"]}}
+
     def recent_transactions(self, owner_id: UUID, limit: int, timeout: float) -> list[dict[str, Any]]:
         self._enter("transactions", owner_id)
         return [{"transaction_id": "t-0", "type": "topup"}][:limit]

@@ -9,17 +9,19 @@ from customer_fakes import ALICE, FakeServices
 from fastapi.testclient import TestClient
 
 from bank_shared.auth import Principal, current_principal
-from customer_service.api import app
+from customer_service.api import app, recipient_lookups
 
 
 @pytest.fixture
 def client(services: FakeServices) -> Iterator[TestClient]:
     app.dependency_overrides[current_principal] = lambda: Principal(str(ALICE), frozenset({"customer"}),
                                                                     frozenset(), {})
+    app.dependency_overrides[recipient_lookups] = lambda: lambda _user_id: None
     try:
         yield TestClient(app, raise_server_exceptions=False)
     finally:
         app.dependency_overrides.pop(current_principal, None)
+        app.dependency_overrides.pop(recipient_lookups, None)
 
 
 def test_dashboard(client: TestClient, services: FakeServices) -> None:

@@ -8,9 +8,25 @@ from uuid import UUID
 import pytest
 from customer_fakes import ALICE, BOB, CAROL, FakeServices, account
 
-from bank_shared.errors import AppError
+from bank_shared.errors import AppError, TooManyRequests
 from bank_shared.http import Answer
 from customer_service import service
+
+
+class Budget:
+    """Recipient lookups spent per customer; raises once `allowed` are spent."""
+
+    def __init__(self, allowed: int = 100) -> None:
+        self.allowed, self.spent = allowed, 0
+
+    def __call__(self, user_id: UUID) -> None:
+        self.spent += 1
+        if self.spent > self.allowed:
+            raise TooManyRequests("spent", headers={"Retry-After": "60"})
+
+
+def transfer(services: FakeServices, transfer_order: service.TransferOrder, budget: Budget | None = None) -> Answer:
+    return service.transfer(services, "k-1", transfer_order, 1.0, budget or Budget())
 
 
 def order(services: FakeServices, **changes: object) -> service.TransferOrder:
@@ -23,12 +39,12 @@ def order(services: FakeServices, **changes: object) -> service.TransferOrder:
 
 def code_of(services: FakeServices, transfer_order: service.TransferOrder) -> str:
     with pytest.raises(AppError) as raised:
-        service.transfer(services, "k-1", transfer_order, 1.0)
+        transfer(services, transfer_order)
     return raised.value.code
 
 
 def test_by_phone_resolves_the_recipients_account_in_the_currency(services: FakeServices) -> None:
-    answer = service.transfer(services, "k-1", order(services), 1.0)
+    answer = transfer(services, order(services))
     assert answer.status == 201
     sent = next(detail for name, detail in services.calls if name == "transfer")
     assert sent["to_account_id"] == services.account_of(BOB, "RUB")["id"]
@@ -38,7 +54,7 @@ def test_by_phone_resolves_the_recipients_account_in_the_currency(services: Fake
 
 
 def test_by_account_number(services: FakeServices) -> None:
-    answer = service.transfer(services, "k-1", order(services, to_phone=None, to_account_number="6" * 20), 1.0)
+    answer = transfer(services, order(services, to_phone=None, to_account_number="6" * 20))
     assert answer.status == 201 and answer.body["recipient"]["name"] is None
 
 
@@ -85,8 +101,42 @@ def test_currency_mismatch_and_bad_amount(services: FakeServices) -> None:
 def test_ledger_refusal_passes_through(services: FakeServices) -> None:
     problem = {"status": 422, "code": "insufficient_funds", "title": "Insufficient funds"}
     services.ledger_answer = Answer(422, problem, replayed=True)
-    answer = service.transfer(services, "k-1", order(services), 1.0)
+    answer = transfer(services, order(services))
     assert (answer.status, answer.body, answer.replayed) == (422, problem, True)
+
+
+def test_an_empty_account_learns_nothing_about_the_recipient(services: FakeServices) -> None:
+    """F11: without the money, a known and an unknown phone (or number) answer the same, before any lookup."""
+    services.account_of(ALICE, "RUB")["available"] = {"amount": "5.00", "currency": "RUB"}
+    known, unknown = order(services), order(services, to_phone="+1 555 000 0000")
+    assert code_of(services, known) == code_of(services, unknown) == "insufficient_funds"
+    by_number = order(services, to_phone=None, to_account_number="9" * 20)
+    assert code_of(services, by_number) == "insufficient_funds"
+    assert not [c for c in services.calls if c[0] in ("users_by_phone", "transfer")]
+    assert all(detail["ids"] for name, detail in services.calls if name == "accounts")  # only the source read
+
+
+def test_an_overdraft_counts_as_funds(services: FakeServices) -> None:
+    source = services.account_of(ALICE, "RUB")
+    source["available"], source["overdraft"] = {"amount": "-20.00", "currency": "RUB"}, "40.00"
+    assert transfer(services, order(services)).status == 201  # 10.50 <= -20.00 + 40.00
+
+
+def test_an_unknown_balance_is_an_outage_not_a_lookup(services: FakeServices) -> None:
+    services.account_of(ALICE, "RUB")["available"] = None
+    assert code_of(services, order(services)) == "dependency_unavailable"
+    assert not [c for c in services.calls if c[0] == "users_by_phone"]
+
+
+def test_recipient_lookups_are_limited_per_customer(services: FakeServices) -> None:
+    budget = Budget(allowed=2)
+    assert transfer(services, order(services), budget).status == 201
+    with pytest.raises(AppError):
+        transfer(services, order(services, to_phone="+1 555 000 0000"), budget)  # not found: still spent
+    with pytest.raises(TooManyRequests) as raised:
+        transfer(services, order(services), budget)
+    assert raised.value.headers["Retry-After"] == "60"
+    assert len([c for c in services.calls if c[0] == "users_by_phone"]) == 2
 
 
 def test_long_keys_are_hashed_into_the_namespace() -> None:

@@ -27,6 +27,8 @@ class FakeServices:
         self.calls: list[tuple[str, Any]] = []
         self.down: set[str] = set()
         self.scripted: dict[str, Answer] = {}
+        self.transactions: dict[UUID, dict[str, Any]] = {}
+        self.executed: dict[str, dict[str, Any]] = {}  # ledger key -> the ledger's answer
 
     def _call(self, name: str, service: str, args: Any) -> Answer | None:
         self.calls.append((name, args))
@@ -91,10 +93,34 @@ class FakeServices:
             return answer
         return Answer(200, {"id": str(card_id), "status": "blocked" if blocked else "active"})
 
-    def topup(self, employee: str, key: str, body: dict[str, Any]) -> Answer:
-        if (answer := self._call("topup", "ledger", (employee, key, body))) is not None:
+    def account(self, account_id: UUID) -> Answer:
+        if (answer := self._call("account", "accounts", account_id)) is not None:
             return answer
-        return Answer(201, {"transaction_id": str(uuid.uuid4()), "type": "topup", "status": "executed"})
+        return Answer(200, {"items": [a for a in self.accounts if a["id"] == str(account_id)]})
+
+    def ledger_transaction(self, transaction_id: UUID) -> Answer:
+        if (answer := self._call("ledger_transaction", "ledger", transaction_id)) is not None:
+            return answer
+        found = self.transactions.get(transaction_id)
+        return Answer(200, found) if found else Answer(404, {"status": 404, "code": "transaction_not_found"})
+
+    def execute_topup(self, key: str, body: dict[str, Any]) -> Answer:
+        if (answer := self._call("execute_topup", "ledger", (key, body))) is not None:
+            return answer
+        if key in self.executed:  # the ledger's Idempotency-Key: a second call is a replay
+            return Answer(201, self.executed[key], replayed=True)
+        self.executed[key] = {"transaction_id": str(uuid.uuid4()), "type": "topup", "status": "executed",
+                              "amount": {"amount": body["amount"], "currency": body["currency"]}}
+        return Answer(201, self.executed[key])
+
+    def reverse_transaction(self, key: str, transaction_id: UUID, body: dict[str, Any]) -> Answer:
+        if (answer := self._call("reverse_transaction", "ledger", (key, transaction_id, body))) is not None:
+            return answer
+        if key in self.executed:
+            return Answer(201, self.executed[key], replayed=True)
+        self.executed[key] = {"transaction_id": str(uuid.uuid4()), "type": "reversal", "status": "executed",
+                              "reverses": str(transaction_id)}
+        return Answer(201, self.executed[key])
 
 
 class FakeAuditLog:

@@ -100,18 +100,20 @@ def test_accounts_are_opened_only_for_customers(client: TestClient, services: Fa
 
 def test_replays_and_refusals_pass_through(client: TestClient, services: FakeServices, audit: FakeAuditLog) -> None:
     account_id = uuid.uuid4()
-    services.scripted["topup"] = Answer(201, {"transaction_id": "t"}, replayed=True)
-    replay = client.post(f"/api/office/accounts/{account_id}/topup", headers=key(),
-                         json={"amount": "10.50", "currency": "RUB"})
+    services.scripted["issue_card"] = Answer(201, {"id": "c"}, replayed=True)
+    headers = key()
+    replay = client.post(f"/api/office/accounts/{account_id}/cards", headers=headers)
     assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
-    assert audit.latest()["replayed"] is True and audit.latest()["details"] == {"amount": "10.50", "currency": "RUB"}
-    _, _, body = next(args for name, args in services.calls if name == "topup")
-    assert body["source"] == "cash" and body["account_id"] == str(account_id)
+    assert audit.latest()["replayed"] is True and audit.latest()["idempotency_key"] == headers["Idempotency-Key"]
+    _, passed_key, passed_account = next(args for name, args in services.calls if name == "issue_card")
+    assert (passed_key, passed_account) == (headers["Idempotency-Key"], account_id)
 
-    services.scripted["topup"] = Answer(422, {"status": 422, "code": "currency_mismatch"})
-    refused = client.post(f"/api/office/accounts/{account_id}/topup", headers=key(),
-                          json={"amount": "1.00", "currency": "USD"})
-    assert refused.status_code == 422 and refused.json()["code"] == "currency_mismatch"
+    services.scripted["issue_card"] = Answer(409, {"status": 409, "code": "account_closed",
+                                                   "instance": f"/api/accounts/{account_id}/cards"})
+    refused = client.post(f"/api/office/accounts/{account_id}/cards", headers=key())
+    assert refused.status_code == 409 and refused.json()["code"] == "account_closed"
+    # F13: the relayed problem names the route the employee called, not the one office called
+    assert refused.json()["instance"] == f"/api/office/accounts/{account_id}/cards"
     bad = client.post(f"/api/office/accounts/{account_id}/topup", headers=key(), json={"amount": "1.5e3",
                                                                                       "currency": "RUB"})
     assert bad.status_code == 422 and bad.json()["code"] == "validation_failed"

@@ -268,7 +268,7 @@ export interface paths {
         };
         /**
          * Me
-         * @description The caller's profile and roles.
+         * @description The caller's profile and roles (a token of a signed-out session is refused: 401 `session_revoked`).
          */
         get: operations["auth_me"];
         put?: never;

@@ -70,7 +70,9 @@ export interface paths {
         put?: never;
         /**
          * Transfer
-         * @description P2P transfer to another customer by account number or phone number (same currency).
+         * @description P2P transfer to another customer by account number or phone number (same currency). The funds are
+         *     checked before the recipient is looked up (422 `insufficient_funds` for any recipient), and recipient
+         *     lookups are limited per customer (429 `rate_limited`).
          */
         post: operations["customer_transfer"];
         delete?: never;

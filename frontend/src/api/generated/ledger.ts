@@ -195,6 +195,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ledger/internal/topups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Staff Topup
+         * @description Cash deposit or incoming payment into a customer account, for the back office once its limits and
+         *     approvals allow it; the ledger transaction names the employee who asked and the one who approved.
+         */
+        post: operations["ledger_staff_topup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ledger/internal/transactions": {
         parameters: {
             query?: never;
@@ -209,6 +230,46 @@ export interface paths {
         get: operations["ledger_owner_transactions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/internal/transactions/{transaction_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Transaction
+         * @description One ledger transaction with its postings, and the reversal that undid it, if any.
+         */
+        get: operations["ledger_get_transaction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/internal/transactions/{transaction_id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse Transaction
+         * @description Reverse a posted transaction in full, once (the back office, after a second employee approved).
+         */
+        post: operations["ledger_reverse_transaction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -230,26 +291,6 @@ export interface paths {
          *     check); the internal path keeps service traffic out of the per-user rate limit of `/transfer`.
          */
         post: operations["ledger_service_transfer"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/ledger/topup": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Topup
-         * @description Cash deposit or incoming payment into a customer account (employee/admin).
-         */
-        post: operations["ledger_topup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -447,8 +488,26 @@ export interface components {
              */
             owner_id: string;
         };
-        /** TopupRequest */
-        TopupRequest: {
+        /** ReversalRequest */
+        ReversalRequest: {
+            /**
+             * Approved By
+             * @description The second employee who approved it (the checker)
+             */
+            approved_by: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Requested By
+             * @description The employee who asked for the reversal (the maker)
+             */
+            requested_by: string;
+        };
+        /** StaffTopupRequest */
+        StaffTopupRequest: {
             /**
              * Account Id
              * Format: uuid
@@ -461,6 +520,11 @@ export interface components {
              */
             amount: string;
             /**
+             * Approved By
+             * @description The second employee who approved it, if it needed approval (the checker)
+             */
+            approved_by?: string | null;
+            /**
              * Currency
              * @example RUB
              */
@@ -470,6 +534,11 @@ export interface components {
              * @default
              */
             description: string;
+            /**
+             * Requested By
+             * @description The employee who asked for the top-up (the maker)
+             */
+            requested_by: string;
             /**
              * Source
              * @default cash
@@ -932,6 +1001,43 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
+    ledger_staff_topup: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key (1..255 printable characters, e.g. a UUID) per money-moving request; retries of the same request reuse it and get the stored answer with Idempotent-Replayed: true */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffTopupRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
     ledger_owner_transactions: {
         parameters: {
             query: {
@@ -965,19 +1071,53 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
-    ledger_service_transfer: {
+    ledger_get_transaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transaction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    ledger_reverse_transaction: {
         parameters: {
             query?: never;
             header: {
                 /** @description A unique key (1..255 printable characters, e.g. a UUID) per money-moving request; retries of the same request reuse it and get the stored answer with Idempotent-Replayed: true */
                 "Idempotency-Key": string;
             };
-            path?: never;
+            path: {
+                transaction_id: string;
+            };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TransferRequest"];
+                "application/json": components["schemas"]["ReversalRequest"];
             };
         };
         responses: {
@@ -1002,7 +1142,7 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
-    ledger_topup: {
+    ledger_service_transfer: {
         parameters: {
             query?: never;
             header: {
@@ -1014,7 +1154,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TopupRequest"];
+                "application/json": components["schemas"]["TransferRequest"];
             };
         };
         responses: {

@@ -129,7 +129,8 @@ export interface paths {
         put?: never;
         /**
          * Send
-         * @description Queue a notification; it is delivered asynchronously through Kafka.
+         * @description Queue a named notice (services only); it is delivered asynchronously through Kafka, within the
+         *     recipient's hourly cap.
          */
         post: operations["notifications_send"];
         delete?: never;
@@ -253,18 +254,33 @@ export interface components {
              */
             status: "queued";
         };
-        /** SendRequest */
+        /**
+         * SendRequest
+         * @description A named notice: the bank's texts with the caller's parameters, never a free-form subject or body.
+         */
         SendRequest: {
-            /** Body */
-            body: string;
             /**
              * Channel
              * @default email
              * @constant
              */
             channel: "email";
-            /** Subject */
-            subject: string;
+            /**
+             * Language
+             * @default ru
+             * @enum {string}
+             */
+            language: "ru" | "en";
+            /** Params */
+            params?: {
+                [key: string]: string;
+            };
+            /**
+             * Template
+             * @description The notice to send: account_opened (account_number), card_blocked (card_last4)
+             * @enum {string}
+             */
+            template: "account_opened" | "card_blocked";
             /**
              * To
              * Format: email

@@ -52,9 +52,92 @@ export interface paths {
         put?: never;
         /**
          * Topup
-         * @description Cash deposit into the account through the ledger (Idempotency-Key required).
+         * @description Cash deposit into the account. Under the approval threshold it is executed at once (201, the ledger's
+         *     transaction); at or above it, 202 with a pending request another employee must approve. Above the
+         *     per-operation cap or past the employee's 24-hour limit: 422 (`operation_limit_exceeded`,
+         *     `daily_limit_exceeded`).
          */
         post: operations["office_topup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Approvals Queue
+         * @description Staff money requests, newest first; `status=pending` is the approvals queue.
+         */
+        get: operations["office_approvals_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/approvals/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approval */
+        get: operations["office_approval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/approvals/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve
+         * @description Approve someone else's pending request: it executes now, once (clicking again answers the outcome).
+         *     The maker cannot approve their own request (403 `maker_cannot_approve`); a request someone else decided
+         *     is 409 `approval_already_decided`; an expired one 409 `approval_expired`. A refusal by the ledger
+         *     (e.g. `insufficient_funds` for a reversal) is relayed with the request in `approval`.
+         */
+        post: operations["office_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/approvals/{request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject
+         * @description Reject a pending request with a reason (the maker may withdraw their own).
+         */
+        post: operations["office_reject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -220,6 +303,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/office/transactions/{transaction_id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Reversal
+         * @description Ask for a posted ledger transaction to be reversed in full; it waits for a second employee's approval.
+         */
+        post: operations["office_request_reversal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -336,6 +439,21 @@ export interface components {
             accounts: components["schemas"]["Account"][];
             profile: components["schemas"]["UserProfile"];
         };
+        /** ExecutionResult */
+        ExecutionResult: {
+            /**
+             * Body
+             * @description The ledger's answer: the transaction, or its problem
+             */
+            body: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @description The ledger's HTTP status
+             */
+            status: number;
+        };
         /** FieldProblem */
         FieldProblem: {
             field: string;
@@ -348,6 +466,79 @@ export interface components {
             amount: string;
             /** Currency */
             currency: string;
+        };
+        /** MoneyRequest */
+        MoneyRequest: {
+            /**
+             * Account Id
+             * @description topup: the account credited
+             */
+            account_id: string | null;
+            amount: components["schemas"]["Money"];
+            /**
+             * Can Approve
+             * @description Whether the caller may approve it now (pending, and not their own)
+             */
+            can_approve: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Decision Reason */
+            decision_reason: string | null;
+            /** Description */
+            description: string;
+            /**
+             * Details
+             * @description What the approver is shown: account number and customer, or the original transaction's accounts
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Executed At */
+            executed_at: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "topup" | "reversal";
+            /** Maker Id */
+            maker_id: string;
+            /** Needs Approval */
+            needs_approval: boolean;
+            result: components["schemas"]["ExecutionResult"] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "executed" | "failed" | "rejected" | "expired";
+            /**
+             * Transaction Id
+             * @description reversal: the ledger transaction undone
+             */
+            transaction_id: string | null;
+        };
+        /** MoneyRequestPage */
+        MoneyRequestPage: {
+            /** Items */
+            items: components["schemas"]["MoneyRequest"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** NewCustomerRequest */
         NewCustomerRequest: {
@@ -413,6 +604,22 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** RejectRequest */
+        RejectRequest: {
+            /**
+             * Reason
+             * @description Why (kept with the request and in the audit log)
+             */
+            reason: string;
+        };
+        /** ReversalRequest */
+        ReversalRequest: {
+            /**
+             * Reason
+             * @description Why (kept with the request and in the audit log)
+             */
+            reason: string;
         };
         /** TopupRequest */
         TopupRequest: {
@@ -643,6 +850,153 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description At or above the approval threshold: waits for a second employee */
+            202: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_approvals_queue: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                kind?: ("topup" | "reversal") | null;
+                limit?: number;
+                status?: ("pending" | "approved" | "executed" | "failed" | "rejected" | "expired") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyRequestPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_approval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyRequest"];
+                };
+            };
+            /** @description Approved; the execution is still under way */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyRequest"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -963,6 +1317,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_request_reversal: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key (1..255 printable characters, e.g. a UUID) per money-moving request; retries of the same request reuse it and get the stored answer with Idempotent-Replayed: true */
+                "Idempotency-Key": string;
+            };
+            path: {
+                transaction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReversalRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyRequest"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -21,7 +21,7 @@ export function TopupForm({ accountId, currency, onDone }: { accountId: string; 
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<{ amount: string; pending: boolean } | null>(null);
   const parsed = parseAmountInput(amount, exponentOf(currency));
 
   async function submit(e: FormEvent) {
@@ -38,14 +38,15 @@ export function TopupForm({ accountId, currency, onDone }: { accountId: string; 
       setKey(useKey);
     }
     try {
-      await unwrap(
-        officeApi.POST("/api/office/accounts/{account_id}/topup", {
-          params: { path: { account_id: accountId }, header: { "Idempotency-Key": useKey } },
-          body: { amount: parsed, currency, description: "Взнос наличных в кассе" },
-        }),
-      );
+      const call = officeApi.POST("/api/office/accounts/{account_id}/topup", {
+        params: { path: { account_id: accountId }, header: { "Idempotency-Key": useKey } },
+        body: { amount: parsed, currency, description: "Взнос наличных в кассе" },
+      });
+      await unwrap(call);
+      // 202: at or above the approval threshold the top-up waits for a second employee (maker-checker).
+      const pending = (await call).response.status === 202;
       lastOutcome.current = "success";
-      setDone(formatMoney({ amount: parsed, currency }, locale));
+      setDone({ amount: formatMoney({ amount: parsed, currency }, locale), pending });
       setAmount("");
       setTouched(false);
       onDone();
@@ -82,8 +83,8 @@ export function TopupForm({ accountId, currency, onDone }: { accountId: string; 
         </Alert>
       )}
       {done && (
-        <Alert mt="xs" color="green" role="status" data-testid="topup-done">
-          {t("office.topup.done", { amount: done })}
+        <Alert mt="xs" color={done.pending ? "yellow" : "green"} role="status" data-testid={done.pending ? "topup-pending" : "topup-done"}>
+          {t(done.pending ? "office.topup.pending" : "office.topup.done", { amount: done.amount })}
         </Alert>
       )}
     </form>

@@ -63,3 +63,20 @@ it("sends nothing for an amount that is not positive", async () => {
   expect(await screen.findByText(/Введите сумму больше нуля/)).toBeInTheDocument();
   expect(topups).toHaveLength(0);
 });
+
+it("a top-up at or above the approval threshold says it waits for a second employee", async () => {
+  answers = [jsonResponse(202, { id: "req-1", kind: "topup", status: "pending", can_approve: false })];
+  renderUi(<TopupForm accountId="acc-1" currency="RUB" onDone={() => undefined} />);
+  fireEvent.change(screen.getByTestId("topup-amount"), { target: { value: "150000" } });
+  fireEvent.click(screen.getByTestId("topup-submit"));
+  expect(await screen.findByTestId("topup-pending")).toHaveTextContent("ждёт подтверждения другого сотрудника");
+  expect(screen.queryByTestId("topup-done")).not.toBeInTheDocument();
+});
+
+it("a limit refusal is shown in words", async () => {
+  answers = [jsonResponse(422, { code: "operation_limit_exceeded", status: 422, title: "Limit" })];
+  renderUi(<TopupForm accountId="acc-1" currency="RUB" onDone={() => undefined} />);
+  fireEvent.change(screen.getByTestId("topup-amount"), { target: { value: "999999999999" } });
+  fireEvent.click(screen.getByTestId("topup-submit"));
+  expect(await screen.findByTestId("topup-error")).toHaveTextContent("Сумма больше предела одной операции.");
+});
