@@ -97,6 +97,10 @@ BEGIN
         VALUES (v_scope, v_key, r->>'hash', (r->'refused_body'->>'status')::int, r->'refused_body');
         RETURN jsonb_build_object('status', (r->'refused_body'->>'status')::int, 'replayed', false);
     END IF;
+    -- The recipient's balance may not pass its ceiling (a refusal the caller may retry later: not stored).
+    IF v_target.balance + v_amount > v_target.max_balance THEN
+        RETURN jsonb_build_object('error', 'balance_limit_exceeded', 'account_id', v_to);
+    END IF;
 
     INSERT INTO ledger_transactions (id, kind, description, initiated_by)
     VALUES (v_tx, 'transfer', r->>'description', r->>'initiated_by')
