@@ -1,6 +1,14 @@
 """Events the auth service publishes (it consumes none)."""
 
-from bank_shared.events.topics import USER_ACTIVATED, USER_LOCKED, USER_PASSWORD_RESET_REQUESTED, USER_REGISTERED
 
-PUBLISHES = (USER_REGISTERED, USER_ACTIVATED, USER_LOCKED, USER_PASSWORD_RESET_REQUESTED)
+from bank_shared.events.topics import (
+    LOGS_APP,
+    USER_ACTIVATED,
+    USER_LOCKED,
+    USER_PASSWORD_RESET_REQUESTED,
+    USER_REGISTERED,
+)
+
+# logs.app carries auth's security records (sign-in refused, tokens revoked) to Splunk.
+PUBLISHES = (USER_REGISTERED, USER_ACTIVATED, USER_LOCKED, USER_PASSWORD_RESET_REQUESTED, LOGS_APP)
 CONSUMES: tuple[str, ...] = ()

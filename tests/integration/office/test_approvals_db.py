@@ -17,7 +17,7 @@ import pytest
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError, DependencyUnavailable
 from bank_shared.http import Answer
-from bank_shared.migrations import migrate_service
+from bank_shared.migrations import upgrade_head
 from office_service.approvals import Approvals, Limits
 from office_service.repository import NewEntry, Outcome
 from office_service.service import Actor
@@ -89,7 +89,7 @@ class Audit:
 @pytest.fixture(scope="module")
 def office_url() -> str:
     url = database_url("office")
-    migrate_service("office", url)
+    upgrade_head("office", url)
     return url
 
 
