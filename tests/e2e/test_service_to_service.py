@@ -82,11 +82,11 @@ def test_office_acts_for_the_employee_and_the_ledger_records_them(http: httpx.Cl
 
 
 def test_no_other_service_may_act_for_an_employee(employee: dict[str, str]) -> None:
-    body = {"account_id": str(uuid.uuid4()), "amount": "1.00", "currency": "RUB"}
+    body = {"currency": "RUB", "owner_id": str(uuid.uuid4())}  # opening an account for a customer: staff only
     for caller in ("customer", "fx", "utilities"):
-        refused = call("ledger", "POST", "/topup", caller=caller, json=body,
+        refused = call("accounts", "POST", "/open", caller=caller, json=body,
                        headers={"Idempotency-Key": str(uuid.uuid4()), ACTING_EMPLOYEE_HEADER: str(uuid.uuid4())})
         assert refused.status_code == 403 and refused.json()["code"] == "acting_employee_refused"
-    unnamed = call("ledger", "POST", "/topup", caller="office", json=body,
+    unnamed = call("accounts", "POST", "/open", caller="office", json=body,
                    headers={"Idempotency-Key": str(uuid.uuid4())})
     assert unnamed.status_code == 403 and unnamed.json()["code"] == "forbidden"  # a service alone is no staff
