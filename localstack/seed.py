@@ -1,5 +1,7 @@
-"""Demo data for `make up`: runs each service's own `<service>_service.seed` module, in dependency order,
-in a process of its own with that function's environment (as the emulator would give it).
+"""Demo data for `make up`: runs `demo_seed/<service>.py` for each service that has one, in dependency order,
+in a process of its own with that function's environment (as the emulator would give it) and the function's
+code on the path. The seeds live here, not in the services' packages: nothing in a deployed artifact reads
+the local stack's files.
 
 Every seed module is idempotent and prints what it created or found; the launcher prints the credentials.
 """
@@ -20,11 +22,12 @@ SEED_ORDER = ("auth", "accounts", "ledger", "fx", "utilities", "contracts", "cus
 def function_environment(env_vars: dict[str, dict[str, str]], service: str) -> dict[str, str]:
     block = env_vars.get(f"{service.capitalize()}Function", {})
     return {**os.environ, **block, "POWERTOOLS_SERVICE_NAME": service,
-            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "functions" / service), str(REPO_ROOT / "shared")])}
+            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "functions" / service), str(REPO_ROOT / "shared"),
+                                            str(REPO_ROOT / "localstack")])}
 
 
 def has_seed(service: str) -> bool:
-    return (REPO_ROOT / "functions" / service / f"{service}_service" / "seed.py").exists()
+    return (REPO_ROOT / "localstack" / "demo_seed" / f"{service}.py").exists()
 
 
 def main() -> int:
@@ -34,7 +37,7 @@ def main() -> int:
         if not has_seed(service):
             continue
         print(f"seed {service}", flush=True)
-        completed = subprocess.run([sys.executable, "-m", f"{service}_service.seed"],
+        completed = subprocess.run([sys.executable, "-m", f"demo_seed.{service}"],
                                    env=function_environment(env_vars, service), cwd=REPO_ROOT, check=False)
         if completed.returncode != 0:
             print(f"seed {service} failed with exit code {completed.returncode}", file=sys.stderr)

@@ -270,7 +270,7 @@ class Up:
             self.progress.line("demo data", "SKIPPED: localstack/seed.py not written yet")
             return
         with self.progress.step("demo data") as result:
-            service_seeds = sorted(REPO.glob("functions/*/*/seed.py")) + sorted(REPO.glob("functions/*/*/seed/*.py"))
+            service_seeds = sorted(REPO.glob("localstack/demo_seed/*.py"))
             key = digest(SEED_SCRIPT, STACK_FILE, *(str(self.pids.get(n)) for n in ("postgres", "localstack")),
                          *service_seeds)
             if stamp_matches(RUN_STAMPS, "seed", key):

@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from demo_seed import contracts as seed
 from fastapi.testclient import TestClient
 
 from bank_shared.auth import Principal, current_principal
 from bank_shared.errors import DependencyUnavailable
-from contracts_service import documents, rendering, seed, service
+from contracts_service import documents, rendering, service
 from contracts_service.api import app
 from contracts_service.settings import get_contracts_settings
 

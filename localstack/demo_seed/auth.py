@@ -8,33 +8,19 @@ clients earlier versions of this seed created are disabled, so no stale service 
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 import uuid
-from pathlib import Path
 
 from auth_service import passwords
 from auth_service.repository import ClientRepository, UserRepository
 from bank_shared.db import UnitOfWork
 from bank_shared.migrations import SERVICES
+from demo_seed.common import demo_users, run
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 DEMO_ROLES = {"admin": ["admin", "employee"], "employee": ["employee"], "customer": ["customer"]}
 DEMO_NAMES = {"admin": "Demo Admin", "employee": "Demo Employee", "customer": "Demo Customer"}
 # P2P by phone needs a recipient with a known phone; this number is the demo customer's alone.
 DEMO_PHONES = {"customer": "+7 900 555-01-01"}
-
-
-def demo_users() -> dict[str, dict[str, str]]:
-    stack_file = Path(os.environ.get("BANK_STACK_FILE", REPO_ROOT / ".local" / "stack.json"))
-    if stack_file.is_file():
-        users: dict[str, dict[str, str]] = json.loads(stack_file.read_text()).get("demo_users", {})
-        if users:
-            return users
-    secrets_file = REPO_ROOT / ".local" / "secrets.json"
-    fallback: dict[str, dict[str, str]] = json.loads(secrets_file.read_text())["demo_users"]
-    return fallback
 
 
 def ensure_user(uow: UnitOfWork, key: str, entry: dict[str, str]) -> str:
@@ -67,4 +53,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main, "auth"))

@@ -4,7 +4,7 @@ The providers themselves are reference data in migration 0001 (fixed ids, so eve
 same directory). Each has a ledger account id; this seed registers those accounts in the ledger through
 its internal API (`POST /internal/accounts`, idempotent by account id), invoking the ledger's function as
 this service, owned by the provider's id, in the provider's currency. Re-running finds them. If the ledger
-cannot be reached, the seed says so and changes nothing.
+cannot be reached, the seed fails.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import DependencyUnavailable
+from demo_seed.common import SeedError, run
 from utilities_service.clients import HttpLedger
 from utilities_service.repository import ProviderRepository
 
@@ -25,12 +26,11 @@ def main() -> int:
         try:
             answer = ledger.register_account(provider["ledger_account_id"], provider["id"], provider["currency"])
         except DependencyUnavailable as error:
-            print(f"  utilities seed: ledger unreachable ({error.detail}); skipped", flush=True)
-            return 0
+            raise SeedError(f"the ledger is unreachable ({error.detail})") from error
         state = "registered" if answer.status in (200, 201) else f"refused ({answer.status} {answer.body.get('code')})"
         print(f"  utilities provider {provider['code']} settlement account: {state}", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main, "utilities"))

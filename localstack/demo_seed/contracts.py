@@ -13,6 +13,7 @@ from datetime import date
 
 from bank_shared.db import UnitOfWork
 from contracts_service.repository import ContractsRepository
+from demo_seed.common import run
 
 SEEDED_BY = "seed"
 EFFECTIVE_FROM = date(2025, 1, 1)
@@ -96,4 +97,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main, "contracts"))

@@ -1,0 +1,52 @@
+"""The demo seeds fail loudly when they cannot learn the demo customer (a bank without demo money must not
+look seeded): the sign-in is retried until the deadline, then the seed exits 1 with one line."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from demo_seed import common
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def unreachable_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stack = {"gateway_url": f"http://127.0.0.1:{_closed_port()}",
+             "demo_users": {"customer": {"email": "demo@example.com", "password": "x"}}}
+    (tmp_path / "stack.json").write_text(json.dumps(stack))
+    monkeypatch.setenv("BANK_STACK_FILE", str(tmp_path / "stack.json"))
+    monkeypatch.setattr(common, "RETRY_PAUSE_SECONDS", 0.01)
+
+
+@pytest.mark.usefixtures("unreachable_stack")
+def test_an_unreachable_gateway_is_retried_then_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[str] = []
+    real = common._ask_who
+
+    def counting(base: str, user: dict[str, str]) -> object:
+        attempts.append(base)
+        return real(base, user)
+
+    monkeypatch.setattr(common, "_ask_who", counting)
+    with pytest.raises(common.SeedError, match="did not succeed within"):
+        common.demo_customer_id(deadline_seconds=0.3)
+    assert len(attempts) > 1
+
+
+@pytest.mark.usefixtures("unreachable_stack")
+def test_a_failing_seed_exits_1_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    def seed() -> int:
+        common.demo_customer_id(deadline_seconds=0)
+        return 0
+
+    assert common.run(seed, "ledger") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("  ledger seed failed: the demo customer's sign-in") and "Traceback" not in err
