@@ -147,16 +147,28 @@ def test_passwords_are_argon2id_and_tokens_are_not_stored_in_clear() -> None:
         assert hashes and all(len(h[0]) == 64 for h in hashes)
 
 
+def gateway_log_with(request_id: str, rounds: int = 50) -> str:
+    """The stack's logs once the gateway has written the access line of `request_id` (polled: lines are
+    flushed after the answer); fails if it never appears, so the scan below never passes on missing logs."""
+    for _ in range(rounds):
+        logs = "\n".join(p.read_text(errors="replace") for p in Path(LOCAL / "logs").glob("*.log"))
+        if f"rid={request_id} " in logs:
+            return logs
+        time.sleep(0.2)
+    raise AssertionError(f"no log line for request {request_id}")
+
+
 def test_no_password_or_token_in_the_logs() -> None:
     email = f"logs-{uuid.uuid4().hex[:10]}@example.com"
     secret_password = f"Log-secret-{uuid.uuid4().hex[:8]}-1"
-    httpx.post(api("/auth/register"), json={"email": email, "password": secret_password, "full_name": "L"},
-               timeout=20)
-    response = httpx.post(api("/auth/login"), json={"email": email, "password": "wrong-one-1"},
-                          timeout=20)
-    assert response.status_code in (401, 429)
-    time.sleep(1)
-    logs = "\n".join(p.read_text(errors="replace") for p in Path(LOCAL / "logs").glob("*.log"))
+    registered = httpx.post(api("/auth/register"), json={"email": email, "password": secret_password,
+                                                         "full_name": "L"}, timeout=20)
+    assert registered.status_code == 202, registered.text
+    wrong = f"wrong-{uuid.uuid4().hex[:8]}-1"
+    response = httpx.post(api("/auth/login"), json={"email": email, "password": wrong}, timeout=20)
+    assert response.status_code == 401, response.text  # the password was checked (a 429 would prove nothing)
+    logs = gateway_log_with(response.headers["apigw-requestid"])
+    assert f"rid={registered.headers['apigw-requestid']} " in logs
     assert secret_password not in logs
-    assert "wrong-one-1" not in logs
+    assert wrong not in logs
     assert "activation_token" not in logs and "refresh_token\":" not in logs

@@ -3,7 +3,7 @@ recorded; any part can be made to fail or to be slow."""
 
 from __future__ import annotations
 
-import time
+import threading
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -30,7 +30,13 @@ class FakeServices:
         self.accounts_list = [account(ALICE, "RUB", "4" * 20), account(ALICE, "USD", "5" * 20),
                               account(BOB, "RUB", "6" * 20)]
         self.failing: set[str] = set()
-        self.slow: dict[str, float] = {}
+        # Parts in `held` wait until `released` is set (a part the dashboard must not wait for); parts in `meet`
+        # wait for each other at `together` (they can only pass if they run at the same time).
+        self.held: set[str] = set()
+        self.released = threading.Event()
+        self.meet: set[str] = set()
+        self.together = threading.Barrier(1)
+        self.finished: set[str] = set()
         self.calls: list[tuple[str, Any]] = []
         self.ledger_answer = Answer(201, {"transaction_id": "t-1", "status": "executed"})
         self.phone_matches: list[dict[str, Any]] | None = None
@@ -38,7 +44,11 @@ class FakeServices:
 
     def _enter(self, part: str, detail: Any = None) -> None:
         self.calls.append((part, detail))
-        time.sleep(self.slow.get(part, 0))
+        if part in self.meet:
+            self.together.wait(timeout=10)  # BrokenBarrierError (a failed part) when the others never come
+        if part in self.held:
+            self.released.wait(timeout=30)
+        self.finished.add(part)
         if part in self.failing:
             raise DependencyUnavailable(f"{part} is down", dependency=part)
 

@@ -8,20 +8,26 @@ import pytest
 
 from bank_shared.auth import Principal
 from bank_shared.errors import IdempotencyKeyReused, IdempotencyRequestInFlight
-from bank_shared.idempotency import fingerprint
 from ledger_service import service
 
 CUSTOMER = Principal(str(uuid.uuid4()), frozenset({"customer"}), frozenset(), {})
 STAFF = Principal("clerk", frozenset({"employee"}), frozenset(), {})
 
 
+# printf 'transfer:11111111-1111-1111-1111-111111111111\n{"amount":25050,"currency":"RUB","description":"dinner",
+# "from":"00000000-0000-0000-0000-00000000000a","to":"00000000-0000-0000-0000-00000000000b"}' | sha256sum
+# (one line): the hash pinned outside the code, so a fingerprint that drops a field fails here.
+KNOWN_TRANSFER_HASH = "6783074dbcf76938bd0ee0066290925f0b9d2b55cac9cac74ad2bb6084b2f886"
+PAYER = Principal("11111111-1111-1111-1111-111111111111", frozenset({"customer"}), frozenset(), {})
+
+
 def test_request_carries_the_key_scope_ownership_and_prepared_responses() -> None:
-    source, target = uuid.uuid4(), uuid.uuid4()
-    request = service._transfer_request(CUSTOMER, "k-1", source, target, 25_050, "RUB", "dinner")
-    assert request["scope"] == f"transfer:{CUSTOMER.subject}" and request["owner"] == CUSTOMER.subject
-    assert request["hash"] == fingerprint(request["scope"], {"from": str(source), "to": str(target),
-                                                             "amount": 25_050, "currency": "RUB",
-                                                             "description": "dinner"})
+    source, target = uuid.UUID(int=10), uuid.UUID(int=11)
+    request = service._transfer_request(PAYER, "k-1", source, target, 25_050, "RUB", "dinner")
+    assert request["scope"] == f"transfer:{PAYER.subject}" and request["owner"] == PAYER.subject
+    assert request["hash"] == KNOWN_TRANSFER_HASH
+    other = service._transfer_request(PAYER, "k-1", source, target, 25_051, "RUB", "dinner")
+    assert other["hash"] != KNOWN_TRANSFER_HASH
     assert request["body"]["amount"] == {"amount": "250.50", "currency": "RUB"}
     assert request["body"]["transaction_id"] == request["transaction_id"]
     assert request["event"]["type"] == "payment.executed" and request["event"]["subject"] == str(source)
