@@ -41,14 +41,19 @@ def service_migrations_dir(service: str, repo_root: Path = REPO_ROOT) -> Path:
     return repo_root / "functions" / service / f"{service}_service" / "migrations"
 
 
-def load_migrations(service_dir: Path | None, shared_dir: Path = SHARED_SQL_DIR) -> list[Migration]:
-    """The shared baseline first, then the service's own files in name order: those the former runner knew."""
+def load_migrations(service_dir: Path | None, shared_dir: Path = SHARED_SQL_DIR, *,
+                    only_before_the_switch: bool = True) -> list[Migration]:
+    """The shared baseline first, then the service's own files in name order: those the former runner knew
+    (or every file, in the same order, with only_before_the_switch=False)."""
+    def known(name: str) -> bool:
+        return not only_before_the_switch or name not in WRITTEN_AFTER_THE_SWITCH
+
     found = [Migration(f"shared/{p.name}", p.read_text()) for p in sorted(shared_dir.glob("*.sql"))
-             if f"shared/{p.name}" not in WRITTEN_AFTER_THE_SWITCH]
+             if known(f"shared/{p.name}")]
     if service_dir is not None and service_dir.is_dir():
         service = service_dir.parent.name.removesuffix("_service")
         found += [Migration(p.name, p.read_text()) for p in sorted(service_dir.glob("*.sql"))
-                  if f"{service}/{p.name}" not in WRITTEN_AFTER_THE_SWITCH]
+                  if known(f"{service}/{p.name}")]
     return found
 
 
