@@ -28,7 +28,7 @@ reset:
 install:
 	$(STACK) install
 
-test: install
+test: install lint
 	$(STACK) up --quiet
 	$(PY) -m pytest tests -p no:cacheprovider
 
@@ -61,9 +61,11 @@ test-fuzz: install
 	$(STACK) up --quiet
 	$(PY) -m pytest tests/fuzz
 
+# ruff (with the complexity gate), mypy strict, the import-linter layer contracts (pyproject.toml), the locks.
 lint: install
 	$(PY) -m ruff check shared functions localstack tests
 	$(PY) -m mypy
+	PYTHONPATH=$$(sed -n 's/^mypy_path = "\(.*\)"$$/\1/p' pyproject.toml) .local/venv/bin/lint-imports
 	$(PY) localstack/lockctl.py --check
 
 # Alembic per service (docs/migrations.md); `make up` runs `migrate` itself.

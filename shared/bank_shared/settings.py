@@ -51,6 +51,13 @@ class ServiceSettings(BaseSettings):
     def _refuse_unsafe_deployments(self) -> ServiceSettings:
         if self.is_local:
             return self
+        problems = self._data_plane_problems() + self._endpoint_problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _data_plane_problems(self) -> list[str]:
+        """Database, Kafka and cache settings that would quietly point a deployed function at nothing real."""
         problems: list[str] = []
         if self.database_url is not None and _looks_like_placeholder(self.database_url.get_secret_value()):
             problems.append("DATABASE_URL carries a placeholder password; use DB_SECRET_ID")
@@ -64,6 +71,11 @@ class ServiceSettings(BaseSettings):
             problems.append("REDIS_URL must name the cache (it is empty or loopback)")
         elif not self.redis_url.startswith("rediss://"):
             problems.append("REDIS_URL must use TLS (rediss://) outside local")
+        return problems
+
+    def _endpoint_problems(self) -> list[str]:
+        """Emulator endpoints, the local function prefix and a plain-http issuer have no place in AWS."""
+        problems: list[str] = []
         if self.aws_endpoint_url:
             problems.append("AWS_ENDPOINT_URL must not point at an emulator outside local")
         if self.lambda_endpoint_url:
@@ -72,9 +84,7 @@ class ServiceSettings(BaseSettings):
             problems.append("SERVICE_FUNCTION_PREFIX must name this stage's functions (e.g. bank-prod-)")
         if not self.jwt_issuer.startswith("https://"):
             problems.append("JWT_ISSUER must be https outside local")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+        return problems
 
 
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]"})  # noqa: S104 - a name, not a bind
