@@ -40,6 +40,8 @@ class LedgerHolds(Protocol):
 
     def void(self, key: str, hold_id: UUID) -> Answer: ...
 
+    def ensure_settlement_account(self, account_id: UUID, owner_id: UUID, currency: str) -> None: ...
+
 
 def _timeout() -> float:
     return get_utilities_settings().utilities_dependency_timeout_seconds
@@ -61,6 +63,7 @@ class HttpAccounts:
 class HttpLedger:
     def __init__(self, invoker: Invoker | None = None) -> None:
         self._client = ServiceClient("ledger", retries=2, invoker=invoker)
+        self._settlement_accounts: set[UUID] = set()  # registered by this process already
 
     def _post(self, path: str, key: str, body: dict[str, Any] | None) -> Answer:
         return self._client.post_with_key(path, key, body, _timeout())
@@ -73,6 +76,15 @@ class HttpLedger:
 
     def void(self, key: str, hold_id: UUID) -> Answer:
         return self._post(f"/internal/holds/{hold_id}/void", key, None)
+
+    def ensure_settlement_account(self, account_id: UUID, owner_id: UUID, currency: str) -> None:
+        """A provider's settlement account exists in the ledger before money is captured to it: registered on the
+        first payment to the provider in this process (idempotent in the ledger), so a new deployment needs no
+        seeding step. A refusal is left to the capture, which then fails with the ledger's own answer."""
+        if account_id in self._settlement_accounts:
+            return
+        if self.register_account(account_id, owner_id, currency).status in (200, 201):
+            self._settlement_accounts.add(account_id)
 
     def register_account(self, account_id: UUID, owner_id: UUID, currency: str) -> Answer:
         """The provider's settlement account in the ledger (idempotent by account_id there)."""

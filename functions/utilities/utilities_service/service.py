@@ -270,6 +270,8 @@ def advance(new_uow: UowFactory, payment: Row, ledger: LedgerHolds, hold_ttl_sec
             current = repository.get(payment_id, lock=True)
             if current is not None and current["status"] == "pending":
                 repository.mark_held(payment_id, hold_id)
+    ledger.ensure_settlement_account(payment["provider_ledger_account_id"], payment["provider_id"],
+                                     payment["currency"])
     captured = ledger.capture(f"utility-capture-{payment_id}", hold_id, {
         "to_account_id": str(payment["provider_ledger_account_id"]), "description": _description(payment)})
     if not captured.ok:

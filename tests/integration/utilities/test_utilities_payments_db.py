@@ -43,6 +43,7 @@ class FakeLedger:
         self.holds: dict[str, Answer] = {}
         self.hold_refusal: Answer | None = None
         self.capture_answer: Answer | Exception = Answer(201, {"transaction_id": str(uuid.uuid4())})
+        self.settlement_accounts: list[UUID] = []
 
     def hold(self, key: str, body: dict[str, Any]) -> Answer:
         self.calls.append(("hold", key))
@@ -59,6 +60,9 @@ class FakeLedger:
     def void(self, key: str, hold_id: UUID) -> Answer:
         self.calls.append(("void", key))
         return Answer(200, {})
+
+    def ensure_settlement_account(self, account_id: UUID, owner_id: UUID, currency: str) -> None:
+        self.settlement_accounts.append(account_id)
 
 
 @pytest.fixture(scope="module")

@@ -63,6 +63,9 @@ class FakeLedger:
         self.calls.append(("void", key))
         return self.void_answer
 
+    def ensure_settlement_account(self, account_id: uuid.UUID, owner_id: uuid.UUID, currency: str) -> None:
+        self.calls.append(("settlement_account", str(account_id)))
+
 
 def test_finished_payment_is_replayed_without_ledger_calls() -> None:
     ledger = FakeLedger()
@@ -81,6 +84,50 @@ def test_ledger_in_flight_answer_leaves_the_payment_for_a_retry() -> None:
     assert code(lambda: service.advance(lambda: None, payment, ledger, 600)) == (  # type: ignore[arg-type, return-value]
         "idempotency_request_in_flight")
     assert ledger.calls == [("hold", f"utility-hold-{payment['id']}")]
+
+
+def test_the_providers_settlement_account_is_ensured_before_the_capture() -> None:
+    ledger, provider_account = FakeLedger(), uuid.uuid4()
+    payment = {"id": uuid.uuid4(), "status": "held", "hold_id": uuid.uuid4(), "from_account_id": uuid.uuid4(),
+               "amount": 100, "currency": "RUB", "provider_name": "X", "payer_account": "1",
+               "provider_id": uuid.uuid4(), "provider_ledger_account_id": provider_account}
+    finished: list[Any] = []
+
+    class Done(Exception):
+        pass
+
+    def stop_at_finish(*args: Any) -> Any:
+        finished.append(args)
+        raise Done
+
+    original, service._finish = service._finish, stop_at_finish  # type: ignore[assignment]
+    try:
+        with pytest.raises(Done):
+            service.advance(lambda: None, payment, ledger, 600)  # type: ignore[arg-type, return-value]
+    finally:
+        service._finish = original  # type: ignore[assignment]
+    assert ledger.calls == [("settlement_account", str(provider_account)),
+                            ("capture", f"utility-capture-{payment['id']}")]
+
+
+def test_a_settlement_account_is_registered_once_per_process_and_a_refusal_is_asked_again() -> None:
+    from bank_shared.http import Answer
+    from utilities_service.clients import HttpLedger
+
+    answers = [Answer(409, {"code": "currency_mismatch"}), Answer(201, {}), Answer(200, {})]
+    asked: list[uuid.UUID] = []
+    ledger = HttpLedger.__new__(HttpLedger)
+    ledger._settlement_accounts = set()
+
+    def register(account_id: uuid.UUID, owner_id: uuid.UUID, currency: str) -> Answer:
+        asked.append(account_id)
+        return answers.pop(0)
+
+    ledger.register_account = register  # type: ignore[method-assign]
+    account = uuid.uuid4()
+    for _ in range(4):
+        ledger.ensure_settlement_account(account, uuid.uuid4(), "RUB")
+    assert asked == [account, account]  # refused once (asked again), then registered and never asked again
 
 
 @pytest.fixture
