@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SEED_ORDER = ("auth", "accounts", "ledger", "fx", "contracts", "customer", "office", "notifications")
+SEED_ORDER = ("auth", "accounts", "ledger", "fx", "customer", "office", "notifications")
 
 
 def function_environment(env_vars: dict[str, dict[str, str]], service: str) -> dict[str, str]:

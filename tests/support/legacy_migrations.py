@@ -24,6 +24,7 @@ WRITTEN_AFTER_THE_SWITCH = frozenset({
     "ledger/0006_balance_ceiling_and_reversals.sql",
     "notifications/0004_recipient_cap.sql",
     "office/0002_approvals.sql",
+    "contracts/0002_reference_templates.sql",
 })
 
 

@@ -5,12 +5,13 @@ templates, the document store (moto S3), and the routes' roles and Idempotency-K
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from demo_seed import contracts as seed
 from fastapi.testclient import TestClient
 
 from bank_shared.auth import Principal, current_principal
@@ -57,10 +58,15 @@ def test_invalid_transitions_are_conflicts_with_a_stable_code(action: str, statu
     assert caught.value.extra == {"contract_status": status, "action": action}
 
 
-def test_seed_templates_are_well_formed_and_need_only_known_values() -> None:
-    codes = [template[0] for template in seed.TEMPLATES]
+REFERENCE_TEMPLATES = (Path(documents.__file__).parent / "migrations" / "0002_reference_templates.sql").read_text()
+
+
+def test_reference_templates_are_well_formed_and_need_only_known_values() -> None:
+    codes = re.findall(r"VALUES \(gen_random_uuid\(\), '([a-z_]+)'", REFERENCE_TEMPLATES)
     assert codes == ["kbo", "bank_account", "card_issue"]
-    for _code, _name, _self_service, _title, body in seed.TEMPLATES:
+    bodies = re.findall(r"\$body\$(.*?)\$body\$", REFERENCE_TEMPLATES, flags=re.DOTALL)
+    assert len(bodies) == len(codes)
+    for body in bodies:
         assert rendering.malformed_placeholders(body) == []
         assert set(rendering.placeholders(body)) - rendering.AUTOMATIC <= {"full_name", "account_number"}
 

@@ -1,24 +1,14 @@
-# ruff: noqa: RUF001 - the templates are Russian text (Cyrillic letters are intended)
-"""Reference data (idempotent): the bank's three contract templates, each with its version 1.
+-- The bank's contract templates, each with its version 1: reference data every environment needs (locally and
+-- in AWS alike, where no seed runs). A template is found by its code
+-- and version 1 is added only to a template without versions, so a database seeded before this revision, or
+-- one where an administrator has published newer versions, is left as it is.
 
-A template is found by its code; version 1 is published only when the template has no versions, so
-re-running changes nothing and never touches versions an administrator published since.
-"""
+INSERT INTO contract_templates (id, code, name, self_service, created_by)
+VALUES (gen_random_uuid(), 'kbo', $name$Договор комплексного банковского обслуживания$name$, false, 'migration')
+ON CONFLICT (code) DO NOTHING;
 
-from __future__ import annotations
-
-import sys
-import uuid
-from datetime import date
-
-from bank_shared.db import UnitOfWork
-from contracts_service.repository import ContractsRepository
-from demo_seed.common import run
-
-SEEDED_BY = "seed"
-EFFECTIVE_FROM = date(2025, 1, 1)
-
-KBO = """Договор комплексного банковского обслуживания № {{contract_number}}
+INSERT INTO template_versions (template_id, version, title, body, effective_from, published_by)
+SELECT t.id, 1, $title$Договор комплексного банковского обслуживания$title$, $body$Договор комплексного банковского обслуживания № {{contract_number}}
 
 г. Москва, {{contract_date}}
 
@@ -33,9 +23,16 @@ KBO = """Договор комплексного банковского обсл
    случаях, предусмотренных законодательством Российской Федерации.
 
 Идентификатор клиента: {{customer_id}}
-"""
+$body$, DATE '2025-01-01', 'migration'
+FROM contract_templates t
+WHERE t.code = 'kbo' AND NOT EXISTS (SELECT 1 FROM template_versions v WHERE v.template_id = t.id);
 
-ACCOUNT = """Договор банковского счёта № {{contract_number}}
+INSERT INTO contract_templates (id, code, name, self_service, created_by)
+VALUES (gen_random_uuid(), 'bank_account', $name$Договор банковского счёта$name$, true, 'migration')
+ON CONFLICT (code) DO NOTHING;
+
+INSERT INTO template_versions (template_id, version, title, body, effective_from, published_by)
+SELECT t.id, 1, $title$Договор банковского счёта$title$, $body$Договор банковского счёта № {{contract_number}}
 
 г. Москва, {{contract_date}}
 
@@ -48,9 +45,16 @@ ACCOUNT = """Договор банковского счёта № {{contract_num
 3. Договор вступает в силу с момента подписания Клиентом и заключён на неопределённый срок.
 
 Идентификатор клиента: {{customer_id}}
-"""
+$body$, DATE '2025-01-01', 'migration'
+FROM contract_templates t
+WHERE t.code = 'bank_account' AND NOT EXISTS (SELECT 1 FROM template_versions v WHERE v.template_id = t.id);
 
-CARD = """Договор о выпуске и обслуживании банковской карты № {{contract_number}}
+INSERT INTO contract_templates (id, code, name, self_service, created_by)
+VALUES (gen_random_uuid(), 'card_issue', $name$Договор о выпуске карты$name$, true, 'migration')
+ON CONFLICT (code) DO NOTHING;
+
+INSERT INTO template_versions (template_id, version, title, body, effective_from, published_by)
+SELECT t.id, 1, $title$Договор о выпуске и обслуживании банковской карты$title$, $body$Договор о выпуске и обслуживании банковской карты № {{contract_number}}
 
 г. Москва, {{contract_date}}
 
@@ -62,39 +66,6 @@ CARD = """Договор о выпуске и обслуживании банк�
 4. Договор вступает в силу с момента подписания Держателем.
 
 Идентификатор клиента: {{customer_id}}
-"""
-
-# code, name, self-service, version 1 title, body
-TEMPLATES = (
-    ("kbo", "Договор комплексного банковского обслуживания", False,
-     "Договор комплексного банковского обслуживания", KBO),
-    ("bank_account", "Договор банковского счёта", True, "Договор банковского счёта", ACCOUNT),
-    ("card_issue", "Договор о выпуске карты", True, "Договор о выпуске и обслуживании банковской карты", CARD),
-)
-
-
-def seed_templates(uow: UnitOfWork) -> list[tuple[str, str]]:
-    """(code, "created" | "found") for every template."""
-    repository = ContractsRepository(uow.connection)
-    outcome = []
-    for code, name, self_service, title, body in TEMPLATES:
-        created = repository.insert_template(uuid.uuid4(), code, name, self_service, SEEDED_BY) is not None
-        template = repository.template_by_code(code)
-        assert template is not None
-        repository.template(template["id"], lock=True)
-        if not repository.versions(template["id"]):
-            repository.insert_version(template["id"], title, body, EFFECTIVE_FROM, SEEDED_BY)
-            created = True
-        outcome.append((code, "created" if created else "found"))
-    return outcome
-
-
-def main() -> int:
-    with UnitOfWork() as uow:
-        for code, state in seed_templates(uow):
-            print(f"  contracts template {code} (version 1): {state}", flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(run(main, "contracts"))
+$body$, DATE '2025-01-01', 'migration'
+FROM contract_templates t
+WHERE t.code = 'card_issue' AND NOT EXISTS (SELECT 1 FROM template_versions v WHERE v.template_id = t.id);
