@@ -7,7 +7,7 @@ STACK := python3 localstack/stackctl.py
 MIGRATIONS := $(PY) -m bank_shared.migrations
 SERVICE_ARGS = $(foreach s,$(SERVICE),--service $(s))
 
-.PHONY: up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
+.PHONY: mutation up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
 	build bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms bench-service-calls bench-auth-timing
 
 up:
@@ -47,6 +47,11 @@ test-e2e: install
 test-built: install
 	$(STACK) up --quiet
 	$(PY) -m pytest tests/built
+
+# Mutation testing (mutmut) of the ledger, accounts, auth and idempotency code against the unit tier; bounded by
+# MUTATION_SECONDS; not part of `make test`. Figures in docs/testing.md.
+mutation: install
+	$(PY) localstack/mutationctl.py
 
 # Regenerate every Python lock from the requirements.in files (UPGRADE=1 moves pins to the newest allowed).
 lock:
