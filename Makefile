@@ -8,7 +8,7 @@ MIGRATIONS := $(PY) -m bank_shared.migrations
 SERVICE_ARGS = $(foreach s,$(SERVICE),--service $(s))
 
 .PHONY: up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
-	build bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms bench-service-calls bench-auth-timing
+	build deploy bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms bench-service-calls bench-auth-timing
 
 up:
 	$(STACK) up
@@ -55,6 +55,11 @@ lock:
 # sam build of template.yaml for Lambda (arm64) into .aws-sam/build, which `sam deploy` reads.
 build: install
 	$(PY) localstack/buildctl.py --config-env $(STAGE)
+
+# The whole deploy of a stage (credentials checked first, sam build + deploy, the SPA to S3 and CloudFront,
+# a smoke check over the public origin): README "Deploy to AWS", docs/aws.md "make deploy".
+deploy: install
+	$(PY) localstack/deployctl.py --stage $(STAGE)
 
 # Schemathesis over every api_spec/*.openapi.json (part of `make test`); FUZZ_MAX_EXAMPLES per operation.
 test-fuzz: install
