@@ -131,9 +131,12 @@ def run(cmd: list[str], *, cwd: Path = REPO, env: dict[str, str] | None = None) 
 def sam_deploy(settings: Settings, parameters: dict[str, str]) -> None:
     # --parameter-overrides replaces samconfig's list, so the stage's own values go in with the origin's.
     env = dict(os.environ, SAM_CLI_TELEMETRY="0")
-    run([str(SAM), "deploy", "--config-file", str(SAMCONFIG), "--config-env", settings.stage,
-         "--template-file", str(REPO / ".aws-sam" / "build" / "template.yaml"),
-         "--parameter-overrides", sam_overrides(parameters), "--no-fail-on-empty-changeset"], env=env)
+    cmd = [str(SAM), "deploy", "--config-file", str(SAMCONFIG), "--config-env", settings.stage,
+           "--template-file", str(REPO / ".aws-sam" / "build" / "template.yaml"),
+           "--parameter-overrides", sam_overrides(parameters), "--no-fail-on-empty-changeset"]
+    if not sys.stdin.isatty():  # CI: the `prod` environment's approval is the confirmation, nobody can type "y"
+        cmd.append("--no-confirm-changeset")
+    run(cmd, env=env)
 
 
 def sam_overrides(parameters: dict[str, str]) -> str:
