@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from local_gateway.cfn_yaml import load_template_file
 from tests.support import cfn
 
 HEADERS_FILE = cfn.REPO / "frontend" / "security-headers.json"
@@ -189,3 +191,19 @@ def test_http_api_is_throttled_and_access_logged() -> None:
     assert not any("header" in str(v).lower() or "body" in str(v).lower() for v in fields.values())
     group = resource("HttpApiAccessLogGroup")["Properties"]
     assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_waf_stack_for_cloudfront_is_valid_and_in_us_east_1() -> None:
+    """template-waf.yaml: the managed common rule set and a rate-based rule, CLOUDFRONT scope (us-east-1)."""
+    path = cfn.REPO / "template-waf.yaml"
+    lint = subprocess.run([str(Path(sys.executable).with_name("cfn-lint")), str(path)], capture_output=True,
+                          text=True, check=False, timeout=300)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    waf = load_template_file(path)
+    acl = waf["Resources"]["WebAcl"]["Properties"]
+    assert acl["Scope"] == "CLOUDFRONT"
+    statements = [rule["Statement"] for rule in acl["Rules"]]
+    assert {"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"} in [
+        s.get("ManagedRuleGroupStatement") for s in statements]
+    assert any(s.get("RateBasedStatement", {}).get("AggregateKeyType") == "IP" for s in statements)
+    assert "us-east-1" in json.dumps(waf["Rules"])
