@@ -381,8 +381,12 @@ def summarise(types: dict[str, str], unsupported: set[str], created: dict[str, s
             entry["blocked"] += 1
         else:  # its Condition is false for this stage (e.g. the second NAT gateway outside prod)
             entry["not_in_stage"] += 1
-    return {"final_status": status, "types": per_type, "created": len(created), "not_supported": len(unsupported),
-            "failed": len(failures), "blocked": len(blocked)}
+    def total(column: str) -> int:
+        return sum(len(e[column]) if column == "failed" else e[column] for e in per_type.values())
+
+    return {"final_status": status, "types": per_type, "created": total("created"),
+            "not_supported": total("not_supported"), "failed": total("failed"), "blocked": total("blocked"),
+            "not_in_stage": total("not_in_stage")}
 
 
 def print_report(report: dict[str, Any]) -> None:
