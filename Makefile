@@ -8,7 +8,7 @@ MIGRATIONS := $(PY) -m bank_shared.migrations
 SERVICE_ARGS = $(foreach s,$(SERVICE),--service $(s))
 
 .PHONY: mutation up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
-	build bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms bench-service-calls bench-auth-timing
+	build deploy rehearse-deploy bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms bench-service-calls bench-auth-timing
 
 up:
 	$(STACK) up
@@ -60,6 +60,17 @@ lock:
 # sam build of template.yaml for Lambda (arm64) into .aws-sam/build, which `sam deploy` reads.
 build: install
 	$(PY) localstack/buildctl.py --config-env $(STAGE)
+
+# The whole deploy of a stage (credentials checked first, sam build + deploy, the SPA to S3 and CloudFront,
+# a smoke check over the public origin): README "Deploy to AWS", docs/aws.md "make deploy".
+deploy: install
+	$(PY) localstack/deployctl.py --stage $(STAGE)
+
+# The translated template created in LocalStack's CloudFormation (what an emulator can prove of a deploy):
+# docs/deploy.md "Rehearsal". STAGE=dev|prod picks samconfig's parameters.
+rehearse-deploy: install
+	$(STACK) up --quiet
+	$(PY) localstack/rehearsectl.py --stage $(STAGE)
 
 # Schemathesis over every api_spec/*.openapi.json (part of `make test`); FUZZ_MAX_EXAMPLES per operation.
 test-fuzz: install

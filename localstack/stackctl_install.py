@@ -35,6 +35,9 @@ LOCALSTACK_PINS = ("localstack-core[runtime]==4.9.2", "psutil<7", "cbor2<6", "py
                    "cryptography<47", "service-identity")
 VENV_SAM = LOCAL / "venv-sam"
 SAM_PINS = ("aws-sam-cli>=1.140,<2",)
+# checkov pins packaging<24 and older pytest/networkx: in the project venv it would drag them back.
+VENV_CHECKOV = LOCAL / "venv-checkov"
+CHECKOV_PINS = ("checkov==3.3.30",)
 PIP = ("-m", "pip", "install", "-q", "--disable-pip-version-check")
 FRONTEND = REPO / "frontend"
 
@@ -232,6 +235,11 @@ def install_sam_venv(progress: Progress) -> None:
     _install_tool_venv(progress, "sam cli", VENV_SAM, SAM_PINS)
 
 
+def install_checkov_venv(progress: Progress) -> None:
+    """checkov, the template's security scan (tests/unit/contract/test_template_security.py, .checkov.yaml)."""
+    _install_tool_venv(progress, "checkov", VENV_CHECKOV, CHECKOV_PINS)
+
+
 # --------------------------------------------------------------------------- frontend
 
 
@@ -269,5 +277,6 @@ def install(progress: Progress) -> None:
     install_kafka_jars(progress)
     install_localstack_venv(progress)
     install_sam_venv(progress)
+    install_checkov_venv(progress)
     install_project_venv(progress)
     install_frontend(progress)

@@ -27,8 +27,9 @@ from stackctl_config import ENV_FILE, TEMPLATE
 from stackctl_install import KAFKA_LIBS, VENV, VENV_LOCALSTACK
 from stackctl_kafka import cluster_metadata
 
+# cloudformation, ec2 and lambda: only `make rehearse-deploy` (localstack/rehearsectl.py) uses them.
 LOCALSTACK_SERVICES = ("s3", "sqs", "sns", "secretsmanager", "ssm", "logs", "cloudwatch", "ses", "firehose", "kms",
-                       "events", "sts", "iam")
+                       "events", "sts", "iam", "cloudformation", "ec2", "lambda")
 KAFKA_DATA = DATA / "kafka"
 KAFKA_CLUSTER_ID = DATA / "kafka-cluster-id"
 KAFKA_PROPS = RUN / "kafka" / "server.properties"

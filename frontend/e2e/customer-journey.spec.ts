@@ -4,7 +4,7 @@
 // Every step runs: a skipped or fixme'd step fails the browser tier (tests/e2e/test_browser.py).
 import { randomUUID } from "node:crypto";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { accountsOf, apiLogin, demoUser, linkFromMail, postings, shot, topUp, totp, type DemoUser } from "./support";
+import { accountsOf, apiLogin, demoUser, linkFromMail, postings, shot, topUp, totp, watchCsp, type DemoUser } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -14,6 +14,7 @@ let page: Page;
 let api: APIRequestContext;
 let employeeToken: string;
 let currentId: string;
+let cspViolations: string[] = [];
 
 async function myToken(code?: string) {
   return apiLogin(api, me, code);
@@ -33,6 +34,7 @@ async function openAccount(productLabel: RegExp, currency: string) {
 
 test.beforeAll(async ({ browser, playwright }) => {
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  cspViolations = watchCsp(page);
   api = await playwright.request.newContext();
   employeeToken = await apiLogin(api, demoUser("employee"));
 });
@@ -285,4 +287,8 @@ test("the employee finds the demo customer, opens the card and tops up an accoun
   await expect(balance).toHaveText(new RegExp(`${grouped},${frac}\\s?₽`));
   await shot(page, "17-office-topup");
   await page.getByRole("button", { name: "Выйти" }).click();
+});
+
+test("the whole journey ran under the CSP without a violation", async () => {
+  expect(cspViolations).toEqual([]);
 });

@@ -91,3 +91,26 @@ export async function shot(page: Page, name: string) {
   await page.waitForLoadState("networkidle").catch(() => undefined);
   await page.screenshot({ path: path.resolve(here, `../test-results/screens/${name}.png`), fullPage: true });
 }
+
+/**
+ * Collects every Content-Security-Policy violation of a page: the `securitypolicyviolation` DOM event (reported
+ * through the console by an init script) and Chromium's own console messages about blocked content.
+ */
+export function watchCsp(page: Page): string[] {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    const text = message.text();
+    if (/Content Security Policy|Content-Security-Policy|CSP violation/i.test(text)) violations.push(`${page.url()}: ${text}`);
+  });
+  void page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"} in ${event.sourceFile}:${event.lineNumber}`);
+    });
+  });
+  return violations;
+}
+
+/** The security headers every SPA response carries (frontend/security-headers.json, as CloudFront sends them). */
+export function securityHeaders(): Record<string, string> {
+  return JSON.parse(readFileSync(path.resolve(here, "../security-headers.json"), "utf8")).headers;
+}

@@ -27,7 +27,7 @@ from .jwt_auth import AuthError, JwtVerifier, ScopeError, www_authenticate
 from .kafka_mapping import MskPoller
 from .routing import Router
 from .schedules import Scheduler
-from .static import resolve_static
+from .static import resolve_static, security_headers
 from .template import HttpApiSpec, Model
 from .workers import Invocation, WorkerManager
 
@@ -82,6 +82,7 @@ class Gateway:
         self._http: httpx.AsyncClient | None = None
         self.verifier = JwtVerifier(self._fetch_json)
         self.started = time.time()
+        self._security_headers = security_headers()
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -309,11 +310,11 @@ class Gateway:
 
     def handle_static(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
-            return Response(status_code=405, headers={"allow": "GET, HEAD"})
+            return Response(status_code=405, headers={**self._security_headers, "allow": "GET, HEAD"})
         hit = resolve_static(self.options.static_dir, request.url.path)
         if hit is None:
-            return Response(b"Not Found", 404, media_type="text/plain")
-        headers = {"cache-control": hit.cache_control}
+            return Response(b"Not Found", 404, self._security_headers, media_type="text/plain")
+        headers = {**self._security_headers, "cache-control": hit.cache_control}
         if hit.path is None:
             return Response(hit.body, hit.status, headers, media_type=hit.content_type)
         return FileResponse(hit.path, status_code=hit.status, headers=headers, media_type=hit.content_type)

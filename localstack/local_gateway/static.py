@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
+
+# The one definition of the SPA's security headers (CloudFront's ResponseHeadersPolicy in template.yaml is
+# checked against the same file by tests/unit/template/test_template_edge.py).
+SECURITY_HEADERS_FILE = Path(__file__).resolve().parents[2] / "frontend" / "security-headers.json"
+
+
+def security_headers() -> dict[str, str]:
+    """Header name → value, as CloudFront adds them to every response of the SPA's origin."""
+    headers: dict[str, str] = json.loads(SECURITY_HEADERS_FILE.read_text())["headers"]
+    return dict(headers)
+
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=0, must-revalidate"

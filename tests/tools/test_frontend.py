@@ -1,4 +1,4 @@
-"""The SPA's own checks in the unit tier: its typed API client matches api_spec/, and its component tests
+"""The SPA's own checks (tools tier): its typed API client matches api_spec/, and its component tests
 pass (Vitest). node_modules comes from `make install`."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-FRONTEND = Path(__file__).resolve().parents[3] / "frontend"
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 
 
 def npm(*args: str) -> subprocess.CompletedProcess[str]:

@@ -22,7 +22,7 @@ from tests.support import cfn
 from tests.support.cfn import REPO, SERVICES
 
 SAM_PYTHON = REPO / ".local" / "venv-sam" / "bin" / "python"
-SCRIPT = REPO / "tests" / "support" / "sam_translate.py"
+SCRIPT = REPO / "localstack" / "sam_translate.py"
 ALIAS = "live"
 
 

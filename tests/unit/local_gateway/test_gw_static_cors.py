@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.testclient import TestClient
 
 from local_gateway import cors
+from local_gateway.app import Gateway, Options
 from local_gateway.schedules import rate_seconds
-from local_gateway.static import IMMUTABLE, resolve_static
+from local_gateway.static import IMMUTABLE, resolve_static, security_headers
 from local_gateway.template import CorsSpec
 
 
@@ -89,3 +93,22 @@ def test_rate_expressions() -> None:
     assert rate_seconds("rate(2 hours)") == 7200
     assert rate_seconds("cron(0 3 * * ? *)") is None
     assert rate_seconds("rate(0 minutes)") is None
+
+
+def test_every_spa_response_carries_the_security_headers(site: Path) -> None:
+    """The gateway serves the SPA with the headers CloudFront adds (frontend/security-headers.json)."""
+    expected = security_headers()
+    assert "frame-ancestors 'none'" in expected["Content-Security-Policy"]
+    assert expected["X-Frame-Options"] == "DENY" and expected["X-Content-Type-Options"] == "nosniff"
+    gateway = Gateway.__new__(Gateway)
+    gateway.options = Options(static_dir=site)
+    gateway._security_headers = expected
+    app = Starlette(routes=[Route("/{path:path}", gateway.handle_static, methods=["GET", "HEAD", "POST"])])
+    client = TestClient(app)
+    for url, status in (("/", 200), ("/lk/", 200), ("/_next/static/chunks/app.js", 200), ("/nowhere/x", 404),
+                        ("/missing.png", 404)):
+        response = client.get(url)
+        assert response.status_code == status, url
+        for name, value in expected.items():
+            assert response.headers[name] == value, (url, name)
+    assert client.post("/").headers["X-Frame-Options"] == "DENY"

@@ -2,11 +2,13 @@
 template.yaml, as a deploy of a stage would, and print the resulting CloudFormation resources as JSON.
 
 Runs with the SAM CLI's interpreter (.local/venv-sam), not the project's: `python sam_translate.py
-<template> <parameters.json> <scenarios.json>`. What `sam package` does first is imitated: every local
-CodeUri/ContentUri becomes an S3 URI named by a hash of the directory's Python files, so two functions with
-the same CodeUri share one artifact and changed code gets a new key. A scenario can stand in another hash
-for a directory ("what if the layer changed?"). AWS::LanguageExtensions, which CloudFormation applies
-before SAM, is imitated for the one thing the template uses it for: Fn::If in DeletionPolicy.
+<template> <parameters.json> <scenarios.json>` (the template tests), or without scenarios.json for the
+whole translated template (`make rehearse-deploy`, localstack/rehearsectl.py). What `sam package` does
+first is imitated: every local CodeUri/ContentUri becomes an S3 URI named by a hash of the directory's
+Python files, so two functions with the same CodeUri share one artifact and changed code gets a new key.
+A scenario can stand in another hash for a directory ("what if the layer changed?").
+AWS::LanguageExtensions, which CloudFormation applies before SAM, is imitated for the one thing the
+template uses it for: Fn::If in DeletionPolicy.
 """
 
 from __future__ import annotations
@@ -80,8 +82,12 @@ def translate(template_path: Path, parameters: dict[str, str], overrides: dict[s
 
 
 def main() -> None:
-    template_path, parameters_file, scenarios_file = (Path(arg) for arg in sys.argv[1:4])
+    template_path, parameters_file = Path(sys.argv[1]), Path(sys.argv[2])
     parameters = json.loads(parameters_file.read_text())
+    if len(sys.argv) == 3:
+        json.dump(translate(template_path, parameters, {}), sys.stdout, default=str)
+        return
+    scenarios_file = Path(sys.argv[3])
     scenarios = json.loads(scenarios_file.read_text())
     output = {name: translate(template_path, parameters, overrides)["Resources"]
               for name, overrides in scenarios.items()}
