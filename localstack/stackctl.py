@@ -13,8 +13,9 @@ Commands (the Makefile calls these):
   logs [piece]   tail -F .local/logs/*.log (or one piece's log).
   reset          down, then delete .local/data and the generated secrets/config (venvs and caches stay).
   stop PIECE [--immediate]
-                 stop one piece (postgres, redis, kafka, localstack, frankfurter, gateway); postgres with
-                 --immediate stops without a checkpoint, as a crash would (fault drills: `make load FAULTS=1`).
+                 stop one piece (postgres, redis, kafka, localstack, frankfurter, redis-commander, hec,
+                 gateway); postgres with --immediate stops without a checkpoint, as a crash would
+                 (fault drills: `make load FAULTS=1`).
   start PIECE    start one stopped piece and redo what `up` does after it (Kafka topics; LocalStack's
                  resources and the seeds, which LocalStack forgets); a running piece is left alone.
 
@@ -298,7 +299,7 @@ class Up:
         rows = [("postgres", f"127.0.0.1:{port(cfg, 'PG_PORT')} (one database + role per service)")]
         rows += [(p.name, p.url(cfg)) for p in BACKGROUND]
         for name, where in rows:
-            print(f"  {name:<12} {self.state.get(name, '?'):<9} {where}")
+            print(f"  {name:<16} {self.state.get(name, '?'):<9} {where}")
         print(f"\n  Web app (SPA)   {gw}/banking-service")
         print(f"  API base        {gw}/api")
         print(f"  LocalStack      {ls}   (SES outbox: {ls}/_aws/ses)")
@@ -342,9 +343,9 @@ def _status_rows(cfg: dict[str, str]) -> list[tuple[str, str, int, str, bool]]:
 def cmd_status() -> int:
     cfg = load_config()
     rows = _status_rows(cfg)
-    print(f"{'piece':<12} {'pid':>8} {'port':>6}  healthy")
+    print(f"{'piece':<16} {'pid':>8} {'port':>6}  healthy")
     for name, pid, number, word, _ in rows:
-        print(f"{name:<12} {pid:>8} {number:>6}  {word}")
+        print(f"{name:<16} {pid:>8} {number:>6}  {word}")
     down = [name for name, _, _, word, expected in rows if expected and word != "yes"]
     if down:
         print(f"\nnot healthy: {', '.join(down)} (start with `make up`)")
@@ -460,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("down", help="stop everything this launcher started")
     sub.add_parser("status", help="table of pieces; non-zero exit when one is down")
     logs = sub.add_parser("logs", help="tail -F the logs")
-    logs.add_argument("piece", nargs="?", help="postgres, redis, kafka, localstack, frankfurter, gateway")
+    logs.add_argument("piece", nargs="?", help=", ".join(PIECE_NAMES))
     sub.add_parser("reset", help="down + delete data and generated secrets (keeps venvs/caches)")
     stop = sub.add_parser("stop", help="stop one piece (fault drills)")
     stop.add_argument("piece", choices=PIECE_NAMES)

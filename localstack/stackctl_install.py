@@ -37,6 +37,9 @@ VENV_SAM = LOCAL / "venv-sam"
 SAM_PINS = ("aws-sam-cli>=1.140,<2",)
 PIP = ("-m", "pip", "install", "-q", "--disable-pip-version-check")
 FRONTEND = REPO / "frontend"
+REDIS_COMMANDER_SRC = REPO / "localstack" / "redis_commander"
+REDIS_COMMANDER = CACHE / "redis-commander"
+REDIS_COMMANDER_BIN = REDIS_COMMANDER / "node_modules" / "redis-commander" / "bin" / "redis-commander.js"
 
 
 def pg_bin_dir() -> Path | None:
@@ -264,6 +267,30 @@ def install_frontend(progress: Progress) -> None:
         result["status"] = "built frontend/out"
 
 
+# --------------------------------------------------------------------------- Redis Commander
+
+
+def install_redis_commander(progress: Progress) -> None:
+    """The npm package `redis-commander` (pinned in localstack/redis_commander/package-lock.json) into
+    .local/cache/redis-commander. Install scripts stay off: the only one (bcrypt, for hashed HTTP-auth
+    passwords) would fetch a prebuilt binary from the internet, and the local viewer uses no HTTP auth."""
+    with progress.step("redis commander (npm)") as result:
+        files = [REDIS_COMMANDER_SRC / "package.json", REDIS_COMMANDER_SRC / "package-lock.json"]
+        key = digest(*files)
+        if stamp_matches(INSTALL_STAMPS, "redis-commander", key) and REDIS_COMMANDER_BIN.is_file():
+            result["status"] = "up to date"
+            return
+        if not shutil.which("npm"):
+            raise StackError("npm is missing (install Node.js 20)")
+        REDIS_COMMANDER.mkdir(parents=True, exist_ok=True)
+        for source in files:
+            shutil.copyfile(source, REDIS_COMMANDER / source.name)
+        run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=REDIS_COMMANDER,
+            what="npm ci (redis-commander)", timeout=1800)
+        write_stamp(INSTALL_STAMPS, "redis-commander", key)
+        result["status"] = "installed redis-commander"
+
+
 def install(progress: Progress) -> None:
     install_apt(progress)
     install_kafka_jars(progress)
@@ -271,3 +298,4 @@ def install(progress: Progress) -> None:
     install_sam_venv(progress)
     install_project_venv(progress)
     install_frontend(progress)
+    install_redis_commander(progress)

@@ -6,6 +6,7 @@ import base64
 import os
 import shutil
 import socket
+import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from stackctl_common import (
     write_if_changed,
 )
 from stackctl_config import ENV_FILE, TEMPLATE
-from stackctl_install import KAFKA_LIBS, VENV, VENV_LOCALSTACK
+from stackctl_install import KAFKA_LIBS, REDIS_COMMANDER, REDIS_COMMANDER_BIN, VENV, VENV_LOCALSTACK
 from stackctl_kafka import cluster_metadata
 
 LOCALSTACK_SERVICES = ("s3", "sqs", "sns", "secretsmanager", "ssm", "logs", "cloudwatch", "ses", "firehose", "kms",
@@ -89,6 +90,40 @@ def redis_ping(cfg: dict[str, str]) -> bool:
             return sock.recv(64).startswith(b"+PONG")
     except OSError:
         return False
+
+
+# --------------------------------------------------------------------------- Redis Commander
+
+
+def _redis_commander_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
+    """Redis Commander on 127.0.0.1, read-only unless REDIS_COMMANDER_READ_ONLY=0; it neither loads nor saves
+    connection files (the one connection is this stack's Redis)."""
+    node = shutil.which("node")
+    if not node:
+        raise StackError("node not found (install Node.js 20)")
+    if not REDIS_COMMANDER_BIN.is_file():
+        raise StackError("redis-commander missing (run `make install`)")
+    cmd = [node, str(REDIS_COMMANDER_BIN), "--address", "127.0.0.1", "--port", str(port(cfg, "REDIS_COMMANDER_PORT")),
+           "--redis-host", "127.0.0.1", "--redis-port", str(port(cfg, "REDIS_PORT")), "--redis-label", "bank-local",
+           "--noload", "--nosave", "--redis-optional"]
+    if cfg.get("REDIS_COMMANDER_READ_ONLY", "1") != "0":
+        cmd.append("--read-only")
+    env = base_env()
+    env["HOME"] = str(DATA / "redis-commander")  # its config folder lives under $HOME
+    (DATA / "redis-commander").mkdir(parents=True, exist_ok=True)
+    return cmd, env, REDIS_COMMANDER
+
+
+def _http_up(url_key: str, path: str) -> Callable[[dict[str, str]], bool]:
+    """Any 2xx answer (HTML pages included, which http_json would not parse)."""
+    def check(cfg: dict[str, str]) -> bool:
+        try:
+            url = f"http://127.0.0.1:{port(cfg, url_key)}{path}"
+            with urllib.request.urlopen(url, timeout=2.0) as resp:
+                return 200 <= int(resp.status) < 300
+        except (OSError, ValueError):
+            return False
+    return check
 
 
 # --------------------------------------------------------------------------- Kafka
@@ -311,4 +346,7 @@ FRANKFURTER = Piece("frankfurter", "frankfurter_standin", "FRANKFURTER_PORT", 30
 GATEWAY = Piece("gateway", "local_gateway", "GATEWAY_PORT", 120, _gateway_command,
                 _http_ok("GATEWAY_PORT", "/__emulator/health"), _gateway_missing, _url("http", "GATEWAY_PORT"),
                 _gateway_config)
-BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, GATEWAY)
+REDIS_COMMANDER_PIECE = Piece("redis-commander", "redis-commander.js", "REDIS_COMMANDER_PORT", 60,
+                              _redis_commander_command, _http_up("REDIS_COMMANDER_PORT", "/"), _nothing_missing,
+                              _url("http", "REDIS_COMMANDER_PORT"))
+BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, REDIS_COMMANDER_PIECE, GATEWAY)
