@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from bank_shared.log_forwarding import (
     ForwardingFailed,
     LogBatcher,
@@ -101,8 +102,7 @@ def test_unacknowledged_records_stay_pending_in_order_and_go_out_on_the_next_flu
     batcher = LogBatcher(FakeProducer(), max_records=100)
     for message in ("a", "b", "c"):
         batcher.add({"level": "INFO", "message": message})
-    refused = {value for value in (json.dumps({"level": "INFO", "message": m}, separators=(",", ":")).encode()
-                                   for m in ("a", "c"))}
+    refused = {json.dumps({"level": "INFO", "message": m}, separators=(",", ":")).encode() for m in ("a", "c")}
     batcher.producer = FakeProducer(fail=refused)
     with pytest.raises(ForwardingFailed, match="2 of 3"):
         batcher.flush()
