@@ -11,6 +11,8 @@ Commands (the Makefile calls these):
   down           stop exactly the processes `up` started (PIDs in .local/run/*.pid, verified).
   status         table of pieces; exits 1 when an expected piece is down.
   logs [piece]   tail -F .local/logs/*.log (or one piece's log).
+  logs --request-id ID
+                 one request's log lines as they reached the HEC stand-in (Splunk's place locally).
   reset          down, then delete .local/data and the generated secrets/config (venvs and caches stay).
   stop PIECE [--immediate]
                  stop one piece (postgres, redis, kafka, localstack, frankfurter, redis-commander, hec,
@@ -34,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +52,7 @@ from stackctl_common import (
     Progress,
     StackError,
     digest,
+    http_json,
     load_config,
     port,
     rel,
@@ -353,6 +357,30 @@ def cmd_status() -> int:
     return 0
 
 
+def cmd_request_logs(request_id: str) -> int:
+    """Every line the HEC stand-in received for one request id (through logs.app and Kafka Connect), in time
+    order: `make logs REQUEST_ID=...`."""
+    cfg = load_config()
+    query = urllib.parse.urlencode({"request_id": request_id})
+    found = http_json(f"http://127.0.0.1:{port(cfg, 'HEC_PORT')}/__events?{query}", timeout=5.0)
+    if found is None:
+        print("the HEC stand-in does not answer (is the stack up? `make status`)", file=sys.stderr)
+        return 1
+    events = sorted(found.get("events", []), key=lambda e: (e.get("time") or 0, e.get("received_at") or 0))
+    if not events:
+        print(f"no log lines for request id {request_id!r} in the HEC stand-in (yet)", file=sys.stderr)
+        return 1
+    for entry in events:
+        event = entry.get("event")
+        record = event if isinstance(event, dict) else {"message": str(event)}
+        print(" ".join(str(part) for part in (
+            record.get("timestamp") or entry.get("time") or "", f"{record.get('service', '-'):<13}",
+            f"{record.get('level', '-'):<7}", record.get("message", ""),
+            *(f"{k}={record[k]}" for k in ("exception_name", "location") if record.get(k)))))
+    print(f"\n{len(events)} lines", file=sys.stderr)
+    return 0
+
+
 def cmd_logs(piece: str | None) -> int:
     if piece:
         files = [LOGS / f"{piece}.log"]
@@ -462,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("status", help="table of pieces; non-zero exit when one is down")
     logs = sub.add_parser("logs", help="tail -F the logs")
     logs.add_argument("piece", nargs="?", help=", ".join(PIECE_NAMES))
+    logs.add_argument("--request-id", help="print one request's lines from the HEC stand-in instead")
     sub.add_parser("reset", help="down + delete data and generated secrets (keeps venvs/caches)")
     stop = sub.add_parser("stop", help="stop one piece (fault drills)")
     stop.add_argument("piece", choices=PIECE_NAMES)
@@ -481,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         handlers = {"install": cmd_install, "down": cmd_down, "status": cmd_status, "reset": cmd_reset}
         if args.command == "logs":
-            return cmd_logs(args.piece)
+            return cmd_request_logs(args.request_id) if args.request_id else cmd_logs(args.piece)
         return handlers[args.command]()
     except StackError as exc:
         print(f"\nERROR: {exc}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shutil
 import socket
@@ -24,7 +25,7 @@ from stackctl_common import (
     tree_digest,
     write_if_changed,
 )
-from stackctl_config import ENV_FILE, TEMPLATE
+from stackctl_config import ENV_FILE, SECRETS_FILE, TEMPLATE
 from stackctl_install import KAFKA_LIBS, REDIS_COMMANDER, REDIS_COMMANDER_BIN, VENV, VENV_LOCALSTACK
 from stackctl_kafka import cluster_metadata
 
@@ -290,6 +291,21 @@ def _frankfurter_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str]
     return cmd, _project_env(), REPO
 
 
+def _hec_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
+    cmd = [_project_python(), "-m", "hec_standin", "--host", "127.0.0.1", "--port", str(port(cfg, "HEC_PORT")),
+           "--store", str(DATA / "hec" / "events.jsonl")]
+    env = _project_env()
+    env["HEC_TOKEN"] = hec_token()
+    return cmd, env, REPO
+
+
+def hec_token() -> str:
+    try:
+        return str(json.loads(SECRETS_FILE.read_text())["hec_token"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise StackError(f"no hec_token in {SECRETS_FILE} (run `make up`)") from exc
+
+
 def _gateway_missing() -> str | None:
     if not TEMPLATE.is_file():
         return "template.yaml not written yet"
@@ -349,4 +365,8 @@ GATEWAY = Piece("gateway", "local_gateway", "GATEWAY_PORT", 120, _gateway_comman
 REDIS_COMMANDER_PIECE = Piece("redis-commander", "redis-commander.js", "REDIS_COMMANDER_PORT", 60,
                               _redis_commander_command, _http_up("REDIS_COMMANDER_PORT", "/"), _nothing_missing,
                               _url("http", "REDIS_COMMANDER_PORT"))
-BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, REDIS_COMMANDER_PIECE, GATEWAY)
+# Health is the stand-in's own /__stats, not Splunk's health route, which answers 503 while a test switched the
+# stand-in unavailable (that must not make `make up` restart it).
+HEC = Piece("hec", "hec_standin", "HEC_PORT", 30, _hec_command, _http_ok("HEC_PORT", "/__stats"), _nothing_missing,
+            _url("http", "HEC_PORT", "/services/collector/event"))
+BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, REDIS_COMMANDER_PIECE, HEC, GATEWAY)
