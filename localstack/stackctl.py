@@ -76,8 +76,8 @@ from stackctl_install import VENV, install
 from stackctl_kafka import KafkaProtocolError, ensure_topics
 from stackctl_pieces import (
     BACKGROUND,
-    GATEWAY,
     KAFKA,
+    LATE,
     LOCALSTACK,
     Piece,
     base_env,
@@ -112,7 +112,7 @@ class Up:
         self.secrets()
         self.postgres()
         # Start the independent pieces together, then wait for each in order: their start-ups overlap.
-        early = [p for p in BACKGROUND if p is not GATEWAY]
+        early = [p for p in BACKGROUND if p not in LATE]
         for piece in early:
             self.launch(piece)
         for piece in early:
@@ -122,8 +122,10 @@ class Up:
             if piece is LOCALSTACK and piece.name in self.pids:
                 self.init_aws()
         self.migrations()
-        self.launch(GATEWAY)
-        self.await_healthy(GATEWAY)
+        for piece in LATE:
+            self.launch(piece)
+        for piece in LATE:
+            self.await_healthy(piece)
         self.seed()
         self.summary()
 
