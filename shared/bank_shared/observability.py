@@ -4,6 +4,7 @@ carried through every log line, response and downstream call."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 import warnings
 from contextvars import ContextVar
@@ -80,7 +81,9 @@ def _incoming_request_id(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    """Accepts or generates X-Request-Id, binds it to the logger and echoes it on the response."""
+    """Accepts or generates X-Request-Id, binds it to the logger and echoes it on the response; logs one line
+    per request (method, path without the query string, status, duration), so every service a request passes
+    through leaves a line with its request id in logs.app (docs/operations.md)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -91,12 +94,23 @@ class RequestContextMiddleware:
             return
         request_id = _incoming_request_id(scope)
         bind_request_id(request_id)
+        started = time.perf_counter()
+        status = 500
 
         async def send_with_request_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = int(message["status"])
                 headers = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode("latin-1")))
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_request_id)
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            path = str(scope.get("path", ""))
+            if not path.endswith("/health"):
+                logger.info("request handled", extra={
+                    "http_method": scope.get("method"), "http_path": path, "http_status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
