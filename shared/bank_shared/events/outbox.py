@@ -94,13 +94,16 @@ def _publish(rows: list[dict[str, Any]]) -> dict[str, str | None]:
         event_id = str(row["id"])
         outcomes[event_id] = "not delivered before the flush timeout"
         payload = row["payload"]
+        headers = [("ce_id", event_id.encode()), ("ce_type", str(payload.get("type", "")).encode()),
+                   ("content-type", b"application/cloudevents+json")]
+        if payload.get("correlationid"):  # the request that caused the event, for consumers and log search
+            headers.append(("x-request-id", str(payload["correlationid"]).encode()))
         try:
             producer.produce(
                 row["topic"],
                 key=row["message_key"].encode(),
                 value=json.dumps(payload, separators=(",", ":")).encode(),
-                headers=[("ce_id", event_id.encode()), ("ce_type", str(payload.get("type", "")).encode()),
-                         ("content-type", b"application/cloudevents+json")],
+                headers=headers,
                 on_delivery=_delivery_tracker(outcomes, event_id),
             )
         except Exception as error:  # noqa: BLE001 - a full local queue or unknown topic; retried later
