@@ -60,6 +60,11 @@ def count(name: str, value: int = 1, **dimensions: str) -> None:
                 metric.add_dimension(key, dimension)
 
 
+def gauge(name: str, value: float, unit: MetricUnit = MetricUnit.Count) -> None:
+    """A level (a backlog, an age) as an EMF metric by service, flushed with the invocation's metrics."""
+    metrics.add_metric(name=name, unit=unit, value=value)
+
+
 def current_request_id() -> str | None:
     return _request_id.get()
 

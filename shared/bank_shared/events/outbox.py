@@ -7,10 +7,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from bank_shared.db import Connection, UnitOfWork, get_connection
 from bank_shared.events.envelope import CloudEvent
 from bank_shared.events.kafka import get_producer
-from bank_shared.observability import logger
+from bank_shared.observability import gauge, logger
 from bank_shared.settings import get_settings
 
 RELAY_BATCH = 100
@@ -121,7 +123,12 @@ def sweep_outbox(max_batches: int = 20) -> dict[str, int]:
         total.failed += batch.failed
         if batch.failed or batch.published < RELAY_BATCH:
             break
-    pending = get_connection().execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL").fetchone()
+    pending = get_connection().execute(
+        "SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest_seconds "
+        "FROM outbox WHERE published_at IS NULL").fetchone()
     summary = {"published": total.published, "failed": total.failed, "pending": int(pending["n"]) if pending else 0}
-    logger.info("outbox sweep", extra=summary)
+    oldest = float(pending["oldest_seconds"]) if pending else 0.0
+    gauge("OutboxBacklog", summary["pending"])
+    gauge("OutboxOldestAgeSeconds", round(oldest, 1), MetricUnit.Seconds)
+    logger.info("outbox sweep", extra={**summary, "oldest_seconds": round(oldest, 1)})
     return summary

@@ -12,8 +12,8 @@ import pytest
 from tests.support import cfn
 
 BANK_NAMESPACE = "Bank"
-# bank_shared.observability.count("Name", ...): the one way the code emits a business metric.
-EMITTED = re.compile(r"""\bcount\(\s*["']([A-Za-z]+)["']""")
+# bank_shared.observability.count("Name", ...) / gauge("Name", ...): how the code emits a business metric.
+EMITTED = re.compile(r"""\b(?:count|gauge)\(\s*["']([A-Za-z]+)["']""")
 NOT_SUBSCRIBED = {"LogForwarderLogGroup", "SplunkSinkLogGroup"}  # their lines would feed themselves
 
 
