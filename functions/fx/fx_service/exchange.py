@@ -343,6 +343,7 @@ def finish_stuck_quotes(new_uow: Callable[[], UnitOfWork], ledger: LedgerExchang
             counts["already_finished"] += 1
         else:
             counts["executed" if result.status == 201 else "refused"] += 1
+            count("SagasFinishedBySweeper", saga="fx_quote")
             logger.info("stuck fx quote finished", extra={"quote_id": str(quote_id), "status": result.status,
                                                           "ledger_replayed": answer.replayed})
     return counts
