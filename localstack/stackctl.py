@@ -359,6 +359,9 @@ def cmd_status() -> int:
     return 0
 
 
+REQUEST_LOG_KEYS = ("http_method", "http_path", "http_status", "duration_ms", "consumer", "exception_name")
+
+
 def cmd_request_logs(request_id: str) -> int:
     """Every line the HEC stand-in received for one request id (through logs.app and Kafka Connect), in time
     order: `make logs REQUEST_ID=...`."""
@@ -378,7 +381,7 @@ def cmd_request_logs(request_id: str) -> int:
         print(" ".join(str(part) for part in (
             record.get("timestamp") or entry.get("time") or "", f"{record.get('service', '-'):<13}",
             f"{record.get('level', '-'):<7}", record.get("message", ""),
-            *(f"{k}={record[k]}" for k in ("exception_name", "location") if record.get(k)))))
+            *(f"{k}={record[k]}" for k in REQUEST_LOG_KEYS if record.get(k) is not None))))
     print(f"\n{len(events)} lines", file=sys.stderr)
     return 0
 

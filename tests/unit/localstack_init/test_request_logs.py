@@ -16,7 +16,7 @@ def test_one_requests_lines_are_printed_in_time_order(monkeypatch: pytest.Monkey
         asked.append(url)
         return {"events": [
             {"time": 2.0, "event": {"service": "ledger", "level": "INFO", "message": "request handled",
-                                    "timestamp": "2026-12-03 06:00:02"}},
+                                    "timestamp": "2026-12-03 06:00:02", "http_status": 201}},
             {"time": 1.0, "event": {"service": "customer", "level": "ERROR", "message": "boom",
                                     "timestamp": "2026-12-03 06:00:01", "exception_name": "ValueError"}},
         ]}
@@ -28,7 +28,7 @@ def test_one_requests_lines_are_printed_in_time_order(monkeypatch: pytest.Monkey
     assert asked == ["http://127.0.0.1:8088/__events?request_id=req+1"]
     lines = out.out.splitlines()
     assert lines[0].startswith("2026-12-03 06:00:01 customer") and "boom exception_name=ValueError" in lines[0]
-    assert "ledger" in lines[1] and lines[1].endswith("request handled")
+    assert "ledger" in lines[1] and lines[1].endswith("request handled http_status=201")
     assert "2 lines" in out.err
 
 
