@@ -19,8 +19,9 @@ down:
 status:
 	$(STACK) status
 
+# `make logs` tails every piece's log; `make logs REQUEST_ID=...` prints one request's lines from the HEC stand-in.
 logs:
-	$(STACK) logs
+	$(STACK) logs $(if $(REQUEST_ID),--request-id '$(REQUEST_ID)',)
 
 reset:
 	$(STACK) reset

@@ -45,7 +45,9 @@ def stage() -> None:
         f"source_paths = [{quoted}]\n"
         f"pytest_add_cli_args_test_selection = [{selection}]\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
-        f"also_copy = [{copied}]\n\n[tool.pytest.ini_options]\n")
+        f"also_copy = [{copied}]\n\n"
+        # The local tooling some unit tests import (the gateway's event builder) from the repository itself.
+        f'[tool.pytest.ini_options]\npythonpath = ["{REPO / "localstack"}"]\n')
     (STAGE / "mutants").mkdir()
 
 

@@ -11,10 +11,13 @@ Commands (the Makefile calls these):
   down           stop exactly the processes `up` started (PIDs in .local/run/*.pid, verified).
   status         table of pieces; exits 1 when an expected piece is down.
   logs [piece]   tail -F .local/logs/*.log (or one piece's log).
+  logs --request-id ID
+                 one request's log lines as they reached the HEC stand-in (Splunk's place locally).
   reset          down, then delete .local/data and the generated secrets/config (venvs and caches stay).
   stop PIECE [--immediate]
-                 stop one piece (postgres, redis, kafka, localstack, frankfurter, gateway); postgres with
-                 --immediate stops without a checkpoint, as a crash would (fault drills: `make load FAULTS=1`).
+                 stop one piece (postgres, redis, kafka, localstack, frankfurter, redis-commander, hec,
+                 gateway); postgres with --immediate stops without a checkpoint, as a crash would
+                 (fault drills: `make load FAULTS=1`).
   start PIECE    start one stopped piece and redo what `up` does after it (Kafka topics; LocalStack's
                  resources and the seeds, which LocalStack forgets); a running piece is left alone.
 
@@ -33,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +52,7 @@ from stackctl_common import (
     Progress,
     StackError,
     digest,
+    http_json,
     load_config,
     port,
     rel,
@@ -71,8 +76,8 @@ from stackctl_install import VENV, install
 from stackctl_kafka import KafkaProtocolError, ensure_topics
 from stackctl_pieces import (
     BACKGROUND,
-    GATEWAY,
     KAFKA,
+    LATE,
     LOCALSTACK,
     Piece,
     base_env,
@@ -107,7 +112,7 @@ class Up:
         self.secrets()
         self.postgres()
         # Start the independent pieces together, then wait for each in order: their start-ups overlap.
-        early = [p for p in BACKGROUND if p is not GATEWAY]
+        early = [p for p in BACKGROUND if p not in LATE]
         for piece in early:
             self.launch(piece)
         for piece in early:
@@ -117,8 +122,10 @@ class Up:
             if piece is LOCALSTACK and piece.name in self.pids:
                 self.init_aws()
         self.migrations()
-        self.launch(GATEWAY)
-        self.await_healthy(GATEWAY)
+        for piece in LATE:
+            self.launch(piece)
+        for piece in LATE:
+            self.await_healthy(piece)
         self.seed()
         self.summary()
 
@@ -298,7 +305,7 @@ class Up:
         rows = [("postgres", f"127.0.0.1:{port(cfg, 'PG_PORT')} (one database + role per service)")]
         rows += [(p.name, p.url(cfg)) for p in BACKGROUND]
         for name, where in rows:
-            print(f"  {name:<12} {self.state.get(name, '?'):<9} {where}")
+            print(f"  {name:<16} {self.state.get(name, '?'):<9} {where}")
         print(f"\n  Web app (SPA)   {gw}/banking-service")
         print(f"  API base        {gw}/api")
         print(f"  LocalStack      {ls}   (SES outbox: {ls}/_aws/ses)")
@@ -342,13 +349,40 @@ def _status_rows(cfg: dict[str, str]) -> list[tuple[str, str, int, str, bool]]:
 def cmd_status() -> int:
     cfg = load_config()
     rows = _status_rows(cfg)
-    print(f"{'piece':<12} {'pid':>8} {'port':>6}  healthy")
+    print(f"{'piece':<16} {'pid':>8} {'port':>6}  healthy")
     for name, pid, number, word, _ in rows:
-        print(f"{name:<12} {pid:>8} {number:>6}  {word}")
+        print(f"{name:<16} {pid:>8} {number:>6}  {word}")
     down = [name for name, _, _, word, expected in rows if expected and word != "yes"]
     if down:
         print(f"\nnot healthy: {', '.join(down)} (start with `make up`)")
         return 1
+    return 0
+
+
+REQUEST_LOG_KEYS = ("http_method", "http_path", "http_status", "duration_ms", "consumer", "exception_name")
+
+
+def cmd_request_logs(request_id: str) -> int:
+    """Every line the HEC stand-in received for one request id (through logs.app and Kafka Connect), in time
+    order: `make logs REQUEST_ID=...`."""
+    cfg = load_config()
+    query = urllib.parse.urlencode({"request_id": request_id})
+    found = http_json(f"http://127.0.0.1:{port(cfg, 'HEC_PORT')}/__events?{query}", timeout=5.0)
+    if found is None:
+        print("the HEC stand-in does not answer (is the stack up? `make status`)", file=sys.stderr)
+        return 1
+    events = sorted(found.get("events", []), key=lambda e: (e.get("time") or 0, e.get("received_at") or 0))
+    if not events:
+        print(f"no log lines for request id {request_id!r} in the HEC stand-in (yet)", file=sys.stderr)
+        return 1
+    for entry in events:
+        event = entry.get("event")
+        record = event if isinstance(event, dict) else {"message": str(event)}
+        print(" ".join(str(part) for part in (
+            record.get("timestamp") or entry.get("time") or "", f"{record.get('service', '-'):<13}",
+            f"{record.get('level', '-'):<7}", record.get("message", ""),
+            *(f"{k}={record[k]}" for k in REQUEST_LOG_KEYS if record.get(k) is not None))))
+    print(f"\n{len(events)} lines", file=sys.stderr)
     return 0
 
 
@@ -460,7 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("down", help="stop everything this launcher started")
     sub.add_parser("status", help="table of pieces; non-zero exit when one is down")
     logs = sub.add_parser("logs", help="tail -F the logs")
-    logs.add_argument("piece", nargs="?", help="postgres, redis, kafka, localstack, frankfurter, gateway")
+    logs.add_argument("piece", nargs="?", help=", ".join(PIECE_NAMES))
+    logs.add_argument("--request-id", help="print one request's lines from the HEC stand-in instead")
     sub.add_parser("reset", help="down + delete data and generated secrets (keeps venvs/caches)")
     stop = sub.add_parser("stop", help="stop one piece (fault drills)")
     stop.add_argument("piece", choices=PIECE_NAMES)
@@ -480,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         handlers = {"install": cmd_install, "down": cmd_down, "status": cmd_status, "reset": cmd_reset}
         if args.command == "logs":
-            return cmd_logs(args.piece)
+            return cmd_request_logs(args.request_id) if args.request_id else cmd_logs(args.piece)
         return handlers[args.command]()
     except StackError as exc:
         print(f"\nERROR: {exc}", file=sys.stderr)

@@ -82,6 +82,7 @@ def ensure_secrets() -> tuple[dict[str, Any], bool]:
     data.pop("jwt", None)  # the PEM signing key of before: tokens are signed in (LocalStack) KMS now
     _kms_keys(data)
     data.setdefault("one_time_link_key", secrets.token_urlsafe(48))
+    data.setdefault("hec_token", str(uuid.uuid4()))  # the HEC stand-in's token (Splunk's are GUIDs)
     users = data.setdefault("demo_users", {})
     for role in DEMO_ROLES:
         user = users.setdefault(role, {"email": "", "password": _readable_password(), "role": role})
@@ -133,6 +134,10 @@ def stack_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
         "kafka_bootstrap": u["kafka"],
         "localstack_url": u["localstack"],
         "frankfurter_url": u["frankfurter"],
+        # The operations pieces (docs/operations.md): the HEC stand-in with its token, Kafka Connect's REST API.
+        "hec": {"url": f"http://127.0.0.1:{port(cfg, 'HEC_PORT')}", "token": sec["hec_token"]},
+        "kafka_connect_url": f"http://127.0.0.1:{port(cfg, 'KAFKA_CONNECT_PORT')}",
+        "redis_commander_url": f"http://127.0.0.1:{port(cfg, 'REDIS_COMMANDER_PORT')}",
         "aws_region": cfg["AWS_DEFAULT_REGION"],
         "jwt_issuer": f"{u['gateway']}/api/auth",
         "kms_key_ids": {name: value for block in SERVICE_KMS_ENV.values() for name, value in block.items()

@@ -9,6 +9,7 @@ import glob
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 from stackctl_common import (
@@ -31,6 +32,11 @@ VENV = LOCAL / "venv"
 VENV_LOCALSTACK = LOCAL / "venv-localstack"
 KAFKA_LIBS = CACHE / "kafka-libs"
 KAFKA_POM = REPO / "localstack" / "kafka" / "pom.xml"
+KAFKA_CONNECT_POM = REPO / "localstack" / "kafka_connect" / "pom.xml"
+KAFKA_CONNECT_LIBS = CACHE / "kafka-connect-libs"
+HEC_SINK_SRC = REPO / "localstack" / "kafka_connect" / "hec_sink"
+KAFKA_CONNECT_PLUGINS = CACHE / "kafka-connect-plugins"
+HEC_SINK_JAR = KAFKA_CONNECT_PLUGINS / "bank-hec-sink" / "bank-hec-sink.jar"
 LOCALSTACK_PINS = ("localstack-core[runtime]==4.9.2", "psutil<7", "cbor2<6", "pyopenssl==25.3.0",
                    "cryptography<47", "service-identity")
 VENV_SAM = LOCAL / "venv-sam"
@@ -40,6 +46,9 @@ VENV_CHECKOV = LOCAL / "venv-checkov"
 CHECKOV_PINS = ("checkov==3.3.30",)
 PIP = ("-m", "pip", "install", "-q", "--disable-pip-version-check")
 FRONTEND = REPO / "frontend"
+REDIS_COMMANDER_SRC = REPO / "localstack" / "redis_commander"
+REDIS_COMMANDER = CACHE / "redis-commander"
+REDIS_COMMANDER_BIN = REDIS_COMMANDER / "node_modules" / "redis-commander" / "bin" / "redis-commander.js"
 
 
 def pg_bin_dir() -> Path | None:
@@ -61,6 +70,7 @@ def _missing_apt_packages() -> list[str]:
         missing.append(_postgres_package())
     checks = {
         "redis-server": "redis-server", "chromium": "chromium", "java": "openjdk-17-jre-headless",
+        "javac": "openjdk-17-jdk-headless",
         "mvn": "maven", "rsync": "rsync", "ps": "procps", "openssl": "openssl", "runuser": "util-linux",
     }
     missing += [pkg for binary, pkg in checks.items() if not shutil.which(binary)]
@@ -107,6 +117,50 @@ def install_kafka_jars(progress: Progress) -> None:
             what="mvn dependency:copy-dependencies", timeout=1800)
         write_stamp(INSTALL_STAMPS, "kafka-jars", key)
         result["status"] = f"{len(list(KAFKA_LIBS.glob('*.jar')))} jars"
+
+
+def install_kafka_connect(progress: Progress) -> None:
+    """Kafka Connect's jars (localstack/kafka_connect/pom.xml, the broker's version) and the bank's HEC sink
+    connector, compiled here with javac against them into .local/cache/kafka-connect-plugins."""
+    with progress.step("kafka connect jars") as result:
+        key = digest(KAFKA_CONNECT_POM)
+        present = list(KAFKA_CONNECT_LIBS.glob("connect-runtime-*.jar"))
+        if stamp_matches(INSTALL_STAMPS, "kafka-connect-jars", key) and present:
+            result["status"] = "up to date"
+        else:
+            if not shutil.which("mvn"):
+                raise StackError("mvn is missing (apt-get install maven)")
+            if KAFKA_CONNECT_LIBS.exists():
+                shutil.rmtree(KAFKA_CONNECT_LIBS)
+            run(["mvn", "-q", "-B", "-f", str(KAFKA_CONNECT_POM), "dependency:copy-dependencies",
+                 f"-DoutputDirectory={KAFKA_CONNECT_LIBS}", "-DincludeScope=runtime"],
+                what="mvn dependency:copy-dependencies (kafka connect)", timeout=1800)
+            write_stamp(INSTALL_STAMPS, "kafka-connect-jars", key)
+            result["status"] = f"{len(list(KAFKA_CONNECT_LIBS.glob('*.jar')))} jars"
+    with progress.step("hec sink connector (javac)") as result:
+        key = digest(KAFKA_CONNECT_POM, tree_digest(HEC_SINK_SRC))
+        if stamp_matches(INSTALL_STAMPS, "hec-sink", key) and HEC_SINK_JAR.is_file():
+            result["status"] = "up to date"
+            return
+        javac = shutil.which("javac")
+        if not javac:
+            raise StackError("javac is missing (apt-get install openjdk-17-jdk-headless)")
+        classes = CACHE / "hec-sink-classes"
+        if classes.exists():
+            shutil.rmtree(classes)
+        sources = sorted(str(p) for p in (HEC_SINK_SRC / "src").rglob("*.java"))
+        run([javac, "--release", "17", "-d", str(classes), "-cp", f"{KAFKA_CONNECT_LIBS}/*", *sources],
+            what="javac (hec sink)", timeout=600)
+        HEC_SINK_JAR.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(HEC_SINK_JAR, "w", zipfile.ZIP_DEFLATED) as jar:
+            jar.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nCreated-By: stackctl\n")
+            for path in sorted(classes.rglob("*.class")):
+                jar.write(path, path.relative_to(classes).as_posix())
+            for path in sorted((HEC_SINK_SRC / "META-INF").rglob("*")):
+                if path.is_file():
+                    jar.write(path, path.relative_to(HEC_SINK_SRC).as_posix())
+        write_stamp(INSTALL_STAMPS, "hec-sink", key)
+        result["status"] = f"built {HEC_SINK_JAR.name}"
 
 
 # --------------------------------------------------------------------------- Python interpreters
@@ -272,11 +326,37 @@ def install_frontend(progress: Progress) -> None:
         result["status"] = "built frontend/out"
 
 
+# --------------------------------------------------------------------------- Redis Commander
+
+
+def install_redis_commander(progress: Progress) -> None:
+    """The npm package `redis-commander` (pinned in localstack/redis_commander/package-lock.json) into
+    .local/cache/redis-commander. Install scripts stay off: the only one (bcrypt, for hashed HTTP-auth
+    passwords) would fetch a prebuilt binary from the internet, and the local viewer uses no HTTP auth."""
+    with progress.step("redis commander (npm)") as result:
+        files = [REDIS_COMMANDER_SRC / "package.json", REDIS_COMMANDER_SRC / "package-lock.json"]
+        key = digest(*files)
+        if stamp_matches(INSTALL_STAMPS, "redis-commander", key) and REDIS_COMMANDER_BIN.is_file():
+            result["status"] = "up to date"
+            return
+        if not shutil.which("npm"):
+            raise StackError("npm is missing (install Node.js 20)")
+        REDIS_COMMANDER.mkdir(parents=True, exist_ok=True)
+        for source in files:
+            shutil.copyfile(source, REDIS_COMMANDER / source.name)
+        run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=REDIS_COMMANDER,
+            what="npm ci (redis-commander)", timeout=1800)
+        write_stamp(INSTALL_STAMPS, "redis-commander", key)
+        result["status"] = "installed redis-commander"
+
+
 def install(progress: Progress) -> None:
     install_apt(progress)
     install_kafka_jars(progress)
+    install_kafka_connect(progress)
     install_localstack_venv(progress)
     install_sam_venv(progress)
     install_checkov_venv(progress)
     install_project_venv(progress)
     install_frontend(progress)
+    install_redis_commander(progress)

@@ -21,6 +21,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--static-dir", default=None, help="SPA build (Next.js static export)")
     parser.add_argument("--kafka-bootstrap", default="127.0.0.1:19092")
     parser.add_argument("--no-kafka", action="store_true", help="disable MSK event source mappings")
+    parser.add_argument("--no-log-shipping", action="store_true", help="do not forward worker logs to logs.app")
     parser.add_argument("--no-schedules", action="store_true", help="do not fire rate() schedules")
     parser.add_argument("--repo-root", default=".", help="CodeUri/ContentUri are relative to this")
     parser.add_argument("--max-workers", type=int, default=4, help="concurrent workers per function")
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
         python=args.python,
         preload=args.preload,
         schedules=not args.no_schedules,
+        ship_logs=not args.no_log_shipping,
     )
     import uvicorn
 

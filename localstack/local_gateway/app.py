@@ -10,7 +10,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,10 +25,11 @@ from . import cors, lambda_api
 from .events import HttpEventContext, HttpRequest, InvalidResponse, build_http_event, parse_http_response
 from .jwt_auth import AuthError, JwtVerifier, ScopeError, www_authenticate
 from .kafka_mapping import MskPoller
+from .log_shipping import LogShipper
 from .routing import Router
 from .schedules import Scheduler
 from .static import resolve_static, security_headers
-from .template import HttpApiSpec, Model
+from .template import FunctionSpec, HttpApiSpec, Model
 from .workers import Invocation, WorkerManager
 
 log = logging.getLogger("local_gateway")
@@ -56,6 +57,7 @@ class Options:
     python: str | None = None
     preload: bool = False
     schedules: bool = True
+    ship_logs: bool = True  # each worker's log lines → logs.app (needs kafka_bootstrap)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -74,7 +76,10 @@ class Gateway:
         self.model = model
         self.options = options
         self.router = Router(model.routes)
-        self.workers = WorkerManager(model.functions, options.python, options.max_workers)
+        self.log_shipper = LogShipper(options.kafka_bootstrap) \
+            if options.kafka_bootstrap and options.ship_logs else None
+        self.workers = WorkerManager(model.functions, options.python, options.max_workers,
+                                     self._log_sink if self.log_shipper else None)
         self.by_function_name = {spec.function_name: fid for fid, spec in model.functions.items()}
         self._background: set[asyncio.Task[Invocation]] = set()
         self.scheduler = Scheduler(model.schedules, self.invoke_function, options.region)
@@ -86,8 +91,19 @@ class Gateway:
 
     # --- lifecycle -------------------------------------------------------------------------------
 
+    def _log_sink(self, spec: FunctionSpec) -> Callable[[str], None]:
+        shipper = self.log_shipper
+        assert shipper is not None
+        service = spec.environment.get("POWERTOOLS_SERVICE_NAME")
+
+        def sink(line: str) -> None:
+            shipper.submit(line, function=spec.function_name, service=service)
+        return sink
+
     async def startup(self) -> None:
         self._http = httpx.AsyncClient(timeout=10.0)
+        if self.log_shipper:
+            self.log_shipper.start()
         if self.options.schedules:
             self.scheduler.start()
         if self.options.kafka_bootstrap:
@@ -117,6 +133,8 @@ class Gateway:
         await self.scheduler.stop()
         await asyncio.gather(*(asyncio.to_thread(p.stop) for p in self.pollers))
         await self.workers.close()
+        if self.log_shipper:
+            await asyncio.to_thread(self.log_shipper.stop)
         if self._http:
             await self._http.aclose()
 

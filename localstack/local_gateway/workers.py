@@ -15,6 +15,7 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,8 +131,12 @@ class Worker:
                 self.proc.kill()
 
 
-async def _pump_logs(name: str, stream: asyncio.StreamReader) -> None:
-    """Copy a worker's stderr (its stdout is redirected there) into our log, prefixed."""
+LogSink = Callable[[str], None]
+
+
+async def _pump_logs(name: str, stream: asyncio.StreamReader, sink: LogSink | None = None) -> None:
+    """Copy a worker's stderr (its stdout is redirected there) into our log, prefixed, and hand each line to
+    `sink` (the shipper to logs.app) when there is one."""
     while True:
         try:
             line = await stream.readline()
@@ -139,13 +144,17 @@ async def _pump_logs(name: str, stream: asyncio.StreamReader) -> None:
             continue
         if not line:
             return
-        sys.stdout.write(f"[{name}] {line.decode('utf-8', 'replace').rstrip()}\n")
+        text = line.decode("utf-8", "replace").rstrip()
+        sys.stdout.write(f"[{name}] {text}\n")
         sys.stdout.flush()
+        if sink is not None:
+            sink(text)
 
 
 class FunctionPool:
-    def __init__(self, spec: FunctionSpec, python: str, max_workers: int) -> None:
+    def __init__(self, spec: FunctionSpec, python: str, max_workers: int, log_sink: LogSink | None = None) -> None:
         self.spec = spec
+        self.log_sink = log_sink
         self.python = python
         self.max_workers = max(1, max_workers)
         self._idle: list[Worker] = []
@@ -167,7 +176,7 @@ class FunctionPool:
         )
         worker = Worker(self.spec, proc)
         assert proc.stderr is not None
-        worker.log_task = asyncio.create_task(_pump_logs(self.spec.logical_id, proc.stderr))
+        worker.log_task = asyncio.create_task(_pump_logs(self.spec.logical_id, proc.stderr, self.log_sink))
         self._all.add(worker)
         try:
             init_ms = await worker.wait_ready(INIT_TIMEOUT_SECONDS)
@@ -272,10 +281,11 @@ def _since(started: float) -> float:
 
 class WorkerManager:
     def __init__(self, functions: dict[str, FunctionSpec], python: str | None = None,
-                 max_workers: int = 4) -> None:
+                 max_workers: int = 4, log_sink: Callable[[FunctionSpec], LogSink] | None = None) -> None:
         # abspath, not resolve(): a venv's python is a symlink whose location defines the venv.
         python = os.path.abspath(python) if python else sys.executable
-        self.pools = {fid: FunctionPool(spec, python, max_workers) for fid, spec in functions.items()}
+        self.pools = {fid: FunctionPool(spec, python, max_workers, log_sink(spec) if log_sink else None)
+                      for fid, spec in functions.items()}
 
     def pool(self, function_id: str) -> FunctionPool | None:
         return self.pools.get(function_id)

@@ -3,12 +3,15 @@ carried through every log line, response and downstream call."""
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 import warnings
 from contextvars import ContextVar
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -21,7 +24,10 @@ logger = Logger()
 # httpx, psycopg, requests, ...) into every cold start. Each library is patched by `trace_library` right
 # before the bank's first use of it instead, so its calls are traced exactly as before.
 tracer = Tracer(auto_patch=False)
-metrics = Metrics()
+# The namespace defaults to the template's (Globals: POWERTOOLS_METRICS_NAMESPACE=Bank), so a business count
+# never makes a flush fail where the variable is not set (unit tests, tools).
+NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "Bank"
+metrics = Metrics(namespace=NAMESPACE)
 _traced_libraries: set[str] = set()
 
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -40,6 +46,23 @@ def trace_library(*names: str) -> None:
 
     # As Tracer's own patch-all does: a library missing here (or psycopg's optional pool) is skipped.
     patch(pending, raise_errors=False)
+
+
+def count(name: str, value: int = 1, **dimensions: str) -> None:
+    """A business count as an EMF metric (docs/operations.md lists them; template alarms refer to some):
+    `name` by service, flushed with the invocation's metrics; with `dimensions` (a refusal's reason, a
+    consumer) also a metric of the same name by service and those dimensions, written at once."""
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    if dimensions:
+        with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=NAMESPACE) as metric:
+            metric.add_dimension("service", logger.service)
+            for key, dimension in dimensions.items():
+                metric.add_dimension(key, dimension)
+
+
+def gauge(name: str, value: float, unit: MetricUnit = MetricUnit.Count) -> None:
+    """A level (a backlog, an age) as an EMF metric by service, flushed with the invocation's metrics."""
+    metrics.add_metric(name=name, unit=unit, value=value)
 
 
 def current_request_id() -> str | None:
@@ -63,7 +86,9 @@ def _incoming_request_id(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    """Accepts or generates X-Request-Id, binds it to the logger and echoes it on the response."""
+    """Accepts or generates X-Request-Id, binds it to the logger and echoes it on the response; logs one line
+    per request (method, path without the query string, status, duration), so every service a request passes
+    through leaves a line with its request id in logs.app (docs/operations.md)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -74,12 +99,23 @@ class RequestContextMiddleware:
             return
         request_id = _incoming_request_id(scope)
         bind_request_id(request_id)
+        started = time.perf_counter()
+        status = 500
 
         async def send_with_request_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = int(message["status"])
                 headers = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode("latin-1")))
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_request_id)
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            path = str(scope.get("path", ""))
+            if not path.endswith("/health"):
+                logger.info("request handled", extra={
+                    "http_method": scope.get("method"), "http_path": path, "http_status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1)})

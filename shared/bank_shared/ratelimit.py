@@ -157,6 +157,9 @@ def spend_budget(name: str, identity: str, limit: Limit, redis_factory: Callable
         logger.warning("budget unavailable; request allowed", extra={"budget": name})
         return
     if not decision.allowed:
+        from bank_shared.observability import count
+
+        count("RateLimited", rule=name)
         raise TooManyRequests(f"Too many attempts; retry in {decision.retry_after} s",
                               headers={"Retry-After": str(decision.retry_after)})
 
@@ -217,6 +220,9 @@ class RateLimitMiddleware:
             await problem_response(body, headers)(scope, receive, send)
             return
         if decision is not None and not decision.allowed:
+            from bank_shared.observability import count
+
+            count("RateLimited", rule=rule.name)
             body = problem(429, "rate_limited", "Too many requests",
                            f"Rate limit exceeded; retry in {decision.retry_after} s", scope["path"])
             headers = {"Retry-After": str(decision.retry_after), "RateLimit-Remaining": "0"}

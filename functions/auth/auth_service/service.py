@@ -53,7 +53,7 @@ from bank_shared.events.topics import (
     USER_REGISTERED,
 )
 from bank_shared.money import is_ascii_digits
-from bank_shared.observability import logger
+from bank_shared.observability import count, logger
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, link_token
 from bank_shared.sessions import revoke_sessions
 
@@ -219,6 +219,7 @@ def _still_locked(uow: UnitOfWork, user_id: UUID) -> bool:
 def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: dict[str, Any] | None,
                   error: AppError) -> AppError:
     locked_for = throttle.record_failure(email)
+    count("LoginsFailed", reason=error.code)
     if locked_for is None:
         return error
     if user is not None:
@@ -227,6 +228,7 @@ def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: di
             "user_id": str(user["id"]), "reason": "too_many_failed_logins", "locked_for_seconds": locked_for,
         }))
     logger.warning("sign-in locked after repeated failures", extra={"locked_for_seconds": locked_for})
+    count("LoginsLocked")
     return LoginLocked(f"Try again in {locked_for} s", headers={"Retry-After": str(locked_for)})
 
 

@@ -43,7 +43,7 @@ from bank_shared.events.topics import FX_EXCHANGED
 from bank_shared.http import Answer
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.money import from_minor, money_json, to_minor
-from bank_shared.observability import logger
+from bank_shared.observability import count, logger
 from fx_service.clients import AccountInfo, AccountsDirectory, LedgerExchanges
 from fx_service.pricing import Side, price
 from fx_service.rate_source import QuoteRateSource
@@ -216,6 +216,7 @@ def _claim(uow: UnitOfWork, owner_id: UUID, quote_id: UUID, key: str, now: datet
         return IdempotentResult(quote["result_status"], quote["result_body"], replayed=True)
     if quote["status"] == "open":
         if quote["expires_at"] <= now:
+            count("QuotesExpired")
             raise QuoteExpired(f"Quote {quote_id} expired at {_iso(quote['expires_at'])}; ask for a new quote")
         repository.claim(quote_id, key)
     return quote
@@ -270,6 +271,9 @@ def _finish(uow: UnitOfWork, quote_id: UUID, answer: Answer) -> IdempotentResult
     repository.finish(quote_id, "executed" if transaction_id else "refused", transaction_id, status, body)
     if transaction_id is not None:
         record_event(uow, new_event(FX_EXCHANGED, SERVICE, str(quote["from_account_id"]), _event_data(body, quote)))
+        count("ExchangesExecuted")
+    else:
+        count("ExchangesRefused", reason=str(body.get("code", "refused")))
     return IdempotentResult(status, body, replayed=False)
 
 
@@ -339,6 +343,7 @@ def finish_stuck_quotes(new_uow: Callable[[], UnitOfWork], ledger: LedgerExchang
             counts["already_finished"] += 1
         else:
             counts["executed" if result.status == 201 else "refused"] += 1
+            count("SagasFinishedBySweeper", saga="fx_quote")
             logger.info("stuck fx quote finished", extra={"quote_id": str(quote_id), "status": result.status,
                                                           "ledger_replayed": answer.replayed})
     return counts

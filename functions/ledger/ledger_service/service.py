@@ -34,6 +34,7 @@ from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import PAYMENT_EXECUTED, PAYMENT_FAILED
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.money import from_minor, money_json
+from bank_shared.observability import count
 from ledger_service.repository import LedgerRepository, Row
 from ledger_service.settings import get_ledger_settings
 
@@ -320,7 +321,9 @@ def _transfer_result(request: dict[str, Any], outcome: dict[str, Any]) -> Idempo
     if outcome["replayed"]:
         return IdempotentResult(outcome["status"], outcome["body"], replayed=True)
     if outcome["status"] == 201:
+        count("TransfersExecuted")
         return IdempotentResult(201, {**request["body"], "created_at": outcome["created_at"]}, replayed=False)
+    count("TransfersRefused", reason=str(request["refused_body"].get("code", "refused")))
     return IdempotentResult(outcome["status"], request["refused_body"], replayed=False)
 
 
@@ -424,7 +427,10 @@ def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amo
                           Posting(kind, system_id, account_id, amount, currency, description,
                                   approved_by=action.approved_by if action else None))
 
-    return _idempotent(uow, f"{kind}:{principal.actor}", key, payload, operation)
+    result = _idempotent(uow, f"{kind}:{principal.actor}", key, payload, operation)
+    if result.status == 201 and not result.replayed:
+        count("TopUps", source=system_kind)
+    return result
 
 
 # reversals ----------------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from bank_shared.events.topics import UTILITY_PAID
 from bank_shared.http import Answer
 from bank_shared.idempotency import IdempotentResult, fingerprint
 from bank_shared.money import from_minor, money_json, to_minor
-from bank_shared.observability import logger
+from bank_shared.observability import count, logger
 from utilities_service.clients import AccountsDirectory, LedgerHolds
 from utilities_service.repository import PaymentRepository, ProviderRepository, Row
 
@@ -311,6 +311,7 @@ def _finish(new_uow: UowFactory, payment_id: UUID, answer: Answer) -> Idempotent
             repository.finish(payment_id, "failed", None, status, body)
         repository.store_response(payment["idempotency_scope"], payment["idempotency_key"], payment["request_hash"],
                                   status, body)
+    count("UtilityPayments", outcome="completed" if status == 201 else str(body.get("code", "failed")))
     return IdempotentResult(status, body, replayed=False)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from bank_shared.db import Connection, UnitOfWork
 from bank_shared.events.envelope import CloudEvent
-from bank_shared.observability import bind_request_id, logger
+from bank_shared.observability import bind_request_id, count, logger
 
 EventHandler = Callable[[UnitOfWork, CloudEvent], None]
 
@@ -54,13 +54,18 @@ def handle_kafka_batch(event: dict[str, Any], consumer: str, handlers: Mapping[s
             logger.error("skipping a record this consumer cannot handle", extra={"topic": topic})
             counts["skipped"] += 1
             continue
-        if cloud_event.correlationid:
-            bind_request_id(cloud_event.correlationid)
-        with UnitOfWork() as uow:
-            if not mark_processed(uow.connection, consumer, cloud_event.id):
-                counts["duplicates"] += 1
-                continue
-            handler(uow, cloud_event)
-            counts["applied"] += 1
+        # Every record starts its own context: the event's correlation id (the request that caused it), or
+        # the event's own id, never the previous record's (a warm consumer would carry a stale one).
+        bind_request_id(cloud_event.correlationid or cloud_event.id)
+        try:
+            with UnitOfWork() as uow:
+                if not mark_processed(uow.connection, consumer, cloud_event.id):
+                    counts["duplicates"] += 1
+                    continue
+                handler(uow, cloud_event)
+                counts["applied"] += 1
+        except Exception:
+            count("ConsumerFailures", consumer=consumer)
+            raise
     logger.info("kafka batch handled", extra={"consumer": consumer, **counts})
     return counts

@@ -7,10 +7,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from bank_shared.db import Connection, UnitOfWork, get_connection
 from bank_shared.events.envelope import CloudEvent
 from bank_shared.events.kafka import get_producer
-from bank_shared.observability import logger
+from bank_shared.observability import gauge, logger
 from bank_shared.settings import get_settings
 
 RELAY_BATCH = 100
@@ -94,13 +96,16 @@ def _publish(rows: list[dict[str, Any]]) -> dict[str, str | None]:
         event_id = str(row["id"])
         outcomes[event_id] = "not delivered before the flush timeout"
         payload = row["payload"]
+        headers = [("ce_id", event_id.encode()), ("ce_type", str(payload.get("type", "")).encode()),
+                   ("content-type", b"application/cloudevents+json")]
+        if payload.get("correlationid"):  # the request that caused the event, for consumers and log search
+            headers.append(("x-request-id", str(payload["correlationid"]).encode()))
         try:
             producer.produce(
                 row["topic"],
                 key=row["message_key"].encode(),
                 value=json.dumps(payload, separators=(",", ":")).encode(),
-                headers=[("ce_id", event_id.encode()), ("ce_type", str(payload.get("type", "")).encode()),
-                         ("content-type", b"application/cloudevents+json")],
+                headers=headers,
                 on_delivery=_delivery_tracker(outcomes, event_id),
             )
         except Exception as error:  # noqa: BLE001 - a full local queue or unknown topic; retried later
@@ -118,7 +123,12 @@ def sweep_outbox(max_batches: int = 20) -> dict[str, int]:
         total.failed += batch.failed
         if batch.failed or batch.published < RELAY_BATCH:
             break
-    pending = get_connection().execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL").fetchone()
+    pending = get_connection().execute(
+        "SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest_seconds "
+        "FROM outbox WHERE published_at IS NULL").fetchone()
     summary = {"published": total.published, "failed": total.failed, "pending": int(pending["n"]) if pending else 0}
-    logger.info("outbox sweep", extra=summary)
+    oldest = float(pending["oldest_seconds"]) if pending else 0.0
+    gauge("OutboxBacklog", summary["pending"])
+    gauge("OutboxOldestAgeSeconds", round(oldest, 1), MetricUnit.Seconds)
+    logger.info("outbox sweep", extra={**summary, "oldest_seconds": round(oldest, 1)})
     return summary

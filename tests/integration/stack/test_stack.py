@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[3]
 LOCAL = REPO / ".local"
 STACKCTL = REPO / "localstack" / "stackctl.py"
 TOPICS_FILE = REPO / "localstack" / "kafka" / "topics.txt"
-PIECES = ("postgres", "redis", "kafka", "localstack", "frankfurter", "gateway")
+PIECES = ("postgres", "redis", "kafka", "localstack", "frankfurter", "redis-commander", "hec", "kafka-connect",
+          "gateway")
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +143,27 @@ def test_kms_keys_hold_the_material_of_the_secrets_file(stack: dict[str, Any]) -
     data = given[ids["DATA_KEY_ID"]]
     described = kms.describe_key(KeyId=ids["DATA_KEY_ID"])["KeyMetadata"]
     assert described["KeyId"] == data["key_id"] and described["KeySpec"] == "SYMMETRIC_DEFAULT"
+
+
+def test_operations_pieces_answer(stack: dict[str, Any]) -> None:
+    """Redis Commander (read-only), the HEC stand-in (checks its token) and the Kafka Connect HEC sink."""
+    import httpx
+
+    page = httpx.get(stack["redis_commander_url"], timeout=5)
+    assert page.status_code == 200 and "Redis Commander" in page.text
+    hec = stack["hec"]["url"]
+    assert httpx.get(f"{hec}/services/collector/health", timeout=5).json()["code"] == 17
+    refused = httpx.post(f"{hec}/services/collector/event", content=b'{"event": "x"}', timeout=5,
+                         headers={"Authorization": "Splunk not-the-token"})
+    assert refused.status_code == 403
+    status = httpx.get(f"{stack['kafka_connect_url']}/connectors/splunk-hec-sink/status", timeout=5).json()
+    assert status["connector"]["state"] == "RUNNING"
+    assert [task["state"] for task in status["tasks"]] == ["RUNNING"]
+
+
+def test_redis_commander_is_read_only() -> None:
+    pid = (LOCAL / "run" / "redis-commander.pid").read_text().split()[0]
+    assert "--read-only" in Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
 
 
 def test_generated_secret_files_are_private() -> None:

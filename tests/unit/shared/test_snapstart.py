@@ -56,6 +56,8 @@ SHARED_SAFELY = {
     "office_service.repository._audit": "reaches the database through UnitOfWork, whose connection is reset",
     "bank_shared.custom_resource.aws_client": "custom-resource functions (platform, migrations) run with "
                                               "SnapStart off (template.yaml: ApplyOn None); never restored",
+    "platform_service.splunk_sink._client": "the Splunk sink runs with SnapStart off (template.yaml: ApplyOn None)",
+    "platform_service.splunk_sink._token": "as platform_service.splunk_sink._client",
 }
 
 
