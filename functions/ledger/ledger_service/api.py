@@ -18,7 +18,7 @@ from bank_shared.errors import PROBLEM_JSON
 from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, require_key
 from bank_shared.money import Amount, Rate, to_minor
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
-from ledger_service import service
+from ledger_service import currency_exchange, holds, service
 
 router = APIRouter(tags=["ledger"])
 internal = APIRouter(prefix="/internal", tags=["ledger-internal"])
@@ -188,13 +188,13 @@ def service_transfer(request: TransferRequest, principal: ServicePrincipal, key:
 @internal.post("/exchanges", status_code=201)
 def exchange(request: ExchangeRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Currency exchange between two accounts of one customer, through the bank's FX position accounts."""
-    order = service.ExchangeOrder(
+    order = currency_exchange.ExchangeOrder(
         quote_id=request.quote_id, owner_id=request.owner_id, from_account_id=request.from_account_id,
         to_account_id=request.to_account_id, sell_amount=to_minor(request.sell.amount, request.sell.currency),
         sell_currency=request.sell.currency, buy_amount=to_minor(request.buy.amount, request.buy.currency),
         buy_currency=request.buy.currency, rate=Decimal(request.rate), description=request.description)
     with UnitOfWork() as uow:
-        result = service.exchange(uow, principal, key, order)
+        result = currency_exchange.exchange(uow, principal, key, order)
     return respond(result)
 
 
@@ -240,7 +240,7 @@ def create_hold(request: HoldRequest, principal: ServicePrincipal, key: Idempote
     """Reserve available balance for a multi-step operation."""
     amount = to_minor(request.amount, request.currency)
     with UnitOfWork() as uow:
-        result = service.create_hold(uow, principal, key, request.account_id, amount, request.currency,
+        result = holds.create_hold(uow, principal, key, request.account_id, amount, request.currency,
                                      request.ttl_seconds, request.description)
     return respond(result)
 
@@ -248,7 +248,7 @@ def create_hold(request: HoldRequest, principal: ServicePrincipal, key: Idempote
 @internal.get("/holds/{hold_id}")
 def get_hold(hold_id: UUID, _principal: ServicePrincipal) -> dict[str, Any]:
     with UnitOfWork() as uow:
-        return service.get_hold(uow, hold_id)
+        return holds.get_hold(uow, hold_id)
 
 
 @internal.post("/holds/{hold_id}/capture", status_code=201)
@@ -256,11 +256,11 @@ def capture_hold(hold_id: UUID, request: CaptureRequest, principal: ServicePrinc
                  key: IdempotencyKey) -> JSONResponse:
     """Post a pending hold (or part of it) to a destination account; the rest is released."""
     with UnitOfWork() as uow:
-        hold = service.get_hold(uow, hold_id)
+        hold = holds.get_hold(uow, hold_id)
         currency = hold["amount"]["currency"]
         amount = to_minor(request.amount, currency) if request.amount is not None else None
     with UnitOfWork() as uow:
-        result = service.capture_hold(uow, principal, key, hold_id, request.to_account_id, amount,
+        result = holds.capture_hold(uow, principal, key, hold_id, request.to_account_id, amount,
                                       request.description)
     return respond(result)
 
@@ -269,7 +269,7 @@ def capture_hold(hold_id: UUID, request: CaptureRequest, principal: ServicePrinc
 def void_hold(hold_id: UUID, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Release a pending hold."""
     with UnitOfWork() as uow:
-        result = service.void_hold(uow, principal, key, hold_id)
+        result = holds.void_hold(uow, principal, key, hold_id)
     return respond(result)
 
 

@@ -6,7 +6,7 @@ The schedule also releases expired holds before the outbox sweep.
 from bank_shared.app import lambda_entrypoint
 from bank_shared.db import UnitOfWork
 from ledger_service.api import EVENT_HANDLERS, app
-from ledger_service.service import expire_holds
+from ledger_service.holds import expire_holds
 from ledger_service.settings import get_ledger_settings
 
 lambda_handler = lambda_entrypoint(

@@ -11,109 +11,48 @@ from __future__ import annotations
 
 import uuid
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from bank_shared.auth import Principal
 from bank_shared.db import Connection, UnitOfWork
 from bank_shared.errors import (
-    Conflict,
     IdempotencyKeyReused,
     IdempotencyRequestInFlight,
-    NotFound,
     Unprocessable,
     problem,
 )
 from bank_shared.events import outbox
 from bank_shared.events.envelope import new_event
-from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import PAYMENT_EXECUTED, PAYMENT_FAILED
-from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
+from bank_shared.idempotency import IdempotentResult, fingerprint
 from bank_shared.money import from_minor, money_json
 from bank_shared.observability import count
 from ledger_service.repository import LedgerRepository, Row
-from ledger_service.settings import get_ledger_settings
 
 if TYPE_CHECKING:
-    import psycopg.errors
+    pass
+from ledger_service.postings import (
+    SERVICE,
+    AccountClosed,
+    AccountConflict,
+    AccountNotEmpty,
+    AccountNotFound,
+    AlreadyReversed,
+    BalanceLimitExceeded,
+    CurrencyMismatch,
+    InsufficientFunds,
+    Posting,
+    SameAccount,
+    TransactionNotFound,
+    TransactionNotReversible,
+    idempotent,
+    post,
+    require_active,
+)
 
-SERVICE = "ledger"
-TOPUP_SOURCES = ("cash", "settlement")
-
-
-class AccountNotFound(NotFound):
-    code, title = "account_not_found", "Account not found"
-
-
-class AccountClosed(Conflict):
-    code, title = "account_closed", "The account is closed"
-
-
-class AccountConflict(Conflict):
-    code, title = "account_conflict", "The account exists with different attributes"
-
-
-class CurrencyMismatch(Unprocessable):
-    code, title = "currency_mismatch", "Currencies do not match"
-
-
-class SameAccount(Unprocessable):
-    code, title = "same_account", "Source and destination are the same account"
-
-
-class InsufficientFunds(Unprocessable):
-    code, title = "insufficient_funds", "Insufficient funds"
-
-
-class AccountNotEmpty(Conflict):
-    code, title = "account_not_empty", "The account has a balance or active holds"
-
-
-class HoldNotFound(NotFound):
-    code, title = "hold_not_found", "Hold not found"
-
-
-class HoldNotPending(Conflict):
-    code, title = "hold_not_pending", "The hold is no longer pending"
-
-
-class HoldExpired(Unprocessable):
-    code, title = "hold_expired", "The hold has expired"
-
-
-class CaptureExceedsHold(Unprocessable):
-    code, title = "capture_exceeds_hold", "The capture amount exceeds the hold"
-
-
-class BalanceLimitExceeded(Unprocessable):
-    code, title = "balance_limit_exceeded", "The balance would pass the account's ceiling"
-
-
-class TransactionNotFound(NotFound):
-    code, title = "transaction_not_found", "Transaction not found"
-
-
-class TransactionNotReversible(Unprocessable):
-    code, title = "transaction_not_reversible", "This transaction cannot be reversed"
-
-
-class AlreadyReversed(Conflict):
-    code, title = "already_reversed", "The transaction has already been reversed"
-
-
-class Refused(Exception):
-    """A business refusal after acceptance: stored as the key's response, announced as payment.failed."""
-
-    def __init__(self, error: Unprocessable, subject: str, data: dict[str, Any]) -> None:
-        super().__init__(error.detail)
-        self.error, self.subject, self.data = error, subject, data
-
-
-# accounts -----------------------------------------------------------------------------------------------------
 
 def register_account(uow: UnitOfWork, account_id: UUID, owner_id: UUID, currency: str,
                      overdraft_limit: int = 0) -> Row:
@@ -171,89 +110,6 @@ def get_balances(uow: UnitOfWork, account_ids: list[UUID]) -> list[dict[str, Any
 
 
 # money movement -----------------------------------------------------------------------------------------------
-
-def _idempotent(uow: UnitOfWork, scope: str, key: str, payload: dict[str, Any],
-                operation: Callable[[], tuple[int, dict[str, Any]]]) -> IdempotentResult:
-    def guarded() -> tuple[int, dict[str, Any]]:
-        try:
-            return operation()
-        except Refused as refusal:
-            error = refusal.error
-            record_event(uow, new_event(PAYMENT_FAILED, SERVICE, refusal.subject,
-                                        {**refusal.data, "reason": error.code, "detail": error.detail}))
-            return error.status, problem(error.status, error.code, error.title, error.detail)
-
-    return run_idempotent(uow.connection, scope, key, fingerprint(scope, payload), guarded)
-
-
-def _require_active(account: Row | None, account_id: UUID) -> Row:
-    if account is None or account["kind"] != "customer":
-        raise AccountNotFound(f"No account {account_id}")
-    if account["status"] != "active":
-        raise AccountClosed(f"Account {account_id} is closed")
-    return account
-
-
-def _available(account: Row) -> int:
-    return int(account["balance"] - account["held"] + account["overdraft_limit"])
-
-
-BALANCE_CEILINGS = frozenset({"balance_within_maximum", "balance_within_floor"})  # migration 0006
-
-
-def balance_refusal(error: psycopg.errors.CheckViolation) -> Unprocessable:
-    """What a violated balance constraint means to the caller: past the ceiling, or below the limit."""
-    if error.diag.constraint_name in BALANCE_CEILINGS:
-        return BalanceLimitExceeded("The balance would pass the account's ceiling")
-    return InsufficientFunds("The balance would go below its limit")
-
-
-@dataclass(frozen=True)
-class Posting:
-    """A two-legged posting: `amount` leaves `debit` and arrives in `credit`."""
-
-    kind: str
-    debit: UUID
-    credit: UUID
-    amount: int
-    currency: str
-    description: str = ""
-    reverses: UUID | None = None
-    approved_by: str | None = None
-
-
-def _post(uow: UnitOfWork, initiated_by: str, posting: Posting) -> dict[str, Any]:
-    import psycopg.errors  # loaded with the driver by now; a module-level import would load it at cold start
-
-    transaction_id = uuid.uuid4()
-    repository = LedgerRepository(uow.connection)
-    debit, credit, amount, currency = posting.debit, posting.credit, posting.amount, posting.currency
-    try:
-        with uow.connection.transaction():  # savepoint: a CHECK violation becomes a clean refusal
-            created_at = repository.post(transaction_id, posting.kind, posting.description, initiated_by,
-                                         [(debit, currency, -amount), (credit, currency, amount)],
-                                         posting.reverses, posting.approved_by)
-    except psycopg.errors.CheckViolation as error:
-        raise Refused(balance_refusal(error), str(debit),
-                      {"from_account_id": str(debit), "to_account_id": str(credit),
-                       "amount": from_minor(amount, currency), "currency": currency}) from error
-    body = {
-        "transaction_id": str(transaction_id),
-        "type": posting.kind,
-        "status": "executed",
-        "from_account_id": str(debit),
-        "to_account_id": str(credit),
-        "amount": money_json(amount, currency),
-        "description": posting.description,
-        "created_at": created_at.isoformat().replace("+00:00", "Z"),
-        **({"reverses": str(posting.reverses)} if posting.reverses else {}),
-    }
-    event_data = {**{k: v for k, v in body.items() if k not in ("amount", "status")},
-                  "amount": from_minor(amount, currency), "currency": currency, "amount_minor": amount,
-                  "initiated_by": initiated_by}
-    record_event(uow, new_event(PAYMENT_EXECUTED, SERVICE, str(debit), event_data))
-    return body
-
 
 def _transfer_request(principal: Principal, key: str, from_account_id: UUID, to_account_id: UUID, amount: int,
                       currency: str, description: str) -> dict[str, Any]:
@@ -420,14 +276,14 @@ def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amo
         if system_id is None:
             raise CurrencyMismatch(f"No {system_kind} account in {currency}")
         locked = repository.lock_accounts([account_id, system_id])
-        target = _require_active(locked.get(account_id), account_id)
+        target = require_active(locked.get(account_id), account_id)
         if target["currency"] != currency:
             raise CurrencyMismatch(f"The account is in {target['currency']}, not {currency}")
-        return 201, _post(uow, action.requested_by if action else principal.actor,
+        return 201, post(uow, action.requested_by if action else principal.actor,
                           Posting(kind, system_id, account_id, amount, currency, description,
                                   approved_by=action.approved_by if action else None))
 
-    result = _idempotent(uow, f"{kind}:{principal.actor}", key, payload, operation)
+    result = idempotent(uow, f"{kind}:{principal.actor}", key, payload, operation)
     if result.status == 201 and not result.replayed:
         count("TopUps", source=system_kind)
     return result
@@ -500,236 +356,14 @@ def reverse(uow: UnitOfWork, principal: Principal, key: str, transaction_id: UUI
             if account["kind"] == "customer" and account["status"] != "active":
                 raise AccountClosed(f"Account {account['id']} is closed")
         try:
-            return 201, _post(uow, action.requested_by, posting)
+            return 201, post(uow, action.requested_by, posting)
         except psycopg.errors.UniqueViolation as error:  # reversed by a concurrent request in the meantime
             raise AlreadyReversed(f"Transaction {transaction_id} has already been reversed") from error
 
-    return _idempotent(uow, f"reversal:{principal.subject}", key, payload, operation)
+    return idempotent(uow, f"reversal:{principal.subject}", key, payload, operation)
 
 
 # currency exchange --------------------------------------------------------------------------------------------
-
-class QuoteAlreadyExchanged(Conflict):
-    code, title = "quote_already_exchanged", "This quote has already been exchanged"
-
-
-@dataclass(frozen=True)
-class ExchangeOrder:
-    """What fx asks the ledger to post: `sell` leaves `from_account_id`, `buy` arrives in `to_account_id`."""
-
-    quote_id: UUID
-    owner_id: UUID
-    from_account_id: UUID
-    to_account_id: UUID
-    sell_amount: int
-    sell_currency: str
-    buy_amount: int
-    buy_currency: str
-    rate: Decimal
-    description: str = ""
-
-    def fingerprint_payload(self) -> dict[str, Any]:
-        return {"quote": str(self.quote_id), "owner": str(self.owner_id), "from": str(self.from_account_id),
-                "to": str(self.to_account_id), "sell": [self.sell_amount, self.sell_currency],
-                "buy": [self.buy_amount, self.buy_currency], "rate": str(self.rate),
-                "description": self.description}
-
-
-def _exchange_accounts(repository: LedgerRepository, order: ExchangeOrder) -> tuple[UUID, UUID]:
-    """The bank's FX position accounts in both currencies (raises for a currency the ledger lacks)."""
-    sell_position = repository.system_account_id("fx_position", order.sell_currency)
-    buy_position = repository.system_account_id("fx_position", order.buy_currency)
-    if sell_position is None or buy_position is None:
-        raise CurrencyMismatch(f"No FX position account for {order.sell_currency} or {order.buy_currency}")
-    return sell_position, buy_position
-
-
-def _check_exchange_parties(locked: dict[UUID, Row], order: ExchangeOrder) -> Row:
-    source = _require_active(locked.get(order.from_account_id), order.from_account_id)
-    target = _require_active(locked.get(order.to_account_id), order.to_account_id)
-    for account in (source, target):
-        if account["owner_id"] != order.owner_id:
-            raise AccountNotFound(f"No account {account['id']} of this customer")
-    if source["currency"] != order.sell_currency or target["currency"] != order.buy_currency:
-        raise CurrencyMismatch(f"The accounts are in {source['currency']} and {target['currency']}, "
-                               f"the quote is {order.sell_currency}→{order.buy_currency}")
-    return source
-
-
-def exchange(uow: UnitOfWork, principal: Principal, key: str, order: ExchangeOrder) -> IdempotentResult:
-    """One ledger transaction, four postings: the customer's sell-currency account → fx_position:<sell>, and
-    fx_position:<buy> → the customer's buy-currency account. Each currency sums to zero; the rate and both
-    amounts are recorded in exchange_details (one exchange per quote)."""
-    if order.from_account_id == order.to_account_id:
-        raise SameAccount()
-    if order.sell_currency == order.buy_currency:
-        raise CurrencyMismatch("An exchange needs two different currencies")
-
-    def refusal(error: Unprocessable) -> Refused:
-        return Refused(error, str(order.from_account_id), {
-            "operation": "exchange", "quote_id": str(order.quote_id), "from_account_id": str(order.from_account_id),
-            "to_account_id": str(order.to_account_id), "amount": from_minor(order.sell_amount, order.sell_currency),
-            "currency": order.sell_currency})
-
-    def operation() -> tuple[int, dict[str, Any]]:
-        import psycopg.errors
-
-        repository = LedgerRepository(uow.connection)
-        sell_position, buy_position = _exchange_accounts(repository, order)
-        locked = repository.lock_accounts([order.from_account_id, order.to_account_id, sell_position, buy_position])
-        source = _check_exchange_parties(locked, order)
-        if _available(source) < order.sell_amount:
-            raise refusal(InsufficientFunds(
-                f"Available balance is below {from_minor(order.sell_amount, order.sell_currency)}"))
-        transaction_id = uuid.uuid4()
-        postings = [(order.from_account_id, order.sell_currency, -order.sell_amount),
-                    (sell_position, order.sell_currency, order.sell_amount),
-                    (buy_position, order.buy_currency, -order.buy_amount),
-                    (order.to_account_id, order.buy_currency, order.buy_amount)]
-        try:
-            with uow.connection.transaction():
-                created_at = repository.post(transaction_id, "exchange", order.description, principal.actor,
-                                             postings)
-        except psycopg.errors.CheckViolation as error:
-            raise refusal(balance_refusal(error)) from error
-        if not repository.insert_exchange_details(transaction_id, order.quote_id, order.rate, order.sell_currency,
-                                                  order.sell_amount, order.buy_currency, order.buy_amount):
-            raise QuoteAlreadyExchanged(f"Quote {order.quote_id} was exchanged by another request")
-        return 201, {
-            "transaction_id": str(transaction_id),
-            "type": "exchange",
-            "status": "executed",
-            "quote_id": str(order.quote_id),
-            "from_account_id": str(order.from_account_id),
-            "to_account_id": str(order.to_account_id),
-            "sell": money_json(order.sell_amount, order.sell_currency),
-            "buy": money_json(order.buy_amount, order.buy_currency),
-            "rate": format(order.rate, "f"),
-            "description": order.description,
-            "created_at": created_at.isoformat().replace("+00:00", "Z"),
-        }
-
-    return _idempotent(uow, f"exchange:{principal.actor}", key, order.fingerprint_payload(), operation)
-
-
-# holds --------------------------------------------------------------------------------------------------------
-
-def hold_view(hold: Row) -> dict[str, Any]:
-    return {
-        "id": str(hold["id"]),
-        "account_id": str(hold["account_id"]),
-        "amount": money_json(hold["amount"], hold["currency"]),
-        "status": hold["status"],
-        "description": hold["description"],
-        "expires_at": hold["expires_at"].isoformat().replace("+00:00", "Z"),
-        "transaction_id": str(hold["transaction_id"]) if hold["transaction_id"] else None,
-    }
-
-
-def create_hold(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amount: int, currency: str,
-                ttl_seconds: int | None = None, description: str = "") -> IdempotentResult:
-    settings = get_ledger_settings()
-    ttl = min(ttl_seconds or settings.hold_default_ttl_seconds, settings.hold_max_ttl_seconds)
-    payload = {"account": str(account_id), "amount": amount, "currency": currency, "ttl": ttl,
-               "description": description}
-
-    def operation() -> tuple[int, dict[str, Any]]:
-        repository = LedgerRepository(uow.connection)
-        account = _require_active(repository.lock_accounts([account_id]).get(account_id), account_id)
-        if account["currency"] != currency:
-            raise CurrencyMismatch(f"The account is in {account['currency']}, not {currency}")
-        if _available(account) < amount:
-            raise Refused(InsufficientFunds("Available balance is below the hold amount"), str(account_id),
-                          {"account_id": str(account_id), "amount": from_minor(amount, currency),
-                           "currency": currency, "operation": "hold"})
-        expires_at = datetime.now(UTC) + timedelta(seconds=ttl)
-        repository.add_held(account_id, amount)
-        hold = repository.insert_hold(uuid.uuid4(), account_id, amount, currency, description,
-                                      principal.actor, expires_at)
-        return 201, hold_view(hold)
-
-    return _idempotent(uow, f"hold:{principal.actor}", key, payload, operation)
-
-
-def _locked_pending_hold(repository: LedgerRepository, hold_id: UUID) -> Row:
-    hold = repository.lock_hold(hold_id)
-    if hold is None:
-        raise HoldNotFound(f"No hold {hold_id}")
-    if hold["status"] != "pending":
-        raise HoldNotPending(f"The hold is {hold['status']}")
-    return hold
-
-
-def _release(repository: LedgerRepository, hold: Row, status: str) -> Row:
-    repository.lock_accounts([hold["account_id"]])
-    repository.add_held(hold["account_id"], -hold["amount"])
-    return repository.finish_hold(hold["id"], status, None)
-
-
-def capture_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID, to_account_id: UUID,
-                 amount: int | None = None, description: str = "") -> IdempotentResult:
-    """Post (part of) a pending hold to `to_account_id`; any remainder is released."""
-    payload = {"hold": str(hold_id), "to": str(to_account_id), "amount": amount, "description": description}
-
-    def operation() -> tuple[int, dict[str, Any]]:
-        repository = LedgerRepository(uow.connection)
-        hold = _locked_pending_hold(repository, hold_id)
-        currency = hold["currency"]
-        if hold["expires_at"] <= datetime.now(UTC):
-            _release(repository, hold, "expired")
-            raise Refused(HoldExpired(), str(hold["account_id"]),
-                          {"hold_id": str(hold_id), "account_id": str(hold["account_id"]),
-                           "amount": from_minor(hold["amount"], currency), "currency": currency})
-        captured = hold["amount"] if amount is None else amount
-        if captured > hold["amount"]:
-            raise CaptureExceedsHold(f"The hold is {from_minor(hold['amount'], currency)} {currency}")
-        locked = repository.lock_accounts([hold["account_id"], to_account_id])
-        target = locked.get(to_account_id)
-        if target is None:
-            raise AccountNotFound(f"No account {to_account_id}")
-        if target["currency"] != currency:
-            raise CurrencyMismatch(f"The destination is in {target['currency']}, not {currency}")
-        repository.add_held(hold["account_id"], -hold["amount"])
-        body = _post(uow, principal.actor,
-                     Posting("hold_capture", hold["account_id"], to_account_id, captured, currency, description))
-        finished = repository.finish_hold(hold_id, "captured", UUID(body["transaction_id"]))
-        return 201, {**body, "hold": hold_view(finished)}
-
-    return _idempotent(uow, f"capture:{principal.actor}", key, payload, operation)
-
-
-def void_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID) -> IdempotentResult:
-    def operation() -> tuple[int, dict[str, Any]]:
-        repository = LedgerRepository(uow.connection)
-        return 200, hold_view(_release(repository, _locked_pending_hold(repository, hold_id), "voided"))
-
-    return _idempotent(uow, f"void:{principal.actor}", key, {"hold": str(hold_id)}, operation)
-
-
-def get_hold(uow: UnitOfWork, hold_id: UUID) -> dict[str, Any]:
-    hold = LedgerRepository(uow.connection).lock_hold(hold_id)
-    if hold is None:
-        raise HoldNotFound(f"No hold {hold_id}")
-    return hold_view(hold)
-
-
-def expire_holds(connection_uow: Callable[[], UnitOfWork], limit: int | None = None) -> int:
-    """The scheduled sweep: each expired pending hold is released in its own short transaction."""
-    batch = limit or get_ledger_settings().hold_expiry_batch
-    with connection_uow() as uow:
-        candidates = LedgerRepository(uow.connection).expired_hold_ids(batch)
-    expired = 0
-    for hold_id in candidates:
-        with connection_uow() as uow:
-            repository = LedgerRepository(uow.connection)
-            hold = repository.lock_hold(hold_id)
-            if hold is not None and hold["status"] == "pending" and hold["expires_at"] <= datetime.now(UTC):
-                _release(repository, hold, "expired")
-                expired += 1
-    return expired
-
-
-# transactions -------------------------------------------------------------------------------------------------
 
 def posting_view(row: Row) -> dict[str, Any]:
     return {

@@ -17,7 +17,7 @@ from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError
 from bank_shared.events import outbox
 from bank_shared.migrations import upgrade_head
-from ledger_service import service
+from ledger_service import currency_exchange
 from tests.integration.ledger.support import assert_ledger_consistent, balances, open_account
 from tests.support.stack import database_url
 
@@ -44,8 +44,8 @@ def no_inline_relay(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def order(owner: UUID, source: UUID, target: UUID, sell: int = 10_00, buy: int = 8_59,
-          quote_id: UUID | None = None) -> service.ExchangeOrder:
-    return service.ExchangeOrder(quote_id or uuid.uuid4(), owner, source, target, sell, "USD", buy, "EUR",
+          quote_id: UUID | None = None) -> currency_exchange.ExchangeOrder:
+    return currency_exchange.ExchangeOrder(quote_id or uuid.uuid4(), owner, source, target, sell, "USD", buy, "EUR",
                                  Decimal("0.85939145"), "test exchange")
 
 
@@ -56,9 +56,9 @@ def position(connection: Connection, currency: str) -> int:
     return int(row["balance"])
 
 
-def run(connection: Connection, exchange_order: service.ExchangeOrder, key: str | None = None) -> Any:
+def run(connection: Connection, exchange_order: currency_exchange.ExchangeOrder, key: str | None = None) -> Any:
     with UnitOfWork(connection) as uow:
-        return service.exchange(uow, FX, key or str(uuid.uuid4()), exchange_order)
+        return currency_exchange.exchange(uow, FX, key or str(uuid.uuid4()), exchange_order)
 
 
 def test_exchange_posts_through_the_fx_positions(connection: Connection) -> None:

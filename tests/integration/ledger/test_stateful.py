@@ -15,7 +15,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initial
 
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.events import outbox
-from ledger_service import service
+from ledger_service import holds, service
 from tests.integration.ledger.support import ADMIN, SERVICE, assert_ledger_consistent, customer
 from tests.support.stack import database_url, gateway_url
 
@@ -91,7 +91,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(target=holds, account=accounts, amount=amounts)
     def create_hold(self, account: UUID, amount: int) -> UUID | None:
         with UnitOfWork(self.connection) as uow:
-            result = service.create_hold(uow, SERVICE, self._key(), account, amount, "RUB")
+            result = holds.create_hold(uow, SERVICE, self._key(), account, amount, "RUB")
         expected_ok = self.model.available(account) >= amount
         assert result.status == (201 if expected_ok else 422)
         if not expected_ok:
@@ -108,7 +108,7 @@ class LedgerMachine(RuleBasedStateMachine):
         account, amount = self.model.holds.pop(hold)
         captured = max(1, amount // fraction)
         with UnitOfWork(self.connection) as uow:
-            result = service.capture_hold(uow, SERVICE, self._key(), hold, dest, captured)
+            result = holds.capture_hold(uow, SERVICE, self._key(), hold, dest, captured)
         assert result.status == 201, result.body
         self.model.held[account] -= amount
         self.model.balance[account] -= captured
@@ -120,7 +120,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         account, amount = self.model.holds.pop(hold)
         with UnitOfWork(self.connection) as uow:
-            result = service.void_hold(uow, SERVICE, self._key(), hold)
+            result = holds.void_hold(uow, SERVICE, self._key(), hold)
         assert result.status == 200 and result.body["status"] == "voided"
         self.model.held[account] -= amount
 
@@ -153,7 +153,7 @@ def _aged_hold(connection: Connection, amount: int) -> tuple[UUID, UUID]:
     with UnitOfWork(connection) as uow:
         service.topup(uow, ADMIN, f"exp-{account}", account, 1_000, "RUB")
     with UnitOfWork(connection) as uow:
-        hold = service.create_hold(uow, SERVICE, f"exph-{account}", account, amount, "RUB")
+        hold = holds.create_hold(uow, SERVICE, f"exph-{account}", account, amount, "RUB")
     hold_id = UUID(hold.body["id"])
     with UnitOfWork(connection) as uow:
         uow.connection.execute("UPDATE holds SET expires_at = %s WHERE id = %s",
@@ -164,7 +164,7 @@ def _aged_hold(connection: Connection, amount: int) -> tuple[UUID, UUID]:
 def _hold_state(connection: Connection, account: UUID, hold_id: UUID) -> tuple[str, str, str]:
     with UnitOfWork(connection) as uow:
         view = service.get_balance(uow, ADMIN, account)
-        status = service.get_hold(uow, hold_id)["status"]
+        status = holds.get_hold(uow, hold_id)["status"]
     return status, view["held"]["amount"], view["available"]["amount"]
 
 
@@ -172,14 +172,14 @@ def test_expired_holds_are_released_by_the_sweep(connection: Connection) -> None
     """Nothing but the sweep touches the aged hold: it stays pending and held until the sweep releases it."""
     account, hold_id = _aged_hold(connection, 800)
     assert _hold_state(connection, account, hold_id) == ("pending", "8.00", "2.00")
-    service.expire_holds(lambda: UnitOfWork(connection))
+    holds.expire_holds(lambda: UnitOfWork(connection))
     assert _hold_state(connection, account, hold_id) == ("expired", "0.00", "10.00")
 
 
 def test_a_capture_after_expiry_is_refused_and_releases_the_hold(connection: Connection) -> None:
     account, hold_id = _aged_hold(connection, 800)
     with UnitOfWork(connection) as uow:
-        late = service.capture_hold(uow, SERVICE, f"expc-{account}", hold_id, account, None)
+        late = holds.capture_hold(uow, SERVICE, f"expc-{account}", hold_id, account, None)
     assert late.status == 422 and late.body["code"] == "hold_expired"
     assert _hold_state(connection, account, hold_id) == ("expired", "0.00", "10.00")
 

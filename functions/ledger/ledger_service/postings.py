@@ -1,0 +1,186 @@
+"""What every money-moving use case of the ledger shares: its refusals, the Idempotency-Key wrapper, the
+active-account and available-balance checks, the balance ceilings, and one balanced posting (`post`)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import (
+    Conflict,
+    NotFound,
+    Unprocessable,
+    problem,
+)
+from bank_shared.events.envelope import new_event
+from bank_shared.events.outbox import record_event
+from bank_shared.events.topics import PAYMENT_EXECUTED, PAYMENT_FAILED
+from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
+from bank_shared.money import from_minor, money_json
+from ledger_service.repository import LedgerRepository, Row
+
+if TYPE_CHECKING:
+    import psycopg.errors
+
+
+SERVICE = "ledger"
+TOPUP_SOURCES = ("cash", "settlement")
+
+
+class AccountNotFound(NotFound):
+    code, title = "account_not_found", "Account not found"
+
+
+class AccountClosed(Conflict):
+    code, title = "account_closed", "The account is closed"
+
+
+class AccountConflict(Conflict):
+    code, title = "account_conflict", "The account exists with different attributes"
+
+
+class CurrencyMismatch(Unprocessable):
+    code, title = "currency_mismatch", "Currencies do not match"
+
+
+class SameAccount(Unprocessable):
+    code, title = "same_account", "Source and destination are the same account"
+
+
+class InsufficientFunds(Unprocessable):
+    code, title = "insufficient_funds", "Insufficient funds"
+
+
+class AccountNotEmpty(Conflict):
+    code, title = "account_not_empty", "The account has a balance or active holds"
+
+
+class HoldNotFound(NotFound):
+    code, title = "hold_not_found", "Hold not found"
+
+
+class HoldNotPending(Conflict):
+    code, title = "hold_not_pending", "The hold is no longer pending"
+
+
+class HoldExpired(Unprocessable):
+    code, title = "hold_expired", "The hold has expired"
+
+
+class CaptureExceedsHold(Unprocessable):
+    code, title = "capture_exceeds_hold", "The capture amount exceeds the hold"
+
+
+class BalanceLimitExceeded(Unprocessable):
+    code, title = "balance_limit_exceeded", "The balance would pass the account's ceiling"
+
+
+class TransactionNotFound(NotFound):
+    code, title = "transaction_not_found", "Transaction not found"
+
+
+class TransactionNotReversible(Unprocessable):
+    code, title = "transaction_not_reversible", "This transaction cannot be reversed"
+
+
+class AlreadyReversed(Conflict):
+    code, title = "already_reversed", "The transaction has already been reversed"
+
+
+class Refused(Exception):
+    """A business refusal after acceptance: stored as the key's response, announced as payment.failed."""
+
+    def __init__(self, error: Unprocessable, subject: str, data: dict[str, Any]) -> None:
+        super().__init__(error.detail)
+        self.error, self.subject, self.data = error, subject, data
+
+
+# accounts -----------------------------------------------------------------------------------------------------
+
+
+
+def idempotent(uow: UnitOfWork, scope: str, key: str, payload: dict[str, Any],
+                operation: Callable[[], tuple[int, dict[str, Any]]]) -> IdempotentResult:
+    def guarded() -> tuple[int, dict[str, Any]]:
+        try:
+            return operation()
+        except Refused as refusal:
+            error = refusal.error
+            record_event(uow, new_event(PAYMENT_FAILED, SERVICE, refusal.subject,
+                                        {**refusal.data, "reason": error.code, "detail": error.detail}))
+            return error.status, problem(error.status, error.code, error.title, error.detail)
+
+    return run_idempotent(uow.connection, scope, key, fingerprint(scope, payload), guarded)
+
+
+def require_active(account: Row | None, account_id: UUID) -> Row:
+    if account is None or account["kind"] != "customer":
+        raise AccountNotFound(f"No account {account_id}")
+    if account["status"] != "active":
+        raise AccountClosed(f"Account {account_id} is closed")
+    return account
+
+
+def available_minor(account: Row) -> int:
+    return int(account["balance"] - account["held"] + account["overdraft_limit"])
+
+
+BALANCE_CEILINGS = frozenset({"balance_within_maximum", "balance_within_floor"})  # migration 0006
+
+
+def balance_refusal(error: psycopg.errors.CheckViolation) -> Unprocessable:
+    """What a violated balance constraint means to the caller: past the ceiling, or below the limit."""
+    if error.diag.constraint_name in BALANCE_CEILINGS:
+        return BalanceLimitExceeded("The balance would pass the account's ceiling")
+    return InsufficientFunds("The balance would go below its limit")
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A two-legged posting: `amount` leaves `debit` and arrives in `credit`."""
+
+    kind: str
+    debit: UUID
+    credit: UUID
+    amount: int
+    currency: str
+    description: str = ""
+    reverses: UUID | None = None
+    approved_by: str | None = None
+
+
+def post(uow: UnitOfWork, initiated_by: str, posting: Posting) -> dict[str, Any]:
+    import psycopg.errors  # loaded with the driver by now; a module-level import would load it at cold start
+
+    transaction_id = uuid.uuid4()
+    repository = LedgerRepository(uow.connection)
+    debit, credit, amount, currency = posting.debit, posting.credit, posting.amount, posting.currency
+    try:
+        with uow.connection.transaction():  # savepoint: a CHECK violation becomes a clean refusal
+            created_at = repository.post(transaction_id, posting.kind, posting.description, initiated_by,
+                                         [(debit, currency, -amount), (credit, currency, amount)],
+                                         posting.reverses, posting.approved_by)
+    except psycopg.errors.CheckViolation as error:
+        raise Refused(balance_refusal(error), str(debit),
+                      {"from_account_id": str(debit), "to_account_id": str(credit),
+                       "amount": from_minor(amount, currency), "currency": currency}) from error
+    body = {
+        "transaction_id": str(transaction_id),
+        "type": posting.kind,
+        "status": "executed",
+        "from_account_id": str(debit),
+        "to_account_id": str(credit),
+        "amount": money_json(amount, currency),
+        "description": posting.description,
+        "created_at": created_at.isoformat().replace("+00:00", "Z"),
+        **({"reverses": str(posting.reverses)} if posting.reverses else {}),
+    }
+    event_data = {**{k: v for k, v in body.items() if k not in ("amount", "status")},
+                  "amount": from_minor(amount, currency), "currency": currency, "amount_minor": amount,
+                  "initiated_by": initiated_by}
+    record_event(uow, new_event(PAYMENT_EXECUTED, SERVICE, str(debit), event_data))
+    return body
