@@ -18,7 +18,7 @@ from bank_shared.errors import PROBLEM_JSON
 from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, require_key
 from bank_shared.money import Amount, Rate, to_minor
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
-from ledger_service import currency_exchange, holds, service
+from ledger_service import currency_exchange, history, holds, service
 
 router = APIRouter(tags=["ledger"])
 internal = APIRouter(prefix="/internal", tags=["ledger-internal"])
@@ -137,7 +137,7 @@ def transactions(
 ) -> dict[str, Any]:
     """The caller's postings, newest first, with cursor pagination and filters."""
     with UnitOfWork() as uow:
-        items, next_position = service.list_transactions(uow, principal, account_id, type, date_from, date_to,
+        items, next_position = history.list_transactions(uow, principal, account_id, type, date_from, date_to,
                                                          _cursor_position(cursor), limit)
     return page(items, limit, {"t": next_position[0].isoformat(), "p": next_position[1]} if next_position else None)
 
@@ -203,7 +203,7 @@ def owner_transactions(_principal: ServicePrincipal, owner_id: UUID,
                        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10) -> dict[str, Any]:
     """A customer's most recent postings, newest first (for the customer dashboard)."""
     with UnitOfWork() as uow:
-        return {"items": service.owner_transactions(uow, owner_id, limit)}
+        return {"items": history.owner_transactions(uow, owner_id, limit)}
 
 
 @internal.post("/topups", status_code=201)

@@ -13,7 +13,7 @@ import pytest
 
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError
-from ledger_service import service
+from ledger_service import history, service
 from tests.integration.ledger.support import (
     SERVICE,
     assert_ledger_consistent,
@@ -119,8 +119,8 @@ def test_a_top_up_is_reversed_in_full_once_and_the_customer_sees_both(connection
     assert code(lambda: reverse(connection, original_id)) == "already_reversed"
     with UnitOfWork(connection) as uow:
         assert service.get_transaction(uow, original_id)["reversed_by"] == reversal.body["transaction_id"]
-        history, _ = service.list_transactions(uow, customer(owner), account, None, None, None, None, 10)
-    assert [(item["type"], item["direction"]) for item in history] == [("reversal", "debit"), ("topup", "credit")]
+        postings, _ = history.list_transactions(uow, customer(owner), account, None, None, None, None, 10)
+    assert [(item["type"], item["direction"]) for item in postings] == [("reversal", "debit"), ("topup", "credit")]
     assert_ledger_consistent(connection)
 
 

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from bank_shared.db import UnitOfWork, connect
-from ledger_service import service
+from ledger_service import history, service
 from tests.integration.ledger.support import ADMIN, customer, open_account
 
 
@@ -101,6 +101,6 @@ def test_customer_cannot_debit_or_read_someone_elses_account(connection: Any) ->
     with pytest.raises(service.AccountNotFound), UnitOfWork(connection) as uow:
         service.get_balance(uow, customer(thief_owner), victim)
     with pytest.raises(service.AccountNotFound), UnitOfWork(connection) as uow:
-        service.list_transactions(uow, customer(thief_owner), victim, None, None, None, None, 10)
+        history.list_transactions(uow, customer(thief_owner), victim, None, None, None, None, 10)
     with UnitOfWork(connection) as uow:
         assert service.get_balance(uow, ADMIN, victim)["balance"]["amount"] == "10.00"
