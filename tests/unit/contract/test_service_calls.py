@@ -19,7 +19,7 @@ EXPECTED = {
     "accounts": ["ledger"],
     "fx": ["accounts", "ledger"],
     "utilities": ["accounts", "ledger"],
-    "notifications": ["accounts"],
+    "notifications": ["accounts", "auth"],
 }
 
 

@@ -99,7 +99,7 @@ def test_routes_schedules_and_kafka_mappings_invoke_the_alias() -> None:
         function = permission["Properties"]["FunctionName"]
         assert isinstance(function, dict) and function["Ref"].endswith(f"Alias{ALIAS}"), permission_id
     mappings = of_type(resources, "AWS::Lambda::EventSourceMapping")
-    assert len(mappings) == 5
+    assert len(mappings) == 15
     for mapping_id, mapping in mappings.items():
         assert mapping["Properties"]["FunctionName"] == alias_ref("NotificationsFunction"), mapping_id
     rules = of_type(resources, "AWS::Events::Rule")
