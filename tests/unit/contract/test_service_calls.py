@@ -20,6 +20,7 @@ EXPECTED = {
     "fx": ["accounts", "ledger"],
     "utilities": ["accounts", "ledger"],
     "notifications": ["accounts", "auth"],
+    "contracts": ["auth"],
 }
 
 

@@ -53,6 +53,7 @@ SHARED_SAFELY = {
     "utilities_service.clients._ledger": "as customer_service.clients._services",
     "notifications_service.clients._accounts": "as customer_service.clients._services",
     "notifications_service.clients._users": "as customer_service.clients._services",
+    "contracts_service.clients._names": "as customer_service.clients._services",
     "notifications_service.templates._environment": "the template files of the deployed code, read-only",
     "notifications_service.templates.reasons": "texts from the deployed code's files, as above",
     "notifications_service.templates.units": "texts from the deployed code's files, as above",

@@ -99,9 +99,10 @@ def test_routes_schedules_and_kafka_mappings_invoke_the_alias() -> None:
         function = permission["Properties"]["FunctionName"]
         assert isinstance(function, dict) and function["Ref"].endswith(f"Alias{ALIAS}"), permission_id
     mappings = of_type(resources, "AWS::Lambda::EventSourceMapping")
-    assert len(mappings) == 15
+    assert len(mappings) == 16
     for mapping_id, mapping in mappings.items():
-        assert mapping["Properties"]["FunctionName"] == alias_ref("NotificationsFunction"), mapping_id
+        assert mapping["Properties"]["FunctionName"] in (alias_ref("NotificationsFunction"),
+                                                         alias_ref("ContractsFunction")), mapping_id
     rules = of_type(resources, "AWS::Events::Rule")
     assert len(rules) == len(SERVICES)
     for rule_id, rule in rules.items():

@@ -100,6 +100,8 @@ SETTINGS: dict[str, object] = {
     "recipient_lookup_limit": Knob(),
     "mails_per_recipient_per_hour": Knob(),
     "mail_max_event_age_hours": Knob(),
+    "account_agreement_templates": Knob(),
+    "default_account_agreement": Knob(),
     "office_approval_threshold": Knob(),
     "office_topup_max": Knob(),
     "office_daily_topup_limit": Knob(),
