@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Russian mail texts (Cyrillic letters are intended)
 """The activation and reset mails notifications composes for auth's events (templates + SES via moto), and
 the one-time link token that only auth and notifications can derive (finding F1: no token in any event)."""
 
