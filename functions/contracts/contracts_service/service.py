@@ -339,8 +339,9 @@ def conclude_account_agreement(uow: UnitOfWork, event: CloudEvent) -> None:
     """Consumer of account.opened (the back-office flow): the account agreement of the account's product is
     concluded from the template version in effect, once per account (the processed-event row makes the event
     apply once; the idempotency key `account_id` makes a second event about the same account change nothing).
-    The account was opened on the customer's application, so the agreement is in force at once (draft →
-    active, by whoever opened the account) and announced as contract.activated."""
+    The account was opened on the customer's signed application, so the agreement is in force at once (draft →
+    signed → active, by whoever opened the account; the history says so) and announced as contract.activated
+    (one notice, not a signed one as well). A missing template raises: the batch is retried until it exists."""
     data = event.data
     account_id, customer = UUID(str(data["account_id"])), UUID(str(data["owner_id"]))
     settings = get_contracts_settings()
@@ -356,8 +357,10 @@ def conclude_account_agreement(uow: UnitOfWork, event: CloudEvent) -> None:
         draft = _new_draft(repository, template["id"], customer,
                            {"full_name": full_name or str(customer), "account_number": str(data["number"])},
                            datetime.now(UTC).date(), actor)
+        repository.set_status(draft["id"], "signed")
+        repository.add_history(draft["id"], "draft", "signed", actor, "signed with the account application")
         active = repository.set_status(draft["id"], "active")
-        repository.add_history(draft["id"], "draft", "active", actor, "concluded on account opening")
+        repository.add_history(draft["id"], "signed", "active", actor, "concluded on account opening")
         record_event(uow, new_event(CONTRACT_ACTIVATED, SERVICE, str(draft["id"]), _event_data(active)))
         return 201, contract_view(active)
 
