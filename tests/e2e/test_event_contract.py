@@ -1,8 +1,9 @@
 """The bytes on Kafka match `api_spec/asyncapi.yaml`: real code paths through the gateway (a customer created in
-the office sets a password, gets an account, a card and a cash top-up; an absorbed reset request; a named
-notice), then every record on every topic, read from the beginning with a fresh consumer group,
-is validated against its message's schema (the CloudEvent envelope and the exact `data`): what the other e2e
-tests drove on this stack before (transfers, refusals, exchanges, utilities, contracts) is checked as well."""
+the office sets a password, gets accounts, a card, a cash top-up, a closed account and a terminated agreement;
+an absorbed reset request; a named notice), then every record on every topic, read from the beginning with a
+fresh consumer group, is validated against its message's schema (the CloudEvent envelope and the exact `data`):
+what the other e2e tests drove on this stack before (transfers, exchanges, utilities, contracts) is checked too.
+`payment.failed` is not driven: the customer route refuses an uncovered transfer before the ledger (no event)."""
 
 from __future__ import annotations
 
@@ -71,12 +72,26 @@ def test_every_event_on_kafka_matches_its_asyncapi_schema(http: httpx.Client) ->
                             json={"email": email, "full_name": "Contract Check"}).json()["id"]
     token = token_from(wait_for_mail(email, WELCOME_SUBJECT), "reset-password")
     assert http.post("/api/auth/password/reset", json={"token": token, "password": PASSWORD}).status_code == 204
-    login(http, email, PASSWORD)
+    customer = login(http, email, PASSWORD)
     account = http.post(f"/api/office/customers/{customer_id}/accounts",
                         headers={**employee, "Idempotency-Key": str(uuid.uuid4())}, json={"currency": "RUB"}).json()
     card = http.post(f"/api/office/accounts/{account['id']}/cards",
                      headers={**employee, "Idempotency-Key": str(uuid.uuid4())}).json()
     assert cash_topup(http, account["id"], "100.00", "RUB").status_code == 201
+    # a second account, closed (account.closed)
+    second = http.post(f"/api/office/customers/{customer_id}/accounts",
+                       headers={**employee, "Idempotency-Key": str(uuid.uuid4())}, json={"currency": "RUB"}).json()
+    assert http.post(f"/api/office/accounts/{second['id']}/close", headers=employee).status_code == 200
+    # the account agreement concluded for the first account, terminated by staff (contract.terminated)
+    agreements: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 60
+    while not agreements and time.monotonic() < deadline:
+        agreements = http.get("/api/contracts/contracts/my", headers=customer).json()["items"]
+        time.sleep(0.5)
+    assert agreements, "no account agreement concluded"
+    terminated = http.post(f"/api/contracts/contracts/{agreements[-1]['id']}/terminate", headers=employee,
+                           json={"reason": "e2e contract check"})
+    assert terminated.status_code == 200, terminated.text
     assert http.post("/api/auth/password/forgot", json={"email": unique_email("nobody")}).status_code == 202
     send_notification(http, unique_email("notice"))
 
@@ -86,6 +101,8 @@ def test_every_event_on_kafka_matches_its_asyncapi_schema(http: httpx.Client) ->
             ("account.opened", "account_id", account["id"]),
             ("card.issued", "card_id", card["id"]),
             ("payment.executed", "to_account_id", account["id"]),
+            ("account.closed", "account_id", second["id"]),
+            ("contract.terminated", "customer_id", customer_id),
             ("contract.activated", "customer_id", customer_id),
             ("logs.app", "message", "one-time link request absorbed")}
     seen: dict[str, list[dict[str, Any]]] = {}
@@ -101,3 +118,4 @@ def test_every_event_on_kafka_matches_its_asyncapi_schema(http: httpx.Client) ->
             assert not errors, f"{topic}: {errors[0].message} at {list(errors[0].path)} in {record}"
             checked += 1
     assert checked >= len(must)
+    assert {topic for topic, records in seen.items() if records} >= {topic for topic, _, _ in must}
