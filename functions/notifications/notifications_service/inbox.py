@@ -29,7 +29,7 @@ from bank_shared.pagination import decode_time_id, time_id_page
 from notifications_service import templates
 from notifications_service.clients import AccountOwner, AccountsDirectory, accounts_directory
 from notifications_service.repository import InboxRepository
-from notifications_service.service import is_history, user_language
+from notifications_service.service import delivery, is_history, user_language
 
 
 class InboxItemNotFound(NotFound):
@@ -61,6 +61,7 @@ def event_time(*candidates: Any) -> datetime:
 
 def _store(uow: UnitOfWork, event: CloudEvent, entries: list[Entry], created_at: datetime) -> int:
     repository = InboxRepository(uow.connection)
+    entries = [entry for entry in entries if delivery(uow, entry.user_id, entry.kind).inbox]  # the user's choice
     history = is_history(created_at)
     return sum(repository.add(uuid.uuid4(), entry.user_id, entry.kind, entry.text.title, entry.text.body,
                               entry.data, event.id, created_at, history=history) for entry in entries)

@@ -46,17 +46,21 @@ from notifications_service import templates
 from notifications_service.clients import accounts_directory, users_directory
 from notifications_service.inbox import event_time
 from notifications_service.repository import InboxRepository
-from notifications_service.service import is_history, send_now, user_language
+from notifications_service.service import delivery, is_history, send_now
 
 
 def notify(uow: UnitOfWork, event: CloudEvent, user_id: UUID, kind: str, values: dict[str, Any],
            details: dict[str, Any], when: datetime) -> None:
-    """File the inbox entry and send the mail of `kind` to `user_id`, in their language."""
-    language = user_language(uow, user_id)
-    text = templates.inbox(language, kind, values)
+    """File the inbox entry and send the mail of `kind` to `user_id`, in their language, on the channels they
+    keep on for `kind` (security notices always)."""
+    chosen = delivery(uow, user_id, kind)
     history = is_history(when)
-    InboxRepository(uow.connection).add(uuid.uuid4(), user_id, kind, text.title, text.body, details, event.id, when,
-                                        history=history)
+    if chosen.inbox:
+        text = templates.inbox(chosen.language, kind, values)
+        InboxRepository(uow.connection).add(uuid.uuid4(), user_id, kind, text.title, text.body, details, event.id,
+                                            when, history=history)
+    if not chosen.email:
+        return
     if history:
         logger.info("no mail for an old event (replayed)", extra={"event_id": event.id, "kind": kind})
         return
@@ -64,7 +68,7 @@ def notify(uow: UnitOfWork, event: CloudEvent, user_id: UUID, kind: str, values:
     if recipient is None:
         logger.warning("no mail: the user is unknown to auth", extra={"event_id": event.id, "kind": kind})
         return
-    mail = templates.mail(language, kind, values)
+    mail = templates.mail(chosen.language, kind, values)
     send_now(uow, recipient.email, mail, mail, event.source)
 
 

@@ -105,22 +105,26 @@ class InboxRepository:
 
 
 class PreferencesRepository:
-    """Each user's language for mails and inbox texts (no row: the default, Russian)."""
+    """Each user's language for mails and inbox texts, and the channels they turned off per kind (no row: the
+    defaults, Russian and everything on)."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
     def get(self, user_id: UUID) -> dict[str, Any] | None:
         return self.connection.execute(
-            "SELECT user_id, language, updated_at FROM user_preferences WHERE user_id = %s", (user_id,)
+            "SELECT user_id, language, channels, updated_at FROM user_preferences WHERE user_id = %s", (user_id,)
         ).fetchone()
 
-    def set_language(self, user_id: UUID, language: str) -> dict[str, Any]:
+    def update(self, user_id: UUID, language: str | None, channels: dict[str, dict[str, bool]] | None
+               ) -> dict[str, Any]:
+        """Set what is given (the language; the channels of the kinds named, merged into the stored ones)."""
         row = self.connection.execute(
-            "INSERT INTO user_preferences (user_id, language) VALUES (%s, %s) "
-            "ON CONFLICT (user_id) DO UPDATE SET language = EXCLUDED.language, updated_at = now() "
-            "RETURNING user_id, language, updated_at",
-            (user_id, language),
+            "INSERT INTO user_preferences (user_id, language, channels) VALUES (%s, coalesce(%s, 'ru'), %s) "
+            "ON CONFLICT (user_id) DO UPDATE SET language = coalesce(%s, user_preferences.language), "
+            "channels = user_preferences.channels || EXCLUDED.channels, updated_at = now() "
+            "RETURNING user_id, language, channels, updated_at",
+            (user_id, language, jsonb(channels or {}), language),
         ).fetchone()
         assert row is not None
         return row

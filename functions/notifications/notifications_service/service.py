@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -129,17 +130,72 @@ def is_history(when: datetime) -> bool:
     return datetime.now(UTC) - when > timedelta(hours=get_notifications_settings().mail_max_event_age_hours)
 
 
+SECURITY_KINDS = frozenset({"user_locked", "password_changed"})  # always mailed and filed, whatever is chosen
+CHANNELS = ("email", "inbox")
+
+
+class UnknownNoticeKind(Unprocessable):
+    code, title = "unknown_notice_kind", "There is no such kind of notice"
+
+
+class SecurityNoticeRequired(Unprocessable):
+    code, title = "security_notice_required", "Security notices cannot be switched off"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How one user gets one kind of notice: the language, and which channels are on."""
+
+    language: templates.Language
+    email: bool
+    inbox: bool
+
+
+def notice_kinds() -> list[str]:
+    """The kinds a user may choose channels for: every inbox text (the link mails are not notices)."""
+    return templates.kinds("inbox")
+
+
+def _channels(stored: dict[str, Any] | None) -> dict[str, dict[str, bool]]:
+    chosen = stored or {}
+    return {kind: {channel: kind in SECURITY_KINDS or bool(chosen.get(kind, {}).get(channel, True))
+                   for channel in CHANNELS} for kind in notice_kinds()}
+
+
+def delivery(uow: UnitOfWork, user_id: UUID, kind: str) -> Delivery:
+    row = PreferencesRepository(uow.connection).get(user_id)
+    channels = _channels(row["channels"] if row else None).get(kind, {"email": True, "inbox": True})
+    return Delivery(templates.language_of(row["language"] if row else None), channels["email"], channels["inbox"])
+
+
 def user_language(uow: UnitOfWork, user_id: UUID) -> templates.Language:
     """The user's chosen language for mails and inbox texts (Russian until they choose)."""
     row = PreferencesRepository(uow.connection).get(user_id)
     return templates.language_of(row["language"] if row else None)
 
 
+def _view(row: dict[str, Any] | None, user_id: UUID) -> dict[str, Any]:
+    return {"user_id": user_id, "language": templates.language_of(row["language"] if row else None),
+            "channels": _channels(row["channels"] if row else None),
+            "security_kinds": sorted(SECURITY_KINDS), "updated_at": row["updated_at"] if row else None}
+
+
 def get_preferences(uow: UnitOfWork, user_id: UUID) -> dict[str, Any]:
-    row = PreferencesRepository(uow.connection).get(user_id)
-    return row or {"user_id": user_id, "language": templates.DEFAULT_LANGUAGE, "updated_at": None}
+    return _view(PreferencesRepository(uow.connection).get(user_id), user_id)
+
+
+def update_preferences(uow: UnitOfWork, user_id: UUID, language: str | None,
+                       channels: dict[str, dict[str, bool]] | None) -> dict[str, Any]:
+    """The language of the user's next mails and inbox entries, and per kind which channels are on (kinds not
+    named keep their choice); security notices cannot be switched off."""
+    for kind, switches in (channels or {}).items():
+        if kind not in notice_kinds():
+            raise UnknownNoticeKind(f"No notice kind {kind!r}; kinds: {', '.join(notice_kinds())}")
+        if kind in SECURITY_KINDS and not all(switches.values()):
+            raise SecurityNoticeRequired(f"{kind} is always sent by e-mail and to the inbox")
+    return _view(PreferencesRepository(uow.connection).update(user_id, language, channels), user_id)
 
 
 def set_language(uow: UnitOfWork, user_id: UUID, language: str) -> dict[str, Any]:
     """The language of the user's next mails and inbox entries."""
-    return PreferencesRepository(uow.connection).set_language(user_id, language)
+    return update_preferences(uow, user_id, language, None)

@@ -149,3 +149,25 @@ def test_entries_follow_the_users_language(connection: Connection, owners: Owner
     with UnitOfWork(connection) as uow:
         [entry] = inbox.list_inbox(uow, dave, 10, None, False)["items"]
     assert entry["title"] == "Currency exchanged" and "1,000.00" in entry["body"]
+
+
+def test_channels_per_kind_and_security_notices_stay_on(connection: Connection, owners: Owners) -> None:
+    erin, frank = uuid.uuid4(), uuid.uuid4()
+    e1, f1 = owners.add(erin), owners.add(frank)
+    with UnitOfWork(connection) as uow:
+        chosen = service.update_preferences(uow, frank, None, {"payment_received": {"email": True, "inbox": False}})
+        assert chosen["language"] == "ru" and chosen["channels"]["payment_received"] == {"email": True,
+                                                                                         "inbox": False}
+        assert chosen["channels"]["user_locked"] == {"email": True, "inbox": True}
+    for kind, code in (("user_locked", "security_notice_required"), ("nonsense", "unknown_notice_kind")):
+        with UnitOfWork(connection) as uow, pytest.raises(AppError) as raised:
+            service.update_preferences(uow, frank, None, {kind: {"email": False, "inbox": False}})
+        assert (raised.value.status, raised.value.code) == (422, code)
+    assert handle_kafka_batch(batch(transfer(e1, f1, "5.00")), "notifications-test", EVENT_HANDLERS)["applied"] == 1
+    with UnitOfWork(connection) as uow:
+        assert [i["kind"] for i in inbox.list_inbox(uow, erin, 10, None, False)["items"]] == ["payment_sent"]
+        assert inbox.list_inbox(uow, frank, 10, None, False)["items"] == []  # switched off by frank
+        # a later change keeps the earlier choice of other kinds
+        service.update_preferences(uow, frank, "en", {"account_opened": {"email": False, "inbox": True}})
+        again = service.get_preferences(uow, frank)
+    assert again["language"] == "en" and again["channels"]["payment_received"]["inbox"] is False

@@ -16,6 +16,7 @@ from notifications_service import notices, templates
 from notifications_service.api import EVENT_HANDLERS
 from notifications_service.clients import AccountOwner, Recipient, set_accounts, set_users
 from notifications_service.events import CONSUMES
+from notifications_service.service import Delivery
 
 ALICE = UUID(int=1)
 ACCOUNT = uuid.uuid4()
@@ -76,6 +77,7 @@ class Recorder:
         self.entries: list[dict[str, Any]] = []
         self.mails: list[tuple[str, templates.Mail]] = []
         self.language = "ru"
+        self.off: set[str] = set()  # channels switched off
 
 
 class FakeUsers:
@@ -103,7 +105,8 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
             return True
 
     monkeypatch.setattr(notices, "InboxRepository", Inbox)
-    monkeypatch.setattr(notices, "user_language", lambda _uow, _user: recorder.language)
+    monkeypatch.setattr(notices, "delivery", lambda _uow, _user, kind: Delivery(
+        recorder.language, "email" not in recorder.off, "inbox" not in recorder.off))
     monkeypatch.setattr(notices, "send_now", lambda _uow, to, mail, stored, by: recorder.mails.append((to, mail)))
     set_users(FakeUsers())
     set_accounts(FakeAccounts())
@@ -201,3 +204,10 @@ def test_an_unknown_user_gets_the_entry_but_no_mail(recorded: Recorder) -> None:
     data = {**SAMPLES["user.locked"], "user_id": str(uuid.uuid4())}
     notices.user_locked(FakeUnitOfWork(), event("user.locked", data))  # type: ignore[arg-type]
     assert len(recorded.entries) == 1 and recorded.mails == []
+
+
+@pytest.mark.parametrize("off", ["email", "inbox"])
+def test_a_channel_switched_off_is_skipped(recorded: Recorder, off: str) -> None:
+    recorded.off = {off}
+    notices.card_issued(FakeUnitOfWork(), event("card.issued", SAMPLES["card.issued"]))  # type: ignore[arg-type]
+    assert bool(recorded.mails) == (off != "email") and bool(recorded.entries) == (off != "inbox")

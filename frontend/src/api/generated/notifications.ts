@@ -127,12 +127,12 @@ export interface paths {
         };
         /**
          * Get Preferences
-         * @description The caller's preferences.
+         * @description The caller's preferences (every kind listed, with its channels).
          */
         get: operations["notifications_get_preferences"];
         /**
          * Put Preferences
-         * @description Set the caller's language: their next mails and inbox entries are written in it.
+         * @description Set the caller's language and/or channels per kind: the next mails and inbox entries follow them.
          */
         put: operations["notifications_put_preferences"];
         post?: never;
@@ -167,6 +167,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Channels */
+        Channels: {
+            /** Email */
+            email: boolean;
+            /** Inbox */
+            inbox: boolean;
+        };
         /** FieldProblem */
         FieldProblem: {
             field: string;
@@ -247,11 +254,23 @@ export interface components {
         /** Preferences */
         Preferences: {
             /**
+             * Channels
+             * @description Per kind of notice, which channels are on
+             */
+            channels: {
+                [key: string]: components["schemas"]["Channels"];
+            };
+            /**
              * Language
              * @description Language of mails and inbox texts (ru until chosen)
              * @enum {string}
              */
             language: "ru" | "en";
+            /**
+             * Security Kinds
+             * @description Kinds that are always sent on every channel
+             */
+            security_kinds: string[];
             /** Updated At */
             updated_at: string | null;
             /**
@@ -263,10 +282,14 @@ export interface components {
         /** PreferencesUpdate */
         PreferencesUpdate: {
             /**
-             * Language
-             * @enum {string}
+             * Channels
+             * @description Kinds to change; the others keep their choice
              */
-            language: "ru" | "en";
+            channels?: {
+                [key: string]: components["schemas"]["Channels"];
+            } | null;
+            /** Language */
+            language?: ("ru" | "en") | null;
         };
         /**
          * Problem
