@@ -153,7 +153,7 @@ class Delivery:
 
 def notice_kinds() -> list[str]:
     """The kinds a user may choose channels for: every inbox text (the link mails are not notices)."""
-    return templates.kinds("inbox")
+    return [kind for kind in templates.kinds("inbox") if kind not in templates.VARIANTS]
 
 
 def _channels(stored: dict[str, Any] | None) -> dict[str, dict[str, bool]]:

@@ -22,6 +22,8 @@ Language = Literal["ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("ru", "en")
 DEFAULT_LANGUAGE: Language = "ru"
 Channel = Literal["mail", "inbox"]
+# Inbox templates that are another wording of a kind, not a kind of their own (a top-up is a payment received).
+VARIANTS = {"payment_topup": "payment_received"}
 NBSP = "\u00a0"
 
 
