@@ -97,6 +97,7 @@ db-history: install
 
 openapi: install
 	$(PY) -m bank_shared.tools.openapi write
+	$(PY) -m bank_shared.tools.asyncapi write
 	cd frontend && npm run gen:api
 
 bench-coldstart: install

@@ -18,6 +18,11 @@ from tests.support.stack import bearer, database_url, gateway_url, mint_token, s
 
 PASSWORD = "Correct-horse-42"
 SES_URL = f"{stack()['localstack_url']}/_aws/ses"
+# Subjects of the link mails in Russian, the language of a user who has not chosen one (templates in
+# functions/notifications/notifications_service/texts/).
+ACTIVATION_SUBJECT = "Подтвердите адрес электронной почты"
+RESET_SUBJECT = "Сброс пароля банка"  # noqa: RUF001 - Russian
+WELCOME_SUBJECT = "Добро пожаловать в банк"
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +59,7 @@ def register_and_activate(api: httpx.Client, email: str) -> str:
     response = api.post("/auth/register", json={"email": email, "password": PASSWORD, "full_name": "E2E User",
                                                 "phone": "+7 999 123-45-67"})
     assert response.status_code == 202, response.text
-    token = token_from(wait_for_mail(email, "Activate"), "activate")
+    token = token_from(wait_for_mail(email, ACTIVATION_SUBJECT), "activate")
     activated = api.post("/auth/activate", json={"token": token})
     assert activated.status_code == 200, activated.text
     return token
@@ -93,13 +98,13 @@ def test_register_mail_activate_login_me(api: httpx.Client) -> None:
 def test_pending_user_cannot_sign_in_and_can_get_a_new_link(api: httpx.Client) -> None:
     email = unique_email("pending")
     api.post("/auth/register", json={"email": email, "password": PASSWORD, "full_name": "Pending"})
-    first = token_from(wait_for_mail(email, "Activate"), "activate")
+    first = token_from(wait_for_mail(email, ACTIVATION_SUBJECT), "activate")
     assert_problem(login(api, email), 403, "account_not_active")
     assert api.post("/auth/activation/resend", json={"email": email}).status_code == 202
     deadline = time.monotonic() + 30
     second = first
     while second == first and time.monotonic() < deadline:
-        second = token_from(wait_for_mail(email, "Activate"), "activate")
+        second = token_from(wait_for_mail(email, ACTIVATION_SUBJECT), "activate")
         time.sleep(0.3)
     assert second != first
     assert_problem(api.post("/auth/activate", json={"token": first}), 400, "invalid_token")
@@ -219,7 +224,7 @@ def test_password_forgot_and_reset(api: httpx.Client) -> None:
     old_refresh = old_session["refresh_token"]
     assert api.post("/auth/password/forgot", json={"email": email}).status_code == 202
     assert api.post("/auth/password/forgot", json={"email": unique_email("ghost")}).status_code == 202
-    token = token_from(wait_for_mail(email, "Reset"), "reset-password")
+    token = token_from(wait_for_mail(email, RESET_SUBJECT), "reset-password")
     assert_problem(api.post("/auth/password/reset", json={"token": token, "password": "short"}), 422,
                    "weak_password")
     new_password = "Brand-new-pass-77"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.e2e.test_auth_flow import register_and_activate, unique_email
+from tests.e2e.test_auth_flow import ACTIVATION_SUBJECT, RESET_SUBJECT, register_and_activate, unique_email
 from tests.e2e.test_customer import problem
 from tests.e2e.test_foundation import ses_messages_to
 from tests.support.stack import bearer, gateway_url, mint_token
@@ -46,7 +46,7 @@ def test_sixty_forgot_requests_send_a_handful_of_mails(http: httpx.Client) -> No
     # the activation mail and then resets, five one-time-link mails in all this hour
     eventually(lambda: len(link_mails()) == LINK_MAILS_PER_HOUR)
     time.sleep(5)  # the absorbed requests' events are relayed too: still no further mail
-    assert sorted(link_mails()) == ["Activate your bank account"] + ["Reset your bank password"] * 4
+    assert sorted(link_mails()) == [ACTIVATION_SUBJECT] + [RESET_SUBJECT] * 4
 
 
 def send(http: httpx.Client, headers: dict[str, str], recipient: str, **body: object) -> httpx.Response:

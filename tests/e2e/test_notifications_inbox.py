@@ -25,7 +25,19 @@ def new_customer(http: httpx.Client, tag: str, currency: str = "RUB") -> tuple[d
     opened = http.post("/api/accounts/open", headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
                        json={"currency": currency})
     assert opened.status_code == 201, opened.text
+    settle_account_notices(http, headers)
     return headers, opened.json()
+
+
+def settle_account_notices(http: httpx.Client, headers: dict[str, str]) -> None:
+    """Opening an account files "account opened" and, once contracts concluded the account agreement,
+    "contract in force" (docs/events.md): wait for both and mark them read, so what follows counts from zero."""
+    def notices() -> list[dict[str, Any]] | None:
+        items = [i for i in inbox(http, headers)["items"] if i["kind"] in ("account_opened", "contract_activated")]
+        return items if {i["kind"] for i in items} == {"account_opened", "contract_activated"} else None
+
+    for item in eventually(notices, "the account-opened and agreement entries"):
+        assert http.post(f"/api/notifications/inbox/{item['id']}/read", headers=headers).status_code == 200
 
 
 def consumers_polling(http: httpx.Client) -> None:

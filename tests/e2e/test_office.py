@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.test_auth_flow import PASSWORD, token_from, unique_email, wait_for_mail
+from tests.e2e.test_auth_flow import PASSWORD, WELCOME_SUBJECT, token_from, unique_email, wait_for_mail
 from tests.e2e.test_customer import problem
 from tests.support.stack import demo_login, login
 
@@ -49,7 +49,7 @@ def test_employee_serves_a_new_customer(http: httpx.Client, employee: dict[str, 
     taken = problem(http.post("/api/office/customers", headers=employee, json={"email": email, "full_name": "Again"}),
                     409, "email_taken")
     assert taken["instance"] == "/api/office/customers"  # F13: auth's answer, the route the employee called
-    reset = token_from(wait_for_mail(email, "Reset"), "reset-password")
+    reset = token_from(wait_for_mail(email, WELCOME_SUBJECT), "reset-password")
     assert http.post("/api/auth/password/reset", json={"token": reset, "password": PASSWORD}).status_code == 204
     customer = login(http, email, PASSWORD)
 

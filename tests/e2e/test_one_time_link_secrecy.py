@@ -13,7 +13,14 @@ import psycopg
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from tests.e2e.test_auth_flow import PASSWORD, token_from, unique_email, wait_for_mail
+from tests.e2e.test_auth_flow import (
+    ACTIVATION_SUBJECT,
+    PASSWORD,
+    RESET_SUBJECT,
+    token_from,
+    unique_email,
+    wait_for_mail,
+)
 from tests.support.stack import database_url, stack
 
 
@@ -66,7 +73,7 @@ def test_activation_token_is_only_in_the_mail(api: httpx.Client) -> None:
     email = unique_email("f1-activate")
     registered = api.post("/api/auth/register", json={"email": email, "password": PASSWORD, "full_name": "F One"})
     assert registered.status_code == 202, registered.text
-    token = token_from(wait_for_mail(email, "Activate"), "activate")
+    token = token_from(wait_for_mail(email, ACTIVATION_SUBJECT), "activate")
 
     assert_token_nowhere_but_the_mail("user.registered", email, token)
     assert api.post("/api/auth/activate", json={"token": token}).status_code == 200
@@ -76,11 +83,11 @@ def test_reset_token_is_only_in_the_mail(api: httpx.Client) -> None:
     email = unique_email("f1-reset")
     assert api.post("/api/auth/register", json={"email": email, "password": PASSWORD,
                                                 "full_name": "F One"}).status_code == 202
-    activation = token_from(wait_for_mail(email, "Activate"), "activate")
+    activation = token_from(wait_for_mail(email, ACTIVATION_SUBJECT), "activate")
     assert api.post("/api/auth/activate", json={"token": activation}).status_code == 200
 
     assert api.post("/api/auth/password/forgot", json={"email": email}).status_code == 202
-    token = token_from(wait_for_mail(email, "Reset"), "reset-password")
+    token = token_from(wait_for_mail(email, RESET_SUBJECT), "reset-password")
 
     assert_token_nowhere_but_the_mail("user.password_reset_requested", email, token)
     reset = api.post("/api/auth/password/reset", json={"token": token, "password": "Another-horse-43"})

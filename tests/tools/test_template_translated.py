@@ -99,10 +99,12 @@ def test_routes_schedules_and_kafka_mappings_invoke_the_alias() -> None:
         function = permission["Properties"]["FunctionName"]
         assert isinstance(function, dict) and function["Ref"].endswith(f"Alias{ALIAS}"), permission_id
     mappings = of_type(resources, "AWS::Lambda::EventSourceMapping")
-    assert len(mappings) == 6  # notifications' five, and the Splunk sink on logs.app (docs/operations.md)
+    # notifications' and contracts' consumers (docs/events.md), and the Splunk sink on logs.app (docs/operations.md)
+    assert len(mappings) == 17
     for mapping_id, mapping in mappings.items():
-        function = "SplunkSinkFunction" if mapping_id.startswith("SplunkSink") else "NotificationsFunction"
-        assert mapping["Properties"]["FunctionName"] == alias_ref(function), mapping_id
+        functions = ("SplunkSinkFunction",) if mapping_id.startswith("SplunkSink") else ("NotificationsFunction",
+                                                                                         "ContractsFunction")
+        assert mapping["Properties"]["FunctionName"] in [alias_ref(f) for f in functions], mapping_id
     rules = of_type(resources, "AWS::Events::Rule")
     assert len(rules) == len(SERVICES)
     for rule_id, rule in rules.items():

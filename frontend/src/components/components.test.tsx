@@ -80,3 +80,28 @@ it("asks for the one-time code only when the account requires it", async () => {
     { email: "a@b.example", password: "Secret-12345", totp: "123456" },
   ]);
 });
+
+it("notification settings: one switch per kind and channel, security notices locked, a change is saved", async () => {
+  const { NotificationSettings } = await import("./NotificationSettings");
+  const { setTokens } = await import("@/api/session");
+  setTokens({ access_token: "A", refresh_token: "R", expires_in: 300 });
+  const channels = { account_opened: { email: true, inbox: true }, user_locked: { email: true, inbox: true } };
+  const puts: unknown[] = [];
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (r: Request) => {
+      if (r.method === "PUT") {
+        const body = await r.json();
+        puts.push(body);
+        return jsonResponse(200, { user_id: "u", language: "ru", channels: { ...channels, ...body.channels }, security_kinds: ["user_locked"], updated_at: null });
+      }
+      return jsonResponse(200, { user_id: "u", language: "ru", channels, security_kinds: ["user_locked"], updated_at: null });
+    }),
+  );
+  renderUi(<NotificationSettings />);
+  const mail = await screen.findByLabelText("Счёт открыт: Почта");
+  expect(screen.getByLabelText("Вход заблокирован: Почта")).toBeDisabled();
+  await act(async () => fireEvent.click(mail));
+  expect(puts).toEqual([{ channels: { account_opened: { email: false, inbox: true } } }]);
+  setTokens(null);
+});

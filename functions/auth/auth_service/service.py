@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -49,6 +49,7 @@ from bank_shared.events.topics import (
     LOGS_APP,
     USER_ACTIVATED,
     USER_LOCKED,
+    USER_PASSWORD_CHANGED,
     USER_PASSWORD_RESET_REQUESTED,
     USER_REGISTERED,
 )
@@ -373,14 +374,16 @@ def forgot_password(uow: UnitOfWork, email: str) -> None:
     _send_password_link(uow, user)
 
 
-def _send_password_link(uow: UnitOfWork, user: dict[str, Any]) -> None:
-    """A one-time password-set link (earlier ones stop working), mailed by notifications as the reset mail."""
-    ttl = get_auth_settings().password_reset_token_ttl_seconds
+def _send_password_link(uow: UnitOfWork, user: dict[str, Any], *, welcome: bool = False) -> None:
+    """A one-time password-set link (earlier ones stop working), mailed by notifications: the reset mail, or
+    for a customer created in the office the welcome mail, whose link lives for days (`welcome_link_ttl_seconds`)."""
+    settings = get_auth_settings()
+    ttl = settings.welcome_link_ttl_seconds if welcome else settings.password_reset_token_ttl_seconds
     OneTimeTokenRepository(uow.connection).invalidate(user["id"], PASSWORD_RESET)
     link_id = _new_link(uow, user["id"], PASSWORD_RESET, ttl)
     record_event(uow, new_event(USER_PASSWORD_RESET_REQUESTED, SERVICE, str(user["id"]), {
         "user_id": str(user["id"]), "email": user["email"], "full_name": user["full_name"],
-        "link_id": str(link_id), "expires_in": ttl,
+        "link_id": str(link_id), "expires_in": ttl, "welcome": welcome,
     }))
 
 
@@ -392,6 +395,10 @@ def reset_password(uow: UnitOfWork, token: str, new_password: str) -> None:
         raise InvalidOneTimeToken()
     UserRepository(uow.connection).set_password(user_id, passwords.hash_password(new_password))
     _end_sessions(RefreshTokenRepository(uow.connection).revoke_user(user_id), strict=True)
+    # The notice (notifications mails it): who and when, never the password or the link.
+    record_event(uow, new_event(USER_PASSWORD_CHANGED, SERVICE, str(user_id), {
+        "user_id": str(user_id), "how": "reset_link",
+        "changed_at": datetime.now(UTC).isoformat().replace("+00:00", "Z")}))
 
 
 # --------------------------------------------------------------------------- administration
@@ -439,7 +446,7 @@ def create_customer(uow: UnitOfWork, email: str, full_name: str, phone: str | No
         raise EmailTaken()
     created = users.get(user_id)
     assert created is not None
-    _send_password_link(uow, created)
+    _send_password_link(uow, created, welcome=True)
     record_event(uow, new_event(USER_ACTIVATED, SERVICE, str(user_id), {"user_id": str(user_id), "email": email}))
     return _public(created)
 

@@ -20,6 +20,8 @@ class AuthSettings(ServiceSettings):
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     activation_token_ttl_seconds: int = 24 * 3600
     password_reset_token_ttl_seconds: int = 3600
+    # The set-password link of the welcome mail a customer created in the office receives: days, not an hour.
+    welcome_link_ttl_seconds: int = 7 * 24 * 3600
     login_max_failures: int = 5
     login_failure_window_seconds: int = 900
     login_lockout_seconds: int = 300

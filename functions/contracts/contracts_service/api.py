@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, StaffPrincipal, require_roles
 from bank_shared.db import UnitOfWork
+from bank_shared.events.topics import ACCOUNT_OPENED
 from bank_shared.idempotency import require_key
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from contracts_service import service
@@ -144,3 +145,4 @@ def terminate_contract(contract_id: UUID, request: TerminateRequest, principal: 
 
 
 app = create_app("contracts", routers=[router], description="Service contracts, their versions and statuses.")
+EVENT_HANDLERS = {ACCOUNT_OPENED: service.conclude_account_agreement}

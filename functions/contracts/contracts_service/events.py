@@ -1,6 +1,7 @@
-"""Events the contracts service publishes (through its outbox)."""
+"""Events the contracts service publishes (through its outbox) and consumes."""
 
-from bank_shared.events.topics import CONTRACT_ACTIVATED, CONTRACT_SIGNED, CONTRACT_TERMINATED
+from bank_shared.events.topics import ACCOUNT_OPENED, CONTRACT_ACTIVATED, CONTRACT_SIGNED, CONTRACT_TERMINATED
 
 PUBLISHES = (CONTRACT_SIGNED, CONTRACT_ACTIVATED, CONTRACT_TERMINATED)
-CONSUMES: tuple[str, ...] = ()
+# account.opened: the account agreement is concluded (service.conclude_account_agreement).
+CONSUMES = (ACCOUNT_OPENED,)

@@ -20,13 +20,15 @@ from uuid import UUID
 from bank_shared.auth import Principal
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
-from bank_shared.events.envelope import new_event
+from bank_shared.events.envelope import CloudEvent, new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import CONTRACT_ACTIVATED, CONTRACT_SIGNED, CONTRACT_TERMINATED
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.pagination import InvalidCursor, decode_cursor, page
 from contracts_service import documents, rendering
+from contracts_service.clients import customer_names
 from contracts_service.repository import ContractsRepository, Row
+from contracts_service.settings import get_contracts_settings
 
 SERVICE = "contracts"
 STATUSES = ("draft", "signed", "active", "terminated")
@@ -189,6 +191,31 @@ def _customer_for(principal: Principal, requested: UUID | None) -> UUID:
     return own
 
 
+def _new_draft(repository: ContractsRepository, template_id: UUID, customer: UUID, parameters: dict[str, str],
+               day: date, actor: str) -> Row:
+    """A draft of the template version in effect on `day`, rendered, stored as a document, with its history."""
+    version = repository.current_version(template_id, day)
+    if version is None:
+        raise NoVersionInEffect()
+    contract_id = uuid.uuid4()
+    number = f"{day:%Y}-{repository.next_number():06d}"
+    values = {**{k: v.strip() for k, v in parameters.items()}, "contract_number": number,
+              "contract_date": f"{day:%d.%m.%Y}", "customer_id": str(customer)}
+    missing = rendering.missing_values(version["body"], values)
+    if missing:
+        raise MissingPlaceholders(f"Give values for: {', '.join(missing)}", missing=missing)
+    text = rendering.render(version["body"], values)
+    digest = rendering.sha256_hex(text)
+    key_name = documents.document_key(str(customer), str(contract_id), version["version"])
+    documents.put_document(key_name, text, digest)
+    row = repository.insert_contract({
+        "id": contract_id, "number": number, "customer_id": customer, "template_id": template_id,
+        "version": version["version"], "title": version["title"], "rendered_text": text,
+        "document_key": key_name, "document_sha256": digest, "created_by": actor})
+    repository.add_history(contract_id, None, "draft", actor)
+    return row
+
+
 def create_contract(uow: UnitOfWork, principal: Principal, key: str, template_id: UUID,
                     customer_id: UUID | None, parameters: dict[str, str],
                     today: date | None = None) -> IdempotentResult:
@@ -203,26 +230,8 @@ def create_contract(uow: UnitOfWork, principal: Principal, key: str, template_id
             raise TemplateNotFound(f"No template {template_id}")
         if not template["self_service"] and not principal.is_staff:
             raise TemplateNotSelfService()
-        day = today or datetime.now(UTC).date()
-        version = repository.current_version(template_id, day)
-        if version is None:
-            raise NoVersionInEffect()
-        contract_id = uuid.uuid4()
-        number = f"{day:%Y}-{repository.next_number():06d}"
-        values = {**{k: v.strip() for k, v in parameters.items()}, "contract_number": number,
-                  "contract_date": f"{day:%d.%m.%Y}", "customer_id": str(customer)}
-        missing = rendering.missing_values(version["body"], values)
-        if missing:
-            raise MissingPlaceholders(f"Give values for: {', '.join(missing)}", missing=missing)
-        text = rendering.render(version["body"], values)
-        digest = rendering.sha256_hex(text)
-        key_name = documents.document_key(str(customer), str(contract_id), version["version"])
-        documents.put_document(key_name, text, digest)
-        row = repository.insert_contract({
-            "id": contract_id, "number": number, "customer_id": customer, "template_id": template_id,
-            "version": version["version"], "title": version["title"], "rendered_text": text,
-            "document_key": key_name, "document_sha256": digest, "created_by": principal.actor})
-        repository.add_history(contract_id, None, "draft", principal.actor)
+        row = _new_draft(repository, template_id, customer, parameters, today or datetime.now(UTC).date(),
+                         principal.actor)
         return 201, contract_view(row)
 
     return run_idempotent(uow.connection, f"contract:{principal.actor}", key,
@@ -322,3 +331,38 @@ def my_contracts(uow: UnitOfWork, principal: Principal, status: str | None, limi
     except ValueError:
         return page([], limit, None)
     return list_contracts(uow, own, status, limit, cursor)
+
+
+# consumers ------------------------------------------------------------------------------------------------------
+
+def conclude_account_agreement(uow: UnitOfWork, event: CloudEvent) -> None:
+    """Consumer of account.opened (the back-office flow): the account agreement of the account's product is
+    concluded from the template version in effect, once per account (the processed-event row makes the event
+    apply once; the idempotency key `account_id` makes a second event about the same account change nothing).
+    The account was opened on the customer's signed application, so the agreement is in force at once (draft →
+    signed → active, by whoever opened the account; the history says so) and announced as contract.activated
+    (one notice, not a signed one as well). A missing template raises: the batch is retried until it exists."""
+    data = event.data
+    account_id, customer = UUID(str(data["account_id"])), UUID(str(data["owner_id"]))
+    settings = get_contracts_settings()
+    code = settings.account_agreement_templates.get(str(data.get("product_code")), settings.default_account_agreement)
+    actor = str(data.get("opened_by") or "accounts")
+
+    def operation() -> tuple[int, dict[str, Any]]:
+        repository = ContractsRepository(uow.connection)
+        template = repository.template_by_code(code)
+        if template is None:
+            raise TemplateNotFound(f"No template {code!r} for account agreements")
+        full_name = customer_names().full_name(customer) or ""
+        draft = _new_draft(repository, template["id"], customer,
+                           {"full_name": full_name or str(customer), "account_number": str(data["number"])},
+                           datetime.now(UTC).date(), actor)
+        repository.set_status(draft["id"], "signed")
+        repository.add_history(draft["id"], "draft", "signed", actor, "signed with the account application")
+        active = repository.set_status(draft["id"], "active")
+        repository.add_history(draft["id"], "signed", "active", actor, "concluded on account opening")
+        record_event(uow, new_event(CONTRACT_ACTIVATED, SERVICE, str(draft["id"]), _event_data(active)))
+        return 201, contract_view(active)
+
+    run_idempotent(uow.connection, "contract:account-opened", str(account_id),
+                   fingerprint("account-agreement", {"account": str(account_id)}), operation)

@@ -19,9 +19,10 @@ from bank_shared.events.topics import (
     USER_PASSWORD_RESET_REQUESTED,
     USER_REGISTERED,
 )
-from notifications_service import inbox, service, templates
+from notifications_service import inbox, notices, service, templates
 from notifications_service.inbox_api import internal as inbox_internal
 from notifications_service.inbox_api import router as inbox_router
+from notifications_service.preferences_api import router as preferences_router
 
 router = APIRouter(tags=["notifications"])
 Reader = Depends(require_roles(SERVICE, EMPLOYEE, ADMIN))
@@ -72,8 +73,8 @@ def get(notification_id: UUID, _principal: Principal = Reader) -> Notification:
         return Notification.model_validate(service.get_notification(uow, notification_id))
 
 
-# The inbox's fixed paths come before `/{notification_id}`, which would otherwise claim `/inbox`.
-app = create_app("notifications", routers=[inbox_internal, inbox_router, router],
+# The inbox's and preferences' fixed paths come before `/{notification_id}`, which would otherwise claim `/inbox`.
+app = create_app("notifications", routers=[inbox_internal, inbox_router, preferences_router, router],
                  description="E-mail and web-push notifications, and the users' in-app inbox.")
 EVENT_HANDLERS = {
     NOTIFICATION_REQUESTED: service.deliver_requested,
@@ -81,4 +82,5 @@ EVENT_HANDLERS = {
     USER_PASSWORD_RESET_REQUESTED: service.send_password_reset_mail,
     PAYMENT_EXECUTED: inbox.record_payment,
     FX_EXCHANGED: inbox.record_exchange,
+    **notices.HANDLERS,
 }

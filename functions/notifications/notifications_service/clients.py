@@ -1,6 +1,7 @@
-"""The one service the inbox asks: accounts (`GET /internal/accounts?account_id=…`, invoked directly), to
-learn whose accounts a payment touched. System accounts (cash, issuance, FX positions) are
-unknown to accounts and so have no owner to notify. Unit tests swap in a fake through `set_accounts`."""
+"""The services the consumers ask, invoked directly: accounts (`GET /internal/accounts?account_id=…`), to learn
+whose accounts a payment touched (system accounts — cash, issuance, FX positions — are unknown to accounts and
+so have no owner to notify), and auth (`GET /internal/users/{id}`), for the address and name a mail goes to.
+Unit tests swap in fakes through `set_accounts` / `set_users`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Invoker, ServiceClient
 from notifications_service.settings import get_notifications_settings
 
-CALLS: tuple[str, ...] = ("accounts",)
+CALLS: tuple[str, ...] = ("accounts", "auth")
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,45 @@ def set_accounts(accounts: AccountsDirectory | None) -> None:
     """Tests swap in a fake; None restores the HTTP client on next use."""
     global _accounts
     _accounts = accounts
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: UUID
+    email: str
+    full_name: str
+
+
+class UsersDirectory(Protocol):
+    def recipient(self, user_id: UUID) -> Recipient | None: ...
+
+
+class HttpUsers:
+    def __init__(self, invoker: Invoker | None = None) -> None:
+        self._client = ServiceClient("auth", retries=1, invoker=invoker)
+
+    def recipient(self, user_id: UUID) -> Recipient | None:
+        response = self._client.get(f"/internal/users/{user_id}",
+                                    timeout=get_notifications_settings().dependency_timeout_seconds)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:  # the batch is retried by the event source
+            raise DependencyUnavailable(f"auth answered {response.status_code}", dependency="auth")
+        body = response.json()
+        return Recipient(user_id, str(body["email"]), str(body.get("full_name") or ""))
+
+
+_users: UsersDirectory | None = None
+
+
+def users_directory() -> UsersDirectory:
+    global _users
+    if _users is None:
+        _users = HttpUsers()
+    return _users
+
+
+def set_users(users: UsersDirectory | None) -> None:
+    """Tests swap in a fake; None restores the HTTP client on next use."""
+    global _users
+    _users = users

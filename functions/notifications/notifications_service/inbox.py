@@ -1,6 +1,7 @@
 """Use cases of the in-app inbox: entries from money events, and the owner's reads.
 
-Consumers (run by the shared idempotent consumer, one transaction per event with its processed-event row):
+Texts come from texts/<language>/inbox/ in each user's language (templates.py). Consumers (run by the shared
+idempotent consumer, one transaction per event with its processed-event row):
 
 * `payment.executed` (ledger; data: transaction_id, type, from_account_id, to_account_id, amount, currency,
   description, created_at): the payer gets "Перевод выполнен", the payee "Поступление"; one customer moving
@@ -15,6 +16,7 @@ Reads always name the user: an entry that is not the caller's is reported as not
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +29,7 @@ from bank_shared.pagination import decode_time_id, time_id_page
 from notifications_service import templates
 from notifications_service.clients import AccountOwner, AccountsDirectory, accounts_directory
 from notifications_service.repository import InboxRepository
+from notifications_service.service import delivery, is_history, user_language
 
 
 class InboxItemNotFound(NotFound):
@@ -45,7 +48,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
-def _when(*candidates: Any) -> datetime:
+def event_time(*candidates: Any) -> datetime:
     for value in candidates:
         if isinstance(value, str) and value:
             try:
@@ -58,11 +61,15 @@ def _when(*candidates: Any) -> datetime:
 
 def _store(uow: UnitOfWork, event: CloudEvent, entries: list[Entry], created_at: datetime) -> int:
     repository = InboxRepository(uow.connection)
+    entries = [entry for entry in entries if delivery(uow, entry.user_id, entry.kind).inbox]  # the user's choice
+    history = is_history(created_at)
     return sum(repository.add(uuid.uuid4(), entry.user_id, entry.kind, entry.text.title, entry.text.body,
-                              entry.data, event.id, created_at) for entry in entries)
+                              entry.data, event.id, created_at, history=history) for entry in entries)
 
 
-def payment_entries(data: dict[str, Any], owners: dict[UUID, AccountOwner]) -> list[Entry]:
+def payment_entries(data: dict[str, Any], owners: dict[UUID, AccountOwner],
+                    languages: Callable[[UUID], str] = lambda _user: templates.DEFAULT_LANGUAGE) -> list[Entry]:
+    """Who gets which entry for a payment, each in their language (`languages(user_id)`)."""
     source, target = UUID(str(data["from_account_id"])), UUID(str(data["to_account_id"]))
     payer, payee = owners.get(source), owners.get(target)
     amount, currency = str(data["amount"]), str(data["currency"])
@@ -70,17 +77,20 @@ def payment_entries(data: dict[str, Any], owners: dict[UUID, AccountOwner]) -> l
     common = {"transaction_id": data.get("transaction_id"), "type": kind,
               "amount": {"amount": amount, "currency": currency},
               "from_account_id": str(source), "to_account_id": str(target), "description": description}
+    values = {"amount": amount, "currency": currency, "description": description,
+              "from_number": payer.number if payer else "", "to_number": payee.number if payee else ""}
     if payer and payee and payer.owner_id == payee.owner_id:
         return [Entry(payer.owner_id, "own_transfer",
-                      templates.own_transfer(amount, currency, payer.number, payee.number), common)]
+                      templates.inbox(languages(payer.owner_id), "own_transfer", values), common)]
     entries = []
     if payer:
         entries.append(Entry(payer.owner_id, "payment_sent",
-                             templates.payment_sent(amount, currency, payer.number, description),
+                             templates.inbox(languages(payer.owner_id), "payment_sent", values),
                              {**common, "account_id": str(source)}))
     if payee:
+        template = "payment_received" if kind == "transfer" else "payment_topup"  # top-up, incoming, opening
         entries.append(Entry(payee.owner_id, "payment_received",
-                             templates.payment_received(amount, currency, payee.number, description, kind),
+                             templates.inbox(languages(payee.owner_id), template, values),
                              {**common, "account_id": str(target)}))
     return entries
 
@@ -90,21 +100,24 @@ def record_payment(uow: UnitOfWork, event: CloudEvent, accounts: AccountsDirecto
     data = event.data
     ids = [UUID(str(data["from_account_id"])), UUID(str(data["to_account_id"]))]
     owners = (accounts or accounts_directory()).owners(ids)
-    _store(uow, event, payment_entries(data, owners), _when(data.get("created_at"), event.time))
+    entries = payment_entries(data, owners, lambda user: user_language(uow, user))
+    _store(uow, event, entries, event_time(data.get("created_at"), event.time))
 
 
 def record_exchange(uow: UnitOfWork, event: CloudEvent) -> None:
     """Consumer of fx.exchanged."""
     data = event.data
-    text = templates.fx_exchanged(str(data["sell_amount"]), str(data["sell_currency"]), str(data["buy_amount"]),
-                                  str(data["buy_currency"]), str(data["rate"]))
+    owner = UUID(str(data["owner_id"]))
+    text = templates.inbox(user_language(uow, owner), "fx_exchanged", {
+        "sell_amount": str(data["sell_amount"]), "sell_currency": str(data["sell_currency"]),
+        "buy_amount": str(data["buy_amount"]), "buy_currency": str(data["buy_currency"]), "rate": str(data["rate"])})
     details = {"quote_id": data.get("quote_id"), "transaction_id": data.get("transaction_id"),
                "sell": {"amount": str(data["sell_amount"]), "currency": str(data["sell_currency"])},
                "buy": {"amount": str(data["buy_amount"]), "currency": str(data["buy_currency"])},
                "rate": str(data["rate"]), "from_account_id": data.get("from_account_id"),
                "to_account_id": data.get("to_account_id")}
-    entry = Entry(UUID(str(data["owner_id"])), "fx_exchanged", text, details)
-    _store(uow, event, [entry], _when(data.get("executed_at"), event.time))
+    entry = Entry(owner, "fx_exchanged", text, details)
+    _store(uow, event, [entry], event_time(data.get("executed_at"), event.time))
 
 
 # reads --------------------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ class UserUnreadCount(UnreadCount):
     user_id: UUID
 
 
-def _user_id(principal: Principal) -> UUID:
+def user_id_of(principal: Principal) -> UUID:
     try:
         return UUID(principal.subject)
     except ValueError:
@@ -65,21 +65,21 @@ def list_inbox(
 ) -> dict[str, Any]:
     """The caller's in-app notifications, newest first (cursor pagination)."""
     with UnitOfWork() as uow:
-        return inbox.list_inbox(uow, _user_id(principal), limit, cursor, unread_only)
+        return inbox.list_inbox(uow, user_id_of(principal), limit, cursor, unread_only)
 
 
 @router.get("/unread-count", response_model=UnreadCount)
 def unread_count(principal: User) -> UnreadCount:
     """How many of the caller's notifications are unread."""
     with UnitOfWork() as uow:
-        return UnreadCount(unread=inbox.unread_count(uow, _user_id(principal)))
+        return UnreadCount(unread=inbox.unread_count(uow, user_id_of(principal)))
 
 
 @router.post("/{item_id}/read", response_model=InboxItem)
 def mark_read(item_id: UUID, principal: User) -> dict[str, Any]:
     """Mark one of the caller's notifications read (idempotent: the first read time is kept)."""
     with UnitOfWork() as uow:
-        return inbox.mark_read(uow, _user_id(principal), item_id)
+        return inbox.mark_read(uow, user_id_of(principal), item_id)
 
 
 @internal.get("/unread-count", response_model=UserUnreadCount)

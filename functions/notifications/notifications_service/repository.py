@@ -63,13 +63,14 @@ class InboxRepository:
         self.connection = connection
 
     def add(self, item_id: UUID, user_id: UUID, kind: str, title: str, body: str, data: dict[str, Any],
-            source_event_id: str, created_at: datetime) -> bool:
-        """False when this event already gave this user this kind of entry."""
+            source_event_id: str, created_at: datetime, *, history: bool = False) -> bool:
+        """False when this event already gave this user this kind of entry. A `history` entry (a replayed old
+        event) is filed as read: a replay does not flood the unread count."""
         row = self.connection.execute(
-            "INSERT INTO inbox_items (id, user_id, kind, title, body, data, source_event_id, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (source_event_id, user_id, kind) DO NOTHING "
-            "RETURNING id",
-            (item_id, user_id, kind, title, body, jsonb(data), source_event_id, created_at),
+            "INSERT INTO inbox_items (id, user_id, kind, title, body, data, source_event_id, created_at, read_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, CASE WHEN %s THEN now() END) "
+            "ON CONFLICT (source_event_id, user_id, kind) DO NOTHING RETURNING id",
+            (item_id, user_id, kind, title, body, jsonb(data), source_event_id, created_at, history),
         ).fetchone()
         return row is not None
 
@@ -101,3 +102,29 @@ class InboxRepository:
             "SELECT count(*) AS n FROM inbox_items WHERE user_id = %s AND read_at IS NULL", (user_id,)
         ).fetchone()
         return int(row["n"]) if row else 0
+
+
+class PreferencesRepository:
+    """Each user's language for mails and inbox texts, and the channels they turned off per kind (no row: the
+    defaults, Russian and everything on)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, user_id: UUID) -> dict[str, Any] | None:
+        return self.connection.execute(
+            "SELECT user_id, language, channels, updated_at FROM user_preferences WHERE user_id = %s", (user_id,)
+        ).fetchone()
+
+    def update(self, user_id: UUID, language: str | None, channels: dict[str, dict[str, bool]] | None
+               ) -> dict[str, Any]:
+        """Set what is given (the language; the channels of the kinds named, merged into the stored ones)."""
+        row = self.connection.execute(
+            "INSERT INTO user_preferences (user_id, language, channels) VALUES (%s, coalesce(%s, 'ru'), %s) "
+            "ON CONFLICT (user_id) DO UPDATE SET language = coalesce(%s, user_preferences.language), "
+            "channels = user_preferences.channels || EXCLUDED.channels, updated_at = now() "
+            "RETURNING user_id, language, channels, updated_at",
+            (user_id, language, jsonb(channels or {}), language),
+        ).fetchone()
+        assert row is not None
+        return row

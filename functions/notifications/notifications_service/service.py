@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +18,7 @@ from bank_shared.observability import logger
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, REDACTED, link_token
 from notifications_service import templates
 from notifications_service.mailer import send_email
-from notifications_service.repository import NotificationRepository
+from notifications_service.repository import NotificationRepository, PreferencesRepository
 from notifications_service.settings import get_notifications_settings
 
 
@@ -78,7 +80,7 @@ def _within_recipient_cap(repository: NotificationRepository, recipient: str) ->
     return False
 
 
-def _send_now(uow: UnitOfWork, recipient: str, mail: templates.Mail, stored: templates.Mail,
+def send_now(uow: UnitOfWork, recipient: str, mail: templates.Mail, stored: templates.Mail,
               requested_by: str) -> None:
     """Send `mail` and keep `stored` (the same mail without its secrets) in the consumer's transaction (its
     processed-event row makes it happen once)."""
@@ -91,7 +93,7 @@ def _send_now(uow: UnitOfWork, recipient: str, mail: templates.Mail, stored: tem
     repository.mark_sent(notification_id, send_email(recipient, mail.subject, mail.body))
 
 
-LinkMail = Callable[[str, str, str, int], templates.Mail]
+LinkMail = Callable[[str, str, str, int, str], templates.Mail]
 
 
 def _send_link_mail(uow: UnitOfWork, event: CloudEvent, purpose: str, compose: LinkMail) -> None:
@@ -104,9 +106,10 @@ def _send_link_mail(uow: UnitOfWork, event: CloudEvent, purpose: str, compose: L
         return
     base_url, full_name = get_notifications_settings().spa_base_url, str(data.get("full_name") or "")
     expires_in = int(data["expires_in"])
+    language = user_language(uow, UUID(str(data["user_id"]))) if data.get("user_id") else templates.DEFAULT_LANGUAGE
     token = link_token(purpose, UUID(str(data["link_id"])))
-    _send_now(uow, str(data["email"]), compose(base_url, full_name, token, expires_in),
-              compose(base_url, full_name, REDACTED, expires_in), event.source)
+    send_now(uow, str(data["email"]), compose(base_url, full_name, token, expires_in, language),
+             compose(base_url, full_name, REDACTED, expires_in, language), event.source)
 
 
 def send_activation_mail(uow: UnitOfWork, event: CloudEvent) -> None:
@@ -115,5 +118,84 @@ def send_activation_mail(uow: UnitOfWork, event: CloudEvent) -> None:
 
 
 def send_password_reset_mail(uow: UnitOfWork, event: CloudEvent) -> None:
-    """Consumer of user.password_reset_requested: the one-time reset link to the SPA."""
-    _send_link_mail(uow, event, PASSWORD_RESET, templates.password_reset)
+    """Consumer of user.password_reset_requested: the one-time reset link to the SPA, or for a customer created
+    in the office (`welcome: true`) the welcome mail with the same kind of link, valid for days."""
+    compose = templates.welcome if event.data.get("welcome") else templates.password_reset
+    _send_link_mail(uow, event, PASSWORD_RESET, compose)
+
+
+def is_history(when: datetime) -> bool:
+    """An event older than `mail_max_event_age_hours` (a replay from the beginning of its topic): it is filed
+    into the inbox as read and mailed to nobody."""
+    return datetime.now(UTC) - when > timedelta(hours=get_notifications_settings().mail_max_event_age_hours)
+
+
+SECURITY_KINDS = frozenset({"user_locked", "password_changed"})  # always mailed and filed, whatever is chosen
+CHANNELS = ("email", "inbox")
+
+
+class UnknownNoticeKind(Unprocessable):
+    code, title = "unknown_notice_kind", "There is no such kind of notice"
+
+
+class SecurityNoticeRequired(Unprocessable):
+    code, title = "security_notice_required", "Security notices cannot be switched off"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How one user gets one kind of notice: the language, and which channels are on."""
+
+    language: templates.Language
+    email: bool
+    inbox: bool
+
+
+def notice_kinds() -> list[str]:
+    """The kinds a user may choose channels for: every inbox text (the link mails are not notices)."""
+    return [kind for kind in templates.kinds("inbox") if kind not in templates.VARIANTS]
+
+
+def _channels(stored: dict[str, Any] | None) -> dict[str, dict[str, bool]]:
+    chosen = stored or {}
+    return {kind: {channel: kind in SECURITY_KINDS or bool(chosen.get(kind, {}).get(channel, True))
+                   for channel in CHANNELS} for kind in notice_kinds()}
+
+
+def delivery(uow: UnitOfWork, user_id: UUID, kind: str) -> Delivery:
+    row = PreferencesRepository(uow.connection).get(user_id)
+    channels = _channels(row["channels"] if row else None).get(kind, {"email": True, "inbox": True})
+    return Delivery(templates.language_of(row["language"] if row else None), channels["email"], channels["inbox"])
+
+
+def user_language(uow: UnitOfWork, user_id: UUID) -> templates.Language:
+    """The user's chosen language for mails and inbox texts (Russian until they choose)."""
+    row = PreferencesRepository(uow.connection).get(user_id)
+    return templates.language_of(row["language"] if row else None)
+
+
+def _view(row: dict[str, Any] | None, user_id: UUID) -> dict[str, Any]:
+    return {"user_id": user_id, "language": templates.language_of(row["language"] if row else None),
+            "channels": _channels(row["channels"] if row else None),
+            "security_kinds": sorted(SECURITY_KINDS), "updated_at": row["updated_at"] if row else None}
+
+
+def get_preferences(uow: UnitOfWork, user_id: UUID) -> dict[str, Any]:
+    return _view(PreferencesRepository(uow.connection).get(user_id), user_id)
+
+
+def update_preferences(uow: UnitOfWork, user_id: UUID, language: str | None,
+                       channels: dict[str, dict[str, bool]] | None) -> dict[str, Any]:
+    """The language of the user's next mails and inbox entries, and per kind which channels are on (kinds not
+    named keep their choice); security notices cannot be switched off."""
+    for kind, switches in (channels or {}).items():
+        if kind not in notice_kinds():
+            raise UnknownNoticeKind(f"No notice kind {kind!r}; kinds: {', '.join(notice_kinds())}")
+        if kind in SECURITY_KINDS and not all(switches.values()):
+            raise SecurityNoticeRequired(f"{kind} is always sent by e-mail and to the inbox")
+    return _view(PreferencesRepository(uow.connection).update(user_id, language, channels), user_id)
+
+
+def set_language(uow: UnitOfWork, user_id: UUID, language: str) -> dict[str, Any]:
+    """The language of the user's next mails and inbox entries."""
+    return update_preferences(uow, user_id, language, None)

@@ -16,6 +16,8 @@ class NotificationsSettings(ServiceSettings):
     dependency_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
     # Mails one address receives in any hour at most (all kinds together); the rest are suppressed.
     mails_per_recipient_per_hour: int = Field(default=10, ge=1)
+    # A replayed event older than this files its inbox entry but sends no mail (consumers start at the beginning).
+    mail_max_event_age_hours: int = Field(default=72, ge=1)
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -17,7 +18,7 @@ from bank_shared.events import consumer
 from bank_shared.events.consumer import handle_kafka_batch
 from bank_shared.events.envelope import CloudEvent, new_event
 from bank_shared.migrations import upgrade_head
-from notifications_service import clients, inbox
+from notifications_service import clients, inbox, service
 from notifications_service.api import EVENT_HANDLERS
 from notifications_service.clients import AccountOwner
 from tests.support.stack import database_url
@@ -73,13 +74,17 @@ def transfer(source: UUID, target: UUID, amount: str) -> CloudEvent:
         "created_at": None, "initiated_by": "customer"})
 
 
+# Recent: events older than mail_max_event_age_hours are history (filed as read; docs/events.md).
+RECENT = (datetime.now(UTC) - timedelta(minutes=5)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def exchanged(owner: UUID) -> CloudEvent:
     return new_event("fx.exchanged", "fx", str(uuid.uuid4()), {
         "quote_id": str(uuid.uuid4()), "transaction_id": str(uuid.uuid4()), "owner_id": str(owner),
         "from_account_id": str(uuid.uuid4()), "to_account_id": str(uuid.uuid4()), "sell_amount": "1000.00",
         "sell_currency": "RUB", "sell_amount_minor": 100000, "buy_amount": "12.21", "buy_currency": "USD",
         "buy_amount_minor": 1221, "rate": "0.012216083486", "mid_rate": "0.012277470841", "spread_bps": 50,
-        "rate_date": "2026-11-25", "executed_at": "2026-11-26T10:00:00Z"})
+        "rate_date": "2026-11-25", "executed_at": RECENT})
 
 
 def test_events_become_entries_once_and_only_their_owner_sees_them(connection: Connection, owners: Owners) -> None:
@@ -101,7 +106,7 @@ def test_events_become_entries_once_and_only_their_owner_sees_them(connection: C
     assert {i["title"] for i in items} == {"Поступление", "Обмен валюты выполнен"}
     fx_entry = next(i for i in items if i["kind"] == "fx_exchanged")
     assert fx_entry["data"]["buy"] == {"amount": "12.21", "currency": "USD"}
-    assert fx_entry["created_at"] == "2026-11-26T10:00:00Z"
+    assert fx_entry["created_at"] == RECENT
 
     mine = items[0]["id"]
     with UnitOfWork(connection) as uow, pytest.raises(AppError) as raised:
@@ -121,3 +126,48 @@ def test_a_bad_cursor_is_a_problem(connection: Connection) -> None:
     with UnitOfWork(connection) as uow, pytest.raises(AppError) as raised:
         inbox.list_inbox(uow, uuid.uuid4(), 10, "bm90LWpzb24", False)
     assert raised.value.code == "invalid_cursor"
+
+
+def test_a_replayed_old_event_is_filed_as_read(connection: Connection, owners: Owners) -> None:
+    carol = uuid.uuid4()
+    old = exchanged(carol)
+    old.data["executed_at"] = "2025-01-10T10:00:00Z"
+    assert handle_kafka_batch(batch(old), "notifications-test", EVENT_HANDLERS)["applied"] == 1
+    with UnitOfWork(connection) as uow:
+        [entry] = inbox.list_inbox(uow, carol, 10, None, False)["items"]
+        assert entry["read"] and entry["created_at"] == "2025-01-10T10:00:00Z"
+        assert inbox.unread_count(uow, carol) == 0
+
+
+def test_entries_follow_the_users_language(connection: Connection, owners: Owners) -> None:
+    dave = uuid.uuid4()
+    with UnitOfWork(connection) as uow:
+        assert service.get_preferences(uow, dave)["language"] == "ru"
+        assert service.set_language(uow, dave, "en")["language"] == "en"
+        assert service.get_preferences(uow, dave)["language"] == "en"
+    assert handle_kafka_batch(batch(exchanged(dave)), "notifications-test", EVENT_HANDLERS)["applied"] == 1
+    with UnitOfWork(connection) as uow:
+        [entry] = inbox.list_inbox(uow, dave, 10, None, False)["items"]
+    assert entry["title"] == "Currency exchanged" and "1,000.00" in entry["body"]
+
+
+def test_channels_per_kind_and_security_notices_stay_on(connection: Connection, owners: Owners) -> None:
+    erin, frank = uuid.uuid4(), uuid.uuid4()
+    e1, f1 = owners.add(erin), owners.add(frank)
+    with UnitOfWork(connection) as uow:
+        chosen = service.update_preferences(uow, frank, None, {"payment_received": {"email": True, "inbox": False}})
+        assert chosen["language"] == "ru" and chosen["channels"]["payment_received"] == {"email": True,
+                                                                                         "inbox": False}
+        assert chosen["channels"]["user_locked"] == {"email": True, "inbox": True}
+    for kind, code in (("user_locked", "security_notice_required"), ("nonsense", "unknown_notice_kind")):
+        with UnitOfWork(connection) as uow, pytest.raises(AppError) as raised:
+            service.update_preferences(uow, frank, None, {kind: {"email": False, "inbox": False}})
+        assert (raised.value.status, raised.value.code) == (422, code)
+    assert handle_kafka_batch(batch(transfer(e1, f1, "5.00")), "notifications-test", EVENT_HANDLERS)["applied"] == 1
+    with UnitOfWork(connection) as uow:
+        assert [i["kind"] for i in inbox.list_inbox(uow, erin, 10, None, False)["items"]] == ["payment_sent"]
+        assert inbox.list_inbox(uow, frank, 10, None, False)["items"] == []  # switched off by frank
+        # a later change keeps the earlier choice of other kinds
+        service.update_preferences(uow, frank, "en", {"account_opened": {"email": False, "inbox": True}})
+        again = service.get_preferences(uow, frank)
+    assert again["language"] == "en" and again["channels"]["payment_received"]["inbox"] is False

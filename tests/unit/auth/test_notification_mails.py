@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Russian mail texts (Cyrillic letters are intended)
 """The activation and reset mails notifications composes for auth's events (templates + SES via moto), and
 the one-time link token that only auth and notifications can derive (finding F1: no token in any event)."""
 
@@ -22,7 +23,7 @@ LINK_KEY_SECRET = "bank/local/auth/one-time-link-key"
 
 
 def test_activation_mail_links_to_the_spa_with_the_token() -> None:
-    mail = templates.activation("http://127.0.0.1:3000/", "Alice", "tok-123_abc", 86_400)
+    mail = templates.activation("http://127.0.0.1:3000/", "Alice", "tok-123_abc", 86_400, "en")
     link = next(word for word in mail.body.split() if word.startswith("http"))
     parsed = urlparse(link)
     assert f"{parsed.scheme}://{parsed.netloc}{parsed.path}" == "http://127.0.0.1:3000/banking-service/activate"
@@ -31,9 +32,23 @@ def test_activation_mail_links_to_the_spa_with_the_token() -> None:
 
 
 def test_reset_mail_links_to_the_reset_page() -> None:
-    mail = templates.password_reset("http://127.0.0.1:3000", "", "tok", 3600)
+    mail = templates.password_reset("http://127.0.0.1:3000", "", "tok", 3600, "en")
     assert "http://127.0.0.1:3000/banking-service/reset-password?token=tok" in mail.body
     assert "1 hour" in mail.body
+
+
+def test_link_mails_are_russian_by_default() -> None:
+    mail = templates.password_reset("http://127.0.0.1:3000", "Анна", "tok", 3600)
+    assert mail.subject == "Сброс пароля банка" and "Здравствуйте, Анна!" in mail.body
+    assert "в течение 1 часа" in mail.body
+
+
+def test_the_welcome_mail_links_to_the_set_password_page_for_days() -> None:
+    ru = templates.welcome("http://127.0.0.1:3000", "Анна", "tok", 7 * 86_400)
+    assert ru.subject == "Добро пожаловать в банк" and "в течение 7 дней" in ru.body
+    assert "http://127.0.0.1:3000/banking-service/reset-password?token=tok" in ru.body
+    en = templates.welcome("http://127.0.0.1:3000", "Ann", "tok", 7 * 86_400, "en")
+    assert en.subject == "Welcome to the bank" and "expires in 7 days" in en.body
 
 
 def test_consumers_are_registered_for_the_user_topics() -> None:
@@ -127,6 +142,7 @@ def test_the_mail_carries_the_derived_token_and_the_stored_copy_does_not(
     sent: list[tuple[str, str, str]] = []
     RecordingRepository.stored = []
     monkeypatch.setattr(service, "NotificationRepository", RecordingRepository)
+    monkeypatch.setattr(service, "user_language", lambda _uow, _user: "en")
     monkeypatch.setattr(service, "send_email", lambda to, subject, body: sent.append((to, subject, body)) or "m-1")
     link_id = uuid.uuid4()
     event = CloudEvent(type=topic, source="urn:bank:auth", subject="u", data={

@@ -19,7 +19,8 @@ EXPECTED = {
     "accounts": ["ledger"],
     "fx": ["accounts", "ledger"],
     "utilities": ["accounts", "ledger"],
-    "notifications": ["accounts"],
+    "notifications": ["accounts", "auth"],
+    "contracts": ["auth"],
 }
 
 

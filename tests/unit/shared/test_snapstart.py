@@ -52,6 +52,11 @@ SHARED_SAFELY = {
     "utilities_service.clients._accounts": "as customer_service.clients._services",
     "utilities_service.clients._ledger": "as customer_service.clients._services",
     "notifications_service.clients._accounts": "as customer_service.clients._services",
+    "notifications_service.clients._users": "as customer_service.clients._services",
+    "contracts_service.clients._names": "as customer_service.clients._services",
+    "notifications_service.templates._environment": "the template files of the deployed code, read-only",
+    "notifications_service.templates.reasons": "texts from the deployed code's files, as above",
+    "notifications_service.templates.units": "texts from the deployed code's files, as above",
     "accounts_service.ledger_client._ledger": "as customer_service.clients._services",
     "office_service.repository._audit": "reaches the database through UnitOfWork, whose connection is reset",
     "bank_shared.custom_resource.aws_client": "custom-resource functions (platform, migrations) run with "

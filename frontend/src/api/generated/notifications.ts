@@ -118,6 +118,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Preferences
+         * @description The caller's preferences (every kind listed, with its channels).
+         */
+        get: operations["notifications_get_preferences"];
+        /**
+         * Put Preferences
+         * @description Set the caller's language and/or channels per kind: the next mails and inbox entries follow them.
+         */
+        put: operations["notifications_put_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/send": {
         parameters: {
             query?: never;
@@ -143,6 +167,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Channels */
+        Channels: {
+            /** Email */
+            email: boolean;
+            /** Inbox */
+            inbox: boolean;
+        };
         /** FieldProblem */
         FieldProblem: {
             field: string;
@@ -219,6 +250,46 @@ export interface components {
             status: string;
             /** Subject */
             subject: string;
+        };
+        /** Preferences */
+        Preferences: {
+            /**
+             * Channels
+             * @description Per kind of notice, which channels are on
+             */
+            channels: {
+                [key: string]: components["schemas"]["Channels"];
+            };
+            /**
+             * Language
+             * @description Language of mails and inbox texts (ru until chosen)
+             * @enum {string}
+             */
+            language: "ru" | "en";
+            /**
+             * Security Kinds
+             * @description Kinds that are always sent on every channel
+             */
+            security_kinds: string[];
+            /** Updated At */
+            updated_at: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /** PreferencesUpdate */
+        PreferencesUpdate: {
+            /**
+             * Channels
+             * @description Kinds to change; the others keep their choice
+             */
+            channels?: {
+                [key: string]: components["schemas"]["Channels"];
+            } | null;
+            /** Language */
+            language?: ("ru" | "en") | null;
         };
         /**
          * Problem
@@ -556,6 +627,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserUnreadCount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    notifications_get_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    notifications_put_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
                 };
             };
             400: components["responses"]["BadRequest"];

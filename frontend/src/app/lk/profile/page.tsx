@@ -2,6 +2,7 @@
 import { Button, Divider, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconLogout } from "@tabler/icons-react";
 import { MfaSetup } from "@/components/MfaSetup";
+import { NotificationSettings } from "@/components/NotificationSettings";
 import { useI18n } from "@/lib/i18n";
 import { useSession } from "@/lib/session";
 
@@ -35,6 +36,8 @@ export default function ProfilePage() {
         </SimpleGrid>
         <Divider my="md" />
         <MfaSetup enabled={profile.mfa_enabled} onChanged={reloadProfile} />
+        <Divider my="md" />
+        <NotificationSettings />
       </Paper>
       <Button variant="default" color="red" leftSection={<IconLogout size={18} />} onClick={() => signOut()} w="fit-content" data-testid="sign-out">
         {t("nav.signOut")}

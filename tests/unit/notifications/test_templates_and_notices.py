@@ -1,0 +1,213 @@
+"""Texts from files in both languages, and the consumers that turn events into an inbox entry and a mail in
+the customer's language (no database: the repositories and directories are recorded)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from bank_shared.events.envelope import CloudEvent
+from notifications_service import notices, templates
+from notifications_service.api import EVENT_HANDLERS
+from notifications_service.clients import AccountOwner, Recipient, set_accounts, set_users
+from notifications_service.events import CONSUMES
+from notifications_service.service import Delivery
+
+ALICE = UUID(int=1)
+ACCOUNT = uuid.uuid4()
+NUMBER = "40817810000000000042"
+
+SAMPLE: dict[str, Any] = {
+    "full_name": "Alice", "link": "http://127.0.0.1:3000/banking-service/reset-password?token=t", "expires_in": 3600,
+    "account_number": NUMBER, "currency": "RUB", "card_last4": "1234", "expiry": "12/29", "amount": "1500.50",
+    "reason": "insufficient_funds", "provider": "Мосэнерго", "payer_code": "1234567890", "transaction_id": "t-1",
+    "paid_at": "2026-12-01T10:00:00Z", "number": "AGR-2026-000001", "locked_for_seconds": 900,
+    "description": "обед", "from_number": NUMBER, "to_number": "40817810000000000043", "sell_amount": "100.00",
+    "sell_currency": "USD", "buy_amount": "9000.00", "buy_currency": "RUB", "rate": "90.00",
+}
+
+
+@pytest.mark.parametrize("channel", ["mail", "inbox"])
+def test_every_template_exists_in_both_languages_and_renders_a_sample(channel: templates.Channel) -> None:
+    kinds = templates.kinds(channel)
+    assert kinds
+    for language in templates.LANGUAGES:
+        present = sorted(path.stem for path in (templates.TEXTS / language / channel).glob("*.txt"))
+        assert present == kinds, f"{language}/{channel} differs from the default language's templates"
+        for kind in kinds:
+            first, body = templates.render(language, channel, kind, SAMPLE)
+            assert first and body.strip(), f"{language}/{channel}/{kind}"
+            assert "{{" not in first + body and "{%" not in first + body
+
+
+def test_every_event_kind_has_a_mail_and_an_inbox_text() -> None:
+    kinds = {"account_opened", "account_closed", "card_issued", "payment_failed", "utility_paid", "contract_signed",
+             "contract_activated", "contract_terminated", "user_locked", "password_changed"}
+    assert kinds <= set(templates.kinds("mail")) and kinds <= set(templates.kinds("inbox"))
+    assert {"welcome", "activation", "password_reset", *templates.NOTICES} <= set(templates.kinds("mail"))
+
+
+def test_a_missing_value_is_an_error_not_an_empty_text() -> None:
+    with pytest.raises(Exception, match="number"):
+        templates.mail("ru", "contract_signed", {})
+
+
+def test_money_and_durations_per_language() -> None:
+    assert templates.money("1500.5", "RUB", "ru") == "1\u00a0500,5\u00a0RUB"
+    assert templates.money("1234567.00", "USD", "en") == "1,234,567.00\u00a0USD"
+    assert templates.duration(900, "ru") == "15 минут" and templates.duration(3600, "ru") == "1 часа"
+    assert templates.duration(7 * 86_400, "ru") == "7 дней" and templates.duration(2 * 86_400, "en") == "2 days"
+    assert templates.reason("nope", "en") == "the bank refused the operation"
+
+
+def test_unknown_languages_fall_back_to_russian() -> None:
+    assert templates.language_of("de") == "ru" and templates.language_of(None) == "ru"
+    assert templates.language_of("en") == "en"
+
+
+# --- consumers -----------------------------------------------------------------------------------------------
+
+class Recorder:
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self.mails: list[tuple[str, templates.Mail]] = []
+        self.language = "ru"
+        self.off: set[str] = set()  # channels switched off
+
+
+class FakeUsers:
+    def recipient(self, user_id: UUID) -> Recipient | None:
+        return Recipient(user_id, "alice@example.com", "Alice") if user_id == ALICE else None
+
+
+class FakeAccounts:
+    def owners(self, account_ids: list[UUID]) -> dict[UUID, AccountOwner]:
+        return {a: AccountOwner(a, ALICE, NUMBER) for a in account_ids if a == ACCOUNT}
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
+    recorder = Recorder()
+
+    class Inbox:
+        def __init__(self, _connection: Any) -> None:
+            pass
+
+        def add(self, _id: Any, user_id: UUID, kind: str, title: str, body: str, data: dict[str, Any],
+                event_id: str, created_at: datetime, *, history: bool = False) -> bool:
+            recorder.entries.append({"user_id": user_id, "kind": kind, "title": title, "body": body,
+                                     "history": history})
+            return True
+
+    monkeypatch.setattr(notices, "InboxRepository", Inbox)
+    monkeypatch.setattr(notices, "delivery", lambda _uow, _user, kind: Delivery(
+        recorder.language, "email" not in recorder.off, "inbox" not in recorder.off))
+    monkeypatch.setattr(notices, "send_now", lambda _uow, to, mail, stored, by: recorder.mails.append((to, mail)))
+    set_users(FakeUsers())
+    set_accounts(FakeAccounts())
+    yield recorder
+    set_users(None)
+    set_accounts(None)
+
+
+class FakeUnitOfWork:
+    connection = None
+
+
+def event(topic: str, data: dict[str, Any], time: str | None = None) -> CloudEvent:
+    return CloudEvent(type=topic, source="urn:bank:test", subject="s", data=data,
+                      **({"time": time} if time else {}))
+
+
+SAMPLES = {
+    "account.opened": {"account_id": str(ACCOUNT), "owner_id": str(ALICE), "number": NUMBER, "currency": "RUB",
+                       "product_code": "current", "overdraft_limit": {"amount": "0.00", "currency": "RUB"},
+                       "opened_by": "e"},
+    "account.closed": {"account_id": str(ACCOUNT), "owner_id": str(ALICE), "closed_by": "e"},
+    "card.issued": {"card_id": str(uuid.uuid4()), "account_id": str(ACCOUNT), "owner_id": str(ALICE),
+                    "last4": "4321", "expiry": "12/29", "issued_by": "e"},
+    "payment.failed": {"from_account_id": str(ACCOUNT), "to_account_id": str(uuid.uuid4()), "amount": "10.00",
+                       "currency": "RUB", "reason": "insufficient_funds", "detail": "x"},
+    "utility.paid": {"payment_id": str(uuid.uuid4()), "provider_id": str(uuid.uuid4()), "provider_code": "mosenergo",
+                     "provider_name": "Мосэнерго", "category": "electricity", "payer_id": str(ALICE),
+                     "from_account_id": str(ACCOUNT), "payer_account": "1234567890", "amount": "1500.00",
+                     "currency": "RUB", "amount_minor": 150000, "transaction_id": str(uuid.uuid4()),
+                     "paid_at": None},
+    "contract.signed": {"contract_id": str(uuid.uuid4()), "customer_id": str(ALICE), "number": "AGR-1",
+                        "template_id": str(uuid.uuid4()), "version": 1, "signed_at": None},
+    "contract.activated": {"contract_id": str(uuid.uuid4()), "customer_id": str(ALICE), "number": "AGR-1",
+                           "template_id": str(uuid.uuid4()), "version": 1},
+    "contract.terminated": {"contract_id": str(uuid.uuid4()), "customer_id": str(ALICE), "number": "AGR-1",
+                            "template_id": str(uuid.uuid4()), "version": 1, "reason": "по заявлению"},
+    "user.locked": {"user_id": str(ALICE), "reason": "too_many_failed_logins", "locked_for_seconds": 900},
+    "user.password_changed": {"user_id": str(ALICE), "how": "reset_link", "changed_at": None},
+}
+
+
+def test_every_consumed_topic_has_a_handler() -> None:
+    assert set(CONSUMES) == set(EVENT_HANDLERS)
+    assert set(SAMPLES) == set(notices.HANDLERS)
+
+
+@pytest.mark.parametrize("topic", sorted(SAMPLES))
+def test_each_event_files_an_entry_and_mails_the_customer(recorded: Recorder, topic: str) -> None:
+    notices.HANDLERS[topic](FakeUnitOfWork(), event(topic, SAMPLES[topic]))  # type: ignore[arg-type]
+    [entry] = recorded.entries
+    assert entry["user_id"] == ALICE and not entry["history"]
+    [(to, mail)] = recorded.mails
+    assert to == "alice@example.com" and mail.subject and mail.body
+
+
+def test_texts_follow_the_customers_language(recorded: Recorder) -> None:
+    notices.account_opened(FakeUnitOfWork(), event("account.opened", SAMPLES["account.opened"]))  # type: ignore[arg-type]
+    recorded.language = "en"
+    notices.account_opened(FakeUnitOfWork(), event("account.opened", SAMPLES["account.opened"]))  # type: ignore[arg-type]
+    (_, ru), (_, en) = recorded.mails
+    assert ru.subject == "Счёт открыт" and "••0042" in ru.body
+    assert en.subject == "Your account is open" and "••0042" in en.body
+    assert [e["title"] for e in recorded.entries] == ["Счёт открыт", "Account opened"]
+
+
+def test_the_receipt_names_provider_payer_code_and_amount(recorded: Recorder) -> None:
+    notices.utility_paid(FakeUnitOfWork(), event("utility.paid", SAMPLES["utility.paid"]))  # type: ignore[arg-type]
+    [(_, mail)] = recorded.mails
+    assert "Мосэнерго" in mail.subject
+    assert "Код плательщика: 1234567890" in mail.body and "1\u00a0500,00\u00a0RUB" in mail.body
+
+
+def test_the_security_alert_says_what_to_do(recorded: Recorder) -> None:
+    recorded.language = "en"
+    notices.user_locked(FakeUnitOfWork(), event("user.locked", SAMPLES["user.locked"]))  # type: ignore[arg-type]
+    [(_, mail)] = recorded.mails
+    assert "15 minutes" in mail.body and "change your password" in mail.body
+
+
+def test_a_replayed_old_event_is_filed_as_read_and_mailed_to_nobody(recorded: Recorder) -> None:
+    old = (datetime.now(UTC) - timedelta(days=30)).isoformat()
+    notices.account_opened(FakeUnitOfWork(), event("account.opened", SAMPLES["account.opened"], old))  # type: ignore[arg-type]
+    [entry] = recorded.entries
+    assert entry["history"] and recorded.mails == []
+
+
+def test_a_failed_payment_from_a_system_account_tells_nobody(recorded: Recorder) -> None:
+    data = {**SAMPLES["payment.failed"], "from_account_id": str(uuid.uuid4())}
+    notices.payment_failed(FakeUnitOfWork(), event("payment.failed", data))  # type: ignore[arg-type]
+    assert recorded.entries == [] and recorded.mails == []
+
+
+def test_an_unknown_user_gets_the_entry_but_no_mail(recorded: Recorder) -> None:
+    data = {**SAMPLES["user.locked"], "user_id": str(uuid.uuid4())}
+    notices.user_locked(FakeUnitOfWork(), event("user.locked", data))  # type: ignore[arg-type]
+    assert len(recorded.entries) == 1 and recorded.mails == []
+
+
+@pytest.mark.parametrize("off", ["email", "inbox"])
+def test_a_channel_switched_off_is_skipped(recorded: Recorder, off: str) -> None:
+    recorded.off = {off}
+    notices.card_issued(FakeUnitOfWork(), event("card.issued", SAMPLES["card.issued"]))  # type: ignore[arg-type]
+    assert bool(recorded.mails) == (off != "email") and bool(recorded.entries) == (off != "inbox")
