@@ -29,9 +29,14 @@ reset:
 install:
 	$(STACK) install
 
+# The unit tier first, with its line coverage per package (a signal, docs/testing.md), then every other tier.
 test: install lint
 	$(STACK) up --quiet
-	$(PY) -m pytest tests -p no:cacheprovider
+	mkdir -p .local/coverage
+	COVERAGE_FILE=.local/coverage/unit.coverage $(PY) -m pytest tests/unit -p no:cacheprovider \
+		--cov=shared/bank_shared --cov=functions --cov-report=
+	$(PY) localstack/coverage_summary.py .local/coverage/unit.coverage
+	$(PY) -m pytest tests -p no:cacheprovider --ignore=tests/unit
 
 test-unit: install
 	$(PY) -m pytest tests/unit
