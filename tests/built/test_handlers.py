@@ -8,15 +8,19 @@ stand-in, service-to-service calls through the gateway, an MSK batch consumed in
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from stackctl_common import REPO
 
-from bank_shared.events.topics import ALL_TOPICS
+from bank_shared.events.topics import ALL_TOPICS, LOGS_APP
 from local_gateway.template import load_model
 from tests.built.conftest import Artifacts
 from tests.built.isolated import http_event, http_response, msk_event, probe
@@ -134,12 +138,12 @@ def ledger_history(artifacts: Artifacts) -> None:
 
 def inbox_from_an_msk_batch(artifacts: Artifacts) -> None:
     """An MSK-shaped batch (fx.exchanged) is consumed into the inbox, which the owner then reads."""
-    owner = str(uuid.uuid4())
+    owner, now = str(uuid.uuid4()), datetime.now(UTC).isoformat()  # recent: old events are filed as read
     event = {"specversion": "1.0", "id": str(uuid.uuid4()), "source": "urn:bank:fx", "type": "fx.exchanged",
-             "subject": owner, "time": "2026-01-01T00:00:00Z", "datacontenttype": "application/json",
+             "subject": owner, "time": now, "datacontenttype": "application/json",
              "data": {"owner_id": owner, "quote_id": str(uuid.uuid4()), "transaction_id": str(uuid.uuid4()),
                       "sell_amount": "100.00", "sell_currency": "EUR", "buy_amount": "108.50",
-                      "buy_currency": "USD", "rate": "1.085", "executed_at": "2026-01-01T00:00:00Z"}}
+                      "buy_currency": "USD", "rate": "1.085", "executed_at": now}}
     worker = ready(artifacts, "NotificationsFunction")
     reply = worker.invoke(msk_event(artifacts.model, "NotificationsFunction", "fx.exchanged", event))
     assert reply.ok, f"{reply.error}\n{worker.log_tail()}"
@@ -206,7 +210,38 @@ def migrations_answer(logical_id: str) -> Callable[[Artifacts], None]:
     return check
 
 
+def log_lines_to_kafka(artifacts: Artifacts) -> None:
+    """A CloudWatch Logs subscription batch (gzip + base64) is decoded and its record lands on logs.app."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    request_id = f"built-{uuid.uuid4()}"
+    line = json.dumps({"level": "INFO", "message": "built tier", "service": "ledger", "request_id": request_id})
+    group = "/aws/lambda/bank-dev-ledger"
+    payload = {"messageType": "DATA_MESSAGE", "logGroup": group, "logStream": "s", "owner": "0",
+               "subscriptionFilters": ["f"], "logEvents": [{"id": "1", "timestamp": 0, "message": line}]}
+    event = {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(payload).encode())).decode()}}
+    consumer = Consumer({"bootstrap.servers": stack()["kafka_bootstrap"], "group.id": f"built-{uuid.uuid4()}",
+                         "enable.auto.commit": False})
+    try:
+        partitions = consumer.list_topics(LOGS_APP, timeout=10).topics[LOGS_APP].partitions
+        starts = [TopicPartition(LOGS_APP, p, consumer.get_watermark_offsets(TopicPartition(LOGS_APP, p),
+                                                                              timeout=10)[1]) for p in partitions]
+        worker = ready(artifacts, "LogForwarderFunction")
+        reply = worker.invoke(event)
+        assert reply.ok, f"{reply.error}\n{worker.log_tail()}"
+        assert reply.result == {"log_group": group, "forwarded": 1}
+        consumer.assign(starts)
+        for _ in range(100):  # bounded: the record was acknowledged before the handler answered
+            message = consumer.poll(0.2)
+            if message is not None and not message.error() and request_id.encode() in (message.value() or b""):
+                return
+        pytest.fail(f"no logs.app record for {request_id}")
+    finally:
+        consumer.close()
+
+
 REAL_ROUTES: dict[str, Callable[[Artifacts], None]] = {
+    "LogForwarderFunction": log_lines_to_kafka,
     "PlatformFunction": kafka_topics,
     **{f"{name}MigrationsFunction": migrations_answer(f"{name}MigrationsFunction")
        for name in ("Auth", "Customer", "Office", "Accounts", "Ledger", "Fx", "Utilities", "Contracts",
