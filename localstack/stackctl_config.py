@@ -195,7 +195,21 @@ def env_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
         service = _service_for(logical_id)
         if service:
             doc[logical_id] = blocks[service]
+        elif logical_id in PLATFORM_FUNCTIONS:
+            doc[logical_id] = _platform_env(cfg, u)
     return doc
+
+
+# Functions of no service that run locally only from their build (tests/built): the log forwarder writes the
+# local broker, as the gateway's own log shipping does.
+PLATFORM_FUNCTIONS = ("LogForwarderFunction",)
+
+
+def _platform_env(cfg: dict[str, str], u: dict[str, str]) -> dict[str, str]:
+    return {"APP_ENV": "local", "KAFKA_BOOTSTRAP_SERVERS": u["kafka"], "KAFKA_SECURITY": "plaintext",
+            "AWS_ENDPOINT_URL": u["localstack"], "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_DEFAULT_REGION": cfg["AWS_DEFAULT_REGION"], "POWERTOOLS_SERVICE_NAME": "platform",
+            "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Bank", "LOG_LEVEL": "INFO"}
 
 
 # What the template wires from AWS resources (SSM parameters, ...) that the emulator cannot resolve; the

@@ -30,12 +30,14 @@ def message_schemas() -> dict[str, dict[str, Any]]:
     """topic → the JSON Schema of its whole message (the envelope's $ref resolved)."""
     doc = yaml.safe_load((REPO / "api_spec" / "asyncapi.yaml").read_text(encoding="utf-8"))
     envelope = doc["components"]["schemas"]["CloudEvent"]
-    schemas = {}
-    for message in doc["components"]["messages"].values():
-        parts = [envelope if part.get("$ref") == "#/components/schemas/CloudEvent" else part
-                 for part in message["payload"]["allOf"]]
-        schemas[message["name"]] = {"allOf": parts}
-    return schemas
+
+    def resolved(node: Any) -> Any:
+        if isinstance(node, dict):
+            return envelope if node.get("$ref") == "#/components/schemas/CloudEvent" else {
+                key: resolved(value) for key, value in node.items()}
+        return [resolved(item) for item in node] if isinstance(node, list) else node
+
+    return {message["name"]: resolved(message["payload"]) for message in doc["components"]["messages"].values()}
 
 
 def read_all(seen: dict[str, list[dict[str, Any]]], must: set[tuple[str, str, str]], timeout: float = 60) -> None:
@@ -52,14 +54,14 @@ def read_all(seen: dict[str, list[dict[str, Any]]], must: set[tuple[str, str, st
         while time.monotonic() < deadline:
             message = consumer.poll(1.0)
             if message is None:
-                if all(any(str(r["data"].get(f)) == v for r in seen.get(t, [])) for t, f, v in must):
+                if all(any(str(r.get("data", {}).get(f)) == v for r in seen.get(t, [])) for t, f, v in must):
                     return
                 continue
             if message.error():
                 assert message.error().code() == KafkaError._PARTITION_EOF, message.error()
                 continue
             seen.setdefault(message.topic(), []).append(json.loads(message.value()))
-        missing = [m for m in must if not any(str(r["data"].get(m[1])) == m[2] for r in seen.get(m[0], []))]
+        missing = [m for m in must if not any(str(r.get("data", {}).get(m[1])) == m[2] for r in seen.get(m[0], []))]
         pytest.fail(f"not on Kafka within {timeout} s: {missing}")
     finally:
         consumer.close()

@@ -16,15 +16,20 @@ from tests.support.stack import REPO_ROOT
 SHARED_SQL_DIR = REPO_ROOT / "shared" / "bank_shared" / "sql"
 _LOCK_ID = 7_340_021
 
-# Files written after the switch to Alembic: the former runner never ran them (a database it left behind is at
-# most at the file before each), so Alembic applies them on adoption.
-WRITTEN_AFTER_THE_SWITCH = frozenset({
-    "shared/0002_retention_indexes.sql",
-    "auth/0004_sealed_totp_secrets.sql", "auth/0005_link_mail_quota.sql",
-    "ledger/0006_balance_ceiling_and_reversals.sql",
-    "notifications/0004_recipient_cap.sql",
-    "office/0002_approvals.sql",
-    "contracts/0002_reference_templates.sql",
+# The files that existed when the project switched to Alembic: the former runner knew these and no others, so a
+# database it left behind is at most at them; every later file is applied by Alembic on adoption.
+KNOWN_AT_THE_SWITCH = frozenset({
+    "shared/0001_shared_baseline.sql",
+    "accounts/0001_accounts.sql",
+    "auth/0001_auth.sql", "auth/0002_phone_lookup.sql", "auth/0003_links_without_secrets.sql",
+    "contracts/0001_contracts.sql",
+    "fx/0001_fx_quotes.sql",
+    "ledger/0001_ledger.sql", "ledger/0002_exchange.sql", "ledger/0003_transfer_function.sql",
+    "ledger/0004_transfer_busy_account.sql", "ledger/0005_transfer_queue_cleanup.sql",
+    "notifications/0001_notifications.sql", "notifications/0002_inbox.sql",
+    "notifications/0003_mail_bodies_without_tokens.sql",
+    "office/0001_audit_log.sql",
+    "utilities/0001_utilities.sql",
 })
 
 
@@ -43,16 +48,17 @@ def service_migrations_dir(service: str, repo_root: Path = REPO_ROOT) -> Path:
 
 
 def load_migrations(service_dir: Path | None, shared_dir: Path = SHARED_SQL_DIR, *,
-                    only_before_the_switch: bool = True) -> list[Migration]:
+                    only_before_the_switch: bool = True, service: str | None = None) -> list[Migration]:
     """The shared baseline first, then the service's own files in name order: those the former runner knew
-    (or every file, in the same order, with only_before_the_switch=False)."""
+    (or every file, in the same order, with only_before_the_switch=False). `service` names the service when
+    the folder is a copy under another package name."""
     def known(name: str) -> bool:
-        return not only_before_the_switch or name not in WRITTEN_AFTER_THE_SWITCH
+        return not only_before_the_switch or name in KNOWN_AT_THE_SWITCH
 
     found = [Migration(f"shared/{p.name}", p.read_text()) for p in sorted(shared_dir.glob("*.sql"))
              if known(f"shared/{p.name}")]
     if service_dir is not None and service_dir.is_dir():
-        service = service_dir.parent.name.removesuffix("_service")
+        service = service or service_dir.parent.name.removesuffix("_service")  # a copy may be named otherwise
         found += [Migration(p.name, p.read_text()) for p in sorted(service_dir.glob("*.sql"))
                   if known(f"{service}/{p.name}")]
     return found
@@ -60,8 +66,10 @@ def load_migrations(service_dir: Path | None, shared_dir: Path = SHARED_SQL_DIR,
 
 def written_after_the_switch(service: str) -> list[str]:
     """The Alembic revisions (`<service>_NNNN`, `shared_NNNN`) of the files the former runner never ran."""
-    return sorted(f"{name.split('/')[0]}_{name.split('/')[1][:4]}" for name in WRITTEN_AFTER_THE_SWITCH
-                  if name.split("/")[0] in (service, "shared"))
+    files = [f"shared/{p.name}" for p in SHARED_SQL_DIR.glob("*.sql")]
+    files += [f"{service}/{p.name}" for p in service_migrations_dir(service).glob("*.sql")]
+    return sorted(f"{name.split('/')[0]}_{name.split('/')[1][:4]}" for name in files
+                  if name not in KNOWN_AT_THE_SWITCH)
 
 
 def apply_migrations(database_url: str, migrations: list[Migration]) -> list[str]:

@@ -62,7 +62,7 @@ class UserPasswordResetRequested(EventData):
     full_name: str
     link_id: UUID
     expires_in: int
-    welcome: bool
+    welcome: bool = False  # added later: events published before it are reset mails
 
 
 class UserPasswordChanged(EventData):
@@ -215,6 +215,18 @@ class LogRecord(EventData):
     service: str
     message: str
     request: str
+
+
+class FunctionLogLine(BaseModel):
+    """A function's own log line on `logs.app` (bank_shared.log_forwarding): the Powertools JSON record as the
+    function wrote it, with the function's name added; a non-JSON line is wrapped with `raw: true`. Not a
+    CloudEvent: Splunk receives it as it is."""
+
+    model_config = ConfigDict(extra="allow")
+
+    level: str
+    message: str
+    function: str
 
 
 EVENT_MODELS: dict[str, type[EventData]] = {

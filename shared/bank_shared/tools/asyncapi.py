@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bank_shared.events.schemas import EVENT_MODELS
-from bank_shared.events.topics import ALL_TOPICS
+from bank_shared.events.schemas import EVENT_MODELS, FunctionLogLine
+from bank_shared.events.topics import ALL_TOPICS, LOGS_APP
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ASYNCAPI = REPO_ROOT / "api_spec" / "asyncapi.yaml"
@@ -51,9 +51,11 @@ def _summary(topic: str) -> str:
 def render_messages() -> str:
     lines = [MARKER, HEADER]
     for topic in ALL_TOPICS:
-        envelope = {"allOf": [{"$ref": "#/components/schemas/CloudEvent"},
-                              {"type": "object", "required": ["data"],
-                               "properties": {"type": {"const": topic}, "data": data_schema(topic)}}]}
+        envelope: dict[str, Any] = {"allOf": [{"$ref": "#/components/schemas/CloudEvent"},
+                                              {"type": "object", "required": ["data"],
+                                               "properties": {"type": {"const": topic}, "data": data_schema(topic)}}]}
+        if topic == LOGS_APP:  # auth's security records (CloudEvents) and every function's own log lines
+            envelope = {"oneOf": [envelope, FunctionLogLine.model_json_schema()]}
         payload = json.dumps(envelope, indent=2, sort_keys=True, ensure_ascii=False)
         indented = "\n".join("        " + line if i else line for i, line in enumerate(payload.splitlines()))
         lines.append(f"    {topic.replace('.', '_')}:\n")

@@ -77,7 +77,7 @@ def test_a_database_the_former_runner_left_behind_is_adopted_where_it_stopped(
         scratch: Callable[[], Scratch], package: Callable[[str], tuple[str, Path]]) -> None:
     name, migrations = package("ledger")
     old, fresh = scratch(), scratch()
-    files = legacy.load_migrations(migrations)
+    files = legacy.load_migrations(migrations, service="ledger")
     legacy.apply_migrations(old.url, files[:4])  # shared baseline, 0001..0003: an older release
     assert current(name, old.url).legacy_versions == tuple(sorted(m.version for m in files[:4]))
 
@@ -106,7 +106,7 @@ def test_a_changed_file_the_former_runner_applied_is_refused(
         scratch: Callable[[], Scratch], package: Callable[[str], tuple[str, Path]]) -> None:
     name, migrations = package("ledger")
     db = scratch()
-    legacy.apply_migrations(db.url, legacy.load_migrations(migrations))
+    legacy.apply_migrations(db.url, legacy.load_migrations(migrations, service="ledger"))
     edited = migrations / "0002_exchange.sql"
     edited.write_text(edited.read_text() + "\nCREATE TABLE sneaked_in (id int);\n")
 
