@@ -96,9 +96,13 @@ def endpoint_allowed(endpoint: str, origins: str) -> bool:
     """`endpoint`'s origin (scheme://host[:port]) matches one of the comma-separated `origins` (`*.` for any
     subdomain), and it carries no credentials."""
     parts = urlsplit(endpoint)
+    try:
+        port = parts.port
+    except ValueError:
+        return False
     if parts.username or parts.password or not parts.hostname or parts.scheme not in ("https", "http"):
         return False
-    origin = f"{parts.scheme}://{parts.netloc.lower()}"
+    origin = f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
     return any(fnmatchcase(origin, pattern.strip().lower()) for pattern in origins.split(",") if pattern.strip())
 
 
@@ -118,7 +122,7 @@ def subscription_view(row: dict[str, Any]) -> dict[str, Any]:
 
 def subscribe(uow: UnitOfWork, user_id: UUID, endpoint: str, p256dh: str, auth: str) -> dict[str, Any]:
     settings = get_notifications_settings()
-    if not endpoint_allowed(endpoint, settings.push_endpoint_origins):
+    if not endpoint_allowed(endpoint, ",".join((settings.push_endpoint_origins, settings.push_standin_origin))):
         raise PushEndpointNotAllowed("The endpoint must be on a known push service")
     check_keys(p256dh, auth)
     repository = PushRepository(uow.connection)
