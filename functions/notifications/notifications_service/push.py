@@ -20,13 +20,9 @@ import json
 import uuid
 from fnmatch import fnmatchcase
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from uuid import UUID
-
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bank_shared.aws import secret_json
 from bank_shared.db import UnitOfWork
@@ -36,6 +32,9 @@ from bank_shared.observability import logger
 from notifications_service import templates
 from notifications_service.repository import PushRepository
 from notifications_service.settings import get_notifications_settings
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
 
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 GONE = (404, 410)  # RFC 8030 §7.3: the subscription expired or was revoked
@@ -67,8 +66,12 @@ def unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def derive_vapid_key(seed: str) -> ec.EllipticCurvePrivateKey:
+def derive_vapid_key(seed: str) -> EllipticCurvePrivateKey:
     """The P-256 private key of a secret's random seed (the same seed, the same key, in every instance)."""
+    from cryptography.hazmat.primitives import hashes  # deferred: cryptography is not on the cold path
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     material = HKDF(algorithm=hashes.SHA256(), length=48, salt=None, info=b"bank web push VAPID P-256").derive(
         seed.encode())
     scalar = int.from_bytes(material, "big") % (P256_ORDER - 1) + 1
@@ -76,12 +79,14 @@ def derive_vapid_key(seed: str) -> ec.EllipticCurvePrivateKey:
 
 
 @lru_cache(maxsize=1)
-def vapid_private_key() -> ec.EllipticCurvePrivateKey:
+def vapid_private_key() -> EllipticCurvePrivateKey:
     return derive_vapid_key(str(secret_json(get_notifications_settings().vapid_key_secret_id)["key"]))
 
 
-def public_key_of(key: ec.EllipticCurvePrivateKey) -> str:
+def public_key_of(key: EllipticCurvePrivateKey) -> str:
     """The uncompressed point, base64url: `applicationServerKey` of `PushManager.subscribe`."""
+    from cryptography.hazmat.primitives import serialization
+
     return b64url(key.public_key().public_bytes(serialization.Encoding.X962,
                                                 serialization.PublicFormat.UncompressedPoint))
 
@@ -107,6 +112,8 @@ def endpoint_allowed(endpoint: str, origins: str) -> bool:
 
 
 def check_keys(p256dh: str, auth: str) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     try:
         point, secret = unb64url(p256dh), unb64url(auth)
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
