@@ -18,8 +18,8 @@ from bank_shared.db import Connection, UnitOfWork
 from bank_shared.errors import AppError
 from bank_shared.events.consumer import handle_kafka_batch
 from notifications_service import push, service, templates
-from notifications_service.settings import get_notifications_settings
 from notifications_service.api import EVENT_HANDLERS
+from notifications_service.settings import get_notifications_settings
 from tests.integration.notifications.test_inbox_db import Owners, batch, connection, owners, transfer
 
 __all__ = ["connection", "owners"]  # fixtures

@@ -109,7 +109,7 @@ def vapid_header(key: ec.EllipticCurvePrivateKey, aud: str, exp: int | None = No
     claims: dict[str, Any] = {"aud": aud, "sub": "mailto:ops@bank.example"}
     if exp is not None:
         claims["exp"] = exp
-    return Vapid02(private_key=key).sign(claims)["Authorization"]
+    return str(Vapid02(private_key=key).sign(claims)["Authorization"])
 
 
 def test_the_standin_refuses_what_rfc_8030_and_8292_refuse(standin: str) -> None:
