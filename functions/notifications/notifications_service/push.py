@@ -8,8 +8,11 @@
   user; the endpoint must be on one of `push_endpoint_origins` (no push is ever sent to an arbitrary URL).
 * **Delivery**: `push_notice` runs inside the consumer that files the inbox entry: the same title and body, in
   the user's language, to every subscription of the user, when the kind's `push` channel is on. The payload
-  is encrypted per RFC 8291 (aes128gcm) by `pywebpush`; the push service's 404/410 removes the subscription.
-  One `push_deliveries` row per (event, subscription, kind) makes a redelivered event push once.
+  is encrypted here per RFC 8291 (aes128gcm, RFC 8188, with the layer's `cryptography`), the request carries a
+  VAPID JWT (ES256, the layer's PyJWT) and goes out with the layer's httpx (RFC 8030). `pywebpush` is not used:
+  its `http-ece` dependency is published as an sdist only, which the hash-checked, wheel-only Lambda build
+  cannot package (docs/events.md). The push service's 404/410 removes the subscription. One `push_deliveries`
+  row per (event, subscription, kind) makes a redelivered event push once.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
+import time
 import uuid
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -156,26 +161,58 @@ def payload(kind: str, text: templates.InboxText, event: CloudEvent) -> str:
                       ensure_ascii=False, separators=(",", ":"))
 
 
+RECORD_SIZE = 4096
+
+
+def encrypt(plaintext: bytes, p256dh: str, auth: str) -> bytes:
+    """RFC 8291 message encryption: one aes128gcm record (RFC 8188) under a key agreed (ECDH) between a fresh
+    application-server key pair and the browser's key, mixed with the browser's auth secret."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    ua_public = unb64url(p256dh)
+    server_key = ec.generate_private_key(ec.SECP256R1())
+    as_public = server_key.public_key().public_bytes(serialization.Encoding.X962,
+                                                     serialization.PublicFormat.UncompressedPoint)
+    shared = server_key.exchange(ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), ua_public))
+    ikm = HKDF(algorithm=hashes.SHA256(), length=32, salt=unb64url(auth),
+               info=b"WebPush: info\x00" + ua_public + as_public).derive(shared)
+    salt = os.urandom(16)
+    cek = HKDF(algorithm=hashes.SHA256(), length=16, salt=salt, info=b"Content-Encoding: aes128gcm\x00").derive(ikm)
+    nonce = HKDF(algorithm=hashes.SHA256(), length=12, salt=salt, info=b"Content-Encoding: nonce\x00").derive(ikm)
+    record = AESGCM(cek).encrypt(nonce, plaintext + b"\x02", None)  # 0x02: the last (only) record's delimiter
+    if len(record) + 86 > RECORD_SIZE:
+        raise ValueError("a push payload must fit one 4096-byte record")
+    return salt + RECORD_SIZE.to_bytes(4, "big") + bytes([len(as_public)]) + as_public + record
+
+
+def vapid_authorization(endpoint: str, key: EllipticCurvePrivateKey, subject: str, now: float) -> str:
+    """RFC 8292: `vapid t=<ES256 JWT for the push service's origin, valid 12 hours>,k=<public key>`."""
+    import jwt  # deferred: PyJWT's crypto backend is not on the cold path
+
+    parts = urlsplit(endpoint)
+    claims = {"aud": f"{parts.scheme}://{parts.netloc}", "exp": int(now) + 12 * 3600, "sub": subject}
+    return f"vapid t={jwt.encode(claims, key, algorithm='ES256')},k={public_key_of(key)}"
+
+
 def send(subscription: dict[str, Any], data: str) -> int | None:
-    """One encrypted push (RFC 8291 aes128gcm, VAPID RFC 8292); the push service's status, None when it could
-    not be reached."""
-    from py_vapid import Vapid02
-    from pywebpush import WebPushException, webpush  # deferred: only a consumer that pushes pays its import
-    from requests import RequestException
+    """One encrypted push (RFC 8030/8291/8292); the push service's status, None when it could not be reached."""
+    import httpx
 
     settings = get_notifications_settings()
+    endpoint = str(subscription["endpoint"])
+    body = encrypt(data.encode(), subscription["p256dh"], subscription["auth"])
+    headers = {"TTL": str(settings.push_ttl_seconds), "Content-Encoding": "aes128gcm",
+               "Content-Type": "application/octet-stream", "Urgency": "normal",
+               "Authorization": vapid_authorization(endpoint, vapid_private_key(),
+                                                    f"mailto:{settings.sender_address}", time.time())}
     try:
-        response = webpush(
-            {"endpoint": subscription["endpoint"],
-             "keys": {"p256dh": subscription["p256dh"], "auth": subscription["auth"]}},
-            data=data, vapid_private_key=Vapid02(private_key=vapid_private_key()),
-            vapid_claims={"sub": f"mailto:{settings.sender_address}"}, content_encoding="aes128gcm",
-            ttl=settings.push_ttl_seconds, timeout=settings.push_timeout_seconds)
-    except WebPushException as error:
-        return error.response.status_code if error.response is not None else None
-    except RequestException:
+        response = httpx.post(endpoint, content=body, headers=headers, timeout=settings.push_timeout_seconds)
+    except httpx.HTTPError:
         return None
-    return int(getattr(response, "status_code", 201))
+    return response.status_code
 
 
 def push_notice(uow: UnitOfWork, event: CloudEvent, user_id: UUID, kind: str, text: templates.InboxText) -> int:

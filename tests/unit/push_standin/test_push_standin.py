@@ -19,7 +19,6 @@ import http_ece
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from py_vapid import Vapid02
 
 LOCALSTACK_DIR = Path(__file__).resolve().parents[3] / "localstack"
 if str(LOCALSTACK_DIR) not in sys.path:
@@ -71,6 +70,19 @@ def subscriber() -> tuple[ec.EllipticCurvePrivateKey, bytes, dict[str, Any]]:
     return private, auth, {"p256dh": push.b64url(point), "auth": push.b64url(auth)}
 
 
+def test_the_payload_is_encrypted_per_rfc_8291_as_the_reference_implementation_reads_it() -> None:
+    private, auth, keys = subscriber()
+    body = push.encrypt("Счёт открыт".encode(), keys["p256dh"], keys["auth"])
+    assert body != push.encrypt("Счёт открыт".encode(), keys["p256dh"], keys["auth"])  # a fresh key and salt
+    assert int.from_bytes(body[16:20], "big") == 4096 and body[20] == 65  # rs, idlen: the server's key
+    assert http_ece.decrypt(body, private_key=private, auth_secret=auth, version="aes128gcm").decode() == "Счёт открыт"
+    _other, other_auth, _keys = subscriber()
+    with pytest.raises(http_ece.ECEException):  # the wrong auth secret cannot decrypt
+        http_ece.decrypt(body, private_key=private, auth_secret=other_auth, version="aes128gcm")
+    with pytest.raises(ValueError):
+        push.encrypt(b"x" * 4096, keys["p256dh"], keys["auth"])
+
+
 def test_the_vapid_key_is_derived_from_the_seed() -> None:
     one, again, other = (push.derive_vapid_key(s) for s in ("seed-1", "seed-1", "seed-2"))
     assert push.public_key_of(one) == push.public_key_of(again) != push.public_key_of(other)
@@ -106,10 +118,13 @@ def test_an_unreachable_push_service_is_no_status(vapid: ec.EllipticCurvePrivate
 
 
 def vapid_header(key: ec.EllipticCurvePrivateKey, aud: str, exp: int | None = None) -> str:
-    claims: dict[str, Any] = {"aud": aud, "sub": "mailto:ops@bank.example"}
-    if exp is not None:
-        claims["exp"] = exp
-    return str(Vapid02(private_key=key).sign(claims)["Authorization"])
+    """A VAPID header for `aud` (push.vapid_authorization's, or one with another expiry signed the same way)."""
+    if exp is None:
+        return push.vapid_authorization(f"{aud}/push/x", key, "mailto:ops@bank.example", time.time())
+    import jwt
+
+    token = jwt.encode({"aud": aud, "exp": exp, "sub": "mailto:ops@bank.example"}, key, algorithm="ES256")
+    return f"vapid t={token},k={push.public_key_of(key)}"
 
 
 def test_the_standin_refuses_what_rfc_8030_and_8292_refuse(standin: str) -> None:
