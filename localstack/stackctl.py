@@ -15,7 +15,7 @@ Commands (the Makefile calls these):
                  one request's log lines as they reached the HEC stand-in (Splunk's place locally).
   reset          down, then delete .local/data and the generated secrets/config (venvs and caches stay).
   stop PIECE [--immediate]
-                 stop one piece (postgres, redis, kafka, localstack, frankfurter, redis-commander, hec,
+                 stop one piece (postgres, redis, kafka, localstack, frankfurter, redis-commander, hec, push,
                  gateway); postgres with --immediate stops without a checkpoint, as a crash would
                  (fault drills: `make load FAULTS=1`).
   start PIECE    start one stopped piece and redo what `up` does after it (Kafka topics; LocalStack's

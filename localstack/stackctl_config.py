@@ -82,6 +82,7 @@ def ensure_secrets() -> tuple[dict[str, Any], bool]:
     data.pop("jwt", None)  # the PEM signing key of before: tokens are signed in (LocalStack) KMS now
     _kms_keys(data)
     data.setdefault("one_time_link_key", secrets.token_urlsafe(48))
+    data.setdefault("vapid_key", secrets.token_urlsafe(48))  # web push: the VAPID key pair is derived from it
     data.setdefault("hec_token", str(uuid.uuid4()))  # the HEC stand-in's token (Splunk's are GUIDs)
     users = data.setdefault("demo_users", {})
     for role in DEMO_ROLES:
@@ -107,6 +108,7 @@ def urls(cfg: dict[str, str]) -> dict[str, str]:
         "kafka": f"{host}:{port(cfg, 'KAFKA_PORT')}",
         "localstack": f"http://{host}:{port(cfg, 'LOCALSTACK_PORT')}",
         "frankfurter": f"http://{host}:{port(cfg, 'FRANKFURTER_PORT')}",
+        "push": f"http://{host}:{port(cfg, 'PUSH_PORT')}",
     }
 
 
@@ -136,6 +138,8 @@ def stack_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
         "frankfurter_url": u["frankfurter"],
         # The operations pieces (docs/operations.md): the HEC stand-in with its token, Kafka Connect's REST API.
         "hec": {"url": f"http://127.0.0.1:{port(cfg, 'HEC_PORT')}", "token": sec["hec_token"]},
+        # The web push service stand-in (docs/events.md "Web push"): subscriptions' endpoints are {push_url}/push/…
+        "push_url": u["push"],
         "kafka_connect_url": f"http://127.0.0.1:{port(cfg, 'KAFKA_CONNECT_PORT')}",
         "redis_commander_url": f"http://127.0.0.1:{port(cfg, 'REDIS_COMMANDER_PORT')}",
         "aws_region": cfg["AWS_DEFAULT_REGION"],
@@ -154,6 +158,7 @@ def aws_secrets_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, 
         for s in SERVICES
     }
     entries["bank/local/auth/one-time-link-key"] = {"key": sec["one_time_link_key"]}
+    entries["bank/local/notifications/vapid-key"] = {"key": sec["vapid_key"]}
     return {"secrets": entries, "kms_keys": sec["kms_keys"]}
 
 
@@ -248,7 +253,12 @@ def _function_env(cfg: dict[str, str], sec: dict[str, Any], service: str, u: dic
         # Locally every client (browser, tests, seeds) is 127.0.0.1, so the per-IP limits of the anonymous
         # auth routes would be one budget for everything; per-user limits and the per-address lockout stay.
         "RATE_LIMIT_RULES": LOCAL_ANONYMOUS_RATE_LIMITS,
-    } | SERVICE_KMS_ENV.get(service, {})
+    } | SERVICE_KMS_ENV.get(service, {}) | _push_env(service, u)
+
+
+def _push_env(service: str, u: dict[str, str]) -> dict[str, str]:
+    """Notifications pushes to the real push services and, locally, to the push stand-in."""
+    return {"PUSH_STANDIN_ORIGIN": u["push"]} if service == "notifications" else {}
 
 
 # Each service gets only the KMS keys it uses (the aliases localstack/init/init_aws.py creates).

@@ -378,6 +378,11 @@ def _hec_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
     return cmd, env, REPO
 
 
+def _push_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
+    cmd = [_project_python(), "-m", "push_standin", "--host", "127.0.0.1", "--port", str(port(cfg, "PUSH_PORT"))]
+    return cmd, _project_env(), REPO
+
+
 def hec_token() -> str:
     try:
         return str(json.loads(SECRETS_FILE.read_text())["hec_token"])
@@ -448,11 +453,13 @@ REDIS_COMMANDER_PIECE = Piece("redis-commander", "redis-commander.js", "REDIS_CO
 # stand-in unavailable (that must not make `make up` restart it).
 HEC = Piece("hec", "hec_standin", "HEC_PORT", 30, _hec_command, _http_ok("HEC_PORT", "/__stats"), _nothing_missing,
             _url("http", "HEC_PORT", "/services/collector/event"))
+PUSH = Piece("push", "push_standin", "PUSH_PORT", 30, _push_command, _http_ok("PUSH_PORT", "/health"),
+             _nothing_missing, _url("http", "PUSH_PORT", "/push/<token>"))
 KAFKA_CONNECT = Piece("kafka-connect", "ConnectStandalone", "KAFKA_CONNECT_PORT", 180, _kafka_connect_command,
                       kafka_connect_healthy, _nothing_missing,
                       _url("http", "KAFKA_CONNECT_PORT", f"/connectors/{HEC_CONNECTOR}/status"),
                       _kafka_connect_config)
-BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, REDIS_COMMANDER_PIECE, HEC, KAFKA_CONNECT,
-                                 GATEWAY)
+BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, REDIS_COMMANDER_PIECE, HEC, PUSH,
+                                 KAFKA_CONNECT, GATEWAY)
 # Started once Kafka (and its topics) are up: the Connect worker looks the cluster up at start.
 LATE: tuple[Piece, ...] = (KAFKA_CONNECT, GATEWAY)

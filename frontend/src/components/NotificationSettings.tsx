@@ -2,14 +2,16 @@
 import { useEffect, useState } from "react";
 import { Alert, Stack, Switch, Table, Text } from "@mantine/core";
 import { notificationsApi, unwrap } from "@/api/client";
+import { PushSwitch } from "@/components/PushSwitch";
 import type { notifications } from "@/api/generated";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import type { MessageKey } from "@/lib/messages";
 
 type Preferences = notifications.components["schemas"]["Preferences"];
-type Channel = "email" | "inbox";
+type Channel = "email" | "inbox" | "push";
+const CHANNELS: Channel[] = ["email", "inbox", "push"];
 
-/** Per kind of notice, e-mail and inbox on or off; security notices are always on (the switches are locked). */
+/** Web push on this browser, and per kind of notice e-mail, inbox and push on or off; security notices are always on (the switches are locked). */
 export function NotificationSettings() {
   const { t } = useI18n();
   const [prefs, setPrefs] = useState<Preferences | null>(null);
@@ -21,10 +23,9 @@ export function NotificationSettings() {
 
   async function toggle(kind: string, channel: Channel, on: boolean) {
     if (!prefs) return;
-    const next = { ...prefs.channels[kind], [channel]: on };
     setError(null);
     try {
-      setPrefs(await unwrap(notificationsApi.PUT("/api/notifications/preferences", { body: { channels: { [kind]: next } } })));
+      setPrefs(await unwrap(notificationsApi.PUT("/api/notifications/preferences", { body: { channels: { [kind]: { [channel]: on } } } })));
     } catch (err) {
       setError(err);
     }
@@ -36,12 +37,14 @@ export function NotificationSettings() {
     <Stack gap="xs" data-testid="notification-settings">
       <Text fw={600}>{t("profile.notifications")}</Text>
       {error ? <Alert color="red">{errorMessage(t, error)}</Alert> : null}
+      <PushSwitch />
       <Table verticalSpacing={4}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t("profile.notifications.kind")}</Table.Th>
             <Table.Th>{t("profile.notifications.email")}</Table.Th>
             <Table.Th>{t("profile.notifications.inbox")}</Table.Th>
+            <Table.Th>{t("profile.notifications.push")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -51,7 +54,7 @@ export function NotificationSettings() {
             return (
               <Table.Tr key={kind}>
                 <Table.Td>{label}</Table.Td>
-                {(["email", "inbox"] as Channel[]).map((channel) => (
+                {CHANNELS.map((channel) => (
                   <Table.Td key={channel}>
                     <Switch
                       checked={prefs.channels[kind][channel]}

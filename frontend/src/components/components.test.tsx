@@ -85,7 +85,7 @@ it("notification settings: one switch per kind and channel, security notices loc
   const { NotificationSettings } = await import("./NotificationSettings");
   const { setTokens } = await import("@/api/session");
   setTokens({ access_token: "A", refresh_token: "R", expires_in: 300 });
-  const channels = { account_opened: { email: true, inbox: true }, user_locked: { email: true, inbox: true } };
+  const channels = { account_opened: { email: true, inbox: true, push: true }, user_locked: { email: true, inbox: true, push: true } };
   const puts: unknown[] = [];
   vi.stubGlobal(
     "fetch",
@@ -102,6 +102,8 @@ it("notification settings: one switch per kind and channel, security notices loc
   const mail = await screen.findByLabelText("Счёт открыт: Почта");
   expect(screen.getByLabelText("Вход заблокирован: Почта")).toBeDisabled();
   await act(async () => fireEvent.click(mail));
-  expect(puts).toEqual([{ channels: { account_opened: { email: false, inbox: true } } }]);
+  expect(puts).toEqual([{ channels: { account_opened: { email: false } } }]);
+  expect(screen.getByLabelText("Вход заблокирован: Push")).toBeDisabled();
+  expect(screen.getByTestId("push-switch")).toBeDisabled(); // jsdom has no PushManager
   setTokens(null);
 });

@@ -23,6 +23,7 @@ from notifications_service import inbox, notices, service, templates
 from notifications_service.inbox_api import internal as inbox_internal
 from notifications_service.inbox_api import router as inbox_router
 from notifications_service.preferences_api import router as preferences_router
+from notifications_service.push_api import router as push_router
 
 router = APIRouter(tags=["notifications"])
 Reader = Depends(require_roles(SERVICE, EMPLOYEE, ADMIN))
@@ -73,8 +74,8 @@ def get(notification_id: UUID, _principal: Principal = Reader) -> Notification:
         return Notification.model_validate(service.get_notification(uow, notification_id))
 
 
-# The inbox's and preferences' fixed paths come before `/{notification_id}`, which would otherwise claim `/inbox`.
-app = create_app("notifications", routers=[inbox_internal, inbox_router, preferences_router, router],
+# The inbox's, preferences' and push's fixed paths come before `/{notification_id}`, which would claim `/inbox`.
+app = create_app("notifications", routers=[inbox_internal, inbox_router, preferences_router, push_router, router],
                  description="E-mail and web-push notifications, and the users' in-app inbox.")
 EVENT_HANDLERS = {
     NOTIFICATION_REQUESTED: service.deliver_requested,

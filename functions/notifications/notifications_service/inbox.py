@@ -28,6 +28,7 @@ from bank_shared.events.envelope import CloudEvent
 from bank_shared.pagination import decode_time_id, time_id_page
 from notifications_service import templates
 from notifications_service.clients import AccountOwner, AccountsDirectory, accounts_directory
+from notifications_service.push import push_notice
 from notifications_service.repository import InboxRepository
 from notifications_service.service import delivery, is_history, user_language
 
@@ -61,8 +62,12 @@ def event_time(*candidates: Any) -> datetime:
 
 def _store(uow: UnitOfWork, event: CloudEvent, entries: list[Entry], created_at: datetime) -> int:
     repository = InboxRepository(uow.connection)
-    entries = [entry for entry in entries if delivery(uow, entry.user_id, entry.kind).inbox]  # the user's choice
     history = is_history(created_at)
+    chosen = {(e.user_id, e.kind): delivery(uow, e.user_id, e.kind) for e in entries}  # the user's choice
+    for entry in entries:
+        if chosen[entry.user_id, entry.kind].push and not history:
+            push_notice(uow, event, entry.user_id, entry.kind, entry.text)
+    entries = [entry for entry in entries if chosen[entry.user_id, entry.kind].inbox]
     return sum(repository.add(uuid.uuid4(), entry.user_id, entry.kind, entry.text.title, entry.text.body,
                               entry.data, event.id, created_at, history=history) for entry in entries)
 

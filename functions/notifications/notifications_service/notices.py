@@ -45,18 +45,22 @@ from bank_shared.observability import logger
 from notifications_service import templates
 from notifications_service.clients import accounts_directory, users_directory
 from notifications_service.inbox import event_time
+from notifications_service.push import push_notice
 from notifications_service.repository import InboxRepository
 from notifications_service.service import delivery, is_history, send_now
 
 
 def notify(uow: UnitOfWork, event: CloudEvent, user_id: UUID, kind: str, values: dict[str, Any],
            details: dict[str, Any], when: datetime) -> None:
-    """File the inbox entry and send the mail of `kind` to `user_id`, in their language, on the channels they
-    keep on for `kind` (security notices always)."""
+    """Push the notice, file the inbox entry and send the mail of `kind` to `user_id`, in their language, on the
+    channels they keep on for `kind` (security notices always); an old (replayed) event is neither pushed nor
+    mailed."""
     chosen = delivery(uow, user_id, kind)
     history = is_history(when)
+    text = templates.inbox(chosen.language, kind, values)
+    if chosen.push and not history:
+        push_notice(uow, event, user_id, kind, text)
     if chosen.inbox:
-        text = templates.inbox(chosen.language, kind, values)
         InboxRepository(uow.connection).add(uuid.uuid4(), user_id, kind, text.title, text.body, details, event.id,
                                             when, history=history)
     if not chosen.email:

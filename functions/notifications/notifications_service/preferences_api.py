@@ -26,6 +26,23 @@ class Channels(BaseModel):
 
     email: bool
     inbox: bool
+    push: bool = Field(description="A web push to each of the user's browser subscriptions")
+
+
+class ChannelsUpdate(BaseModel):
+    """The channels of one kind to change; a channel not named keeps its choice."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: bool | None = None
+    inbox: bool | None = None
+    push: bool | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ChannelsUpdate:
+        if self.email is None and self.inbox is None and self.push is None:
+            raise ValueError("name at least one channel")
+        return self
 
 
 class Preferences(BaseModel):
@@ -40,7 +57,7 @@ class PreferencesUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     language: Literal["ru", "en"] | None = None
-    channels: dict[Kind, Channels] | None = Field(default=None, max_length=50,
+    channels: dict[Kind, ChannelsUpdate] | None = Field(default=None, max_length=50,
                                                    description="Kinds to change; the others keep their choice")
 
     @model_validator(mode="after")
@@ -60,6 +77,6 @@ def get_preferences(principal: User) -> dict[str, Any]:
 @router.put("", response_model=Preferences)
 def put_preferences(request: PreferencesUpdate, principal: User) -> dict[str, Any]:
     """Set the caller's language and/or channels per kind: the next mails and inbox entries follow them."""
-    channels = {kind: switch.model_dump() for kind, switch in (request.channels or {}).items()}
+    channels = {kind: switch.model_dump(exclude_none=True) for kind, switch in (request.channels or {}).items()}
     with UnitOfWork() as uow:
         return service.update_preferences(uow, user_id_of(principal), request.language, channels or None)

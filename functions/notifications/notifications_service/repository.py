@@ -128,3 +128,61 @@ class PreferencesRepository:
         ).fetchone()
         assert row is not None
         return row
+
+
+class PushRepository:
+    """Web push subscriptions (every read and write names the user) and the pushes made per event."""
+
+    COLUMNS = "id, user_id, endpoint, p256dh, auth, created_at"
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def save(self, subscription_id: UUID, user_id: UUID, endpoint: str, p256dh: str, auth: str) -> dict[str, Any]:
+        """The subscription of `endpoint` (one browser's): a browser that subscribes again, or for another user
+        signed in on it, replaces its keys and owner."""
+        row = self.connection.execute(
+            "INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (endpoint) DO UPDATE SET user_id = EXCLUDED.user_id, p256dh = EXCLUDED.p256dh, "
+            f"auth = EXCLUDED.auth RETURNING {self.COLUMNS}",
+            (subscription_id, user_id, endpoint, p256dh, auth),
+        ).fetchone()
+        assert row is not None
+        return row
+
+    def of_user(self, user_id: UUID) -> list[dict[str, Any]]:
+        return self.connection.execute(
+            f"SELECT {self.COLUMNS} FROM push_subscriptions WHERE user_id = %s ORDER BY created_at, id", (user_id,)
+        ).fetchall()
+
+    def count_other(self, user_id: UUID, endpoint: str) -> int:
+        """The user's subscriptions other than `endpoint` (serialised per user for this transaction)."""
+        self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"push|{user_id}",))
+        row = self.connection.execute(
+            "SELECT count(*) AS n FROM push_subscriptions WHERE user_id = %s AND endpoint <> %s", (user_id, endpoint)
+        ).fetchone()
+        return int(row["n"]) if row else 0
+
+    def delete(self, user_id: UUID, subscription_id: UUID) -> bool:
+        row = self.connection.execute(
+            "DELETE FROM push_subscriptions WHERE id = %s AND user_id = %s RETURNING id", (subscription_id, user_id)
+        ).fetchone()
+        return row is not None
+
+    def remove_gone(self, subscription_id: UUID) -> None:
+        """The push service answered 404/410: the subscription expired or was revoked."""
+        self.connection.execute("DELETE FROM push_subscriptions WHERE id = %s", (subscription_id,))
+
+    def claim(self, source_event_id: str, subscription_id: UUID, kind: str) -> bool:
+        """False when this event already pushed this kind to this subscription."""
+        row = self.connection.execute(
+            "INSERT INTO push_deliveries (source_event_id, subscription_id, kind, status) "
+            "VALUES (%s, %s, %s, 'sent') ON CONFLICT DO NOTHING RETURNING kind",
+            (source_event_id, subscription_id, kind),
+        ).fetchone()
+        return row is not None
+
+    def mark(self, source_event_id: str, subscription_id: UUID, kind: str, status: str) -> None:
+        self.connection.execute(
+            "UPDATE push_deliveries SET status = %s WHERE source_event_id = %s AND subscription_id = %s "
+            "AND kind = %s", (status, source_event_id, subscription_id, kind))

@@ -131,7 +131,7 @@ def is_history(when: datetime) -> bool:
 
 
 SECURITY_KINDS = frozenset({"user_locked", "password_changed"})  # always mailed and filed, whatever is chosen
-CHANNELS = ("email", "inbox")
+CHANNELS = ("email", "inbox", "push")
 
 
 class UnknownNoticeKind(Unprocessable):
@@ -149,6 +149,7 @@ class Delivery:
     language: templates.Language
     email: bool
     inbox: bool
+    push: bool
 
 
 def notice_kinds() -> list[str]:
@@ -164,8 +165,9 @@ def _channels(stored: dict[str, Any] | None) -> dict[str, dict[str, bool]]:
 
 def delivery(uow: UnitOfWork, user_id: UUID, kind: str) -> Delivery:
     row = PreferencesRepository(uow.connection).get(user_id)
-    channels = _channels(row["channels"] if row else None).get(kind, {"email": True, "inbox": True})
-    return Delivery(templates.language_of(row["language"] if row else None), channels["email"], channels["inbox"])
+    channels = _channels(row["channels"] if row else None).get(kind, dict.fromkeys(CHANNELS, True))
+    return Delivery(templates.language_of(row["language"] if row else None), channels["email"], channels["inbox"],
+                    channels["push"])
 
 
 def user_language(uow: UnitOfWork, user_id: UUID) -> templates.Language:
@@ -187,13 +189,18 @@ def get_preferences(uow: UnitOfWork, user_id: UUID) -> dict[str, Any]:
 def update_preferences(uow: UnitOfWork, user_id: UUID, language: str | None,
                        channels: dict[str, dict[str, bool]] | None) -> dict[str, Any]:
     """The language of the user's next mails and inbox entries, and per kind which channels are on (kinds not
-    named keep their choice); security notices cannot be switched off."""
+    named keep their choice, and so do the channels not named of a kind named); security notices cannot be
+    switched off."""
     for kind, switches in (channels or {}).items():
         if kind not in notice_kinds():
             raise UnknownNoticeKind(f"No notice kind {kind!r}; kinds: {', '.join(notice_kinds())}")
         if kind in SECURITY_KINDS and not all(switches.values()):
-            raise SecurityNoticeRequired(f"{kind} is always sent by e-mail and to the inbox")
-    return _view(PreferencesRepository(uow.connection).update(user_id, language, channels), user_id)
+            raise SecurityNoticeRequired(f"{kind} is always sent on every channel")
+    repository = PreferencesRepository(uow.connection)
+    if channels:
+        stored = (repository.get(user_id) or {}).get("channels") or {}
+        channels = {kind: {**stored.get(kind, {}), **switches} for kind, switches in channels.items()}
+    return _view(repository.update(user_id, language, channels), user_id)
 
 
 def set_language(uow: UnitOfWork, user_id: UUID, language: str) -> dict[str, Any]:

@@ -157,8 +157,12 @@ def test_channels_per_kind_and_security_notices_stay_on(connection: Connection, 
     with UnitOfWork(connection) as uow:
         chosen = service.update_preferences(uow, frank, None, {"payment_received": {"email": True, "inbox": False}})
         assert chosen["language"] == "ru" and chosen["channels"]["payment_received"] == {"email": True,
-                                                                                         "inbox": False}
-        assert chosen["channels"]["user_locked"] == {"email": True, "inbox": True}
+                                                                                         "inbox": False,
+                                                                                         "push": True}
+        assert chosen["channels"]["user_locked"] == {"email": True, "inbox": True, "push": True}
+        # a channel not named keeps its choice
+        chosen = service.update_preferences(uow, frank, None, {"payment_received": {"push": False}})
+        assert chosen["channels"]["payment_received"] == {"email": True, "inbox": False, "push": False}
     for kind, code in (("user_locked", "security_notice_required"), ("nonsense", "unknown_notice_kind")):
         with UnitOfWork(connection) as uow, pytest.raises(AppError) as raised:
             service.update_preferences(uow, frank, None, {kind: {"email": False, "inbox": False}})

@@ -76,6 +76,7 @@ class Recorder:
     def __init__(self) -> None:
         self.entries: list[dict[str, Any]] = []
         self.mails: list[tuple[str, templates.Mail]] = []
+        self.pushes: list[tuple[UUID, str, templates.InboxText]] = []
         self.language = "ru"
         self.off: set[str] = set()  # channels switched off
 
@@ -106,7 +107,9 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
 
     monkeypatch.setattr(notices, "InboxRepository", Inbox)
     monkeypatch.setattr(notices, "delivery", lambda _uow, _user, kind: Delivery(
-        recorder.language, "email" not in recorder.off, "inbox" not in recorder.off))
+        recorder.language, "email" not in recorder.off, "inbox" not in recorder.off, "push" not in recorder.off))
+    monkeypatch.setattr(notices, "push_notice", lambda _uow, _event, user, kind, text: recorder.pushes.append(
+        (user, kind, text)) or 1)
     monkeypatch.setattr(notices, "send_now", lambda _uow, to, mail, stored, by: recorder.mails.append((to, mail)))
     set_users(FakeUsers())
     set_accounts(FakeAccounts())
@@ -187,11 +190,11 @@ def test_the_security_alert_says_what_to_do(recorded: Recorder) -> None:
     assert "15 minutes" in mail.body and "change your password" in mail.body
 
 
-def test_a_replayed_old_event_is_filed_as_read_and_mailed_to_nobody(recorded: Recorder) -> None:
+def test_a_replayed_old_event_is_filed_as_read_and_mailed_and_pushed_to_nobody(recorded: Recorder) -> None:
     old = (datetime.now(UTC) - timedelta(days=30)).isoformat()
     notices.account_opened(FakeUnitOfWork(), event("account.opened", SAMPLES["account.opened"], old))  # type: ignore[arg-type]
     [entry] = recorded.entries
-    assert entry["history"] and recorded.mails == []
+    assert entry["history"] and recorded.mails == [] and recorded.pushes == []
 
 
 def test_a_failed_payment_from_a_system_account_tells_nobody(recorded: Recorder) -> None:
@@ -206,8 +209,16 @@ def test_an_unknown_user_gets_the_entry_but_no_mail(recorded: Recorder) -> None:
     assert len(recorded.entries) == 1 and recorded.mails == []
 
 
-@pytest.mark.parametrize("off", ["email", "inbox"])
+@pytest.mark.parametrize("off", ["email", "inbox", "push"])
 def test_a_channel_switched_off_is_skipped(recorded: Recorder, off: str) -> None:
     recorded.off = {off}
     notices.card_issued(FakeUnitOfWork(), event("card.issued", SAMPLES["card.issued"]))  # type: ignore[arg-type]
     assert bool(recorded.mails) == (off != "email") and bool(recorded.entries) == (off != "inbox")
+    assert bool(recorded.pushes) == (off != "push")
+
+
+def test_the_push_carries_the_inbox_text_in_the_customers_language(recorded: Recorder) -> None:
+    recorded.language = "en"
+    notices.account_opened(FakeUnitOfWork(), event("account.opened", SAMPLES["account.opened"]))  # type: ignore[arg-type]
+    [(user, kind, text)] = recorded.pushes
+    assert (user, kind, text.title) == (ALICE, "account_opened", "Account opened") and "••0042" in text.body

@@ -43,6 +43,8 @@ SHARED_SAFELY = {
                        "notifications")},
     "auth_service.passwords.hasher": "argon2 parameters only; every hash draws its own salt from os.urandom",
     "auth_service.passwords.dummy_hash": "a decoy hash of a fixed string that only equalises login timing",
+    "notifications_service.push.vapid_private_key": "the web push key pair derived from a secret's seed: the same "
+                                                    "in every environment, holds no client, clock or randomness",
     "fx_service.dependencies.treasury_provider": "wraps treasury_table(), whose own cache is reset",
     "customer_service.clients._services": "wrappers with no client or connection of their own: they invoke "
                                           "through bank_shared.http's default invoker, which is reset",

@@ -161,7 +161,7 @@ def test_nobody_invokes_everything(logical_id: str) -> None:
 
 EXTRA_SECRETS = {
     "auth": {"<OneTimeLinkKeySecret>"},  # access tokens are signed in KMS: no signing key in a secret
-    "notifications": {"<OneTimeLinkKeySecret>"},
+    "notifications": {"<OneTimeLinkKeySecret>", "<VapidKeySecret>"},  # the web push VAPID key pair's seed
 }
 
 

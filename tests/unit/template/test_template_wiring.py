@@ -100,6 +100,13 @@ SETTINGS: dict[str, object] = {
     "recipient_lookup_limit": Knob(),
     "mails_per_recipient_per_hour": Knob(),
     "mail_max_event_age_hours": Knob(),
+    # web push (notifications_service/push.py)
+    "vapid_key_secret_id": Wired(resource_types=(SECRET,), used_by=("notifications",)),
+    "push_endpoint_origins": Knob(),
+    "push_standin_origin": Absent(),  # the local push stand-in's origin: never a push service in AWS
+    "push_timeout_seconds": Knob(),
+    "push_ttl_seconds": Knob(),
+    "max_push_subscriptions_per_user": Knob(),
     "account_agreement_templates": Knob(),
     "default_account_agreement": Knob(),
     "office_approval_threshold": Knob(),
@@ -303,7 +310,7 @@ def test_the_local_emulator_gets_every_setting_that_has_no_default(tmp_path: Pat
     from local_gateway.template import load_model
 
     ports = {"GATEWAY_PORT": "3000", "REDIS_PORT": "63799", "KAFKA_PORT": "19092", "LOCALSTACK_PORT": "4566",
-             "FRANKFURTER_PORT": "8089", "PG_PORT": "54329", "AWS_DEFAULT_REGION": "eu-central-1"}
+             "FRANKFURTER_PORT": "8089", "PUSH_PORT": "8094", "PG_PORT": "54329", "AWS_DEFAULT_REGION": "eu-central-1"}
     secrets = {"service_db_passwords": dict.fromkeys(SERVICES, "pw")}
     env_file = tmp_path / "env.json"
     env_file.write_text(json.dumps(stackctl_config.env_document(ports, secrets)))

@@ -142,6 +142,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Subscriptions
+         * @description The caller's subscriptions, oldest first.
+         */
+        get: operations["notifications_list_subscriptions"];
+        put?: never;
+        /**
+         * Subscribe
+         * @description Register this browser's subscription for the caller (the same endpoint again replaces its keys).
+         */
+        post: operations["notifications_subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/push/subscriptions/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unsubscribe
+         * @description Delete one of the caller's subscriptions (another's is reported as not found).
+         */
+        delete: operations["notifications_unsubscribe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/push/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Vapid Public Key
+         * @description The key a browser subscribes with (the private half never leaves the notifications service).
+         */
+        get: operations["notifications_vapid_public_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/send": {
         parameters: {
             query?: never;
@@ -173,6 +237,23 @@ export interface components {
             email: boolean;
             /** Inbox */
             inbox: boolean;
+            /**
+             * Push
+             * @description A web push to each of the user's browser subscriptions
+             */
+            push: boolean;
+        };
+        /**
+         * ChannelsUpdate
+         * @description The channels of one kind to change; a channel not named keeps its choice.
+         */
+        ChannelsUpdate: {
+            /** Email */
+            email?: boolean | null;
+            /** Inbox */
+            inbox?: boolean | null;
+            /** Push */
+            push?: boolean | null;
         };
         /** FieldProblem */
         FieldProblem: {
@@ -286,7 +367,7 @@ export interface components {
              * @description Kinds to change; the others keep their choice
              */
             channels?: {
-                [key: string]: components["schemas"]["Channels"];
+                [key: string]: components["schemas"]["ChannelsUpdate"];
             } | null;
             /** Language */
             language?: ("ru" | "en") | null;
@@ -358,6 +439,56 @@ export interface components {
              */
             to: string;
         };
+        /** Subscription */
+        Subscription: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Endpoint */
+            endpoint: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+        };
+        /** SubscriptionKeys */
+        SubscriptionKeys: {
+            /**
+             * Auth
+             * @description The browser's 16-byte auth secret (base64url)
+             */
+            auth: string;
+            /**
+             * P256Dh
+             * @description The browser's P-256 public key (65 bytes, base64url)
+             */
+            p256dh: string;
+        };
+        /**
+         * SubscriptionRequest
+         * @description `PushSubscription.toJSON()` as a browser gives it.
+         */
+        SubscriptionRequest: {
+            /**
+             * Endpoint
+             * @description The push service's URL for this browser (a known push service)
+             */
+            endpoint: string;
+            /**
+             * Expirationtime
+             * @description Ignored: a gone subscription is removed when its push service answers 404/410
+             */
+            expirationTime?: number | null;
+            keys: components["schemas"]["SubscriptionKeys"];
+        };
+        /** Subscriptions */
+        Subscriptions: {
+            /** Items */
+            items: components["schemas"]["Subscription"][];
+        };
         /** UnreadCount */
         UnreadCount: {
             /** Unread */
@@ -372,6 +503,14 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
+        };
+        /** VapidPublicKey */
+        VapidPublicKey: {
+            /**
+             * Public Key
+             * @description The VAPID P-256 public key (uncompressed point, base64url): PushManager.subscribe's applicationServerKey
+             */
+            public_key: string;
         };
     };
     responses: {
@@ -687,6 +826,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Preferences"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    notifications_list_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscriptions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    notifications_subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    notifications_unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    notifications_vapid_public_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VapidPublicKey"];
                 };
             };
             400: components["responses"]["BadRequest"];
