@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from collections.abc import Sequence
-from types import FrameType
 
 from frankfurter_standin.server import FaultState, StandinServer
+from standin_server import serve_until_terminated
 
 
 def _rate(text: str) -> float:
@@ -56,20 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     faults = FaultState(fail_rate=args.fail_rate, delay_ms=args.delay_ms, error_status=args.error_status)
     server = StandinServer((args.host, args.port), faults=faults, quiet=args.quiet)
 
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _stop)
     host, port = server.server_address[:2]
     latest = server.snapshot.latest_day
-    print(f"frankfurter stand-in on http://{host!s}:{port} (latest {latest})", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve_until_terminated(server, f"frankfurter stand-in on http://{host!s}:{port} (latest {latest})")
 
 
 if __name__ == "__main__":

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path
-from types import FrameType
 
 from hec_standin.server import HecServer, Store
+from standin_server import serve_until_terminated
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,19 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         print("HEC_TOKEN is not set", file=sys.stderr)
         return 2
     server = HecServer((args.host, args.port), token, Store(args.store))
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    print(f"HEC stand-in on http://{args.host}:{args.port}/services/collector/event", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve_until_terminated(server, f"HEC stand-in on http://{args.host}:{args.port}/services/collector/event")
 
 
 if __name__ == "__main__":
