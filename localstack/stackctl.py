@@ -73,7 +73,7 @@ from stackctl_config import (
     write_generated,
 )
 from stackctl_install import VENV, install
-from stackctl_kafka import KafkaProtocolError, ensure_topics
+from stackctl_kafka import KafkaAdminError, ensure_topics
 from stackctl_pieces import (
     BACKGROUND,
     KAFKA,
@@ -221,7 +221,7 @@ class Up:
             wanted = wanted_topics()
             try:
                 created = ensure_topics("127.0.0.1", port(self.cfg, "KAFKA_PORT"), wanted)
-            except (OSError, KafkaProtocolError) as exc:
+            except KafkaAdminError as exc:
                 raise StackError(f"creating Kafka topics failed: {exc}") from exc
             result["status"] = f"created {len(created)}, {len(wanted)} in total" if created else \
                 f"all {len(wanted)} present"

@@ -35,7 +35,7 @@ from stackctl_install import (
     VENV,
     VENV_LOCALSTACK,
 )
-from stackctl_kafka import cluster_metadata
+from stackctl_kafka import kafka_answers
 
 # cloudformation, ec2 and lambda: only `make rehearse-deploy` (localstack/rehearsectl.py) uses them.
 LOCALSTACK_SERVICES = ("s3", "sqs", "sns", "secretsmanager", "ssm", "logs", "cloudwatch", "ses", "firehose", "kms",
@@ -223,8 +223,7 @@ def _kafka_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path
 
 
 def kafka_healthy(cfg: dict[str, str]) -> bool:
-    meta = cluster_metadata("127.0.0.1", port(cfg, "KAFKA_PORT"), timeout=2.0)
-    return bool(meta and meta.brokers and meta.controller_id >= 0)
+    return kafka_answers("127.0.0.1", port(cfg, "KAFKA_PORT"))
 
 
 def wanted_topics() -> dict[str, int]:
