@@ -12,6 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from bank_shared.db import Connection, UnitOfWork, get_connection
 from bank_shared.events.envelope import CloudEvent
 from bank_shared.events.kafka import get_producer
+from bank_shared.events.schemas import check_event_data
 from bank_shared.observability import gauge, logger
 from bank_shared.settings import get_settings
 
@@ -26,10 +27,15 @@ class RelayResult:
 
 
 def record_event(uow: UnitOfWork, event: CloudEvent, topic: str | None = None) -> None:
-    """Store `event` in this transaction's outbox and relay it once the transaction commits."""
+    """Store `event` in this transaction's outbox and relay it once the transaction commits.
+
+    The data must match the topic's model (bank_shared.events.schemas) as it will travel, JSON-encoded: a
+    publisher that drifts from the contract fails here, in its own transaction, not in a consumer later."""
+    payload = json.dumps(event.to_dict(), default=str)
+    check_event_data(topic or event.type, json.loads(payload)["data"])
     uow.connection.execute(
         "INSERT INTO outbox (id, topic, message_key, payload) VALUES (%s, %s, %s, %s)",
-        (event.id, topic or event.type, event.subject, json.dumps(event.to_dict(), default=str)),
+        (event.id, topic or event.type, event.subject, payload),
     )
     relay_once_after_commit(uow)
 

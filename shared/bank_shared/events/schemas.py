@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bank_shared.events import topics
 
@@ -248,3 +248,17 @@ EVENT_MODELS: dict[str, type[EventData]] = {
     topics.NOTIFICATION_REQUESTED: NotificationRequested,
     topics.LOGS_APP: LogRecord,
 }
+
+
+class EventContractViolation(Exception):
+    """A publisher built event data its topic's model refuses (a bug in the publisher, never bad input)."""
+
+
+def check_event_data(topic: str, data: object) -> None:
+    model = EVENT_MODELS.get(topic)
+    if model is None:
+        raise EventContractViolation(f"no event model for topic {topic!r}: add it to EVENT_MODELS")
+    try:
+        model.model_validate(data)
+    except ValidationError as error:
+        raise EventContractViolation(f"{topic}: {error}") from error
