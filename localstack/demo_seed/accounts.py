@@ -15,7 +15,6 @@ import sys
 
 from accounts_service import service
 from bank_shared.auth import Principal
-from bank_shared.db import UnitOfWork
 from demo_seed.common import demo_customer_id, run
 
 DEMO_CURRENCIES = ("RUB", "USD", "EUR")
@@ -25,8 +24,7 @@ def main() -> int:
     owner = demo_customer_id()
     principal = Principal(str(owner), frozenset({"customer"}), frozenset(), {})
     for currency in DEMO_CURRENCIES:
-        with UnitOfWork() as uow:
-            result = service.open_account(uow, principal, f"seed-demo-{currency}", "current", currency)
+        result = service.open_account(principal, f"seed-demo-{currency}", "current", currency)
         state = "found" if result.replayed else "created"
         print(f"  accounts demo {currency} account {result.body['number']}: {state}", flush=True)
     return 0

@@ -3,13 +3,13 @@ and reused across warm invocations."""
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 
 from bank_shared.observability import trace_library
 from bank_shared.settings import get_settings
 from bank_shared.snapstart import reset_on_restore
+from bank_shared.transaction_guard import guard_boto_client, network_call_allowed
 
 
 @lru_cache(maxsize=16)
@@ -18,18 +18,33 @@ def client(service_name: str) -> Any:
     import boto3  # deferred: boto3 costs ~0.1 s of cold start and not every path needs it
 
     settings = get_settings()
-    return boto3.client(
+    return guard_boto_client(boto3.client(
         service_name,  # type: ignore[call-overload]  # boto3-stubs overloads need a literal name
         region_name=settings.aws_region,
         endpoint_url=settings.aws_endpoint_url or None,
-    )
+    ))
 
 
-@lru_cache(maxsize=32)
+SECRET_MAX_AGE_SECONDS = 300  # a rotated secret (a database password, a link key) is picked up within 5 minutes
+
+
+@lru_cache(maxsize=1)
+def _secrets() -> Any:
+    """Powertools' Secrets Manager provider (its cache honours max_age) on the shared, guarded client."""
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    return SecretsProvider(boto3_client=client("secretsmanager"))
+
+
 def secret_json(secret_id: str) -> dict[str, Any]:
-    """A JSON secret from Secrets Manager, cached for the life of the execution environment."""
-    response = client("secretsmanager").get_secret_value(SecretId=secret_id)
-    value: dict[str, Any] = json.loads(response["SecretString"])
+    """A JSON secret from Secrets Manager, cached for SECRET_MAX_AGE_SECONDS (Powertools Parameters).
+
+    A read may come inside a transaction (a key needed mid-use-case): a configuration read, cached, the one
+    kind of call the transaction guard lets through (prewarm hooks load most of them at init)."""
+    with network_call_allowed("a secret, read at most every SECRET_MAX_AGE_SECONDS and cached"):
+        value = _secrets().get(secret_id, max_age=SECRET_MAX_AGE_SECONDS, transform="json")
+    if not isinstance(value, dict):
+        raise ValueError(f"secret {secret_id} is not a JSON object")
     return value
 
 
@@ -37,4 +52,4 @@ def secret_json(secret_id: str) -> dict[str, Any]:
 def reset_clients() -> None:
     """Forget cached clients and secrets (tests, after a rotation, after a SnapStart restore)."""
     client.cache_clear()
-    secret_json.cache_clear()
+    _secrets.cache_clear()

@@ -16,6 +16,7 @@ from bank_shared.aws import secret_json
 from bank_shared.observability import trace_library
 from bank_shared.settings import get_settings
 from bank_shared.snapstart import reset_on_restore
+from bank_shared.transaction_guard import transaction_closed, transaction_opened
 
 if TYPE_CHECKING:
     import psycopg
@@ -118,6 +119,7 @@ class UnitOfWork:
             self._connection = get_connection()
         self._transaction = self._connection.transaction()
         self._transaction.__enter__()
+        transaction_opened()
         return self
 
     def __exit__(
@@ -126,7 +128,10 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._transaction.__exit__(exc_type, exc, traceback)
+        try:
+            self._transaction.__exit__(exc_type, exc, traceback)
+        finally:
+            transaction_closed()
         if exc_type is None:
             for callback in self._after_commit:
                 callback()

@@ -31,6 +31,7 @@ from bank_shared.idempotency import REPLAYED_HEADER
 from bank_shared.observability import REQUEST_ID_HEADER, current_request_id, trace_library
 from bank_shared.settings import get_settings
 from bank_shared.snapstart import reset_on_restore
+from bank_shared.transaction_guard import network_call
 
 RETRYABLE_STATUS = frozenset({502, 503, 504})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -258,6 +259,7 @@ class ServiceClient:
 
     def request(self, method: str, path: str, *, params: Params | None = None, json: Any = None,
                 headers: Mapping[str, str] | None = None, timeout: float | None = None) -> ServiceResponse:
+        network_call(f"service:{self.service}")
         invoker = self._invoker or default_invoker()
         sent = {name.lower(): value for name, value in (headers or {}).items()}
         if (request_id := current_request_id()) is not None:

@@ -71,6 +71,22 @@ def lock_name(scope: str, key: str) -> str:
     return f"{len(scope)}:{scope}|{key}"
 
 
+def stored_result(connection: Connection, scope: str, key: str, request_hash: str) -> IdempotentResult | None:
+    """The stored answer to (scope, key) as a replay, None when the key is unused; a different request under
+    the same key is refused. Also for use cases that must learn "already done?" before a call to another
+    service, which never happens inside their transaction."""
+    stored = connection.execute(
+        "SELECT request_hash, response_status, response_body FROM idempotency_keys "
+        "WHERE scope = %s AND idempotency_key = %s",
+        (scope, key),
+    ).fetchone()
+    if stored is None:
+        return None
+    if stored["request_hash"] != request_hash:
+        raise IdempotencyKeyReused()
+    return IdempotentResult(stored["response_status"], stored["response_body"], replayed=True)
+
+
 def run_idempotent(
     connection: Connection,
     scope: str,
@@ -84,15 +100,9 @@ def run_idempotent(
     ).fetchone()
     if not locked or not locked["locked"]:
         raise IdempotencyRequestInFlight(headers={"Retry-After": "1"})
-    stored = connection.execute(
-        "SELECT request_hash, response_status, response_body FROM idempotency_keys "
-        "WHERE scope = %s AND idempotency_key = %s",
-        (scope, key),
-    ).fetchone()
+    stored = stored_result(connection, scope, key, request_hash)
     if stored is not None:
-        if stored["request_hash"] != request_hash:
-            raise IdempotencyKeyReused()
-        return IdempotentResult(stored["response_status"], stored["response_body"], replayed=True)
+        return stored
     status, body = operation()
     connection.execute(
         "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, response_status, response_body) "

@@ -37,9 +37,8 @@ def find_accounts(
     include: Annotated[list[Literal["balances", "cards"]], Query()] = [],  # noqa: B006
 ) -> dict[str, Any]:
     """Accounts by id, owner (and currency) or number, for other services (service role only)."""
-    with UnitOfWork() as uow:
-        items = service.find_accounts(uow, account_id, owner_id, currency, number,
-                                      with_balances="balances" in include, with_cards="cards" in include)
+    items = service.find_accounts(account_id, owner_id, currency, number,
+                                  with_balances="balances" in include, with_cards="cards" in include)
     return {"items": items}
 
 
@@ -53,17 +52,14 @@ def products(_principal: User) -> dict[str, Any]:
 @router.post("/open", status_code=201)
 def open_account(request: OpenAccountRequest, principal: User, key: IdempotencyKey) -> JSONResponse:
     """Open an account (the customer for self-service products, or staff for a customer); idempotent."""
-    with UnitOfWork() as uow:
-        result = service.open_account(uow, principal, key, request.product_code, request.currency,
-                                      request.owner_id)
+    result = service.open_account(principal, key, request.product_code, request.currency, request.owner_id)
     return result.to_response()
 
 
 @router.get("/my")
 def my_accounts(principal: User) -> dict[str, Any]:
     """The caller's accounts with balances from the ledger."""
-    with UnitOfWork() as uow:
-        return {"items": service.my_accounts(uow, principal)}
+    return {"items": service.my_accounts(principal)}
 
 
 @router.post("/cards/{card_id}/block")
@@ -81,15 +77,13 @@ def unblock_card(card_id: UUID, principal: User) -> dict[str, Any]:
 @router.get("/{account_id}")
 def get_account(account_id: UUID, principal: User) -> dict[str, Any]:
     """One account (its owner, employees and admins; anyone else gets 404)."""
-    with UnitOfWork() as uow:
-        return service.get_account(uow, principal, account_id)
+    return service.get_account(principal, account_id)
 
 
 @router.post("/{account_id}/close")
 def close_account(account_id: UUID, principal: User) -> dict[str, Any]:
     """Close an account with a zero balance and no holds (idempotent)."""
-    with UnitOfWork() as uow:
-        return service.close_account(uow, principal, account_id)
+    return service.close_account(principal, account_id)
 
 
 @router.post("/{account_id}/cards", status_code=201)

@@ -14,6 +14,7 @@ from accounts_service.settings import get_accounts_settings
 from bank_shared.errors import AppError, Conflict, DependencyUnavailable
 from bank_shared.http import Invoker, ServiceClient, ServiceResponse
 from bank_shared.money import from_minor
+from bank_shared.swappable import Swappable
 
 CALLS: tuple[str, ...] = ("ledger",)
 
@@ -62,20 +63,9 @@ class HttpLedger:
                                       headers={"Idempotency-Key": f"close-{account_id}"}))
 
 
-_ledger: Ledger | None = None
-
-
-def get_ledger() -> Ledger:
-    global _ledger
-    if _ledger is None:
-        _ledger = HttpLedger()
-    return _ledger
-
-
-def set_ledger(ledger: Ledger | None) -> None:
-    """Tests swap the ledger client (a fake, or one invoking the local stack's ledger)."""
-    global _ledger
-    _ledger = ledger
+_ledger = Swappable[Ledger](HttpLedger)
+# Tests swap the ledger client (a fake, or one invoking the local stack's ledger).
+get_ledger, set_ledger = _ledger.get, _ledger.set
 
 
 __all__ = ["AccountNotEmpty", "AppError", "HttpLedger", "Ledger", "get_ledger", "set_ledger"]

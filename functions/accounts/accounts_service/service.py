@@ -24,7 +24,7 @@ from bank_shared.errors import AppError, DependencyUnavailable, Forbidden, NotFo
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import ACCOUNT_CLOSED, ACCOUNT_OPENED, CARD_ISSUED
-from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
+from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent, stored_result
 from bank_shared.money import money_json
 from bank_shared.observability import logger
 
@@ -119,36 +119,57 @@ def _owner_for(principal: Principal, requested_owner: UUID | None) -> UUID:
     return own
 
 
-def open_account(uow: UnitOfWork, principal: Principal, key: str, product_code: str, currency: str,
-                 owner_id: UUID | None = None, account_id: UUID | None = None) -> IdempotentResult:
-    """Idempotent by Idempotency-Key. The ledger account is registered before this transaction commits."""
+def opened_account_id(actor: str, key: str) -> UUID:
+    """The id an opening under this Idempotency-Key gets: the same on every retry, so the ledger account
+    registered before a crash is the one the retry finds (registration is idempotent by id)."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"bank:accounts:open:{actor}:{key}")
+
+
+def open_account(principal: Principal, key: str, product_code: str, currency: str,
+                 owner_id: UUID | None = None, account_id: UUID | None = None,
+                 unit_of_work: Callable[[], UnitOfWork] = UnitOfWork) -> IdempotentResult:
+    """Idempotent by Idempotency-Key. The ledger account is registered between two transactions (no call to
+    another service while one is open): check, register in the ledger, then open here. An opening refused
+    after the registration leaves an empty ledger account that no account of this service names."""
     owner = _owner_for(principal, owner_id)
-    payload = {"product": product_code, "currency": currency, "owner": str(owner)}
+    scope, request_hash = f"open:{principal.actor}", fingerprint("open", {
+        "product": product_code, "currency": currency, "owner": str(owner)})
+    with unit_of_work() as uow:
+        done = stored_result(uow.connection, scope, key, request_hash)
+        if done is not None:
+            return done
+        product = _openable_product(AccountsRepository(uow.connection), principal, product_code, currency, owner)
+    new_id = account_id or opened_account_id(principal.actor, key)
+    get_ledger().register(new_id, owner, currency, product["overdraft_limit"])
+    with unit_of_work() as uow:
+        def operation() -> tuple[int, dict[str, Any]]:
+            repository = AccountsRepository(uow.connection)
+            checked = _openable_product(repository, principal, product_code, currency, owner)
+            settings = get_accounts_settings()
+            number = account_number(settings.bank_bic, checked["balance_account"], currency,
+                                    settings.branch_code, repository.next_serial())
+            row = repository.insert_account(new_id, number, owner, product_code, currency, principal.actor)
+            record_event(uow, new_event(ACCOUNT_OPENED, SERVICE, str(new_id), {
+                "account_id": str(new_id), "owner_id": str(owner), "number": number, "currency": currency,
+                "product_code": product_code, "overdraft_limit": money_json(checked["overdraft_limit"], currency),
+                "opened_by": principal.actor}))
+            return 201, account_view(row)
 
-    def operation() -> tuple[int, dict[str, Any]]:
-        repository = AccountsRepository(uow.connection)
-        product = repository.product(product_code)
-        if product is None:
-            raise ProductNotFound(f"No product {product_code!r}")
-        if not product["self_service"] and not principal.is_staff:
-            raise Forbidden("This product is opened by an employee")
-        if currency not in product["currencies"]:
-            raise CurrencyNotOffered(f"{product_code} is offered in {', '.join(product['currencies'])}")
-        if repository.count_open(owner, product_code) >= product["max_per_owner"]:
-            raise AccountLimitReached()
-        settings = get_accounts_settings()
-        new_id = account_id or uuid.uuid4()
-        number = account_number(settings.bank_bic, product["balance_account"], currency, settings.branch_code,
-                                repository.next_serial())
-        row = repository.insert_account(new_id, number, owner, product_code, currency, principal.actor)
-        get_ledger().register(new_id, owner, currency, product["overdraft_limit"])
-        record_event(uow, new_event(ACCOUNT_OPENED, SERVICE, str(new_id), {
-            "account_id": str(new_id), "owner_id": str(owner), "number": number, "currency": currency,
-            "product_code": product_code, "overdraft_limit": money_json(product["overdraft_limit"], currency),
-            "opened_by": principal.actor}))
-        return 201, account_view(row)
+        return run_idempotent(uow.connection, scope, key, request_hash, operation)
 
-    return run_idempotent(uow.connection, f"open:{principal.actor}", key, fingerprint("open", payload), operation)
+
+def _openable_product(repository: AccountsRepository, principal: Principal, product_code: str, currency: str,
+                      owner: UUID) -> Row:
+    product = repository.product(product_code)
+    if product is None:
+        raise ProductNotFound(f"No product {product_code!r}")
+    if not product["self_service"] and not principal.is_staff:
+        raise Forbidden("This product is opened by an employee")
+    if currency not in product["currencies"]:
+        raise CurrencyNotOffered(f"{product_code} is offered in {', '.join(product['currencies'])}")
+    if repository.count_open(owner, product_code) >= product["max_per_owner"]:
+        raise AccountLimitReached()
+    return product
 
 
 def _visible_account(repository: AccountsRepository, principal: Principal, account_id: UUID,
@@ -167,32 +188,42 @@ def _balances(account_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
         return {}
 
 
-def my_accounts(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
+def my_accounts(principal: Principal, unit_of_work: Callable[[], UnitOfWork] = UnitOfWork) -> list[dict[str, Any]]:
     try:
         owner = UUID(principal.subject)
     except ValueError:
         return []
-    rows = AccountsRepository(uow.connection).by_owner(owner)
-    found = _balances([row["id"] for row in rows])
+    with unit_of_work() as uow:
+        rows = AccountsRepository(uow.connection).by_owner(owner)
+    found = _balances([row["id"] for row in rows])  # after the transaction: the ledger is another service
     return [account_view(row, found.get(row["id"])) for row in rows]
 
 
-def get_account(uow: UnitOfWork, principal: Principal, account_id: UUID) -> dict[str, Any]:
-    row = _visible_account(AccountsRepository(uow.connection), principal, account_id)
+def get_account(principal: Principal, account_id: UUID,
+                unit_of_work: Callable[[], UnitOfWork] = UnitOfWork) -> dict[str, Any]:
+    with unit_of_work() as uow:
+        row = _visible_account(AccountsRepository(uow.connection), principal, account_id)
     return account_view(row, _balances([account_id]).get(account_id))
 
 
-def close_account(uow: UnitOfWork, principal: Principal, account_id: UUID) -> dict[str, Any]:
-    """Only with a zero balance and no holds; the ledger checks both atomically and stops all postings."""
-    repository = AccountsRepository(uow.connection)
-    row = _visible_account(repository, principal, account_id, lock=True)
+def close_account(principal: Principal, account_id: UUID,
+                  unit_of_work: Callable[[], UnitOfWork] = UnitOfWork) -> dict[str, Any]:
+    """Only with a zero balance and no holds: the ledger checks both atomically and stops all postings (an
+    idempotent call, made between this service's transactions); then the account is marked closed here."""
+    with unit_of_work() as uow:
+        row = _visible_account(AccountsRepository(uow.connection), principal, account_id)
     if row["status"] == "closed":
         return account_view(row)
     get_ledger().close(account_id)
-    closed = repository.mark_closed(account_id)
-    record_event(uow, new_event(ACCOUNT_CLOSED, SERVICE, str(account_id),
-                                {"account_id": str(account_id), "owner_id": str(row["owner_id"]),
-                                 "closed_by": principal.actor}))
+    with unit_of_work() as uow:
+        repository = AccountsRepository(uow.connection)
+        row = _visible_account(repository, principal, account_id, lock=True)
+        if row["status"] == "closed":  # a concurrent close got here first
+            return account_view(row)
+        closed = repository.mark_closed(account_id)
+        record_event(uow, new_event(ACCOUNT_CLOSED, SERVICE, str(account_id),
+                                    {"account_id": str(account_id), "owner_id": str(row["owner_id"]),
+                                     "closed_by": principal.actor}))
     return account_view(closed)
 
 
@@ -272,23 +303,25 @@ def set_card_status(uow: UnitOfWork, principal: Principal, card_id: UUID, status
 INTERNAL_LOOKUP_LIMIT = 100
 
 
-def find_accounts(uow: UnitOfWork, ids: list[UUID], owner_id: UUID | None, currency: str | None,
-                  number: str | None, *, with_balances: bool = False,
-                  with_cards: bool = False) -> list[dict[str, Any]]:
+def find_accounts(ids: list[UUID], owner_id: UUID | None, currency: str | None, number: str | None, *,
+                  with_balances: bool = False, with_cards: bool = False,
+                  unit_of_work: Callable[[], UnitOfWork] = UnitOfWork) -> list[dict[str, Any]]:
     """Accounts for another service (ownership checks, recipient resolution, the customer dashboard).
 
     At least one of ids, owner_id or number must narrow the search. Balances come from the ledger (left
-    null when it is unavailable); cards are masked, as everywhere.
+    null when it is unavailable) after this service's transaction; cards are masked, as everywhere.
     """
     if not ids and owner_id is None and number is None:
         raise Unprocessable("Give account ids, an owner_id or a number")
-    repository = AccountsRepository(uow.connection)
-    rows = repository.find(ids, owner_id, currency, number, INTERNAL_LOOKUP_LIMIT)
+    with unit_of_work() as uow:
+        repository = AccountsRepository(uow.connection)
+        rows = repository.find(ids, owner_id, currency, number, INTERNAL_LOOKUP_LIMIT)
+        card_rows = repository.cards_of([row["id"] for row in rows]) if with_cards else []
     found = _balances([row["id"] for row in rows]) if with_balances and rows else {}
     views = [account_view(row, found.get(row["id"])) for row in rows]
     if with_cards:
         cards: dict[str, list[dict[str, Any]]] = {view["id"]: [] for view in views}
-        for card in repository.cards_of([row["id"] for row in rows]):
+        for card in card_rows:
             cards[str(card["account_id"])].append(card_view(card))
         for view in views:
             view["cards"] = cards[view["id"]]

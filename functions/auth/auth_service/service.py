@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -40,7 +40,7 @@ from auth_service.repository import (
 )
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
-from auth_service.tokens import hash_token, issue_access_token, new_opaque_token
+from auth_service.tokens import AccessToken, hash_token, issue_access_token, new_opaque_token
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest, Conflict, DependencyUnavailable
 from bank_shared.events.envelope import new_event
@@ -57,6 +57,7 @@ from bank_shared.money import is_ascii_digits
 from bank_shared.observability import count, logger
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, link_token
 from bank_shared.sessions import revoke_sessions
+from bank_shared.transaction_guard import network_call_allowed
 
 SERVICE = "auth"
 USER_ROLES = frozenset({"customer", "employee", "admin"})
@@ -70,12 +71,27 @@ class CannotDropOwnAdmin(Conflict):
     code, title = "cannot_remove_own_admin_role", "An admin cannot remove their own admin role"
 
 
-@dataclass(frozen=True)
 class TokenPair:
-    access_token: str
-    refresh_token: str
-    expires_in: int
-    refresh_expires_in: int
+    """A session's tokens. The refresh token is stored in the use case's transaction; the access token is signed
+    (a KMS call in AWS) when first read, which the routes do once that transaction has committed: no call to
+    KMS while the user's row is locked (docs/architecture.md, the transaction guard)."""
+
+    def __init__(self, user_id: str, roles: list[str], family: UUID, refresh_token: str,
+                 refresh_expires_in: int) -> None:
+        self._user_id, self._roles, self._family = user_id, roles, family
+        self.refresh_token, self.refresh_expires_in = refresh_token, refresh_expires_in
+
+    @cached_property
+    def _access(self) -> AccessToken:
+        return issue_access_token(self._user_id, self._roles, extra_claims={"sid": str(self._family)})
+
+    @property
+    def access_token(self) -> str:
+        return self._access.token
+
+    @property
+    def expires_in(self) -> int:
+        return self._access.expires_in
 
 
 def normalise_email(email: str) -> str:
@@ -177,8 +193,7 @@ def _issue_session(uow: UnitOfWork, user: dict[str, Any], family_id: UUID | None
     refresh = new_opaque_token()
     RefreshTokenRepository(uow.connection).add(uuid.uuid4(), hash_token(refresh), family, user["id"],
                                                settings.refresh_token_ttl_seconds)
-    access = issue_access_token(str(user["id"]), user["roles"], extra_claims={"sid": str(family)})
-    return TokenPair(access.token, refresh, access.expires_in, settings.refresh_token_ttl_seconds)
+    return TokenPair(str(user["id"]), list(user["roles"]), family, refresh, settings.refresh_token_ttl_seconds)
 
 
 def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
@@ -471,8 +486,11 @@ def client_credentials(uow: UnitOfWork, client_id: str, client_secret: str) -> t
     if not passwords.verify_password(stored, client_secret) or client is None or not client["enabled"]:
         raise InvalidClient(error="invalid_client")
     settings = get_auth_settings()
-    access = issue_access_token(client_id, client["roles"], ttl_seconds=settings.service_token_ttl_seconds,
-                                extra_claims={"client_id": client_id, "token_use": "service"})
+    # Signed inside the route's transaction (a read-only one: the client's row, no lock): an exception
+    # docs/architecture.md names.
+    with network_call_allowed("a client-credentials token is signed in auth's read-only route transaction"):
+        access = issue_access_token(client_id, client["roles"], ttl_seconds=settings.service_token_ttl_seconds,
+                                    extra_claims={"client_id": client_id, "token_use": "service"})
     return access.token, access.expires_in
 
 

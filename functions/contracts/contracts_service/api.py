@@ -119,8 +119,7 @@ def get_contract(contract_id: UUID, principal: User) -> dict[str, Any]:
 @router.get("/contracts/{contract_id}/document")
 def contract_document(contract_id: UUID, principal: User) -> dict[str, Any]:
     """The rendered contract: a short-lived presigned URL of the stored document, its text and SHA-256."""
-    with UnitOfWork() as uow:
-        return service.contract_document(uow, principal, contract_id)
+    return service.contract_document(principal, contract_id)
 
 
 @router.post("/contracts/{contract_id}/sign")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from bank_shared.aws import client
@@ -30,6 +31,24 @@ def put_document(key: str, text: str, sha256: str) -> None:
     except Exception as error:  # noqa: BLE001 - any storage failure means the contract cannot be created
         logger.warning("contract document upload failed", extra={"key": key, "error": type(error).__name__})
         raise DocumentStoreUnavailable("The contract document could not be stored; try again") from None
+
+
+def store_quietly(key: str, text: str, sha256: str) -> None:
+    """After the contract's commit: a failed write is logged (by put_document) and done again on download."""
+    with suppress(DocumentStoreUnavailable):
+        put_document(key, text, sha256)
+
+
+def ensure_stored(key: str, text: str, sha256: str) -> None:
+    """Write the document when the bucket lacks it (its write after the commit was lost)."""
+    settings = get_contracts_settings()
+    try:
+        client("s3").head_object(Bucket=settings.statements_bucket, Key=key)
+        return
+    except Exception as error:  # noqa: BLE001 - missing (404) or unreachable: writing it tells which
+        logger.info("contract document not in the bucket; writing it", extra={"key": key,
+                                                                              "error": type(error).__name__})
+    put_document(key, text, sha256)
 
 
 def presigned_url(key: str, filename: str) -> dict[str, Any]:

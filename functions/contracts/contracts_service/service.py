@@ -13,6 +13,7 @@ Object-level rule: a customer sees only their own contracts; anyone else's are r
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -191,9 +192,12 @@ def _customer_for(principal: Principal, requested: UUID | None) -> UUID:
     return own
 
 
-def _new_draft(repository: ContractsRepository, template_id: UUID, customer: UUID, parameters: dict[str, str],
+def _new_draft(uow: UnitOfWork, template_id: UUID, customer: UUID, parameters: dict[str, str],
                day: date, actor: str) -> Row:
-    """A draft of the template version in effect on `day`, rendered, stored as a document, with its history."""
+    """A draft of the template version in effect on `day`, rendered, with its history. The rendered text in the
+    database is the record; its copy in the documents bucket is written once the transaction commits (no call
+    to S3 while it is open) and again on download if that write was lost."""
+    repository = ContractsRepository(uow.connection)
     version = repository.current_version(template_id, day)
     if version is None:
         raise NoVersionInEffect()
@@ -207,7 +211,7 @@ def _new_draft(repository: ContractsRepository, template_id: UUID, customer: UUI
     text = rendering.render(version["body"], values)
     digest = rendering.sha256_hex(text)
     key_name = documents.document_key(str(customer), str(contract_id), version["version"])
-    documents.put_document(key_name, text, digest)
+    uow.after_commit(lambda: documents.store_quietly(key_name, text, digest))
     row = repository.insert_contract({
         "id": contract_id, "number": number, "customer_id": customer, "template_id": template_id,
         "version": version["version"], "title": version["title"], "rendered_text": text,
@@ -230,7 +234,7 @@ def create_contract(uow: UnitOfWork, principal: Principal, key: str, template_id
             raise TemplateNotFound(f"No template {template_id}")
         if not template["self_service"] and not principal.is_staff:
             raise TemplateNotSelfService()
-        row = _new_draft(repository, template_id, customer, parameters, today or datetime.now(UTC).date(),
+        row = _new_draft(uow, template_id, customer, parameters, today or datetime.now(UTC).date(),
                          principal.actor)
         return 201, contract_view(row)
 
@@ -296,9 +300,13 @@ def get_contract(uow: UnitOfWork, principal: Principal, contract_id: UUID) -> di
     return {**contract_view(row), "history": [history_view(h) for h in repository.history(contract_id)]}
 
 
-def contract_document(uow: UnitOfWork, principal: Principal, contract_id: UUID) -> dict[str, Any]:
-    """A short-lived presigned URL of the stored document, plus its text and SHA-256."""
-    row = _visible(ContractsRepository(uow.connection), principal, contract_id, with_text=True)
+def contract_document(principal: Principal, contract_id: UUID,
+                      unit_of_work: Callable[[], UnitOfWork] = UnitOfWork) -> dict[str, Any]:
+    """A short-lived presigned URL of the stored document, plus its text and SHA-256. The copy in the bucket
+    is written first when the one after the contract's commit was lost (after the transaction)."""
+    with unit_of_work() as uow:
+        row = _visible(ContractsRepository(uow.connection), principal, contract_id, with_text=True)
+    documents.ensure_stored(row["document_key"], row["rendered_text"], row["document_sha256"].strip())
     link = documents.presigned_url(row["document_key"], f"contract-{row['number']}.txt")
     return {"contract_id": str(row["id"]), "sha256": row["document_sha256"].strip(),
             "content_type": documents.CONTENT_TYPE, "text": row["rendered_text"], **link}
@@ -354,7 +362,7 @@ def conclude_account_agreement(uow: UnitOfWork, event: CloudEvent) -> None:
         if template is None:
             raise TemplateNotFound(f"No template {code!r} for account agreements")
         full_name = customer_names().full_name(customer) or ""
-        draft = _new_draft(repository, template["id"], customer,
+        draft = _new_draft(uow, template["id"], customer,
                            {"full_name": full_name or str(customer), "account_number": str(data["number"])},
                            datetime.now(UTC).date(), actor)
         repository.set_status(draft["id"], "signed")

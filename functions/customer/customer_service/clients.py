@@ -15,6 +15,7 @@ from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer, Invoker, ServiceClient
+from bank_shared.swappable import Swappable
 from customer_service.settings import get_customer_settings
 
 CALLS: tuple[str, ...] = ("auth", "accounts", "ledger", "fx", "notifications", "utilities")
@@ -109,17 +110,5 @@ class HttpServices:
         return self._money(self._utilities, "/pay", key, body)
 
 
-_services: Services | None = None
-
-
-def get_services() -> Services:
-    global _services
-    if _services is None:
-        _services = HttpServices()
-    return _services
-
-
-def set_services(services: Services | None) -> None:
-    """Tests swap in a fake; None restores the HTTP implementation on next use."""
-    global _services
-    _services = services
+_services = Swappable[Services](HttpServices)
+get_services, set_services = _services.get, _services.set

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from bank_shared.http import Answer, Invoker, ServiceClient
+from bank_shared.swappable import Swappable
 from fx_service.settings import get_fx_settings
 
 CALLS: tuple[str, ...] = ("accounts", "ledger")
@@ -54,25 +55,12 @@ class HttpLedger:
                                           get_fx_settings().fx_dependency_timeout_seconds)
 
 
-_accounts: AccountsDirectory | None = None
-_ledger: LedgerExchanges | None = None
-
-
-def accounts_directory() -> AccountsDirectory:
-    global _accounts
-    if _accounts is None:
-        _accounts = HttpAccounts()
-    return _accounts
-
-
-def ledger_exchanges() -> LedgerExchanges:
-    global _ledger
-    if _ledger is None:
-        _ledger = HttpLedger()
-    return _ledger
+_accounts = Swappable[AccountsDirectory](HttpAccounts)
+_ledger = Swappable[LedgerExchanges](HttpLedger)
+accounts_directory, ledger_exchanges = _accounts.get, _ledger.get
 
 
 def set_clients(accounts: AccountsDirectory | None, ledger: LedgerExchanges | None) -> None:
     """Tests swap the clients (fakes); None restores the HTTP ones on next use."""
-    global _accounts, _ledger
-    _accounts, _ledger = accounts, ledger
+    _accounts.set(accounts)
+    _ledger.set(ledger)

@@ -149,11 +149,8 @@ def _fixed_side(request: QuoteRequest, source: AccountInfo, target: AccountInfo)
     raise CurrencyMismatch(f"The amount must be in {source.currency} or {target.currency}")
 
 
-def _new_quote(uow: UnitOfWork, request: QuoteRequest, accounts: AccountsDirectory, pricing: Pricing,
+def _new_quote(uow: UnitOfWork, request: QuoteRequest, found: dict[UUID, AccountInfo], pricing: Pricing,
                now: datetime) -> Row:
-    if request.from_account_id == request.to_account_id:
-        raise SameAccount()
-    found = accounts.accounts([request.from_account_id, request.to_account_id])
     source = _owned_active(found, request.from_account_id, request.owner_id)
     target = _owned_active(found, request.to_account_id, request.owner_id)
     side = _fixed_side(request, source, target)
@@ -166,19 +163,23 @@ def _new_quote(uow: UnitOfWork, request: QuoteRequest, accounts: AccountsDirecto
         mid.source, mid.stale, now, now + timedelta(seconds=pricing.ttl_seconds))
 
 
-def create_quote(uow: UnitOfWork, request: QuoteRequest, accounts: AccountsDirectory, pricing: Pricing,
-                 key: str | None = None, now: datetime | None = None) -> IdempotentResult:
-    """A priced, stored quote. With an Idempotency-Key a retry returns the same quote."""
+def create_quote(unit_of_work: Callable[[], UnitOfWork], request: QuoteRequest, accounts: AccountsDirectory,
+                 pricing: Pricing, key: str | None = None, now: datetime | None = None) -> IdempotentResult:
+    """A priced, stored quote. With an Idempotency-Key a retry returns the same quote. The accounts are asked
+    before the transaction opens (no call to another service inside it)."""
     moment = now or datetime.now(UTC)
+    if request.from_account_id == request.to_account_id:
+        raise SameAccount()
+    found = accounts.accounts([request.from_account_id, request.to_account_id])
+    with unit_of_work() as uow:
+        def operation() -> tuple[int, dict[str, Any]]:
+            return 201, quote_view(_new_quote(uow, request, found, pricing, moment))
 
-    def operation() -> tuple[int, dict[str, Any]]:
-        return 201, quote_view(_new_quote(uow, request, accounts, pricing, moment))
-
-    if key is None:
-        status, body = operation()
-        return IdempotentResult(status, body, replayed=False)
-    scope = f"fx-quote:{request.owner_id}"
-    return run_idempotent(uow.connection, scope, key, fingerprint(scope, request.payload()), operation)
+        if key is None:
+            status, body = operation()
+            return IdempotentResult(status, body, replayed=False)
+        scope = f"fx-quote:{request.owner_id}"
+        return run_idempotent(uow.connection, scope, key, fingerprint(scope, request.payload()), operation)
 
 
 def get_quote(uow: UnitOfWork, owner_id: UUID, quote_id: UUID) -> dict[str, Any]:

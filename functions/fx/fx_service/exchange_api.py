@@ -98,9 +98,7 @@ def create_quote(body: QuoteRequest, principal: Caller, pricing: Pricing, key: O
     An optional Idempotency-Key makes a retry return the same quote."""
     owner = _owner(principal, body.owner_id)
     order = exchange.QuoteRequest(owner, body.from_account_id, body.to_account_id, body.amount, body.currency)
-    with UnitOfWork() as uow:
-        result = exchange.create_quote(uow, order, accounts_directory(), pricing, key)
-    return _respond(result)
+    return _respond(exchange.create_quote(UnitOfWork, order, accounts_directory(), pricing, key))
 
 
 @router.get("/quotes/{quote_id}", response_model=Quote)

@@ -34,7 +34,9 @@ from bank_shared.db import UnitOfWork
 from bank_shared.errors import NotFound, Unprocessable
 from bank_shared.events.envelope import CloudEvent
 from bank_shared.observability import logger
+from bank_shared.transaction_guard import network_call, network_call_allowed
 from notifications_service import templates
+from notifications_service.clients import CONSUMER_CALLS_IN_TRANSACTION
 from notifications_service.repository import PushRepository
 from notifications_service.settings import get_notifications_settings
 
@@ -209,7 +211,9 @@ def send(subscription: dict[str, Any], data: str) -> int | None:
                "Authorization": vapid_authorization(endpoint, vapid_private_key(),
                                                     f"mailto:{settings.sender_address}", time.time())}
     try:
-        response = httpx.post(endpoint, content=body, headers=headers, timeout=settings.push_timeout_seconds)
+        with network_call_allowed(CONSUMER_CALLS_IN_TRANSACTION):
+            network_call("push service")
+            response = httpx.post(endpoint, content=body, headers=headers, timeout=settings.push_timeout_seconds)
     except httpx.HTTPError:
         return None
     return response.status_code

@@ -23,6 +23,7 @@ from uuid import UUID
 
 from bank_shared.auth import ACTING_EMPLOYEE_HEADER
 from bank_shared.http import Answer, Invoker, ServiceClient, answer_of
+from bank_shared.swappable import Swappable
 from office_service.settings import get_office_settings
 
 CALLS: tuple[str, ...] = ("auth", "accounts", "ledger")
@@ -123,17 +124,5 @@ class HttpServices:
                                           self._timeout)
 
 
-_services: Services | None = None
-
-
-def get_services() -> Services:
-    global _services
-    if _services is None:
-        _services = HttpServices()
-    return _services
-
-
-def set_services(services: Services | None) -> None:
-    """Tests swap in a fake; None restores the invoking implementation on next use."""
-    global _services
-    _services = services
+_services = Swappable[Services](HttpServices)
+get_services, set_services = _services.get, _services.set

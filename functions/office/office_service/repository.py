@@ -13,6 +13,7 @@ from uuid import UUID
 
 from bank_shared.db import UnitOfWork, jsonb
 from bank_shared.errors import DependencyUnavailable
+from bank_shared.swappable import Swappable
 
 Row = dict[str, Any]
 _COLUMNS = ("id, occurred_at, actor_id, actor_roles, action, target_type, target_id, request_id, "
@@ -118,17 +119,5 @@ class DatabaseAuditLog:
             return AuditRepository(uow).newest_first(after, limit, actor_id, target_id)
 
 
-_audit: AuditLog | None = None
-
-
-def get_audit_log() -> AuditLog:
-    global _audit
-    if _audit is None:
-        _audit = DatabaseAuditLog()
-    return _audit
-
-
-def set_audit_log(audit: AuditLog | None) -> None:
-    """Tests swap in a fake; None restores the database implementation on next use."""
-    global _audit
-    _audit = audit
+_audit = Swappable[AuditLog](DatabaseAuditLog)
+get_audit_log, set_audit_log = _audit.get, _audit.set

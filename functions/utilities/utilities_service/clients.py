@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from bank_shared.http import Answer, Invoker, ServiceClient, json_body
+from bank_shared.swappable import Swappable
 from utilities_service.settings import get_utilities_settings
 
 CALLS: tuple[str, ...] = ("accounts", "ledger")
@@ -94,25 +95,12 @@ class HttpLedger:
         return Answer(response.status_code, json_body(response))
 
 
-_accounts: AccountsDirectory | None = None
-_ledger: LedgerHolds | None = None
-
-
-def accounts_directory() -> AccountsDirectory:
-    global _accounts
-    if _accounts is None:
-        _accounts = HttpAccounts()
-    return _accounts
-
-
-def ledger_holds() -> LedgerHolds:
-    global _ledger
-    if _ledger is None:
-        _ledger = HttpLedger()
-    return _ledger
+_accounts = Swappable[AccountsDirectory](HttpAccounts)
+_ledger = Swappable[LedgerHolds](HttpLedger)
+accounts_directory, ledger_holds = _accounts.get, _ledger.get
 
 
 def set_clients(accounts: AccountsDirectory | None, ledger: LedgerHolds | None) -> None:
     """Tests swap the clients (fakes); None restores the HTTP ones on next use."""
-    global _accounts, _ledger
-    _accounts, _ledger = accounts, ledger
+    _accounts.set(accounts)
+    _ledger.set(ledger)

@@ -93,8 +93,7 @@ def quote(connection: Connection, accounts: FakeAccounts, *, amount: str = "10.0
           now: datetime | None = None, key: str | None = None) -> dict[str, Any]:
     usd, eur = accounts.add("USD"), accounts.add("EUR")
     request = exchange.QuoteRequest(OWNER, usd, eur, amount, currency)
-    with UnitOfWork(connection) as uow:
-        return exchange.create_quote(uow, request, accounts, PRICING, key, now).body
+    return exchange.create_quote(lambda: UnitOfWork(connection), request, accounts, PRICING, key, now).body
 
 
 def run(connection: Connection, ledger: FakeLedger, quote_id: str, key: str, *, owner: UUID = OWNER,
@@ -127,8 +126,7 @@ def test_quote_checks(connection: Connection, accounts: FakeAccounts) -> None:
 
     def attempt(source: UUID, target: UUID, currency: str = "USD") -> str:
         request = exchange.QuoteRequest(OWNER, source, target, "1.00", currency)
-        with UnitOfWork(connection) as uow:
-            return code(lambda: exchange.create_quote(uow, request, accounts, PRICING))
+        return code(lambda: exchange.create_quote(lambda: UnitOfWork(connection), request, accounts, PRICING))
 
     assert attempt(usd, foreign) == "account_not_found"
     assert attempt(usd, uuid.uuid4()) == "account_not_found"
@@ -142,10 +140,8 @@ def test_quote_with_a_key_is_replayed(connection: Connection, accounts: FakeAcco
     usd, eur = accounts.add("USD"), accounts.add("EUR")
     request = exchange.QuoteRequest(OWNER, usd, eur, "5.00", "EUR")
     key = str(uuid.uuid4())
-    with UnitOfWork(connection) as uow:
-        first = exchange.create_quote(uow, request, accounts, PRICING, key)
-    with UnitOfWork(connection) as uow:
-        again = exchange.create_quote(uow, request, accounts, PRICING, key)
+    first = exchange.create_quote(lambda: UnitOfWork(connection), request, accounts, PRICING, key)
+    again = exchange.create_quote(lambda: UnitOfWork(connection), request, accounts, PRICING, key)
     assert again.replayed and again.body["id"] == first.body["id"]
     assert first.body["buy"]["amount"] == "5.00" and first.body["fixed_side"] == "buy"
 

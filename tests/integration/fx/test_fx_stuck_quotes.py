@@ -87,8 +87,7 @@ def claimed_quote(fx: Connection, accounts: Accounts, owner: UUID, source: UUID,
                   amount: str) -> tuple[dict[str, Any], str]:
     """A quote claimed under a customer key, as step 1 of `execute` leaves it."""
     request = exchange.QuoteRequest(owner, source, target, amount, "USD")
-    with UnitOfWork(fx) as uow:
-        body = exchange.create_quote(uow, request, accounts, PRICING).body
+    body = exchange.create_quote(lambda: UnitOfWork(fx), request, accounts, PRICING).body
     key = str(uuid.uuid4())
     with UnitOfWork(fx) as uow:
         QuoteRepository(uow.connection).claim(UUID(body["id"]), key)

@@ -38,6 +38,12 @@ class FakeLedger:
 class FakeUow:
     connection = None
 
+    def __enter__(self) -> FakeUow:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
 
 @pytest.fixture(autouse=True)
 def fakes(monkeypatch: pytest.MonkeyPatch) -> FakeLedger:
@@ -53,14 +59,14 @@ def customer(subject: UUID) -> Principal:
 
 
 def test_the_owner_and_staff_see_the_account() -> None:
-    assert service.get_account(FakeUow(), customer(OWNER), ROW["id"])["id"] == str(ROW["id"])  # type: ignore[arg-type]
+    assert service.get_account(customer(OWNER), ROW["id"], FakeUow)["id"] == str(ROW["id"])  # type: ignore[arg-type]
     staff = Principal("clerk", frozenset({"employee"}), frozenset(), {})
-    assert service.get_account(FakeUow(), staff, ROW["id"])["id"] == str(ROW["id"])  # type: ignore[arg-type]
+    assert service.get_account(staff, ROW["id"], FakeUow)["id"] == str(ROW["id"])  # type: ignore[arg-type]
 
 
 def test_another_customer_gets_not_found_for_reading_and_closing(fakes: FakeLedger) -> None:
     stranger = customer(uuid.uuid4())
     for use_case in (service.get_account, service.close_account):
         with pytest.raises(service.AccountNotFound):
-            use_case(FakeUow(), stranger, ROW["id"])  # type: ignore[arg-type]
+            use_case(stranger, ROW["id"], FakeUow)  # type: ignore[arg-type]
     assert fakes.closed == []  # the ledger was never asked to close someone else's account

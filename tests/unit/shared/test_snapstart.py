@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[3]
 RESET_AFTER_RESTORE = {
     "bank_shared.db._connection", "bank_shared.redis_client._client", "bank_shared.http._default_invoker",
     "bank_shared.events.kafka._producer", "bank_shared.aws.client",
-    "bank_shared.aws.secret_json", "auth_service.keys.key_ring", "fx_service.treasury._cached",
+    "bank_shared.aws._secrets", "auth_service.keys.key_ring", "fx_service.treasury._cached",
     "fx_service.treasury._last_read", "fx_service.spread._cached", "fx_service.dependencies.rates_provider",
 }
 # Lazy singletons and caches a snapshot may carry, because nothing in them belongs to one environment.
@@ -153,12 +153,12 @@ def test_after_restore_every_client_connection_cached_secret_and_token_is_droppe
     with mock_aws():
         aws.reset_clients()
         aws.client("secretsmanager").create_secret(Name="bank/test/demo", SecretString='{"key": "value"}')
-        aws.secret_json("bank/test/demo")
+        aws.secret_json("bank/test/demo")  # read through (and cached by) the Powertools provider in aws._secrets
         provider = fx_service.dependencies.rates_provider()
         auth_service.keys.key_ring()  # public keys cached with this environment's clock
         stale = stale_state(monkeypatch)
         globals_reset = set(stale)
-        caches = {"bank_shared.aws.client": aws.client, "bank_shared.aws.secret_json": aws.secret_json,
+        caches = {"bank_shared.aws.client": aws.client, "bank_shared.aws._secrets": aws._secrets,
                   "fx_service.dependencies.rates_provider": fx_service.dependencies.rates_provider,
                   "auth_service.keys.key_ring": auth_service.keys.key_ring}
         assert all(cache.cache_info().currsize == 1 for cache in caches.values())
@@ -178,12 +178,22 @@ def test_after_restore_every_client_connection_cached_secret_and_token_is_droppe
     assert fx_service.dependencies.rates_provider() is not provider  # re-created on next use
 
 
+def _is_none(value: ast.expr | None) -> bool:
+    return isinstance(value, ast.Constant) and value.value is None
+
+
+def _is_swappable(value: ast.expr | None) -> bool:
+    called = value.func if isinstance(value, ast.Call) else None
+    named = called.value if isinstance(called, ast.Subscript) else called
+    return isinstance(named, ast.Name) and named.id == "Swappable"
+
+
 def module_state(path: Path, module: str) -> set[str]:
-    """`module.name` of every lazy singleton (`_name = None` at module level) and every lru_cache'd function."""
+    """`module.name` of every lazy singleton (`_name = None` or `_name = Swappable[...](...)` at module level) and
+    every lru_cache'd function."""
     found: set[str] = set()
     for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Constant) \
-                and node.value.value is None:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and (_is_none(node.value) or _is_swappable(node.value)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             found |= {f"{module}.{t.id}" for t in targets if isinstance(t, ast.Name) and t.id.startswith("_")}
         if isinstance(node, ast.FunctionDef):
