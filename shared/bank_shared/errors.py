@@ -63,6 +63,35 @@ class DependencyUnavailable(AppError):
     status, code, title = 503, "dependency_unavailable", "A dependency is unavailable"
 
 
+# Refusals that mean the same in every service, with one status each (a code the SPA maps to one message).
+class AccountNotFound(NotFound):
+    code, title = "account_not_found", "Account not found"
+
+
+class AccountClosed(Conflict):
+    code, title = "account_closed", "The account is closed"
+
+
+class AccountNotEmpty(Conflict):
+    code, title = "account_not_empty", "The account has a balance or active holds"
+
+
+class SameAccount(Unprocessable):
+    code, title = "same_account", "Source and destination are the same account"
+
+
+class CurrencyMismatch(Unprocessable):
+    code, title = "currency_mismatch", "Currencies do not match"
+
+
+class InsufficientFunds(Unprocessable):
+    code, title = "insufficient_funds", "Insufficient funds"
+
+
+class TransactionNotFound(NotFound):
+    code, title = "transaction_not_found", "Transaction not found"
+
+
 class IdempotencyKeyMissing(BadRequest):
     code, title = "idempotency_key_missing", "Idempotency-Key header is required"
 

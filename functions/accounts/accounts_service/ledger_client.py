@@ -11,16 +11,13 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from accounts_service.settings import get_accounts_settings
-from bank_shared.errors import AppError, Conflict, DependencyUnavailable
+from bank_shared.errors import AccountNotEmpty, AppError, DependencyUnavailable
 from bank_shared.http import Invoker, ServiceClient, ServiceResponse
 from bank_shared.money import from_minor
 from bank_shared.swappable import Swappable
 
 CALLS: tuple[str, ...] = ("ledger",)
 
-
-class AccountNotEmpty(Conflict):
-    code, title = "account_not_empty", "The account has a balance or active holds"
 
 
 class Ledger(Protocol):

@@ -20,7 +20,15 @@ from accounts_service.repository import AccountsRepository, Row
 from accounts_service.settings import get_accounts_settings
 from bank_shared.auth import Principal
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import AppError, DependencyUnavailable, Forbidden, NotFound, Unprocessable
+from bank_shared.errors import (
+    AccountClosed,
+    AccountNotFound,
+    AppError,
+    DependencyUnavailable,
+    Forbidden,
+    NotFound,
+    Unprocessable,
+)
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import ACCOUNT_CLOSED, ACCOUNT_OPENED, CARD_ISSUED
@@ -32,9 +40,6 @@ SERVICE = "accounts"
 CARD_VALID_YEARS = 4
 CARD_NUMBER_ATTEMPTS = 3
 
-
-class AccountNotFound(NotFound):
-    code, title = "account_not_found", "Account not found"
 
 
 class CardNotFound(NotFound):
@@ -52,9 +57,6 @@ class CurrencyNotOffered(Unprocessable):
 class AccountLimitReached(Unprocessable):
     code, title = "account_limit_reached", "Too many open accounts of this product"
 
-
-class AccountClosed(Unprocessable):
-    code, title = "account_closed", "The account is closed"
 
 
 class CardNumberUnavailable(DependencyUnavailable):

@@ -16,7 +16,17 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from bank_shared.errors import Conflict, DependencyUnavailable, NotFound, Unprocessable
+from bank_shared.errors import (
+    AccountClosed,
+    AccountNotFound,
+    Conflict,
+    CurrencyMismatch,
+    DependencyUnavailable,
+    InsufficientFunds,
+    NotFound,
+    SameAccount,
+    Unprocessable,
+)
 from bank_shared.http import Answer
 from bank_shared.money import exponent, to_minor
 from customer_service.clients import Services
@@ -24,12 +34,6 @@ from customer_service.clients import Services
 MAX_FORWARDED_KEY = 200
 
 
-class AccountNotFound(NotFound):
-    code, title = "account_not_found", "Account not found"
-
-
-class AccountClosed(Conflict):
-    code, title = "account_closed", "The account is closed"
 
 
 class RecipientNotFound(NotFound):
@@ -40,16 +44,7 @@ class RecipientAmbiguous(Conflict):
     code, title = "recipient_ambiguous", "Several customers have this phone number"
 
 
-class SameAccount(Unprocessable):
-    code, title = "same_account", "Source and destination are the same account"
 
-
-class CurrencyMismatch(Unprocessable):
-    code, title = "currency_mismatch", "Currencies do not match"
-
-
-class InsufficientFunds(Unprocessable):
-    code, title = "insufficient_funds", "Insufficient funds"
 
 
 # Spends one recipient lookup of the customer's budget (raises TooManyRequests when it is spent).

@@ -29,11 +29,14 @@ from uuid import UUID
 
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import (
+    AccountClosed,
+    AccountNotFound,
     Conflict,
     DependencyUnavailable,
     IdempotencyKeyReused,
     IdempotencyRequestInFlight,
     NotFound,
+    SameAccount,
     Unprocessable,
     problem,
 )
@@ -52,16 +55,7 @@ from fx_service.repository import QuoteRepository, Row
 SERVICE = "fx"
 
 
-class AccountNotFound(NotFound):
-    code, title = "account_not_found", "Account not found"
 
-
-class AccountClosed(Conflict):
-    code, title = "account_closed", "The account is closed"
-
-
-class SameAccount(Unprocessable):
-    code, title = "same_account", "Source and destination are the same account"
 
 
 class SameCurrency(Unprocessable):

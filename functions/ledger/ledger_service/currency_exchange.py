@@ -11,7 +11,11 @@ from uuid import UUID
 from bank_shared.auth import Principal
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import (
+    AccountNotFound,
     Conflict,
+    CurrencyMismatch,
+    InsufficientFunds,
+    SameAccount,
     Unprocessable,
 )
 from bank_shared.idempotency import IdempotentResult
@@ -21,11 +25,7 @@ from ledger_service.repository import LedgerRepository, Row
 if TYPE_CHECKING:
     pass
 from ledger_service.postings import (
-    AccountNotFound,
-    CurrencyMismatch,
-    InsufficientFunds,
     Refused,
-    SameAccount,
     available_minor,
     balance_refusal,
     idempotent,

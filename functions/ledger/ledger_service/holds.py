@@ -11,6 +11,7 @@ from uuid import UUID
 
 from bank_shared.auth import Principal
 from bank_shared.db import UnitOfWork
+from bank_shared.errors import AccountNotFound, CurrencyMismatch, InsufficientFunds
 from bank_shared.idempotency import IdempotentResult
 from bank_shared.money import from_minor, money_json
 from ledger_service.repository import LedgerRepository, Row
@@ -19,13 +20,10 @@ from ledger_service.settings import get_ledger_settings
 if TYPE_CHECKING:
     pass
 from ledger_service.postings import (
-    AccountNotFound,
     CaptureExceedsHold,
-    CurrencyMismatch,
     HoldExpired,
     HoldNotFound,
     HoldNotPending,
-    InsufficientFunds,
     Posting,
     Refused,
     available_minor,

@@ -11,7 +11,10 @@ from uuid import UUID
 
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import (
+    AccountClosed,
+    AccountNotFound,
     Conflict,
+    InsufficientFunds,
     NotFound,
     Unprocessable,
     problem,
@@ -31,32 +34,14 @@ SERVICE = "ledger"
 TOPUP_SOURCES = ("cash", "settlement")
 
 
-class AccountNotFound(NotFound):
-    code, title = "account_not_found", "Account not found"
-
-
-class AccountClosed(Conflict):
-    code, title = "account_closed", "The account is closed"
 
 
 class AccountConflict(Conflict):
     code, title = "account_conflict", "The account exists with different attributes"
 
 
-class CurrencyMismatch(Unprocessable):
-    code, title = "currency_mismatch", "Currencies do not match"
 
 
-class SameAccount(Unprocessable):
-    code, title = "same_account", "Source and destination are the same account"
-
-
-class InsufficientFunds(Unprocessable):
-    code, title = "insufficient_funds", "Insufficient funds"
-
-
-class AccountNotEmpty(Conflict):
-    code, title = "account_not_empty", "The account has a balance or active holds"
 
 
 class HoldNotFound(NotFound):
@@ -78,9 +63,6 @@ class CaptureExceedsHold(Unprocessable):
 class BalanceLimitExceeded(Unprocessable):
     code, title = "balance_limit_exceeded", "The balance would pass the account's ceiling"
 
-
-class TransactionNotFound(NotFound):
-    code, title = "transaction_not_found", "Transaction not found"
 
 
 class TransactionNotReversible(Unprocessable):

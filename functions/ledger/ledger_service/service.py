@@ -18,8 +18,15 @@ from uuid import UUID
 from bank_shared.auth import Principal
 from bank_shared.db import Connection, UnitOfWork
 from bank_shared.errors import (
+    AccountClosed,
+    AccountNotEmpty,
+    AccountNotFound,
+    CurrencyMismatch,
     IdempotencyKeyReused,
     IdempotencyRequestInFlight,
+    InsufficientFunds,
+    SameAccount,
+    TransactionNotFound,
     problem,
 )
 from bank_shared.events import outbox
@@ -34,17 +41,10 @@ if TYPE_CHECKING:
     pass
 from ledger_service.postings import (
     SERVICE,
-    AccountClosed,
     AccountConflict,
-    AccountNotEmpty,
-    AccountNotFound,
     AlreadyReversed,
     BalanceLimitExceeded,
-    CurrencyMismatch,
-    InsufficientFunds,
     Posting,
-    SameAccount,
-    TransactionNotFound,
     TransactionNotReversible,
     idempotent,
     post,

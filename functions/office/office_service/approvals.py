@@ -26,12 +26,16 @@ from uuid import UUID
 
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import (
+    AccountClosed,
+    AccountNotFound,
     AppError,
     Conflict,
+    CurrencyMismatch,
     DependencyUnavailable,
     Forbidden,
     IdempotencyKeyReused,
     NotFound,
+    TransactionNotFound,
     Unprocessable,
 )
 from bank_shared.http import Answer
@@ -78,20 +82,8 @@ class ReversalAlreadyRequested(Conflict):
     code, title = "reversal_already_requested", "A reversal of this transaction is already requested or done"
 
 
-class AccountNotFound(NotFound):
-    code, title = "account_not_found", "Account not found"
 
 
-class AccountClosed(Conflict):
-    code, title = "account_closed", "The account is closed"
-
-
-class CurrencyMismatch(Unprocessable):
-    code, title = "currency_mismatch", "Currencies do not match"
-
-
-class TransactionNotFound(NotFound):
-    code, title = "transaction_not_found", "Transaction not found"
 
 
 class TransactionNotReversible(Unprocessable):

@@ -31,7 +31,9 @@ from uuid import UUID
 
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import (
-    Conflict,
+    AccountClosed,
+    AccountNotFound,
+    CurrencyMismatch,
     DependencyUnavailable,
     IdempotencyKeyReused,
     IdempotencyRequestInFlight,
@@ -70,16 +72,7 @@ class AmountOutOfRange(Unprocessable):
     code, title = "amount_out_of_range", "The amount is outside the provider's limits"
 
 
-class AccountNotFound(NotFound):
-    code, title = "account_not_found", "Account not found"
 
-
-class AccountClosed(Conflict):
-    code, title = "account_closed", "The account is closed"
-
-
-class CurrencyMismatch(Unprocessable):
-    code, title = "currency_mismatch", "Currencies do not match"
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from uuid import UUID
 import pytest
 
 from bank_shared.auth import Principal
+from bank_shared.errors import AccountNotEmpty, AccountNotFound
 from ledger_service import service
-from ledger_service.postings import AccountNotEmpty, AccountNotFound
 
 OWNER = uuid.uuid4()
 
