@@ -54,7 +54,7 @@ class FakeServices:
 
     def profile(self, user_id: UUID, timeout: float) -> dict[str, Any]:
         self._enter("profile", user_id)
-        return self.users[user_id]
+        return self.users.get(user_id, {"id": str(user_id), "full_name": None})
 
     def accounts(self, timeout: float, *, owner_id: UUID | None = None, currency: str | None = None,
                  number: str | None = None, account_ids: Sequence[UUID] = (),
