@@ -81,6 +81,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/customer/transfer/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer Preview
+         * @description The confirm step of a P2P transfer: who receives it (masked name), the amount, the fee and the source
+         *     account. Nothing moves. The same checks as the transfer (funds before any lookup, 422 for any recipient
+         *     without them) and the same per-customer lookup budget (429 `rate_limited`).
+         */
+        post: operations["customer_transfer_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customer/utilities/pay": {
         parameters: {
             query?: never;
@@ -167,6 +189,32 @@ export interface components {
             message: string;
             type: string;
         };
+        /** MoneyFigure */
+        MoneyFigure: {
+            /**
+             * Amount
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @example RUB
+             */
+            currency: string;
+        };
+        /** PreviewRecipient */
+        PreviewRecipient: {
+            /**
+             * Account Number Masked
+             * @example •• 1234
+             */
+            account_number_masked: string;
+            /**
+             * Name
+             * @description The recipient's first name and initials ("Иван И."); null if unknown
+             */
+            name: string | null;
+        };
         /**
          * Problem
          * @description RFC 9457 problem details; `code` is stable and machine-readable
@@ -187,6 +235,22 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** TransferPreview */
+        TransferPreview: {
+            amount: components["schemas"]["MoneyFigure"];
+            /** @description The bank's fee (zero today) */
+            fee: components["schemas"]["MoneyFigure"];
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /** From Account Number */
+            from_account_number: string;
+            recipient: components["schemas"]["PreviewRecipient"];
+            /** @description What leaves the source account: amount plus fee */
+            total: components["schemas"]["MoneyFigure"];
         };
         /** TransferRequest */
         TransferRequest: {
@@ -454,6 +518,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    customer_transfer_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferPreview"];
                 };
             };
             400: components["responses"]["BadRequest"];
