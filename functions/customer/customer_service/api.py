@@ -17,7 +17,7 @@ from bank_shared.idempotency import require_key
 from bank_shared.money import Amount
 from bank_shared.phones import Phone
 from bank_shared.ratelimit import Limit, spend_budget
-from customer_service import service
+from customer_service import document_routes, service
 from customer_service.clients import get_services
 from customer_service.dashboard import DashboardLimits, build_dashboard
 from customer_service.settings import get_customer_settings
@@ -159,6 +159,6 @@ def utilities_pay(request: UtilityPayRequest, principal: PayingCustomer, key: Id
 
 
 app = create_app(
-    "customer", routers=[router],
+    "customer", routers=[router, document_routes.router],
     description="The customer cabinet's back end: dashboard, P2P transfers, currency exchange, utility payments.",
 )
