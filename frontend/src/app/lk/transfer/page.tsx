@@ -5,6 +5,7 @@ import { Alert, Button, Paper, SegmentedControl, Stack, Text, TextInput, Title }
 import { customerApi, ledgerApi, newIdempotencyKey, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
 import { AccountSelect } from "@/components/AccountSelect";
+import { DownloadButton } from "@/components/pay/DownloadButton";
 import { ConfirmStep, ReceiptStep, type Receipt, type Review } from "@/components/pay/TransferSteps";
 import { ErrorState, LoadingState, NotAvailable } from "@/components/States";
 import { myAccounts } from "@/lib/cabinet";
@@ -141,7 +142,18 @@ export default function Transfer() {
         {t("transfer.title")}
       </Title>
       {receipt ? (
-        <ReceiptStep receipt={receipt} onAnother={() => again(false)} onRepeat={() => again(true)} />
+        <ReceiptStep
+          receipt={receipt}
+          onAnother={() => again(false)}
+          onRepeat={() => again(true)}
+          extra={
+            receipt.operationId && (
+              <DownloadButton path={`/api/customer/operations/${receipt.operationId}/receipt.pdf`} filename={`receipt-${receipt.operationId}.pdf`} testId="receipt-pdf">
+                {t("pay.receiptPdf")}
+              </DownloadButton>
+            )
+          }
+        />
       ) : review ? (
         <ConfirmStep review={review} busy={busy} error={error} onConfirm={pay} onEdit={() => { setReview(null); setError(null); }} />
       ) : (
