@@ -20,7 +20,7 @@ export type Review = {
 
 export type Receipt = { review: Review; operationId: string; at: Date };
 
-function Rows({ rows }: { rows: [string, ReactNode][] }) {
+export function Rows({ rows }: { rows: [string, ReactNode][] }) {
   return (
     <Table variant="vertical" withTableBorder={false} layout="fixed">
       <Table.Tbody>
