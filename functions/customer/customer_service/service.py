@@ -10,6 +10,7 @@ unchanged, with `Idempotent-Replayed` when the owner replayed.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -74,11 +75,18 @@ def forwarded_key(user_id: UUID, key: str) -> str:
     return f"p2p:{user_id}:{part}"
 
 
+_CYRILLIC = re.compile(r"^[А-ЯЁа-яё-]+$")  # noqa: RUF001 - Cyrillic letters are the point
+
+
 def mask_name(full_name: str | None) -> str | None:
-    """"Ivan Petrov" → "Ivan P." (what a sender may see of a recipient found by phone)."""
+    """What a sender may see of a recipient: "Ivan Petrov" → "Ivan P."; a Russian full name, written surname
+    first as the sign-up form asks (surname, name, patronymic), → the first name and the surname's initial,
+    as Russian banks show it."""
     if not full_name:
         return None
     parts = full_name.split()
+    if len(parts) == 3 and all(_CYRILLIC.match(part) for part in parts):  # surname, name, patronymic
+        return f"{parts[1]} {parts[0][0]}."
     return " ".join([parts[0], *(f"{part[0]}." for part in parts[1:])])
 
 

@@ -177,3 +177,9 @@ def test_exchange_quotes_then_executes_under_the_customers_key(services: FakeSer
     assert quote["key"] == execute["key"] == "k-9"
     assert quote["owner_id"] == execute["owner_id"] == str(ALICE)
     assert execute["quote_id"] == "q-1"
+
+
+def test_a_russian_full_name_shows_the_first_name_and_the_surnames_initial() -> None:
+    assert service.mask_name("Сидоров Пётр Ильич") == "Пётр С."  # noqa: RUF001
+    assert service.mask_name("Ivan Petrov") == "Ivan P."
+    assert service.mask_name("") is None
