@@ -22,9 +22,19 @@ async function customer(api: APIRequestContext, who: Person): Promise<{ token: s
   const activated = await api.post(`${BASE}/api/auth/activate`, { data: { token: link.searchParams.get("token") } });
   expect(activated.status(), await activated.text()).toBe(200);
   const token = await apiLogin(api, who);
-  const opened = await api.post(`${BASE}/api/accounts/open`, { headers: { ...bearer(token), "Idempotency-Key": randomUUID() }, data: { currency: "RUB" } });
+  // A 503 (a cold function behind a busy machine) is retried under the same key, as the SPA does.
+  const key = randomUUID();
+  let opened = await api.post(`${BASE}/api/accounts/open`, { headers: { ...bearer(token), "Idempotency-Key": key }, data: { currency: "RUB" } });
+  for (let attempt = 0; attempt < 3 && opened.status() === 503; attempt++)
+    opened = await api.post(`${BASE}/api/accounts/open`, { headers: { ...bearer(token), "Idempotency-Key": key }, data: { currency: "RUB" } });
   expect(opened.status(), await opened.text()).toBe(201);
   return { token, rub: (await opened.json()).id };
+}
+
+/** Wakes the functions this spec calls (a cold start on a busy machine can outlast a request's timeout). */
+async function warm(api: APIRequestContext) {
+  for (const service of ["auth", "accounts", "ledger", "office", "customer", "utilities"])
+    await api.get(`${BASE}/api/${service}/health`, { timeout: 90_000 }).catch(() => undefined);
 }
 
 async function signIn(page: Page, who: Person) {
@@ -49,7 +59,9 @@ for (const viewport of [
     let recipientToken: string;
 
     test.beforeAll(async ({ browser, playwright }) => {
+      test.setTimeout(300_000);
       api = await playwright.request.newContext();
+      await warm(api);
       const made = await customer(api, sender);
       senderRub = made.rub;
       const other = await customer(api, recipient);
