@@ -113,7 +113,7 @@ it("by phone in the 8 9… form: the confirm step shows the masked name, fee and
   fireEvent.click(screen.getByTestId("pay"));
   expect(await screen.findByTestId("operation-id")).toHaveTextContent("t-p2p");
   expect(await transfers[0].json()).toMatchObject({ to_phone: "+79001234567", amount: "150.00" });
-});
+}, 30_000); // three screens in jsdom: slow on a busy machine
 
 it("a repeat link prefills the form", async () => {
   window.history.replaceState(null, "", "/lk/transfer/?mode=account&to=40817810200010000099&amount=12.50");
