@@ -7,7 +7,8 @@ import { errorMessage, useI18n } from "@/lib/i18n";
 import { useAsync } from "@/lib/useAsync";
 import { DownloadButton } from "./DownloadButton";
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+// The customer's own calendar day (not UTC's: in Moscow the 1st begins on the 30th in UTC).
+const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 
 function Requisites({ accountId }: { accountId: string }) {
   const { t } = useI18n();
