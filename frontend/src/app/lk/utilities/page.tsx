@@ -38,7 +38,7 @@ function History({ items }: { items: Payment[] }) {
               {when.format(new Date(p.created_at))} · {p.payer_account}
             </Text>
           </Stack>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
             <Badge variant="light" color={p.status === "completed" ? "green" : p.status === "failed" ? "red" : "gray"}>
               {t(`zhkh.status.${p.status}` as MessageKey)}
             </Badge>
