@@ -117,6 +117,7 @@ test("double-clicked pay between own accounts pays once", async () => {
   });
   await page.getByTestId("amount").fill("1 250,50");
   await shot(page, "06-transfer-form");
+  await page.getByTestId("review").click();
   await page.getByTestId("pay").dblclick();
   await expect(page.getByTestId("transfer-done")).toContainText(/1\s250,50\s₽/);
   // Every request that left the browser carried the key generated when the form opened ...
@@ -135,10 +136,12 @@ test("transfer to the demo customer by account number (double click, one payment
   const demoRub = (await accountsOf(api, demoToken)).find((a) => a.currency === "RUB" && a.product_code === "current")!;
   const before = demoRub.balance!.amount;
   await page.goto("/lk/transfer/");
-  await page.getByText("По номеру счёта").click();
+  await page.getByText("По счёту", { exact: true }).click();
   await page.getByRole("textbox", { name: "Номер счёта получателя", exact: true }).fill(demoRub.number);
   await page.getByTestId("amount").fill("300");
   await page.getByRole("textbox", { name: "Сообщение получателю", exact: true }).fill("За обед");
+  await page.getByTestId("review").click();
+  await expect(page.getByTestId("recipient-name")).not.toBeEmpty();
   await page.getByTestId("pay").dblclick();
   await expect(page.getByTestId("transfer-done")).toContainText(/300,00\s₽/);
   const after = (await accountsOf(api, demoToken)).find((a) => a.id === demoRub.id)!.balance!.amount;

@@ -5,6 +5,7 @@ import type { Posting } from "@/api/types";
 import type { MessageKey } from "@/lib/messages";
 import { useI18n } from "@/lib/i18n";
 import { MoneyText } from "./MoneyText";
+import { RepeatLink } from "./pay/RepeatLink";
 
 export function txTypeLabel(t: (k: MessageKey) => string, type: string): string {
   const key = `tx.${type}` as MessageKey;
@@ -41,6 +42,7 @@ export function TransactionList({ items, accountLabel }: { items: Posting[]; acc
                     <Badge size="xs" variant="light" color="gray">
                       {txTypeLabel(t, p.type)}
                     </Badge>
+                    {p.type === "transfer" && !credit && <RepeatLink from={p.account_id} amount={p.amount.amount} message={p.description} />}
                     {accountLabel?.(p.account_id) && (
                       <Text size="xs" c="dimmed">
                         {accountLabel(p.account_id)}

@@ -22,6 +22,7 @@ from bank_shared.auth import ADMIN, LivePrincipal, Principal, ServicePrincipal, 
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
+from bank_shared.phones import Phone
 from bank_shared.redis_client import get_redis
 
 well_known = APIRouter(tags=["discovery"])
@@ -41,7 +42,6 @@ def _allow_local_mail_domain() -> None:
 
 
 _allow_local_mail_domain()
-Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$")]
 
 
 # --------------------------------------------------------------------------- schemas

@@ -43,12 +43,12 @@ class UserRepository:
             f"SELECT {_USER_COLUMNS} FROM users WHERE id = %s{lock}", (user_id,)
         ).fetchone()
 
-    def active_by_phone_digits(self, digits: str, limit: int) -> list[Row]:
-        """Active users whose phone, stripped to its digits, equals `digits` (uses users_phone_digits_idx)."""
+    def active_by_phone_digits(self, digits: Sequence[str], limit: int) -> list[Row]:
+        """Active users whose phone, stripped to its digits, is one of `digits` (uses users_phone_digits_idx)."""
         return self.connection.execute(
-            f"SELECT {_USER_COLUMNS} FROM users WHERE regexp_replace(phone, '[^0-9]', '', 'g') = %s "
+            f"SELECT {_USER_COLUMNS} FROM users WHERE regexp_replace(phone, '[^0-9]', '', 'g') = ANY(%s) "
             "AND phone IS NOT NULL AND status = 'active' ORDER BY created_at, id LIMIT %s",
-            (digits, limit),
+            (list(digits), limit),
         ).fetchall()
 
     def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,

@@ -53,9 +53,9 @@ from bank_shared.events.topics import (
     USER_PASSWORD_RESET_REQUESTED,
     USER_REGISTERED,
 )
-from bank_shared.money import is_ascii_digits
 from bank_shared.observability import count, logger
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, link_token
+from bank_shared.phones import normalize_phone, phone_digit_forms
 from bank_shared.sessions import revoke_sessions
 from bank_shared.transaction_guard import network_call_allowed
 
@@ -313,17 +313,13 @@ def user_by_id(uow: UnitOfWork, user_id: UUID) -> dict[str, Any]:
     return _public(user)
 
 
-def phone_digits(phone: str) -> str:
-    """"+7 (999) 123-45-67" → "79991234567": phones are compared by their digits only."""
-    return "".join(char for char in phone if is_ascii_digits(char))
-
-
 def active_users_by_phone(uow: UnitOfWork, phone: str, limit: int = 5) -> list[dict[str, Any]]:
     """Active users with this phone (several when a number is shared: the caller decides what that means)."""
-    digits = phone_digits(phone)
-    if len(digits) < 6:
+    canonical = normalize_phone(phone)
+    if canonical is None:
         return []
-    return [_public(user) for user in UserRepository(uow.connection).active_by_phone_digits(digits, limit)]
+    forms = phone_digit_forms(canonical)  # "+7 900…", "8 900…" and "900…" are one number
+    return [_public(user) for user in UserRepository(uow.connection).active_by_phone_digits(forms, limit)]
 
 
 def _public(user: dict[str, Any]) -> dict[str, Any]:

@@ -15,8 +15,9 @@ from bank_shared.errors import Forbidden
 from bank_shared.http import relay
 from bank_shared.idempotency import require_key
 from bank_shared.money import Amount
+from bank_shared.phones import Phone
 from bank_shared.ratelimit import Limit, spend_budget
-from customer_service import service
+from customer_service import document_routes, service
 from customer_service.clients import get_services
 from customer_service.dashboard import DashboardLimits, build_dashboard
 from customer_service.settings import get_customer_settings
@@ -32,7 +33,7 @@ Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 class TransferRequest(BaseModel):
     from_account_id: UUID
     to_account_number: Annotated[str | None, Field(pattern=r"^[0-9]{20}$")] = None
-    to_phone: Annotated[str | None, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$")] = None
+    to_phone: Phone | None = None
     amount: Amount
     currency: Currency
     description: Annotated[str, Field(max_length=200)] = ""
@@ -99,6 +100,36 @@ def dashboard(principal: Customer) -> dict[str, Any]:
     return build_dashboard(get_services(), _user_id(principal), limits)
 
 
+class MoneyFigure(BaseModel):
+    amount: str = Field(examples=["1500.00"])
+    currency: str = Field(examples=["RUB"])
+
+
+class PreviewRecipient(BaseModel):
+    name: str | None = Field(description='The recipient\'s first name and initials ("Иван И."); null if unknown')
+    account_number_masked: str = Field(examples=["•• 1234"])
+
+
+class TransferPreview(BaseModel):
+    from_account_id: UUID
+    from_account_number: str
+    recipient: PreviewRecipient
+    amount: MoneyFigure
+    fee: MoneyFigure = Field(description="The bank's fee (zero today)")
+    total: MoneyFigure = Field(description="What leaves the source account: amount plus fee")
+
+
+@router.post("/transfer/preview", response_model=TransferPreview)
+def transfer_preview(request: TransferRequest, principal: PayingCustomer, lookups: Lookups) -> dict[str, Any]:
+    """The confirm step of a P2P transfer: who receives it (masked name), the amount, the fee and the source
+    account. Nothing moves. The same checks as the transfer (funds before any lookup, 422 for any recipient
+    without them) and the same per-customer lookup budget (429 `rate_limited`)."""
+    order = service.TransferOrder(_user_id(principal), request.from_account_id, request.amount, request.currency,
+                                  request.to_account_number, request.to_phone, request.description)
+    return service.preview(get_services(), order, get_customer_settings().customer_dependency_timeout_seconds,
+                           lookups)
+
+
 @router.post("/transfer", status_code=201)
 def transfer(request: TransferRequest, principal: PayingCustomer, key: IdempotencyKey,
              lookups: Lookups) -> JSONResponse:
@@ -128,6 +159,6 @@ def utilities_pay(request: UtilityPayRequest, principal: PayingCustomer, key: Id
 
 
 app = create_app(
-    "customer", routers=[router],
+    "customer", routers=[router, document_routes.router],
     description="The customer cabinet's back end: dashboard, P2P transfers, currency exchange, utility payments.",
 )

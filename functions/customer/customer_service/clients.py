@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
-from bank_shared.http import Answer, Invoker, ServiceClient
+from bank_shared.http import Answer, Invoker, ServiceClient, json_body
 from bank_shared.swappable import Swappable
 from customer_service.settings import get_customer_settings
 
@@ -43,6 +43,10 @@ class Services(Protocol):
     def fx_exchange(self, key: str, body: dict[str, Any]) -> Answer: ...
 
     def utility_pay(self, key: str, body: dict[str, Any]) -> Answer: ...
+
+    def transaction(self, transaction_id: UUID, timeout: float) -> dict[str, Any] | None: ...
+
+    def account_postings(self, account_id: UUID, since: str, until: str, timeout: float) -> list[dict[str, Any]]: ...
 
 
 class HttpServices:
@@ -108,6 +112,21 @@ class HttpServices:
 
     def utility_pay(self, key: str, body: dict[str, Any]) -> Answer:
         return self._money(self._utilities, "/pay", key, body)
+
+    def transaction(self, transaction_id: UUID, timeout: float) -> dict[str, Any] | None:
+        """One ledger transaction with its postings, or None when the ledger has none with this id."""
+        response = self._ledger.get(f"/internal/transactions/{transaction_id}", timeout=timeout)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise DependencyUnavailable(f"ledger answered {response.status_code}", dependency="ledger")
+        return json_body(response)
+
+    def account_postings(self, account_id: UUID, since: str, until: str, timeout: float) -> list[dict[str, Any]]:
+        response = self._ledger.get_json(f"/internal/accounts/{account_id}/postings",
+                                         params={"from": since, "to": until}, timeout=timeout)
+        items: list[dict[str, Any]] = response.get("items", [])
+        return items
 
 
 _services = Swappable[Services](HttpServices)

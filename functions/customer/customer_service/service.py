@@ -10,6 +10,7 @@ unchanged, with `Idempotent-Replayed` when the owner replayed.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,7 +29,7 @@ from bank_shared.errors import (
     Unprocessable,
 )
 from bank_shared.http import Answer
-from bank_shared.money import exponent, to_minor
+from bank_shared.money import exponent, money_json, to_minor
 from customer_service.clients import Services
 
 MAX_FORWARDED_KEY = 200
@@ -69,11 +70,18 @@ def forwarded_key(user_id: UUID, key: str) -> str:
     return f"p2p:{user_id}:{part}"
 
 
+_CYRILLIC = re.compile(r"^[А-ЯЁа-яё-]+$")  # noqa: RUF001 - Cyrillic letters are the point
+
+
 def mask_name(full_name: str | None) -> str | None:
-    """"Ivan Petrov" → "Ivan P." (what a sender may see of a recipient found by phone)."""
+    """What a sender may see of a recipient: "Ivan Petrov" → "Ivan P."; a Russian full name, written surname
+    first as the sign-up form asks (surname, name, patronymic), → the first name and the surname's initial,
+    as Russian banks show it."""
     if not full_name:
         return None
     parts = full_name.split()
+    if len(parts) == 3 and all(_CYRILLIC.match(part) for part in parts):  # surname, name, patronymic
+        return f"{parts[1]} {parts[0][0]}."
     return " ".join([parts[0], *(f"{part[0]}." for part in parts[1:])])
 
 
@@ -93,7 +101,11 @@ def _by_number(services: Services, number: str, timeout: float) -> tuple[dict[st
     found = services.accounts(timeout, number=number)
     if not found:
         raise RecipientNotFound(f"No account with the number {number}")
-    return found[0], None
+    try:
+        owner = services.profile(UUID(str(found[0]["owner_id"])), timeout)
+    except (DependencyUnavailable, NotFound):
+        return found[0], None  # the name is shown when known; its absence never stops a payment
+    return found[0], mask_name(owner.get("full_name"))
 
 
 def _by_phone(services: Services, phone: str, currency: str, timeout: float) -> tuple[dict[str, Any], str | None]:
@@ -134,9 +146,17 @@ def _ensure_funds(services: Services, order: TransferOrder, amount: int, timeout
         raise InsufficientFunds(f"Available balance is below {order.amount}")
 
 
-def transfer(services: Services, key: str, order: TransferOrder, timeout: float, lookups: LookupBudget) -> Answer:
-    """P2P: checks, funds, recipient resolution (a per-customer budget of lookups), then the ledger's
-    same-currency transfer under the customer's key."""
+@dataclass(frozen=True)
+class Checked:
+    """A transfer that passed every check: the caller's source account, the recipient's account and the
+    recipient's masked name (None when unknown)."""
+    source: dict[str, Any]
+    target: dict[str, Any]
+    recipient_name: str | None
+
+
+def _checked(services: Services, order: TransferOrder, timeout: float, lookups: LookupBudget) -> Checked:
+    """Checks, funds, then recipient resolution (one lookup of the customer's budget)."""
     amount = to_minor(order.amount, order.currency)  # invalid_amount before any call
     source = _source_account(services, order, timeout)
     _ensure_funds(services, order, amount, timeout)
@@ -148,12 +168,32 @@ def transfer(services: Services, key: str, order: TransferOrder, timeout: float,
         raise AccountClosed("The recipient's account is closed")
     if target["currency"] != order.currency:
         raise CurrencyMismatch(f"The recipient's account is in {target['currency']}, not {order.currency}")
+    return Checked(source, target, recipient_name)
+
+
+def preview(services: Services, order: TransferOrder, timeout: float, lookups: LookupBudget) -> dict[str, Any]:
+    """What the confirm step shows before anything moves: the recipient's masked name and the last digits of
+    the account, the amount, the fee (none today) and the source account. The same checks and the same
+    lookup budget as the transfer itself, so a preview tells a prober nothing a transfer would not."""
+    checked = _checked(services, order, timeout, lookups)
+    amount = to_minor(order.amount, order.currency)
+    return {"from_account_id": checked.source["id"], "from_account_number": checked.source["number"],
+            "recipient": {"name": checked.recipient_name,
+                          "account_number_masked": f"•• {checked.target['number'][-4:]}"},
+            "amount": money_json(amount, order.currency), "fee": money_json(0, order.currency),
+            "total": money_json(amount, order.currency)}
+
+
+def transfer(services: Services, key: str, order: TransferOrder, timeout: float, lookups: LookupBudget) -> Answer:
+    """P2P: checks, funds, recipient resolution (a per-customer budget of lookups), then the ledger's
+    same-currency transfer under the customer's key."""
+    checked = _checked(services, order, timeout, lookups)
     answer = services.transfer(forwarded_key(order.user_id, key), {
-        "from_account_id": str(order.from_account_id), "to_account_id": target["id"], "amount": order.amount,
-        "currency": order.currency, "description": order.description})
+        "from_account_id": str(order.from_account_id), "to_account_id": checked.target["id"],
+        "amount": order.amount, "currency": order.currency, "description": order.description})
     if not answer.ok:
         return answer
-    recipient = {"account_number": target["number"], "name": recipient_name}
+    recipient = {"account_number": checked.target["number"], "name": checked.recipient_name}
     return Answer(answer.status, {**answer.body, "recipient": recipient}, answer.replayed)
 
 

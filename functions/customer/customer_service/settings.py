@@ -19,6 +19,11 @@ class CustomerSettings(ServiceSettings):
     customer_dependency_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
     # Recipient lookups (P2P by phone or account number) per customer: "N/SECONDS".
     recipient_lookup_limit: str = "30/3600"
+    # Statements (PDF, CSV) go to the private statements bucket; the customer gets a short-lived link.
+    statements_bucket: str = "bank-local-statements"
+    statement_prefix: str = "statements/"
+    statement_url_ttl_seconds: int = Field(default=300, ge=30, le=3600)
+    statement_max_days: int = Field(default=366, ge=1, le=3660)
 
 
 @lru_cache(maxsize=1)

@@ -206,6 +206,21 @@ def owner_transactions(_principal: ServicePrincipal, owner_id: UUID,
         return {"items": history.owner_transactions(uow, owner_id, limit)}
 
 
+STATEMENT_MAX_POSTINGS = 5000
+
+
+@internal.get("/accounts/{account_id}/postings")
+def account_postings(
+    account_id: UUID, _principal: ServicePrincipal,
+    date_from: Annotated[datetime | None, Query(alias="from")] = None,
+    date_to: Annotated[datetime | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=STATEMENT_MAX_POSTINGS)] = STATEMENT_MAX_POSTINGS,
+) -> dict[str, Any]:
+    """One account's postings in [from, to), oldest first, at most `limit` (the customer's statements)."""
+    with UnitOfWork() as uow:
+        return {"items": history.account_postings(uow, account_id, date_from, date_to, limit)}
+
+
 @internal.post("/topups", status_code=201)
 def staff_topup(request: StaffTopupRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Cash deposit or incoming payment into a customer account, for the back office once its limits and

@@ -55,3 +55,10 @@ def owner_transactions(uow: UnitOfWork, owner_id: UUID, limit: int) -> list[dict
     """A customer's most recent postings, newest first (for services assembling a customer's view)."""
     rows = LedgerRepository(uow.connection).list_postings(owner_id, None, None, None, None, None, limit)
     return [posting_view(row) for row in rows]
+
+
+def account_postings(uow: UnitOfWork, account_id: UUID, since: datetime | None, until: datetime | None,
+                     limit: int) -> list[dict[str, Any]]:
+    """One account's postings in [since, until), oldest first (for statements), at most `limit`."""
+    rows = LedgerRepository(uow.connection).list_postings(None, account_id, None, since, until, None, limit)
+    return [posting_view(row) for row in reversed(rows)]

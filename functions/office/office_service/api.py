@@ -17,6 +17,7 @@ from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
 from bank_shared.idempotency import require_key
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
+from bank_shared.phones import Phone
 from office_service.approvals_api import router as approvals_router
 from office_service.clients import get_services
 from office_service.repository import get_audit_log
@@ -31,7 +32,6 @@ IdempotencyKey = Annotated[str, Depends(require_key)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=300)]
 SearchQuery = Annotated[str | None, Query(max_length=100, description="Part of the e-mail, name or phone")]
-Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$")]
 StaffRole = Literal["employee", "admin"]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 

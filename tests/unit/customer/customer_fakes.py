@@ -41,6 +41,8 @@ class FakeServices:
         self.ledger_answer = Answer(201, {"transaction_id": "t-1", "status": "executed"})
         self.phone_matches: list[dict[str, Any]] | None = None
         self.unread: dict[UUID, int] = {ALICE: 3}
+        self.transactions: dict[UUID, dict[str, Any]] = {}
+        self.postings: list[dict[str, Any]] = []
 
     def _enter(self, part: str, detail: Any = None) -> None:
         self.calls.append((part, detail))
@@ -54,7 +56,7 @@ class FakeServices:
 
     def profile(self, user_id: UUID, timeout: float) -> dict[str, Any]:
         self._enter("profile", user_id)
-        return self.users[user_id]
+        return self.users.get(user_id, {"id": str(user_id), "full_name": None})
 
     def accounts(self, timeout: float, *, owner_id: UUID | None = None, currency: str | None = None,
                  number: str | None = None, account_ids: Sequence[UUID] = (),
@@ -105,6 +107,14 @@ class FakeServices:
     def fx_exchange(self, key: str, body: dict[str, Any]) -> Answer:
         self._enter("fx_exchange", {"key": key, **body})
         return Answer(201, {"id": "q-1", "status": "executed"}, replayed=True)
+
+    def transaction(self, transaction_id: UUID, timeout: float) -> dict[str, Any] | None:
+        self._enter("transaction", transaction_id)
+        return self.transactions.get(transaction_id)
+
+    def account_postings(self, account_id: UUID, since: str, until: str, timeout: float) -> list[dict[str, Any]]:
+        self._enter("account_postings", (account_id, since, until))
+        return [p for p in self.postings if p["account_id"] == str(account_id) and since <= p["created_at"] < until]
 
     def account_of(self, owner: UUID, currency: str) -> dict[str, Any]:
         return next(a for a in self.accounts_list if a["owner_id"] == str(owner) and a["currency"] == currency)

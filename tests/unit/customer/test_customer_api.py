@@ -56,3 +56,14 @@ def test_refusal_is_problem_json(client: TestClient, services: FakeServices) -> 
 def test_staff_have_no_cabinet(client: TestClient) -> None:
     app.dependency_overrides[current_principal] = lambda: Principal("e", frozenset({"employee"}), frozenset(), {})
     assert client.get("/api/customer/dashboard").status_code == 403
+
+
+def test_preview_takes_any_usual_phone_form(client: TestClient, services: FakeServices) -> None:
+    body = {"from_account_id": services.account_of(ALICE, "RUB")["id"], "to_phone": "8 (900) 123-45-67",
+            "amount": "1.00", "currency": "RUB"}
+    shown = client.post("/api/customer/transfer/preview", json=body)
+    assert shown.status_code == 200, shown.text
+    assert shown.json()["recipient"]["name"] == "Bob B. J."
+    assert ("users_by_phone", "+79001234567") in services.calls
+    bad = client.post("/api/customer/transfer/preview", json={**body, "to_phone": "12345"})
+    assert bad.status_code == 422 and bad.json()["code"] == "validation_failed"

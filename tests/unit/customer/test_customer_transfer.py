@@ -55,7 +55,31 @@ def test_by_phone_resolves_the_recipients_account_in_the_currency(services: Fake
 
 def test_by_account_number(services: FakeServices) -> None:
     answer = transfer(services, order(services, to_phone=None, to_account_number="6" * 20))
+    assert answer.status == 201 and answer.body["recipient"]["name"] == "Bob B. J."
+
+
+def test_by_account_number_without_the_owners_name(services: FakeServices) -> None:
+    services.failing = {"profile"}
+    answer = transfer(services, order(services, to_phone=None, to_account_number="6" * 20))
     assert answer.status == 201 and answer.body["recipient"]["name"] is None
+
+
+def test_preview_shows_the_masked_recipient_amount_fee_and_source(services: FakeServices) -> None:
+    budget = Budget()
+    shown = service.preview(services, order(services), 1.0, budget)
+    source = services.account_of(ALICE, "RUB")
+    assert shown == {"from_account_id": source["id"], "from_account_number": source["number"],
+                     "recipient": {"name": "Bob B. J.", "account_number_masked": "•• 6666"},
+                     "amount": {"amount": "10.50", "currency": "RUB"}, "fee": {"amount": "0.00", "currency": "RUB"},
+                     "total": {"amount": "10.50", "currency": "RUB"}}
+    assert budget.spent == 1 and not [name for name, _ in services.calls if name == "transfer"]
+
+
+def test_preview_checks_funds_before_the_lookup(services: FakeServices) -> None:
+    budget = Budget()
+    with pytest.raises(AppError) as raised:
+        service.preview(services, order(services, amount="1000.00", to_phone="+1 555 000 0000"), 1.0, budget)
+    assert raised.value.code == "insufficient_funds" and budget.spent == 0
 
 
 def test_unknown_phone_and_number(services: FakeServices) -> None:
@@ -153,3 +177,9 @@ def test_exchange_quotes_then_executes_under_the_customers_key(services: FakeSer
     assert quote["key"] == execute["key"] == "k-9"
     assert quote["owner_id"] == execute["owner_id"] == str(ALICE)
     assert execute["quote_id"] == "q-1"
+
+
+def test_a_russian_full_name_shows_the_first_name_and_the_surnames_initial() -> None:
+    assert service.mask_name("Сидоров Пётр Ильич") == "Пётр С."  # noqa: RUF001
+    assert service.mask_name("Ivan Petrov") == "Ivan P."
+    assert service.mask_name("") is None

@@ -41,6 +41,7 @@ SHARED_SAFELY = {
     **{f"{service}_service.settings.get_{service}_settings": "the service's configuration, as above"
        for service in ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts",
                        "notifications")},
+    "bank_shared.bank_details.get_bank_details": "the bank's requisites from environment variables, as above",
     "auth_service.passwords.hasher": "argon2 parameters only; every hash draws its own salt from os.urandom",
     "auth_service.passwords.dummy_hash": "a decoy hash of a fixed string that only equalises login timing",
     "notifications_service.push.vapid_private_key": "the web push key pair derived from a secret's seed: the same "

@@ -191,8 +191,8 @@ def test_ssm_and_s3_only_where_used(logical_id: str) -> None:
     templates = {name for name, _ in cfn.policy_templates(logical_id)}
     if "SSMParameterReadPolicy" in templates:
         assert logical_id == "FxFunction"
-    if "S3CrudPolicy" in templates:
-        assert logical_id == "ContractsFunction"
+    if "S3CrudPolicy" in templates:  # the statements bucket: contract documents, customers' statements
+        assert logical_id in {"ContractsFunction", "CustomerFunction"}
     for name, _ in cfn.policy_templates(logical_id):
         assert name in {"AWSSecretsManagerGetSecretValuePolicy", "SSMParameterReadPolicy", "S3CrudPolicy",
                         "SQSSendMessagePolicy"}, f"{logical_id}: review policy template {name}"

@@ -98,6 +98,9 @@ SETTINGS: dict[str, object] = {
     "mfa_issuer_name": Knob(),
     "link_mails_per_address_per_hour": Knob(),
     "recipient_lookup_limit": Knob(),
+    "statement_prefix": Knob(),
+    "statement_url_ttl_seconds": Knob(),
+    "statement_max_days": Knob(),
     "mails_per_recipient_per_hour": Knob(),
     "mail_max_event_age_hours": Knob(),
     # web push (notifications_service/push.py)
@@ -151,7 +154,7 @@ SETTINGS: dict[str, object] = {
     "utilities_stuck_after_seconds": Knob(),
     "utilities_stuck_batch": Knob(),
     # contracts
-    "statements_bucket": Wired(resource_types=("AWS::S3::Bucket",), used_by=("contracts",)),
+    "statements_bucket": Wired(resource_types=("AWS::S3::Bucket",), used_by=("contracts", "customer")),
     "document_prefix": Knob(),
     "document_url_ttl_seconds": Knob(),
     # notifications

@@ -5,8 +5,8 @@ import { Alert, Anchor, Button, Stack, TextInput } from "@mantine/core";
 import { unwrap } from "@/api/client";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import { officeApi, type OfficeCustomer } from "./api";
+import { normalizePhone } from "@/lib/phone";
 
-const PHONE = /^\+?[0-9][0-9 ()-]{5,18}[0-9]$/;
 
 export function CreateCustomerForm() {
   const { t } = useI18n();
@@ -19,7 +19,7 @@ export function CreateCustomerForm() {
   const [created, setCreated] = useState<OfficeCustomer | null>(null);
   const emailOk = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim());
   const nameOk = name.trim().length > 0;
-  const phoneOk = !phone.trim() || PHONE.test(phone.trim());
+  const phoneOk = !phone.trim() || normalizePhone(phone) !== null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();

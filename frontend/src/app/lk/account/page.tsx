@@ -8,6 +8,7 @@ import { IconArrowLeft, IconCopy } from "@tabler/icons-react";
 import { accountsApi, newIdempotencyKey, unwrap } from "@/api/client";
 import type { Account, Posting } from "@/api/types";
 import { BankCard } from "@/components/BankCard";
+import { AccountDocuments } from "@/components/pay/AccountDocuments";
 import { MoneyText } from "@/components/MoneyText";
 import { productName } from "@/components/OpenAccountModal";
 import { ErrorState, LoadingState } from "@/components/States";
@@ -180,6 +181,7 @@ function AccountDetails() {
           ))}
         </SimpleGrid>
       </section>
+      <AccountDocuments accountId={id} />
       <History accountId={id} />
     </Stack>
   );

@@ -1,28 +1,28 @@
 "use client";
-import { useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useMediaQuery } from "@mantine/hooks";
-import Link from "next/link";
-import { Alert, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Title } from "@mantine/core";
-import { IconCircleCheck } from "@tabler/icons-react";
-import { callJson, ledgerApi, newIdempotencyKey, unwrap } from "@/api/client";
+import { Alert, Button, Paper, SegmentedControl, Stack, Text, TextInput, Title } from "@mantine/core";
+import { customerApi, ledgerApi, newIdempotencyKey, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
-import type { TransferResult } from "@/api/types";
 import { AccountSelect } from "@/components/AccountSelect";
-import { MoneyText } from "@/components/MoneyText";
+import { DownloadButton } from "@/components/pay/DownloadButton";
+import { ConfirmStep, ReceiptStep, type Receipt, type Review } from "@/components/pay/TransferSteps";
 import { ErrorState, LoadingState, NotAvailable } from "@/components/States";
 import { myAccounts } from "@/lib/cabinet";
 import { exponentOf } from "@/lib/currency";
 import { errorMessage, useI18n } from "@/lib/i18n";
-import { parseAmountInput, type Money } from "@/lib/money";
+import { parseAmountInput } from "@/lib/money";
 import { needsFreshKey, outcomeOf, type AttemptOutcome } from "@/lib/payment";
+import { normalizePhone } from "@/lib/phone";
+import { readPrefill, type TransferMode as Mode } from "@/lib/repeat";
 import { useAsync } from "@/lib/useAsync";
 
-type Mode = "own" | "account" | "phone";
+const zero = (currency: string) => ({ amount: (0).toFixed(exponentOf(currency)), currency });
 
 export default function Transfer() {
   const { t } = useI18n();
   const accounts = useAsync(myAccounts, []);
-  const narrow = useMediaQuery("(max-width: 36em)");
+  const narrow = useMediaQuery("(max-width: 48em)");
   const active = (accounts.data ?? []).filter((a) => a.status === "active");
   const [mode, setMode] = useState<Mode>("own");
   const [fromId, setFromId] = useState<string | null>(null);
@@ -37,59 +37,40 @@ export default function Transfer() {
   const inFlight = useRef(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<Money | null>(null);
+  const [review, setReview] = useState<Review | null>(null);
+  const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [touched, setTouched] = useState(false);
+
+  useEffect(() => {
+    const prefill = readPrefill(window.location.search);
+    if (prefill.mode) setMode(prefill.mode);
+    if (prefill.from) setFromId(prefill.from);
+    if (prefill.amount) setAmount(prefill.amount);
+    if (prefill.message) setMessage(prefill.message);
+    if (prefill.to && prefill.mode === "own") setToId(prefill.to);
+    if (prefill.to && prefill.mode === "account") setToNumber(prefill.to);
+    if (prefill.to && prefill.mode === "phone") setToPhone(prefill.to);
+  }, []);
 
   const from = active.find((a) => a.id === (fromId ?? active[0]?.id));
   const ownTargets = active.filter((a) => a.id !== from?.id && a.currency === from?.currency);
   const parsed = from ? parseAmountInput(amount, exponentOf(from.currency)) : null;
   const target = mode === "own" ? ownTargets.find((a) => a.id === toId) ?? ownTargets[0] : undefined;
-  const numberOk = /^\d{20}$/.test(toNumber.replace(/\s/g, ""));
-  const phoneOk = /^\+?[0-9][0-9 ()-]{5,18}[0-9]$/.test(toPhone.trim());
-  const valid = !!from && !!parsed && (mode === "own" ? !!target : mode === "account" ? numberOk : phoneOk);
-
+  const number = toNumber.replace(/\s/g, "");
+  const numberOk = /^\d{20}$/.test(number);
+  const phone = normalizePhone(toPhone);
+  const valid = !!from && !!parsed && (mode === "own" ? !!target : mode === "account" ? numberOk : !!phone);
   const endpointMissing = error instanceof ApiError && error.endpointMissing;
-  const keyForSubmit = useMemo(() => key, [key]);
+  const recipient = mode === "account" ? { to_account_number: number } : { to_phone: phone ?? "" };
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setTouched(true);
-    if (!valid || !from || !parsed || inFlight.current) return; // a second click while paying does nothing
+  async function guarded(work: () => Promise<void>) {
+    if (inFlight.current) return; // a second click while working does nothing
     inFlight.current = true;
     setBusy(true);
     setError(null);
-    let useKey = keyForSubmit;
-    if (needsFreshKey(lastOutcome.current)) {
-      useKey = newIdempotencyKey();
-      setKey(useKey);
-    }
-    const headers = { "Idempotency-Key": useKey };
     try {
-      if (mode === "own") {
-        await unwrap(
-          ledgerApi.POST("/api/ledger/transfer", {
-            params: { header: headers },
-            body: { from_account_id: from.id, to_account_id: target!.id, amount: parsed, currency: from.currency, description: message },
-          }),
-        );
-      } else {
-        await callJson<TransferResult>(
-          "POST",
-          "/api/customer/transfer",
-          {
-            from_account_id: from.id,
-            ...(mode === "account" ? { to_account_number: toNumber.replace(/\s/g, "") } : { to_phone: toPhone.trim() }),
-            amount: parsed,
-            currency: from.currency,
-            description: message,
-          },
-          headers,
-        );
-      }
-      lastOutcome.current = "success";
-      setDone({ amount: parsed, currency: from.currency });
+      await work();
     } catch (err) {
-      lastOutcome.current = outcomeOf(err);
       setError(err);
     } finally {
       inFlight.current = false;
@@ -97,10 +78,55 @@ export default function Transfer() {
     }
   }
 
-  function again() {
-    setDone(null);
-    setAmount("");
-    setMessage("");
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (!valid || !from || !parsed) return;
+    const money = { amount: parsed, currency: from.currency };
+    if (mode === "own") {
+      setReview({ fromAccountNumber: from.number, recipientName: null, recipientAccount: target!.number, amount: money, fee: zero(from.currency), total: money, message });
+      return;
+    }
+    await guarded(async () => {
+      const shown = await unwrap(
+        customerApi.POST("/api/customer/transfer/preview", { body: { from_account_id: from.id, ...recipient, amount: parsed, currency: from.currency, description: message } }),
+      );
+      setReview({ fromAccountNumber: shown.from_account_number, recipientName: shown.recipient.name ?? null, recipientAccount: shown.recipient.account_number_masked, amount: shown.amount, fee: shown.fee, total: shown.total, message });
+    });
+  }
+
+  async function pay() {
+    if (!from || !parsed || inFlight.current) return;
+    let useKey = key;
+    if (needsFreshKey(lastOutcome.current)) {
+      useKey = newIdempotencyKey();
+      setKey(useKey);
+    }
+    const params = { header: { "Idempotency-Key": useKey } };
+    const body = { from_account_id: from.id, amount: parsed, currency: from.currency, description: message };
+    await guarded(async () => {
+      try {
+        const answer = (
+          mode === "own"
+            ? await unwrap(ledgerApi.POST("/api/ledger/transfer", { params, body: { ...body, to_account_id: target!.id } }))
+            : await unwrap(customerApi.POST("/api/customer/transfer", { params, body: { ...body, ...recipient } }))
+        ) as Record<string, unknown>;
+        lastOutcome.current = "success";
+        setReceipt({ review: review!, operationId: String(answer.transaction_id ?? answer.id ?? ""), at: new Date() });
+      } catch (err) {
+        lastOutcome.current = outcomeOf(err);
+        throw err;
+      }
+    });
+  }
+
+  function again(keepFields: boolean) {
+    setReceipt(null);
+    setReview(null);
+    if (!keepFields) {
+      setAmount("");
+      setMessage("");
+    }
     setTouched(false);
     setKey(newIdempotencyKey());
     lastOutcome.current = null;
@@ -115,26 +141,21 @@ export default function Transfer() {
       <Title order={1} size="h2">
         {t("transfer.title")}
       </Title>
-      {done ? (
-        <Paper withBorder radius="lg" p="lg" data-testid="transfer-done">
-          <Stack align="flex-start">
-            <Group gap="xs">
-              <IconCircleCheck color="var(--mantine-color-green-8)" aria-hidden />
-              <Title order={2} size="h4">
-                {t("transfer.done")}
-              </Title>
-            </Group>
-            <Text>
-              <MoneyText money={done} fw={700} />
-            </Text>
-            <Group>
-              <Button onClick={again}>{t("transfer.another")}</Button>
-              <Button component={Link} href="/lk/" variant="default">
-                {t("nav.dashboard")}
-              </Button>
-            </Group>
-          </Stack>
-        </Paper>
+      {receipt ? (
+        <ReceiptStep
+          receipt={receipt}
+          onAnother={() => again(false)}
+          onRepeat={() => again(true)}
+          extra={
+            receipt.operationId && (
+              <DownloadButton path={`/api/customer/operations/${receipt.operationId}/receipt.pdf`} filename={`receipt-${receipt.operationId}.pdf`} testId="receipt-pdf">
+                {t("pay.receiptPdf")}
+              </DownloadButton>
+            )
+          }
+        />
+      ) : review ? (
+        <ConfirmStep review={review} busy={busy} error={error} onConfirm={pay} onEdit={() => { setReview(null); setError(null); }} />
       ) : (
         <Paper withBorder radius="lg" p="lg">
           <form onSubmit={submit} noValidate data-idempotency-key={key} data-testid="transfer-form">
@@ -147,9 +168,9 @@ export default function Transfer() {
                   setError(null);
                 }}
                 data={[
-                  { value: "own", label: t("transfer.mode.own") },
-                  { value: "account", label: t("transfer.mode.account") },
-                  { value: "phone", label: t("transfer.mode.phone") },
+                  { value: "own", label: t("pay.modeOwn") },
+                  { value: "account", label: t("pay.modeAccount") },
+                  { value: "phone", label: t("pay.modePhone") },
                 ]}
                 aria-label={t("transfer.title")}
                 orientation={narrow ? "vertical" : "horizontal"}
@@ -170,17 +191,20 @@ export default function Transfer() {
                   onChange={(e) => setToNumber(e.currentTarget.value)}
                   error={touched && !numberOk ? t("transfer.badNumber") : undefined}
                   required
+                  data-testid="to-number"
                 />
               )}
               {mode === "phone" && (
                 <TextInput
                   label={t("transfer.toPhone")}
+                  description={t("pay.phoneHint")}
                   type="tel"
                   placeholder="+7 900 123-45-67"
                   value={toPhone}
                   onChange={(e) => setToPhone(e.currentTarget.value)}
-                  error={touched && !phoneOk ? t("transfer.badPhone") : undefined}
+                  error={touched && !phone ? t("transfer.badPhone") : undefined}
                   required
+                  data-testid="to-phone"
                 />
               )}
               <TextInput
@@ -203,8 +227,8 @@ export default function Transfer() {
                   </Alert>
                 )
               )}
-              <Button type="submit" size="md" loading={busy} data-testid="pay">
-                {busy ? t("transfer.paying") : t("transfer.pay")}
+              <Button type="submit" size="md" loading={busy} data-testid="review">
+                {busy ? t("pay.checking") : t("pay.review")}
               </Button>
             </Stack>
           </form>
