@@ -1,7 +1,7 @@
 // Typed clients generated from api_spec (openapi-typescript + openapi-fetch), one per service, sharing
 // one fetch that adds the bearer token and refreshes it transparently (single flight) on expiry or 401.
 import createClient from "openapi-fetch";
-import type { accounts, auth, customer, fx, ledger, notifications } from "./generated";
+import type { accounts, auth, contracts, customer, fx, ledger, notifications } from "./generated";
 import { getTokens, setTokens } from "./session";
 import { ApiError, toProblem } from "./problem";
 
@@ -78,6 +78,7 @@ export const ledgerApi = createClient<ledger.paths>(options);
 export const fxApi = createClient<fx.paths>(options);
 export const customerApi = createClient<customer.paths>(options);
 export const notificationsApi = createClient<notifications.paths>(options);
+export const contractsApi = createClient<contracts.paths>(options);
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
 
