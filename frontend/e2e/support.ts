@@ -122,8 +122,10 @@ export function securityHeaders(): Record<string, string> {
  */
 export async function expectAccessible(page: Page, what = page.url()) {
   await page.waitForLoadState("networkidle").catch(() => undefined);
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  // Legacy mode: axe runs in the page itself, so a page from browser.newPage() works too (the SPA has no
+  // cross-origin frames, which is all the newer mode adds).
+  const result = await new AxeBuilder({ page }).setLegacyMode(true).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(" ")} ${n.failureSummary ?? ""}`).join("\n")}`);
-  expect(report, `axe on ${what}`).toEqual([]);
+  expect.soft(report, `axe on ${what}`).toEqual([]); // soft: one run lists every page's findings, still failing the test
 }

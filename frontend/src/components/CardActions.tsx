@@ -34,8 +34,8 @@ export function CardActions({ card, onChanged }: { card: CardLike; onChanged: ()
     <>
       <Button
         size="xs"
-        variant="light"
-        color={blocking ? "red.8" : "green.9"}
+        variant="default"
+        c={blocking ? "red.9" : "green.9"}
         leftSection={blocking ? <IconLock size={14} aria-hidden /> : <IconLockOpen size={14} aria-hidden />}
         onClick={() => setOpen(true)}
         aria-label={`${t(blocking ? "cards.block" : "cards.unblock")} •• ${card.last4}`}
@@ -43,14 +43,14 @@ export function CardActions({ card, onChanged }: { card: CardLike; onChanged: ()
       >
         {t(blocking ? "cards.block" : "cards.unblock")}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t(blocking ? "cards.blockTitle" : "cards.unblockTitle", { last4: card.last4 })} centered>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t(blocking ? "cards.blockTitle" : "cards.unblockTitle", { last4: card.last4 })} centered closeButtonProps={{ "aria-label": t("common.close") }}>
         <Stack>
           {blocking && <Text size="sm">{t("cards.blockWarn")}</Text>}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>
               {t("common.cancel")}
             </Button>
-            <Button color={blocking ? "red.8" : "bank"} onClick={apply} loading={busy} data-testid="card-confirm">
+            <Button color={blocking ? "red.9" : "bank"} onClick={apply} loading={busy} data-testid="card-confirm">
               {t("common.confirm")}
             </Button>
           </Group>

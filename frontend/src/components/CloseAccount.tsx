@@ -39,10 +39,10 @@ export function CloseAccount({ account, onClosed }: { account: AccountLike; onCl
 
   return (
     <>
-      <Button variant="subtle" color="red.8" size="xs" onClick={() => setOpen(true)} data-testid="close-account">
+      <Button variant="default" c="red.9" size="xs" onClick={() => setOpen(true)} data-testid="close-account">
         {t("close.button")}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t("close.title", { number: formatAccountNumber(account.number) })} centered>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t("close.title", { number: formatAccountNumber(account.number) })} centered closeButtonProps={{ "aria-label": t("common.close") }}>
         <Stack>
           <Text size="sm">{t("close.text")}</Text>
           {full && (
@@ -59,7 +59,7 @@ export function CloseAccount({ account, onClosed }: { account: AccountLike; onCl
             <Button variant="default" onClick={() => setOpen(false)}>
               {t("common.cancel")}
             </Button>
-            <Button color="red.8" onClick={close} loading={busy} disabled={full} data-testid="close-confirm">
+            <Button color="red.9" onClick={close} loading={busy} disabled={full} data-testid="close-confirm">
               {t("close.button")}
             </Button>
           </Group>

@@ -13,3 +13,12 @@ describe("roles and statuses", () => {
     expect(statusLabel(ru, "weird")).toBe("weird");
   });
 });
+
+describe("the screens' texts", () => {
+  it("are all in the dictionary as written (no key of messages.ts silently overrides one)", async () => {
+    const { en, ru } = await import("./messages");
+    const { screensEn, screensRu } = await import("./messages/screens");
+    for (const [key, text] of Object.entries(screensRu)) expect(ru[key as keyof typeof ru], key).toBe(text);
+    for (const [key, text] of Object.entries(screensEn)) expect(en[key as keyof typeof en], key).toBe(text);
+  });
+});

@@ -89,7 +89,7 @@ function ContractCard({ contract, onChanged }: { contract: Contract; onChanged: 
           </Stack>
         ))}
       </Stack>
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title={t("contracts.sign")} centered>
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title={t("contracts.sign")} centered closeButtonProps={{ "aria-label": t("common.close") }}>
         <Stack>
           <Text size="sm">{t("contracts.signConfirm", { number: contract.number })}</Text>
           <Group justify="flex-end">

@@ -1,6 +1,6 @@
 "use client";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title, UnstyledButton } from "@mantine/core";
+import { Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title, UnstyledButton } from "@mantine/core";
 import { IconArrowDownLeft, IconArrowsExchange, IconArrowUpRight, IconSearch } from "@tabler/icons-react";
 import { ledgerApi, unwrap } from "@/api/client";
 import { EmptyNote } from "@/components/EmptyNote";
@@ -51,9 +51,9 @@ function Row({ op, onOpen, accountLabel }: { op: Operation; onOpen: () => void; 
                   </Text>
                 )}
                 {note(op) && (
-                  <Badge size="xs" variant="light" color="gray.8" tt="none">
-                    {note(op)}
-                  </Badge>
+                  <Text size="xs" c="dimmed" fs="italic">
+                    «{note(op)}»
+                  </Text>
                 )}
               </Group>
             </Stack>

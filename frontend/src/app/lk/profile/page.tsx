@@ -50,7 +50,7 @@ export default function ProfilePage() {
             {t("nav.inbox")}
           </Anchor>
           <Anchor component={Link} href="#notifications">
-            {t("profile.notifications")}
+            {t("profile.notifSettings")}
           </Anchor>
           <Anchor component={Link} href="/lk/contracts/">
             {t("nav.contracts")}
