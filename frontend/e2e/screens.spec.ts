@@ -164,6 +164,7 @@ test("rates board: roubles per unit, sources named, a chart for a pair", async (
   await expect(page.getByTestId("rates-date")).toContainText(/Курсы на \d+/);
   await page.locator('[data-testid="rate-row"][data-code="EUR"]').getByRole("button", { name: /График/ }).click();
   await expect(page.getByTestId("rate-chart")).toContainText("Динамика курса EUR/RUB");
+  await expect(page.getByTestId("chart-summary")).toContainText(/\d+,\d\d\s₽/);
   await shot(page, "screens-07-rates");
   await expectAccessible(page, "rates board");
   await page.getByTestId("base-select").click();

@@ -58,10 +58,14 @@ export async function authFetch(request: Request): Promise<Response> {
   }
   const retry = request.clone();
   const first = new Request(request);
-  first.headers.set("authorization", `Bearer ${getTokens()!.access_token}`);
+  const sent = getTokens()!.access_token;
+  first.headers.set("authorization", `Bearer ${sent}`);
   const response = await fetch(first);
   if (response.status !== 401) return response;
-  if (await refreshSession()) {
+  // A 401 for a token another request has already replaced: retry with the new one. Refreshing again would
+  // present the rotated-out refresh token, which the server treats as reuse and answers by ending the session.
+  const replaced = getTokens()?.access_token;
+  if ((replaced !== undefined && replaced !== sent) || (await refreshSession())) {
     retry.headers.set("authorization", `Bearer ${getTokens()!.access_token}`);
     const again = await fetch(retry);
     if (again.status === 401) expire();

@@ -1,6 +1,6 @@
 "use client";
 import type { ReactNode } from "react";
-import { MantineProvider, createTheme, type CSSVariablesResolver } from "@mantine/core";
+import { Anchor, MantineProvider, createTheme, type CSSVariablesResolver } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { I18nProvider } from "@/lib/i18n";
 import { SessionProvider } from "@/lib/session";
@@ -17,6 +17,8 @@ export const theme = createTheme({
   fontFamily: "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
   defaultRadius: "md",
   headings: { fontWeight: "700" },
+  // WCAG 1.4.1: a link inside text must not differ by colour alone (axe link-in-text-block).
+  components: { Anchor: Anchor.extend({ defaultProps: { underline: "always" } }) },
 });
 
 // WCAG AA: Mantine's "dimmed" text (gray.6, #868e96) is 3.3:1 on white; gray.7 is ~5.7:1. Set through the

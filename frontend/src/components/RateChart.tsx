@@ -21,7 +21,7 @@ export function RateChart({ code, quote }: { code: string; quote: string }) {
   const pair = `${code}/${quote}`;
   const summary =
     values.length > 0
-      ? `${t("rates.history", { pair })}: ${dateFmt.format(new Date(`${points[0].date}T00:00:00Z`))} — ${dateFmt.format(new Date(`${points[points.length - 1].date}T00:00:00Z`))}. ${t("rates.historyRange", { min: formatUnits(Math.min(...values), quote, locale), max: formatUnits(Math.max(...values), quote, locale) })}`
+      ? `${t("rates.history", { pair })}: ${dateFmt.format(new Date(`${points[0].date}T00:00:00Z`))} — ${dateFmt.format(new Date(`${points[points.length - 1].date}T00:00:00Z`))}; ${t("rates.historyRange", { min: formatUnits(Math.min(...values), quote, locale), max: formatUnits(Math.max(...values), quote, locale) })}`
       : "";
   return (
     <Stack gap="xs" data-testid="rate-chart">
@@ -40,6 +40,10 @@ export function RateChart({ code, quote }: { code: string; quote: string }) {
       ) : values.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t("rates.historyEmpty")}
+        </Text>
+      ) : values.length === 1 ? (
+        <Text size="sm" data-testid="chart-summary">
+          {t("rates.historyOne", { date: dateFmt.format(new Date(`${points[0].date}T00:00:00Z`)), value: formatUnits(values[0], quote, locale) })}
         </Text>
       ) : (
         <>

@@ -103,6 +103,7 @@ export const screensRu = {
   "rates.history": "Динамика курса {pair}",
   "rates.historyDays": "За {days} дн.",
   "rates.historyEmpty": "Нет данных за период.",
+  "rates.historyOne": "За период есть только один курс — на {date}: {value}. Источник хранит курсы с этого дня.",
   "rates.historyRange": "Минимум {min}, максимум {max}",
   "rates.showChart": "График",
 } as const;
@@ -213,5 +214,6 @@ export const screensEn: Record<ScreensKey, string> = {
   "rates.historyDays": "{days} days",
   "rates.historyRange": "Low {min}, high {max}",
   "rates.historyEmpty": "No data for the period.",
+  "rates.historyOne": "The period has one rate only, for {date}: {value}. The source keeps its rates from that day.",
   "rates.showChart": "Chart",
 };
