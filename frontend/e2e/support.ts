@@ -4,6 +4,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -113,4 +114,18 @@ export function watchCsp(page: Page): string[] {
 /** The security headers every SPA response carries (frontend/security-headers.json, as CloudFront sends them). */
 export function securityHeaders(): Record<string, string> {
   return JSON.parse(readFileSync(path.resolve(here, "../security-headers.json"), "utf8")).headers;
+}
+
+/**
+ * axe-core on the page as it is now (WCAG 2.1 A/AA rules): fails on any serious or critical violation, naming
+ * each rule and the elements it found. Minor and moderate findings are not a failure.
+ */
+export async function expectAccessible(page: Page, what = page.url()) {
+  await page.waitForLoadState("networkidle").catch(() => undefined);
+  // Legacy mode: axe runs in the page itself, so a page from browser.newPage() works too (the SPA has no
+  // cross-origin frames, which is all the newer mode adds).
+  const result = await new AxeBuilder({ page }).setLegacyMode(true).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(" ")} ${n.failureSummary ?? ""}`).join("\n")}`);
+  expect.soft(report, `axe on ${what}`).toEqual([]); // soft: one run lists every page's findings, still failing the test
 }

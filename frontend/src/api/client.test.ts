@@ -59,6 +59,29 @@ describe("authFetch", () => {
     expect(refreshes).toBe(1);
   });
 
+  it("a 401 that arrives after another request already refreshed retries with the new token, not a second refresh", async () => {
+    setTokens({ access_token: "old", refresh_token: "R1", expires_in: 300 });
+    let refreshes = 0;
+    let releaseSlow: () => void = () => {};
+    const slowDone = new Promise<void>((res) => (releaseSlow = res));
+    fetchMock.mockImplementation(async (input: Request | string) => {
+      const r = input as Request;
+      const url = typeof input === "string" ? input : r.url;
+      if (url.endsWith("/api/auth/refresh")) {
+        refreshes++;
+        return refreshes === 1 ? jsonResponse(200, { access_token: "new", refresh_token: "R2", expires_in: 300 }) : jsonResponse(401, {});
+      }
+      if (r.headers.get("authorization") === "Bearer new") return jsonResponse(200, {});
+      if (url.endsWith("/api/slow")) await slowDone; // its 401 comes back only after the fast one refreshed
+      return jsonResponse(401, {});
+    });
+    const slow = authFetch(req("/api/slow"));
+    const fast = await authFetch(req("/api/fast"));
+    releaseSlow();
+    expect([fast.status, (await slow).status]).toEqual([200, 200]);
+    expect(refreshes).toBe(1);
+  });
+
   it("ends the session when the refresh is refused", async () => {
     setTokens({ access_token: "old", refresh_token: "revoked", expires_in: 300 });
     const expired = vi.fn();

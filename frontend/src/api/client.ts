@@ -1,7 +1,7 @@
 // Typed clients generated from api_spec (openapi-typescript + openapi-fetch), one per service, sharing
 // one fetch that adds the bearer token and refreshes it transparently (single flight) on expiry or 401.
 import createClient from "openapi-fetch";
-import type { accounts, auth, customer, fx, ledger, notifications, utilities } from "./generated";
+import type { accounts, auth, contracts, customer, fx, ledger, notifications, utilities } from "./generated";
 import { getTokens, setTokens } from "./session";
 import { ApiError, toProblem } from "./problem";
 
@@ -58,10 +58,14 @@ export async function authFetch(request: Request): Promise<Response> {
   }
   const retry = request.clone();
   const first = new Request(request);
-  first.headers.set("authorization", `Bearer ${getTokens()!.access_token}`);
+  const sent = getTokens()!.access_token;
+  first.headers.set("authorization", `Bearer ${sent}`);
   const response = await fetch(first);
   if (response.status !== 401) return response;
-  if (await refreshSession()) {
+  // A 401 for a token another request has already replaced: retry with the new one. Refreshing again would
+  // present the rotated-out refresh token, which the server treats as reuse and answers by ending the session.
+  const replaced = getTokens()?.access_token;
+  if ((replaced !== undefined && replaced !== sent) || (await refreshSession())) {
     retry.headers.set("authorization", `Bearer ${getTokens()!.access_token}`);
     const again = await fetch(retry);
     if (again.status === 401) expire();
@@ -79,6 +83,7 @@ export const fxApi = createClient<fx.paths>(options);
 export const customerApi = createClient<customer.paths>(options);
 export const notificationsApi = createClient<notifications.paths>(options);
 export const utilitiesApi = createClient<utilities.paths>(options);
+export const contractsApi = createClient<contracts.paths>(options);
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
 

@@ -4,7 +4,8 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { AppShell, Avatar, Burger, Button, Group, NavLink, Stack, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconArrowsExchange, IconChartLine, IconHome, IconLogout, IconSend, IconUser, IconBulb } from "@tabler/icons-react";
+import { IconArrowsExchange, IconBell, IconBulb, IconChartLine, IconFileText, IconHistory, IconHome, IconLogout, IconSend, IconUser } from "@tabler/icons-react";
+import { InboxBell } from "./InboxBell";
 import { Logo } from "./Logo";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { LoadingState } from "./States";
@@ -16,9 +17,19 @@ const LINKS = [
   { href: "/lk/transfer/", key: "nav.transfer", icon: IconSend },
   { href: "/lk/exchange/", key: "nav.fxExchange", icon: IconArrowsExchange },
   { href: "/lk/utilities/", key: "nav.utilities", icon: IconBulb },
+  { href: "/lk/history/", key: "nav.history", icon: IconHistory },
+  { href: "/lk/contracts/", key: "nav.contracts", icon: IconFileText },
+  { href: "/lk/inbox/", key: "nav.inbox", icon: IconBell },
   { href: "/exchange/", key: "nav.exchange", icon: IconChartLine },
   { href: "/lk/profile/", key: "nav.profile", icon: IconUser },
 ] as const;
+
+/** The menu item of the page: its own path or any page under it (an account's page is the overview's). */
+export function isCurrent(pathname: string, href: string): boolean {
+  const path = pathname.endsWith("/") ? pathname : `${pathname}/`;
+  if (href === "/lk/") return path === "/lk/" || path.startsWith("/lk/account/");
+  return path.startsWith(href);
+}
 
 function initials(name: string): string {
   return name
@@ -56,6 +67,7 @@ export function CabinetShell({ children }: { children: ReactNode }) {
             <Logo href="/lk/" />
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <InboxBell />
             <LanguageSwitch />
             <Avatar color="bank" radius="xl" size="sm" aria-hidden visibleFrom="xs">
               {initials(profile.full_name)}
@@ -76,8 +88,8 @@ export function CabinetShell({ children }: { children: ReactNode }) {
                 href={href}
                 label={t(key)}
                 leftSection={<Icon size={18} aria-hidden />}
-                active={pathname === href || (href === "/lk/" && pathname.startsWith("/lk/account"))}
-                aria-current={pathname === href ? "page" : undefined}
+                active={isCurrent(pathname, href)}
+                aria-current={isCurrent(pathname, href) ? "page" : undefined}
               />
             ))}
           </nav>

@@ -10,8 +10,9 @@ import { MoneyText } from "./MoneyText";
 import { ErrorState, LoadingState, NotAvailable } from "./States";
 import { myAccounts } from "@/lib/cabinet";
 import { exponentOf } from "@/lib/currency";
+import { exchangeRateText } from "@/lib/history";
 import { errorMessage, useI18n } from "@/lib/i18n";
-import { formatRate, parseAmountInput, type Money } from "@/lib/money";
+import { parseAmountInput, type Money } from "@/lib/money";
 import { useAsync } from "@/lib/useAsync";
 
 /** Accepts the quote shapes the FX service may answer with (issue 5 is not in api_spec yet). */
@@ -152,7 +153,7 @@ export function ExchangeForm() {
               <Group justify="space-between">
                 <Text size="sm">{t("fx.exchange.rate")}</Text>
                 <Text fw={600} className="tabular">
-                  1 {quote.from_amount.currency} = {formatRate(quote.rate, locale)} {quote.to_amount.currency}
+                  {exchangeRateText(quote.from_amount, quote.to_amount, quote.rate, locale)}
                 </Text>
               </Group>
               <Group justify="space-between">

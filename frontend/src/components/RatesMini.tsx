@@ -3,15 +3,15 @@ import { Badge, Card, Group, Stack, Table, Text } from "@mantine/core";
 import { fxApi, unwrap } from "@/api/client";
 import { useAsync } from "@/lib/useAsync";
 import { useI18n } from "@/lib/i18n";
-import { formatRate } from "@/lib/money";
+import { boardRows, currencyName } from "@/lib/rates";
 
-const PAIRS = ["EUR", "GBP", "CNY", "JPY"];
+const PAIRS = ["USD", "EUR", "CNY", "GBP"];
 
-/** A few USD rates for the landing page (public endpoint, no sign-in). */
+/** A few rates in roubles for the landing page (public endpoint, no sign-in), read as "1 $ = 81,86 ₽". */
 export function RatesMini() {
   const { t, locale } = useI18n();
   const { data, error } = useAsync(
-    () => unwrap(fxApi.GET("/api/fx/rates/latest", { params: { query: { base: "USD", symbols: PAIRS.join(",") } } })),
+    () => unwrap(fxApi.GET("/api/fx/rates/latest", { params: { query: { base: "RUB", symbols: PAIRS.join(",") } } })),
     [],
   );
   return (
@@ -34,15 +34,15 @@ export function RatesMini() {
         ) : (
           <Table verticalSpacing={6}>
             <Table.Tbody>
-              {PAIRS.map((code) => (
-                <Table.Tr key={code}>
+              {(data ? boardRows("RUB", data.rates, data.sources, locale) : []).map((row) => (
+                <Table.Tr key={row.code} data-testid="rates-mini-row">
                   <Table.Td>
                     <Text size="sm" fw={600}>
-                      USD → {code}
+                      {currencyName(row.code, locale)}
                     </Text>
                   </Table.Td>
-                  <Table.Td ta="right" className="tabular">
-                    {data?.rates[code] ? formatRate(String(data.rates[code]), locale) : "…"}
+                  <Table.Td ta="right" className="tabular" style={{ whiteSpace: "nowrap" }}>
+                    {row.text}
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -1,7 +1,9 @@
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
 import { payEn, payRu } from "./messages/pay";
+import { screensEn, screensRu } from "./messages/screens";
 export const ru = {
   ...payRu,
+  ...screensRu,
   "bank.name": "Банк «Северный»",
   "bank.tagline": "Счета, переводы и обмен валют — онлайн, без визита в отделение",
   "lang.switch": "English",
@@ -159,7 +161,6 @@ export const ru = {
   "fx.board.currency": "Валюта",
   "fx.board.rate": "Курс за 1 {base}",
   "fx.board.unavailable": "Курсы временно недоступны.",
-  "fx.board.noRub": "Рубль не входит в набор валют ЕЦБ.",
   "fx.exchange.title": "Обмен валют",
   "fx.exchange.from": "Продать со счёта",
   "fx.exchange.to": "Купить на счёт",
@@ -285,6 +286,7 @@ export type MessageKey = keyof typeof ru;
 
 export const en: Record<MessageKey, string> = {
   ...payEn,
+  ...screensEn,
   "bank.name": "Severny Bank",
   "bank.tagline": "Accounts, transfers and currency exchange — online, no branch visit needed",
   "lang.switch": "Русский",
@@ -442,7 +444,6 @@ export const en: Record<MessageKey, string> = {
   "fx.board.currency": "Currency",
   "fx.board.rate": "Per 1 {base}",
   "fx.board.unavailable": "Rates are temporarily unavailable.",
-  "fx.board.noRub": "The rouble is not in the ECB currency set.",
   "fx.exchange.title": "Currency exchange",
   "fx.exchange.from": "Sell from account",
   "fx.exchange.to": "Buy into account",

@@ -13,6 +13,7 @@ from bank_shared.app import create_app
 from fx_service.dependencies import rates_desk
 from fx_service.domain import RateSheet, Served, decimal_text, normalise_currency, normalise_symbols
 from fx_service.exchange_api import router as exchange_router
+from fx_service.rate_history import rate_history
 from fx_service.rates_desk import RatesDesk
 
 router = APIRouter(tags=["fx"])
@@ -59,6 +60,21 @@ class CurrenciesResponse(BaseModel):
     source: str
 
 
+class RatePointResponse(BaseModel):
+    date: Date = Field(description="The business day the rate is for")
+    rate: str = Field(description="1 base = rate units of the quote currency, a decimal string", examples=["0.86386"])
+
+
+class RateHistoryResponse(BaseModel):
+    base: str = Field(examples=["USD"])
+    quote: str = Field(examples=["EUR"])
+    days: int = Field(description="The period asked for, in days back from today")
+    points: list[RatePointResponse] = Field(description="Oldest first; at most 31, sampled evenly over the period; "
+                                                        "days the source keeps no rates for are left out")
+    sources: list[str] = Field(description="Where the rates came from (frankfurter, treasury, "
+                                           "treasury+frankfurter)")
+
+
 def _rates_response(served: Served[RateSheet]) -> RatesResponse:
     sheet = served.value
     return RatesResponse(
@@ -81,6 +97,21 @@ def _symbols(raw: str | None) -> tuple[str, ...]:
 def latest_rates(service: Rates, base: BaseParam = "EUR", symbols: SymbolsParam = None) -> RatesResponse:
     """The latest reference rates for `base` (cached 24 h; the last known rates, `stale`, on outages)."""
     return _rates_response(service.latest(normalise_currency(base), _symbols(symbols)))
+
+
+@router.get("/rates/history", response_model=RateHistoryResponse)
+def rates_history(
+    service: Rates,
+    base: BaseParam,
+    quote: Annotated[str, Query(pattern=rf"^\s*{_CODE}\s*$", description="ISO 4217 code of the quote currency",
+                                examples=["EUR"])],
+    days: Annotated[int, Query(ge=7, le=365, description="How many days back from today")] = 30,
+) -> RateHistoryResponse:
+    """A pair's rate over the last `days` days, for a chart (each day served as `/rates/{date}` serves it)."""
+    history = rate_history(service, normalise_currency(base), normalise_currency(quote), days, service.today())
+    return RateHistoryResponse(base=history.base, quote=history.quote, days=days, sources=history.sources,
+                               points=[RatePointResponse(date=p.day, rate=decimal_text(p.rate))
+                                       for p in history.points])
 
 
 @router.get("/rates/{date}", response_model=RatesResponse)

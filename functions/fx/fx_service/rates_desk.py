@@ -70,6 +70,9 @@ class RatesDesk:
     def historical(self, day: date, base: str, symbols: Sequence[str]) -> Served[RateSheet]:
         return self._rates(base, symbols, lambda b, s: self._market.historical(day, b, s), day)
 
+    def today(self) -> date:
+        return self._market.today()
+
     def currencies(self) -> Served[CurrencyList]:
         served = self._market.currencies()
         try:

@@ -115,6 +115,10 @@ class RatesService:
         if missing:  # Frankfurter drops unknown symbols silently
             raise _unsupported(missing)
 
+    def today(self) -> date:
+        """The current day as this service sees it (UTC; injected in tests)."""
+        return self._today()
+
     def check_day(self, day: date) -> None:
         if day > self._today():
             raise InvalidRatesRequest("date", "must not be in the future")

@@ -23,6 +23,7 @@ class FakeFrankfurter:
         self.mode = "ok"
         self.calls: list[httpx.Request] = []
         self.drop_symbols: set[str] = set()  # Frankfurter silently drops unknown symbols
+        self.historical_day: str | None = None  # answer every date with this business day (a long weekend)
 
     def paths(self) -> list[str]:
         return [request.url.path for request in self.calls]
@@ -43,7 +44,7 @@ class FakeFrankfurter:
         day = path.strip("/")
         if day < "2026-11-01":
             return httpx.Response(404, json={"message": "not found"})
-        return self._rates(day, request)
+        return self._rates(self.historical_day or day, request)
 
     def _rates(self, day: str, request: httpx.Request) -> httpx.Response:
         base = request.url.params.get("base", "EUR")

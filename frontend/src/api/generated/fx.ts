@@ -120,6 +120,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fx/rates/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rates History
+         * @description A pair's rate over the last `days` days, for a chart (each day served as `/rates/{date}` serves it).
+         */
+        get: operations["fx_rates_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/fx/rates/latest": {
         parameters: {
             query?: never;
@@ -341,6 +361,49 @@ export interface components {
              * @description Buys into this account, in its currency
              */
             to_account_id: string;
+        };
+        /** RateHistoryResponse */
+        RateHistoryResponse: {
+            /**
+             * Base
+             * @example USD
+             */
+            base: string;
+            /**
+             * Days
+             * @description The period asked for, in days back from today
+             */
+            days: number;
+            /**
+             * Points
+             * @description Oldest first; at most 31, sampled evenly over the period; days the source keeps no rates for are left out
+             */
+            points: components["schemas"]["RatePointResponse"][];
+            /**
+             * Quote
+             * @example EUR
+             */
+            quote: string;
+            /**
+             * Sources
+             * @description Where the rates came from (frankfurter, treasury, treasury+frankfurter)
+             */
+            sources: string[];
+        };
+        /** RatePointResponse */
+        RatePointResponse: {
+            /**
+             * Date
+             * Format: date
+             * @description The business day the rate is for
+             */
+            date: string;
+            /**
+             * Rate
+             * @description 1 base = rate units of the quote currency, a decimal string
+             * @example 0.86386
+             */
+            rate: string;
         };
         /** RatesResponse */
         RatesResponse: {
@@ -673,6 +736,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RatesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    fx_rates_history: {
+        parameters: {
+            query: {
+                /** @description ISO 4217 code of the base currency */
+                base: string;
+                /** @description How many days back from today */
+                days?: number;
+                /** @description ISO 4217 code of the quote currency */
+                quote: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateHistoryResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -8,6 +8,8 @@ import { IconArrowLeft, IconCopy } from "@tabler/icons-react";
 import { accountsApi, newIdempotencyKey, unwrap } from "@/api/client";
 import type { Account, Posting } from "@/api/types";
 import { BankCard } from "@/components/BankCard";
+import { CardActions } from "@/components/CardActions";
+import { CloseAccount } from "@/components/CloseAccount";
 import { AccountDocuments } from "@/components/pay/AccountDocuments";
 import { MoneyText } from "@/components/MoneyText";
 import { productName } from "@/components/OpenAccountModal";
@@ -126,7 +128,10 @@ function AccountDetails() {
             <Title order={1} size="h3">
               {productName(t, a.product_code)}
             </Title>
-            <Badge color={a.status === "active" ? "green" : "gray"}>{t(a.status === "closed" ? "lk.status.closed" : "lk.status.active")}</Badge>
+            <Group gap="xs">
+              <Badge color={a.status === "active" ? "green.9" : "gray"}>{t(a.status === "closed" ? "lk.status.closed" : "lk.status.active")}</Badge>
+              {a.status === "active" && <CloseAccount account={a} onClosed={account.reload} />}
+            </Group>
           </Group>
           <Group gap="xl" align="flex-end">
             <Stack gap={0}>
@@ -177,7 +182,10 @@ function AccountDetails() {
         )}
         <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }}>
           {(cards.data ?? []).map((c) => (
-            <BankCard key={c.id} card={c} />
+            <Stack key={c.id} gap="xs">
+              <BankCard card={c} />
+              {a.status === "active" && <CardActions card={c} onChanged={cards.reload} />}
+            </Stack>
           ))}
         </SimpleGrid>
       </section>

@@ -1,9 +1,11 @@
 "use client";
-import { Button, Divider, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import Link from "next/link";
+import { Anchor, Button, Divider, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconLogout } from "@tabler/icons-react";
 import { MfaSetup } from "@/components/MfaSetup";
 import { NotificationSettings } from "@/components/NotificationSettings";
 import { useI18n } from "@/lib/i18n";
+import { roleLabel } from "@/lib/labels";
 import { useSession } from "@/lib/session";
 
 export default function ProfilePage() {
@@ -14,6 +16,7 @@ export default function ProfilePage() {
     [t("auth.fullName"), profile.full_name],
     [t("auth.email"), profile.email],
     [t("auth.phone"), profile.phone ?? "—"],
+    [t("profile.roles"), profile.roles.map((r) => roleLabel(t, r)).join(", ")],
     [t("profile.since"), new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "ru-RU", { dateStyle: "long" }).format(new Date(profile.created_at))],
   ];
   return (
@@ -37,7 +40,25 @@ export default function ProfilePage() {
         <Divider my="md" />
         <MfaSetup enabled={profile.mfa_enabled} onChanged={reloadProfile} />
         <Divider my="md" />
-        <NotificationSettings />
+        <div id="notifications">
+          <NotificationSettings />
+        </div>
+      </Paper>
+      <Paper withBorder radius="lg" p="lg" component="nav" aria-label={t("profile.links")}>
+        <Group gap="lg">
+          <Anchor component={Link} href="/lk/inbox/">
+            {t("nav.inbox")}
+          </Anchor>
+          <Anchor component={Link} href="#notifications">
+            {t("profile.notifSettings")}
+          </Anchor>
+          <Anchor component={Link} href="/lk/contracts/">
+            {t("nav.contracts")}
+          </Anchor>
+          <Anchor component={Link} href="/lk/history/">
+            {t("nav.history")}
+          </Anchor>
+        </Group>
       </Paper>
       <Button variant="default" color="red" leftSection={<IconLogout size={18} />} onClick={() => signOut()} w="fit-content" data-testid="sign-out">
         {t("nav.signOut")}
