@@ -51,7 +51,7 @@ def dispatch(network: Network, path: str, body: dict[str, Any]) -> dict[str, Any
 class Handler(BaseHTTPRequestHandler):
     server: NetworkServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _answer(self, status: int, body: Any) -> None:
@@ -62,7 +62,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+    def do_GET(self) -> None:
         if self.path == "/health":
             self._answer(200, {"status": "ok"})
         elif self.path == "/__messages":
@@ -70,7 +70,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._answer(404, {"error": "not found"})
 
-    def do_POST(self) -> None:  # noqa: N802 - the base class's name
+    def do_POST(self) -> None:
         try:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
             if not isinstance(body, dict):

@@ -20,10 +20,9 @@ LOCALSTACK_DIR = Path(__file__).resolve().parents[3] / "localstack"
 if str(LOCALSTACK_DIR) not in sys.path:
     sys.path.insert(0, str(LOCALSTACK_DIR))
 
+from bank_shared.card_network import SIGNATURE_HEADER, sign, verify  # noqa: E402
 from card_network.network import Network  # noqa: E402
 from card_network.server import NetworkServer  # noqa: E402
-
-from bank_shared.card_network import SIGNATURE_HEADER, sign, verify  # noqa: E402
 
 KEY = "k" * 48
 
@@ -31,10 +30,10 @@ KEY = "k" * 48
 class Bank(BaseHTTPRequestHandler):
     received: list[dict[str, Any]] = []
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if not verify(KEY, body, self.headers.get(SIGNATURE_HEADER)):
             self.send_response(401)
@@ -68,9 +67,9 @@ def standin() -> Iterator[str]:
 
 
 def _post(url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
