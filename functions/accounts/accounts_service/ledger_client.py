@@ -15,7 +15,7 @@ from bank_shared.errors import AppError, Conflict, DependencyUnavailable
 from bank_shared.http import Invoker, ServiceClient, ServiceResponse
 from bank_shared.money import from_minor
 
-CALLS: tuple[str, ...] = ("ledger",)
+CALLS: tuple[str, ...] = ("ledger", "fx")  # fx: card purchases in foreign currencies (card_clients.py)
 
 
 class AccountNotEmpty(Conflict):
