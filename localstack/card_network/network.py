@@ -45,7 +45,7 @@ class Network:
         with self._lock:
             stan = next(self._stan) % 1000000
         now = datetime.now(UTC)
-        rrn = f"{now:%y}{now.timetuple().tm_yday:03d}{now:%H}{stan:06d}"[:12]
+        rrn = f"{now.year % 10}{now.timetuple().tm_yday:03d}{now:%H}{stan:06d}"  # YDDDHH + STAN: 12 digits
         return f"{stan:06d}", rrn
 
     def send(self, message: dict[str, Any]) -> dict[str, Any]:

@@ -79,18 +79,20 @@ def settlement_account(currency: str) -> UUID:
 
 
 def network_answer(mti: str, stan: str, rrn: str, code: str, reason: str | None = None,
-            row: Row | None = None) -> dict[str, Any]:
+                   row: Row | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"mti": mti, "stan": stan, "rrn": rrn, "response_code": code, "reason": reason,
                             "auth_code": None, "billed_amount": None, "billed_currency": None}
     if row is not None:
+        # A clearing answers with the amount captured, every other message with the amount authorized.
+        billed = row["cleared_amount"] if mti == "0230" and row["cleared_amount"] else row["billed_amount"]
         body.update(auth_code=row["auth_code"], billed_currency=row["billed_currency"],
-                    billed_amount=from_minor(row["cleared_amount"] or row["billed_amount"], row["billed_currency"]))
+                    billed_amount=from_minor(billed, row["billed_currency"]))
     return body
 
 
 def authorization_answer(row: Row, stan: str) -> dict[str, Any]:
-    return network_answer("0110", stan, row["rrn"], row["response_code"] or RESPONSE_CODES[Decline.ISSUER_UNAVAILABLE],
-                   row["decline_reason"], row)
+    code = row["response_code"] or RESPONSE_CODES[Decline.ISSUER_UNAVAILABLE]
+    return network_answer("0110", stan, row["rrn"], code, row["decline_reason"], row)
 
 
 def _declined(stan: str, rrn: str, reason: Decline) -> dict[str, Any]:

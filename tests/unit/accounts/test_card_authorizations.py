@@ -210,6 +210,7 @@ def test_smaller_clearing_captures_it_and_releases_the_rest_once(ledger: FakeLed
     assert (cleared["mti"], cleared["response_code"], cleared["billed_amount"]) == ("0230", "00", "80.00")
     assert card_settlement.clear(FollowUp("000003", "000000000001", "80.00", "RUB"))["response_code"] == "00"
     assert ledger.captured == [8000] and ledger.available == 92_000
+    assert purchase("000000000001", "100.00")["billed_amount"] == "100.00"  # the 0110 replay: as authorized
     assert FakeRepository.rows["000000000001"]["status"] == "cleared"
     assert card_settlement.reverse(FollowUp("000004", "000000000001", "100.00", "RUB"))["response_code"] == "12"
 

@@ -88,9 +88,11 @@ def test_purchase_clearing_reversal_and_resend(standin: str) -> None:
     assert cleared["request"]["currency"] == "USD" and cleared["response"]["mti"] == "0230"
     _, reversed_ = _post(f"{standin}/reversal", {"rrn": auth["rrn"]})
     assert reversed_["request"]["mti"] == "0400" and reversed_["request"]["amount"] == "12.50"
+    _, other = _post(f"{standin}/purchase", {"card_ref": "c1", "amount": "1", "currency": "RUB", "merchant": "M"})
+    assert other["request"]["rrn"] != auth["rrn"] and other["request"]["stan"] != auth["stan"]
     _, again = _post(f"{standin}/resend", {"rrn": auth["rrn"], "mti": "0100"})
     assert again["request"] == auth
-    assert [m["mti"] for m in Bank.received] == ["0100", "0220", "0400", "0100"]
+    assert [m["mti"] for m in Bank.received] == ["0100", "0220", "0400", "0100", "0100"]
 
 
 def test_cash_withdrawal_has_its_processing_code(standin: str) -> None:
