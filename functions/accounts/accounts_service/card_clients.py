@@ -50,7 +50,13 @@ class HttpCardLedger:
         return self._client.post_with_key(f"/internal/holds/{hold_id}/void", key, None, _timeout())
 
     def hold_status(self, hold_id: UUID) -> str:
-        return str(self._client.get_json(f"/internal/holds/{hold_id}", timeout=_timeout())["status"])
+        """pending, captured, voided, expired; or missing when the ledger has no such hold (nothing is held)."""
+        response = self._client.get(f"/internal/holds/{hold_id}", timeout=_timeout())
+        if response.status_code == 404:
+            return "missing"
+        if response.status_code != 200:
+            raise DependencyUnavailable(f"ledger answered {response.status_code}", dependency="ledger")
+        return str(response.json()["status"])
 
 
 class HttpRates:
