@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from card_network.network import Network
+from standin_server import send_json
 
 PURCHASE_FIELDS = ("card_ref", "amount", "currency", "merchant")
 OPTIONAL_FIELDS = ("mcc", "channel", "city", "country")
@@ -55,12 +56,7 @@ class Handler(BaseHTTPRequestHandler):
         return
 
     def _answer(self, status: int, body: Any) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, body)
 
     def do_GET(self) -> None:
         if self.path == "/health":
