@@ -8,6 +8,7 @@ import { IconArrowLeft, IconCopy } from "@tabler/icons-react";
 import { accountsApi, newIdempotencyKey, unwrap } from "@/api/client";
 import type { Account, Posting } from "@/api/types";
 import { BankCard } from "@/components/BankCard";
+import { CardSpending } from "@/components/cards/CardSpending";
 import { MoneyText } from "@/components/MoneyText";
 import { productName } from "@/components/OpenAccountModal";
 import { ErrorState, LoadingState } from "@/components/States";
@@ -179,6 +180,9 @@ function AccountDetails() {
             <BankCard key={c.id} card={c} />
           ))}
         </SimpleGrid>
+        {(cards.data ?? []).map((c) => (
+          <CardSpending key={c.id} cardId={c.id} />
+        ))}
       </section>
       <History accountId={id} />
     </Stack>
