@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from tests.load.audit_ledger import admin_url, ledger_findings
-from tests.support.stack import cash_topup, database_url, stack
+from tests.support.stack import bearer, cash_topup, database_url, mint_token, stack
 from tests.support.users import create_users, session_headers
 
 
@@ -89,6 +89,20 @@ def test_daily_limit_then_smaller_clearing(http: httpx.Client, card: dict[str, s
     declined = items[over["request"]["rrn"]]
     assert (declined["status"], declined["decline_reason"]) == ("declined", "daily_limit_exceeded")
     assert declined["category"]["code"] == "restaurants"
+
+
+def test_staff_set_limits_through_the_back_office(http: httpx.Client, card: dict[str, str]) -> None:
+    employee = bearer(mint_token(roles=("employee",)))
+    path = f"/api/office/cards/{card['card_id']}/limits"
+    changed = http.put(path, headers=employee, json={"daily": "500.00", "monthly": "9000.00", "cash_enabled": False})
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["monthly"], changed.json()["cash_enabled"]) == ("9000.00", False)
+    mine = http.get(f"/api/accounts/cards/{card['card_id']}/limits", headers={"Authorization": card["Authorization"]})
+    assert mine.json()["monthly"] == "9000.00"
+    seen = http.get(f"/api/office/cards/{card['card_id']}/purchases", headers=employee)
+    assert seen.status_code == 200 and seen.json()["items"]
+    customer = http.get(path, headers={"Authorization": card["Authorization"]})
+    assert customer.status_code == 403
 
 
 def test_cash_disabled_and_blocked_card_are_declined(http: httpx.Client, card: dict[str, str]) -> None:
