@@ -19,6 +19,7 @@ const AMOUNTS: { field: AmountField; label: MessageKey }[] = [
 const STATUS_COLORS: Record<Purchase["status"], string> = {
   holding: "gray", approved: "yellow", cleared: "green", declined: "red", reversed: "gray", expired: "gray",
 };
+const MOVED = new Set<Purchase["status"]>(["holding", "approved", "cleared"]);
 const KNOWN_DECLINES = new Set(["daily_limit_exceeded", "monthly_limit_exceeded", "per_purchase_limit_exceeded", "insufficient_funds", "card_blocked", "online_disabled", "cash_disabled"]);
 
 /** One card's spending limits (the customer sets them) and its purchases: pending, completed and declined with the reason. */
@@ -64,7 +65,7 @@ export function CardSpending({ cardId }: { cardId: string }) {
 
   if (!limits) return error ? <Alert color="red">{errorMessage(t, error)}</Alert> : null;
   return (
-    <Paper withBorder p="md" data-testid="card-spending">
+    <Paper withBorder p="md" mt="sm" data-testid="card-spending">
       <Stack gap="sm">
         <Title order={3} size="h5">
           {t("cards.limits")}
@@ -113,7 +114,12 @@ export function CardSpending({ cardId }: { cardId: string }) {
                     ) : null}
                   </Table.Td>
                   <Table.Td ta="right">
-                    <MoneyText money={{ amount: p.billed_amount, currency: p.billed_currency }} sign="−" />
+                    {/* Only held and cleared purchases take money: the others are shown struck through, without a sign. */}
+                    {MOVED.has(p.status) ? (
+                      <MoneyText money={{ amount: p.billed_amount, currency: p.billed_currency }} sign="−" />
+                    ) : (
+                      <MoneyText money={{ amount: p.billed_amount, currency: p.billed_currency }} c="dimmed" td="line-through" />
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}
