@@ -185,7 +185,11 @@ def _finish(row: Row, stan: str) -> dict[str, Any]:
     try:
         answer = card_ledger().hold(f"card-hold-{row['id']}", hold_body(row))
     except DependencyUnavailable:
-        logger.warning("card authorization left holding: ledger unavailable", extra={"rrn": row["rrn"]})
+        answer = None
+    if answer is None or answer.body.get("code") == "idempotency_request_in_flight":
+        # No outcome yet (an outage, or the same message being held right now): the row stays holding for the
+        # repeat or the sweep; the network is told 91, never a decline that would leave a hold behind.
+        logger.warning("card authorization left holding", extra={"rrn": row["rrn"]})
         return _declined(stan, row["rrn"], Decline.ISSUER_UNAVAILABLE)
     with UnitOfWork() as uow:
         repository = CardRepository(uow.connection)

@@ -119,11 +119,14 @@ def reverse(message: FollowUp) -> dict[str, Any]:
 
 def _release(row: Row) -> str | None:
     """Void the hold: 'reversed', or 'expired' when the ledger had released it already; None when it was
-    captured (the clearing's record is behind: left for the next clearing message to finish)."""
+    captured (the clearing's record is behind: left for the next clearing message to finish); still pending
+    raises DependencyUnavailable (no outcome yet)."""
     answer = card_ledger().void(f"card-void-{row['id']}", row["hold_id"])
     if answer.status == 200:
         return "reversed"
     held = card_ledger().hold_status(row["hold_id"])
+    if held == "pending":  # the void did not take (e.g. the same void in flight): no outcome yet, try again
+        raise DependencyUnavailable("the hold is still pending", dependency="ledger")
     return None if held == "captured" else "expired"
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from accounts_service import card_clients, card_service, card_settlement, ledger_client
 from accounts_service.card_service import FollowUp, Purchase
+from bank_shared.http import Answer
 from tests.support.card_fakes import FakeLedger, FakeRates, FakeRegistry
 
 CARD, ACCOUNT = uuid.uuid4(), uuid.uuid4()
@@ -184,3 +185,17 @@ def test_expired_authorizations_are_released_by_the_sweep(ledger: FakeLedger) ->
     assert card_settlement.sweep(FakeUow) == 1  # type: ignore[arg-type]
     assert FakeRepository.rows["000000000001"]["status"] == "expired" and ledger.available == 100_000
     assert card_settlement.sweep(FakeUow) == 0  # type: ignore[arg-type]
+
+
+def test_a_hold_in_flight_is_no_decline(ledger: FakeLedger) -> None:
+    """The same 0100 twice at once: the second finds the ledger still holding under the key (409 in flight) and
+    answers 91 without declining the row, so the first's hold is never orphaned."""
+    answers = ledger.answers
+    ledger.answers = {}
+    card_service_hold = ledger.hold
+    ledger.hold = lambda key, body: Answer(409, {"code": "idempotency_request_in_flight"})  # type: ignore[method-assign]
+    assert purchase("000000000001", "100.00")["response_code"] == "91"
+    assert FakeRepository.rows["000000000001"]["status"] == "holding"
+    ledger.hold, ledger.answers = card_service_hold, answers  # type: ignore[method-assign]
+    assert purchase("000000000001", "100.00")["response_code"] == "00"  # the network's repeat finishes it
+    assert len(ledger.holds) == 1
