@@ -16,7 +16,7 @@ Commands (the Makefile calls these):
   reset          down, then delete .local/data and the generated secrets/config (venvs and caches stay).
   stop PIECE [--immediate]
                  stop one piece (postgres, redis, kafka, localstack, frankfurter, redis-commander, hec, push,
-                 gateway); postgres with --immediate stops without a checkpoint, as a crash would
+                 card-network, gateway); postgres with --immediate stops without a checkpoint, as a crash would
                  (fault drills: `make load FAULTS=1`).
   start PIECE    start one stopped piece and redo what `up` does after it (Kafka topics; LocalStack's
                  resources and the seeds, which LocalStack forgets); a running piece is left alone.

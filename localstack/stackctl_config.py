@@ -83,6 +83,7 @@ def ensure_secrets() -> tuple[dict[str, Any], bool]:
     _kms_keys(data)
     data.setdefault("one_time_link_key", secrets.token_urlsafe(48))
     data.setdefault("vapid_key", secrets.token_urlsafe(48))  # web push: the VAPID key pair is derived from it
+    data.setdefault("card_network_key", secrets.token_urlsafe(48))  # the card network's HMAC key (docs/cards.md)
     data.setdefault("hec_token", str(uuid.uuid4()))  # the HEC stand-in's token (Splunk's are GUIDs)
     users = data.setdefault("demo_users", {})
     for role in DEMO_ROLES:
@@ -109,7 +110,16 @@ def urls(cfg: dict[str, str]) -> dict[str, str]:
         "localstack": f"http://{host}:{port(cfg, 'LOCALSTACK_PORT')}",
         "frankfurter": f"http://{host}:{port(cfg, 'FRANKFURTER_PORT')}",
         "push": f"http://{host}:{port(cfg, 'PUSH_PORT')}",
+        "card_network": f"http://{host}:{card_network_port(cfg)}",
     }
+
+
+CARD_NETWORK_DEFAULT_PORT = "8096"
+
+
+def card_network_port(cfg: dict[str, str]) -> str:
+    """The card-network stand-in's port (docs/cards.md): stack.env or the environment, else its default."""
+    return cfg.get("CARD_NETWORK_PORT", CARD_NETWORK_DEFAULT_PORT)
 
 
 def database_url(cfg: dict[str, str], sec: dict[str, Any], service: str) -> str:
@@ -140,6 +150,8 @@ def stack_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
         "hec": {"url": f"http://127.0.0.1:{port(cfg, 'HEC_PORT')}", "token": sec["hec_token"]},
         # The web push service stand-in (docs/events.md "Web push"): subscriptions' endpoints are {push_url}/push/…
         "push_url": u["push"],
+        # The card-network stand-in's control API (docs/cards.md): tests fire purchases through it.
+        "card_network_url": u["card_network"],
         "kafka_connect_url": f"http://127.0.0.1:{port(cfg, 'KAFKA_CONNECT_PORT')}",
         "redis_commander_url": f"http://127.0.0.1:{port(cfg, 'REDIS_COMMANDER_PORT')}",
         "aws_region": cfg["AWS_DEFAULT_REGION"],
@@ -159,6 +171,7 @@ def aws_secrets_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, 
     }
     entries["bank/local/auth/one-time-link-key"] = {"key": sec["one_time_link_key"]}
     entries["bank/local/notifications/vapid-key"] = {"key": sec["vapid_key"]}
+    entries["bank/local/accounts/card-network-key"] = {"key": sec["card_network_key"]}
     return {"secrets": entries, "kms_keys": sec["kms_keys"]}
 
 

@@ -25,7 +25,7 @@ from stackctl_common import (
     tree_digest,
     write_if_changed,
 )
-from stackctl_config import ENV_FILE, SECRETS_FILE, TEMPLATE
+from stackctl_config import ENV_FILE, SECRETS_FILE, TEMPLATE, card_network_port
 from stackctl_install import (
     KAFKA_CONNECT_LIBS,
     KAFKA_CONNECT_PLUGINS,
@@ -382,11 +382,25 @@ def _push_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]
     return cmd, _project_env(), REPO
 
 
-def hec_token() -> str:
+def _card_network_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
+    """The card-network stand-in signs what it sends the bank (through this stack's gateway) with the shared key."""
+    cmd = [_project_python(), "-m", "card_network", "serve", "--host", "127.0.0.1",
+           "--port", card_network_port(cfg),
+           "--bank-url", f"http://127.0.0.1:{port(cfg, 'GATEWAY_PORT')}/api/accounts/network/messages"]
+    env = _project_env()
+    env["CARD_NETWORK_KEY"] = _secret("card_network_key")
+    return cmd, env, REPO
+
+
+def _secret(name: str) -> str:
     try:
-        return str(json.loads(SECRETS_FILE.read_text())["hec_token"])
+        return str(json.loads(SECRETS_FILE.read_text())[name])
     except (OSError, ValueError, KeyError) as exc:
-        raise StackError(f"no hec_token in {SECRETS_FILE} (run `make up`)") from exc
+        raise StackError(f"no {name} in {SECRETS_FILE} (run `make up`)") from exc
+
+
+def hec_token() -> str:
+    return _secret("hec_token")
 
 
 def _gateway_missing() -> str | None:
@@ -454,11 +468,15 @@ HEC = Piece("hec", "hec_standin", "HEC_PORT", 30, _hec_command, _http_ok("HEC_PO
             _url("http", "HEC_PORT", "/services/collector/event"))
 PUSH = Piece("push", "push_standin", "PUSH_PORT", 30, _push_command, _http_ok("PUSH_PORT", "/health"),
              _nothing_missing, _url("http", "PUSH_PORT", "/push/<token>"))
+CARD_NETWORK = Piece("card-network", "card_network", "CARD_NETWORK_PORT", 30, _card_network_command,
+                     lambda cfg: http_json(f"http://127.0.0.1:{card_network_port(cfg)}/health", timeout=2.0)
+                     is not None, _nothing_missing,
+                     lambda cfg: f"http://127.0.0.1:{card_network_port(cfg)}/purchase")
 KAFKA_CONNECT = Piece("kafka-connect", "ConnectStandalone", "KAFKA_CONNECT_PORT", 180, _kafka_connect_command,
                       kafka_connect_healthy, _nothing_missing,
                       _url("http", "KAFKA_CONNECT_PORT", f"/connectors/{HEC_CONNECTOR}/status"),
                       _kafka_connect_config)
 BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, REDIS_COMMANDER_PIECE, HEC, PUSH,
-                                 KAFKA_CONNECT, GATEWAY)
+                                 CARD_NETWORK, KAFKA_CONNECT, GATEWAY)
 # Started once Kafka (and its topics) are up: the Connect worker looks the cluster up at start.
 LATE: tuple[Piece, ...] = (KAFKA_CONNECT, GATEWAY)

@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from standin_server import send_json
+
 EVENT_PATHS = ("/services/collector/event", "/services/collector", "/services/collector/event/1.0")
 HEALTH_PATHS = ("/services/collector/health", "/services/collector/health/1.0")
 MAX_BODY = 64 * 1024 * 1024
@@ -158,12 +160,7 @@ class HecHandler(BaseHTTPRequestHandler):
         return
 
     def _send(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, body)
 
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)

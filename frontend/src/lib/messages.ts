@@ -1,3 +1,5 @@
+import { cardsEn, cardsRu } from "./messages/cards";
+
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
 import { payEn, payRu } from "./messages/pay";
 import { screensEn, screensRu } from "./messages/screens";
@@ -280,6 +282,7 @@ export const ru = {
   "error.approval_expired": "Срок подтверждения операции истёк.",
   "error.balance_limit_exceeded": "Баланс счёта превысил бы допустимый предел.",
   "error.session_revoked": "Сеанс завершён. Войдите снова.",
+  ...cardsRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -563,4 +566,5 @@ export const en: Record<MessageKey, string> = {
   "error.approval_expired": "The approval window of this operation has passed.",
   "error.balance_limit_exceeded": "The account's balance would pass its ceiling.",
   "error.session_revoked": "The session has ended. Please sign in again.",
+  ...cardsEn,
 };

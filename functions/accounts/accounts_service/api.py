@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from accounts_service import service
+from accounts_service.card_api import network as card_network_routes
+from accounts_service.card_api import router as card_routes
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
@@ -98,4 +100,5 @@ def list_cards(account_id: UUID, principal: User) -> dict[str, Any]:
         return {"items": service.list_cards(uow, principal, account_id)}
 
 
-app = create_app("accounts", routers=[internal, router], description="Accounts and cards, linked to products.")
+app = create_app("accounts", routers=[internal, card_network_routes, card_routes, router],
+                 description="Accounts and cards, linked to products.")

@@ -16,7 +16,7 @@ from bank_shared.http import Invoker, ServiceClient, ServiceResponse
 from bank_shared.money import from_minor
 from bank_shared.swappable import Swappable
 
-CALLS: tuple[str, ...] = ("ledger",)
+CALLS: tuple[str, ...] = ("ledger", "fx")  # fx: card purchases in foreign currencies (card_clients.py)
 
 
 

@@ -17,6 +17,14 @@ class AccountsSettings(ServiceSettings):
     # KMS HMAC_256 key tokenising PANs (docs/keys.md); the local stack's alias is refused outside local/test.
     card_token_key_id: str = "alias/bank-local-card-token"
     ledger_timeout_seconds: float = 2.0
+    # Card spending (docs/cards.md): the card network's HMAC key (a Secrets Manager secret {"key": …}), how long
+    # an authorization's hold lasts, the markup over the reference rate for foreign-currency purchases, how long
+    # an authorization may stay half-done (an outage between the hold and its answer) before the sweep settles it.
+    card_network_key_secret_id: str = "bank/local/accounts/card-network-key"
+    card_authorization_ttl_seconds: int = 7 * 24 * 3600
+    card_fx_markup_bps: int = 150
+    card_holding_grace_seconds: int = 120
+    card_sweep_batch: int = 200
 
     @model_validator(mode="after")
     def _refuse_local_keys(self) -> AccountsSettings:

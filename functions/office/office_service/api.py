@@ -19,6 +19,7 @@ from bank_shared.idempotency import require_key
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.phones import Phone
 from office_service.approvals_api import router as approvals_router
+from office_service.card_limits_api import router as card_limits_router
 from office_service.clients import get_services
 from office_service.repository import get_audit_log
 from office_service.service import Actor, Office
@@ -224,6 +225,6 @@ def audit(_admin: Admin, use: OfficeDep, limit: Limit = DEFAULT_LIMIT, cursor: C
     return time_id_page(items, limit, after)
 
 
-app = create_app("office", routers=[router, approvals_router, admin],
+app = create_app("office", routers=[router, approvals_router, card_limits_router, admin],
                  description="The back office for employees: customers, employees, accounts, cards, cash top-ups and "
                              "reversals with maker-checker approvals.")

@@ -17,7 +17,7 @@ LOCAL = REPO / ".local"
 STACKCTL = REPO / "localstack" / "stackctl.py"
 TOPICS_FILE = REPO / "localstack" / "kafka" / "topics.txt"
 PIECES = ("postgres", "redis", "kafka", "localstack", "frankfurter", "redis-commander", "hec", "kafka-connect",
-          "gateway")
+          "gateway", "card-network")
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +113,7 @@ def test_secrets_are_seeded_in_secrets_manager(stack: dict[str, Any]) -> None:
         assert secret["password"] in stack["services"][service]["database_url"]
     names = {s["Name"] for s in client.list_secrets()["SecretList"]}
     assert "bank/local/auth/jwt-signing-keys" not in names  # signing happens in KMS; no key in a secret
+    assert "bank/local/accounts/card-network-key" in names  # the card network's HMAC key (docs/cards.md)
 
 
 def test_kms_keys_hold_the_material_of_the_secrets_file(stack: dict[str, Any]) -> None:
@@ -146,9 +147,11 @@ def test_kms_keys_hold_the_material_of_the_secrets_file(stack: dict[str, Any]) -
 
 
 def test_operations_pieces_answer(stack: dict[str, Any]) -> None:
-    """Redis Commander (read-only), the HEC stand-in (checks its token) and the Kafka Connect HEC sink."""
+    """The card-network stand-in, Redis Commander (read-only), the HEC stand-in (checks its token) and the Kafka
+    Connect HEC sink."""
     import httpx
 
+    assert httpx.get(f"{stack['card_network_url']}/health", timeout=5).json() == {"status": "ok"}
     page = httpx.get(stack["redis_commander_url"], timeout=5)
     assert page.status_code == 200 and "Redis Commander" in page.text
     hec = stack["hec"]["url"]

@@ -16,7 +16,7 @@ from bank_shared.tools import calls
 EXPECTED = {
     "customer": ["accounts", "auth", "fx", "ledger", "notifications", "utilities"],
     "office": ["accounts", "auth", "ledger"],
-    "accounts": ["ledger"],
+    "accounts": ["fx", "ledger"],  # fx: foreign-currency card purchases convert at the reference rate
     "fx": ["accounts", "ledger"],
     "utilities": ["accounts", "ledger"],
     "notifications": ["accounts", "auth"],

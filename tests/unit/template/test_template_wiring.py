@@ -130,6 +130,11 @@ SETTINGS: dict[str, object] = {
     "card_bin": Knob(),
     "card_token_key_id": Wired(resource_types=("AWS::KMS::Alias",), used_by=("accounts",)),
     "ledger_timeout_seconds": Knob(),
+    "card_network_key_secret_id": Wired(resource_types=(SECRET,), used_by=("accounts",)),
+    "card_authorization_ttl_seconds": Knob(),
+    "card_fx_markup_bps": Knob(),
+    "card_holding_grace_seconds": Knob(),
+    "card_sweep_batch": Knob(),
     # ledger
     "hold_default_ttl_seconds": Knob(),
     "hold_max_ttl_seconds": Knob(),

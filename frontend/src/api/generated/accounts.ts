@@ -79,6 +79,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/cards/{card_id}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Card Limits
+         * @description The card's spending limits (the card's owner, employees and admins).
+         */
+        get: operations["accounts_get_card_limits"];
+        /**
+         * Set Card Limits
+         * @description Replace the card's limits: per purchase, daily, monthly (null: none), online and cash on or off.
+         */
+        put: operations["accounts_set_card_limits"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/cards/{card_id}/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Card Purchases
+         * @description The card's purchases, newest first, with merchant, category and status (pending, cleared, declined…).
+         */
+        get: operations["accounts_card_purchases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/cards/{card_id}/unblock": {
         parameters: {
             query?: never;
@@ -153,6 +197,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/network/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Network Message
+         * @description One card network message: 0100 authorization, 0220 clearing or 0400 reversal; idempotent on the RRN.
+         */
+        post: operations["accounts_network_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/open": {
         parameters: {
             query?: never;
@@ -197,11 +261,233 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AuthorizationMessage */
+        AuthorizationMessage: {
+            /**
+             * Amount
+             * @description Transaction amount in major units (field 4)
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Card Ref
+             * Format: uuid
+             * @description The issuer's card reference (in place of the PAN, field 2)
+             */
+            card_ref: string;
+            /**
+             * Channel
+             * @description Where the card was used (field 22)
+             * @enum {string}
+             */
+            channel: "pos" | "online" | "atm";
+            /**
+             * Currency
+             * @description Transaction currency (field 49)
+             * @example RUB
+             */
+            currency: string;
+            /**
+             * Mcc
+             * @description Merchant category code (field 18)
+             */
+            mcc: string;
+            merchant: components["schemas"]["Merchant"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            mti: "0100";
+            /**
+             * Processing Code
+             * @description Field 3: 000000 purchase, 010000 cash
+             */
+            processing_code: string;
+            /**
+             * Rrn
+             * @description Retrieval reference number (field 37)
+             */
+            rrn: string;
+            /**
+             * Stan
+             * @description System trace audit number (field 11)
+             */
+            stan: string;
+            /**
+             * Transmitted At
+             * @description Field 7
+             */
+            transmitted_at?: string | null;
+        };
+        /** CardLimits */
+        CardLimits: {
+            /**
+             * Card Id
+             * Format: uuid
+             */
+            card_id: string;
+            /**
+             * Cash Enabled
+             * @default true
+             */
+            cash_enabled: boolean;
+            /** Currency */
+            currency: string;
+            /**
+             * Daily
+             * @description Major units of the account's currency; null: no limit
+             */
+            daily?: string | null;
+            /**
+             * Monthly
+             * @description Major units of the account's currency; null: no limit
+             */
+            monthly?: string | null;
+            /**
+             * Online Enabled
+             * @default true
+             */
+            online_enabled: boolean;
+            /**
+             * Per Purchase
+             * @description Major units of the account's currency; null: no limit
+             */
+            per_purchase?: string | null;
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /** CardLimitsRequest */
+        CardLimitsRequest: {
+            /**
+             * Cash Enabled
+             * @default true
+             */
+            cash_enabled: boolean;
+            /**
+             * Daily
+             * @description Major units of the account's currency; null: no limit
+             */
+            daily?: string | null;
+            /**
+             * Monthly
+             * @description Major units of the account's currency; null: no limit
+             */
+            monthly?: string | null;
+            /**
+             * Online Enabled
+             * @default true
+             */
+            online_enabled: boolean;
+            /**
+             * Per Purchase
+             * @description Major units of the account's currency; null: no limit
+             */
+            per_purchase?: string | null;
+        };
+        /** Category */
+        Category: {
+            /** Code */
+            code: string;
+            /** En */
+            en: string;
+            /** Ru */
+            ru: string;
+        };
         /** FieldProblem */
         FieldProblem: {
             field: string;
             message: string;
             type: string;
+        };
+        /** FollowUpMessage */
+        FollowUpMessage: {
+            /**
+             * Amount
+             * @description 0220: the final amount (may differ from the authorization's)
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @example RUB
+             */
+            currency: string;
+            /**
+             * @description 0220 clearing (capture) or 0400 reversal (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            mti: "0220" | "0400";
+            /**
+             * Rrn
+             * @description The authorization's RRN
+             */
+            rrn: string;
+            /**
+             * Stan
+             * @description System trace audit number (field 11)
+             */
+            stan: string;
+            /** Transmitted At */
+            transmitted_at?: string | null;
+        };
+        /** Merchant */
+        Merchant: {
+            /**
+             * City
+             * @default
+             */
+            city: string;
+            /**
+             * Country
+             * @default
+             */
+            country: string;
+            /**
+             * Name
+             * @description Card acceptor name (field 43)
+             */
+            name: string;
+            /**
+             * Terminal Id
+             * @description Card acceptor terminal id (field 41)
+             * @default
+             */
+            terminal_id: string;
+        };
+        /** NetworkAnswer */
+        NetworkAnswer: {
+            /**
+             * Auth Code
+             * @description Field 38, when approved
+             */
+            auth_code: string | null;
+            /**
+             * Billed Amount
+             * @description In the account's currency (converted at the card rate)
+             */
+            billed_amount: string | null;
+            /** Billed Currency */
+            billed_currency: string | null;
+            /**
+             * Mti
+             * @enum {string}
+             */
+            mti: "0110" | "0230" | "0410";
+            /**
+             * Reason
+             * @description Why, as a word (daily_limit_exceeded, card_blocked, …)
+             */
+            reason: string | null;
+            /**
+             * Response Code
+             * @description Field 39: 00 approved; 51 insufficient funds, 61 over a limit, 62 restricted card, 57 not permitted, 54 expired card, 14 unknown card, 13 invalid amount, 12 invalid transaction, 25 no original, 05 do not honour, 91 issuer unavailable
+             */
+            response_code: string;
+            /** Rrn */
+            rrn: string;
+            /** Stan */
+            stan: string;
         };
         /** OpenAccountRequest */
         OpenAccountRequest: {
@@ -241,6 +527,62 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** Purchase */
+        Purchase: {
+            /** Amount */
+            amount: string;
+            /** Billed Amount */
+            billed_amount: string;
+            /** Billed Currency */
+            billed_currency: string;
+            category: components["schemas"]["Category"];
+            /** Channel */
+            channel: string;
+            /** Created At */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Decline Reason */
+            decline_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Mcc */
+            mcc: string;
+            merchant: components["schemas"]["PurchaseMerchant"];
+            /**
+             * Pending
+             * @description Held, not cleared yet
+             */
+            pending: boolean;
+            /** Response Code */
+            response_code: string | null;
+            /** Rrn */
+            rrn: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "holding" | "approved" | "declined" | "cleared" | "reversed" | "expired";
+            /** Updated At */
+            updated_at: string;
+        };
+        /** PurchaseMerchant */
+        PurchaseMerchant: {
+            /** City */
+            city: string;
+            /** Country */
+            country: string;
+            /** Name */
+            name: string;
+        };
+        /** Purchases */
+        Purchases: {
+            /** Items */
+            items: components["schemas"]["Purchase"][];
         };
     };
     responses: {
@@ -493,6 +835,102 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
+    accounts_get_card_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardLimits"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_set_card_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardLimitsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardLimits"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_card_purchases: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Purchases"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
     accounts_unblock_card: {
         parameters: {
             query?: never;
@@ -607,6 +1045,38 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_network_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthorizationMessage"] | components["schemas"]["FollowUpMessage"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkAnswer"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -181,6 +181,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/office/cards/{card_id}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Card Limits
+         * @description A card's spending limits.
+         */
+        get: operations["office_card_limits"];
+        /**
+         * Set Limits
+         * @description Replace a card's limits for the customer (per purchase, daily, monthly; online and cash on or off).
+         */
+        put: operations["office_set_limits"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/cards/{card_id}/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Card Purchases
+         * @description A card's purchases, newest first, with merchant, category, status and decline reason.
+         */
+        get: operations["office_card_purchases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/office/cards/{card_id}/unblock": {
         parameters: {
             query?: never;
@@ -433,6 +477,112 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** CardLimits */
+        CardLimits: {
+            /**
+             * Card Id
+             * Format: uuid
+             */
+            card_id: string;
+            /**
+             * Cash Enabled
+             * @default true
+             */
+            cash_enabled: boolean;
+            /** Currency */
+            currency: string;
+            /**
+             * Daily
+             * @description Major units of the account's currency; null: no limit
+             */
+            daily?: string | null;
+            /**
+             * Monthly
+             * @description Major units of the account's currency; null: no limit
+             */
+            monthly?: string | null;
+            /**
+             * Online Enabled
+             * @default true
+             */
+            online_enabled: boolean;
+            /**
+             * Per Purchase
+             * @description Major units of the account's currency; null: no limit
+             */
+            per_purchase?: string | null;
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /** CardLimitsRequest */
+        CardLimitsRequest: {
+            /**
+             * Cash Enabled
+             * @default true
+             */
+            cash_enabled: boolean;
+            /**
+             * Daily
+             * @description Major units of the account's currency; null: no limit
+             */
+            daily?: string | null;
+            /**
+             * Monthly
+             * @description Major units of the account's currency; null: no limit
+             */
+            monthly?: string | null;
+            /**
+             * Online Enabled
+             * @default true
+             */
+            online_enabled: boolean;
+            /**
+             * Per Purchase
+             * @description Major units of the account's currency; null: no limit
+             */
+            per_purchase?: string | null;
+        };
+        /** CardPurchase */
+        CardPurchase: {
+            /** Amount */
+            amount: string;
+            /** Billed Amount */
+            billed_amount: string;
+            /** Billed Currency */
+            billed_currency: string;
+            category: components["schemas"]["PurchaseCategory"];
+            /** Channel */
+            channel: string;
+            /** Created At */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Decline Reason */
+            decline_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Mcc */
+            mcc: string;
+            merchant: components["schemas"]["PurchaseMerchant"];
+            /** Pending */
+            pending: boolean;
+            /** Response Code */
+            response_code: string | null;
+            /** Rrn */
+            rrn: string;
+            /** Status */
+            status: string;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** CardPurchases */
+        CardPurchases: {
+            /** Items */
+            items: components["schemas"]["CardPurchase"][];
+        };
         /** CustomerCard */
         CustomerCard: {
             /** Accounts */
@@ -604,6 +754,24 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** PurchaseCategory */
+        PurchaseCategory: {
+            /** Code */
+            code: string;
+            /** En */
+            en: string;
+            /** Ru */
+            ru: string;
+        };
+        /** PurchaseMerchant */
+        PurchaseMerchant: {
+            /** City */
+            city: string;
+            /** Country */
+            country: string;
+            /** Name */
+            name: string;
         };
         /** RejectRequest */
         RejectRequest: {
@@ -1060,6 +1228,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Card"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_card_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardLimits"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_set_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardLimitsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardLimits"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_card_purchases: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardPurchases"];
                 };
             };
             400: components["responses"]["BadRequest"];

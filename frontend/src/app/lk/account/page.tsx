@@ -11,6 +11,7 @@ import { BankCard } from "@/components/BankCard";
 import { CardActions } from "@/components/CardActions";
 import { CloseAccount } from "@/components/CloseAccount";
 import { AccountDocuments } from "@/components/pay/AccountDocuments";
+import { CardSpending } from "@/components/cards/CardSpending";
 import { MoneyText } from "@/components/MoneyText";
 import { productName } from "@/components/OpenAccountModal";
 import { ErrorState, LoadingState } from "@/components/States";
@@ -188,6 +189,9 @@ function AccountDetails() {
             </Stack>
           ))}
         </SimpleGrid>
+        {(cards.data ?? []).map((c) => (
+          <CardSpending key={c.id} cardId={c.id} />
+        ))}
       </section>
       <AccountDocuments accountId={id} />
       <History accountId={id} />

@@ -1,0 +1,42 @@
+"""Staff set a customer's card limits and read its purchases (docs/cards.md): office calls accounts' card routes
+with its own identity naming the employee (X-Acting-Employee), and records the change in the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from bank_shared.auth import ACTING_EMPLOYEE_HEADER
+from bank_shared.http import Answer, Invoker, ServiceClient, answer_of
+from office_service.service import Actor, Office
+from office_service.settings import get_office_settings
+
+
+class CardLimitsClient:
+    """accounts `GET`/`PUT /cards/{id}/limits` and `GET /cards/{id}/purchases`, for an employee."""
+
+    def __init__(self, invoker: Invoker | None = None) -> None:
+        self._accounts = ServiceClient("accounts", retries=1, invoker=invoker)
+
+    def _call(self, method: str, employee: str, path: str, body: dict[str, Any] | None = None,
+              params: list[tuple[str, str]] | None = None) -> Answer:
+        response = self._accounts.request(method, path, json=body, params=params,
+                                          headers={ACTING_EMPLOYEE_HEADER: employee},
+                                          timeout=get_office_settings().office_dependency_timeout_seconds)
+        return answer_of(response, "accounts")
+
+    def limits(self, employee: str, card_id: UUID) -> Answer:
+        return self._call("GET", employee, f"/cards/{card_id}/limits")
+
+    def set_limits(self, employee: str, card_id: UUID, body: dict[str, Any]) -> Answer:
+        return self._call("PUT", employee, f"/cards/{card_id}/limits", body)
+
+    def purchases(self, employee: str, card_id: UUID, limit: int) -> Answer:
+        return self._call("GET", employee, f"/cards/{card_id}/purchases", params=[("limit", str(limit))])
+
+
+def set_card_limits(office: Office, client: CardLimitsClient, actor: Actor, card_id: UUID,
+                    body: dict[str, Any]) -> Answer:
+    """Replace the card's limits, audited as `card.limits` with the new values."""
+    return office._perform(actor, "card.limits", "card", str(card_id),
+                           lambda: client.set_limits(actor.id, card_id, body), details=body)

@@ -1,0 +1,99 @@
+"""Back-office routes for a card's spending limits and purchases (docs/cards.md); the answers are accounts' own,
+handed back unchanged. Setting limits is audited (`card.limits`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
+from bank_shared.http import relay
+from bank_shared.money import Amount
+from office_service.card_limits import CardLimitsClient, set_card_limits
+from office_service.clients import get_services
+from office_service.repository import get_audit_log
+from office_service.service import Actor, Office
+
+router = APIRouter(tags=["office-cards"])
+Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
+LimitAmount = Annotated[Amount | None, Field(description="Major units of the account's currency; null: no limit")]
+
+
+class CardLimitsRequest(BaseModel):
+    per_purchase: LimitAmount = None
+    daily: LimitAmount = None
+    monthly: LimitAmount = None
+    online_enabled: bool = True
+    cash_enabled: bool = True
+
+
+class CardLimits(CardLimitsRequest):
+    card_id: UUID
+    currency: str
+    updated_at: str | None
+
+
+class PurchaseMerchant(BaseModel):
+    name: str
+    city: str
+    country: str
+
+
+class PurchaseCategory(BaseModel):
+    code: str
+    en: str
+    ru: str
+
+
+class CardPurchase(BaseModel):
+    id: UUID
+    rrn: str
+    status: str
+    pending: bool
+    response_code: str | None
+    decline_reason: str | None
+    merchant: PurchaseMerchant
+    mcc: str
+    category: PurchaseCategory
+    channel: str
+    amount: str
+    currency: str
+    billed_amount: str
+    billed_currency: str
+    created_at: str
+    updated_at: str
+
+
+class CardPurchases(BaseModel):
+    items: list[CardPurchase]
+
+
+def _client() -> CardLimitsClient:
+    return CardLimitsClient()
+
+
+Client = Annotated[CardLimitsClient, Depends(_client)]
+
+
+@router.get("/cards/{card_id}/limits", response_model=CardLimits)
+def card_limits(card_id: UUID, principal: Staff, client: Client) -> JSONResponse:
+    """A card's spending limits."""
+    return relay(client.limits(principal.subject, card_id))
+
+
+@router.put("/cards/{card_id}/limits", response_model=CardLimits)
+def set_limits(card_id: UUID, body: CardLimitsRequest, principal: Staff, client: Client) -> JSONResponse:
+    """Replace a card's limits for the customer (per purchase, daily, monthly; online and cash on or off)."""
+    office = Office(get_services(), get_audit_log())
+    return relay(set_card_limits(office, client, Actor.of(principal), card_id, body.model_dump()))
+
+
+@router.get("/cards/{card_id}/purchases", response_model=CardPurchases)
+def card_purchases(card_id: UUID, principal: Staff, client: Client,
+                   limit: Annotated[int, Query(ge=1, le=100)] = 50) -> JSONResponse:
+    """A card's purchases, newest first, with merchant, category, status and decline reason."""
+    return relay(client.purchases(principal.subject, card_id, limit))
