@@ -1,7 +1,28 @@
-"""Lambda entry point: the shared dispatcher around this service's app (HTTP, Kafka, schedule)."""
+"""Lambda entry point: the shared dispatcher around this service's app (HTTP, Kafka, schedule).
+
+On its schedule the function also pays the standing orders due (standing_orders.sweep), as of the
+scheduled event's time (bank_shared.schedule_clock)."""
+
+from typing import Any
 
 from accounts_service.api import app
+from accounts_service.payments_client import get_payments
 from accounts_service.settings import get_accounts_settings
+from accounts_service.standing_orders import sweep
+from bank_shared import schedule_clock
 from bank_shared.app import lambda_entrypoint
 
-lambda_handler = lambda_entrypoint(app, prewarm=[get_accounts_settings])
+
+def pay_standing_orders() -> dict[str, Any]:
+    return sweep(get_payments(), schedule_clock.now().date())
+
+
+_dispatch = lambda_entrypoint(app, scheduled_tasks={"standing_orders": pay_standing_orders},
+                              prewarm=[get_accounts_settings])
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> Any:
+    if event.get("detail-type") != "Scheduled Event":
+        return _dispatch(event, context)
+    with schedule_clock.scheduled_at(event):
+        return _dispatch(event, context)

@@ -15,7 +15,8 @@ from bank_shared.errors import AppError, Conflict, DependencyUnavailable
 from bank_shared.http import Invoker, ServiceClient, ServiceResponse
 from bank_shared.money import from_minor
 
-CALLS: tuple[str, ...] = ("ledger",)
+# utilities: standing orders pay ЖКХ bills through it (payments_client.py).
+CALLS: tuple[str, ...] = ("ledger", "utilities")
 
 
 class AccountNotEmpty(Conflict):

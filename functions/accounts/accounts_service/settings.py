@@ -17,6 +17,10 @@ class AccountsSettings(ServiceSettings):
     # KMS HMAC_256 key tokenising PANs (docs/keys.md); the local stack's alias is refused outside local/test.
     card_token_key_id: str = "alias/bank-local-card-token"
     ledger_timeout_seconds: float = 2.0
+    # Standing orders (docs/products.md): one payment call, how many runs one sweep takes, retries when short.
+    payments_timeout_seconds: float = 10.0
+    standing_order_batch: int = 50
+    standing_order_retry_days: int = 3
 
     @model_validator(mode="after")
     def _refuse_local_keys(self) -> AccountsSettings:
