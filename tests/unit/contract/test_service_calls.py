@@ -16,7 +16,7 @@ from bank_shared.tools import calls
 EXPECTED = {
     "customer": ["accounts", "auth", "fx", "ledger", "notifications", "utilities"],
     "office": ["accounts", "auth", "ledger"],
-    "accounts": ["ledger"],
+    "accounts": ["ledger", "utilities"],
     "fx": ["accounts", "ledger"],
     "utilities": ["accounts", "ledger"],
     "notifications": ["accounts", "auth"],

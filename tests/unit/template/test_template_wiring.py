@@ -127,6 +127,9 @@ SETTINGS: dict[str, object] = {
     "card_bin": Knob(),
     "card_token_key_id": Wired(resource_types=("AWS::KMS::Alias",), used_by=("accounts",)),
     "ledger_timeout_seconds": Knob(),
+    "payments_timeout_seconds": Knob(),
+    "standing_order_batch": Knob(),
+    "standing_order_retry_days": Knob(),
     # ledger
     "hold_default_ttl_seconds": Knob(),
     "hold_max_ttl_seconds": Knob(),

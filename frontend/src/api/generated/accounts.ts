@@ -193,6 +193,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/standing-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Orders */
+        get: operations["accounts_list_orders"];
+        put?: never;
+        /**
+         * Create Order
+         * @description Schedule a transfer (to an account number) or a ЖКХ payment: once, weekly or monthly.
+         */
+        post: operations["accounts_create_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/standing-orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Order
+         * @description One order with its latest occurrences.
+         */
+        get: operations["accounts_get_order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/standing-orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Order
+         * @description Stop the order (idempotent): no further occurrence is created.
+         */
+        post: operations["accounts_cancel_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -202,6 +263,13 @@ export interface components {
             field: string;
             message: string;
             type: string;
+        };
+        /** MoneyOut */
+        MoneyOut: {
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
         };
         /** OpenAccountRequest */
         OpenAccountRequest: {
@@ -241,6 +309,163 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** RunOut */
+        RunOut: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Problem Code */
+            problem_code: string | null;
+            /**
+             * Result Id
+             * @description The ledger transaction or utility payment, once paid
+             */
+            result_id: string | null;
+            /**
+             * Seq
+             * @description The occurrence's number (0 is the first)
+             */
+            seq: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "skipped" | "failed";
+        };
+        /** StandingOrderList */
+        StandingOrderList: {
+            /** Items */
+            items: components["schemas"]["StandingOrderOut"][];
+        };
+        /** StandingOrderOut */
+        StandingOrderOut: {
+            amount: components["schemas"]["MoneyOut"];
+            /** Day Of Month */
+            day_of_month: number | null;
+            /** Description */
+            description: string;
+            /** End Date */
+            end_date: string | null;
+            /**
+             * Frequency
+             * @enum {string}
+             */
+            frequency: "once" | "weekly" | "monthly";
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "transfer" | "utility";
+            /** Max Count */
+            max_count: number | null;
+            /** Name */
+            name: string;
+            /** Next Due */
+            next_due: string | null;
+            /**
+             * On Insufficient
+             * @enum {string}
+             */
+            on_insufficient: "skip" | "retry";
+            /** Payer Account */
+            payer_account: string | null;
+            /** Provider Id */
+            provider_id: string | null;
+            /**
+             * Runs
+             * @description The latest occurrences (only on a single order)
+             */
+            runs: components["schemas"]["RunOut"][];
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "cancelled" | "finished";
+            /** To Account Id */
+            to_account_id: string | null;
+        };
+        /** StandingOrderRequest */
+        StandingOrderRequest: {
+            /**
+             * Amount
+             * @description Decimal string in major units (ASCII digits)
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @example RUB
+             */
+            currency: string;
+            /**
+             * Day Of Month
+             * @description Monthly only; default: the start date's day. Short months: their last day
+             */
+            day_of_month?: number | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** End Date */
+            end_date?: string | null;
+            /**
+             * Frequency
+             * @enum {string}
+             */
+            frequency: "once" | "weekly" | "monthly";
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /** Max Count */
+            max_count?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * On Insufficient
+             * @description When the money is short: skip the occurrence, or retry daily for a few days
+             * @default skip
+             * @enum {string}
+             */
+            on_insufficient: "skip" | "retry";
+            /** Payer Account */
+            payer_account?: string | null;
+            /**
+             * Provider Id
+             * @description A ЖКХ provider (instead of an account number)
+             */
+            provider_id?: string | null;
+            /**
+             * Start Date
+             * Format: date
+             * @description The first (or only) date; today or later (UTC)
+             */
+            start_date: string;
+            /** To Account Number */
+            to_account_number?: string | null;
         };
     };
     responses: {
@@ -674,6 +899,131 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_list_orders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_create_order: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key (1..255 printable characters, e.g. a UUID) per money-moving request; retries of the same request reuse it and get the stored answer with Idempotent-Replayed: true */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StandingOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_get_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_cancel_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderOut"];
                 };
             };
             400: components["responses"]["BadRequest"];
