@@ -91,18 +91,18 @@ class StandingOrderList(BaseModel):
     items: list[StandingOrderOut]
 
 
-def _owner(principal: Principal) -> UUID:
+def owner_of(principal: Principal) -> UUID:
     try:
         return UUID(principal.subject)
     except ValueError:
-        raise Forbidden("Only customers have standing orders") from None
+        raise Forbidden("Only customers have standing orders and templates") from None
 
 
 @router.post("", status_code=201, response_model=StandingOrderOut)
 def create_order(request: StandingOrderRequest, principal: Customer, key: IdempotencyKey) -> JSONResponse:
     """Schedule a transfer (to an account number) or a ЖКХ payment: once, weekly or monthly."""
     draft = standing_orders.OrderDraft(
-        owner_id=_owner(principal), name=request.name.strip(), from_account_id=request.from_account_id,
+        owner_id=owner_of(principal), name=request.name.strip(), from_account_id=request.from_account_id,
         amount=to_minor(request.amount, request.currency), currency=request.currency,
         frequency=request.frequency, start_date=request.start_date, on_insufficient=request.on_insufficient,
         to_account_number=request.to_account_number, provider_id=request.provider_id,
@@ -117,18 +117,18 @@ def create_order(request: StandingOrderRequest, principal: Customer, key: Idempo
 @router.get("", response_model=StandingOrderList)
 def list_orders(principal: Customer) -> dict[str, Any]:
     with UnitOfWork() as uow:
-        return {"items": standing_orders.list_orders(uow, _owner(principal))}
+        return {"items": standing_orders.list_orders(uow, owner_of(principal))}
 
 
 @router.get("/{order_id}", response_model=StandingOrderOut)
 def get_order(order_id: UUID, principal: Customer) -> dict[str, Any]:
     """One order with its latest occurrences."""
     with UnitOfWork() as uow:
-        return standing_orders.get_order(uow, _owner(principal), order_id)
+        return standing_orders.get_order(uow, owner_of(principal), order_id)
 
 
 @router.post("/{order_id}/cancel", response_model=StandingOrderOut)
 def cancel_order(order_id: UUID, principal: Customer) -> dict[str, Any]:
     """Stop the order (idempotent): no further occurrence is created."""
     with UnitOfWork() as uow:
-        return standing_orders.cancel(uow, _owner(principal), order_id)
+        return standing_orders.cancel(uow, owner_of(principal), order_id)

@@ -254,6 +254,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Templates */
+        get: operations["accounts_list_templates"];
+        put?: never;
+        /**
+         * Create Template
+         * @description Save a payment under a name (unique per customer: 409 `template_name_taken`).
+         */
+        post: operations["accounts_create_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Template */
+        get: operations["accounts_get_template"];
+        put?: never;
+        post?: never;
+        /** Delete Template */
+        delete: operations["accounts_delete_template"];
+        options?: never;
+        head?: never;
+        /** Rename Template */
+        patch: operations["accounts_rename_template"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -309,6 +349,11 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** RenameRequest */
+        RenameRequest: {
+            /** Name */
+            name: string;
         };
         /** RunOut */
         RunOut: {
@@ -466,6 +511,79 @@ export interface components {
             start_date: string;
             /** To Account Number */
             to_account_number?: string | null;
+        };
+        /** TemplateList */
+        TemplateList: {
+            /** Items */
+            items: components["schemas"]["TemplateOut"][];
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            amount: components["schemas"]["MoneyOut"] | null;
+            /** Currency */
+            currency: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "transfer" | "p2p_phone" | "utility";
+            /** Name */
+            name: string;
+            /** Payer Account */
+            payer_account: string | null;
+            /** Provider Id */
+            provider_id: string | null;
+            /** To Account Number */
+            to_account_number: string | null;
+            /** To Phone */
+            to_phone: string | null;
+        };
+        /** TemplateRequest */
+        TemplateRequest: {
+            /**
+             * Amount
+             * @description Optional: the form asks when absent
+             */
+            amount?: string | null;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @default RUB
+             * @example RUB
+             */
+            currency: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** From Account Id */
+            from_account_id?: string | null;
+            /**
+             * Kind
+             * @description transfer: to an account number; p2p_phone: to a customer's phone; utility: a ЖКХ bill
+             * @enum {string}
+             */
+            kind: "transfer" | "p2p_phone" | "utility";
+            /** Name */
+            name: string;
+            /** Payer Account */
+            payer_account?: string | null;
+            /** Provider Id */
+            provider_id?: string | null;
+            /** To Account Number */
+            to_account_number?: string | null;
+            /** To Phone */
+            to_phone?: string | null;
         };
     };
     responses: {
@@ -1024,6 +1142,158 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StandingOrderOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_list_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_create_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_get_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_delete_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_rename_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
                 };
             };
             400: components["responses"]["BadRequest"];
