@@ -1,5 +1,8 @@
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
+import { productsEn, productsRu } from "./messages/products";
+
 export const ru = {
+  ...productsRu,
   "bank.name": "Банк «Северный»",
   "bank.tagline": "Счета, переводы и обмен валют — онлайн, без визита в отделение",
   "lang.switch": "English",
@@ -282,6 +285,7 @@ export const ru = {
 export type MessageKey = keyof typeof ru;
 
 export const en: Record<MessageKey, string> = {
+  ...productsEn,
   "bank.name": "Severny Bank",
   "bank.tagline": "Accounts, transfers and currency exchange — online, no branch visit needed",
   "lang.switch": "Русский",

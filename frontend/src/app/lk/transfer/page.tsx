@@ -16,6 +16,7 @@ import { errorMessage, useI18n } from "@/lib/i18n";
 import { parseAmountInput, type Money } from "@/lib/money";
 import { needsFreshKey, outcomeOf, type AttemptOutcome } from "@/lib/payment";
 import { useAsync } from "@/lib/useAsync";
+import { useTransferPrefill } from "@/lib/templatePrefill";
 
 type Mode = "own" | "account" | "phone";
 
@@ -39,6 +40,7 @@ export default function Transfer() {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<Money | null>(null);
   const [touched, setTouched] = useState(false);
+  useTransferPrefill({ mode: setMode, toNumber: setToNumber, toPhone: setToPhone, fromId: setFromId, amount: setAmount, message: setMessage });
 
   const from = active.find((a) => a.id === (fromId ?? active[0]?.id));
   const ownTargets = active.filter((a) => a.id !== from?.id && a.currency === from?.currency);
