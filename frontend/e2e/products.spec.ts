@@ -101,7 +101,7 @@ test("a template is saved, renamed, paid from through the transfer form, and del
   await expect(page).toHaveURL(/\/lk\/transfer\//);
   const transfer = page.getByTestId("transfer-form");
   await expect(transfer.getByRole("textbox", { name: "Номер счёта получателя" })).toHaveValue(payee.number);
-  await expect(transfer.getByRole("textbox", { name: "Сумма" })).toHaveValue("300");
+  await expect(transfer.getByRole("textbox", { name: "Сумма" })).toHaveValue("300.00");
   await transfer.getByRole("button", { name: "Перевести" }).click();
   await expect(page.getByTestId("transfer-done")).toBeVisible();
 
