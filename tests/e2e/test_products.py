@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import psycopg
 
-from tests.support.invoke import _stack_lambda_client
+from tests.support.invoke import _stack_lambda_client, call
 from tests.support.stack import bearer, cash_topup, database_url, mint_token
 
 
@@ -111,3 +111,51 @@ def test_templates_are_saved_renamed_and_private(http: httpx.Client) -> None:
     assert http.delete(f"/api/accounts/templates/{template['id']}", headers=other).status_code == 404
     assert http.delete(f"/api/accounts/templates/{template['id']}", headers=owner).status_code == 204
     assert http.get(f"/api/accounts/templates/{template['id']}", headers=owner).status_code == 404
+
+
+def _interest(account_id: str, kind: str, amount: str, key: str) -> Any:
+    return call("ledger", "POST", "/internal/interest", caller="accounts", headers={"Idempotency-Key": key},
+                json={"kind": kind, "account_id": account_id, "amount": amount, "currency": "RUB"})
+
+
+def test_savings_interest_moves_through_the_ledger_once_per_key(http: httpx.Client) -> None:
+    owner = _customer()
+    opened = http.post("/api/accounts/open", headers={**owner, "Idempotency-Key": str(uuid.uuid4())},
+                       json={"currency": "RUB", "product_code": "savings"})
+    assert opened.status_code == 201, opened.text
+    account = opened.json()
+    assert cash_topup(http, account["id"], "10000.00", "RUB").status_code == 201
+    summary = http.get(f"/api/accounts/savings/{account['id']}/interest", headers=owner)
+    assert summary.status_code == 200, summary.text
+    assert summary.json()["accrued_this_month"] == {"amount": "0.00", "currency": "RUB"}
+    assert http.get(f"/api/accounts/savings/{account['id']}/interest", headers=_customer()).status_code == 404
+
+    today = datetime.now(UTC).date().isoformat()
+    closing = call("ledger", "GET", "/internal/closing-balances", caller="accounts",
+                   params={"account_id": account["id"], "first": today, "last": today})
+    assert closing.json()["items"] == [{"day": today, "balance_minor": 10000_00}]
+
+    total_before = _rub_total()
+    accrue_key = f"interest:accrue:{account['id']}:{today}"
+    first = _interest(account["id"], "accrue", "1.37", accrue_key)
+    assert first.status_code == 201, first.text
+    assert _interest(account["id"], "accrue", "1.37", accrue_key).json() == first.json()  # a replay
+    assert _balance(account["id"]) == 10000_00  # accrued, owed, not yet paid in
+    capitalized = _interest(account["id"], "capitalize", "1.37", f"interest:capitalize:{account['id']}:{today[:7]}")
+    assert capitalized.status_code == 201, capitalized.text
+    assert _balance(account["id"]) == 10001_37
+    assert _rub_total() == total_before  # interest expense paid it: the ledger still sums to zero
+
+
+def test_rates_are_set_by_admins_from_a_future_date(http: httpx.Client) -> None:
+    admin = bearer(mint_token(str(uuid.uuid4()), roles=("admin",)))
+    when = (date(2090, 1, 1) + timedelta(days=uuid.uuid4().int % 3000)).isoformat()
+    body = {"product_code": "savings", "annual_rate": "0.061", "effective_from": when}
+    assert http.post("/api/accounts/savings/rates", headers=_customer(), json=body).status_code == 403
+    past = http.post("/api/accounts/savings/rates", headers=admin, json={**body, "effective_from": "2020-01-01"})
+    assert past.status_code == 422 and past.json()["code"] == "rate_not_accepted"
+    created = http.post("/api/accounts/savings/rates", headers=admin, json=body)
+    assert created.status_code == 201, created.text
+    listed = http.get("/api/accounts/savings/rates", headers=admin).json()["items"]
+    assert {"product_code": "savings", "effective_from": when, "annual_rate": "0.061000"} in [
+        {k: item[k] for k in ("product_code", "effective_from", "annual_rate")} for item in listed]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from accounts_service import service, standing_orders_api, templates_api
+from accounts_service import savings_api, service, standing_orders_api, templates_api
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
@@ -104,6 +104,7 @@ def list_cards(account_id: UUID, principal: User) -> dict[str, Any]:
         return {"items": service.list_cards(uow, principal, account_id)}
 
 
-# Standing orders and templates before `router`, whose `/{account_id}` would take their paths.
-app = create_app("accounts", routers=[internal, standing_orders_api.router, templates_api.router, router],
+# Standing orders, templates and savings before `router`, whose `/{account_id}` would take their paths.
+app = create_app("accounts", routers=[internal, standing_orders_api.router, templates_api.router, savings_api.router,
+                                       router],
                  description="Accounts and cards, linked to products.")

@@ -1,11 +1,15 @@
 """Lambda entry point: the shared dispatcher around this service's app (HTTP, Kafka, schedule).
 
-On its schedule the function also pays the standing orders due (standing_orders.sweep), as of the
-scheduled event's time (bank_shared.schedule_clock)."""
+On its schedule the function also pays the standing orders due (standing_orders.sweep) and accrues and
+capitalizes savings interest (savings.sweep). Standing orders run as of the scheduled event's time
+(bank_shared.schedule_clock); interest only on days that have really ended."""
 
+from datetime import UTC, datetime
 from typing import Any
 
+from accounts_service import savings
 from accounts_service.api import app
+from accounts_service.interest_client import get_interest_ledger
 from accounts_service.payments_client import get_payments
 from accounts_service.settings import get_accounts_settings
 from accounts_service.standing_orders import sweep
@@ -17,7 +21,13 @@ def pay_standing_orders() -> dict[str, Any]:
     return sweep(get_payments(), schedule_clock.now().date())
 
 
-_dispatch = lambda_entrypoint(app, scheduled_tasks={"standing_orders": pay_standing_orders},
+def savings_interest() -> dict[str, int]:
+    # The real clock, never a simulated one: interest is due only on days that have really ended.
+    return savings.sweep(get_interest_ledger(), datetime.now(UTC).date())
+
+
+_dispatch = lambda_entrypoint(app, scheduled_tasks={"standing_orders": pay_standing_orders,
+                                                    "savings_interest": savings_interest},
                               prewarm=[get_accounts_settings])
 
 

@@ -193,6 +193,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/savings/{account_id}/interest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Interest
+         * @description The caller's savings account: today's rate, this month's accrued interest, past capitalizations.
+         */
+        get: operations["accounts_interest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/savings/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rates
+         * @description Every savings rate with the date it takes effect.
+         */
+        get: operations["accounts_rates"];
+        put?: never;
+        /**
+         * Set Rate
+         * @description Set a savings product's yearly rate from a future date (admin); the same date again replaces it.
+         */
+        post: operations["accounts_set_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/standing-orders": {
         parameters: {
             query?: never;
@@ -298,11 +342,40 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Capitalized */
+        Capitalized: {
+            amount: components["schemas"]["MoneyOut"];
+            /**
+             * Month
+             * @example 2026-11
+             */
+            month: string;
+        };
         /** FieldProblem */
         FieldProblem: {
             field: string;
             message: string;
             type: string;
+        };
+        /** InterestOut */
+        InterestOut: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** @description Accrued since the month began, paid in at its end */
+            accrued_this_month: components["schemas"]["MoneyOut"];
+            /**
+             * Annual Rate
+             * @description The rate in effect today
+             */
+            annual_rate: string;
+            /**
+             * Capitalized
+             * @description The last twelve months' interest paid into the account
+             */
+            capitalized: components["schemas"]["Capitalized"][];
         };
         /** MoneyOut */
         MoneyOut: {
@@ -349,6 +422,45 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** RateList */
+        RateList: {
+            /** Items */
+            items: components["schemas"]["RateOut"][];
+        };
+        /** RateOut */
+        RateOut: {
+            /** Annual Rate */
+            annual_rate: string;
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /** Product Code */
+            product_code: string;
+            /** Set By */
+            set_by: string;
+        };
+        /** RateRequest */
+        RateRequest: {
+            /**
+             * Annual Rate
+             * @description Yearly rate as a fraction (0.055 = 5.5 %), at most 6 decimals
+             * @example 0.055
+             */
+            annual_rate: string;
+            /**
+             * Effective From
+             * Format: date
+             * @description From this UTC date on (tomorrow at the earliest)
+             */
+            effective_from: string;
+            /**
+             * Product Code
+             * @example savings
+             */
+            product_code: string;
         };
         /** RenameRequest */
         RenameRequest: {
@@ -1017,6 +1129,96 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_interest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterestOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_rates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_set_rate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateOut"];
                 };
             };
             400: components["responses"]["BadRequest"];
