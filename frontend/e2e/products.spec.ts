@@ -1,7 +1,8 @@
 // Standing orders (autopay) and payment templates in a real browser against the running stack (issue 17):
 // a new customer (registered and activated through the API and the SES mail) with a topped-up account sets up a
 // monthly standing order and sees it listed, cancels it; saves a template, renames it, pays from it (the transfer
-// form opens prefilled and the payment goes through the form as usual) and deletes it.
+// form opens prefilled and the payment goes through the form as usual) and deletes it; opens a savings account
+// and sees its rate and interest.
 // Every step runs: a skipped or fixme'd step fails the browser tier (tests/e2e/test_browser.py).
 import { randomUUID } from "node:crypto";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
@@ -108,4 +109,20 @@ test("a template is saved, renamed, paid from through the transfer form, and del
   await page.getByRole("link", { name: "Шаблоны" }).first().click();
   await page.getByTestId("template-item").filter({ hasText: "Маме на продукты" }).getByRole("button", { name: "Удалить" }).click();
   await expect(page.getByText("Шаблонов пока нет")).toBeVisible();
+});
+
+test("a savings account shows its yearly rate and this month's interest", async () => {
+  const token = await apiLogin(api, me);
+  const opened = await api.post(`${BASE}/api/accounts/open`, {
+    headers: { ...bearer(token), "Idempotency-Key": randomUUID() },
+    data: { currency: "RUB", product_code: "savings" },
+  });
+  expect(opened.status(), await opened.text()).toBe(201);
+  await page.getByRole("link", { name: "Накопления" }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Проценты по накопительным счетам");
+  const item = page.getByTestId("savings-item");
+  await expect(item).toContainText("Ставка годовых");
+  await expect(item).toContainText("Начислено в этом месяце");
+  await expect(item).toContainText(/0,00\s₽|0.00/);
+  await shot(page, "products-03-savings");
 });

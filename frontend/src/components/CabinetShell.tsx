@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { AppShell, Avatar, Burger, Button, Group, NavLink, Stack, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconArrowsExchange, IconBookmark, IconCalendarRepeat, IconChartLine, IconHome, IconLogout, IconSend, IconUser } from "@tabler/icons-react";
+import { IconArrowsExchange, IconBookmark, IconCalendarRepeat, IconChartLine, IconPigMoney, IconHome, IconLogout, IconSend, IconUser } from "@tabler/icons-react";
 import { Logo } from "./Logo";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { LoadingState } from "./States";
@@ -17,6 +17,7 @@ const LINKS = [
   { href: "/lk/exchange/", key: "nav.fxExchange", icon: IconArrowsExchange },
   { href: "/lk/autopay/", key: "nav.autopay", icon: IconCalendarRepeat },
   { href: "/lk/templates/", key: "nav.templates", icon: IconBookmark },
+  { href: "/lk/savings/", key: "nav.savings", icon: IconPigMoney },
   { href: "/exchange/", key: "nav.exchange", icon: IconChartLine },
   { href: "/lk/profile/", key: "nav.profile", icon: IconUser },
 ] as const;

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import psycopg
-
 from accounts_service.repository import Row
 from accounts_service.templates_repository import NewTemplate, TemplatesRepository
 from bank_shared.db import UnitOfWork
@@ -91,6 +89,8 @@ def get_template(uow: UnitOfWork, owner_id: UUID, template_id: UUID) -> dict[str
 def rename(uow: UnitOfWork, owner_id: UUID, template_id: UUID, name: str) -> dict[str, Any]:
     repo = TemplatesRepository(uow.connection)
     _owned(repo, owner_id, template_id)
+    import psycopg.errors  # loaded with the driver by now; a module-level import would load it at cold start
+
     try:
         with uow.connection.transaction():  # a savepoint: the unique name may be taken
             return template_view(repo.rename(template_id, name))

@@ -60,6 +60,8 @@ SHARED_SAFELY = {
     "notifications_service.templates.reasons": "texts from the deployed code's files, as above",
     "notifications_service.templates.units": "texts from the deployed code's files, as above",
     "accounts_service.ledger_client._ledger": "as customer_service.clients._services",
+    "accounts_service.payments_client._payments": "as customer_service.clients._services",
+    "accounts_service.interest_client._ledger": "as customer_service.clients._services",
     "office_service.repository._audit": "reaches the database through UnitOfWork, whose connection is reset",
     "bank_shared.custom_resource.aws_client": "custom-resource functions (platform, migrations) run with "
                                               "SnapStart off (template.yaml: ApplyOn None); never restored",

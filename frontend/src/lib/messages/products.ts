@@ -1,4 +1,4 @@
-// Texts of standing orders (autopay) and payment templates (issue 17), in both languages.
+// Texts of standing orders (autopay), payment templates and savings interest (issue 17), in both languages.
 export const productsRu = {
   "nav.autopay": "Автоплатежи",
   "nav.templates": "Шаблоны",
@@ -39,6 +39,14 @@ export const productsRu = {
   "templates.rename": "Переименовать",
   "templates.delete": "Удалить",
   "templates.newName": "Новое название",
+  "nav.savings": "Накопления",
+  "savings.title": "Проценты по накопительным счетам",
+  "savings.lead": "Проценты начисляются каждый день на остаток на конец дня и зачисляются на счёт в начале следующего месяца.",
+  "savings.empty": "У вас нет накопительных счетов",
+  "savings.rate": "Ставка годовых",
+  "savings.accrued": "Начислено в этом месяце",
+  "savings.month": "Месяц",
+  "savings.paid": "Выплачено",
   "error.standing_order_invalid": "Так настроить автоплатёж нельзя: проверьте счёт, получателя и даты.",
   "error.template_name_taken": "Шаблон с таким названием уже есть.",
 } as const;
@@ -83,6 +91,14 @@ export const productsEn: Record<keyof typeof productsRu, string> = {
   "templates.rename": "Rename",
   "templates.delete": "Delete",
   "templates.newName": "New name",
+  "nav.savings": "Savings",
+  "savings.title": "Interest on savings accounts",
+  "savings.lead": "Interest accrues every day on the end-of-day balance and is paid into the account at the start of the next month.",
+  "savings.empty": "You have no savings accounts",
+  "savings.rate": "Yearly rate",
+  "savings.accrued": "Accrued this month",
+  "savings.month": "Month",
+  "savings.paid": "Paid in",
   "error.standing_order_invalid": "A standing order cannot be set up this way: check the account, recipient and dates.",
   "error.template_name_taken": "You already have a template with this name.",
 };
