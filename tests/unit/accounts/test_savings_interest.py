@@ -61,7 +61,7 @@ class FakeSavings:
 
     def accounts_to_accrue(self, through: date, limit: int) -> list[dict[str, Any]]:
         last = max(self.accruals, default=None)
-        return [{**self.account, "last_day": last}] if OPENED <= through and (last is None or last < through) else []
+        return [{**self.account, "last_day": last}] if through >= OPENED and (last is None or last < through) else []
 
     def insert_accrual(self, account_id: UUID, day: date, balance: int, rate: Decimal, amount: int,
                        transaction_id: str | None) -> None:
@@ -149,7 +149,7 @@ def test_a_month_is_capitalized_once_after_it_ends(install: Any) -> None:
                           "annual_rate": Decimal("0.05")}])
     install(store)
     days = [OPENED + timedelta(days=i) for i in range(20)]  # 20 Jan .. 8 Feb
-    ledger = FakeLedger({d: 1_000_000_00 for d in days})
+    ledger = FakeLedger(dict.fromkeys(days, 100000000))
     savings.sweep(ledger, date(2024, 1, 31))  # January not over: accrued through the 30th, nothing paid in
     assert store.capitalized == {}
     savings.sweep(ledger, date(2024, 2, 9))
