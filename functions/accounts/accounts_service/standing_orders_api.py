@@ -21,6 +21,10 @@ router = APIRouter(prefix="/standing-orders", tags=["standing-orders"])
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
+PayerAccount = Annotated[str, Field(min_length=1, max_length=40, pattern=r"\S",
+                                    description="The payer's account number at the provider (лицевой счёт)")]
+# Dates far enough for any real order, near enough that every occurrence date exists (year <= 9999).
+LATEST_START, LATEST_END = date(2100, 12, 31), date(2300, 12, 31)
 
 
 class StandingOrderRequest(BaseModel):
@@ -28,7 +32,7 @@ class StandingOrderRequest(BaseModel):
     from_account_id: UUID
     to_account_number: Annotated[str | None, Field(pattern=r"^[0-9]{20}$")] = None
     provider_id: UUID | None = Field(default=None, description="A ЖКХ provider (instead of an account number)")
-    payer_account: Annotated[str | None, Field(min_length=1, max_length=40)] = None
+    payer_account: PayerAccount | None = None
     amount: Amount
     currency: CurrencyCode
     description: Annotated[str, Field(max_length=200)] = ""
@@ -49,6 +53,8 @@ class StandingOrderRequest(BaseModel):
             raise ValueError("a utility payment needs payer_account")
         if self.end_date is not None and self.end_date < self.start_date:
             raise ValueError("end_date is before start_date")
+        if self.start_date > LATEST_START or (self.end_date is not None and self.end_date > LATEST_END):
+            raise ValueError(f"start_date is at most {LATEST_START}, end_date at most {LATEST_END}")
         return self
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field, model_validator
 
 from accounts_service import payment_templates
-from accounts_service.standing_orders_api import MoneyOut, Name, owner_of
+from accounts_service.standing_orders_api import MoneyOut, Name, PayerAccount, owner_of
 from bank_shared.auth import CUSTOMER, Principal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.money import Amount, CurrencyCode, to_minor
@@ -27,7 +27,7 @@ class TemplateRequest(BaseModel):
     to_account_number: Annotated[str | None, Field(pattern=r"^[0-9]{20}$")] = None
     to_phone: Annotated[str | None, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$")] = None
     provider_id: UUID | None = None
-    payer_account: Annotated[str | None, Field(min_length=1, max_length=40)] = None
+    payer_account: PayerAccount | None = None
     amount: Amount | None = Field(default=None, description="Optional: the form asks when absent")
     currency: CurrencyCode = "RUB"
     description: Annotated[str, Field(max_length=200)] = ""

@@ -51,9 +51,8 @@ def daily_closing_balances(uow: UnitOfWork, account_id: UUID, first: date, last:
     balance = repository.balance_before(account_id, first)
     moves = repository.daily_moves(account_id, first, last)
     days: list[dict[str, Any]] = []
-    day = first
-    while day <= last:
+    for ordinal in range(first.toordinal(), last.toordinal() + 1):
+        day = date.fromordinal(ordinal)
         balance += moves.get(day, 0)
         days.append({"day": day.isoformat(), "balance_minor": balance})
-        day = date.fromordinal(day.toordinal() + 1)
     return days
