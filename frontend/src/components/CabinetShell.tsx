@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { AppShell, Avatar, Burger, Button, Group, NavLink, Stack, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconArrowsExchange, IconBell, IconBulb, IconChartLine, IconFileText, IconHistory, IconHome, IconLogout, IconSend, IconUser } from "@tabler/icons-react";
+import { IconArrowsExchange, IconBell, IconBookmark, IconBulb, IconCalendarRepeat, IconChartLine, IconFileText, IconHistory, IconHome, IconLogout, IconPigMoney, IconSend, IconUser } from "@tabler/icons-react";
 import { InboxBell } from "./InboxBell";
 import { Logo } from "./Logo";
 import { LanguageSwitch } from "./LanguageSwitch";
@@ -20,6 +20,9 @@ const LINKS = [
   { href: "/lk/history/", key: "nav.history", icon: IconHistory },
   { href: "/lk/contracts/", key: "nav.contracts", icon: IconFileText },
   { href: "/lk/inbox/", key: "nav.inbox", icon: IconBell },
+  { href: "/lk/autopay/", key: "nav.autopay", icon: IconCalendarRepeat },
+  { href: "/lk/templates/", key: "nav.templates", icon: IconBookmark },
+  { href: "/lk/savings/", key: "nav.savings", icon: IconPigMoney },
   { href: "/exchange/", key: "nav.exchange", icon: IconChartLine },
   { href: "/lk/profile/", key: "nav.profile", icon: IconUser },
 ] as const;

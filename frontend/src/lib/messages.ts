@@ -2,10 +2,12 @@ import { cardsEn, cardsRu } from "./messages/cards";
 
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
 import { payEn, payRu } from "./messages/pay";
+import { productsEn, productsRu } from "./messages/products";
 import { screensEn, screensRu } from "./messages/screens";
 export const ru = {
   ...payRu,
   ...screensRu,
+  ...productsRu,
   "bank.name": "Банк «Северный»",
   "bank.tagline": "Счета, переводы и обмен валют — онлайн, без визита в отделение",
   "lang.switch": "English",
@@ -290,6 +292,7 @@ export type MessageKey = keyof typeof ru;
 export const en: Record<MessageKey, string> = {
   ...payEn,
   ...screensEn,
+  ...productsEn,
   "bank.name": "Severny Bank",
   "bank.tagline": "Accounts, transfers and currency exchange — online, no branch visit needed",
   "lang.switch": "Русский",

@@ -16,7 +16,9 @@ from bank_shared.http import Invoker, ServiceClient, ServiceResponse
 from bank_shared.money import from_minor
 from bank_shared.swappable import Swappable
 
-CALLS: tuple[str, ...] = ("ledger", "fx")  # fx: card purchases in foreign currencies (card_clients.py)
+# fx: card purchases in foreign currencies (card_clients.py); utilities: standing orders pay ЖКХ bills through it
+# (payments_client.py).
+CALLS: tuple[str, ...] = ("ledger", "fx", "utilities")
 
 
 

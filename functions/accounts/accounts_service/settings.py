@@ -25,6 +25,10 @@ class AccountsSettings(ServiceSettings):
     card_fx_markup_bps: int = 150
     card_holding_grace_seconds: int = 120
     card_sweep_batch: int = 200
+    # Standing orders (docs/products.md): one payment call, how many runs one sweep takes, retries when short.
+    payments_timeout_seconds: float = 10.0
+    standing_order_batch: int = 50
+    standing_order_retry_days: int = 3
 
     @model_validator(mode="after")
     def _refuse_local_keys(self) -> AccountsSettings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -14,11 +14,11 @@ from pydantic import BaseModel, Field
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork, get_connection
-from bank_shared.errors import PROBLEM_JSON
+from bank_shared.errors import PROBLEM_JSON, Unprocessable
 from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, require_key
 from bank_shared.money import Amount, Rate, to_minor
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
-from ledger_service import currency_exchange, history, holds, service
+from ledger_service import currency_exchange, history, holds, interest, service
 
 router = APIRouter(tags=["ledger"])
 internal = APIRouter(prefix="/internal", tags=["ledger-internal"])
@@ -30,6 +30,7 @@ Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
 Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 Description = Annotated[str, Field(max_length=200)]
+MAX_CLOSING_DAYS = 62
 
 
 class TopupRequest(BaseModel):
@@ -286,6 +287,44 @@ def void_hold(hold_id: UUID, principal: ServicePrincipal, key: IdempotencyKey) -
     with UnitOfWork() as uow:
         result = holds.void_hold(uow, principal, key, hold_id)
     return respond(result)
+
+
+class InterestRequest(BaseModel):
+    kind: Literal["accrue", "capitalize"] = Field(description="accrue: interest expense → accrued interest "
+                                                              "(liability); capitalize: accrued interest → account")
+    account_id: UUID = Field(description="The savings account the interest is for")
+    amount: Amount
+    currency: Currency
+    description: Description = ""
+
+
+class ClosingBalance(BaseModel):
+    day: str = Field(description="A UTC date")
+    balance_minor: int = Field(description="The balance at the end of that day, in minor units")
+
+
+class ClosingBalances(BaseModel):
+    items: list[ClosingBalance]
+
+
+@internal.post("/interest", status_code=201)
+def post_interest(request: InterestRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
+    """Savings interest (accounts' daily accrual and monthly capitalization), once per Idempotency-Key."""
+    amount = to_minor(request.amount, request.currency)
+    with UnitOfWork() as uow:
+        result = interest.post_interest(uow, principal, key, request.kind, request.account_id, amount,
+                                        request.currency, request.description)
+    return respond(result)
+
+
+@internal.get("/closing-balances", response_model=ClosingBalances)
+def closing_balances(_principal: ServicePrincipal, account_id: UUID, first: date,
+                     last: date) -> dict[str, Any]:
+    """An account's balance at the end of each UTC day from `first` to `last` (at most 62 days)."""
+    if not 0 <= (last - first).days < MAX_CLOSING_DAYS:
+        raise Unprocessable(f"Ask for 1 to {MAX_CLOSING_DAYS} days")
+    with UnitOfWork() as uow:
+        return {"items": interest.daily_closing_balances(uow, account_id, first, last)}
 
 
 app = create_app("ledger", routers=[router, internal],

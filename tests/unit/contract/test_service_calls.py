@@ -16,7 +16,7 @@ from bank_shared.tools import calls
 EXPECTED = {
     "customer": ["accounts", "auth", "fx", "ledger", "notifications", "utilities"],
     "office": ["accounts", "auth", "ledger"],
-    "accounts": ["fx", "ledger"],  # fx: foreign-currency card purchases convert at the reference rate
+    "accounts": ["fx", "ledger", "utilities"],  # fx: card purchases convert at the reference rate; utilities: autopay
     "fx": ["accounts", "ledger"],
     "utilities": ["accounts", "ledger"],
     "notifications": ["accounts", "auth"],

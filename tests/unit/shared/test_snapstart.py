@@ -63,6 +63,8 @@ SHARED_SAFELY = {
     "accounts_service.ledger_client._ledger": "as customer_service.clients._services",
     "accounts_service.card_clients._ledger": "as customer_service.clients._services",
     "accounts_service.card_clients._rates": "as customer_service.clients._services",
+    "accounts_service.payments_client._payments": "as customer_service.clients._services",
+    "accounts_service.interest_client._ledger": "as customer_service.clients._services",
     "office_service.repository._audit": "reaches the database through UnitOfWork, whose connection is reset",
     "bank_shared.custom_resource.aws_client": "custom-resource functions (platform, migrations) run with "
                                               "SnapStart off (template.yaml: ApplyOn None); never restored",

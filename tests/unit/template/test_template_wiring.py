@@ -135,6 +135,9 @@ SETTINGS: dict[str, object] = {
     "card_fx_markup_bps": Knob(),
     "card_holding_grace_seconds": Knob(),
     "card_sweep_batch": Knob(),
+    "payments_timeout_seconds": Knob(),
+    "standing_order_batch": Knob(),
+    "standing_order_retry_days": Knob(),
     # ledger
     "hold_default_ttl_seconds": Knob(),
     "hold_max_ttl_seconds": Knob(),

@@ -257,6 +257,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/savings/{account_id}/interest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Interest
+         * @description The caller's savings account: today's rate, this month's accrued interest, past capitalizations.
+         */
+        get: operations["accounts_interest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/savings/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rates
+         * @description Every savings rate with the date it takes effect.
+         */
+        get: operations["accounts_rates"];
+        put?: never;
+        /**
+         * Set Rate
+         * @description Set a savings product's yearly rate from a future date (admin); the same date again replaces it.
+         */
+        post: operations["accounts_set_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/standing-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Orders */
+        get: operations["accounts_list_orders"];
+        put?: never;
+        /**
+         * Create Order
+         * @description Schedule a transfer (to an account number) or a ЖКХ payment: once, weekly or monthly.
+         */
+        post: operations["accounts_create_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/standing-orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Order
+         * @description One order with its latest occurrences.
+         */
+        get: operations["accounts_get_order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/standing-orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Order
+         * @description Stop the order (idempotent): no further occurrence is created.
+         */
+        post: operations["accounts_cancel_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Templates */
+        get: operations["accounts_list_templates"];
+        put?: never;
+        /**
+         * Create Template
+         * @description Save a payment under a name (unique per customer: 409 `template_name_taken`).
+         */
+        post: operations["accounts_create_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Template */
+        get: operations["accounts_get_template"];
+        put?: never;
+        post?: never;
+        /** Delete Template */
+        delete: operations["accounts_delete_template"];
+        options?: never;
+        head?: never;
+        /** Rename Template */
+        patch: operations["accounts_rename_template"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -318,6 +463,15 @@ export interface components {
              * @description Field 7
              */
             transmitted_at?: string | null;
+        };
+        /** Capitalized */
+        Capitalized: {
+            amount: components["schemas"]["MoneyOut"];
+            /**
+             * Month
+             * @example 2026-11
+             */
+            month: string;
         };
         /** CardLimits */
         CardLimits: {
@@ -431,6 +585,26 @@ export interface components {
             /** Transmitted At */
             transmitted_at?: string | null;
         };
+        /** InterestOut */
+        InterestOut: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** @description Accrued since the month began, paid in at its end */
+            accrued_this_month: components["schemas"]["MoneyOut"];
+            /**
+             * Annual Rate
+             * @description The rate in effect today
+             */
+            annual_rate: string;
+            /**
+             * Capitalized
+             * @description The last twelve months' interest paid into the account
+             */
+            capitalized: components["schemas"]["Capitalized"][];
+        };
         /** Merchant */
         Merchant: {
             /**
@@ -454,6 +628,13 @@ export interface components {
              * @default
              */
             terminal_id: string;
+        };
+        /** MoneyOut */
+        MoneyOut: {
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
         };
         /** NetworkAnswer */
         NetworkAnswer: {
@@ -583,6 +764,280 @@ export interface components {
         Purchases: {
             /** Items */
             items: components["schemas"]["Purchase"][];
+        };
+        /** RateList */
+        RateList: {
+            /** Items */
+            items: components["schemas"]["RateOut"][];
+        };
+        /** RateOut */
+        RateOut: {
+            /** Annual Rate */
+            annual_rate: string;
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /** Product Code */
+            product_code: string;
+            /** Set By */
+            set_by: string;
+        };
+        /** RateRequest */
+        RateRequest: {
+            /**
+             * Annual Rate
+             * @description Yearly rate as a fraction (0.055 = 5.5 %), at most 6 decimals
+             * @example 0.055
+             */
+            annual_rate: string;
+            /**
+             * Effective From
+             * Format: date
+             * @description From this UTC date on (tomorrow at the earliest)
+             */
+            effective_from: string;
+            /**
+             * Product Code
+             * @example savings
+             */
+            product_code: string;
+        };
+        /** RenameRequest */
+        RenameRequest: {
+            /** Name */
+            name: string;
+        };
+        /** RunOut */
+        RunOut: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Problem Code */
+            problem_code: string | null;
+            /**
+             * Result Id
+             * @description The ledger transaction or utility payment, once paid
+             */
+            result_id: string | null;
+            /**
+             * Seq
+             * @description The occurrence's number (0 is the first)
+             */
+            seq: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "skipped" | "failed";
+        };
+        /** StandingOrderList */
+        StandingOrderList: {
+            /** Items */
+            items: components["schemas"]["StandingOrderOut"][];
+        };
+        /** StandingOrderOut */
+        StandingOrderOut: {
+            amount: components["schemas"]["MoneyOut"];
+            /** Day Of Month */
+            day_of_month: number | null;
+            /** Description */
+            description: string;
+            /** End Date */
+            end_date: string | null;
+            /**
+             * Frequency
+             * @enum {string}
+             */
+            frequency: "once" | "weekly" | "monthly";
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "transfer" | "utility";
+            /** Max Count */
+            max_count: number | null;
+            /** Name */
+            name: string;
+            /** Next Due */
+            next_due: string | null;
+            /**
+             * On Insufficient
+             * @enum {string}
+             */
+            on_insufficient: "skip" | "retry";
+            /** Payer Account */
+            payer_account: string | null;
+            /** Provider Id */
+            provider_id: string | null;
+            /**
+             * Runs
+             * @description The latest occurrences (only on a single order)
+             */
+            runs: components["schemas"]["RunOut"][];
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "cancelled" | "finished";
+            /** To Account Id */
+            to_account_id: string | null;
+        };
+        /** StandingOrderRequest */
+        StandingOrderRequest: {
+            /**
+             * Amount
+             * @description Decimal string in major units (ASCII digits)
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @example RUB
+             */
+            currency: string;
+            /**
+             * Day Of Month
+             * @description Monthly only; default: the start date's day. Short months: their last day
+             */
+            day_of_month?: number | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** End Date */
+            end_date?: string | null;
+            /**
+             * Frequency
+             * @enum {string}
+             */
+            frequency: "once" | "weekly" | "monthly";
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /** Max Count */
+            max_count?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * On Insufficient
+             * @description When the money is short: skip the occurrence, or retry daily for a few days
+             * @default skip
+             * @enum {string}
+             */
+            on_insufficient: "skip" | "retry";
+            /** Payer Account */
+            payer_account?: string | null;
+            /**
+             * Provider Id
+             * @description A ЖКХ provider (instead of an account number)
+             */
+            provider_id?: string | null;
+            /**
+             * Start Date
+             * Format: date
+             * @description The first (or only) date; today or later (UTC)
+             */
+            start_date: string;
+            /** To Account Number */
+            to_account_number?: string | null;
+        };
+        /** TemplateList */
+        TemplateList: {
+            /** Items */
+            items: components["schemas"]["TemplateOut"][];
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            amount: components["schemas"]["MoneyOut"] | null;
+            /** Currency */
+            currency: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "transfer" | "p2p_phone" | "utility";
+            /** Name */
+            name: string;
+            /** Payer Account */
+            payer_account: string | null;
+            /** Provider Id */
+            provider_id: string | null;
+            /** To Account Number */
+            to_account_number: string | null;
+            /** To Phone */
+            to_phone: string | null;
+        };
+        /** TemplateRequest */
+        TemplateRequest: {
+            /**
+             * Amount
+             * @description Optional: the form asks when absent
+             */
+            amount?: string | null;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @default RUB
+             * @example RUB
+             */
+            currency: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** From Account Id */
+            from_account_id?: string | null;
+            /**
+             * Kind
+             * @description transfer: to an account number; p2p_phone: to a customer's phone; utility: a ЖКХ bill
+             * @enum {string}
+             */
+            kind: "transfer" | "p2p_phone" | "utility";
+            /** Name */
+            name: string;
+            /** Payer Account */
+            payer_account?: string | null;
+            /** Provider Id */
+            provider_id?: string | null;
+            /** To Account Number */
+            to_account_number?: string | null;
+            /** To Phone */
+            to_phone?: string | null;
         };
     };
     responses: {
@@ -1144,6 +1599,373 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_interest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterestOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_rates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_set_rate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_list_orders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_create_order: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key (1..255 printable characters, e.g. a UUID) per money-moving request; retries of the same request reuse it and get the stored answer with Idempotent-Replayed: true */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StandingOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_get_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_cancel_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_list_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_create_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_get_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_delete_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_rename_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -118,6 +118,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ledger/internal/closing-balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Closing Balances
+         * @description An account's balance at the end of each UTC day from `first` to `last` (at most 62 days).
+         */
+        get: operations["ledger_closing_balances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ledger/internal/exchanges": {
         parameters: {
             query?: never;
@@ -209,6 +229,26 @@ export interface paths {
          * @description Release a pending hold.
          */
         post: operations["ledger_void_hold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/internal/interest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Interest
+         * @description Savings interest (accounts' daily accrual and monthly capitalization), once per Idempotency-Key.
+         */
+        post: operations["ledger_post_interest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -376,6 +416,24 @@ export interface components {
              */
             to_account_id: string;
         };
+        /** ClosingBalance */
+        ClosingBalance: {
+            /**
+             * Balance Minor
+             * @description The balance at the end of that day, in minor units
+             */
+            balance_minor: number;
+            /**
+             * Day
+             * @description A UTC date
+             */
+            day: string;
+        };
+        /** ClosingBalances */
+        ClosingBalances: {
+            /** Items */
+            items: components["schemas"]["ClosingBalance"][];
+        };
         /** ExchangeRequest */
         ExchangeRequest: {
             /** @description Arrives in to_account_id, in its currency */
@@ -447,6 +505,37 @@ export interface components {
             description: string;
             /** Ttl Seconds */
             ttl_seconds?: number | null;
+        };
+        /** InterestRequest */
+        InterestRequest: {
+            /**
+             * Account Id
+             * Format: uuid
+             * @description The savings account the interest is for
+             */
+            account_id: string;
+            /**
+             * Amount
+             * @description Decimal string in major units (ASCII digits)
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @example RUB
+             */
+            currency: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Kind
+             * @description accrue: interest expense → accrued interest (liability); capitalize: accrued interest → account
+             * @enum {string}
+             */
+            kind: "accrue" | "capitalize";
         };
         /** MoneyIn */
         MoneyIn: {
@@ -877,6 +966,38 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
+    ledger_closing_balances: {
+        parameters: {
+            query: {
+                account_id: string;
+                first: string;
+                last: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosingBalances"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
     ledger_exchange: {
         parameters: {
             query?: never;
@@ -1038,6 +1159,43 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             200: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    ledger_post_interest: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key (1..255 printable characters, e.g. a UUID) per money-moving request; retries of the same request reuse it and get the stored answer with Idempotent-Replayed: true */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InterestRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
                 headers: {
                     /** @description true when this is the stored answer of an earlier request with the same key */
                     "Idempotent-Replayed"?: "true";

@@ -1,0 +1,64 @@
+"""SQL of payment templates (psycopg 3, explicit and parametrised)."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+from uuid import UUID
+
+from accounts_service.repository import Row
+from bank_shared.db import Connection
+
+COLUMNS = ("id, owner_id, name, kind, from_account_id, to_account_number, to_phone, provider_id, payer_account, "
+           "amount, currency, description, created_at")
+
+
+@dataclass(frozen=True)
+class NewTemplate:
+    id: UUID
+    owner_id: UUID
+    name: str
+    kind: str
+    from_account_id: UUID | None
+    to_account_number: str | None
+    to_phone: str | None
+    provider_id: UUID | None
+    payer_account: str | None
+    amount: int | None
+    currency: str
+    description: str
+
+
+class TemplatesRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def count(self, owner_id: UUID) -> int:
+        row = self.connection.execute("SELECT count(*) AS n FROM payment_templates WHERE owner_id = %s",
+                                      (owner_id,)).fetchone()
+        return int(row["n"]) if row else 0
+
+    def insert(self, template: NewTemplate) -> Row | None:
+        """The new template, or None when the owner already has one with this name."""
+        return self.connection.execute(
+            "INSERT INTO payment_templates (id, owner_id, name, kind, from_account_id, to_account_number, to_phone, "
+            "provider_id, payer_account, amount, currency, description) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            f"ON CONFLICT (owner_id, name) DO NOTHING RETURNING {COLUMNS}", astuple(template)).fetchone()
+
+    def by_owner(self, owner_id: UUID) -> list[Row]:
+        return self.connection.execute(
+            f"SELECT {COLUMNS} FROM payment_templates WHERE owner_id = %s ORDER BY name, id", (owner_id,)).fetchall()
+
+    def get(self, template_id: UUID) -> Row | None:
+        return self.connection.execute(f"SELECT {COLUMNS} FROM payment_templates WHERE id = %s",
+                                       (template_id,)).fetchone()
+
+    def rename(self, template_id: UUID, name: str) -> Row:
+        row = self.connection.execute(
+            f"UPDATE payment_templates SET name = %s, updated_at = now() WHERE id = %s RETURNING {COLUMNS}",
+            (name, template_id)).fetchone()
+        assert row is not None
+        return row
+
+    def delete(self, template_id: UUID) -> None:
+        self.connection.execute("DELETE FROM payment_templates WHERE id = %s", (template_id,))
