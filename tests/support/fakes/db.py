@@ -1,0 +1,115 @@
+"""The unit of work's fake connection: Idempotency-Key rows, the outbox, savepoints with rollback, and the
+repositories the use cases ask for (see tests/support/fakes/__init__.py)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from bank_shared.db import UnitOfWork
+
+
+class Answer:
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+
+    def fetchone(self) -> dict[str, Any] | None:
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self) -> list[dict[str, Any]]:
+        return self.rows
+
+
+class FakeConnection:
+    """Answers the statements of bank_shared (idempotency, outbox); every other table is a fake repository's.
+
+    `transaction()` snapshots every store (the key table, the outbox, each repository's `state`) and restores
+    them when the block raises, as PostgreSQL rolls back a transaction or a savepoint."""
+
+    def __init__(self) -> None:
+        self.idempotency_keys: dict[tuple[str, str], dict[str, Any]] = {}
+        self.outbox: list[dict[str, Any]] = []
+        self.repositories: dict[type, Any] = {}
+        self.busy_keys: set[tuple[str, str]] = set()
+        self.commits = 0
+
+    # the shared statements ---------------------------------------------------------------------------------
+    def execute(self, sql: str, params: Any = ()) -> Answer:
+        if "pg_try_advisory_xact_lock" in sql:
+            return Answer([{"locked": not any(f"{len(s)}:{s}|{k}" == params[0] for s, k in self.busy_keys)}])
+        if sql.startswith("SELECT request_hash"):
+            row = self.idempotency_keys.get((params[0], params[1]))
+            return Answer([row] if row else [])
+        if sql.startswith("INSERT INTO idempotency_keys"):
+            scope, key, request_hash, status, body = params
+            self.idempotency_keys[(scope, key)] = {"request_hash": request_hash, "response_status": status,
+                                                   "response_body": json.loads(body)}
+            return Answer([])
+        if sql.startswith("INSERT INTO outbox"):
+            event_id, topic, message_key, payload = params
+            self.outbox.append({"id": event_id, "topic": topic, "message_key": message_key,
+                                "payload": json.loads(payload)})
+            return Answer([])
+        if sql.startswith("SELECT id, topic, message_key, payload FROM outbox"):
+            return Answer([])  # publishing is the integration tier's (real Kafka)
+        raise AssertionError(f"a statement no fake answers: {sql}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        saved = self._snapshot()
+        try:
+            yield
+        except BaseException:
+            self._restore(saved)
+            raise
+        self.commits += 1
+
+    def _snapshot(self) -> Any:
+        return copy.deepcopy((self.idempotency_keys, self.outbox,
+                              {kind: fake.state for kind, fake in self.repositories.items()}))
+
+    def _restore(self, saved: Any) -> None:
+        self.idempotency_keys, self.outbox, states = saved
+        for kind, state in states.items():
+            self.repositories[kind].state = state
+
+    # what the tests read -----------------------------------------------------------------------------------
+    def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        return [row["payload"] for row in self.outbox if event_type in (None, row["payload"]["type"])]
+
+    @property
+    def broken(self) -> bool:
+        return False
+
+
+class FakeDatabase:
+    """A database for one test: `unit_of_work()` is the real UnitOfWork over the fake connection."""
+
+    def __init__(self) -> None:
+        self.connection = FakeConnection()
+
+    def register(self, real: type, fake: Any) -> Any:
+        self.connection.repositories[real] = fake
+        return fake
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.connection)  # type: ignore[arg-type]
+
+    def run(self, use_case: Any, *args: Any, **kwargs: Any) -> Any:
+        """The use case in its own committed transaction, as the route runs it."""
+        with self.unit_of_work() as uow:
+            return use_case(uow, *args, **kwargs)
+
+
+def install(monkeypatch: pytest.MonkeyPatch, real: type, *modules: ModuleType) -> None:
+    """Make `real(connection)` in each module hand out the fake registered for `real` on that connection."""
+    def factory(connection: Any) -> Any:
+        return connection.repositories[real]
+    for module in modules:
+        monkeypatch.setattr(module, real.__name__, factory)
