@@ -43,6 +43,8 @@ class InMemoryLedger:
     def __init__(self) -> None:
         self.state: dict[str, Any] = {"accounts": {}, "transactions": {}, "postings": [], "holds": {},
                                       "exchanges": {}}
+        self.transfer_outcomes: list[Row] = []  # what ledger_transfer_apply (PL/pgSQL) answers, in order
+        self.transfer_requests: list[Row] = []
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)  # the database's now()
 
     # test set-up ------------------------------------------------------------------------------------------------
@@ -155,6 +157,11 @@ class InMemoryLedger:
 
     def reversal_of(self, transaction_id: UUID) -> UUID | None:
         return next((t["id"] for t in self.state["transactions"].values() if t["reverses"] == transaction_id), None)
+
+    def apply_transfer(self, request: Row, wait_for_locks: bool) -> Row:
+        """The transfer itself is PL/pgSQL (proven against PostgreSQL); here: record the request, answer."""
+        self.transfer_requests.append(request)
+        return self.transfer_outcomes.pop(0)
 
     def insert_exchange_details(self, transaction_id: UUID, quote_id: UUID, rate: Decimal, sell_currency: str,
                                 sell_amount: int, buy_currency: str, buy_amount: int) -> bool:

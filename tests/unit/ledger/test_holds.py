@@ -195,3 +195,18 @@ def test_get_hold(bank: Bank) -> None:
     assert bank.run(holds.get_hold, hold_id)["status"] == "pending"
     with pytest.raises(HoldNotFound):
         bank.run(holds.get_hold, uuid.uuid4())
+
+
+def test_the_sweep_rechecks_a_hold_voided_after_it_was_listed(bank: Bank) -> None:
+    account, _, hold_id = pending(bank)
+    bank.ledger.age_hold(hold_id, timedelta(days=1))
+    opened: list[int] = []
+
+    def unit_of_work() -> Any:  # a void commits between the sweep's listing and its own transaction
+        opened.append(1)
+        if len(opened) == 2:
+            bank.run(holds.void_hold, SERVICE, "v-race", hold_id)
+        return bank.db.unit_of_work()
+
+    assert holds.expire_holds(unit_of_work) == 0
+    assert bank.ledger.lock_hold(hold_id)["status"] == "voided" and bank.ledger.account(account)["held"] == 0
