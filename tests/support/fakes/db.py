@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
@@ -37,6 +37,7 @@ class FakeConnection:
         self.outbox: list[dict[str, Any]] = []
         self.repositories: dict[type, Any] = {}
         self.busy_keys: set[tuple[str, str]] = set()
+        self.statements: list[Callable[[str, Any], list[dict[str, Any]] | None]] = []  # a use case's own SQL
         self.commits = 0
 
     # the shared statements ---------------------------------------------------------------------------------
@@ -58,6 +59,10 @@ class FakeConnection:
             return Answer([])
         if sql.startswith("SELECT id, topic, message_key, payload FROM outbox"):
             return Answer([])  # publishing is the integration tier's (real Kafka)
+        for answer in self.statements:
+            rows = answer(sql, params)
+            if rows is not None:
+                return Answer(rows)
         raise AssertionError(f"a statement no fake answers: {sql}")
 
     @contextmanager
