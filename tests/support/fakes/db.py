@@ -7,7 +7,7 @@ import copy
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -39,6 +39,7 @@ class FakeConnection:
         self.busy_keys: set[tuple[str, str]] = set()
         self.statements: list[Callable[[str, Any], list[dict[str, Any]] | None]] = []  # a use case's own SQL
         self.commits = 0
+        self.depth = 0
 
     # the shared statements ---------------------------------------------------------------------------------
     def execute(self, sql: str, params: Any = ()) -> Answer:
@@ -68,11 +69,14 @@ class FakeConnection:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         saved = self._snapshot()
+        self.depth += 1
         try:
             yield
         except BaseException:
             self._restore(saved)
             raise
+        finally:
+            self.depth -= 1
         self.commits += 1
 
     def _snapshot(self) -> Any:
@@ -88,9 +92,19 @@ class FakeConnection:
     def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         return [row["payload"] for row in self.outbox if event_type in (None, row["payload"]["type"])]
 
+    closed = False
+    broken = False
+
     @property
-    def broken(self) -> bool:
-        return False
+    def info(self) -> Any:
+        from psycopg import pq
+
+        return SimpleNamespace(transaction_status=pq.TransactionStatus.INTRANS if self.depth
+                               else pq.TransactionStatus.IDLE)
+
+    def notifies(self, timeout: float | None = None, stop_after: int | None = None) -> Iterator[Any]:
+        """LISTEN/NOTIFY: nothing arrives; the combiner's waiter polls (its fallback) instead."""
+        return iter(())
 
 
 class FakeDatabase:
@@ -115,6 +129,8 @@ class FakeDatabase:
 def install(monkeypatch: pytest.MonkeyPatch, real: type, *modules: ModuleType) -> None:
     """Make `real(connection)` in each module hand out the fake registered for `real` on that connection."""
     def factory(connection: Any) -> Any:
-        return connection.repositories[real]
+        fake = connection.repositories[real]
+        fake.connection = connection  # as the real repository keeps it
+        return fake
     for module in modules:
         monkeypatch.setattr(module, real.__name__, factory)

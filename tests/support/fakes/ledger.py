@@ -20,7 +20,8 @@ Row = dict[str, Any]
 
 @dataclass
 class _Diag:
-    constraint_name: str
+    constraint_name: str | None = None
+    message_detail: str | None = None
 
 
 class FakeCheckViolation(psycopg.errors.CheckViolation):
@@ -32,7 +33,19 @@ class FakeCheckViolation(psycopg.errors.CheckViolation):
 
     @property
     def diag(self) -> Any:  # type: ignore[override]
-        return _Diag(self._constraint)
+        return _Diag(constraint_name=self._constraint)
+
+
+class FakeLockNotAvailable(psycopg.errors.LockNotAvailable):
+    """ledger_transfer_apply without waiting for locks: DETAIL names the busy account."""
+
+    def __init__(self, account_id: UUID) -> None:
+        super().__init__(f"ledger account {account_id} is busy")
+        self._account_id = account_id
+
+    @property
+    def diag(self) -> Any:  # type: ignore[override]
+        return _Diag(message_detail=str(self._account_id))
 
 
 class UnbalancedPosting(AssertionError):
@@ -45,6 +58,9 @@ class InMemoryLedger:
                                       "exchanges": {}}
         self.transfer_outcomes: list[Row] = []  # what ledger_transfer_apply (PL/pgSQL) answers, in order
         self.transfer_requests: list[Row] = []
+        self.busy: set[UUID] = set()
+        self.combiner_script: list[Any] = []
+        self.combiner_calls: list[tuple[str, Any]] = []
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)  # the database's now()
 
     # test set-up ------------------------------------------------------------------------------------------------
@@ -159,9 +175,31 @@ class InMemoryLedger:
         return next((t["id"] for t in self.state["transactions"].values() if t["reverses"] == transaction_id), None)
 
     def apply_transfer(self, request: Row, wait_for_locks: bool) -> Row:
-        """The transfer itself is PL/pgSQL (proven against PostgreSQL); here: record the request, answer."""
+        """The transfer itself is PL/pgSQL (proven against PostgreSQL); here: record the request, answer (or
+        report the source account busy when `busy` names it and the caller does not wait)."""
         self.transfer_requests.append(request)
+        if not wait_for_locks and UUID(request["from"]) in self.busy:
+            raise FakeLockNotAvailable(UUID(request["from"]))
         return self.transfer_outcomes.pop(0)
+
+    # the per-account combiner (PL/pgSQL): scripted answers, every call recorded --------------------------------
+    def listen_combiner(self, account_id: UUID) -> None:
+        self.combiner_calls.append(("listen", account_id))
+
+    def enqueue_transfer(self, request_id: UUID, account_id: UUID, request: Row) -> bool:
+        self.combiner_calls.append(("enqueue", account_id))
+        return self.combiner_script.pop(0) == "leader"
+
+    def lead_transfers(self, account_id: UUID, own_request_id: UUID, limit: int) -> Row | None:
+        self.combiner_calls.append(("lead", limit))
+        return self.combiner_script.pop(0)  # type: ignore[return-value]
+
+    def poll_transfer(self, request_id: UUID, account_id: UUID) -> Row:
+        self.combiner_calls.append(("poll", account_id))
+        return self.combiner_script.pop(0)  # type: ignore[return-value]
+
+    def step_down(self, account_id: UUID) -> None:
+        self.combiner_calls.append(("step_down", account_id))
 
     def insert_exchange_details(self, transaction_id: UUID, quote_id: UUID, rate: Decimal, sell_currency: str,
                                 sell_amount: int, buy_currency: str, buy_amount: int) -> bool:

@@ -228,3 +228,47 @@ def test_a_transfer_answers_executed_refused_or_replayed(bank: Bank) -> None:
     assert (refused.status, refused.body["code"], refused.replayed) == (422, "insufficient_funds", False)
     replayed = bank.run(service.transfer, customer(OWNER), "k", uuid.uuid4(), uuid.uuid4(), 100, "RUB")
     assert replayed.replayed and replayed.body == {"stored": True}
+
+
+# submit_transfer: its own transactions, and the per-account combiner when the source account is busy ----------
+
+OUTCOME = {"replayed": False, "status": 201, "created_at": "2026-12-01T12:00:00Z"}
+
+
+def submit(bank: Bank, source: UUID) -> Any:
+    return service.submit_transfer(bank.db.connection, customer(OWNER), "k", source, uuid.uuid4(), 100, "RUB")  # type: ignore[arg-type]
+
+
+def test_an_uncontended_transfer_is_one_statement(bank: Bank) -> None:
+    bank.ledger.transfer_outcomes.append(OUTCOME)
+    assert submit(bank, uuid.uuid4()).status == 201 and bank.ledger.combiner_calls == []
+
+
+def test_submit_transfer_refuses_an_open_transaction(bank: Bank) -> None:
+    with bank.db.unit_of_work(), pytest.raises(RuntimeError):
+        submit(bank, uuid.uuid4())
+    assert bank.ledger.transfer_requests == []
+
+
+def test_a_busy_account_queues_and_the_leader_applies_the_batch_then_steps_down(bank: Bank) -> None:
+    source = uuid.uuid4()
+    bank.ledger.busy.add(source)
+    bank.ledger.combiner_script += ["leader", None, OUTCOME]
+    assert submit(bank, source).status == 201
+    assert bank.ledger.combiner_calls == [("listen", source), ("enqueue", source), ("lead", service.COMBINER_BATCH),
+                                          ("lead", service.COMBINER_BATCH), ("step_down", source)]
+    bank.ledger.combiner_script += ["leader", OUTCOME]
+    submit(bank, source)
+    assert bank.ledger.combiner_calls.count(("listen", source)) == 1  # one LISTEN per connection and account
+
+
+def test_a_waiter_polls_until_its_outcome_or_its_turn_to_lead(bank: Bank) -> None:
+    source = uuid.uuid4()
+    bank.ledger.busy.add(source)
+    bank.ledger.combiner_script += ["waiter", {"outcome": None, "leader": False}, {"outcome": None, "leader": True},
+                                    OUTCOME]
+    assert submit(bank, source).status == 201
+    assert [call for call, _ in bank.ledger.combiner_calls] == ["listen", "enqueue", "poll", "poll", "lead",
+                                                                "step_down"]
+    bank.ledger.combiner_script += ["waiter", {"outcome": {**OUTCOME, "status": 422}}]
+    assert submit(bank, source).body["code"] == "insufficient_funds"
