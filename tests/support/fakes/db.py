@@ -35,6 +35,7 @@ class FakeConnection:
     def __init__(self) -> None:
         self.idempotency_keys: dict[tuple[str, str], dict[str, Any]] = {}
         self.outbox: list[dict[str, Any]] = []
+        self.processed_events: set[tuple[str, str]] = set()  # (consumer, event id)
         self.repositories: dict[type, Any] = {}
         self.busy_keys: set[tuple[str, str]] = set()
         self.statements: list[Callable[[str, Any], list[dict[str, Any]] | None]] = []  # a use case's own SQL
@@ -58,6 +59,11 @@ class FakeConnection:
             self.outbox.append({"id": event_id, "topic": topic, "message_key": message_key,
                                 "payload": json.loads(payload)})
             return Answer([])
+        if sql.startswith("INSERT INTO processed_events"):
+            if tuple(params) in self.processed_events:
+                return Answer([])
+            self.processed_events.add(tuple(params))
+            return Answer([{"event_id": params[1]}])
         if sql.startswith("SELECT id, topic, message_key, payload FROM outbox"):
             return Answer([])  # publishing is the integration tier's (real Kafka)
         for answer in self.statements:
@@ -80,11 +86,11 @@ class FakeConnection:
         self.commits += 1
 
     def _snapshot(self) -> Any:
-        return copy.deepcopy((self.idempotency_keys, self.outbox,
+        return copy.deepcopy((self.idempotency_keys, self.outbox, self.processed_events,
                               {kind: fake.state for kind, fake in self.repositories.items()}))
 
     def _restore(self, saved: Any) -> None:
-        self.idempotency_keys, self.outbox, states = saved
+        self.idempotency_keys, self.outbox, self.processed_events, states = saved
         for kind, state in states.items():
             self.repositories[kind].state = state
 
