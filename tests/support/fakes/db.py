@@ -132,6 +132,32 @@ class FakeDatabase:
             return use_case(uow, *args, **kwargs)
 
 
+class OnFakeDatabase:
+    """A test's world on one FakeDatabase (dataclasses with a `db` field): run a use case, read the outbox."""
+
+    db: FakeDatabase
+
+    def run(self, use_case: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.db.run(use_case, *args, **kwargs)
+
+    def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        return self.db.connection.events(event_type)
+
+
+class StoredResponses:
+    """A service's own Idempotency-Key answers (the two-step sagas store them apart from run_idempotent)."""
+
+    state: dict[str, Any]
+
+    def stored_response(self, scope: str, key: str) -> dict[str, Any] | None:
+        row = self.state["responses"].get((scope, key))
+        return dict(row) if row else None
+
+    def store_response(self, scope: str, key: str, request_hash: str, status: int, body: dict[str, Any]) -> None:
+        self.state["responses"].setdefault((scope, key), {"request_hash": request_hash, "response_status": status,
+                                                          "response_body": json.loads(json.dumps(body, default=str))})
+
+
 def install(monkeypatch: pytest.MonkeyPatch, real: type, *modules: ModuleType) -> None:
     """Make `real(connection)` in each module hand out the fake registered for `real` on that connection."""
     def factory(connection: Any) -> Any:

@@ -14,12 +14,12 @@ from bank_shared.errors import AppError, DependencyUnavailable, problem
 from bank_shared.http import Answer
 from bank_shared.money import to_minor
 from ledger_service.currency_exchange import ExchangeOrder, exchange
-from tests.support.fakes.db import FakeDatabase
+from tests.support.fakes.db import FakeDatabase, StoredResponses
 
 Row = dict[str, Any]
 
 
-class InMemoryQuotes:
+class InMemoryQuotes(StoredResponses):
     def __init__(self) -> None:
         self.state: dict[str, Any] = {"quotes": {}, "responses": {}}
 
@@ -47,13 +47,6 @@ class InMemoryQuotes:
             row.update(status=status, ledger_transaction_id=transaction_id, result_status=result_status,
                        result_body=json.loads(json.dumps(result_body, default=str)))
 
-    def stored_response(self, scope: str, key: str) -> Row | None:
-        row = self.state["responses"].get((scope, key))
-        return dict(row) if row else None
-
-    def store_response(self, scope: str, key: str, request_hash: str, status: int, body: dict[str, Any]) -> None:
-        self.state["responses"].setdefault((scope, key), {"request_hash": request_hash, "response_status": status,
-                                                          "response_body": json.loads(json.dumps(body, default=str))})
 
 
 class ExchangesOverFakes:

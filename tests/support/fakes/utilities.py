@@ -16,13 +16,13 @@ from bank_shared.idempotency import IdempotentResult
 from bank_shared.money import to_minor
 from ledger_service import holds
 from ledger_service import service as ledger
-from tests.support.fakes.db import FakeDatabase
+from tests.support.fakes.db import FakeDatabase, StoredResponses
 
 Row = dict[str, Any]
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
-class InMemoryUtilities:
+class InMemoryUtilities(StoredResponses):
     """PaymentRepository and ProviderRepository over one store (payments carry their provider's columns)."""
 
     def __init__(self) -> None:
@@ -90,13 +90,6 @@ class InMemoryUtilities:
     def unfinished(self, older_than_seconds: int, limit: int) -> list[Row]:
         return [self._joined(p) for p in self.state["payments"].values() if p["status"] in ("pending", "held")][:limit]
 
-    def stored_response(self, scope: str, key: str) -> Row | None:
-        row = self.state["responses"].get((scope, key))
-        return dict(row) if row else None
-
-    def store_response(self, scope: str, key: str, request_hash: str, status: int, body: dict[str, Any]) -> None:
-        self.state["responses"].setdefault((scope, key), {"request_hash": request_hash, "response_status": status,
-                                                          "response_body": json.loads(json.dumps(body, default=str))})
 
 
 class HoldsOverFakes:

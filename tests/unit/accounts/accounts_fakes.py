@@ -4,28 +4,23 @@ answered by the ledger's own use cases over an in-memory ledger (tests/support/f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from bank_shared.auth import Principal
 from tests.support.fakes import FakeDatabase
 from tests.support.fakes.accounts import InMemoryAccounts, LedgerOverFakes
+from tests.support.fakes.db import OnFakeDatabase
 from tests.support.fakes.ledger import InMemoryLedger
 
 
 @dataclass
-class Branch:
+class Branch(OnFakeDatabase):
     db: FakeDatabase
     accounts: InMemoryAccounts
     ledger_db: FakeDatabase
     ledger: InMemoryLedger
     client: LedgerOverFakes
 
-    def run(self, use_case: Any, *args: Any, **kwargs: Any) -> Any:
-        return self.db.run(use_case, *args, **kwargs)
-
-    def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
-        return self.db.connection.events(event_type)
 
 
 def customer(subject: UUID) -> Principal:

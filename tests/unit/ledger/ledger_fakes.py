@@ -10,6 +10,7 @@ from uuid import UUID
 
 from bank_shared.auth import Principal
 from tests.support.fakes import FakeDatabase
+from tests.support.fakes.db import OnFakeDatabase
 from tests.support.fakes.ledger import InMemoryLedger
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -26,16 +27,11 @@ class FrozenClock(datetime):
 
 
 @dataclass
-class Bank:
+class Bank(OnFakeDatabase):
     db: FakeDatabase
     ledger: InMemoryLedger
     clock: type[FrozenClock]
 
-    def run(self, use_case: Any, *args: Any, **kwargs: Any) -> Any:
-        return self.db.run(use_case, *args, **kwargs)
-
-    def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
-        return self.db.connection.events(event_type)
 
 
 def customer(subject: UUID) -> Principal:
