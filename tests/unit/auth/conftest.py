@@ -57,3 +57,42 @@ def kms(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         forget_keys()
         yield client
         forget_keys()
+
+
+@pytest.fixture
+def realm(monkeypatch: pytest.MonkeyPatch, redis: FakeRedis) -> Any:
+    """auth's use cases over in-memory repositories (tests/support/fakes) and Redis in memory. KMS signing and
+    sealing (test_kms_keys.py) are stood in for by an unsigned JWT and a reversible seal bound to the user, and
+    argon2id runs with its smallest parameters, so a rule test costs milliseconds."""
+    from argon2 import PasswordHasher
+    from auth_fakes import Realm, UnsignedKeyRing, open_sealed, seal
+
+    from auth_service import mfa, passwords, repository, service, tokens
+    from auth_service.settings import get_auth_settings
+    from auth_service.throttle import LoginThrottle
+    from tests.support.fakes import FakeDatabase, install
+    from tests.support.fakes.auth import (
+        AuthStore,
+        InMemoryClients,
+        InMemoryLinkMailQuota,
+        InMemoryOneTimeTokens,
+        InMemoryRefreshTokens,
+        InMemoryUsers,
+    )
+
+    db, store = FakeDatabase(), AuthStore()
+    for real, fake in ((repository.UserRepository, InMemoryUsers), (repository.ClientRepository, InMemoryClients),
+                       (repository.OneTimeTokenRepository, InMemoryOneTimeTokens),
+                       (repository.RefreshTokenRepository, InMemoryRefreshTokens),
+                       (repository.LinkMailQuotaRepository, InMemoryLinkMailQuota)):
+        db.register(real, fake(store))
+        install(monkeypatch, real, service)
+    db.connection.statements.append(store.still_locked)
+    world = Realm(db, store, LoginThrottle(lambda: redis, get_auth_settings()))
+    monkeypatch.setattr(service, "revoke_sessions", world.revoke_sessions)
+    monkeypatch.setattr(tokens, "key_ring", UnsignedKeyRing)
+    monkeypatch.setattr(mfa, "seal_secret", seal)
+    monkeypatch.setattr(mfa, "open_secret", open_sealed)
+    monkeypatch.setattr(passwords, "hasher", lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr(service, "link_token", lambda purpose, link_id: f"{purpose}:{link_id}")  # keyed: elsewhere
+    return world

@@ -1,0 +1,183 @@
+"""In-memory repositories of auth (users, one-time tokens, refresh tokens, the link-mail quota, OAuth clients)
+over one shared store, with the database's clock as `now` (a test moves it; nothing waits)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+Row = dict[str, Any]
+USER_KEYS = ("id", "email", "password_hash", "full_name", "phone", "roles", "status", "locked_until",
+             "mfa_enabled", "mfa_secret", "mfa_pending_secret", "mfa_last_step", "created_at")
+
+
+class AuthStore:
+    def __init__(self) -> None:
+        self.state: dict[str, Any] = {"users": {}, "one_time": {}, "refresh": {}, "quota": {}, "clients": {}}
+        self.now: Callable[[], datetime] = lambda: datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+    def user(self, user_id: UUID) -> Row:
+        row: Row = self.state["users"][user_id]
+        return row
+
+    def still_locked(self, sql: str, params: Any) -> list[Row] | None:
+        """auth's own statement in `login` (`locked_until > now()`)."""
+        if not sql.startswith("SELECT locked_until > now()"):
+            return None
+        until = self.state["users"][params[0]]["locked_until"]
+        return [{"locked": until is not None and until > self.now()}]
+
+
+class _Part:
+    def __init__(self, store: AuthStore) -> None:
+        self.store = store
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return self.store.state
+
+    @state.setter
+    def state(self, value: dict[str, Any]) -> None:
+        self.store.state = value
+
+
+class InMemoryUsers(_Part):
+    def add(self, user_id: UUID, email: str, password_hash: str, full_name: str, phone: str | None,
+            roles: Sequence[str], status: str) -> bool:
+        if any(u["email"] == email for u in self.state["users"].values()):
+            return False
+        self.state["users"][user_id] = {
+            "id": user_id, "email": email, "password_hash": password_hash, "full_name": full_name, "phone": phone,
+            "roles": list(roles), "status": status, "locked_until": None, "mfa_enabled": False,
+            "mfa_secret": None, "mfa_pending_secret": None, "mfa_last_step": None,
+            "created_at": self.store.now() + timedelta(microseconds=len(self.state["users"]))}
+        return True
+
+    def by_email(self, email: str, *, for_update: bool = False) -> Row | None:
+        return next((dict(u) for u in self.state["users"].values() if u["email"] == email), None)
+
+    def get(self, user_id: UUID, *, for_update: bool = False) -> Row | None:
+        row = self.state["users"].get(user_id)
+        return dict(row) if row else None
+
+    def active_by_phone_digits(self, digits: str, limit: int) -> list[Row]:
+        return [dict(u) for u in self.state["users"].values() if u["status"] == "active" and u["phone"]
+                and "".join(c for c in u["phone"] if c.isdigit()) == digits][:limit]
+
+    def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
+               limit: int) -> list[Row]:
+        rows = [u for u in self.state["users"].values() if set(u["roles"]) & set(roles)
+                and (query is None or query.lower() in (u["email"] + u["full_name"]).lower())
+                and (after is None or (u["created_at"], u["id"]) < after)]
+        return [dict(u) for u in sorted(rows, key=lambda u: (u["created_at"], u["id"]), reverse=True)[:limit]]
+
+    def _set(self, user_id: UUID, **values: Any) -> None:
+        self.state["users"][user_id].update(values)
+
+    def activate(self, user_id: UUID) -> Row | None:
+        user = self.state["users"].get(user_id)
+        if user is None or user["status"] != "pending":
+            return None
+        user["status"] = "active"
+        return dict(user)
+
+    def set_password(self, user_id: UUID, password_hash: str) -> None:
+        self._set(user_id, password_hash=password_hash, locked_until=None)
+
+    def set_roles(self, user_id: UUID, roles: Sequence[str]) -> None:
+        self._set(user_id, roles=sorted(set(roles)))
+
+    def lock_for(self, user_id: UUID, seconds: int) -> None:
+        self._set(user_id, locked_until=self.store.now() + timedelta(seconds=seconds))
+
+    def clear_lock(self, user_id: UUID) -> None:
+        self._set(user_id, locked_until=None)
+
+    def set_mfa_pending(self, user_id: UUID, sealed_secret: bytes | None) -> None:
+        self._set(user_id, mfa_pending_secret=sealed_secret)
+
+    def enable_mfa(self, user_id: UUID, sealed_secret: bytes, step: int) -> None:
+        self._set(user_id, mfa_enabled=True, mfa_secret=sealed_secret, mfa_pending_secret=None, mfa_last_step=step)
+
+    def disable_mfa(self, user_id: UUID) -> None:
+        self._set(user_id, mfa_enabled=False, mfa_secret=None, mfa_pending_secret=None, mfa_last_step=None)
+
+    def use_mfa_step(self, user_id: UUID, step: int) -> None:
+        self._set(user_id, mfa_last_step=step)
+
+
+class InMemoryOneTimeTokens(_Part):
+    def add(self, token_hash: str, user_id: UUID, purpose: str, ttl_seconds: int) -> None:
+        self.state["one_time"][token_hash] = {"user_id": user_id, "purpose": purpose, "used": False,
+                                              "expires_at": self.store.now() + timedelta(seconds=ttl_seconds)}
+
+    def consume(self, token_hash: str, purpose: str) -> UUID | None:
+        row = self.state["one_time"].get(token_hash)
+        if row is None or row["purpose"] != purpose or row["used"] or row["expires_at"] <= self.store.now():
+            return None
+        row["used"] = True
+        user_id: UUID = row["user_id"]
+        return user_id
+
+    def invalidate(self, user_id: UUID, purpose: str) -> None:
+        for row in self.state["one_time"].values():
+            if row["user_id"] == user_id and row["purpose"] == purpose:
+                row["used"] = True
+
+
+class InMemoryRefreshTokens(_Part):
+    def add(self, token_id: UUID, token_hash: str, family_id: UUID, user_id: UUID, ttl_seconds: int) -> None:
+        self.state["refresh"][token_hash] = {"id": token_id, "family_id": family_id, "user_id": user_id,
+                                             "rotated_at": None, "revoked_at": None,
+                                             "expires_at": self.store.now() + timedelta(seconds=ttl_seconds)}
+
+    def lock_by_hash(self, token_hash: str) -> Row | None:
+        row = self.state["refresh"].get(token_hash)
+        return {**row, "expired": row["expires_at"] <= self.store.now()} if row else None
+
+    def mark_rotated(self, token_id: UUID) -> None:
+        for row in self.state["refresh"].values():
+            if row["id"] == token_id:
+                row["rotated_at"] = self.store.now()
+
+    def revoke_family(self, family_id: UUID) -> int:
+        rows = [r for r in self.state["refresh"].values() if r["family_id"] == family_id and not r["revoked_at"]]
+        for row in rows:
+            row["revoked_at"] = self.store.now()
+        return len(rows)
+
+    def revoke_user(self, user_id: UUID) -> list[UUID]:
+        families = []
+        for row in self.state["refresh"].values():
+            if row["user_id"] == user_id and row["revoked_at"] is None:
+                row["revoked_at"] = self.store.now()
+                families.append(row["family_id"])
+        return sorted(set(families))
+
+    def families(self, user_id: UUID) -> dict[UUID, list[Row]]:
+        found: dict[UUID, list[Row]] = {}
+        for row in self.state["refresh"].values():
+            if row["user_id"] == user_id:
+                found.setdefault(row["family_id"], []).append(row)
+        return found
+
+
+class InMemoryLinkMailQuota(_Part):
+    def count_request(self, email: str) -> int:
+        window = (email, self.store.now().replace(minute=0, second=0, microsecond=0))
+        self.state["quota"][window] = self.state["quota"].get(window, 0) + 1
+        return int(self.state["quota"][window])
+
+    def prune(self) -> int:
+        old = [w for w in self.state["quota"] if w[1] < self.store.now() - timedelta(days=1)]
+        for window in old:
+            del self.state["quota"][window]
+        return len(old)
+
+
+class InMemoryClients(_Part):
+    def get(self, client_id: str) -> Row | None:
+        row = self.state["clients"].get(client_id)
+        return dict(row) if row else None
