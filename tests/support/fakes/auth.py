@@ -62,9 +62,9 @@ class InMemoryUsers(_Part):
         row = self.state["users"].get(user_id)
         return dict(row) if row else None
 
-    def active_by_phone_digits(self, digits: str, limit: int) -> list[Row]:
+    def active_by_phone_digits(self, digits: Sequence[str], limit: int) -> list[Row]:
         return [dict(u) for u in self.state["users"].values() if u["status"] == "active" and u["phone"]
-                and "".join(c for c in u["phone"] if c.isdigit()) == digits][:limit]
+                and "".join(c for c in u["phone"] if c.isdigit()) in digits][:limit]
 
     def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
                limit: int) -> list[Row]:

@@ -131,6 +131,10 @@ class FakeDatabase:
         with self.unit_of_work() as uow:
             return use_case(uow, *args, **kwargs)
 
+    def run_owning(self, use_case: Any, *args: Any, **kwargs: Any) -> Any:
+        """A use case that opens its own transactions (it calls another service between them)."""
+        return use_case(*args, unit_of_work=self.unit_of_work, **kwargs)
+
 
 class OnFakeDatabase:
     """A test's world on one FakeDatabase (dataclasses with a `db` field): run a use case, read the outbox."""
@@ -139,6 +143,9 @@ class OnFakeDatabase:
 
     def run(self, use_case: Any, *args: Any, **kwargs: Any) -> Any:
         return self.db.run(use_case, *args, **kwargs)
+
+    def run_owning(self, use_case: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.db.run_owning(use_case, *args, **kwargs)
 
     def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         return self.db.connection.events(event_type)

@@ -12,9 +12,8 @@ import pytest
 from accounts_fakes import STAFF, Branch, customer
 
 from accounts_service import service
-from accounts_service.ledger_client import AccountNotEmpty
 from bank_shared.auth import Principal
-from bank_shared.errors import Forbidden, IdempotencyKeyReused, Unprocessable
+from bank_shared.errors import AccountNotEmpty, Forbidden, IdempotencyKeyReused, Unprocessable
 from ledger_service import holds
 
 ANN, BOB = uuid.uuid4(), uuid.uuid4()
@@ -23,7 +22,7 @@ SERVICE = Principal("payments", frozenset({"service"}), frozenset(), {})
 
 def open_account(branch: Branch, principal: Any = None, key: str = "o-1", product: str = "current",
                  currency: str = "RUB", owner: UUID | None = None) -> Any:
-    return branch.run(service.open_account, principal or customer(ANN), key, product, currency, owner)
+    return branch.run_owning(service.open_account, principal or customer(ANN), key, product, currency, owner)
 
 
 def test_opening_registers_the_account_in_the_ledger_once_per_key(branch: Branch) -> None:
@@ -75,7 +74,7 @@ def funded(branch: Branch, balance: int = 0) -> UUID:
 def test_an_account_closes_only_when_the_ledger_holds_nothing(branch: Branch) -> None:
     account_id = funded(branch, balance=1_000)
     with pytest.raises(AccountNotEmpty):
-        branch.run(service.close_account, customer(ANN), account_id)
+        branch.run_owning(service.close_account, customer(ANN), account_id)
     assert branch.accounts.get(account_id)["status"] == "active" and branch.events("account.closed") == []
 
 
@@ -86,17 +85,17 @@ def test_an_account_with_money_on_hold_does_not_close(branch: Branch) -> None:
     branch.ledger.account(account_id)["balance"] = 0  # nothing left on the balance, but the hold is there
     branch.ledger.account(account_id)["overdraft_limit"] = 1_000
     with pytest.raises(AccountNotEmpty):
-        branch.run(service.close_account, customer(ANN), account_id)
+        branch.run_owning(service.close_account, customer(ANN), account_id)
     assert branch.ledger.account(account_id)["status"] == "active"
 
 
 def test_an_empty_account_closes_in_both_services_once(branch: Branch) -> None:
     account_id = funded(branch)
-    closed = branch.run(service.close_account, customer(ANN), account_id)
+    closed = branch.run_owning(service.close_account, customer(ANN), account_id)
     assert closed["status"] == "closed" and closed["closed_at"] is not None
     assert branch.ledger.account(account_id)["status"] == "closed"
     assert branch.events("account.closed")[0]["data"]["closed_by"] == str(ANN)
-    branch.run(service.close_account, customer(ANN), account_id)
+    branch.run_owning(service.close_account, customer(ANN), account_id)
     assert branch.client.closed == [account_id] and len(branch.events("account.closed")) == 1
 
 
@@ -104,25 +103,28 @@ def test_another_customers_account_and_cards_are_not_found(branch: Branch) -> No
     account_id = funded(branch)
     card = service.issue_card(customer(ANN), "c-1", account_id, branch.db.unit_of_work).body
     bob = customer(BOB)
-    for use_case in (service.get_account, service.close_account, service.list_cards):
+    for owning in (service.get_account, service.close_account):
         with pytest.raises(service.AccountNotFound):
-            branch.run(use_case, bob, account_id)
+            branch.run_owning(owning, bob, account_id)
+    with pytest.raises(service.AccountNotFound):
+        branch.run(service.list_cards, bob, account_id)
     with pytest.raises(service.AccountNotFound):
         service.issue_card(bob, "c-2", account_id, branch.db.unit_of_work)
     with pytest.raises(service.CardNotFound):
         branch.run(service.set_card_status, bob, UUID(card["id"]), "blocked")
     assert branch.client.closed == [] and len(branch.accounts.state["cards"]) == 1
-    assert branch.run(service.get_account, STAFF, account_id)["id"] == str(account_id)
+    assert branch.run_owning(service.get_account, STAFF, account_id)["id"] == str(account_id)
 
 
 def test_reading_accounts_with_balances_degrades_without_the_ledger(branch: Branch) -> None:
     account_id = funded(branch, balance=2_500)
-    assert branch.run(service.get_account, customer(ANN), account_id)["balance"]["amount"] == "25.00"
-    [mine] = branch.run(service.my_accounts, customer(ANN))
+    assert branch.run_owning(service.get_account, customer(ANN), account_id)["balance"]["amount"] == "25.00"
+    [mine] = branch.run_owning(service.my_accounts, customer(ANN))
     assert mine["available"]["amount"] == "25.00"
-    assert branch.run(service.my_accounts, customer(BOB)) == [] and branch.run(service.my_accounts, SERVICE) == []
+    assert branch.run_owning(service.my_accounts, customer(BOB)) == []
+    assert branch.run_owning(service.my_accounts, SERVICE) == []
     branch.client.down = True
-    assert branch.run(service.get_account, customer(ANN), account_id)["balance"] is None
+    assert branch.run_owning(service.get_account, customer(ANN), account_id)["balance"] is None
 
 
 def test_cards_are_issued_on_active_accounts_blocked_by_their_owner(branch: Branch) -> None:
@@ -136,7 +138,7 @@ def test_cards_are_issued_on_active_accounts_blocked_by_their_owner(branch: Bran
     assert branch.run(service.set_card_status, customer(ANN), UUID(card["id"]), "blocked")["status"] == "blocked"
     with pytest.raises(service.CardNotFound):
         branch.run(service.set_card_status, customer(ANN), uuid.uuid4(), "blocked")
-    branch.run(service.close_account, customer(ANN), account_id)
+    branch.run_owning(service.close_account, customer(ANN), account_id)
     with pytest.raises(service.AccountClosed):
         service.issue_card(customer(ANN), "c-2", account_id, branch.db.unit_of_work)
 
@@ -160,7 +162,7 @@ def test_products_and_internal_lookups(branch: Branch) -> None:
     account_id = funded(branch, balance=100)
     service.issue_card(customer(ANN), "c-1", account_id, branch.db.unit_of_work)
     with pytest.raises(Unprocessable):
-        branch.run(service.find_accounts, [], None, None, None)
-    [found] = branch.run(service.find_accounts, [], ANN, "RUB", None, with_balances=True, with_cards=True)
+        branch.run_owning(service.find_accounts, [], None, None, None)
+    [found] = branch.run_owning(service.find_accounts, [], ANN, "RUB", None, with_balances=True, with_cards=True)
     assert found["balance"]["amount"] == "1.00" and len(found["cards"]) == 1
-    assert branch.run(service.find_accounts, [], BOB, None, None) == []
+    assert branch.run_owning(service.find_accounts, [], BOB, None, None) == []

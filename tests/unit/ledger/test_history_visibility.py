@@ -10,9 +10,8 @@ from uuid import UUID
 import pytest
 from ledger_fakes import SERVICE, STAFF, Bank, customer
 
-from bank_shared.errors import Unprocessable
+from bank_shared.errors import AccountNotFound, Unprocessable
 from ledger_service import history, service
-from ledger_service.postings import AccountNotFound
 
 ANN, BOB = uuid.uuid4(), uuid.uuid4()
 

@@ -12,16 +12,9 @@ from uuid import UUID
 import pytest
 from ledger_fakes import SERVICE, Bank
 
-from bank_shared.errors import IdempotencyKeyReused
+from bank_shared.errors import AccountClosed, AccountNotFound, CurrencyMismatch, IdempotencyKeyReused
 from ledger_service import holds
-from ledger_service.postings import (
-    AccountClosed,
-    AccountNotFound,
-    CaptureExceedsHold,
-    CurrencyMismatch,
-    HoldNotFound,
-    HoldNotPending,
-)
+from ledger_service.postings import CaptureExceedsHold, HoldNotFound, HoldNotPending
 from ledger_service.settings import get_ledger_settings
 
 OWNER = uuid.uuid4()

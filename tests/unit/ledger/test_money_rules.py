@@ -13,20 +13,18 @@ from uuid import UUID
 import pytest
 from ledger_fakes import SERVICE, STAFF, Bank, customer
 
-from bank_shared.errors import IdempotencyKeyReused, IdempotencyRequestInFlight
-from ledger_service import currency_exchange, service
-from ledger_service.currency_exchange import ExchangeOrder, QuoteAlreadyExchanged
-from ledger_service.postings import (
+from bank_shared.errors import (
     AccountClosed,
-    AccountConflict,
     AccountNotFound,
-    AlreadyReversed,
-    BalanceLimitExceeded,
     CurrencyMismatch,
+    IdempotencyKeyReused,
+    IdempotencyRequestInFlight,
     SameAccount,
     TransactionNotFound,
-    TransactionNotReversible,
 )
+from ledger_service import currency_exchange, service
+from ledger_service.currency_exchange import ExchangeOrder, QuoteAlreadyExchanged
+from ledger_service.postings import AccountConflict, AlreadyReversed, BalanceLimitExceeded, TransactionNotReversible
 
 OWNER = uuid.uuid4()
 
