@@ -15,6 +15,7 @@ from pydantic import BaseModel, EmailStr, Field, SecretStr
 from auth_service import service
 from auth_service.errors import InvalidClient, UnsupportedGrantType
 from auth_service.keys import jwks
+from auth_service.models import Jwks, OpenIdConfiguration
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
 from bank_shared.app import create_app
@@ -154,7 +155,7 @@ def login_throttle() -> LoginThrottle:
 # --------------------------------------------------------------------------- discovery
 
 
-@well_known.get("/.well-known/openid-configuration")
+@well_known.get("/.well-known/openid-configuration", response_model=OpenIdConfiguration)
 def openid_configuration() -> dict[str, Any]:
     """OpenID Provider metadata: API Gateway's JWT authorizer finds the JWKS through it."""
     issuer = get_auth_settings().jwt_issuer
@@ -170,7 +171,7 @@ def openid_configuration() -> dict[str, Any]:
     }
 
 
-@well_known.get("/.well-known/jwks.json")
+@well_known.get("/.well-known/jwks.json", response_model=Jwks)
 def jwks_document(response: Response) -> dict[str, Any]:
     """The public signing keys: current, previous and (during a rotation) next."""
     # As long as auth's own key cache: a rotation waits for both (auth_service.rotate_keys).

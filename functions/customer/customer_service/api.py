@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
+from bank_shared.answers import Account, Card, Exchanged, Movement, PostingItem, UtilityPayment
 from bank_shared.app import create_app
 from bank_shared.auth import CUSTOMER, Principal, require_roles
 from bank_shared.errors import Forbidden
@@ -60,11 +61,27 @@ class UtilityPayRequest(BaseModel):
     currency: Currency = "RUB"
 
 
+class DashboardProfile(BaseModel):
+    id: UUID
+    email: str
+    full_name: str
+    phone: str | None
+
+
+class TransferRecipient(BaseModel):
+    account_number: str
+    name: str | None = Field(description="Masked (\"Иван И.\") when found by phone; null by account number")
+
+
+class TransferReceipt(Movement):
+    recipient: TransferRecipient
+
+
 class Dashboard(BaseModel):
-    profile: dict[str, Any] | None
-    accounts: list[dict[str, Any]]
-    cards: list[dict[str, Any]]
-    recent_transactions: list[dict[str, Any]]
+    profile: DashboardProfile | None
+    accounts: list[Account]
+    cards: list[Card]
+    recent_transactions: list[PostingItem]
     unread_notifications: int | None = Field(description="Unread entries of the in-app inbox; null: unknown "
                                                         "(notifications did not answer in time)")
     missing: list[str] = Field(description="Parts that could not be fetched in time: profile, accounts, cards, "
@@ -99,7 +116,7 @@ def dashboard(principal: Customer) -> dict[str, Any]:
     return build_dashboard(get_services(), _user_id(principal), limits)
 
 
-@router.post("/transfer", status_code=201)
+@router.post("/transfer", status_code=201, response_model=TransferReceipt)
 def transfer(request: TransferRequest, principal: PayingCustomer, key: IdempotencyKey,
              lookups: Lookups) -> JSONResponse:
     """P2P transfer to another customer by account number or phone number (same currency). The funds are
@@ -111,7 +128,7 @@ def transfer(request: TransferRequest, principal: PayingCustomer, key: Idempoten
     return relay(service.transfer(get_services(), key, order, timeout, lookups))
 
 
-@router.post("/fx/exchange", status_code=201)
+@router.post("/fx/exchange", status_code=201, response_model=Exchanged)
 def fx_exchange(request: ExchangeRequest, principal: PayingCustomer, key: IdempotencyKey) -> JSONResponse:
     """Exchange between two of the caller's accounts: quote and execute in one step, through fx."""
     order = service.ExchangeOrder(_user_id(principal), request.from_account_id, request.to_account_id,
@@ -119,7 +136,7 @@ def fx_exchange(request: ExchangeRequest, principal: PayingCustomer, key: Idempo
     return relay(service.exchange(get_services(), key, order))
 
 
-@router.post("/utilities/pay", status_code=201)
+@router.post("/utilities/pay", status_code=201, response_model=UtilityPayment)
 def utilities_pay(request: UtilityPayRequest, principal: PayingCustomer, key: IdempotencyKey) -> JSONResponse:
     """Pay a utility bill (ЖКХ) from one of the caller's RUB accounts, through utilities."""
     order = service.UtilityOrder(_user_id(principal), request.provider_id, request.payer_account.strip(),

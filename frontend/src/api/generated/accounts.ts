@@ -197,11 +197,125 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Account */
+        Account: {
+            available?: components["schemas"]["Money"] | null;
+            /** @description null when the ledger did not answer */
+            balance?: components["schemas"]["Money"] | null;
+            /**
+             * Cards
+             * @description internal lookups with include=cards only
+             */
+            cards?: components["schemas"]["Card"][] | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Currency */
+            currency: string;
+            /** Id */
+            id: string;
+            /** Number */
+            number: string;
+            /** Opened At */
+            opened_at: string | null;
+            /** Owner Id */
+            owner_id: string;
+            /** Product Code */
+            product_code: string;
+            /**
+             * Status
+             * @example active
+             * @example closed
+             */
+            status: string;
+        };
+        /** AccountList */
+        AccountList: {
+            /** Items */
+            items: components["schemas"]["Account"][];
+        };
+        /** Card */
+        Card: {
+            /** Account Id */
+            account_id: string;
+            /** Created At */
+            created_at: string | null;
+            /**
+             * Expiry
+             * @example 09/29
+             */
+            expiry: string;
+            /** Id */
+            id: string;
+            /** Last4 */
+            last4: string;
+            /**
+             * Pan Masked
+             * @example 2200 00•• •••• 1234
+             */
+            pan_masked: string;
+            /**
+             * Status
+             * @example active
+             * @example blocked
+             */
+            status: string;
+        };
+        /** CardList */
+        CardList: {
+            /** Items */
+            items: components["schemas"]["Card"][];
+        };
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
+        };
         /** FieldProblem */
         FieldProblem: {
             field: string;
             message: string;
             type: string;
+        };
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
+        /**
+         * Money
+         * @description The one spelling of an amount in every response model (what `money_json` writes).
+         */
+        Money: {
+            /**
+             * Amount
+             * @description Decimal string in major units
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @example RUB
+             */
+            currency: string;
         };
         /** OpenAccountRequest */
         OpenAccountRequest: {
@@ -241,6 +355,26 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** Product */
+        Product: {
+            /** Code */
+            code: string;
+            /** Currencies */
+            currencies: string[];
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Overdraft Limit Minor */
+            overdraft_limit_minor: number;
+            /** Self Service */
+            self_service: boolean;
+        };
+        /** ProductList */
+        ProductList: {
+            /** Items */
+            items: components["schemas"]["Product"][];
         };
     };
     responses: {
@@ -347,9 +481,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Account"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -379,9 +511,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CardList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -416,7 +546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Card"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -446,9 +576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Account"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -478,9 +606,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Card"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -510,9 +636,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Card"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -540,7 +664,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -574,9 +698,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AccountList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -604,9 +726,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AccountList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -643,7 +763,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Account"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -671,9 +791,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProductList"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -496,6 +496,20 @@ export interface components {
              */
             token: string;
         };
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
+        };
         /** EmailRequest */
         EmailRequest: {
             /**
@@ -509,6 +523,40 @@ export interface components {
             field: string;
             message: string;
             type: string;
+        };
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
+        /** Jwk */
+        Jwk: {
+            /** Alg */
+            alg: string;
+            /** E */
+            e: string;
+            /** Kid */
+            kid: string;
+            /** Kty */
+            kty: string;
+            /** N */
+            n: string;
+            /** Use */
+            use: string;
+        };
+        /** Jwks */
+        Jwks: {
+            /** Keys */
+            keys: components["schemas"]["Jwk"][];
         };
         /** LoginRequest */
         LoginRequest: {
@@ -553,6 +601,25 @@ export interface components {
             full_name: string;
             /** Phone */
             phone?: string | null;
+        };
+        /** OpenIdConfiguration */
+        OpenIdConfiguration: {
+            /** Grant Types Supported */
+            grant_types_supported: string[];
+            /** Id Token Signing Alg Values Supported */
+            id_token_signing_alg_values_supported: string[];
+            /** Issuer */
+            issuer: string;
+            /** Jwks Uri */
+            jwks_uri: string;
+            /** Response Types Supported */
+            response_types_supported: string[];
+            /** Subject Types Supported */
+            subject_types_supported: string[];
+            /** Token Endpoint */
+            token_endpoint: string;
+            /** Token Endpoint Auth Methods Supported */
+            token_endpoint_auth_methods_supported: string[];
         };
         /**
          * Problem
@@ -794,9 +861,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Jwks"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -824,9 +889,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["OpenIdConfiguration"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -950,7 +1013,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];

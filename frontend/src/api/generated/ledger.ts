@@ -341,6 +341,59 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Balance */
+        Balance: {
+            /** Account Id */
+            account_id: string;
+            /** @description balance - held */
+            available: components["schemas"]["Money"];
+            balance: components["schemas"]["Money"];
+            /** Currency */
+            currency: string;
+            held: components["schemas"]["Money"];
+            overdraft_limit: components["schemas"]["Money"];
+            /**
+             * Status
+             * @example active
+             * @example closed
+             */
+            status: string;
+        };
+        /** Balances */
+        Balances: {
+            /** Items */
+            items: components["schemas"]["Balance"][];
+        };
+        /** Capture */
+        Capture: {
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string;
+            hold: components["schemas"]["Hold"];
+            /**
+             * Reverses
+             * @description reversal: the transaction it undid
+             */
+            reverses?: string | null;
+            /**
+             * Status
+             * @constant
+             */
+            status: "executed";
+            /** To Account Id */
+            to_account_id: string;
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+        };
         /** CaptureRequest */
         CaptureRequest: {
             /** Amount */
@@ -355,6 +408,49 @@ export interface components {
              * Format: uuid
              */
             to_account_id: string;
+        };
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
+        };
+        /** Exchange */
+        Exchange: {
+            buy: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string;
+            /** Quote Id */
+            quote_id: string;
+            /** Rate */
+            rate: string;
+            sell: components["schemas"]["Money"];
+            /**
+             * Status
+             * @constant
+             */
+            status: "executed";
+            /** To Account Id */
+            to_account_id: string;
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "exchange";
         };
         /** ExchangeRequest */
         ExchangeRequest: {
@@ -402,6 +498,42 @@ export interface components {
             message: string;
             type: string;
         };
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
+        /** Hold */
+        Hold: {
+            /** Account Id */
+            account_id: string;
+            amount: components["schemas"]["Money"];
+            /** Description */
+            description: string;
+            /** Expires At */
+            expires_at: string;
+            /** Id */
+            id: string;
+            /**
+             * Status
+             * @example pending
+             * @example captured
+             * @example voided
+             * @example expired
+             */
+            status: string;
+            /** Transaction Id */
+            transaction_id: string | null;
+        };
         /** HoldRequest */
         HoldRequest: {
             /**
@@ -428,6 +560,24 @@ export interface components {
             /** Ttl Seconds */
             ttl_seconds?: number | null;
         };
+        /**
+         * Money
+         * @description The one spelling of an amount in every response model (what `money_json` writes).
+         */
+        Money: {
+            /**
+             * Amount
+             * @description Decimal string in major units
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @example RUB
+             */
+            currency: string;
+        };
         /** MoneyIn */
         MoneyIn: {
             /**
@@ -441,6 +591,75 @@ export interface components {
              * @example RUB
              */
             currency: string;
+        };
+        /**
+         * Movement
+         * @description A transfer, top-up, capture or reversal the ledger executed (one transaction, two postings).
+         */
+        Movement: {
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string;
+            /**
+             * Reverses
+             * @description reversal: the transaction it undid
+             */
+            reverses?: string | null;
+            /**
+             * Status
+             * @constant
+             */
+            status: "executed";
+            /** To Account Id */
+            to_account_id: string;
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+        };
+        /**
+         * PostingItem
+         * @description One posting on one of the caller's accounts (history).
+         */
+        PostingItem: {
+            /** Account Id */
+            account_id: string;
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "credit" | "debit";
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+        };
+        /** PostingList */
+        PostingList: {
+            /** Items */
+            items: components["schemas"]["PostingItem"][];
+        };
+        /** PostingPage */
+        PostingPage: {
+            /** Items */
+            items: components["schemas"]["PostingItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /**
          * Problem
@@ -545,6 +764,41 @@ export interface components {
              * @enum {string}
              */
             source: "cash" | "settlement";
+        };
+        /** Transaction */
+        Transaction: {
+            /** Approved By */
+            approved_by: string | null;
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Initiated By */
+            initiated_by: string;
+            /** Postings */
+            postings: components["schemas"]["TransactionPosting"][];
+            /** Reversed By */
+            reversed_by: string | null;
+            /** Reverses */
+            reverses: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+        };
+        /** TransactionPosting */
+        TransactionPosting: {
+            /** Account Id */
+            account_id: string;
+            amount: components["schemas"]["Money"];
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "credit" | "debit";
         };
         /** TransferRequest */
         TransferRequest: {
@@ -680,9 +934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Balance"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -710,7 +962,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -742,9 +994,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Balance"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -774,9 +1024,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Balance"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -806,9 +1054,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Balances"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -845,7 +1091,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Exchange"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -882,7 +1128,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Hold"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -912,9 +1158,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Hold"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -953,7 +1197,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Capture"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -988,7 +1232,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Hold"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1025,7 +1269,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Movement"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1056,9 +1300,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PostingList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1088,9 +1330,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Transaction"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1129,7 +1369,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Movement"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1166,7 +1406,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Movement"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1201,9 +1441,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PostingPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1240,7 +1478,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Movement"];
                 };
             };
             400: components["responses"]["BadRequest"];
