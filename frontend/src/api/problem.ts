@@ -1,13 +1,9 @@
-// RFC 9457 problem details as the services send them, with their stable `code`.
-export type FieldError = { field: string; message: string; type?: string };
-export type Problem = {
-  type?: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  code?: string;
-  errors?: FieldError[];
-};
+// RFC 9457 problem details as the services send them (the generated `Problem` schema), with their stable
+// `code`. Partial: an answer that is not a problem (a proxy's HTML, a network failure) has only a status.
+import type { ledger } from "./generated";
+
+export type FieldError = ledger.components["schemas"]["FieldProblem"];
+export type Problem = Partial<ledger.components["schemas"]["Problem"]> & { status: number };
 
 export class ApiError extends Error {
   readonly problem: Problem;

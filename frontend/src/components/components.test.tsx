@@ -3,7 +3,8 @@ import { act, fireEvent, screen } from "@testing-library/react";
 import { jsonResponse, renderUi } from "@/test/render";
 import { ErrorState } from "./States";
 import { ApiError } from "@/api/problem";
-import { normaliseQuote } from "./ExchangeForm";
+import type { Quote } from "@/api/models";
+import { liveQuote } from "./ExchangeForm";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { useI18n } from "@/lib/i18n";
 import { SignInForm } from "./SignInForm";
@@ -24,9 +25,15 @@ it("a domain error is shown by its stable code, in the chosen language", () => {
 });
 
 it("reads a quote and its expiry", () => {
-  const q = normaliseQuote({ id: "q1", rate: "0.0112", from_amount: { amount: "1000.00", currency: "RUB" }, to_amount: { amount: "11.20", currency: "USD" }, expires_in: 30 }, 1_000);
+  const quote: Quote = {
+    id: "q1", from_account_id: "a", to_account_id: "b", sell: { amount: "1000.00", currency: "RUB" },
+    buy: { amount: "11.20", currency: "USD" }, fixed_side: "sell", rate: "0.0112", mid_rate: "0.0113", spread_bps: 50,
+    rate_date: "2026-12-01", rate_source: "ecb", rate_stale: false, status: "open",
+    expires_at: new Date(31_000).toISOString(), created_at: new Date(1_000).toISOString(),
+  };
+  const q = liveQuote(quote, 1_000);
   expect(q).toMatchObject({ id: "q1", expiresAtMs: 31_000, ttlMs: 30_000 });
-  expect(q.to_amount.amount).toBe("11.20");
+  expect(q.buy.amount).toBe("11.20");
 });
 
 function Title() {

@@ -6,7 +6,7 @@ import { Alert, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, 
 import { IconCircleCheck } from "@tabler/icons-react";
 import { callJson, ledgerApi, newIdempotencyKey, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
-import type { TransferResult } from "@/api/types";
+import type { TransferReceipt } from "@/api/models";
 import { AccountSelect } from "@/components/AccountSelect";
 import { MoneyText } from "@/components/MoneyText";
 import { ErrorState, LoadingState, NotAvailable } from "@/components/States";
@@ -73,7 +73,7 @@ export default function Transfer() {
           }),
         );
       } else {
-        await callJson<TransferResult>(
+        await callJson<TransferReceipt>(
           "POST",
           "/api/customer/transfer",
           {
