@@ -62,7 +62,7 @@ it("asks for the one-time code only when the account requires it", async () => {
       if (r.url.endsWith("/api/auth/login")) {
         const body = await r.json();
         bodies.push(body);
-        return body.totp ? jsonResponse(200, { access_token: "A", refresh_token: "R", token_type: "Bearer", expires_in: 300 }) : jsonResponse(401, { status: 401, code: "mfa_required" });
+        return body.totp ? jsonResponse(200, { access_token: "A", token_type: "Bearer", expires_in: 300 }) : jsonResponse(401, { status: 401, code: "mfa_required" });
       }
       if (r.url.endsWith("/api/auth/me")) return jsonResponse(200, { id: "u", email: "a@b.example", full_name: "A B", phone: null, status: "active", roles: ["customer"], mfa_enabled: true, created_at: "2026-01-01T00:00:00Z" });
       return jsonResponse(404, {});
@@ -91,7 +91,7 @@ it("asks for the one-time code only when the account requires it", async () => {
 it("notification settings: one switch per kind and channel, security notices locked, a change is saved", async () => {
   const { NotificationSettings } = await import("./NotificationSettings");
   const { setTokens } = await import("@/api/session");
-  setTokens({ access_token: "A", refresh_token: "R", expires_in: 300 });
+  setTokens({ access_token: "A", expires_in: 300 });
   const channels = { account_opened: { email: true, inbox: true, push: true }, user_locked: { email: true, inbox: true, push: true } };
   const puts: unknown[] = [];
   vi.stubGlobal(

@@ -250,7 +250,7 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description Revoke the session (the refresh token's family).
+         * @description Revoke the session (the refresh token's family) and clear the cookie.
          */
         post: operations["auth_logout"];
         delete?: never;
@@ -390,7 +390,8 @@ export interface paths {
         put?: never;
         /**
          * Refresh
-         * @description Rotate the refresh token; a reused token revokes its whole session family.
+         * @description Rotate the refresh token (the bank_refresh cookie, or the body's); a reused token revokes its whole
+         *     session family. The new one is set as the cookie again.
          */
         post: operations["auth_refresh"];
         delete?: never;
@@ -671,9 +672,9 @@ export interface components {
         RefreshRequest: {
             /**
              * Refresh Token
-             * Format: password
+             * @description Only for clients without the bank_refresh cookie
              */
-            refresh_token: string;
+            refresh_token?: string | null;
         };
         /** RegisterRequest */
         RegisterRequest: {
@@ -735,10 +736,11 @@ export interface components {
             access_token: string;
             /** Expires In */
             expires_in: number;
-            /** Refresh Expires In */
+            /**
+             * Refresh Expires In
+             * @description Lifetime of the refresh token, which is set as the HttpOnly bank_refresh cookie
+             */
             refresh_expires_in?: number | null;
-            /** Refresh Token */
-            refresh_token?: string | null;
             /**
              * Token Type
              * @default Bearer
@@ -1222,9 +1224,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
@@ -1434,9 +1436,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {

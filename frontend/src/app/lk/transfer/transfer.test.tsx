@@ -19,7 +19,7 @@ let answers: Response[] = [];
 
 beforeEach(() => {
   transfers.length = 0;
-  setTokens({ access_token: "A", refresh_token: "R", expires_in: 300 });
+  setTokens({ access_token: "A", expires_in: 300 });
   vi.stubGlobal(
     "fetch",
     vi.fn(async (input: Request) => {
