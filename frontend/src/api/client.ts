@@ -93,7 +93,7 @@ export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
     throw new ApiError({ status: 0, code: "network_error", title: "Network error" });
   }
   if (result.error !== undefined || !result.response.ok) {
-    throw new ApiError(toProblem(result.response.status, result.error));
+    throw new ApiError(toProblem(result.response.status, result.error, result.response.headers.get("retry-after")));
   }
   return result.data as T;
 }
@@ -121,7 +121,7 @@ export async function callJson<T>(method: string, path: string, body?: unknown, 
   } catch {
     parsed = undefined;
   }
-  if (!response.ok) throw new ApiError(toProblem(response.status, parsed));
+  if (!response.ok) throw new ApiError(toProblem(response.status, parsed, response.headers.get("retry-after")));
   return parsed as T;
 }
 

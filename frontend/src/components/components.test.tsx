@@ -88,6 +88,32 @@ it("asks for the one-time code only when the account requires it", async () => {
   ]);
 });
 
+it("a 429 on /me right after a good login says when to try again (the form is not left silent)", async () => {
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (r: Request) => {
+      if (r.url.endsWith("/api/auth/login")) return jsonResponse(200, { access_token: "A", token_type: "Bearer", expires_in: 300 });
+      if (r.url.endsWith("/api/auth/me")) {
+        const limited = jsonResponse(429, { status: 429, code: "rate_limited", title: "Too many requests" }, "application/problem+json");
+        limited.headers.set("Retry-After", "12");
+        return limited;
+      }
+      return jsonResponse(404, {});
+    }),
+  );
+  const signedIn = vi.fn();
+  renderUi(
+    <SessionProvider>
+      <SignInForm onSignedIn={signedIn} />
+    </SessionProvider>,
+  );
+  fireEvent.change(screen.getByRole("textbox", { name: /Электронная почта/ }), { target: { value: "a@b.example" } });
+  fireEvent.change(screen.getByLabelText(/Пароль/), { target: { value: "Secret-12345" } });
+  fireEvent.click(screen.getByRole("button", { name: "Войти" }));
+  expect(await screen.findByText("Слишком много запросов. Повторите через 12 с.")).toBeInTheDocument();
+  expect(signedIn).not.toHaveBeenCalled();
+});
+
 it("notification settings: one switch per kind and channel, security notices locked, a change is saved", async () => {
   const { NotificationSettings } = await import("./NotificationSettings");
   const { setTokens } = await import("@/api/session");

@@ -1,4 +1,5 @@
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
+import { typedEn, typedRu } from "./messages/typed";
 export const ru = {
   "bank.name": "Банк «Северный»",
   "bank.tagline": "Счета, переводы и обмен валют — онлайн, без визита в отделение",
@@ -277,6 +278,7 @@ export const ru = {
   "error.approval_expired": "Срок подтверждения операции истёк.",
   "error.balance_limit_exceeded": "Баланс счёта превысил бы допустимый предел.",
   "error.session_revoked": "Сеанс завершён. Войдите снова.",
+  ...typedRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -559,4 +561,5 @@ export const en: Record<MessageKey, string> = {
   "error.approval_expired": "The approval window of this operation has passed.",
   "error.balance_limit_exceeded": "The account's balance would pass its ceiling.",
   "error.session_revoked": "The session has ended. Please sign in again.",
+  ...typedEn,
 };

@@ -78,9 +78,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (t: TokenResponse) => {
       setTokens({ access_token: t.access_token, expires_in: t.expires_in });
       setExpired(false);
-      return loadProfile();
+      // Not loadProfile(): a refusal here (a 429 on /me right after a good login) must reach the form.
+      const me = await unwrap(authApi.GET("/api/auth/me"));
+      setProfile(me);
+      return me;
     },
-    [loadProfile],
+    [],
   );
 
   const signOut = useCallback(
