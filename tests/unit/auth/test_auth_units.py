@@ -25,8 +25,9 @@ def test_weak_passwords_are_refused(weak: str) -> None:
         passwords.check_policy(weak)
 
 
-@pytest.mark.parametrize(("weak", "rules"), [("short1", ["min_length"]), ("aaaaaaaaa", ["min_length", "letter_and_digit"]),
-                                             ("onlyletterslong", ["letter_and_digit"])])
+@pytest.mark.parametrize(("weak", "rules"), [
+    ("short1", ["min_length"]), ("aaaaaaaaa", ["min_length", "letter_and_digit"]),
+    ("onlyletterslong", ["letter_and_digit"])])
 def test_the_refusal_names_each_broken_rule(weak: str, rules: list[str]) -> None:
     with pytest.raises(WeakPassword) as refusal:
         passwords.check_policy(weak)
