@@ -7,7 +7,7 @@ import { BASE, linkFromMail } from "./support";
 test.describe.configure({ mode: "serial" });
 
 const run = randomUUID().slice(0, 8);
-const me = { email: `typed-${run}@example.com`, password: `Sever-${run}-2026`, full_name: "Петров Пётр" };
+const me = { email: `typed-${run}@example.com`, password: `Sever-${run}-2026`, full_name: "Петров Пётр Иванович" };
 let page: Page;
 let api: APIRequestContext;
 
