@@ -184,6 +184,7 @@ test("currency exchange with a live quote", async () => {
 
 test("a reload keeps the session through the refresh cookie (the access token lived in memory only)", async () => {
   await page.goto("/lk/");
+  await expect(page.getByTestId("account-tile").first()).toBeVisible(); // its own cookie refresh has finished
   await page.reload();
   await expect(page.getByTestId("account-tile").first()).toBeVisible();
 });
