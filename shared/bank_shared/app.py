@@ -79,7 +79,7 @@ def create_app(
     app.include_router(health_router(service, health_checks))
     for router in routers:
         app.include_router(router, prefix=f"/api/{service}")
-    install_openapi(app)
+    install_openapi(app, service)
     return app
 
 

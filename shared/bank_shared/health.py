@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 
 from bank_shared.db import get_connection
 from bank_shared.events.kafka import check_kafka
 from bank_shared.redis_client import get_redis
 
 Check = Callable[[], dict[str, Any] | None]
+
+
+class CheckResult(BaseModel):
+    model_config = ConfigDict(extra="allow")  # each check adds its own details (database version, ping, ...)
+
+    status: Literal["ok", "error"]
+    latency_ms: float
+    error: str | None = None
+
+
+class Health(BaseModel):
+    service: str
+    status: Literal["ok", "degraded"]
+    checks: dict[str, CheckResult]
 
 
 def check_database() -> dict[str, Any]:
@@ -48,7 +63,8 @@ def health_router(service: str, checks: dict[str, Check] | None = None) -> APIRo
     router = APIRouter(tags=["health"])
     active_checks = checks if checks is not None else DEFAULT_CHECKS
 
-    @router.get(f"/api/{service}/health", operation_id=f"{service}_health", summary="Dependency health")
+    @router.get(f"/api/{service}/health", operation_id=f"{service}_health", summary="Dependency health",
+                response_model=Health)
     def health() -> JSONResponse:
         healthy, results = run_checks(active_checks)
         body = {"service": service, "status": "ok" if healthy else "degraded", "checks": results}

@@ -17,7 +17,7 @@ from fastapi import Header
 from fastapi.responses import JSONResponse
 
 from bank_shared.db import Connection
-from bank_shared.errors import IdempotencyKeyMissing, IdempotencyKeyReused, IdempotencyRequestInFlight
+from bank_shared.errors import PROBLEM_JSON, IdempotencyKeyMissing, IdempotencyKeyReused, IdempotencyRequestInFlight
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -34,8 +34,11 @@ class IdempotentResult:
     replayed: bool
 
     def to_response(self) -> JSONResponse:
+        """The one way a route answers with a stored or fresh idempotent outcome: its status and body, a
+        refusal as problem+json, a replay marked `Idempotent-Replayed: true`."""
         headers = {REPLAYED_HEADER: "true"} if self.replayed else {}
-        return JSONResponse(self.body, status_code=self.status, headers=headers)
+        media_type = PROBLEM_JSON if self.status >= 400 else "application/json"
+        return JSONResponse(self.body, status_code=self.status, headers=headers, media_type=media_type)
 
 
 def require_key(

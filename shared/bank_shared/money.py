@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from bank_shared.errors import Unprocessable
 
@@ -17,6 +17,13 @@ Amount = Annotated[str, Field(pattern=AMOUNT_PATTERN, examples=["1500.00"],
 Rate = Annotated[str, Field(pattern=r"^[0-9]{1,18}(\.[0-9]{1,12})?$", examples=["0.853421"],
                             description="Decimal string (ASCII digits)")]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"], description="ISO 4217 code")]
+
+
+class Money(BaseModel):
+    """The one spelling of an amount in every response model (what `money_json` writes)."""
+
+    amount: str = Field(examples=["1500.00"], description="Decimal string in major units")
+    currency: str = Field(examples=["RUB"], description="ISO 4217 code")
 
 # ISO 4217 minor-unit exponents for the currencies the bank and the ECB reference set use.
 CURRENCY_EXPONENTS: dict[str, int] = {

@@ -69,6 +69,15 @@ def login(api: httpx.Client, email: str, password: str = PASSWORD, **extra: Any)
     return api.post("/auth/login", json={"email": email, "password": password, **extra})
 
 
+def refresh_cookie(response: httpx.Response) -> str:
+    """The refresh token, which auth sends only as the HttpOnly bank_refresh cookie (never in the body)."""
+    for header in response.headers.get_list("set-cookie"):
+        name, _, rest = header.partition("=")
+        if name == "bank_refresh":
+            return rest.split(";")[0]
+    raise AssertionError(f"no bank_refresh cookie in {response.headers.get_list('set-cookie')}")
+
+
 def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -86,7 +95,8 @@ def test_register_mail_activate_login_me(api: httpx.Client) -> None:
     response = login(api, email)
     assert response.status_code == 200, response.text
     tokens = response.json()
-    assert tokens["token_type"] == "Bearer" and tokens["expires_in"] > 0 and tokens["refresh_token"]
+    assert tokens["token_type"] == "Bearer" and tokens["expires_in"] > 0 and "refresh_token" not in tokens
+    assert refresh_cookie(response)
     assert response.headers["cache-control"] == "no-store"
 
     me = api.get("/auth/me", headers=bearer(tokens["access_token"]))
@@ -152,10 +162,10 @@ def revoked_everywhere(api: httpx.Client, access_token: str) -> None:
 def test_refresh_rotates_and_reuse_revokes_the_family(api: httpx.Client) -> None:
     email = unique_email("refresh")
     register_and_activate(api, email)
-    first = login(api, email).json()["refresh_token"]
+    first = refresh_cookie(login(api, email))
     rotated = api.post("/auth/refresh", json={"refresh_token": first})
     assert rotated.status_code == 200, rotated.text
-    second = rotated.json()["refresh_token"]
+    second = refresh_cookie(rotated)
     assert second != first
     current_access = rotated.json()["access_token"]
     assert api.get("/auth/me", headers=bearer(current_access)).status_code == 200
@@ -171,7 +181,8 @@ def test_refresh_rotates_and_reuse_revokes_the_family(api: httpx.Client) -> None
 def test_logout_revokes_the_session(api: httpx.Client) -> None:
     email = unique_email("logout")
     register_and_activate(api, email)
-    session = login(api, email).json()
+    signed_in = login(api, email)
+    session = {**signed_in.json(), "refresh_token": refresh_cookie(signed_in)}
     assert api.get("/auth/me", headers=bearer(session["access_token"])).status_code == 200
     assert api.post("/auth/logout", json={"refresh_token": session["refresh_token"]}).status_code == 204
     assert_problem(api.post("/auth/refresh", json={"refresh_token": session["refresh_token"]}), 401,
@@ -220,8 +231,8 @@ def test_mfa_setup_confirm_login_with_code_and_disable(api: httpx.Client) -> Non
 def test_password_forgot_and_reset(api: httpx.Client) -> None:
     email = unique_email("reset")
     register_and_activate(api, email)
-    old_session = login(api, email).json()
-    old_refresh = old_session["refresh_token"]
+    old_login = login(api, email)
+    old_session, old_refresh = old_login.json(), refresh_cookie(old_login)
     assert api.post("/auth/password/forgot", json={"email": email}).status_code == 202
     assert api.post("/auth/password/forgot", json={"email": unique_email("ghost")}).status_code == 202
     token = token_from(wait_for_mail(email, RESET_SUBJECT), "reset-password")

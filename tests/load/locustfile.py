@@ -86,7 +86,7 @@ class BankUser(HttpUser):
                 response.failure(f"login {response.status_code}")
                 return
             answer = response.json()
-            self.access_token, self.refresh_token = answer["access_token"], answer.get("refresh_token")
+            self.access_token, self.refresh_token = answer["access_token"], response.cookies.get("bank_refresh")
 
     def get(self, path: str, name: str) -> Any:
         with self.client.get(path, headers=self._headers(), name=name, catch_response=True) as response:
@@ -195,7 +195,7 @@ class Customer(BankUser):
             self._judge(response)
             if response.status_code == 200:
                 answer = response.json()
-                self.access_token, self.refresh_token = answer["access_token"], answer.get("refresh_token")
+                self.access_token, self.refresh_token = answer["access_token"], response.cookies.get("bank_refresh")
             elif response.status_code in (400, 401):
                 self.sign_in()
 

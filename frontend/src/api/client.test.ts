@@ -4,7 +4,7 @@ import { getTokens, setTokens } from "./session";
 import { ApiError } from "./problem";
 import { jsonResponse } from "@/test/render";
 
-const fetchMock = vi.fn<(r: Request) => Promise<Response>>();
+const fetchMock = vi.fn<(r: Request | string, init?: RequestInit) => Promise<Response>>();
 
 beforeEach(() => {
   fetchMock.mockReset();
@@ -18,17 +18,17 @@ function req(path: string, init?: RequestInit) {
 
 describe("authFetch", () => {
   it("adds the bearer token", async () => {
-    setTokens({ access_token: "A1", refresh_token: "R1", expires_in: 300 });
+    setTokens({ access_token: "A1", expires_in: 300 });
     fetchMock.mockResolvedValueOnce(jsonResponse(200, { items: [] }));
     await authFetch(req("/api/accounts/my"));
-    expect(fetchMock.mock.calls[0][0].headers.get("authorization")).toBe("Bearer A1");
+    expect((fetchMock.mock.calls[0][0] as Request).headers.get("authorization")).toBe("Bearer A1");
   });
 
   it("refreshes once on 401 and retries the same request (body and Idempotency-Key intact)", async () => {
-    setTokens({ access_token: "old", refresh_token: "R1", expires_in: 300 });
+    setTokens({ access_token: "old", expires_in: 300 });
     fetchMock
       .mockResolvedValueOnce(jsonResponse(401, { message: "Unauthorized" }))
-      .mockResolvedValueOnce(jsonResponse(200, { access_token: "new", refresh_token: "R2", token_type: "Bearer", expires_in: 300 }))
+      .mockResolvedValueOnce(jsonResponse(200, { access_token: "new", token_type: "Bearer", expires_in: 300 }))
       .mockResolvedValueOnce(jsonResponse(201, { transaction_id: "t" }));
     const res = await authFetch(req("/api/ledger/transfer", { method: "POST", body: '{"amount":"1.00"}', headers: { "Idempotency-Key": "K" } }));
     expect(res.status).toBe(201);
@@ -38,11 +38,13 @@ describe("authFetch", () => {
     expect((retry as Request).headers.get("authorization")).toBe("Bearer new");
     expect((retry as Request).headers.get("idempotency-key")).toBe("K");
     expect(await (retry as Request).text()).toBe('{"amount":"1.00"}');
-    expect(getTokens()?.refresh_token).toBe("R2");
+    expect(getTokens()?.access_token).toBe("new");
+    expect(fetchMock.mock.calls[1][1]).toMatchObject({ method: "POST", credentials: "same-origin" });
+    expect(fetchMock.mock.calls[1][1]).not.toHaveProperty("body"); // the token is the HttpOnly cookie's
   });
 
   it("shares one refresh between concurrent 401s (rotating refresh tokens must not be reused)", async () => {
-    setTokens({ access_token: "old", refresh_token: "R1", expires_in: 300 });
+    setTokens({ access_token: "old", expires_in: 300 });
     let refreshes = 0;
     fetchMock.mockImplementation(async (input: Request | string) => {
       const r = input as Request;
@@ -50,7 +52,7 @@ describe("authFetch", () => {
       if (url.endsWith("/api/auth/refresh")) {
         refreshes++;
         await new Promise((res) => setTimeout(res, 5));
-        return jsonResponse(200, { access_token: "new", refresh_token: "R2", expires_in: 300 });
+        return jsonResponse(200, { access_token: "new", expires_in: 300 });
       }
       return r.headers.get("authorization") === "Bearer new" ? jsonResponse(200, {}) : jsonResponse(401, {});
     });
@@ -60,7 +62,7 @@ describe("authFetch", () => {
   });
 
   it("a 401 that arrives after another request already refreshed retries with the new token, not a second refresh", async () => {
-    setTokens({ access_token: "old", refresh_token: "R1", expires_in: 300 });
+    setTokens({ access_token: "old", expires_in: 300 });
     let refreshes = 0;
     let releaseSlow: () => void = () => {};
     const slowDone = new Promise<void>((res) => (releaseSlow = res));
@@ -83,7 +85,7 @@ describe("authFetch", () => {
   });
 
   it("ends the session when the refresh is refused", async () => {
-    setTokens({ access_token: "old", refresh_token: "revoked", expires_in: 300 });
+    setTokens({ access_token: "old", expires_in: 300 });
     const expired = vi.fn();
     const off = onSessionExpired(expired);
     fetchMock.mockResolvedValueOnce(jsonResponse(401, {})).mockResolvedValueOnce(jsonResponse(401, { code: "refresh_token_reused" }));
@@ -95,9 +97,9 @@ describe("authFetch", () => {
   });
 
   it("refreshes ahead of expiry", async () => {
-    setTokens({ access_token: "old", refresh_token: "R1", expires_in: 5 });
+    setTokens({ access_token: "old", expires_in: 5 });
     fetchMock
-      .mockResolvedValueOnce(jsonResponse(200, { access_token: "new", refresh_token: "R2", expires_in: 300 }))
+      .mockResolvedValueOnce(jsonResponse(200, { access_token: "new", expires_in: 300 }))
       .mockResolvedValueOnce(jsonResponse(200, {}));
     await authFetch(req("/api/accounts/my"));
     expect((fetchMock.mock.calls[1][0] as Request).headers.get("authorization")).toBe("Bearer new");
@@ -122,5 +124,30 @@ describe("typed client errors", () => {
   it("tells a missing route (generic 404) from a missing entity", () => {
     expect(new ApiError({ status: 404, code: "not_found" }).endpointMissing).toBe(true);
     expect(new ApiError({ status: 404, code: "account_not_found" }).endpointMissing).toBe(false);
+  });
+});
+
+describe("session storage", () => {
+  it("keeps the access token in memory only: no storage holds it, only a marker without secrets", () => {
+    setTokens({ access_token: "eyJhbGciOi.secret-access.token", expires_in: 300 });
+    const stored = [localStorage, sessionStorage].flatMap((s) => Object.keys(s).map((k) => `${k}=${s.getItem(k)}`)).join("\n");
+    expect(stored).not.toContain("secret-access");
+    expect(stored).toBe("bank.signedIn=1");
+    setTokens(null);
+    expect(localStorage.length + sessionStorage.length).toBe(0);
+  });
+
+  it("a reload restores the session with one cookie refresh, and a refused one ends it", async () => {
+    const { restoreSession } = await import("./client");
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { access_token: "fresh", token_type: "Bearer", expires_in: 300 }));
+    expect(await restoreSession()).toBe(true);
+    expect(getTokens()?.access_token).toBe("fresh");
+    const expired = vi.fn();
+    const off = onSessionExpired(expired);
+    fetchMock.mockResolvedValueOnce(jsonResponse(401, { status: 401, code: "invalid_refresh_token" }));
+    expect(await restoreSession()).toBe(false);
+    off();
+    expect(expired).toHaveBeenCalledOnce();
+    expect(getTokens()).toBeNull();
   });
 });

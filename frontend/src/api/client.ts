@@ -18,14 +18,9 @@ export function onSessionExpired(fn: () => void): () => void {
 export function refreshSession(): Promise<boolean> {
   if (!refreshing) {
     refreshing = (async () => {
-      const rt = getTokens()?.refresh_token;
-      if (!rt) return false;
       try {
-        const res = await fetch("/api/auth/refresh", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ refresh_token: rt }),
-        });
+        // The HttpOnly bank_refresh cookie goes along (same origin); the answer carries the access token only.
+        const res = await fetch("/api/auth/refresh", { method: "POST", credentials: "same-origin" });
         if (!res.ok) return false;
         setTokens(await res.json());
         return true;
@@ -44,13 +39,21 @@ function expire(): void {
   expiredListeners.forEach((fn) => fn());
 }
 
+/** After a reload (the access token lived in memory only): one refresh through the HttpOnly cookie brings
+ * the session back; when it is refused, the session has expired (the UI shows sign-in with a notice). */
+export async function restoreSession(): Promise<boolean> {
+  if (await refreshSession()) return true;
+  expire();
+  return false;
+}
+
 // Endpoints that take no bearer token: never retried through a refresh.
 const PUBLIC = /^\/api\/auth\/(login|register|activate|activation\/resend|refresh|password\/)/;
 
 export async function authFetch(request: Request): Promise<Response> {
   const tokens = getTokens();
   if (!tokens || PUBLIC.test(new URL(request.url).pathname)) return fetch(request);
-  if (tokens.expires_at - Date.now() < REFRESH_MARGIN_MS && tokens.refresh_token) {
+  if (tokens.expires_at - Date.now() < REFRESH_MARGIN_MS) {
     if (!(await refreshSession())) {
       expire();
       return fetch(request);
@@ -96,7 +99,7 @@ export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
     throw new ApiError({ status: 0, code: "network_error", title: "Network error" });
   }
   if (result.error !== undefined || !result.response.ok) {
-    throw new ApiError(toProblem(result.response.status, result.error));
+    throw new ApiError(toProblem(result.response.status, result.error, result.response.headers.get("retry-after")));
   }
   return result.data as T;
 }
@@ -124,7 +127,7 @@ export async function callJson<T>(method: string, path: string, body?: unknown, 
   } catch {
     parsed = undefined;
   }
-  if (!response.ok) throw new ApiError(toProblem(response.status, parsed));
+  if (!response.ok) throw new ApiError(toProblem(response.status, parsed, response.headers.get("retry-after")));
   return parsed as T;
 }
 

@@ -1,12 +1,12 @@
-// RFC 9457 problem details as the services send them, with their stable `code`.
-export type FieldError = { field: string; message: string; type?: string };
-export type Problem = {
-  type?: string;
-  title?: string;
+// RFC 9457 problem details as the services send them (the generated `Problem` schema), with their stable
+// `code`. Partial: an answer that is not a problem (a proxy's HTML, a network failure) has only a status.
+import type { ledger } from "./generated";
+
+export type FieldError = ledger.components["schemas"]["FieldProblem"];
+export type Problem = Partial<ledger.components["schemas"]["Problem"]> & {
   status: number;
-  detail?: string;
-  code?: string;
-  errors?: FieldError[];
+  /** Seconds from the answer's Retry-After header (429, 503), read by the client. */
+  retry_after?: number;
 };
 
 export class ApiError extends Error {
@@ -31,13 +31,15 @@ export function isEndpointMissing(p: Problem): boolean {
   return (p.status === 404 && (p.code === undefined || p.code === "not_found")) || p.status === 405;
 }
 
-export function toProblem(status: number, body: unknown): Problem {
+export function toProblem(status: number, body: unknown, retryAfter?: string | null): Problem {
+  const seconds = Number(retryAfter);
+  const retry = Number.isFinite(seconds) && seconds > 0 ? { retry_after: Math.ceil(seconds) } : {};
   if (body && typeof body === "object") {
     const b = body as Record<string, unknown>;
     if (typeof b.code === "string" || typeof b.title === "string") {
-      return { ...(b as Partial<Problem>), status: typeof b.status === "number" ? b.status : status } as Problem;
+      return { ...(b as Partial<Problem>), status: typeof b.status === "number" ? b.status : status, ...retry } as Problem;
     }
-    if (typeof b.message === "string") return { status, title: b.message };
+    if (typeof b.message === "string") return { status, title: b.message, ...retry };
   }
-  return { status, title: `HTTP ${status}` };
+  return { status, title: `HTTP ${status}`, ...retry };
 }

@@ -1,43 +1,40 @@
-// Tokens live in sessionStorage (one tab's session; closing the tab signs out) plus an in-memory copy.
-export type Tokens = { access_token: string; refresh_token: string | null; expires_at: number };
+// The access token lives in this page's memory only, never in sessionStorage or localStorage: a script
+// injected into the page finds no token to carry away. The refresh token is an HttpOnly cookie the browser
+// sends only to /api/auth/refresh and /api/auth/logout (docs/security.md "Refresh token cookie"), so a
+// reload restores the session by one refresh. A marker without any secret (`bank.signedIn`) says whether
+// that refresh is worth trying, so anonymous visitors do not call it.
+export type Tokens = { access_token: string; expires_at: number };
 
-const KEY = "bank.session";
-let current: Tokens | null | undefined;
+const SIGNED_IN = "bank.signedIn";
+let current: Tokens | null = null;
 const listeners = new Set<(t: Tokens | null) => void>();
 
 function storage(): Storage | null {
   try {
-    return typeof window === "undefined" ? null : window.sessionStorage;
+    return typeof window === "undefined" ? null : window.localStorage;
   } catch {
     return null;
   }
 }
 
 export function getTokens(): Tokens | null {
-  if (current === undefined) {
-    const raw = storage()?.getItem(KEY);
-    try {
-      current = raw ? (JSON.parse(raw) as Tokens) : null;
-    } catch {
-      current = null;
-    }
-  }
   return current;
 }
 
-export function setTokens(t: { access_token: string; refresh_token?: string | null; expires_in: number } | null): void {
+/** Whether this browser had a session (the refresh cookie may restore it after a reload). */
+export function hadSession(): boolean {
+  return storage()?.getItem(SIGNED_IN) === "1";
+}
+
+export function setTokens(t: { access_token: string; expires_in: number } | null): void {
   if (t === null) {
     current = null;
-    storage()?.removeItem(KEY);
+    storage()?.removeItem(SIGNED_IN);
   } else {
-    current = {
-      access_token: t.access_token,
-      refresh_token: t.refresh_token ?? getTokens()?.refresh_token ?? null,
-      expires_at: Date.now() + t.expires_in * 1000,
-    };
-    storage()?.setItem(KEY, JSON.stringify(current));
+    current = { access_token: t.access_token, expires_at: Date.now() + t.expires_in * 1000 };
+    storage()?.setItem(SIGNED_IN, "1");
   }
-  listeners.forEach((fn) => fn(current ?? null));
+  listeners.forEach((fn) => fn(current));
 }
 
 export function onTokens(fn: (t: Tokens | null) => void): () => void {

@@ -1,6 +1,6 @@
 "use client";
 import { Select } from "@mantine/core";
-import type { Account } from "@/api/types";
+import type { Account } from "@/api/models";
 import { formatMoney } from "@/lib/money";
 import { useI18n } from "@/lib/i18n";
 import { productName } from "./OpenAccountModal";

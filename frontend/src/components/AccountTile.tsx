@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { Badge, Card, Group, Stack, Text } from "@mantine/core";
-import type { Account } from "@/api/types";
+import type { Account } from "@/api/models";
 import { formatAccountNumber } from "@/lib/money";
 import { useI18n } from "@/lib/i18n";
 import { MoneyText } from "./MoneyText";

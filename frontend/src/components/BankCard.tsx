@@ -1,6 +1,6 @@
 "use client";
 import { Badge, Box, Group, Stack, Text } from "@mantine/core";
-import type { Card } from "@/api/types";
+import type { Card } from "@/api/models";
 import { useI18n } from "@/lib/i18n";
 
 /** A payment card drawn as a card: masked number only (the API never returns the full PAN). */

@@ -6,7 +6,7 @@ import { accountsApi, unwrap } from "@/api/client";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import { formatAccountNumber, formatMoney, toScaled, type Money } from "@/lib/money";
 
-type AccountLike = { id: string; number: string; balance: Money | null; available?: Money | null };
+type AccountLike = { id: string; number: string; balance?: Money | null; available?: Money | null };
 
 /** Whether the account still holds money (or has money held): then it cannot be closed yet. */
 export function holdsMoney(a: AccountLike): boolean {

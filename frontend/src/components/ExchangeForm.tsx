@@ -4,7 +4,7 @@ import { Alert, Button, Group, Paper, Progress, SimpleGrid, Stack, Text, TextInp
 import { IconArrowsExchange, IconCircleCheck } from "@tabler/icons-react";
 import { callJson, newIdempotencyKey } from "@/api/client";
 import { ApiError } from "@/api/problem";
-import type { Account, Quote } from "@/api/types";
+import type { Account, Quote } from "@/api/models";
 import { AccountSelect } from "./AccountSelect";
 import { MoneyText } from "./MoneyText";
 import { ErrorState, LoadingState, NotAvailable } from "./States";
@@ -12,33 +12,17 @@ import { myAccounts } from "@/lib/cabinet";
 import { exponentOf } from "@/lib/currency";
 import { exchangeRateText } from "@/lib/history";
 import { errorMessage, useI18n } from "@/lib/i18n";
-import { parseAmountInput, type Money } from "@/lib/money";
+import { parseAmountInput } from "@/lib/money";
 import { useAsync } from "@/lib/useAsync";
 
-/** Accepts the quote shapes the FX service may answer with (issue 5 is not in api_spec yet). */
-export function normaliseQuote(raw: Record<string, unknown>, now = Date.now()): Quote & { expiresAtMs: number; ttlMs: number } {
-  const money = (...names: string[]): Money => {
-    for (const n of names) {
-      const v = raw[n] as Money | undefined;
-      if (v && typeof v === "object" && "amount" in v) return v;
-    }
-    return { amount: "0", currency: "" };
-  };
-  const expiresAt = typeof raw.expires_at === "string" ? Date.parse(raw.expires_at) : NaN;
-  const expiresIn = typeof raw.expires_in === "number" ? raw.expires_in * 1000 : NaN;
-  const expiresAtMs = Number.isFinite(expiresIn) ? now + expiresIn : Number.isFinite(expiresAt) ? expiresAt : now + 30_000;
-  return {
-    id: String(raw.id ?? raw.quote_id ?? ""),
-    rate: String(raw.rate ?? raw.client_rate ?? ""),
-    from_amount: money("from_amount", "sell", "debit_amount", "source_amount"),
-    to_amount: money("to_amount", "buy", "credit_amount", "target_amount"),
-    expires_at: new Date(expiresAtMs).toISOString(),
-    expiresAtMs,
-    ttlMs: Math.max(1000, expiresAtMs - now),
-  };
+/** A quote with the moment it expires on this clock (from its expires_at), for the countdown. */
+export function liveQuote(quote: Quote, now = Date.now()): Quote & { expiresAtMs: number; ttlMs: number } {
+  const parsed = Date.parse(quote.expires_at);
+  const expiresAtMs = Number.isFinite(parsed) ? parsed : now + 30_000;
+  return { ...quote, expiresAtMs, ttlMs: Math.max(1000, expiresAtMs - now) };
 }
 
-type LiveQuote = ReturnType<typeof normaliseQuote>;
+type LiveQuote = ReturnType<typeof liveQuote>;
 
 export function ExchangeForm() {
   const { t, locale } = useI18n();
@@ -76,13 +60,13 @@ export function ExchangeForm() {
     setBusy(true);
     setError(null);
     try {
-      const raw = await callJson<Record<string, unknown>>("POST", "/api/fx/quotes", {
+      const raw = await callJson<Quote>("POST", "/api/fx/quotes", {
         from_account_id: from.id,
         to_account_id: to.id,
         amount: parsed,
         currency: from.currency,
       });
-      setQuote(normaliseQuote(raw));
+      setQuote(liveQuote(raw));
       setNow(Date.now());
       keyRef.current = newIdempotencyKey(); // one key per quote, reused if the confirmation is retried
     } catch (err) {
@@ -123,7 +107,7 @@ export function ExchangeForm() {
         </Title>
         {done && (
           <Alert color="green" icon={<IconCircleCheck />} data-testid="exchange-done" withCloseButton onClose={() => setDone(null)}>
-            {t("fx.exchange.done")}: <MoneyText money={done.from_amount} /> → <MoneyText money={done.to_amount} />
+            {t("fx.exchange.done")}: <MoneyText money={done.sell} /> → <MoneyText money={done.buy} />
           </Alert>
         )}
         <form onSubmit={getQuote} noValidate>
@@ -153,16 +137,16 @@ export function ExchangeForm() {
               <Group justify="space-between">
                 <Text size="sm">{t("fx.exchange.rate")}</Text>
                 <Text fw={600} className="tabular">
-                  {exchangeRateText(quote.from_amount, quote.to_amount, quote.rate, locale)}
+                  {exchangeRateText(quote.sell, quote.buy, quote.rate, locale)}
                 </Text>
               </Group>
               <Group justify="space-between">
                 <Text size="sm">{t("fx.exchange.youPay")}</Text>
-                <MoneyText money={quote.from_amount} fw={600} />
+                <MoneyText money={quote.sell} fw={600} />
               </Group>
               <Group justify="space-between">
                 <Text size="sm">{t("fx.exchange.youGet")}</Text>
-                <MoneyText money={quote.to_amount} fw={700} c="green.9" />
+                <MoneyText money={quote.buy} fw={700} c="green.9" />
               </Group>
               <Progress value={(remainingMs / quote.ttlMs) * 100} size="sm" color={remainingMs < 10_000 ? "orange" : "bank"} aria-hidden />
               <Text size="xs" c={expired ? "red.8" : "dimmed"} role="timer" aria-live="off" data-testid="quote-countdown">

@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { Alert, Button, Modal, Select, Stack } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { accountsApi, newIdempotencyKey, unwrap } from "@/api/client";
-import type { Account, Page, Product } from "@/api/types";
+import type { Account } from "@/api/models";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import type { MessageKey } from "@/lib/messages";
 import { useAsync } from "@/lib/useAsync";
@@ -17,7 +17,7 @@ export function productName(t: (k: MessageKey) => string, code: string, fallback
 /** Self-service account opening; one Idempotency-Key per opened dialog so a retry never opens two. */
 export function OpenAccountModal({ opened, onClose, onOpened }: { opened: boolean; onClose: () => void; onOpened: (a: Account) => void }) {
   const { t } = useI18n();
-  const products = useAsync(async () => (await unwrap(accountsApi.GET("/api/accounts/products"))) as unknown as Page<Product>, []);
+  const products = useAsync(async () => await unwrap(accountsApi.GET("/api/accounts/products")), []);
   const selfService = (products.data?.items ?? []).filter((p) => p.self_service);
   const [product, setProduct] = useState<string | null>("current");
   const [currency, setCurrency] = useState<string | null>("RUB");

@@ -37,7 +37,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (profile: Profile | nul
         setError(t("auth.signIn.bad"));
       } else if (err instanceof ApiError && err.code === "account_not_active") {
         setError(t("auth.signIn.inactive"));
-      } else if (err instanceof ApiError && err.status === 429) {
+      } else if (err instanceof ApiError && err.status === 429 && !err.problem.retry_after) {
         setError(t("auth.signIn.locked"));
       } else {
         setError(errorMessage(t, err));

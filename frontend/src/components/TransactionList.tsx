@@ -1,7 +1,7 @@
 "use client";
 import { Badge, Group, Paper, Stack, Text } from "@mantine/core";
 import { IconArrowDownLeft, IconArrowUpRight } from "@tabler/icons-react";
-import type { Posting } from "@/api/types";
+import type { Posting } from "@/api/models";
 import type { MessageKey } from "@/lib/messages";
 import { useI18n } from "@/lib/i18n";
 import { MoneyText } from "./MoneyText";

@@ -3,7 +3,8 @@ import { act, fireEvent, screen } from "@testing-library/react";
 import { jsonResponse, renderUi } from "@/test/render";
 import { ErrorState } from "./States";
 import { ApiError } from "@/api/problem";
-import { normaliseQuote } from "./ExchangeForm";
+import type { Quote } from "@/api/models";
+import { liveQuote } from "./ExchangeForm";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { useI18n } from "@/lib/i18n";
 import { SignInForm } from "./SignInForm";
@@ -24,9 +25,15 @@ it("a domain error is shown by its stable code, in the chosen language", () => {
 });
 
 it("reads a quote and its expiry", () => {
-  const q = normaliseQuote({ id: "q1", rate: "0.0112", from_amount: { amount: "1000.00", currency: "RUB" }, to_amount: { amount: "11.20", currency: "USD" }, expires_in: 30 }, 1_000);
+  const quote: Quote = {
+    id: "q1", from_account_id: "a", to_account_id: "b", sell: { amount: "1000.00", currency: "RUB" },
+    buy: { amount: "11.20", currency: "USD" }, fixed_side: "sell", rate: "0.0112", mid_rate: "0.0113", spread_bps: 50,
+    rate_date: "2026-12-01", rate_source: "ecb", rate_stale: false, status: "open",
+    expires_at: new Date(31_000).toISOString(), created_at: new Date(1_000).toISOString(),
+  };
+  const q = liveQuote(quote, 1_000);
   expect(q).toMatchObject({ id: "q1", expiresAtMs: 31_000, ttlMs: 30_000 });
-  expect(q.to_amount.amount).toBe("11.20");
+  expect(q.buy.amount).toBe("11.20");
 });
 
 function Title() {
@@ -55,7 +62,7 @@ it("asks for the one-time code only when the account requires it", async () => {
       if (r.url.endsWith("/api/auth/login")) {
         const body = await r.json();
         bodies.push(body);
-        return body.totp ? jsonResponse(200, { access_token: "A", refresh_token: "R", token_type: "Bearer", expires_in: 300 }) : jsonResponse(401, { status: 401, code: "mfa_required" });
+        return body.totp ? jsonResponse(200, { access_token: "A", token_type: "Bearer", expires_in: 300 }) : jsonResponse(401, { status: 401, code: "mfa_required" });
       }
       if (r.url.endsWith("/api/auth/me")) return jsonResponse(200, { id: "u", email: "a@b.example", full_name: "A B", phone: null, status: "active", roles: ["customer"], mfa_enabled: true, created_at: "2026-01-01T00:00:00Z" });
       return jsonResponse(404, {});
@@ -81,10 +88,36 @@ it("asks for the one-time code only when the account requires it", async () => {
   ]);
 });
 
+it("a 429 on /me right after a good login says when to try again (the form is not left silent)", async () => {
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (r: Request) => {
+      if (r.url.endsWith("/api/auth/login")) return jsonResponse(200, { access_token: "A", token_type: "Bearer", expires_in: 300 });
+      if (r.url.endsWith("/api/auth/me")) {
+        const limited = jsonResponse(429, { status: 429, code: "rate_limited", title: "Too many requests" }, "application/problem+json");
+        limited.headers.set("Retry-After", "12");
+        return limited;
+      }
+      return jsonResponse(404, {});
+    }),
+  );
+  const signedIn = vi.fn();
+  renderUi(
+    <SessionProvider>
+      <SignInForm onSignedIn={signedIn} />
+    </SessionProvider>,
+  );
+  fireEvent.change(screen.getByRole("textbox", { name: /Электронная почта/ }), { target: { value: "a@b.example" } });
+  fireEvent.change(screen.getByLabelText(/Пароль/), { target: { value: "Secret-12345" } });
+  fireEvent.click(screen.getByRole("button", { name: "Войти" }));
+  expect(await screen.findByText("Слишком много запросов. Повторите через 12 с.")).toBeInTheDocument();
+  expect(signedIn).not.toHaveBeenCalled();
+});
+
 it("notification settings: one switch per kind and channel, security notices locked, a change is saved", async () => {
   const { NotificationSettings } = await import("./NotificationSettings");
   const { setTokens } = await import("@/api/session");
-  setTokens({ access_token: "A", refresh_token: "R", expires_in: 300 });
+  setTokens({ access_token: "A", expires_in: 300 });
   const channels = { account_opened: { email: true, inbox: true, push: true }, user_locked: { email: true, inbox: true, push: true } };
   const puts: unknown[] = [];
   vi.stubGlobal(

@@ -2,7 +2,7 @@
 // deployed; until then (its route answers a generic 404) it is assembled from accounts + ledger directly.
 import { accountsApi, callJson, ledgerApi, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
-import type { Account, Card, Dashboard, Page, Posting } from "@/api/types";
+import type { Account, Card, Dashboard, Posting, PostingPage, TxType } from "@/api/models";
 
 export type DashboardData = {
   accounts: Account[];
@@ -13,27 +13,25 @@ export type DashboardData = {
 };
 
 export async function myAccounts(): Promise<Account[]> {
-  const page = (await unwrap(accountsApi.GET("/api/accounts/my"))) as unknown as Page<Account>;
-  return page.items;
+  return (await unwrap(accountsApi.GET("/api/accounts/my"))).items;
 }
 
 export async function accountCards(accountId: string): Promise<Card[]> {
-  const page = (await unwrap(accountsApi.GET("/api/accounts/{account_id}/cards", { params: { path: { account_id: accountId } } }))) as unknown as Page<Card>;
-  return page.items;
+  return (await unwrap(accountsApi.GET("/api/accounts/{account_id}/cards", { params: { path: { account_id: accountId } } }))).items;
 }
 
-export type TxFilters = { account_id?: string; type?: string; from?: string; to?: string };
+export type TxFilters = { account_id?: string; type?: TxType | ""; from?: string; to?: string };
 
-export async function transactions(filters: TxFilters, limit: number, cursor?: string | null): Promise<Page<Posting>> {
+export async function transactions(filters: TxFilters, limit: number, cursor?: string | null): Promise<PostingPage> {
   const query = {
     limit,
     cursor: cursor ?? undefined,
     account_id: filters.account_id || undefined,
-    type: (filters.type || undefined) as "transfer" | undefined,
+    type: filters.type || undefined,
     from: filters.from || undefined,
     to: filters.to || undefined,
   };
-  return (await unwrap(ledgerApi.GET("/api/ledger/transactions", { params: { query } }))) as unknown as Page<Posting>;
+  return unwrap(ledgerApi.GET("/api/ledger/transactions", { params: { query } }));
 }
 
 async function assemble(): Promise<DashboardData> {
@@ -62,19 +60,18 @@ async function assemble(): Promise<DashboardData> {
 }
 
 export async function loadDashboard(): Promise<DashboardData> {
-  let d: Dashboard & Record<string, unknown>;
+  let d: Dashboard;
   try {
-    d = await callJson<Dashboard & Record<string, unknown>>("GET", "/api/customer/dashboard");
+    d = await callJson<Dashboard>("GET", "/api/customer/dashboard");
   } catch (err) {
     if (err instanceof ApiError && err.endpointMissing) return assemble();
     throw err;
   }
-  const recent = (d.recent_transactions ?? d.transactions ?? []) as Posting[] | Page<Posting>;
   return {
-    accounts: d.accounts ?? [],
-    cards: d.cards ?? [],
-    recent: Array.isArray(recent) ? recent : recent.items,
-    missing: Array.isArray(d.missing) ? d.missing : [],
+    accounts: d.accounts,
+    cards: d.cards,
+    recent: d.recent_transactions,
+    missing: d.missing,
     source: "customer",
   };
 }

@@ -1,7 +1,7 @@
 "use client";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { en, ru, type MessageKey } from "./messages";
-import { ApiError } from "@/api/problem";
+import { describeError } from "./errors";
 
 export type Locale = "ru" | "en";
 const STORAGE_KEY = "bank.locale";
@@ -36,15 +36,7 @@ export function useI18n(): I18n {
   return useContext(Ctx);
 }
 
-/** A person-readable message for an API error: by its stable code, else its title/detail. */
+/** A person-readable message for an API error, by its stable code (src/lib/errors.ts). */
 export function errorMessage(t: I18n["t"], error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.status === 0) return t("common.network");
-    if (error.status === 429) return t("error.rate_limited");
-    const key = `error.${error.code}` as MessageKey;
-    if (error.code && key in ru) return t(key);
-    if (error.problem.errors?.length) return error.problem.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-    return error.problem.detail || error.problem.title || t("common.error");
-  }
-  return t("common.error");
+  return describeError(t, error);
 }

@@ -4,6 +4,7 @@ import { cardsEn, cardsRu } from "./messages/cards";
 import { payEn, payRu } from "./messages/pay";
 import { productsEn, productsRu } from "./messages/products";
 import { screensEn, screensRu } from "./messages/screens";
+import { typedEn, typedRu } from "./messages/typed";
 export const ru = {
   ...payRu,
   ...screensRu,
@@ -128,7 +129,7 @@ export const ru = {
   "tx.transfer": "Перевод",
   "tx.hold_capture": "Списание",
   "tx.reversal": "Сторно",
-  "tx.fx_exchange": "Обмен валют",
+  "tx.exchange": "Обмен валют",
   "tx.credit": "Зачисление",
   "tx.debit": "Списание",
   "tx.date": "Дата",
@@ -285,6 +286,7 @@ export const ru = {
   "error.balance_limit_exceeded": "Баланс счёта превысил бы допустимый предел.",
   "error.session_revoked": "Сеанс завершён. Войдите снова.",
   ...cardsRu,
+  ...typedRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -413,7 +415,7 @@ export const en: Record<MessageKey, string> = {
   "tx.transfer": "Transfer",
   "tx.hold_capture": "Charge",
   "tx.reversal": "Reversal",
-  "tx.fx_exchange": "Currency exchange",
+  "tx.exchange": "Currency exchange",
   "tx.credit": "Credit",
   "tx.debit": "Debit",
   "tx.date": "Date",
@@ -570,4 +572,5 @@ export const en: Record<MessageKey, string> = {
   "error.balance_limit_exceeded": "The account's balance would pass its ceiling.",
   "error.session_revoked": "The session has ended. Please sign in again.",
   ...cardsEn,
+  ...typedEn,
 };

@@ -1,5 +1,7 @@
 // Money stays a decimal string end to end (ARCHITECTURE §3a): never parsed to a float.
-export type Money = { amount: string; currency: string };
+import type { ledger } from "@/api/generated";
+
+export type Money = ledger.components["schemas"]["Money"];
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 

@@ -1,8 +1,8 @@
 "use client";
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
 import { usePathname, useRouter } from "next/navigation";
-import { authApi, onSessionExpired, unwrap } from "@/api/client";
-import { getTokens, onTokens, setTokens, tokenRoles, type Tokens } from "@/api/session";
+import { authApi, onSessionExpired, restoreSession, unwrap } from "@/api/client";
+import { getTokens, hadSession, onTokens, setTokens, tokenRoles, type Tokens } from "@/api/session";
 import type { auth } from "@/api/generated";
 
 export type Profile = auth.components["schemas"]["Profile"];
@@ -54,7 +54,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setTokenState(getTokens());
     const off = onTokens((t) => setTokenState(t));
-    loadProfile().finally(() => setReady(true));
+    // After a reload the access token is gone (memory only): the refresh cookie brings the session back.
+    const restore = !getTokens() && hadSession() ? restoreSession() : Promise.resolve(false);
+    restore.then(loadProfile).finally(() => setReady(true));
     return () => {
       off();
     };
@@ -74,23 +76,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (t: TokenResponse) => {
-      setTokens({ access_token: t.access_token, refresh_token: t.refresh_token ?? null, expires_in: t.expires_in });
+      setTokens({ access_token: t.access_token, expires_in: t.expires_in });
       setExpired(false);
-      return loadProfile();
+      // Not loadProfile(): a refusal here (a 429 on /me right after a good login) must reach the form.
+      const me = await unwrap(authApi.GET("/api/auth/me"));
+      setProfile(me);
+      return me;
     },
-    [loadProfile],
+    [],
   );
 
   const signOut = useCallback(
     async (to = "/banking-service/") => {
       setLeaving(true);
-      const rt = getTokens()?.refresh_token;
-      if (rt) {
-        try {
-          await authApi.POST("/api/auth/logout", { body: { refresh_token: rt } });
-        } catch {
-          /* the local session ends regardless */
-        }
+      try {
+        await authApi.POST("/api/auth/logout", { credentials: "same-origin" }); // revokes and clears the cookie
+      } catch {
+        /* the local session ends regardless */
       }
       setTokens(null);
       setProfile(null);

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 from accounts_service import savings_api, service, standing_orders_api, templates_api
 from accounts_service.card_api import network as card_network_routes
 from accounts_service.card_api import router as card_routes
+from accounts_service.models import AccountList, CardList, ProductList
+from bank_shared.answers import Account, Card
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
@@ -29,7 +31,7 @@ class OpenAccountRequest(BaseModel):
     owner_id: UUID | None = Field(default=None, description="Staff only: the customer to open the account for")
 
 
-@internal.get("/accounts")
+@internal.get("/accounts", response_model=AccountList, response_model_exclude_unset=True)
 def find_accounts(
     _principal: ServicePrincipal,
     account_id: Annotated[list[UUID], Query(max_length=100)] = [],  # noqa: B006 - FastAPI copies defaults
@@ -44,57 +46,57 @@ def find_accounts(
     return {"items": items}
 
 
-@router.get("/products")
+@router.get("/products", response_model=ProductList)
 def products(_principal: User) -> dict[str, Any]:
     """Products (reference data): kinds, currencies, limits."""
     with UnitOfWork() as uow:
         return {"items": service.list_products(uow)}
 
 
-@router.post("/open", status_code=201)
+@router.post("/open", status_code=201, response_model=Account)
 def open_account(request: OpenAccountRequest, principal: User, key: IdempotencyKey) -> JSONResponse:
     """Open an account (the customer for self-service products, or staff for a customer); idempotent."""
     result = service.open_account(principal, key, request.product_code, request.currency, request.owner_id)
     return result.to_response()
 
 
-@router.get("/my")
+@router.get("/my", response_model=AccountList)
 def my_accounts(principal: User) -> dict[str, Any]:
     """The caller's accounts with balances from the ledger."""
     return {"items": service.my_accounts(principal)}
 
 
-@router.post("/cards/{card_id}/block")
+@router.post("/cards/{card_id}/block", response_model=Card)
 def block_card(card_id: UUID, principal: User) -> dict[str, Any]:
     with UnitOfWork() as uow:
         return service.set_card_status(uow, principal, card_id, "blocked")
 
 
-@router.post("/cards/{card_id}/unblock")
+@router.post("/cards/{card_id}/unblock", response_model=Card)
 def unblock_card(card_id: UUID, principal: User) -> dict[str, Any]:
     with UnitOfWork() as uow:
         return service.set_card_status(uow, principal, card_id, "active")
 
 
-@router.get("/{account_id}")
+@router.get("/{account_id}", response_model=Account)
 def get_account(account_id: UUID, principal: User) -> dict[str, Any]:
     """One account (its owner, employees and admins; anyone else gets 404)."""
     return service.get_account(principal, account_id)
 
 
-@router.post("/{account_id}/close")
+@router.post("/{account_id}/close", response_model=Account)
 def close_account(account_id: UUID, principal: User) -> dict[str, Any]:
     """Close an account with a zero balance and no holds (idempotent)."""
     return service.close_account(principal, account_id)
 
 
-@router.post("/{account_id}/cards", status_code=201)
+@router.post("/{account_id}/cards", status_code=201, response_model=Card)
 def issue_card(account_id: UUID, principal: User, key: IdempotencyKey) -> JSONResponse:
     """Issue a card on the account; the PAN is never stored or returned in full."""
     return service.issue_card(principal, key, account_id).to_response()
 
 
-@router.get("/{account_id}/cards")
+@router.get("/{account_id}/cards", response_model=CardList)
 def list_cards(account_id: UUID, principal: User) -> dict[str, Any]:
     with UnitOfWork() as uow:
         return {"items": service.list_cards(uow, principal, account_id)}

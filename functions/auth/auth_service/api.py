@@ -9,12 +9,13 @@ from urllib.parse import parse_qs, unquote_plus
 from uuid import UUID
 
 import email_validator
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Cookie, Depends, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
 from auth_service import service
+from auth_service.discovery import well_known
 from auth_service.errors import InvalidClient, UnsupportedGrantType
-from auth_service.keys import jwks
+from auth_service.refresh_cookie import COOKIE, clear_refresh_cookie, presented_token, set_refresh_cookie
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
 from bank_shared.app import create_app
@@ -25,7 +26,6 @@ from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, tim
 from bank_shared.phones import Phone
 from bank_shared.redis_client import get_redis
 
-well_known = APIRouter(tags=["discovery"])
 public = APIRouter(tags=["auth"])
 account = APIRouter(tags=["account"])
 admin = APIRouter(tags=["admin"])
@@ -74,15 +74,16 @@ class LoginRequest(BaseModel):
 
 
 class RefreshRequest(BaseModel):
-    refresh_token: SecretStr = Field(min_length=10, max_length=200)
+    refresh_token: SecretStr | None = Field(default=None, min_length=10, max_length=200,
+                                            description="Only for clients without the bank_refresh cookie")
 
 
 class TokenResponse(BaseModel):
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int
-    refresh_token: str | None = None
-    refresh_expires_in: int | None = None
+    refresh_expires_in: int | None = Field(default=None, description="Lifetime of the refresh token, which is "
+                                                                     "set as the HttpOnly bank_refresh cookie")
 
 
 class Profile(BaseModel):
@@ -143,39 +144,20 @@ def _raise_or(outcome: service.TokenPair | AppError) -> service.TokenPair:
 
 def _tokens(pair: service.TokenPair, response: Response) -> TokenResponse:
     response.headers.update(NO_STORE)
+    set_refresh_cookie(response, pair.refresh_token, pair.refresh_expires_in)
     return TokenResponse(access_token=pair.access_token, expires_in=pair.expires_in,
-                         refresh_token=pair.refresh_token, refresh_expires_in=pair.refresh_expires_in)
+                         refresh_expires_in=pair.refresh_expires_in)
+
+
+RefreshCookie = Annotated[str | None, Cookie(alias=COOKIE, include_in_schema=False)]
+
+
+def _body_token(request: RefreshRequest | None) -> str | None:
+    return request.refresh_token.get_secret_value() if request and request.refresh_token else None
 
 
 def login_throttle() -> LoginThrottle:
     return LoginThrottle(get_redis, get_auth_settings())
-
-
-# --------------------------------------------------------------------------- discovery
-
-
-@well_known.get("/.well-known/openid-configuration")
-def openid_configuration() -> dict[str, Any]:
-    """OpenID Provider metadata: API Gateway's JWT authorizer finds the JWKS through it."""
-    issuer = get_auth_settings().jwt_issuer
-    return {
-        "issuer": issuer,
-        "jwks_uri": f"{issuer}/.well-known/jwks.json",
-        "token_endpoint": f"{issuer}/token",
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-        "response_types_supported": ["token"],
-        "subject_types_supported": ["public"],
-        "grant_types_supported": ["client_credentials"],
-    }
-
-
-@well_known.get("/.well-known/jwks.json")
-def jwks_document(response: Response) -> dict[str, Any]:
-    """The public signing keys: current, previous and (during a rotation) next."""
-    # As long as auth's own key cache: a rotation waits for both (auth_service.rotate_keys).
-    response.headers["Cache-Control"] = f"public, max-age={get_auth_settings().signing_keys_cache_seconds}"
-    return jwks()
 
 
 # --------------------------------------------------------------------------- public (no token)
@@ -217,19 +199,25 @@ def login(request: LoginRequest, response: Response,
 
 
 @public.post("/refresh", response_model=TokenResponse)
-def refresh(request: RefreshRequest, response: Response) -> TokenResponse:
-    """Rotate the refresh token; a reused token revokes its whole session family."""
+def refresh(response: Response, cookie: RefreshCookie = None, request: RefreshRequest | None = None) -> TokenResponse:
+    """Rotate the refresh token (the bank_refresh cookie, or the body's); a reused token revokes its whole
+    session family. The new one is set as the cookie again."""
+    token = presented_token(cookie, _body_token(request))
     with UnitOfWork() as uow:
-        outcome = service.refresh(uow, request.refresh_token.get_secret_value())
+        outcome = service.refresh(uow, token)
     return _tokens(_raise_or(outcome), response)
 
 
 @public.post("/logout", status_code=204)
-def logout(request: RefreshRequest) -> Response:
-    """Revoke the session (the refresh token's family)."""
-    with UnitOfWork() as uow:
-        service.logout(uow, request.refresh_token.get_secret_value())
-    return Response(status_code=204)
+def logout(cookie: RefreshCookie = None, request: RefreshRequest | None = None) -> Response:
+    """Revoke the session (the refresh token's family) and clear the cookie."""
+    token = (cookie or _body_token(request) or "").strip()
+    if token:
+        with UnitOfWork() as uow:
+            service.logout(uow, token)
+    response = Response(status_code=204)
+    clear_refresh_cookie(response)
+    return response
 
 
 @public.post("/password/forgot", status_code=202, response_model=Accepted)

@@ -23,18 +23,19 @@ def hasher() -> PasswordHasher:
 
 
 def check_policy(password: str, email: str | None = None) -> None:
-    """At least 10 characters with a letter and a digit, not the e-mail itself."""
-    problems: list[str] = []
+    """At least 10 characters with a letter and a digit, not the e-mail itself. The refusal names each rule
+    broken in `rules` (stable codes the SPA lists one by one in the person's language)."""
+    broken: dict[str, str] = {}
     if len(password) < MIN_LENGTH:
-        problems.append(f"at least {MIN_LENGTH} characters")
+        broken["min_length"] = f"at least {MIN_LENGTH} characters"
     if len(password) > MAX_LENGTH:
-        problems.append(f"at most {MAX_LENGTH} characters")
+        broken["max_length"] = f"at most {MAX_LENGTH} characters"
     if not any(ch.isalpha() for ch in password) or not any(ch.isdigit() for ch in password):
-        problems.append("at least one letter and one digit")
+        broken["letter_and_digit"] = "at least one letter and one digit"
     if email and password.lower() in {email.lower(), email.split("@")[0].lower()}:
-        problems.append("different from the e-mail address")
-    if problems:
-        raise WeakPassword("The password needs " + ", ".join(problems))
+        broken["not_email"] = "different from the e-mail address"
+    if broken:
+        raise WeakPassword("The password needs " + ", ".join(broken.values()), rules=list(broken))
 
 
 def hash_password(password: str) -> str:

@@ -17,6 +17,15 @@ from bank_shared.events.topics import ACCOUNT_OPENED
 from bank_shared.idempotency import require_key
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from contracts_service import service
+from contracts_service.models import (
+    Contract,
+    ContractDetail,
+    ContractDocument,
+    ContractPage,
+    TemplateDetail,
+    TemplateList,
+    TemplateVersion,
+)
 
 router = APIRouter(tags=["contracts"])
 User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
@@ -54,14 +63,14 @@ class TerminateRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=1000, pattern=r"\S")
 
 
-@router.get("/templates")
+@router.get("/templates", response_model=TemplateList)
 def list_templates(_principal: User) -> dict[str, Any]:
     """Contract templates with their newest version number."""
     with UnitOfWork() as uow:
         return {"items": service.list_templates(uow)}
 
 
-@router.post("/templates", status_code=201)
+@router.post("/templates", status_code=201, response_model=TemplateDetail)
 def create_template(request: TemplateRequest, principal: Admin) -> dict[str, Any]:
     """Create a template together with its first published version (admin)."""
     with UnitOfWork() as uow:
@@ -69,14 +78,14 @@ def create_template(request: TemplateRequest, principal: Admin) -> dict[str, Any
                                        request.title, request.body, request.effective_from)
 
 
-@router.get("/templates/{template_id}")
+@router.get("/templates/{template_id}", response_model=TemplateDetail)
 def get_template(template_id: UUID, _principal: User) -> dict[str, Any]:
     """A template with all its published versions, newest first."""
     with UnitOfWork() as uow:
         return service.get_template(uow, template_id)
 
 
-@router.post("/templates/{template_id}/versions", status_code=201)
+@router.post("/templates/{template_id}/versions", status_code=201, response_model=TemplateVersion)
 def publish_version(template_id: UUID, request: VersionRequest, principal: Admin) -> dict[str, Any]:
     """Publish a new immutable version of the template (admin)."""
     with UnitOfWork() as uow:
@@ -84,7 +93,7 @@ def publish_version(template_id: UUID, request: VersionRequest, principal: Admin
                                        request.effective_from)
 
 
-@router.post("/contracts", status_code=201)
+@router.post("/contracts", status_code=201, response_model=Contract)
 def create_contract(request: ContractRequest, principal: User, key: IdempotencyKey) -> JSONResponse:
     """A draft contract (staff for a customer, or a customer for a self-service template); idempotent."""
     with UnitOfWork() as uow:
@@ -93,7 +102,7 @@ def create_contract(request: ContractRequest, principal: User, key: IdempotencyK
     return result.to_response()
 
 
-@router.get("/contracts")
+@router.get("/contracts", response_model=ContractPage)
 def list_contracts(_principal: StaffPrincipal, customer_id: UUID | None = None, status: Status | None = None,
                    limit: Limit = DEFAULT_LIMIT, cursor: str | None = None) -> dict[str, Any]:
     """Contracts, newest first, optionally of one customer (staff)."""
@@ -101,7 +110,7 @@ def list_contracts(_principal: StaffPrincipal, customer_id: UUID | None = None, 
         return service.list_contracts(uow, customer_id, status, limit, cursor)
 
 
-@router.get("/contracts/my")
+@router.get("/contracts/my", response_model=ContractPage)
 def my_contracts(principal: User, status: Status | None = None, limit: Limit = DEFAULT_LIMIT,
                  cursor: str | None = None) -> dict[str, Any]:
     """The caller's contracts, newest first."""
@@ -109,34 +118,34 @@ def my_contracts(principal: User, status: Status | None = None, limit: Limit = D
         return service.my_contracts(uow, principal, status, limit, cursor)
 
 
-@router.get("/contracts/{contract_id}")
+@router.get("/contracts/{contract_id}", response_model=ContractDetail)
 def get_contract(contract_id: UUID, principal: User) -> dict[str, Any]:
     """One contract with its status history (its customer and staff; anyone else gets 404)."""
     with UnitOfWork() as uow:
         return service.get_contract(uow, principal, contract_id)
 
 
-@router.get("/contracts/{contract_id}/document")
+@router.get("/contracts/{contract_id}/document", response_model=ContractDocument)
 def contract_document(contract_id: UUID, principal: User) -> dict[str, Any]:
     """The rendered contract: a short-lived presigned URL of the stored document, its text and SHA-256."""
     return service.contract_document(principal, contract_id)
 
 
-@router.post("/contracts/{contract_id}/sign")
+@router.post("/contracts/{contract_id}/sign", response_model=Contract)
 def sign_contract(contract_id: UUID, principal: User) -> dict[str, Any]:
     """The customer accepts their draft (self-service contracts become active at once)."""
     with UnitOfWork() as uow:
         return service.sign_contract(uow, principal, contract_id)
 
 
-@router.post("/contracts/{contract_id}/activate")
+@router.post("/contracts/{contract_id}/activate", response_model=Contract)
 def activate_contract(contract_id: UUID, principal: StaffPrincipal) -> dict[str, Any]:
     """Put a signed contract into force (staff)."""
     with UnitOfWork() as uow:
         return service.activate_contract(uow, principal, contract_id)
 
 
-@router.post("/contracts/{contract_id}/terminate")
+@router.post("/contracts/{contract_id}/terminate", response_model=Contract)
 def terminate_contract(contract_id: UUID, request: TerminateRequest, principal: StaffPrincipal) -> dict[str, Any]:
     """Terminate (or withdraw) a contract, with the reason (staff)."""
     with UnitOfWork() as uow:

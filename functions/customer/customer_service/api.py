@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
+from bank_shared.answers import Account, Card, Exchanged, Movement, PostingItem, UtilityPayment
 from bank_shared.app import create_app
 from bank_shared.auth import CUSTOMER, Principal, require_roles
 from bank_shared.errors import Forbidden
 from bank_shared.http import relay
 from bank_shared.idempotency import require_key
-from bank_shared.money import Amount
+from bank_shared.money import Amount, Money
 from bank_shared.phones import Phone
 from bank_shared.ratelimit import Limit, spend_budget
 from customer_service import document_routes, service
@@ -61,11 +62,27 @@ class UtilityPayRequest(BaseModel):
     currency: Currency = "RUB"
 
 
+class DashboardProfile(BaseModel):
+    id: UUID
+    email: str
+    full_name: str
+    phone: str | None
+
+
+class TransferRecipient(BaseModel):
+    account_number: str
+    name: str | None = Field(description="Masked (\"Иван И.\") when found by phone; null by account number")
+
+
+class TransferReceipt(Movement):
+    recipient: TransferRecipient
+
+
 class Dashboard(BaseModel):
-    profile: dict[str, Any] | None
-    accounts: list[dict[str, Any]]
-    cards: list[dict[str, Any]]
-    recent_transactions: list[dict[str, Any]]
+    profile: DashboardProfile | None
+    accounts: list[Account]
+    cards: list[Card]
+    recent_transactions: list[PostingItem]
     unread_notifications: int | None = Field(description="Unread entries of the in-app inbox; null: unknown "
                                                         "(notifications did not answer in time)")
     missing: list[str] = Field(description="Parts that could not be fetched in time: profile, accounts, cards, "
@@ -100,11 +117,6 @@ def dashboard(principal: Customer) -> dict[str, Any]:
     return build_dashboard(get_services(), _user_id(principal), limits)
 
 
-class MoneyFigure(BaseModel):
-    amount: str = Field(examples=["1500.00"])
-    currency: str = Field(examples=["RUB"])
-
-
 class PreviewRecipient(BaseModel):
     name: str | None = Field(description='The recipient\'s first name and initials ("Иван И."); null if unknown')
     account_number_masked: str = Field(examples=["•• 1234"])
@@ -114,9 +126,9 @@ class TransferPreview(BaseModel):
     from_account_id: UUID
     from_account_number: str
     recipient: PreviewRecipient
-    amount: MoneyFigure
-    fee: MoneyFigure = Field(description="The bank's fee (zero today)")
-    total: MoneyFigure = Field(description="What leaves the source account: amount plus fee")
+    amount: Money
+    fee: Money = Field(description="The bank's fee (zero today)")
+    total: Money = Field(description="What leaves the source account: amount plus fee")
 
 
 @router.post("/transfer/preview", response_model=TransferPreview)
@@ -130,7 +142,7 @@ def transfer_preview(request: TransferRequest, principal: PayingCustomer, lookup
                            lookups)
 
 
-@router.post("/transfer", status_code=201)
+@router.post("/transfer", status_code=201, response_model=TransferReceipt)
 def transfer(request: TransferRequest, principal: PayingCustomer, key: IdempotencyKey,
              lookups: Lookups) -> JSONResponse:
     """P2P transfer to another customer by account number or phone number (same currency). The funds are
@@ -142,7 +154,7 @@ def transfer(request: TransferRequest, principal: PayingCustomer, key: Idempoten
     return relay(service.transfer(get_services(), key, order, timeout, lookups))
 
 
-@router.post("/fx/exchange", status_code=201)
+@router.post("/fx/exchange", status_code=201, response_model=Exchanged)
 def fx_exchange(request: ExchangeRequest, principal: PayingCustomer, key: IdempotencyKey) -> JSONResponse:
     """Exchange between two of the caller's accounts: quote and execute in one step, through fx."""
     order = service.ExchangeOrder(_user_id(principal), request.from_account_id, request.to_account_id,
@@ -150,7 +162,7 @@ def fx_exchange(request: ExchangeRequest, principal: PayingCustomer, key: Idempo
     return relay(service.exchange(get_services(), key, order))
 
 
-@router.post("/utilities/pay", status_code=201)
+@router.post("/utilities/pay", status_code=201, response_model=UtilityPayment)
 def utilities_pay(request: UtilityPayRequest, principal: PayingCustomer, key: IdempotencyKey) -> JSONResponse:
     """Pay a utility bill (ЖКХ) from one of the caller's RUB accounts, through utilities."""
     order = service.UtilityOrder(_user_id(principal), request.provider_id, request.payer_account.strip(),

@@ -14,10 +14,11 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from bank_shared.answers import Exchanged, Quote
 from bank_shared.auth import CUSTOMER, SERVICE, Principal, require_roles
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import PROBLEM_JSON, Forbidden, Unprocessable
-from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, optional_key, require_key
+from bank_shared.errors import Forbidden, Unprocessable
+from bank_shared.idempotency import optional_key, require_key
 from bank_shared.money import Amount
 from fx_service import exchange
 from fx_service.clients import accounts_directory, ledger_exchanges
@@ -45,34 +46,6 @@ class ExchangeRequest(BaseModel):
     owner_id: OwnerId = None
 
 
-class MoneyOut(BaseModel):
-    amount: str
-    currency: str
-
-
-class Quote(BaseModel):
-    id: UUID
-    from_account_id: UUID
-    to_account_id: UUID
-    sell: MoneyOut
-    buy: MoneyOut
-    fixed_side: str = Field(description="sell: the sold amount was given; buy: the bought amount was given")
-    rate: str = Field(description="The customer's rate: buy units per sell unit, after the spread")
-    mid_rate: str
-    spread_bps: int
-    rate_date: str
-    rate_source: str
-    rate_stale: bool
-    status: str
-    expires_at: str
-    created_at: str
-
-
-class Exchanged(Quote):
-    transaction_id: UUID
-    executed_at: str | None
-
-
 def _owner(principal: Principal, owner_id: UUID | None) -> UUID:
     if principal.is_service:
         if owner_id is None:
@@ -86,19 +59,13 @@ def _owner(principal: Principal, owner_id: UUID | None) -> UUID:
         raise Forbidden("Only customers exchange currency") from None
 
 
-def _respond(result: IdempotentResult) -> JSONResponse:
-    headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
-    media_type = PROBLEM_JSON if result.status >= 400 else "application/json"
-    return JSONResponse(result.body, status_code=result.status, headers=headers, media_type=media_type)
-
-
 @router.post("/quotes", status_code=201, response_model=Quote)
 def create_quote(body: QuoteRequest, principal: Caller, pricing: Pricing, key: OptionalKey) -> JSONResponse:
     """Price an exchange between two of the customer's accounts; valid for a short time (expires_at).
     An optional Idempotency-Key makes a retry return the same quote."""
     owner = _owner(principal, body.owner_id)
     order = exchange.QuoteRequest(owner, body.from_account_id, body.to_account_id, body.amount, body.currency)
-    return _respond(exchange.create_quote(UnitOfWork, order, accounts_directory(), pricing, key))
+    return exchange.create_quote(UnitOfWork, order, accounts_directory(), pricing, key).to_response()
 
 
 @router.get("/quotes/{quote_id}", response_model=Quote)
@@ -113,4 +80,4 @@ def execute_exchange(body: ExchangeRequest, principal: Caller, key: IdempotencyK
     """Execute a quote: one ledger transaction through the bank's FX position accounts. An expired or
     used quote is refused (quote_expired, quote_already_used); the ledger's refusals pass through."""
     owner = _owner(principal, body.owner_id)
-    return _respond(exchange.execute(UnitOfWork, owner, body.quote_id, key, ledger_exchanges()))
+    return exchange.execute(UnitOfWork, owner, body.quote_id, key, ledger_exchanges()).to_response()

@@ -11,14 +11,25 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from bank_shared.answers import Movement, TransactionType
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork, get_connection
-from bank_shared.errors import PROBLEM_JSON, Unprocessable
-from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, require_key
+from bank_shared.errors import Unprocessable
+from bank_shared.idempotency import require_key
 from bank_shared.money import Amount, Rate, to_minor
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
 from ledger_service import currency_exchange, history, holds, interest, service
+from ledger_service.models import (
+    Balance,
+    Balances,
+    Capture,
+    Exchange,
+    Hold,
+    PostingList,
+    PostingPage,
+    Transaction,
+)
 
 router = APIRouter(tags=["ledger"])
 internal = APIRouter(prefix="/internal", tags=["ledger-internal"])
@@ -101,19 +112,13 @@ class CaptureRequest(BaseModel):
     description: Description = ""
 
 
-def respond(result: IdempotentResult) -> JSONResponse:
-    headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
-    media_type = PROBLEM_JSON if result.status >= 400 else "application/json"
-    return JSONResponse(result.body, status_code=result.status, headers=headers, media_type=media_type)
-
-
-@router.post("/transfer", status_code=201)
+@router.post("/transfer", status_code=201, response_model=Movement)
 def transfer(request: TransferRequest, principal: Payer, key: IdempotencyKey) -> JSONResponse:
     """Same-currency transfer; a customer may only debit their own accounts."""
     amount = to_minor(request.amount, request.currency)
     result = service.submit_transfer(get_connection(), principal, key, request.from_account_id,
                                      request.to_account_id, amount, request.currency, request.description)
-    return respond(result)
+    return result.to_response()
 
 
 def _cursor_position(cursor: str | None) -> tuple[datetime, int] | None:
@@ -126,11 +131,11 @@ def _cursor_position(cursor: str | None) -> tuple[datetime, int] | None:
         raise InvalidCursor("The cursor is not one this API issued") from None
 
 
-@router.get("/transactions")
+@router.get("/transactions", response_model=PostingPage)
 def transactions(
     principal: Reader,
     account_id: UUID | None = None,
-    type: Literal["issuance", "topup", "transfer", "hold_capture", "reversal", "exchange"] | None = None,
+    type: TransactionType | None = None,
     date_from: Annotated[datetime | None, Query(alias="from")] = None,
     date_to: Annotated[datetime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
@@ -143,7 +148,7 @@ def transactions(
     return page(items, limit, {"t": next_position[0].isoformat(), "p": next_position[1]} if next_position else None)
 
 
-@router.get("/accounts/{account_id}/balance")
+@router.get("/accounts/{account_id}/balance", response_model=Balance)
 def balance(account_id: UUID, principal: Reader) -> dict[str, Any]:
     """Balance and available balance (balance minus active holds) of one account."""
     with UnitOfWork() as uow:
@@ -152,7 +157,7 @@ def balance(account_id: UUID, principal: Reader) -> dict[str, Any]:
 
 # internal (service token only) ------------------------------------------------------------------------------
 
-@internal.post("/accounts", status_code=201)
+@internal.post("/accounts", status_code=201, response_model=Balance)
 def register_account(request: RegisterAccountRequest, _principal: ServicePrincipal) -> dict[str, Any]:
     """Create the ledger account for a customer account (idempotent by account_id)."""
     overdraft = to_minor(request.overdraft_limit, request.currency, allow_zero=True)
@@ -161,14 +166,14 @@ def register_account(request: RegisterAccountRequest, _principal: ServicePrincip
     return service.balance_view(row)
 
 
-@internal.post("/accounts/{account_id}/close")
+@internal.post("/accounts/{account_id}/close", response_model=Balance)
 def close_account(account_id: UUID, _principal: ServicePrincipal) -> dict[str, Any]:
     """Close a ledger account: only with a zero balance and no active holds."""
     with UnitOfWork() as uow:
         return service.balance_view(service.close_account(uow, account_id))
 
 
-@internal.get("/balances")
+@internal.get("/balances", response_model=Balances)
 def balances(_principal: ServicePrincipal,
              account_id: Annotated[list[UUID], Query(max_length=100)]) -> dict[str, Any]:
     """Balances of several accounts at once (for accounts' `GET /my`)."""
@@ -176,17 +181,17 @@ def balances(_principal: ServicePrincipal,
         return {"items": service.get_balances(uow, account_id)}
 
 
-@internal.post("/transfers", status_code=201)
+@internal.post("/transfers", status_code=201, response_model=Movement)
 def service_transfer(request: TransferRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Same-currency transfer on a customer's behalf (the customer service's P2P, after its own ownership
     check); the internal path keeps service traffic out of the per-user rate limit of `/transfer`."""
     amount = to_minor(request.amount, request.currency)
     result = service.submit_transfer(get_connection(), principal, key, request.from_account_id,
                                      request.to_account_id, amount, request.currency, request.description)
-    return respond(result)
+    return result.to_response()
 
 
-@internal.post("/exchanges", status_code=201)
+@internal.post("/exchanges", status_code=201, response_model=Exchange)
 def exchange(request: ExchangeRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Currency exchange between two accounts of one customer, through the bank's FX position accounts."""
     order = currency_exchange.ExchangeOrder(
@@ -196,10 +201,10 @@ def exchange(request: ExchangeRequest, principal: ServicePrincipal, key: Idempot
         buy_currency=request.buy.currency, rate=Decimal(request.rate), description=request.description)
     with UnitOfWork() as uow:
         result = currency_exchange.exchange(uow, principal, key, order)
-    return respond(result)
+    return result.to_response()
 
 
-@internal.get("/transactions")
+@internal.get("/transactions", response_model=PostingList)
 def owner_transactions(_principal: ServicePrincipal, owner_id: UUID,
                        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10) -> dict[str, Any]:
     """A customer's most recent postings, newest first (for the customer dashboard)."""
@@ -222,7 +227,7 @@ def account_postings(
         return {"items": history.account_postings(uow, account_id, date_from, date_to, limit)}
 
 
-@internal.post("/topups", status_code=201)
+@internal.post("/topups", status_code=201, response_model=Movement)
 def staff_topup(request: StaffTopupRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Cash deposit or incoming payment into a customer account, for the back office once its limits and
     approvals allow it; the ledger transaction names the employee who asked and the one who approved."""
@@ -231,43 +236,43 @@ def staff_topup(request: StaffTopupRequest, principal: ServicePrincipal, key: Id
         result = service.topup(uow, principal, key, request.account_id, amount, request.currency, request.source,
                                request.description,
                                action=service.StaffAction(request.requested_by, request.approved_by))
-    return respond(result)
+    return result.to_response()
 
 
-@internal.get("/transactions/{transaction_id}")
+@internal.get("/transactions/{transaction_id}", response_model=Transaction)
 def get_transaction(transaction_id: UUID, _principal: ServicePrincipal) -> dict[str, Any]:
     """One ledger transaction with its postings, and the reversal that undid it, if any."""
     with UnitOfWork() as uow:
         return service.get_transaction(uow, transaction_id)
 
 
-@internal.post("/transactions/{transaction_id}/reversal", status_code=201)
+@internal.post("/transactions/{transaction_id}/reversal", status_code=201, response_model=Movement)
 def reverse_transaction(transaction_id: UUID, request: ReversalRequest, principal: ServicePrincipal,
                         key: IdempotencyKey) -> JSONResponse:
     """Reverse a posted transaction in full, once (the back office, after a second employee approved)."""
     with UnitOfWork() as uow:
         result = service.reverse(uow, principal, key, transaction_id, request.description,
                                  service.StaffAction(request.requested_by, request.approved_by))
-    return respond(result)
+    return result.to_response()
 
 
-@internal.post("/holds", status_code=201)
+@internal.post("/holds", status_code=201, response_model=Hold)
 def create_hold(request: HoldRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Reserve available balance for a multi-step operation."""
     amount = to_minor(request.amount, request.currency)
     with UnitOfWork() as uow:
         result = holds.create_hold(uow, principal, key, request.account_id, amount, request.currency,
                                      request.ttl_seconds, request.description)
-    return respond(result)
+    return result.to_response()
 
 
-@internal.get("/holds/{hold_id}")
+@internal.get("/holds/{hold_id}", response_model=Hold)
 def get_hold(hold_id: UUID, _principal: ServicePrincipal) -> dict[str, Any]:
     with UnitOfWork() as uow:
         return holds.get_hold(uow, hold_id)
 
 
-@internal.post("/holds/{hold_id}/capture", status_code=201)
+@internal.post("/holds/{hold_id}/capture", status_code=201, response_model=Capture)
 def capture_hold(hold_id: UUID, request: CaptureRequest, principal: ServicePrincipal,
                  key: IdempotencyKey) -> JSONResponse:
     """Post a pending hold (or part of it) to a destination account; the rest is released."""
@@ -278,15 +283,15 @@ def capture_hold(hold_id: UUID, request: CaptureRequest, principal: ServicePrinc
     with UnitOfWork() as uow:
         result = holds.capture_hold(uow, principal, key, hold_id, request.to_account_id, amount,
                                       request.description)
-    return respond(result)
+    return result.to_response()
 
 
-@internal.post("/holds/{hold_id}/void")
+@internal.post("/holds/{hold_id}/void", response_model=Hold)
 def void_hold(hold_id: UUID, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Release a pending hold."""
     with UnitOfWork() as uow:
         result = holds.void_hold(uow, principal, key, hold_id)
-    return respond(result)
+    return result.to_response()
 
 
 class InterestRequest(BaseModel):
@@ -307,14 +312,14 @@ class ClosingBalances(BaseModel):
     items: list[ClosingBalance]
 
 
-@internal.post("/interest", status_code=201)
+@internal.post("/interest", status_code=201, response_model=Movement)
 def post_interest(request: InterestRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Savings interest (accounts' daily accrual and monthly capitalization), once per Idempotency-Key."""
     amount = to_minor(request.amount, request.currency)
     with UnitOfWork() as uow:
         result = interest.post_interest(uow, principal, key, request.kind, request.account_id, amount,
                                         request.currency, request.description)
-    return respond(result)
+    return result.to_response()
 
 
 @internal.get("/closing-balances", response_model=ClosingBalances)

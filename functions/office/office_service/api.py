@@ -16,6 +16,7 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
 from bank_shared.idempotency import require_key
+from bank_shared.money import Money
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.phones import Phone
 from office_service.approvals_api import router as approvals_router
@@ -72,11 +73,6 @@ class UserProfile(BaseModel):
 class UserPage(BaseModel):
     items: list[UserProfile]
     next_cursor: str | None
-
-
-class Money(BaseModel):
-    amount: str
-    currency: str
 
 
 class Card(BaseModel):

@@ -11,9 +11,11 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from bank_shared.answers import Movement
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
 from bank_shared.idempotency import require_key
+from bank_shared.money import Money
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from office_service.approvals import Approvals, Limits
 from office_service.clients import get_services
@@ -44,11 +46,6 @@ class ReversalRequest(BaseModel):
 
 class RejectRequest(BaseModel):
     reason: Reason
-
-
-class Money(BaseModel):
-    amount: str
-    currency: str
 
 
 class ExecutionResult(BaseModel):
@@ -93,7 +90,7 @@ Desk = Annotated[Approvals, Depends(approvals)]
 
 
 
-@router.post("/accounts/{account_id}/topup", status_code=201, responses={
+@router.post("/accounts/{account_id}/topup", status_code=201, response_model=Movement, responses={
     202: {"model": MoneyRequest, "description": "At or above the approval threshold: waits for a second employee"}})
 def topup(account_id: UUID, body: TopupRequest, principal: Staff, key: IdempotencyKey, desk: Desk) -> JSONResponse:
     """Cash deposit into the account. Under the approval threshold it is executed at once (201, the ledger's

@@ -8,19 +8,20 @@ a service (the customer service, with its client-credentials token) pays for a c
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from bank_shared.answers import UtilityCategory, UtilityPayment
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, require_roles
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import PROBLEM_JSON, Forbidden, Unprocessable
-from bank_shared.idempotency import REPLAYED_HEADER, IdempotentResult, require_key
-from bank_shared.money import Amount
+from bank_shared.errors import Forbidden, Unprocessable
+from bank_shared.idempotency import require_key
+from bank_shared.money import Amount, Money
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
 from utilities_service import service
 from utilities_service.clients import accounts_directory, ledger_holds
@@ -31,13 +32,8 @@ Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, S
 Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE, live=True))]
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
-Category = Literal["electricity", "water", "heating", "gas", "internet"]
+Category = UtilityCategory
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-
-
-class MoneyOut(BaseModel):
-    amount: str
-    currency: str
 
 
 class PayerAccountFormat(BaseModel):
@@ -55,8 +51,8 @@ class Provider(BaseModel):
     settlement_account: str = Field(description="The provider's 20-digit settlement account at the bank")
     currency: str
     payer_account: PayerAccountFormat
-    min_amount: MoneyOut
-    max_amount: MoneyOut
+    min_amount: Money
+    max_amount: Money
 
 
 class ProviderPage(BaseModel):
@@ -64,29 +60,8 @@ class ProviderPage(BaseModel):
     next_cursor: str | None
 
 
-class ProviderRef(BaseModel):
-    id: UUID
-    code: str
-    name: str
-    category: Category
-
-
-class Payment(BaseModel):
-    id: UUID
-    provider: ProviderRef
-    payer_account: str
-    from_account_id: UUID
-    amount: MoneyOut
-    status: Literal["pending", "held", "completed", "failed"]
-    failure_code: str | None = Field(description="The refusal's problem code when status is failed")
-    hold_id: UUID | None
-    transaction_id: UUID | None = Field(description="The ledger transaction that moved the money")
-    created_at: str
-    finished_at: str | None
-
-
 class PaymentPage(BaseModel):
-    items: list[Payment]
+    items: list[UtilityPayment]
     next_cursor: str | None
 
 
@@ -116,12 +91,6 @@ def _payer(principal: Principal, payer_id: UUID | None) -> UUID:
     if payer_id is not None and str(payer_id) != principal.subject:
         raise Forbidden("Customers pay only for themselves")
     return _user(principal)
-
-
-def _respond(result: IdempotentResult) -> JSONResponse:
-    headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
-    media_type = PROBLEM_JSON if result.status >= 400 else "application/json"
-    return JSONResponse(result.body, status_code=result.status, headers=headers, media_type=media_type)
 
 
 def _code_cursor(cursor: str | None) -> str | None:
@@ -160,7 +129,7 @@ def get_provider(provider_id: UUID, _principal: Reader) -> dict[str, Any]:
         return service.get_provider(uow, provider_id)
 
 
-@router.post("/pay", status_code=201, response_model=Payment)
+@router.post("/pay", status_code=201, response_model=UtilityPayment)
 def pay(request: PayRequest, principal: Payer, key: IdempotencyKey) -> JSONResponse:
     """Pay a utility bill from the payer's own RUB account: the ledger holds the amount, then captures it
     into the provider's settlement account. Refusals (invalid_payer_account, amount_out_of_range,
@@ -168,7 +137,7 @@ def pay(request: PayRequest, principal: Payer, key: IdempotencyKey) -> JSONRespo
     order = service.PayOrder(_payer(principal, request.payer_id), request.provider_id, request.from_account_id,
                              request.payer_account.strip(), request.amount, request.currency)
     ttl = get_utilities_settings().utilities_hold_ttl_seconds
-    return _respond(service.pay(UnitOfWork, order, key, accounts_directory(), ledger_holds(), ttl))
+    return service.pay(UnitOfWork, order, key, accounts_directory(), ledger_holds(), ttl).to_response()
 
 
 @router.get("/payments", response_model=PaymentPage)
@@ -180,7 +149,7 @@ def list_payments(principal: Customer, limit: Limit = DEFAULT_LIMIT, cursor: str
     return page(items, limit, {"t": last[0].isoformat(), "i": str(last[1])} if last else None)
 
 
-@router.get("/payments/{payment_id}", response_model=Payment)
+@router.get("/payments/{payment_id}", response_model=UtilityPayment)
 def get_payment(payment_id: UUID, principal: Customer) -> dict[str, Any]:
     """One of the caller's payments (anyone else's: 404)."""
     with UnitOfWork() as uow:

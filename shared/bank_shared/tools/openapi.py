@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bank_shared.api_docs import CODES_KEY
 from bank_shared.migrations import SERVICES
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -22,12 +23,31 @@ def spec_path(service: str) -> Path:
     return SPEC_DIR / f"{service}.openapi.json"
 
 
+# Services that hand another service's refusal to their caller unchanged (bank_shared.http.relay, or a
+# stored idempotent answer): their documents list the relayed services' problem codes too.
+RELAYS: dict[str, tuple[str, ...]] = {
+    "customer": ("ledger", "fx", "utilities"),
+    "office": ("ledger", "accounts", "auth"),
+    "fx": ("ledger",),
+    "utilities": ("ledger",),
+}
+
+
+def _codes(spec: dict[str, Any]) -> list[str]:
+    codes: list[str] = spec["components"]["schemas"]["Problem"].get(CODES_KEY, [])
+    return codes
+
+
 def generate(service: str) -> dict[str, Any]:
     function_dir = str(REPO_ROOT / "functions" / service)
     if function_dir not in sys.path:
         sys.path.insert(0, function_dir)
     module = importlib.import_module(f"{service}_service.api")
-    spec: dict[str, Any] = module.app.openapi()
+    spec: dict[str, Any] = json.loads(json.dumps(module.app.openapi()))
+    codes = set(_codes(spec))
+    for relayed in RELAYS.get(service, ()):
+        codes.update(_codes(generate(relayed)))
+    spec["components"]["schemas"]["Problem"][CODES_KEY] = sorted(codes)
     return spec
 
 

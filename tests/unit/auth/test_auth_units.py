@@ -25,6 +25,15 @@ def test_weak_passwords_are_refused(weak: str) -> None:
         passwords.check_policy(weak)
 
 
+@pytest.mark.parametrize(("weak", "rules"), [
+    ("short1", ["min_length"]), ("aaaaaaaaa", ["min_length", "letter_and_digit"]),
+    ("onlyletterslong", ["letter_and_digit"])])
+def test_the_refusal_names_each_broken_rule(weak: str, rules: list[str]) -> None:
+    with pytest.raises(WeakPassword) as refusal:
+        passwords.check_policy(weak)
+    assert refusal.value.extra["rules"] == rules
+
+
 def test_password_equal_to_the_email_is_refused() -> None:
     with pytest.raises(WeakPassword):
         passwords.check_policy("alice12345@example.com", "alice12345@example.com")

@@ -18,9 +18,12 @@ ALICE, BOB, CAROL = UUID(int=1), UUID(int=2), UUID(int=3)
 def account(owner: UUID, currency: str, number: str, *, status: str = "active",
             balance: str | None = "100.00") -> dict[str, Any]:
     money = {"amount": balance, "currency": currency} if balance is not None else None
-    return {"id": str(uuid.uuid4()), "number": number, "owner_id": str(owner), "currency": currency,
-            "status": status, "balance": money, "available": money,
-            "cards": [{"id": str(uuid.uuid4()), "pan_masked": "220000******1234", "last4": "1234"}]}
+    account_id = str(uuid.uuid4())
+    return {"id": account_id, "number": number, "owner_id": str(owner), "currency": currency,
+            "product_code": "current", "status": status, "opened_at": "2026-01-01T00:00:00Z", "closed_at": None,
+            "balance": money, "available": money,
+            "cards": [{"id": str(uuid.uuid4()), "account_id": account_id, "pan_masked": "220000******1234",
+                       "last4": "1234", "expiry": "01/30", "status": "active", "created_at": "2026-01-01T00:00:00Z"}]}
 
 
 class FakeServices:

@@ -406,6 +406,42 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Account */
+        Account: {
+            available?: components["schemas"]["Money"] | null;
+            /** @description null when the ledger did not answer */
+            balance?: components["schemas"]["Money"] | null;
+            /**
+             * Cards
+             * @description internal lookups with include=cards only
+             */
+            cards?: components["schemas"]["Card"][] | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Currency */
+            currency: string;
+            /** Id */
+            id: string;
+            /** Number */
+            number: string;
+            /** Opened At */
+            opened_at: string | null;
+            /** Owner Id */
+            owner_id: string;
+            /** Product Code */
+            product_code: string;
+            /**
+             * Status
+             * @example active
+             * @example closed
+             */
+            status: string;
+        };
+        /** AccountList */
+        AccountList: {
+            /** Items */
+            items: components["schemas"]["Account"][];
+        };
         /** AuthorizationMessage */
         AuthorizationMessage: {
             /**
@@ -473,6 +509,33 @@ export interface components {
              */
             month: string;
         };
+        /** Card */
+        Card: {
+            /** Account Id */
+            account_id: string;
+            /** Created At */
+            created_at: string | null;
+            /**
+             * Expiry
+             * @example 09/29
+             */
+            expiry: string;
+            /** Id */
+            id: string;
+            /** Last4 */
+            last4: string;
+            /**
+             * Pan Masked
+             * @example 2200 00•• •••• 1234
+             */
+            pan_masked: string;
+            /**
+             * Status
+             * @example active
+             * @example blocked
+             */
+            status: string;
+        };
         /** CardLimits */
         CardLimits: {
             /**
@@ -538,6 +601,11 @@ export interface components {
              */
             per_purchase?: string | null;
         };
+        /** CardList */
+        CardList: {
+            /** Items */
+            items: components["schemas"]["Card"][];
+        };
         /** Category */
         Category: {
             /** Code */
@@ -546,6 +614,20 @@ export interface components {
             en: string;
             /** Ru */
             ru: string;
+        };
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
         };
         /** FieldProblem */
         FieldProblem: {
@@ -584,6 +666,20 @@ export interface components {
             stan: string;
             /** Transmitted At */
             transmitted_at?: string | null;
+        };
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
         };
         /** InterestOut */
         InterestOut: {
@@ -628,6 +724,24 @@ export interface components {
              * @default
              */
             terminal_id: string;
+        };
+        /**
+         * Money
+         * @description The one spelling of an amount in every response model (what `money_json` writes).
+         */
+        Money: {
+            /**
+             * Amount
+             * @description Decimal string in major units
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @example RUB
+             */
+            currency: string;
         };
         /** MoneyOut */
         MoneyOut: {
@@ -708,6 +822,26 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** Product */
+        Product: {
+            /** Code */
+            code: string;
+            /** Currencies */
+            currencies: string[];
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Overdraft Limit Minor */
+            overdraft_limit_minor: number;
+            /** Self Service */
+            self_service: boolean;
+        };
+        /** ProductList */
+        ProductList: {
+            /** Items */
+            items: components["schemas"]["Product"][];
         };
         /** Purchase */
         Purchase: {
@@ -1144,9 +1278,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Account"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1176,9 +1308,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CardList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1213,7 +1343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Card"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1243,9 +1373,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Account"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1275,9 +1403,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Card"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1403,9 +1529,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Card"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1433,7 +1557,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1467,9 +1591,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AccountList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1497,9 +1619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AccountList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1568,7 +1688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Account"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1596,9 +1716,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProductList"];
                 };
             };
             400: components["responses"]["BadRequest"];

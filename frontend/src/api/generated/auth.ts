@@ -250,7 +250,7 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description Revoke the session (the refresh token's family).
+         * @description Revoke the session (the refresh token's family) and clear the cookie.
          */
         post: operations["auth_logout"];
         delete?: never;
@@ -390,7 +390,8 @@ export interface paths {
         put?: never;
         /**
          * Refresh
-         * @description Rotate the refresh token; a reused token revokes its whole session family.
+         * @description Rotate the refresh token (the bank_refresh cookie, or the body's); a reused token revokes its whole
+         *     session family. The new one is set as the cookie again.
          */
         post: operations["auth_refresh"];
         delete?: never;
@@ -496,6 +497,20 @@ export interface components {
              */
             token: string;
         };
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
+        };
         /** EmailRequest */
         EmailRequest: {
             /**
@@ -509,6 +524,40 @@ export interface components {
             field: string;
             message: string;
             type: string;
+        };
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
+        /** Jwk */
+        Jwk: {
+            /** Alg */
+            alg: string;
+            /** E */
+            e: string;
+            /** Kid */
+            kid: string;
+            /** Kty */
+            kty: string;
+            /** N */
+            n: string;
+            /** Use */
+            use: string;
+        };
+        /** Jwks */
+        Jwks: {
+            /** Keys */
+            keys: components["schemas"]["Jwk"][];
         };
         /** LoginRequest */
         LoginRequest: {
@@ -553,6 +602,25 @@ export interface components {
             full_name: string;
             /** Phone */
             phone?: string | null;
+        };
+        /** OpenIdConfiguration */
+        OpenIdConfiguration: {
+            /** Grant Types Supported */
+            grant_types_supported: string[];
+            /** Id Token Signing Alg Values Supported */
+            id_token_signing_alg_values_supported: string[];
+            /** Issuer */
+            issuer: string;
+            /** Jwks Uri */
+            jwks_uri: string;
+            /** Response Types Supported */
+            response_types_supported: string[];
+            /** Subject Types Supported */
+            subject_types_supported: string[];
+            /** Token Endpoint */
+            token_endpoint: string;
+            /** Token Endpoint Auth Methods Supported */
+            token_endpoint_auth_methods_supported: string[];
         };
         /**
          * Problem
@@ -604,9 +672,9 @@ export interface components {
         RefreshRequest: {
             /**
              * Refresh Token
-             * Format: password
+             * @description Only for clients without the bank_refresh cookie
              */
-            refresh_token: string;
+            refresh_token?: string | null;
         };
         /** RegisterRequest */
         RegisterRequest: {
@@ -668,10 +736,11 @@ export interface components {
             access_token: string;
             /** Expires In */
             expires_in: number;
-            /** Refresh Expires In */
+            /**
+             * Refresh Expires In
+             * @description Lifetime of the refresh token, which is set as the HttpOnly bank_refresh cookie
+             */
             refresh_expires_in?: number | null;
-            /** Refresh Token */
-            refresh_token?: string | null;
             /**
              * Token Type
              * @default Bearer
@@ -794,9 +863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Jwks"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -824,9 +891,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["OpenIdConfiguration"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -950,7 +1015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1159,9 +1224,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
@@ -1371,9 +1436,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {

@@ -230,6 +230,118 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
+        };
+        /** Contract */
+        Contract: {
+            /** Activated At */
+            activated_at: string | null;
+            /** Created At */
+            created_at: string | null;
+            /** Created By */
+            created_by: string;
+            /** Customer Id */
+            customer_id: string;
+            /** Document Sha256 */
+            document_sha256: string;
+            /** Id */
+            id: string;
+            /** Number */
+            number: string;
+            /** Signed At */
+            signed_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "signed" | "active" | "terminated";
+            /** Template Id */
+            template_id: string;
+            /** Template Version */
+            template_version: number;
+            /** Terminated At */
+            terminated_at: string | null;
+            /** Termination Reason */
+            termination_reason: string | null;
+            /** Title */
+            title: string;
+        };
+        /** ContractDetail */
+        ContractDetail: {
+            /** Activated At */
+            activated_at: string | null;
+            /** Created At */
+            created_at: string | null;
+            /** Created By */
+            created_by: string;
+            /** Customer Id */
+            customer_id: string;
+            /** Document Sha256 */
+            document_sha256: string;
+            /** History */
+            history: components["schemas"]["StatusChange"][];
+            /** Id */
+            id: string;
+            /** Number */
+            number: string;
+            /** Signed At */
+            signed_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "signed" | "active" | "terminated";
+            /** Template Id */
+            template_id: string;
+            /** Template Version */
+            template_version: number;
+            /** Terminated At */
+            terminated_at: string | null;
+            /** Termination Reason */
+            termination_reason: string | null;
+            /** Title */
+            title: string;
+        };
+        /** ContractDocument */
+        ContractDocument: {
+            /** Content Type */
+            content_type: string;
+            /** Contract Id */
+            contract_id: string;
+            /**
+             * Expires In
+             * @description Seconds the link stays valid
+             */
+            expires_in: number;
+            /** Sha256 */
+            sha256: string;
+            /** Text */
+            text: string;
+            /**
+             * Url
+             * @description A short-lived presigned link to the stored document
+             */
+            url: string;
+        };
+        /** ContractPage */
+        ContractPage: {
+            /** Items */
+            items: components["schemas"]["Contract"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** ContractRequest */
         ContractRequest: {
             /**
@@ -259,6 +371,20 @@ export interface components {
             message: string;
             type: string;
         };
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
         /**
          * Problem
          * @description RFC 9457 problem details; `code` is stable and machine-readable
@@ -279,6 +405,56 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** StatusChange */
+        StatusChange: {
+            /** Changed At */
+            changed_at: string | null;
+            /** Changed By */
+            changed_by: string;
+            /** From Status */
+            from_status: string | null;
+            /** Reason */
+            reason: string | null;
+            /** To Status */
+            to_status: string;
+        };
+        /** Template */
+        Template: {
+            /** Code */
+            code: string;
+            /** Created At */
+            created_at: string | null;
+            /** Id */
+            id: string;
+            /** Latest Version */
+            latest_version: number | null;
+            /** Name */
+            name: string;
+            /** Self Service */
+            self_service: boolean;
+        };
+        /** TemplateDetail */
+        TemplateDetail: {
+            /** Code */
+            code: string;
+            /** Created At */
+            created_at: string | null;
+            /** Id */
+            id: string;
+            /** Latest Version */
+            latest_version: number | null;
+            /** Name */
+            name: string;
+            /** Self Service */
+            self_service: boolean;
+            /** Versions */
+            versions: components["schemas"]["TemplateVersion"][];
+        };
+        /** TemplateList */
+        TemplateList: {
+            /** Items */
+            items: components["schemas"]["Template"][];
         };
         /** TemplateRequest */
         TemplateRequest: {
@@ -311,6 +487,25 @@ export interface components {
              * @example Договор банковского счёта
              */
             title: string;
+        };
+        /** TemplateVersion */
+        TemplateVersion: {
+            /** Body */
+            body: string;
+            /** Effective From */
+            effective_from: string;
+            /** Placeholders */
+            placeholders: string[];
+            /** Published At */
+            published_at: string | null;
+            /** Published By */
+            published_by: string;
+            /** Template Id */
+            template_id: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
         };
         /** TerminateRequest */
         TerminateRequest: {
@@ -444,9 +639,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ContractPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -483,7 +676,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Contract"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -513,9 +706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ContractDetail"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -545,9 +736,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Contract"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -577,9 +766,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ContractDocument"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -609,9 +796,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Contract"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -645,9 +830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Contract"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -679,9 +862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ContractPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -709,7 +890,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -737,9 +918,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TemplateList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -771,9 +950,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TemplateDetail"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -803,9 +980,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TemplateDetail"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -839,9 +1014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TemplateVersion"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -210,34 +210,164 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Account */
+        Account: {
+            available?: components["schemas"]["Money"] | null;
+            /** @description null when the ledger did not answer */
+            balance?: components["schemas"]["Money"] | null;
+            /**
+             * Cards
+             * @description internal lookups with include=cards only
+             */
+            cards?: components["schemas"]["Card"][] | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Currency */
+            currency: string;
+            /** Id */
+            id: string;
+            /** Number */
+            number: string;
+            /** Opened At */
+            opened_at: string | null;
+            /** Owner Id */
+            owner_id: string;
+            /** Product Code */
+            product_code: string;
+            /**
+             * Status
+             * @example active
+             * @example closed
+             */
+            status: string;
+        };
+        /** Card */
+        Card: {
+            /** Account Id */
+            account_id: string;
+            /** Created At */
+            created_at: string | null;
+            /**
+             * Expiry
+             * @example 09/29
+             */
+            expiry: string;
+            /** Id */
+            id: string;
+            /** Last4 */
+            last4: string;
+            /**
+             * Pan Masked
+             * @example 2200 00•• •••• 1234
+             */
+            pan_masked: string;
+            /**
+             * Status
+             * @example active
+             * @example blocked
+             */
+            status: string;
+        };
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
+        };
         /** Dashboard */
         Dashboard: {
             /** Accounts */
-            accounts: {
-                [key: string]: unknown;
-            }[];
+            accounts: components["schemas"]["Account"][];
             /** Cards */
-            cards: {
-                [key: string]: unknown;
-            }[];
+            cards: components["schemas"]["Card"][];
             /**
              * Missing
              * @description Parts that could not be fetched in time: profile, accounts, cards, balances, transactions, notifications
              */
             missing: string[];
-            /** Profile */
-            profile: {
-                [key: string]: unknown;
-            } | null;
+            profile: components["schemas"]["DashboardProfile"] | null;
             /** Recent Transactions */
-            recent_transactions: {
-                [key: string]: unknown;
-            }[];
+            recent_transactions: components["schemas"]["PostingItem"][];
             /**
              * Unread Notifications
              * @description Unread entries of the in-app inbox; null: unknown (notifications did not answer in time)
              */
             unread_notifications: number | null;
+        };
+        /** DashboardProfile */
+        DashboardProfile: {
+            /** Email */
+            email: string;
+            /** Full Name */
+            full_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Phone */
+            phone: string | null;
+        };
+        /** Exchanged */
+        Exchanged: {
+            buy: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Executed At */
+            executed_at: string | null;
+            /** Expires At */
+            expires_at: string;
+            /**
+             * Fixed Side
+             * @description sell: the sold amount was given; buy: the bought amount was given
+             */
+            fixed_side: string;
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Mid Rate */
+            mid_rate: string;
+            /**
+             * Rate
+             * @description The customer's rate: buy units per sell unit, after the spread
+             */
+            rate: string;
+            /** Rate Date */
+            rate_date: string;
+            /** Rate Source */
+            rate_source: string;
+            /** Rate Stale */
+            rate_stale: boolean;
+            sell: components["schemas"]["Money"];
+            /** Spread Bps */
+            spread_bps: number;
+            /** Status */
+            status: string;
+            /**
+             * To Account Id
+             * Format: uuid
+             */
+            to_account_id: string;
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
         };
         /** ExchangeRequest */
         ExchangeRequest: {
@@ -272,18 +402,62 @@ export interface components {
             message: string;
             type: string;
         };
-        /** MoneyFigure */
-        MoneyFigure: {
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
+        /**
+         * Money
+         * @description The one spelling of an amount in every response model (what `money_json` writes).
+         */
+        Money: {
             /**
              * Amount
+             * @description Decimal string in major units
              * @example 1500.00
              */
             amount: string;
             /**
              * Currency
+             * @description ISO 4217 code
              * @example RUB
              */
             currency: string;
+        };
+        /**
+         * PostingItem
+         * @description One posting on one of the caller's accounts (history).
+         */
+        PostingItem: {
+            /** Account Id */
+            account_id: string;
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "credit" | "debit";
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
         };
         /** PreviewRecipient */
         PreviewRecipient: {
@@ -318,6 +492,23 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** ProviderRef */
+        ProviderRef: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "electricity" | "water" | "heating" | "gas" | "internet";
+            /** Code */
+            code: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
         };
         /** Requisites */
         Requisites: {
@@ -422,9 +613,9 @@ export interface components {
         };
         /** TransferPreview */
         TransferPreview: {
-            amount: components["schemas"]["MoneyFigure"];
+            amount: components["schemas"]["Money"];
             /** @description The bank's fee (zero today) */
-            fee: components["schemas"]["MoneyFigure"];
+            fee: components["schemas"]["Money"];
             /**
              * From Account Id
              * Format: uuid
@@ -434,7 +625,47 @@ export interface components {
             from_account_number: string;
             recipient: components["schemas"]["PreviewRecipient"];
             /** @description What leaves the source account: amount plus fee */
-            total: components["schemas"]["MoneyFigure"];
+            total: components["schemas"]["Money"];
+        };
+        /** TransferReceipt */
+        TransferReceipt: {
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string;
+            recipient: components["schemas"]["TransferRecipient"];
+            /**
+             * Reverses
+             * @description reversal: the transaction it undid
+             */
+            reverses?: string | null;
+            /**
+             * Status
+             * @constant
+             */
+            status: "executed";
+            /** To Account Id */
+            to_account_id: string;
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+        };
+        /** TransferRecipient */
+        TransferRecipient: {
+            /** Account Number */
+            account_number: string;
+            /**
+             * Name
+             * @description Masked ("Иван И.") when found by phone; null by account number
+             */
+            name: string | null;
         };
         /** TransferRequest */
         TransferRequest: {
@@ -463,6 +694,44 @@ export interface components {
             to_account_number?: string | null;
             /** To Phone */
             to_phone?: string | null;
+        };
+        /** UtilityPayment */
+        UtilityPayment: {
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /**
+             * Failure Code
+             * @description The refusal's problem code when status is failed
+             */
+            failure_code: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /** Hold Id */
+            hold_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Payer Account */
+            payer_account: string;
+            provider: components["schemas"]["ProviderRef"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "held" | "completed" | "failed";
+            /**
+             * Transaction Id
+             * @description The ledger transaction that moved the money
+             */
+            transaction_id: string | null;
         };
         /** UtilityPayRequest */
         UtilityPayRequest: {
@@ -699,7 +968,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Exchanged"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -727,7 +996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -829,7 +1098,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TransferReceipt"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -898,7 +1167,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["UtilityPayment"];
                 };
             };
             400: components["responses"]["BadRequest"];

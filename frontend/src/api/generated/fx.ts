@@ -164,6 +164,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
+        };
         /** CurrenciesResponse */
         CurrenciesResponse: {
             /** Cached */
@@ -186,7 +200,7 @@ export interface components {
         };
         /** Exchanged */
         Exchanged: {
-            buy: components["schemas"]["MoneyOut"];
+            buy: components["schemas"]["Money"];
             /** Created At */
             created_at: string;
             /** Executed At */
@@ -221,7 +235,7 @@ export interface components {
             rate_source: string;
             /** Rate Stale */
             rate_stale: boolean;
-            sell: components["schemas"]["MoneyOut"];
+            sell: components["schemas"]["Money"];
             /** Spread Bps */
             spread_bps: number;
             /** Status */
@@ -256,11 +270,36 @@ export interface components {
             message: string;
             type: string;
         };
-        /** MoneyOut */
-        MoneyOut: {
-            /** Amount */
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
+        /**
+         * Money
+         * @description The one spelling of an amount in every response model (what `money_json` writes).
+         */
+        Money: {
+            /**
+             * Amount
+             * @description Decimal string in major units
+             * @example 1500.00
+             */
             amount: string;
-            /** Currency */
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @example RUB
+             */
             currency: string;
         };
         /**
@@ -286,7 +325,7 @@ export interface components {
         };
         /** Quote */
         Quote: {
-            buy: components["schemas"]["MoneyOut"];
+            buy: components["schemas"]["Money"];
             /** Created At */
             created_at: string;
             /** Expires At */
@@ -319,7 +358,7 @@ export interface components {
             rate_source: string;
             /** Rate Stale */
             rate_stale: boolean;
-            sell: components["schemas"]["MoneyOut"];
+            sell: components["schemas"]["Money"];
             /** Spread Bps */
             spread_bps: number;
             /** Status */
@@ -630,7 +669,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -401,6 +401,59 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Balance */
+        Balance: {
+            /** Account Id */
+            account_id: string;
+            /** @description balance - held */
+            available: components["schemas"]["Money"];
+            balance: components["schemas"]["Money"];
+            /** Currency */
+            currency: string;
+            held: components["schemas"]["Money"];
+            overdraft_limit: components["schemas"]["Money"];
+            /**
+             * Status
+             * @example active
+             * @example closed
+             */
+            status: string;
+        };
+        /** Balances */
+        Balances: {
+            /** Items */
+            items: components["schemas"]["Balance"][];
+        };
+        /** Capture */
+        Capture: {
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string;
+            hold: components["schemas"]["Hold"];
+            /**
+             * Reverses
+             * @description reversal: the transaction it undid
+             */
+            reverses?: string | null;
+            /**
+             * Status
+             * @constant
+             */
+            status: "executed";
+            /** To Account Id */
+            to_account_id: string;
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+        };
         /** CaptureRequest */
         CaptureRequest: {
             /** Amount */
@@ -415,6 +468,20 @@ export interface components {
              * Format: uuid
              */
             to_account_id: string;
+        };
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
         };
         /** ClosingBalance */
         ClosingBalance: {
@@ -433,6 +500,35 @@ export interface components {
         ClosingBalances: {
             /** Items */
             items: components["schemas"]["ClosingBalance"][];
+        };
+        /** Exchange */
+        Exchange: {
+            buy: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string;
+            /** Quote Id */
+            quote_id: string;
+            /** Rate */
+            rate: string;
+            sell: components["schemas"]["Money"];
+            /**
+             * Status
+             * @constant
+             */
+            status: "executed";
+            /** To Account Id */
+            to_account_id: string;
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "exchange";
         };
         /** ExchangeRequest */
         ExchangeRequest: {
@@ -479,6 +575,42 @@ export interface components {
             field: string;
             message: string;
             type: string;
+        };
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
+        /** Hold */
+        Hold: {
+            /** Account Id */
+            account_id: string;
+            amount: components["schemas"]["Money"];
+            /** Description */
+            description: string;
+            /** Expires At */
+            expires_at: string;
+            /** Id */
+            id: string;
+            /**
+             * Status
+             * @example pending
+             * @example captured
+             * @example voided
+             * @example expired
+             */
+            status: string;
+            /** Transaction Id */
+            transaction_id: string | null;
         };
         /** HoldRequest */
         HoldRequest: {
@@ -537,6 +669,24 @@ export interface components {
              */
             kind: "accrue" | "capitalize";
         };
+        /**
+         * Money
+         * @description The one spelling of an amount in every response model (what `money_json` writes).
+         */
+        Money: {
+            /**
+             * Amount
+             * @description Decimal string in major units
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @example RUB
+             */
+            currency: string;
+        };
         /** MoneyIn */
         MoneyIn: {
             /**
@@ -550,6 +700,75 @@ export interface components {
              * @example RUB
              */
             currency: string;
+        };
+        /**
+         * Movement
+         * @description A transfer, top-up, capture or reversal the ledger executed (one transaction, two postings).
+         */
+        Movement: {
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string;
+            /**
+             * Reverses
+             * @description reversal: the transaction it undid
+             */
+            reverses?: string | null;
+            /**
+             * Status
+             * @constant
+             */
+            status: "executed";
+            /** To Account Id */
+            to_account_id: string;
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+        };
+        /**
+         * PostingItem
+         * @description One posting on one of the caller's accounts (history).
+         */
+        PostingItem: {
+            /** Account Id */
+            account_id: string;
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "credit" | "debit";
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+        };
+        /** PostingList */
+        PostingList: {
+            /** Items */
+            items: components["schemas"]["PostingItem"][];
+        };
+        /** PostingPage */
+        PostingPage: {
+            /** Items */
+            items: components["schemas"]["PostingItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /**
          * Problem
@@ -654,6 +873,41 @@ export interface components {
              * @enum {string}
              */
             source: "cash" | "settlement";
+        };
+        /** Transaction */
+        Transaction: {
+            /** Approved By */
+            approved_by: string | null;
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Initiated By */
+            initiated_by: string;
+            /** Postings */
+            postings: components["schemas"]["TransactionPosting"][];
+            /** Reversed By */
+            reversed_by: string | null;
+            /** Reverses */
+            reverses: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+        };
+        /** TransactionPosting */
+        TransactionPosting: {
+            /** Account Id */
+            account_id: string;
+            amount: components["schemas"]["Money"];
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "credit" | "debit";
         };
         /** TransferRequest */
         TransferRequest: {
@@ -789,9 +1043,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Balance"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -819,7 +1071,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -851,9 +1103,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Balance"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -883,9 +1133,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Balance"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -951,9 +1199,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Balances"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1022,7 +1268,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Exchange"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1059,7 +1305,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Hold"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1089,9 +1335,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Hold"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1130,7 +1374,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Capture"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1165,7 +1409,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Hold"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1202,7 +1446,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Movement"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1239,7 +1483,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Movement"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1270,9 +1514,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PostingList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1302,9 +1544,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Transaction"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1343,7 +1583,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Movement"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1380,7 +1620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Movement"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1415,9 +1655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PostingPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1454,7 +1692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Movement"];
                 };
             };
             400: components["responses"]["BadRequest"];

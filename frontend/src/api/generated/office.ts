@@ -583,6 +583,20 @@ export interface components {
             /** Items */
             items: components["schemas"]["CardPurchase"][];
         };
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
+        };
         /** CustomerCard */
         CustomerCard: {
             /** Accounts */
@@ -610,11 +624,36 @@ export interface components {
             message: string;
             type: string;
         };
-        /** Money */
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
+        /**
+         * Money
+         * @description The one spelling of an amount in every response model (what `money_json` writes).
+         */
         Money: {
-            /** Amount */
+            /**
+             * Amount
+             * @description Decimal string in major units
+             * @example 1500.00
+             */
             amount: string;
-            /** Currency */
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @example RUB
+             */
             currency: string;
         };
         /** MoneyRequest */
@@ -689,6 +728,38 @@ export interface components {
             items: components["schemas"]["MoneyRequest"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /**
+         * Movement
+         * @description A transfer, top-up, capture or reversal the ledger executed (one transaction, two postings).
+         */
+        Movement: {
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string;
+            /**
+             * Reverses
+             * @description reversal: the transaction it undid
+             */
+            reverses?: string | null;
+            /**
+             * Status
+             * @constant
+             */
+            status: "executed";
+            /** To Account Id */
+            to_account_id: string;
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
         };
         /** NewCustomerRequest */
         NewCustomerRequest: {
@@ -1017,7 +1088,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Movement"];
                 };
             };
             /** @description At or above the approval threshold: waits for a second employee */
@@ -1580,7 +1651,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -124,17 +124,56 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** CheckResult */
+        CheckResult: {
+            /** Error */
+            error?: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error";
+        } & {
+            [key: string]: unknown;
+        };
         /** FieldProblem */
         FieldProblem: {
             field: string;
             message: string;
             type: string;
         };
-        /** MoneyOut */
-        MoneyOut: {
-            /** Amount */
+        /** Health */
+        Health: {
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            /** Service */
+            service: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
+        /**
+         * Money
+         * @description The one spelling of an amount in every response model (what `money_json` writes).
+         */
+        Money: {
+            /**
+             * Amount
+             * @description Decimal string in major units
+             * @example 1500.00
+             */
             amount: string;
-            /** Currency */
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @example RUB
+             */
             currency: string;
         };
         /** PayerAccountFormat */
@@ -152,48 +191,10 @@ export interface components {
              */
             pattern: string;
         };
-        /** Payment */
-        Payment: {
-            amount: components["schemas"]["MoneyOut"];
-            /** Created At */
-            created_at: string;
-            /**
-             * Failure Code
-             * @description The refusal's problem code when status is failed
-             */
-            failure_code: string | null;
-            /** Finished At */
-            finished_at: string | null;
-            /**
-             * From Account Id
-             * Format: uuid
-             */
-            from_account_id: string;
-            /** Hold Id */
-            hold_id: string | null;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Payer Account */
-            payer_account: string;
-            provider: components["schemas"]["ProviderRef"];
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "held" | "completed" | "failed";
-            /**
-             * Transaction Id
-             * @description The ledger transaction that moved the money
-             */
-            transaction_id: string | null;
-        };
         /** PaymentPage */
         PaymentPage: {
             /** Items */
-            items: components["schemas"]["Payment"][];
+            items: components["schemas"]["UtilityPayment"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -273,8 +274,8 @@ export interface components {
             id: string;
             /** Inn */
             inn: string;
-            max_amount: components["schemas"]["MoneyOut"];
-            min_amount: components["schemas"]["MoneyOut"];
+            max_amount: components["schemas"]["Money"];
+            min_amount: components["schemas"]["Money"];
             /** Name */
             name: string;
             payer_account: components["schemas"]["PayerAccountFormat"];
@@ -307,6 +308,44 @@ export interface components {
             id: string;
             /** Name */
             name: string;
+        };
+        /** UtilityPayment */
+        UtilityPayment: {
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /**
+             * Failure Code
+             * @description The refusal's problem code when status is failed
+             */
+            failure_code: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /** Hold Id */
+            hold_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Payer Account */
+            payer_account: string;
+            provider: components["schemas"]["ProviderRef"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "held" | "completed" | "failed";
+            /**
+             * Transaction Id
+             * @description The ledger transaction that moved the money
+             */
+            transaction_id: string | null;
         };
     };
     responses: {
@@ -411,7 +450,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -448,7 +487,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Payment"];
+                    "application/json": components["schemas"]["UtilityPayment"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -509,7 +548,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Payment"];
+                    "application/json": components["schemas"]["UtilityPayment"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -2,18 +2,18 @@
 import { useState } from "react";
 import { Alert, Button, Group, Select } from "@mantine/core";
 import { accountsApi, newIdempotencyKey, unwrap } from "@/api/client";
-import type { Page, Product } from "@/api/types";
+import type { Product } from "@/api/models";
 import { productName } from "@/components/OpenAccountModal";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import { useAsync } from "@/lib/useAsync";
 import { officeApi } from "./api";
 
-const FALLBACK: Product[] = [{ code: "current", name: "current", kind: "current", currencies: ["RUB", "USD", "EUR"], self_service: true }];
+const FALLBACK: Product[] = [{ code: "current", name: "current", kind: "current", currencies: ["RUB", "USD", "EUR"], self_service: true, overdraft_limit_minor: 0 }];
 
 /** Opens an account of any product for the customer; one Idempotency-Key per opened form. */
 export function OpenAccountForm({ customerId, onOpened }: { customerId: string; onOpened: () => void }) {
   const { t } = useI18n();
-  const products = useAsync(async () => (await unwrap(accountsApi.GET("/api/accounts/products"))) as unknown as Page<Product>, []);
+  const products = useAsync(async () => await unwrap(accountsApi.GET("/api/accounts/products")), []);
   const list = products.data?.items?.length ? products.data.items : FALLBACK;
   const [product, setProduct] = useState<string | null>("current");
   const [currency, setCurrency] = useState<string | null>("RUB");

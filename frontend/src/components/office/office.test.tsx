@@ -10,7 +10,7 @@ let answers: Response[] = [];
 beforeEach(() => {
   topups.length = 0;
   answers = [];
-  setTokens({ access_token: "A", refresh_token: "R", expires_in: 300 });
+  setTokens({ access_token: "A", expires_in: 300 });
   vi.stubGlobal(
     "fetch",
     vi.fn(async (input: Request) => {

@@ -6,7 +6,7 @@ import { Anchor, Badge, Button, CopyButton, Group, Paper, Select, SimpleGrid, St
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconCopy } from "@tabler/icons-react";
 import { accountsApi, newIdempotencyKey, unwrap } from "@/api/client";
-import type { Account, Posting } from "@/api/types";
+import type { Account, Posting, TxType } from "@/api/models";
 import { BankCard } from "@/components/BankCard";
 import { CardActions } from "@/components/CardActions";
 import { CloseAccount } from "@/components/CloseAccount";
@@ -22,7 +22,7 @@ import { formatAccountNumber } from "@/lib/money";
 import { useAsync } from "@/lib/useAsync";
 
 const PAGE = 10;
-const TYPES = ["topup", "transfer", "issuance", "hold_capture", "reversal"] as const;
+const TYPES = ["topup", "transfer", "exchange", "issuance", "hold_capture", "reversal"] as const satisfies readonly TxType[];
 
 function History({ accountId }: { accountId: string }) {
   const { t } = useI18n();

@@ -4,6 +4,7 @@ import { Anchor, Badge, Button, Code, Group, Modal, Paper, ScrollArea, Stack, Te
 import { notifications } from "@mantine/notifications";
 import { IconDownload } from "@tabler/icons-react";
 import { contractsApi, unwrap } from "@/api/client";
+import type { contracts } from "@/api/generated";
 import { EmptyNote } from "@/components/EmptyNote";
 import { ErrorState, LoadingState } from "@/components/States";
 import { errorMessage, useI18n } from "@/lib/i18n";
@@ -12,8 +13,8 @@ import { useAsync } from "@/lib/useAsync";
 
 // The contracts service declares no response models yet (issue 14 item 1 adds them); these are the fields of
 // its contract view and document answer (functions/contracts/contracts_service/service.py).
-type Contract = { id: string; number: string; title: string; status: string; created_at: string; signed_at: string | null; document_sha256: string };
-type ContractDocument = { text: string; url: string; sha256: string };
+type Contract = contracts.components["schemas"]["Contract"];
+type ContractDocument = contracts.components["schemas"]["ContractDocument"];
 
 const STATUS_COLOR: Record<string, string> = { draft: "orange", signed: "blue", active: "green", terminated: "gray" };
 
@@ -50,7 +51,7 @@ function ContractCard({ contract, onChanged }: { contract: Contract; onChanged: 
           <Stack gap={2}>
             <Text fw={600}>{contract.title}</Text>
             <Text size="sm" c="dimmed">
-              {t("contracts.number", { number: contract.number })} · {t("contracts.created")} {dateFmt.format(new Date(contract.created_at))}
+              {t("contracts.number", { number: contract.number })} · {contract.created_at ? `${t("contracts.created")} ${dateFmt.format(new Date(contract.created_at))}` : ""}
               {contract.signed_at ? ` · ${t("contracts.signed")} ${dateFmt.format(new Date(contract.signed_at))}` : ""}
             </Text>
           </Stack>

@@ -27,7 +27,7 @@ beforeEach(() => {
   transfers.length = 0;
   previews.length = 0;
   window.history.replaceState(null, "", "/lk/transfer/");
-  setTokens({ access_token: "A", refresh_token: "R", expires_in: 300 });
+  setTokens({ access_token: "A", expires_in: 300 });
   vi.stubGlobal(
     "fetch",
     vi.fn(async (input: Request) => {

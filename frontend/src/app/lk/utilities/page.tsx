@@ -17,7 +17,7 @@ import { needsFreshKey, outcomeOf, type AttemptOutcome } from "@/lib/payment";
 import { useAsync } from "@/lib/useAsync";
 
 type Provider = utilities.components["schemas"]["Provider"];
-type Payment = utilities.components["schemas"]["Payment"];
+type Payment = utilities.components["schemas"]["UtilityPayment"];
 
 const providers = () => unwrap(utilitiesApi.GET("/api/utilities/providers", { params: { query: { limit: 100 } } }));
 const payments = () => unwrap(utilitiesApi.GET("/api/utilities/payments", { params: { query: { limit: 20 } } }));

@@ -1,0 +1,14 @@
+// Short names for the generated schemas the SPA reads most. Aliases only: every API shape comes from
+// `src/api/generated` (`npm run gen:api` from api_spec/); `src/api/models.test.ts` refuses hand-written ones.
+import type { accounts, customer, fx, ledger } from "./generated";
+
+export type Account = accounts.components["schemas"]["Account"];
+export type Card = accounts.components["schemas"]["Card"];
+export type Product = accounts.components["schemas"]["Product"];
+export type Posting = ledger.components["schemas"]["PostingItem"];
+export type PostingPage = ledger.components["schemas"]["PostingPage"];
+export type TxType = Posting["type"];
+export type Dashboard = customer.components["schemas"]["Dashboard"];
+export type TransferReceipt = customer.components["schemas"]["TransferReceipt"];
+export type Quote = fx.components["schemas"]["Quote"];
+export type Exchanged = fx.components["schemas"]["Exchanged"];

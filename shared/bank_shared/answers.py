@@ -1,0 +1,112 @@
+"""Response models of answers that more than one service hands out.
+
+The ledger executes a money movement and the customer service and the back office relay its answer; fx
+executes an exchange the customer service relays; utilities records a payment the customer service relays.
+Each shape is declared once here, so every OpenAPI document (and the SPA's generated types) agrees.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from bank_shared.money import Money
+
+TransactionType = Literal["issuance", "topup", "transfer", "hold_capture", "reversal", "exchange"]
+UtilityCategory = Literal["electricity", "water", "heating", "gas", "internet"]
+
+
+class Movement(BaseModel):
+    """A transfer, top-up, capture or reversal the ledger executed (one transaction, two postings)."""
+
+    transaction_id: str
+    type: TransactionType
+    status: Literal["executed"]
+    from_account_id: str
+    to_account_id: str
+    amount: Money
+    description: str
+    created_at: str
+    reverses: str | None = Field(default=None, description="reversal: the transaction it undid")
+
+
+class PostingItem(BaseModel):
+    """One posting on one of the caller's accounts (history)."""
+
+    transaction_id: str
+    account_id: str
+    type: TransactionType
+    direction: Literal["credit", "debit"]
+    amount: Money
+    description: str
+    created_at: str
+
+
+class Card(BaseModel):
+    id: str
+    account_id: str
+    pan_masked: str = Field(examples=["2200 00•• •••• 1234"])
+    last4: str
+    expiry: str = Field(examples=["09/29"])
+    status: str = Field(examples=["active", "blocked"])
+    created_at: str | None
+
+
+class Account(BaseModel):
+    id: str
+    number: str
+    owner_id: str
+    product_code: str
+    currency: str
+    status: str = Field(examples=["active", "closed"])
+    opened_at: str | None
+    closed_at: str | None
+    balance: Money | None = Field(default=None, description="null when the ledger did not answer")
+    available: Money | None = None
+    cards: list[Card] | None = Field(default=None, description="internal lookups with include=cards only")
+
+
+class Quote(BaseModel):
+    id: UUID
+    from_account_id: UUID
+    to_account_id: UUID
+    sell: Money
+    buy: Money
+    fixed_side: str = Field(description="sell: the sold amount was given; buy: the bought amount was given")
+    rate: str = Field(description="The customer's rate: buy units per sell unit, after the spread")
+    mid_rate: str
+    spread_bps: int
+    rate_date: str
+    rate_source: str
+    rate_stale: bool
+    status: str
+    expires_at: str
+    created_at: str
+
+
+class Exchanged(Quote):
+    transaction_id: UUID
+    executed_at: str | None
+
+
+class ProviderRef(BaseModel):
+    id: UUID
+    code: str
+    name: str
+    category: UtilityCategory
+
+
+class UtilityPayment(BaseModel):
+    id: UUID
+    provider: ProviderRef
+    payer_account: str
+    from_account_id: UUID
+    amount: Money
+    status: Literal["pending", "held", "completed", "failed"]
+    failure_code: str | None = Field(description="The refusal's problem code when status is failed")
+    hold_id: UUID | None
+    transaction_id: UUID | None = Field(description="The ledger transaction that moved the money")
+    created_at: str
+    finished_at: str | None
