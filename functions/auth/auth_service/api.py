@@ -372,11 +372,13 @@ def search_users(
     query: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
+    also: Annotated[list[UUID], Query(max_length=100, description="Users matching besides the query")] = [],  # noqa: B006
 ) -> dict[str, Any]:
     """Customers (or staff: employees and admins), newest first, matching `query` in the e-mail, the name
-    or the phone's digits (the back office's search)."""
+    (any script, case-insensitive, ё as its plain letter) or the phone's digits, or listed in `also` (the back
+    office's search: office adds the owners of an account number or card's last four digits it matched)."""
     with UnitOfWork() as uow:
-        items, after = service.search_users(uow, kind, query, decode_time_id(cursor), limit)
+        items, after = service.search_users(uow, kind, query, decode_time_id(cursor), limit, also)
     return time_id_page(items, limit, after)
 
 

@@ -4,6 +4,7 @@ recorded; scripted answers or outages) and an in-memory audit log with the datab
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -36,13 +37,21 @@ class FakeServices:
             raise DependencyUnavailable(f"{service} answered 503", dependency=service)
         return self.scripted.get(name)
 
-    def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None) -> Answer:
+    def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None,
+                     also: Sequence[UUID] = ()) -> Answer:
         if (answer := self._call("search_users", "auth", (kind, query, limit, cursor))) is not None:
             return answer
         roles = {"customer"} if kind == "customer" else {"employee", "admin"}
         items = [u for u in self.users.values() if roles & set(u["roles"])
-                 and (not query or query.lower() in (u["email"] + u["full_name"]).lower())]
+                 and (not query or query.lower() in (u["email"] + u["full_name"]).lower()
+                      or UUID(u["id"]) in also)]
         return Answer(200, {"items": items[:limit], "next_cursor": None})
+
+    def find_accounts(self, number: str | None, card_last4: str | None) -> Answer:
+        if (answer := self._call("find_accounts", "accounts", (number, card_last4))) is not None:
+            return answer
+        return Answer(200, {"items": [a for a in self.accounts if a["number"] == number
+                                      or any(card.get("last4") == card_last4 for card in a.get("cards", []))]})
 
     def user(self, user_id: UUID) -> Answer:
         if (answer := self._call("user", "auth", user_id)) is not None:

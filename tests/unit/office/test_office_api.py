@@ -75,6 +75,20 @@ def test_customer_card_and_search(client: TestClient, services: FakeServices) ->
     assert client.get(f"/api/office/customers/{uuid.uuid4()}").status_code == 404
 
 
+def test_search_by_account_number_or_card_last_four_finds_the_owner(client: TestClient,
+                                                                     services: FakeServices) -> None:
+    opened = client.post(f"/api/office/customers/{CUSTOMER}/accounts", headers=key(), json={"currency": "RUB"})
+    services.accounts[0]["cards"] = [{"last4": "4242"}]
+    number = opened.json()["number"]
+    for query in (number, f"{number[:5]} {number[5:10]}-{number[10:]}", "4242"):
+        found = client.get("/api/office/customers", params={"query": query}).json()
+        assert [u["id"] for u in found["items"]] == [str(CUSTOMER)], query
+    assert client.get("/api/office/customers", params={"query": "4243"}).json()["items"] == []
+    assert [args for name, args in services.calls if name == "find_accounts"][-1] == (None, "4243")
+    client.get("/api/office/customers", params={"query": "Анна"})
+    assert [name for name, _ in services.calls][-1] == "search_users"  # a name never asks accounts
+
+
 def test_open_account_names_the_employee_and_passes_the_key(client: TestClient, services: FakeServices,
                                                       audit: FakeAuditLog) -> None:
     assert client.post(f"/api/office/customers/{CUSTOMER}/accounts",
