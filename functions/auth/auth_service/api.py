@@ -12,7 +12,7 @@ import email_validator
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
-from auth_service import service
+from auth_service import lifecycle, service
 from auth_service.errors import InvalidClient, UnsupportedGrantType
 from auth_service.keys import jwks
 from auth_service.settings import get_auth_settings
@@ -397,6 +397,21 @@ def create_employee_internal(request: StaffRequest, _service: ServicePrincipal) 
         created = service.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
                                             request.full_name, request.phone, request.roles)
     return Profile.model_validate(created)
+
+
+@internal.post("/customers/{user_id}/block", response_model=Profile)
+def block_customer(user_id: UUID, _service: ServicePrincipal) -> Profile:
+    """Block a customer for office (who records the employee and the reason): sign-in refused, every session
+    revoked now."""
+    with UnitOfWork() as uow:
+        return Profile.model_validate(lifecycle.set_customer_blocked(uow, user_id, True))
+
+
+@internal.post("/customers/{user_id}/unblock", response_model=Profile)
+def unblock_customer(user_id: UUID, _service: ServicePrincipal) -> Profile:
+    """Unblock a customer for office: they can sign in again."""
+    with UnitOfWork() as uow:
+        return Profile.model_validate(lifecycle.set_customer_blocked(uow, user_id, False))
 
 
 @internal.get("/users/{user_id}", response_model=Profile)

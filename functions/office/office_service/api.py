@@ -53,6 +53,10 @@ class NewEmployeeRequest(BaseModel):
     roles: list[StaffRole] = Field(default_factory=lambda: list[StaffRole](["employee"]), min_length=1)
 
 
+class ReasonRequest(BaseModel):
+    reason: str = Field(min_length=3, max_length=500, description="Why (kept in the audit log)")
+
+
 class OpenAccountRequest(BaseModel):
     currency: Currency
     product_code: str = Field(default="current", max_length=50)
@@ -161,6 +165,18 @@ def search_customers(principal: Staff, use: OfficeDep, query: SearchQuery = None
 def customer_card(customer_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
     """The customer's profile and accounts, with balances and (masked) cards."""
     return relay(use.customer_card(Actor.of(principal), customer_id))
+
+
+@router.post("/customers/{customer_id}/block", response_model=UserProfile)
+def block_customer(customer_id: UUID, body: ReasonRequest, principal: Staff, use: OfficeDep) -> JSONResponse:
+    """Block a customer: they cannot sign in and every session they hold ends now; the reason is audited."""
+    return relay(use.set_customer_blocked(Actor.of(principal), customer_id, True, body.reason))
+
+
+@router.post("/customers/{customer_id}/unblock", response_model=UserProfile)
+def unblock_customer(customer_id: UUID, body: ReasonRequest, principal: Staff, use: OfficeDep) -> JSONResponse:
+    """Unblock a customer (they can sign in again); the reason is audited."""
+    return relay(use.set_customer_blocked(Actor.of(principal), customer_id, False, body.reason))
 
 
 @router.post("/customers/{customer_id}/accounts", status_code=201, response_model=Account)

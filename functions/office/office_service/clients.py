@@ -35,6 +35,8 @@ class Services(Protocol):
 
     def find_accounts(self, number: str | None, card_last4: str | None) -> Answer: ...
 
+    def set_customer_blocked(self, customer_id: UUID, blocked: bool) -> Answer: ...
+
     def user(self, user_id: UUID) -> Answer: ...
 
     def create_customer(self, body: dict[str, Any]) -> Answer: ...
@@ -87,6 +89,11 @@ class HttpServices:
         params = {name: value for name, value in (("number", number), ("card_last4", card_last4)) if value}
         return answer_of(self._accounts.get("/internal/accounts", params=params, timeout=self._timeout),
                          "accounts")
+
+    def set_customer_blocked(self, customer_id: UUID, blocked: bool) -> Answer:
+        action = "block" if blocked else "unblock"
+        return answer_of(self._auth.post(f"/internal/customers/{customer_id}/{action}", timeout=self._timeout),
+                         "auth")
 
     def user(self, user_id: UUID) -> Answer:
         return answer_of(self._auth.get(f"/internal/users/{user_id}", timeout=self._timeout), "auth")

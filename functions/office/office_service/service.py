@@ -121,6 +121,17 @@ class Office:
 
         return self._perform(actor, "customer.view", "customer", str(customer_id), call)
 
+    def set_customer_blocked(self, actor: Actor, customer_id: UUID, blocked: bool, reason: str) -> Answer:
+        """Block (sign-in refused, sessions revoked by auth) or unblock a customer; the reason is recorded in
+        the audit log, never elsewhere."""
+
+        def call() -> Answer:
+            self._customer(customer_id)
+            return self.services.set_customer_blocked(customer_id, blocked)
+
+        return self._perform(actor, "customer.block" if blocked else "customer.unblock", "customer",
+                             str(customer_id), call, details={"reason": reason})
+
     # ----------------------------------------------------------------------------------------- staff
 
     def list_employees(self, actor: Actor, query: str | None, limit: int, cursor: str | None) -> Answer:

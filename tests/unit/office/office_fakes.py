@@ -53,6 +53,12 @@ class FakeServices:
         return Answer(200, {"items": [a for a in self.accounts if a["number"] == number
                                       or any(card.get("last4") == card_last4 for card in a.get("cards", []))]})
 
+    def set_customer_blocked(self, customer_id: UUID, blocked: bool) -> Answer:
+        if (answer := self._call("set_customer_blocked", "auth", (customer_id, blocked))) is not None:
+            return answer
+        self.users[customer_id]["status"] = "disabled" if blocked else "active"
+        return Answer(200, self.users[customer_id])
+
     def user(self, user_id: UUID) -> Answer:
         if (answer := self._call("user", "auth", user_id)) is not None:
             return answer

@@ -89,6 +89,22 @@ def test_search_by_account_number_or_card_last_four_finds_the_owner(client: Test
     assert [name for name, _ in services.calls][-1] == "search_users"  # a name never asks accounts
 
 
+def test_block_and_unblock_a_customer_with_a_reason(client: TestClient, services: FakeServices,
+                                                    audit: FakeAuditLog) -> None:
+    path = f"/api/office/customers/{CUSTOMER}"
+    assert client.post(f"{path}/block", json={}).status_code == 422  # no reason, no block
+    blocked = client.post(f"{path}/block", json={"reason": "lost passport reported"})
+    assert blocked.status_code == 200 and blocked.json()["status"] == "disabled"
+    entry = audit.latest()
+    assert (entry["action"], entry["target_id"], entry["details"]) == \
+        ("customer.block", str(CUSTOMER), {"reason": "lost passport reported"})
+    assert client.post(f"{path}/unblock", json={"reason": "passport found"}).json()["status"] == "active"
+    assert audit.latest()["action"] == "customer.unblock"
+    assert client.post(f"/api/office/customers/{EMPLOYEE}/block",
+                       json={"reason": "not a customer"}).json()["code"] == "customer_not_found"
+    assert ("set_customer_blocked", (EMPLOYEE, True)) not in services.calls
+
+
 def test_open_account_names_the_employee_and_passes_the_key(client: TestClient, services: FakeServices,
                                                       audit: FakeAuditLog) -> None:
     assert client.post(f"/api/office/customers/{CUSTOMER}/accounts",
