@@ -138,6 +138,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/internal/customers/{user_id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Block Customer
+         * @description Block a customer for office (who records the employee and the reason): sign-in refused, every session
+         *     revoked now.
+         */
+        post: operations["auth_block_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/internal/customers/{user_id}/unblock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unblock Customer
+         * @description Unblock a customer for office: they can sign in again.
+         */
+        post: operations["auth_unblock_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/internal/employees": {
         parameters: {
             query?: never;
@@ -168,7 +209,8 @@ export interface paths {
         /**
          * Search Users
          * @description Customers (or staff: employees and admins), newest first, matching `query` in the e-mail, the name
-         *     or the phone's digits (the back office's search).
+         *     (any script, case-insensitive, ё as its plain letter) or the phone's digits, or listed in `also` (the back
+         *     office's search: office adds the owners of an account number or card's last four digits it matched).
          */
         get: operations["auth_search_users"];
         put?: never;
@@ -995,6 +1037,66 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
+    auth_block_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    auth_unblock_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
     auth_create_employee_internal: {
         parameters: {
             query?: never;
@@ -1030,6 +1132,8 @@ export interface operations {
     auth_search_users: {
         parameters: {
             query?: {
+                /** @description Users matching besides the query */
+                also?: string[];
                 cursor?: string | null;
                 kind?: "customer" | "staff";
                 limit?: number;
