@@ -1,6 +1,7 @@
 """The back office's customer lifecycle and search end to end through the gateway (issue 15 item 3): the
 demo employee creates a customer with a Cyrillic name and finds them in any case, with or without ё, by phone in
-another form, by account number and by card's last four; blocks them with a reason (sign-in refused, the
+another form, by account number and by card's last four; records their KYC data (the document number sealed at
+rest, shown masked); blocks them with a reason (sign-in refused, the
 open session revoked at once, refresh refused), unblocks them; the admin sees the reason in the audit log,
 and the hash chain over office's audit log and approvals verifies."""
 
@@ -9,10 +10,11 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import psycopg
 
 from tests.e2e.test_auth_flow import PASSWORD, WELCOME_SUBJECT, assert_problem, token_from, wait_for_mail
 from tests.e2e.test_office import admin, employee, keyed, ok  # noqa: F401 - module fixtures reused
-from tests.support.stack import bearer, run_function_module
+from tests.support.stack import bearer, database_url, run_function_module
 
 CYRILLIC = "абвгджзклмнпрстф"
 
@@ -41,6 +43,16 @@ def test_search_block_and_unblock_a_customer(http: httpx.Client, employee: dict[
     for query in (account["number"], card["last4"]):
         found = ok(http.get("/api/office/customers", headers=employee, params={"query": query}))
         assert customer_id in [item["id"] for item in found["items"]], query
+
+    kyc = {"legal_name": f"Петрова Анна {word}", "date_of_birth": "1990-05-17", "document_type": "passport_ru",
+           "document_number": f"45 10 {tail[:6]}", "address": "Москва, ул. Тверская, 1"}
+    saved = ok(http.put(f"/api/office/customers/{customer_id}/kyc", headers=employee, json=kyc))["kyc"]
+    assert saved["document_number_masked"] == f"•••• {tail[2:6]}"
+    shown = http.get(f"/api/office/customers/{customer_id}/kyc", headers=employee)
+    assert ok(shown)["kyc"]["legal_name"] == kyc["legal_name"] and kyc["document_number"] not in shown.text
+    with psycopg.connect(database_url("auth")) as db:
+        stored = db.execute("SELECT document_number FROM customer_kyc WHERE user_id = %s", (customer_id,)).fetchone()
+    assert stored is not None and tail[:6].encode() not in bytes(stored[0])  # sealed at rest
 
     reset = token_from(wait_for_mail(email, WELCOME_SUBJECT), "reset-password")
     assert http.post("/api/auth/password/reset", json={"token": reset, "password": PASSWORD}).status_code == 204

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, unquote_plus
 from uuid import UUID
@@ -12,7 +12,7 @@ import email_validator
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
-from auth_service import lifecycle, service
+from auth_service import kyc, lifecycle, service
 from auth_service.errors import InvalidClient, UnsupportedGrantType
 from auth_service.keys import jwks
 from auth_service.settings import get_auth_settings
@@ -412,6 +412,47 @@ def unblock_customer(user_id: UUID, _service: ServicePrincipal) -> Profile:
     """Unblock a customer for office: they can sign in again."""
     with UnitOfWork() as uow:
         return Profile.model_validate(lifecycle.set_customer_blocked(uow, user_id, False))
+
+
+DocumentType = Literal["passport_ru", "passport_foreign", "residence_permit"]
+
+
+class KycRequest(BaseModel):
+    legal_name: str = Field(min_length=1, max_length=300)
+    date_of_birth: date
+    document_type: DocumentType
+    document_number: SecretStr = Field(min_length=4, max_length=40)
+    address: str = Field(min_length=5, max_length=500)
+
+
+class KycView(BaseModel):
+    legal_name: str
+    date_of_birth: date
+    document_type: DocumentType
+    document_number_masked: str = Field(examples=["•••• 6789"])
+    address: str
+    updated_at: datetime
+
+
+class KycAnswer(BaseModel):
+    kyc: KycView | None
+
+
+@internal.get("/customers/{user_id}/kyc", response_model=KycAnswer)
+def customer_kyc(user_id: UUID, _service: ServicePrincipal) -> KycAnswer:
+    """A customer's KYC data for office, the document number masked (null when none was recorded)."""
+    with UnitOfWork() as uow:
+        found = kyc.get_kyc(uow, user_id)
+    return KycAnswer(kyc=KycView.model_validate(found) if found else None)
+
+
+@internal.put("/customers/{user_id}/kyc", response_model=KycAnswer)
+def save_customer_kyc(user_id: UUID, request: KycRequest, _service: ServicePrincipal) -> KycAnswer:
+    """Record or replace a customer's KYC data (office audits who did it); the document number is sealed."""
+    saved = kyc.save_kyc(user_id, kyc.Kyc(request.legal_name.strip(), request.date_of_birth, request.document_type,
+                                          request.document_number.get_secret_value().strip(),
+                                          request.address.strip()))
+    return KycAnswer(kyc=KycView.model_validate(saved))
 
 
 @internal.get("/users/{user_id}", response_model=Profile)

@@ -4,7 +4,7 @@ one use case, shape the response. Answers of the services office calls are hande
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -55,6 +55,30 @@ class NewEmployeeRequest(BaseModel):
 
 class ReasonRequest(BaseModel):
     reason: str = Field(min_length=3, max_length=500, description="Why (kept in the audit log)")
+
+
+DocumentType = Literal["passport_ru", "passport_foreign", "residence_permit"]
+
+
+class KycRequest(BaseModel):
+    legal_name: str = Field(min_length=1, max_length=300)
+    date_of_birth: date
+    document_type: DocumentType
+    document_number: SecretStr = Field(min_length=4, max_length=40, description="Stored encrypted, shown masked")
+    address: str = Field(min_length=5, max_length=500)
+
+
+class KycView(BaseModel):
+    legal_name: str
+    date_of_birth: date
+    document_type: DocumentType
+    document_number_masked: str = Field(examples=["•••• 6789"])
+    address: str
+    updated_at: datetime
+
+
+class KycAnswer(BaseModel):
+    kyc: KycView | None
 
 
 class OpenAccountRequest(BaseModel):
@@ -165,6 +189,19 @@ def search_customers(principal: Staff, use: OfficeDep, query: SearchQuery = None
 def customer_card(customer_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
     """The customer's profile and accounts, with balances and (masked) cards."""
     return relay(use.customer_card(Actor.of(principal), customer_id))
+
+
+@router.get("/customers/{customer_id}/kyc", response_model=KycAnswer)
+def customer_kyc(customer_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
+    """The customer's KYC data, the document number masked; `kyc` is null when none was recorded."""
+    return relay(use.customer_kyc(Actor.of(principal), customer_id))
+
+
+@router.put("/customers/{customer_id}/kyc", response_model=KycAnswer)
+def save_customer_kyc(customer_id: UUID, body: KycRequest, principal: Staff, use: OfficeDep) -> JSONResponse:
+    """Record or replace the customer's KYC data (audited: who, when, which fields; never the values)."""
+    kyc = body.model_dump(mode="json") | {"document_number": body.document_number.get_secret_value()}
+    return relay(use.save_customer_kyc(Actor.of(principal), customer_id, kyc))
 
 
 @router.post("/customers/{customer_id}/block", response_model=UserProfile)

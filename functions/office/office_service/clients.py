@@ -37,6 +37,10 @@ class Services(Protocol):
 
     def set_customer_blocked(self, customer_id: UUID, blocked: bool) -> Answer: ...
 
+    def customer_kyc(self, customer_id: UUID) -> Answer: ...
+
+    def save_customer_kyc(self, customer_id: UUID, body: dict[str, Any]) -> Answer: ...
+
     def user(self, user_id: UUID) -> Answer: ...
 
     def create_customer(self, body: dict[str, Any]) -> Answer: ...
@@ -94,6 +98,13 @@ class HttpServices:
         action = "block" if blocked else "unblock"
         return answer_of(self._auth.post(f"/internal/customers/{customer_id}/{action}", timeout=self._timeout),
                          "auth")
+
+    def customer_kyc(self, customer_id: UUID) -> Answer:
+        return answer_of(self._auth.get(f"/internal/customers/{customer_id}/kyc", timeout=self._timeout), "auth")
+
+    def save_customer_kyc(self, customer_id: UUID, body: dict[str, Any]) -> Answer:
+        return answer_of(self._auth.request("PUT", f"/internal/customers/{customer_id}/kyc", json=body,
+                                            timeout=self._timeout), "auth")
 
     def user(self, user_id: UUID) -> Answer:
         return answer_of(self._auth.get(f"/internal/users/{user_id}", timeout=self._timeout), "auth")

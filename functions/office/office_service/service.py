@@ -132,6 +132,25 @@ class Office:
         return self._perform(actor, "customer.block" if blocked else "customer.unblock", "customer",
                              str(customer_id), call, details={"reason": reason})
 
+    def customer_kyc(self, actor: Actor, customer_id: UUID) -> Answer:
+        """The customer's KYC data (the document number masked by auth)."""
+
+        def call() -> Answer:
+            self._customer(customer_id)
+            return self.services.customer_kyc(customer_id)
+
+        return self._perform(actor, "customer.kyc.view", "customer", str(customer_id), call)
+
+    def save_customer_kyc(self, actor: Actor, customer_id: UUID, kyc: dict[str, Any]) -> Answer:
+        """Record or replace the customer's KYC data; the audit entry names the fields, never their values."""
+
+        def call() -> Answer:
+            self._customer(customer_id)
+            return self.services.save_customer_kyc(customer_id, kyc)
+
+        return self._perform(actor, "customer.kyc.edit", "customer", str(customer_id), call,
+                             details={"fields": sorted(kyc)})
+
     # ----------------------------------------------------------------------------------------- staff
 
     def list_employees(self, actor: Actor, query: str | None, limit: int, cursor: str | None) -> Answer:

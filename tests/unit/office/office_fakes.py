@@ -29,7 +29,8 @@ class FakeServices:
         self.down: set[str] = set()
         self.scripted: dict[str, Answer] = {}
         self.transactions: dict[UUID, dict[str, Any]] = {}
-        self.executed: dict[str, dict[str, Any]] = {}  # ledger key -> the ledger's answer
+        self.executed: dict[str, dict[str, Any]] = {}
+        self.kyc: dict[UUID, dict[str, Any]] = {}  # ledger key -> the ledger's answer
 
     def _call(self, name: str, service: str, args: Any) -> Answer | None:
         self.calls.append((name, args))
@@ -58,6 +59,19 @@ class FakeServices:
             return answer
         self.users[customer_id]["status"] = "disabled" if blocked else "active"
         return Answer(200, self.users[customer_id])
+
+    def customer_kyc(self, customer_id: UUID) -> Answer:
+        if (answer := self._call("customer_kyc", "auth", customer_id)) is not None:
+            return answer
+        return Answer(200, {"kyc": self.kyc.get(customer_id)})
+
+    def save_customer_kyc(self, customer_id: UUID, body: dict[str, Any]) -> Answer:
+        if (answer := self._call("save_customer_kyc", "auth", (customer_id, body))) is not None:
+            return answer
+        saved = {key: value for key, value in body.items() if key != "document_number"}
+        self.kyc[customer_id] = saved | {"document_number_masked": "•••• " + body["document_number"][-4:],
+                                         "updated_at": "2026-11-01T10:00:00Z"}
+        return Answer(200, {"kyc": self.kyc[customer_id]})
 
     def user(self, user_id: UUID) -> Answer:
         if (answer := self._call("user", "auth", user_id)) is not None:

@@ -105,6 +105,24 @@ def test_block_and_unblock_a_customer_with_a_reason(client: TestClient, services
     assert ("set_customer_blocked", (EMPLOYEE, True)) not in services.calls
 
 
+def test_kyc_is_edited_with_audit_and_shown_masked(client: TestClient, services: FakeServices,
+                                                  audit: FakeAuditLog) -> None:
+    path = f"/api/office/customers/{CUSTOMER}/kyc"
+    assert client.get(path).json() == {"kyc": None}
+    kyc = {"legal_name": "Петрова Анна Сергеевна", "date_of_birth": "1990-05-17", "document_type": "passport_ru",
+           "document_number": "4510 123456", "address": "Москва, ул. Тверская, 1"}
+    assert client.put(path, json={**kyc, "document_type": "library_card"}).status_code == 422
+    saved = client.put(path, json=kyc)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["kyc"]["document_number_masked"] == "•••• 3456" and "4510 123456" not in saved.text
+    entry = audit.latest()
+    assert (entry["action"], entry["details"]) == \
+        ("customer.kyc.edit", {"fields": sorted(kyc)})  # which fields, never their values
+    assert "123456" not in str(audit.latest())
+    assert client.get(path).json()["kyc"]["legal_name"] == kyc["legal_name"]
+    assert client.put(f"/api/office/customers/{EMPLOYEE}/kyc", json=kyc).json()["code"] == "customer_not_found"
+
+
 def test_open_account_names_the_employee_and_passes_the_key(client: TestClient, services: FakeServices,
                                                       audit: FakeAuditLog) -> None:
     assert client.post(f"/api/office/customers/{CUSTOMER}/accounts",
