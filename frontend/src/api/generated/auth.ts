@@ -159,6 +159,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/internal/customers/{user_id}/kyc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer Kyc
+         * @description A customer's KYC data for office, the document number masked (null when none was recorded).
+         */
+        get: operations["auth_customer_kyc"];
+        /**
+         * Save Customer Kyc
+         * @description Record or replace a customer's KYC data (office audits who did it); the document number is sealed.
+         */
+        put: operations["auth_save_customer_kyc"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/internal/customers/{user_id}/unblock": {
         parameters: {
             query?: never;
@@ -551,6 +575,59 @@ export interface components {
             field: string;
             message: string;
             type: string;
+        };
+        /** KycAnswer */
+        KycAnswer: {
+            kyc: components["schemas"]["KycView"] | null;
+        };
+        /** KycRequest */
+        KycRequest: {
+            /** Address */
+            address: string;
+            /**
+             * Date Of Birth
+             * Format: date
+             */
+            date_of_birth: string;
+            /**
+             * Document Number
+             * Format: password
+             */
+            document_number: string;
+            /**
+             * Document Type
+             * @enum {string}
+             */
+            document_type: "passport_ru" | "passport_foreign" | "residence_permit";
+            /** Legal Name */
+            legal_name: string;
+        };
+        /** KycView */
+        KycView: {
+            /** Address */
+            address: string;
+            /**
+             * Date Of Birth
+             * Format: date
+             */
+            date_of_birth: string;
+            /**
+             * Document Number Masked
+             * @example •••• 6789
+             */
+            document_number_masked: string;
+            /**
+             * Document Type
+             * @enum {string}
+             */
+            document_type: "passport_ru" | "passport_foreign" | "residence_permit";
+            /** Legal Name */
+            legal_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -1055,6 +1132,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    auth_customer_kyc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KycAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    auth_save_customer_kyc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KycRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KycAnswer"];
                 };
             };
             400: components["responses"]["BadRequest"];
