@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, unquote_plus
 from uuid import UUID
@@ -21,6 +21,7 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, LivePrincipal, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest
+from bank_shared.kyc import KycAnswer, KycRequest, KycView
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.redis_client import get_redis
 
@@ -412,30 +413,6 @@ def unblock_customer(user_id: UUID, _service: ServicePrincipal) -> Profile:
     """Unblock a customer for office: they can sign in again."""
     with UnitOfWork() as uow:
         return Profile.model_validate(lifecycle.set_customer_blocked(uow, user_id, False))
-
-
-DocumentType = Literal["passport_ru", "passport_foreign", "residence_permit"]
-
-
-class KycRequest(BaseModel):
-    legal_name: str = Field(min_length=1, max_length=300)
-    date_of_birth: date
-    document_type: DocumentType
-    document_number: SecretStr = Field(min_length=4, max_length=40)
-    address: str = Field(min_length=5, max_length=500)
-
-
-class KycView(BaseModel):
-    legal_name: str
-    date_of_birth: date
-    document_type: DocumentType
-    document_number_masked: str = Field(examples=["•••• 6789"])
-    address: str
-    updated_at: datetime
-
-
-class KycAnswer(BaseModel):
-    kyc: KycView | None
 
 
 @internal.get("/customers/{user_id}/kyc", response_model=KycAnswer)

@@ -4,7 +4,7 @@ one use case, shape the response. Answers of the services office calls are hande
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
 from bank_shared.idempotency import require_key
+from bank_shared.kyc import KycAnswer, KycRequest
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from office_service.approvals_api import router as approvals_router
 from office_service.clients import get_services
@@ -55,30 +56,6 @@ class NewEmployeeRequest(BaseModel):
 
 class ReasonRequest(BaseModel):
     reason: str = Field(min_length=3, max_length=500, description="Why (kept in the audit log)")
-
-
-DocumentType = Literal["passport_ru", "passport_foreign", "residence_permit"]
-
-
-class KycRequest(BaseModel):
-    legal_name: str = Field(min_length=1, max_length=300)
-    date_of_birth: date
-    document_type: DocumentType
-    document_number: SecretStr = Field(min_length=4, max_length=40, description="Stored encrypted, shown masked")
-    address: str = Field(min_length=5, max_length=500)
-
-
-class KycView(BaseModel):
-    legal_name: str
-    date_of_birth: date
-    document_type: DocumentType
-    document_number_masked: str = Field(examples=["•••• 6789"])
-    address: str
-    updated_at: datetime
-
-
-class KycAnswer(BaseModel):
-    kyc: KycView | None
 
 
 class OpenAccountRequest(BaseModel):

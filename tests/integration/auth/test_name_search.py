@@ -11,18 +11,13 @@ import pytest
 
 from auth_service import service
 from auth_service.repository import UserRepository
-from bank_shared.db import Connection, UnitOfWork, connect
-from bank_shared.migrations import upgrade_head
-from tests.support.stack import database_url
+from bank_shared.db import Connection, UnitOfWork
+from tests.support.stack import migrated_connection
 
 
 @pytest.fixture(scope="module")
 def db() -> Iterator[Connection]:
-    url = database_url("auth")
-    upgrade_head("auth", url)
-    connection = connect(url)
-    yield connection
-    connection.close()
+    yield from migrated_connection("auth")
 
 
 def customer(db: Connection, full_name: str, phone: str | None = None) -> str:

@@ -10,20 +10,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from bank_shared.db import Connection, UnitOfWork, connect
-from bank_shared.migrations import upgrade_head
+from bank_shared.db import Connection, UnitOfWork
 from office_service.repository import AuditRepository, NewEntry, Outcome
 from office_service.verify_audit import verify
-from tests.support.stack import database_url, run_function_module
+from tests.support.stack import migrated_connection, run_function_module
 
 
 @pytest.fixture(scope="module")
 def db() -> Iterator[Connection]:
-    url = database_url("office")
-    upgrade_head("office", url)
-    connection = connect(url)
-    yield connection
-    connection.close()
+    yield from migrated_connection("office")
 
 
 def entry(db: Connection, action: str = "customer.view") -> uuid.UUID:

@@ -592,6 +592,7 @@ export interface components {
             /**
              * Document Number
              * Format: password
+             * @description Stored encrypted, shown masked
              */
             document_number: string;
             /**
