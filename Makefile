@@ -8,7 +8,7 @@ MIGRATIONS := $(PY) -m bank_shared.migrations
 SERVICE_ARGS = $(foreach s,$(SERVICE),--service $(s))
 
 .PHONY: mutation up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
-	build deploy rehearse-deploy bench-coldstart bench-ledger load load-seed audit-ledger migrate db-current db-history bench-kms bench-service-calls bench-auth-timing
+	build deploy rehearse-deploy bench-coldstart bench-ledger load load-seed audit-ledger audit-office migrate db-current db-history bench-kms bench-service-calls bench-auth-timing
 
 up:
 	$(STACK) up
@@ -125,6 +125,12 @@ load-seed: install
 audit-ledger: install
 	$(STACK) up --quiet
 	$(PY) tests/load/audit_ledger.py
+
+# Verify the back office's hash-chained audit log and approvals (docs/back-office.md), with office's environment.
+audit-office: install
+	$(STACK) up --quiet
+	$(PY) -c 'import sys; from tests.support.stack import run_function_module as r; \
+	  p = r("office", "office_service.verify_audit"); print(p.stdout + p.stderr, end=""); sys.exit(p.returncode)'
 
 bench-kms: install
 	$(STACK) up --quiet

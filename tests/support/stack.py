@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from auth_service.keys import KeyRing
+    from bank_shared.db import Connection
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOCAL = REPO_ROOT / ".local"
@@ -36,6 +39,18 @@ def gateway_url() -> str:
 
 def database_url(service: str) -> str:
     return str(stack()["services"][service]["database_url"])
+
+
+def migrated_connection(service: str) -> Iterator[Connection]:
+    """A connection to the service's database brought to head (a module fixture's body), closed after."""
+    from bank_shared.db import connect
+    from bank_shared.migrations import upgrade_head
+
+    url = database_url(service)
+    upgrade_head(service, url)
+    connection = connect(url)
+    yield connection
+    connection.close()
 
 
 def _on_path(*folders: Path) -> None:

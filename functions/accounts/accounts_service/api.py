@@ -39,10 +39,13 @@ def find_accounts(
     currency: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
     number: Annotated[str | None, Query(pattern=r"^[0-9]{20}$")] = None,
     include: Annotated[list[Literal["balances", "cards"]], Query()] = [],  # noqa: B006
+    card_last4: Annotated[str | None, Query(pattern=r"^[0-9]{4}$")] = None,
 ) -> dict[str, Any]:
-    """Accounts by id, owner (and currency) or number, for other services (service role only)."""
+    """Accounts by id, owner (and currency), number or a card's last four digits, for other services
+    (service role only)."""
     items = service.find_accounts(account_id, owner_id, currency, number,
-                                  with_balances="balances" in include, with_cards="cards" in include)
+                                  with_balances="balances" in include, with_cards="cards" in include,
+                                  card_last4=card_last4)
     return {"items": items}
 
 

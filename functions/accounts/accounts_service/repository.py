@@ -55,8 +55,9 @@ class AccountsRepository:
         ).fetchall()
 
     def find(self, ids: list[UUID], owner_id: UUID | None, currency: str | None, number: str | None,
-             limit: int) -> list[Row]:
-        """Accounts matching every given filter (ids, owner, currency, number), oldest first."""
+             limit: int, card_last4: str | None = None) -> list[Row]:
+        """Accounts matching every given filter (ids, owner, currency, number, a card's last four digits),
+        oldest first."""
         clauses: list[str] = ["TRUE"]
         params: list[Any] = []
         if ids:
@@ -71,6 +72,9 @@ class AccountsRepository:
         if number is not None:
             clauses.append("number = %s")
             params.append(number)
+        if card_last4 is not None:
+            clauses.append("id IN (SELECT account_id FROM cards WHERE last4 = %s)")
+            params.append(card_last4)
         params.append(limit)
         return self.connection.execute(
             f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {' AND '.join(clauses)} "

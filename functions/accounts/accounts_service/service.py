@@ -306,18 +306,18 @@ INTERNAL_LOOKUP_LIMIT = 100
 
 
 def find_accounts(ids: list[UUID], owner_id: UUID | None, currency: str | None, number: str | None, *,
-                  with_balances: bool = False, with_cards: bool = False,
+                  with_balances: bool = False, with_cards: bool = False, card_last4: str | None = None,
                   unit_of_work: Callable[[], UnitOfWork] = UnitOfWork) -> list[dict[str, Any]]:
     """Accounts for another service (ownership checks, recipient resolution, the customer dashboard).
 
     At least one of ids, owner_id or number must narrow the search. Balances come from the ledger (left
     null when it is unavailable) after this service's transaction; cards are masked, as everywhere.
     """
-    if not ids and owner_id is None and number is None:
-        raise Unprocessable("Give account ids, an owner_id or a number")
+    if not ids and owner_id is None and number is None and card_last4 is None:
+        raise Unprocessable("Give account ids, an owner_id, a number or a card's last four digits")
     with unit_of_work() as uow:
         repository = AccountsRepository(uow.connection)
-        rows = repository.find(ids, owner_id, currency, number, INTERNAL_LOOKUP_LIMIT)
+        rows = repository.find(ids, owner_id, currency, number, INTERNAL_LOOKUP_LIMIT, card_last4)
         card_rows = repository.cards_of([row["id"] for row in rows]) if with_cards else []
     found = _balances([row["id"] for row in rows]) if with_balances and rows else {}
     views = [account_view(row, found.get(row["id"])) for row in rows]

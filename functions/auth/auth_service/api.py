@@ -12,7 +12,7 @@ import email_validator
 from fastapi import APIRouter, Cookie, Depends, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
-from auth_service import service
+from auth_service import kyc, lifecycle, service
 from auth_service.discovery import well_known
 from auth_service.errors import InvalidClient, UnsupportedGrantType
 from auth_service.refresh_cookie import COOKIE, clear_refresh_cookie, presented_token, set_refresh_cookie
@@ -22,6 +22,7 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, LivePrincipal, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest
+from bank_shared.kyc import KycAnswer, KycRequest, KycView
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.phones import Phone
 from bank_shared.redis_client import get_redis
@@ -360,11 +361,13 @@ def search_users(
     query: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
+    also: Annotated[list[UUID], Query(max_length=100, description="Users matching besides the query")] = [],  # noqa: B006
 ) -> dict[str, Any]:
     """Customers (or staff: employees and admins), newest first, matching `query` in the e-mail, the name
-    or the phone's digits (the back office's search)."""
+    (any script, case-insensitive, ё as its plain letter) or the phone's digits, or listed in `also` (the back
+    office's search: office adds the owners of an account number or card's last four digits it matched)."""
     with UnitOfWork() as uow:
-        items, after = service.search_users(uow, kind, query, decode_time_id(cursor), limit)
+        items, after = service.search_users(uow, kind, query, decode_time_id(cursor), limit, also)
     return time_id_page(items, limit, after)
 
 
@@ -383,6 +386,38 @@ def create_employee_internal(request: StaffRequest, _service: ServicePrincipal) 
         created = service.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
                                             request.full_name, request.phone, request.roles)
     return Profile.model_validate(created)
+
+
+@internal.post("/customers/{user_id}/block", response_model=Profile)
+def block_customer(user_id: UUID, _service: ServicePrincipal) -> Profile:
+    """Block a customer for office (who records the employee and the reason): sign-in refused, every session
+    revoked now."""
+    with UnitOfWork() as uow:
+        return Profile.model_validate(lifecycle.set_customer_blocked(uow, user_id, True))
+
+
+@internal.post("/customers/{user_id}/unblock", response_model=Profile)
+def unblock_customer(user_id: UUID, _service: ServicePrincipal) -> Profile:
+    """Unblock a customer for office: they can sign in again."""
+    with UnitOfWork() as uow:
+        return Profile.model_validate(lifecycle.set_customer_blocked(uow, user_id, False))
+
+
+@internal.get("/customers/{user_id}/kyc", response_model=KycAnswer)
+def customer_kyc(user_id: UUID, _service: ServicePrincipal) -> KycAnswer:
+    """A customer's KYC data for office, the document number masked (null when none was recorded)."""
+    with UnitOfWork() as uow:
+        found = kyc.get_kyc(uow, user_id)
+    return KycAnswer(kyc=KycView.model_validate(found) if found else None)
+
+
+@internal.put("/customers/{user_id}/kyc", response_model=KycAnswer)
+def save_customer_kyc(user_id: UUID, request: KycRequest, _service: ServicePrincipal) -> KycAnswer:
+    """Record or replace a customer's KYC data (office audits who did it); the document number is sealed."""
+    saved = kyc.save_kyc(user_id, kyc.Kyc(request.legal_name.strip(), request.date_of_birth, request.document_type,
+                                          request.document_number.get_secret_value().strip(),
+                                          request.address.strip()))
+    return KycAnswer(kyc=KycView.model_validate(saved))
 
 
 @internal.get("/users/{user_id}", response_model=Profile)

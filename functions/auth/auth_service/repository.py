@@ -17,6 +17,27 @@ _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa
 _UNSEALED = "({column} IS NOT NULL AND get_byte({column}, 0) <> 1)"
 
 
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def normalise_name(text: str) -> str:
+    """The query's side of migration 0006's `search_name`: lower case in any script, ё as its plain letter."""
+    return text.lower().replace("\u0451", "\u0435")
+
+
+def _query_match(query: str) -> tuple[list[str], list[Any]]:
+    """The alternatives a search query matches: e-mail, normalised name, and the phone by its digits (the
+    last ten when ten or more are given, so +7 999 …, 8 (999) … and 999… find the same number)."""
+    match = ["email LIKE %s", "search_name LIKE %s"]
+    params: list[Any] = [_like(query.lower()), _like(normalise_name(query))]
+    digits = "".join(char for char in query if is_ascii_digits(char))
+    if len(digits) >= 3:
+        match.append("regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE %s")
+        params.append(f"%{digits[-10:]}%")
+    return match, params
+
+
 class UserRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -52,20 +73,20 @@ class UserRepository:
         ).fetchall()
 
     def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
-               limit: int) -> list[Row]:
+               limit: int, ids: Sequence[UUID] = ()) -> list[Row]:
         """Users holding any of `roles`, newest first, optionally matching `query` as a substring of the
-        e-mail or the name (case-insensitive) or of the phone's digits; keyset-paginated by (created_at, id)."""
+        e-mail or of the name in any script (case-insensitive, ё as its plain letter: the `search_name` column
+        of migration 0006), or of the phone's digits, or being one of `ids` (owners of a matching account or
+        card, found by office); keyset-paginated by (created_at, id)."""
         clauses: list[str] = ["roles && %s::text[]"]
         params: list[Any] = [list(roles)]
         if query:
-            pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            match = ["email LIKE %s", "lower(full_name) LIKE %s"]
-            params += [pattern, pattern]
-            digits = "".join(char for char in query if is_ascii_digits(char))
-            if len(digits) >= 3:
-                match.append("regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE %s")
-                params.append(f"%{digits}%")
+            match, matched = _query_match(query)
+            if ids:
+                match.append("id = ANY(%s)")
+                matched.append(list(ids))
             clauses.append("(" + " OR ".join(match) + ")")
+            params += matched
         if after is not None:
             clauses.append("(created_at, id) < (%s, %s)")
             params += [after[0], after[1]]

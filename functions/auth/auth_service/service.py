@@ -8,7 +8,7 @@ error instead of raising it, so the caller can commit first and raise afterwards
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -466,10 +466,10 @@ SEARCH_ROLES = {"customer": ("customer",), "staff": ("employee", "admin")}
 
 
 def search_users(uow: UnitOfWork, kind: str, query: str | None, after: tuple[datetime, UUID] | None,
-                 limit: int) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
+                 limit: int, also: Sequence[UUID] = ()) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
     """A page of customers or staff (newest first) and the position after its last row, if there is more."""
     rows = UserRepository(uow.connection).search(SEARCH_ROLES[kind], (query or "").strip() or None, after,
-                                                 limit + 1)
+                                                 limit + 1, also)
     more = len(rows) > limit
     rows = rows[:limit]
     return [_public(row) for row in rows], ((rows[-1]["created_at"], rows[-1]["id"]) if more else None)

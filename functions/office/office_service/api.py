@@ -16,6 +16,7 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
 from bank_shared.idempotency import require_key
+from bank_shared.kyc import KycAnswer, KycRequest
 from bank_shared.money import Money
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.phones import Phone
@@ -53,6 +54,10 @@ class NewEmployeeRequest(BaseModel):
     full_name: str = Field(min_length=1, max_length=200)
     phone: Phone | None = None
     roles: list[StaffRole] = Field(default_factory=lambda: list[StaffRole](["employee"]), min_length=1)
+
+
+class ReasonRequest(BaseModel):
+    reason: str = Field(min_length=3, max_length=500, description="Why (kept in the audit log)")
 
 
 class OpenAccountRequest(BaseModel):
@@ -158,6 +163,31 @@ def search_customers(principal: Staff, use: OfficeDep, query: SearchQuery = None
 def customer_card(customer_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
     """The customer's profile and accounts, with balances and (masked) cards."""
     return relay(use.customer_card(Actor.of(principal), customer_id))
+
+
+@router.get("/customers/{customer_id}/kyc", response_model=KycAnswer)
+def customer_kyc(customer_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
+    """The customer's KYC data, the document number masked; `kyc` is null when none was recorded."""
+    return relay(use.customer_kyc(Actor.of(principal), customer_id))
+
+
+@router.put("/customers/{customer_id}/kyc", response_model=KycAnswer)
+def save_customer_kyc(customer_id: UUID, body: KycRequest, principal: Staff, use: OfficeDep) -> JSONResponse:
+    """Record or replace the customer's KYC data (audited: who, when, which fields; never the values)."""
+    kyc = body.model_dump(mode="json") | {"document_number": body.document_number.get_secret_value()}
+    return relay(use.save_customer_kyc(Actor.of(principal), customer_id, kyc))
+
+
+@router.post("/customers/{customer_id}/block", response_model=UserProfile)
+def block_customer(customer_id: UUID, body: ReasonRequest, principal: Staff, use: OfficeDep) -> JSONResponse:
+    """Block a customer: they cannot sign in and every session they hold ends now; the reason is audited."""
+    return relay(use.set_customer_blocked(Actor.of(principal), customer_id, True, body.reason))
+
+
+@router.post("/customers/{customer_id}/unblock", response_model=UserProfile)
+def unblock_customer(customer_id: UUID, body: ReasonRequest, principal: Staff, use: OfficeDep) -> JSONResponse:
+    """Unblock a customer (they can sign in again); the reason is audited."""
+    return relay(use.set_customer_blocked(Actor.of(principal), customer_id, False, body.reason))
 
 
 @router.post("/customers/{customer_id}/accounts", status_code=201, response_model=Account)

@@ -18,6 +18,7 @@ employee unchanged; an outage (invoke failure, 5xx, or a 401/403 to office's own
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -30,7 +31,16 @@ CALLS: tuple[str, ...] = ("auth", "accounts", "ledger")
 
 
 class Services(Protocol):
-    def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None) -> Answer: ...
+    def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None,
+                     also: Sequence[UUID] = ()) -> Answer: ...
+
+    def find_accounts(self, number: str | None, card_last4: str | None) -> Answer: ...
+
+    def set_customer_blocked(self, customer_id: UUID, blocked: bool) -> Answer: ...
+
+    def customer_kyc(self, customer_id: UUID) -> Answer: ...
+
+    def save_customer_kyc(self, customer_id: UUID, body: dict[str, Any]) -> Answer: ...
 
     def user(self, user_id: UUID) -> Answer: ...
 
@@ -73,10 +83,29 @@ class HttpServices:
     def _timeout(self) -> float:
         return get_office_settings().office_dependency_timeout_seconds
 
-    def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None) -> Answer:
-        params = {name: value for name, value in (("kind", kind), ("query", query), ("limit", str(limit)),
-                                                  ("cursor", cursor)) if value}
+    def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None,
+                     also: Sequence[UUID] = ()) -> Answer:
+        params = [(name, value) for name, value in (("kind", kind), ("query", query), ("limit", str(limit)),
+                                                    ("cursor", cursor)) if value]
+        params += [("also", str(user_id)) for user_id in also]
         return answer_of(self._auth.get("/internal/users", params=params, timeout=self._timeout), "auth")
+
+    def find_accounts(self, number: str | None, card_last4: str | None) -> Answer:
+        params = {name: value for name, value in (("number", number), ("card_last4", card_last4)) if value}
+        return answer_of(self._accounts.get("/internal/accounts", params=params, timeout=self._timeout),
+                         "accounts")
+
+    def set_customer_blocked(self, customer_id: UUID, blocked: bool) -> Answer:
+        action = "block" if blocked else "unblock"
+        return answer_of(self._auth.post(f"/internal/customers/{customer_id}/{action}", timeout=self._timeout),
+                         "auth")
+
+    def customer_kyc(self, customer_id: UUID) -> Answer:
+        return answer_of(self._auth.get(f"/internal/customers/{customer_id}/kyc", timeout=self._timeout), "auth")
+
+    def save_customer_kyc(self, customer_id: UUID, body: dict[str, Any]) -> Answer:
+        return answer_of(self._auth.request("PUT", f"/internal/customers/{customer_id}/kyc", json=body,
+                                            timeout=self._timeout), "auth")
 
     def user(self, user_id: UUID) -> Answer:
         return answer_of(self._auth.get(f"/internal/users/{user_id}", timeout=self._timeout), "auth")

@@ -7,6 +7,7 @@ the owning service and hands its answer back unchanged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,9 +82,24 @@ class Office:
                              new_target=lambda created: str(created.get("id") or "") or None)
 
     def search_customers(self, actor: Actor, query: str | None, limit: int, cursor: str | None) -> Answer:
+        """Customers by e-mail, name (any script), phone (auth), or owning the account number or the card
+        ending in the digits given (accounts)."""
         return self._perform(actor, "customer.search", "customer", None,
-                             lambda: self.services.search_users("customer", query, limit, cursor),
+                             lambda: self.services.search_users("customer", query, limit, cursor,
+                                                                self._owners_matching(query)),
                              details={"query": query or ""})
+
+    def _owners_matching(self, query: str | None) -> list[UUID]:
+        """Owners of the account whose number, or of the cards whose last four digits, the query is (20 or
+        4 digits, spaces and dashes allowed); none for any other query."""
+        digits = re.sub(r"[\s-]", "", query or "")
+        if not digits.isascii() or not digits.isdigit() or len(digits) not in (4, 20):
+            return []
+        answer = self.services.find_accounts(digits if len(digits) == 20 else None,
+                                             digits if len(digits) == 4 else None)
+        if not answer.ok:
+            raise DependencyUnavailable(f"accounts answered {answer.status}", dependency="accounts")
+        return sorted({UUID(account["owner_id"]) for account in answer.body.get("items", [])}, key=str)
 
     def _customer(self, customer_id: UUID) -> dict[str, Any]:
         answer = self.services.user(customer_id)
@@ -104,6 +120,36 @@ class Office:
             return Answer(200, {"profile": profile, "accounts": accounts.body.get("items", [])})
 
         return self._perform(actor, "customer.view", "customer", str(customer_id), call)
+
+    def set_customer_blocked(self, actor: Actor, customer_id: UUID, blocked: bool, reason: str) -> Answer:
+        """Block (sign-in refused, sessions revoked by auth) or unblock a customer; the reason is recorded in
+        the audit log, never elsewhere."""
+
+        def call() -> Answer:
+            self._customer(customer_id)
+            return self.services.set_customer_blocked(customer_id, blocked)
+
+        return self._perform(actor, "customer.block" if blocked else "customer.unblock", "customer",
+                             str(customer_id), call, details={"reason": reason})
+
+    def customer_kyc(self, actor: Actor, customer_id: UUID) -> Answer:
+        """The customer's KYC data (the document number masked by auth)."""
+
+        def call() -> Answer:
+            self._customer(customer_id)
+            return self.services.customer_kyc(customer_id)
+
+        return self._perform(actor, "customer.kyc.view", "customer", str(customer_id), call)
+
+    def save_customer_kyc(self, actor: Actor, customer_id: UUID, kyc: dict[str, Any]) -> Answer:
+        """Record or replace the customer's KYC data; the audit entry names the fields, never their values."""
+
+        def call() -> Answer:
+            self._customer(customer_id)
+            return self.services.save_customer_kyc(customer_id, kyc)
+
+        return self._perform(actor, "customer.kyc.edit", "customer", str(customer_id), call,
+                             details={"fields": sorted(kyc)})
 
     # ----------------------------------------------------------------------------------------- staff
 

@@ -4,6 +4,7 @@ recorded; scripted answers or outages) and an in-memory audit log with the datab
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -28,7 +29,8 @@ class FakeServices:
         self.down: set[str] = set()
         self.scripted: dict[str, Answer] = {}
         self.transactions: dict[UUID, dict[str, Any]] = {}
-        self.executed: dict[str, dict[str, Any]] = {}  # ledger key -> the ledger's answer
+        self.executed: dict[str, dict[str, Any]] = {}
+        self.kyc: dict[UUID, dict[str, Any]] = {}  # ledger key -> the ledger's answer
 
     def _call(self, name: str, service: str, args: Any) -> Answer | None:
         self.calls.append((name, args))
@@ -36,13 +38,40 @@ class FakeServices:
             raise DependencyUnavailable(f"{service} answered 503", dependency=service)
         return self.scripted.get(name)
 
-    def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None) -> Answer:
+    def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None,
+                     also: Sequence[UUID] = ()) -> Answer:
         if (answer := self._call("search_users", "auth", (kind, query, limit, cursor))) is not None:
             return answer
         roles = {"customer"} if kind == "customer" else {"employee", "admin"}
         items = [u for u in self.users.values() if roles & set(u["roles"])
-                 and (not query or query.lower() in (u["email"] + u["full_name"]).lower())]
+                 and (not query or query.lower() in (u["email"] + u["full_name"]).lower()
+                      or UUID(u["id"]) in also)]
         return Answer(200, {"items": items[:limit], "next_cursor": None})
+
+    def find_accounts(self, number: str | None, card_last4: str | None) -> Answer:
+        if (answer := self._call("find_accounts", "accounts", (number, card_last4))) is not None:
+            return answer
+        return Answer(200, {"items": [a for a in self.accounts if a["number"] == number
+                                      or any(card.get("last4") == card_last4 for card in a.get("cards", []))]})
+
+    def set_customer_blocked(self, customer_id: UUID, blocked: bool) -> Answer:
+        if (answer := self._call("set_customer_blocked", "auth", (customer_id, blocked))) is not None:
+            return answer
+        self.users[customer_id]["status"] = "disabled" if blocked else "active"
+        return Answer(200, self.users[customer_id])
+
+    def customer_kyc(self, customer_id: UUID) -> Answer:
+        if (answer := self._call("customer_kyc", "auth", customer_id)) is not None:
+            return answer
+        return Answer(200, {"kyc": self.kyc.get(customer_id)})
+
+    def save_customer_kyc(self, customer_id: UUID, body: dict[str, Any]) -> Answer:
+        if (answer := self._call("save_customer_kyc", "auth", (customer_id, body))) is not None:
+            return answer
+        saved = {key: value for key, value in body.items() if key != "document_number"}
+        self.kyc[customer_id] = saved | {"document_number_masked": "•••• " + body["document_number"][-4:],
+                                         "updated_at": "2026-11-01T10:00:00Z"}
+        return Answer(200, {"kyc": self.kyc[customer_id]})
 
     def user(self, user_id: UUID) -> Answer:
         if (answer := self._call("user", "auth", user_id)) is not None:

@@ -75,6 +75,54 @@ def test_customer_card_and_search(client: TestClient, services: FakeServices) ->
     assert client.get(f"/api/office/customers/{uuid.uuid4()}").status_code == 404
 
 
+def test_search_by_account_number_or_card_last_four_finds_the_owner(client: TestClient,
+                                                                     services: FakeServices) -> None:
+    opened = client.post(f"/api/office/customers/{CUSTOMER}/accounts", headers=key(), json={"currency": "RUB"})
+    services.accounts[0]["cards"] = [{"last4": "4242"}]
+    number = opened.json()["number"]
+    for query in (number, f"{number[:5]} {number[5:10]}-{number[10:]}", "4242"):
+        found = client.get("/api/office/customers", params={"query": query}).json()
+        assert [u["id"] for u in found["items"]] == [str(CUSTOMER)], query
+    assert client.get("/api/office/customers", params={"query": "4243"}).json()["items"] == []
+    assert [args for name, args in services.calls if name == "find_accounts"][-1] == (None, "4243")
+    client.get("/api/office/customers", params={"query": "Анна"})
+    assert [name for name, _ in services.calls][-1] == "search_users"  # a name never asks accounts
+
+
+def test_block_and_unblock_a_customer_with_a_reason(client: TestClient, services: FakeServices,
+                                                    audit: FakeAuditLog) -> None:
+    path = f"/api/office/customers/{CUSTOMER}"
+    assert client.post(f"{path}/block", json={}).status_code == 422  # no reason, no block
+    blocked = client.post(f"{path}/block", json={"reason": "lost passport reported"})
+    assert blocked.status_code == 200 and blocked.json()["status"] == "disabled"
+    entry = audit.latest()
+    assert (entry["action"], entry["target_id"], entry["details"]) == \
+        ("customer.block", str(CUSTOMER), {"reason": "lost passport reported"})
+    assert client.post(f"{path}/unblock", json={"reason": "passport found"}).json()["status"] == "active"
+    assert audit.latest()["action"] == "customer.unblock"
+    assert client.post(f"/api/office/customers/{EMPLOYEE}/block",
+                       json={"reason": "not a customer"}).json()["code"] == "customer_not_found"
+    assert ("set_customer_blocked", (EMPLOYEE, True)) not in services.calls
+
+
+def test_kyc_is_edited_with_audit_and_shown_masked(client: TestClient, services: FakeServices,
+                                                  audit: FakeAuditLog) -> None:
+    path = f"/api/office/customers/{CUSTOMER}/kyc"
+    assert client.get(path).json() == {"kyc": None}
+    kyc = {"legal_name": "Петрова Анна Сергеевна", "date_of_birth": "1990-05-17", "document_type": "passport_ru",
+           "document_number": "4510 123456", "address": "Москва, ул. Тверская, 1"}
+    assert client.put(path, json={**kyc, "document_type": "library_card"}).status_code == 422
+    saved = client.put(path, json=kyc)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["kyc"]["document_number_masked"] == "•••• 3456" and "4510 123456" not in saved.text
+    entry = audit.latest()
+    assert (entry["action"], entry["details"]) == \
+        ("customer.kyc.edit", {"fields": sorted(kyc)})  # which fields, never their values
+    assert "123456" not in str(audit.latest())
+    assert client.get(path).json()["kyc"]["legal_name"] == kyc["legal_name"]
+    assert client.put(f"/api/office/customers/{EMPLOYEE}/kyc", json=kyc).json()["code"] == "customer_not_found"
+
+
 def test_open_account_names_the_employee_and_passes_the_key(client: TestClient, services: FakeServices,
                                                       audit: FakeAuditLog) -> None:
     assert client.post(f"/api/office/customers/{CUSTOMER}/accounts",

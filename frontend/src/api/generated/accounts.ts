@@ -166,7 +166,8 @@ export interface paths {
         };
         /**
          * Find Accounts
-         * @description Accounts by id, owner (and currency) or number, for other services (service role only).
+         * @description Accounts by id, owner (and currency), number or a card's last four digits, for other services
+         *     (service role only).
          */
         get: operations["accounts_find_accounts"];
         put?: never;
@@ -1574,6 +1575,7 @@ export interface operations {
         parameters: {
             query?: {
                 account_id?: string[];
+                card_last4?: string | null;
                 currency?: string | null;
                 include?: ("balances" | "cards")[];
                 number?: string | null;

@@ -138,6 +138,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/internal/customers/{user_id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Block Customer
+         * @description Block a customer for office (who records the employee and the reason): sign-in refused, every session
+         *     revoked now.
+         */
+        post: operations["auth_block_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/internal/customers/{user_id}/kyc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer Kyc
+         * @description A customer's KYC data for office, the document number masked (null when none was recorded).
+         */
+        get: operations["auth_customer_kyc"];
+        /**
+         * Save Customer Kyc
+         * @description Record or replace a customer's KYC data (office audits who did it); the document number is sealed.
+         */
+        put: operations["auth_save_customer_kyc"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/internal/customers/{user_id}/unblock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unblock Customer
+         * @description Unblock a customer for office: they can sign in again.
+         */
+        post: operations["auth_unblock_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/internal/employees": {
         parameters: {
             query?: never;
@@ -168,7 +233,8 @@ export interface paths {
         /**
          * Search Users
          * @description Customers (or staff: employees and admins), newest first, matching `query` in the e-mail, the name
-         *     or the phone's digits (the back office's search).
+         *     (any script, case-insensitive, ё as its plain letter) or the phone's digits, or listed in `also` (the back
+         *     office's search: office adds the owners of an account number or card's last four digits it matched).
          */
         get: operations["auth_search_users"];
         put?: never;
@@ -558,6 +624,60 @@ export interface components {
         Jwks: {
             /** Keys */
             keys: components["schemas"]["Jwk"][];
+        };
+        /** KycAnswer */
+        KycAnswer: {
+            kyc: components["schemas"]["KycView"] | null;
+        };
+        /** KycRequest */
+        KycRequest: {
+            /** Address */
+            address: string;
+            /**
+             * Date Of Birth
+             * Format: date
+             */
+            date_of_birth: string;
+            /**
+             * Document Number
+             * Format: password
+             * @description Stored encrypted, shown masked
+             */
+            document_number: string;
+            /**
+             * Document Type
+             * @enum {string}
+             */
+            document_type: "passport_ru" | "passport_foreign" | "residence_permit";
+            /** Legal Name */
+            legal_name: string;
+        };
+        /** KycView */
+        KycView: {
+            /** Address */
+            address: string;
+            /**
+             * Date Of Birth
+             * Format: date
+             */
+            date_of_birth: string;
+            /**
+             * Document Number Masked
+             * @example •••• 6789
+             */
+            document_number_masked: string;
+            /**
+             * Document Type
+             * @enum {string}
+             */
+            document_type: "passport_ru" | "passport_foreign" | "residence_permit";
+            /** Legal Name */
+            legal_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -1060,6 +1180,130 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
+    auth_block_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    auth_customer_kyc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KycAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    auth_save_customer_kyc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KycRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KycAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    auth_unblock_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
     auth_create_employee_internal: {
         parameters: {
             query?: never;
@@ -1095,6 +1339,8 @@ export interface operations {
     auth_search_users: {
         parameters: {
             query?: {
+                /** @description Users matching besides the query */
+                also?: string[];
                 cursor?: string | null;
                 kind?: "customer" | "staff";
                 limit?: number;

@@ -306,6 +306,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/office/customers/{customer_id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Block Customer
+         * @description Block a customer: they cannot sign in and every session they hold ends now; the reason is audited.
+         */
+        post: operations["office_block_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/customers/{customer_id}/kyc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer Kyc
+         * @description The customer's KYC data, the document number masked; `kyc` is null when none was recorded.
+         */
+        get: operations["office_customer_kyc"];
+        /**
+         * Save Customer Kyc
+         * @description Record or replace the customer's KYC data (audited: who, when, which fields; never the values).
+         */
+        put: operations["office_save_customer_kyc"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/customers/{customer_id}/unblock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unblock Customer
+         * @description Unblock a customer (they can sign in again); the reason is audited.
+         */
+        post: operations["office_unblock_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/office/employees": {
         parameters: {
             query?: never;
@@ -638,6 +702,60 @@ export interface components {
              */
             status: "ok" | "degraded";
         };
+        /** KycAnswer */
+        KycAnswer: {
+            kyc: components["schemas"]["KycView"] | null;
+        };
+        /** KycRequest */
+        KycRequest: {
+            /** Address */
+            address: string;
+            /**
+             * Date Of Birth
+             * Format: date
+             */
+            date_of_birth: string;
+            /**
+             * Document Number
+             * Format: password
+             * @description Stored encrypted, shown masked
+             */
+            document_number: string;
+            /**
+             * Document Type
+             * @enum {string}
+             */
+            document_type: "passport_ru" | "passport_foreign" | "residence_permit";
+            /** Legal Name */
+            legal_name: string;
+        };
+        /** KycView */
+        KycView: {
+            /** Address */
+            address: string;
+            /**
+             * Date Of Birth
+             * Format: date
+             */
+            date_of_birth: string;
+            /**
+             * Document Number Masked
+             * @example •••• 6789
+             */
+            document_number_masked: string;
+            /**
+             * Document Type
+             * @enum {string}
+             */
+            document_type: "passport_ru" | "passport_foreign" | "residence_permit";
+            /** Legal Name */
+            legal_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /**
          * Money
          * @description The one spelling of an amount in every response model (what `money_json` writes).
@@ -843,6 +961,14 @@ export interface components {
             country: string;
             /** Name */
             name: string;
+        };
+        /** ReasonRequest */
+        ReasonRequest: {
+            /**
+             * Reason
+             * @description Why (kept in the audit log)
+             */
+            reason: string;
         };
         /** RejectRequest */
         RejectRequest: {
@@ -1559,6 +1685,138 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_block_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_customer_kyc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KycAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_save_customer_kyc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KycRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KycAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_unblock_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
                 };
             };
             400: components["responses"]["BadRequest"];
