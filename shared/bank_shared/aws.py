@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from bank_shared.errors import DependencyUnavailable
 from bank_shared.observability import trace_library
 from bank_shared.settings import get_settings
 from bank_shared.snapstart import reset_on_restore
@@ -41,8 +42,13 @@ def secret_json(secret_id: str) -> dict[str, Any]:
 
     A read may come inside a transaction (a key needed mid-use-case): a configuration read, cached, the one
     kind of call the transaction guard lets through (prewarm hooks load most of them at init)."""
-    with network_call_allowed("a secret, read at most every SECRET_MAX_AGE_SECONDS and cached"):
-        value = _secrets().get(secret_id, max_age=SECRET_MAX_AGE_SECONDS, transform="json")
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+    try:
+        with network_call_allowed("a secret, read at most every SECRET_MAX_AGE_SECONDS and cached"):
+            value = _secrets().get(secret_id, max_age=SECRET_MAX_AGE_SECONDS, transform="json")
+    except GetParameterError as error:  # Secrets Manager unreachable or refusing: a 503, never a 500
+        raise DependencyUnavailable("A secret could not be read", dependency="secretsmanager") from error
     if not isinstance(value, dict):
         raise ValueError(f"secret {secret_id} is not a JSON object")
     return value

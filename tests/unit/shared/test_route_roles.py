@@ -27,6 +27,7 @@ STAFF = frozenset({"employee", "admin"})
 SERVICE = frozenset({"service"})
 CUSTOMER = frozenset({"customer"})
 CUSTOMER_OR_SERVICE = frozenset({"customer", "service"})
+ADMIN = frozenset({"admin"})
 
 ROUTES: dict[str, dict[str, frozenset[str]]] = {
     "ledger": {
@@ -47,9 +48,28 @@ ROUTES: dict[str, dict[str, frozenset[str]]] = {
         "GET /api/ledger/internal/holds/{hold_id}": SERVICE,
         "POST /api/ledger/internal/holds/{hold_id}/capture": SERVICE,
         "POST /api/ledger/internal/holds/{hold_id}/void": SERVICE,
+        "GET /api/ledger/internal/accounts/{account_id}/postings": SERVICE,
+        "POST /api/ledger/internal/interest": SERVICE,
+        "GET /api/ledger/internal/closing-balances": SERVICE,
     },
     "accounts": {
         "GET /api/accounts/health": PUBLIC,
+        "POST /api/accounts/network/messages": PUBLIC,  # the card network: its HMAC signature, not a role
+        "GET /api/accounts/cards/{card_id}/limits": PEOPLE,
+        "PUT /api/accounts/cards/{card_id}/limits": PEOPLE,
+        "GET /api/accounts/cards/{card_id}/purchases": PEOPLE,
+        "POST /api/accounts/standing-orders": CUSTOMER,
+        "GET /api/accounts/standing-orders": CUSTOMER,
+        "GET /api/accounts/standing-orders/{order_id}": CUSTOMER,
+        "POST /api/accounts/standing-orders/{order_id}/cancel": CUSTOMER,
+        "GET /api/accounts/templates": CUSTOMER,
+        "POST /api/accounts/templates": CUSTOMER,
+        "GET /api/accounts/templates/{template_id}": CUSTOMER,
+        "PATCH /api/accounts/templates/{template_id}": CUSTOMER,
+        "DELETE /api/accounts/templates/{template_id}": CUSTOMER,
+        "GET /api/accounts/savings/rates": PEOPLE,
+        "POST /api/accounts/savings/rates": ADMIN,
+        "GET /api/accounts/savings/{account_id}/interest": CUSTOMER,
         "GET /api/accounts/internal/accounts": SERVICE,
         "GET /api/accounts/products": PEOPLE,
         "POST /api/accounts/open": PEOPLE,
@@ -101,6 +121,7 @@ ROUTES: dict[str, dict[str, frozenset[str]]] = {
     },
     "fx": {
         "GET /api/fx/health": PUBLIC,
+        "GET /api/fx/rates/history": PUBLIC,
         "GET /api/fx/rates/latest": PUBLIC,
         "GET /api/fx/rates/{date}": PUBLIC,
         "GET /api/fx/currencies": PUBLIC,

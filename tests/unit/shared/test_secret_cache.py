@@ -44,3 +44,10 @@ def test_a_secret_that_is_not_a_json_object_is_refused(secrets: object) -> None:
     secrets.create_secret(Name="bank/test/list", SecretString="[1, 2]")  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="not a JSON object"):
         aws.secret_json("bank/test/list")
+
+
+def test_a_secret_that_cannot_be_read_is_a_503(secrets: object) -> None:
+    from bank_shared.errors import DependencyUnavailable
+
+    with pytest.raises(DependencyUnavailable):
+        aws.secret_json("bank/test/missing")
