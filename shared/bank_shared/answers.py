@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from bank_shared.money import Money
 
-TransactionType = Literal["issuance", "topup", "transfer", "hold_capture", "reversal", "exchange"]
+TransactionType = Literal["issuance", "topup", "transfer", "hold_capture", "reversal", "exchange", "interest"]
 UtilityCategory = Literal["electricity", "water", "heating", "gas", "internet"]
 
 

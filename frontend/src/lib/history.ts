@@ -15,7 +15,7 @@ export type FeedPosting = {
   created_at: string;
 };
 
-export type Kind = "exchange" | "own" | "transfer_in" | "transfer_out" | "bill" | "topup" | "issuance" | "capture" | "reversal" | "other";
+export type Kind = "exchange" | "own" | "transfer_in" | "transfer_out" | "bill" | "topup" | "issuance" | "capture" | "reversal" | "interest" | "other";
 
 /** One operation of the feed: an exchange or own transfer is one entry though it has two postings. */
 export type Operation = {
@@ -53,6 +53,8 @@ function kindOf(type: string, legs: FeedPosting[], description: string): Kind {
     case "issuance":
     case "reversal":
       return type === "topup" ? "topup" : type;
+    case "interest":
+      return "interest";
     default:
       return "other";
   }
@@ -131,6 +133,8 @@ export function describe(t: T, op: Operation, locale: string): string {
       return t("desc.capture");
     case "reversal":
       return t("desc.reversal");
+    case "interest":
+      return t("desc.interest");
     default:
       return op.description || op.postings[0]?.type || "";
   }

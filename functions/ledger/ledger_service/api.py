@@ -215,7 +215,7 @@ def owner_transactions(_principal: ServicePrincipal, owner_id: UUID,
 STATEMENT_MAX_POSTINGS = 5000
 
 
-@internal.get("/accounts/{account_id}/postings")
+@internal.get("/accounts/{account_id}/postings", response_model=PostingList)
 def account_postings(
     account_id: UUID, _principal: ServicePrincipal,
     date_from: Annotated[datetime | None, Query(alias="from")] = None,

@@ -58,10 +58,12 @@ class InMemoryAccounts:
         return [dict(a) for a in self.state["accounts"].values() if a["owner_id"] == owner_id]
 
     def find(self, ids: list[UUID], owner_id: UUID | None, currency: str | None, number: str | None,
-             limit: int) -> list[Row]:
+             limit: int, card_last4: str | None = None) -> list[Row]:
+        with_card = {c["account_id"] for c in self.state["cards"].values() if c["last4"] == card_last4}
         return [dict(a) for a in self.state["accounts"].values()
                 if (not ids or a["id"] in ids) and owner_id in (None, a["owner_id"])
-                and currency in (None, a["currency"]) and number in (None, a["number"])][:limit]
+                and currency in (None, a["currency"]) and number in (None, a["number"])
+                and (card_last4 is None or a["id"] in with_card)][:limit]
 
     def cards_of(self, account_ids: list[UUID]) -> list[Row]:
         return [dict(c) for c in self.state["cards"].values() if c["account_id"] in account_ids]

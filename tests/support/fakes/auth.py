@@ -67,9 +67,9 @@ class InMemoryUsers(_Part):
                 and "".join(c for c in u["phone"] if c.isdigit()) in digits][:limit]
 
     def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
-               limit: int) -> list[Row]:
+               limit: int, ids: Sequence[UUID] = ()) -> list[Row]:
         rows = [u for u in self.state["users"].values() if set(u["roles"]) & set(roles)
-                and (query is None or query.lower() in (u["email"] + u["full_name"]).lower())
+                and (query is None or query.lower() in (u["email"] + u["full_name"]).lower() or u["id"] in ids)
                 and (after is None or (u["created_at"], u["id"]) < after)]
         return [dict(u) for u in sorted(rows, key=lambda u: (u["created_at"], u["id"]), reverse=True)[:limit]]
 

@@ -457,7 +457,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest";
         };
         /** PreviewRecipient */
         PreviewRecipient: {
@@ -655,7 +655,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest";
         };
         /** TransferRecipient */
         TransferRecipient: {

@@ -452,7 +452,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest";
         };
         /** CaptureRequest */
         CaptureRequest: {
@@ -731,7 +731,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest";
         };
         /**
          * PostingItem
@@ -756,7 +756,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest";
         };
         /** PostingList */
         PostingList: {
@@ -896,7 +896,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest";
         };
         /** TransactionPosting */
         TransactionPosting: {
@@ -1167,9 +1167,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PostingList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1641,7 +1639,7 @@ export interface operations {
                 from?: string | null;
                 limit?: number;
                 to?: string | null;
-                type?: ("issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange") | null;
+                type?: ("issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest") | null;
             };
             header?: never;
             path?: never;

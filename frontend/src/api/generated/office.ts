@@ -877,7 +877,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange";
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest";
         };
         /** NewCustomerRequest */
         NewCustomerRequest: {
