@@ -14,6 +14,7 @@ import httpx
 import pyotp
 import pytest
 
+from tests.support.refresh_cookie import refresh_cookie
 from tests.support.stack import bearer, database_url, gateway_url, mint_token, stack
 
 PASSWORD = "Correct-horse-42"
@@ -68,14 +69,6 @@ def register_and_activate(api: httpx.Client, email: str) -> str:
 def login(api: httpx.Client, email: str, password: str = PASSWORD, **extra: Any) -> httpx.Response:
     return api.post("/auth/login", json={"email": email, "password": password, **extra})
 
-
-def refresh_cookie(response: httpx.Response) -> str:
-    """The refresh token, which auth sends only as the HttpOnly bank_refresh cookie (never in the body)."""
-    for header in response.headers.get_list("set-cookie"):
-        name, _, rest = header.partition("=")
-        if name == "bank_refresh":
-            return rest.split(";")[0]
-    raise AssertionError(f"no bank_refresh cookie in {response.headers.get_list('set-cookie')}")
 
 
 def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:

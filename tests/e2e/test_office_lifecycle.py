@@ -14,6 +14,7 @@ import psycopg
 
 from tests.e2e.test_auth_flow import PASSWORD, WELCOME_SUBJECT, assert_problem, token_from, wait_for_mail
 from tests.e2e.test_office import admin, employee, keyed, ok  # noqa: F401 - module fixtures reused
+from tests.support.refresh_cookie import refresh_cookie
 from tests.support.stack import bearer, database_url, run_function_module
 
 CYRILLIC = "абвгджзклмнпрстф"
@@ -56,7 +57,8 @@ def test_search_block_and_unblock_a_customer(http: httpx.Client, employee: dict[
 
     reset = token_from(wait_for_mail(email, WELCOME_SUBJECT), "reset-password")
     assert http.post("/api/auth/password/reset", json={"token": reset, "password": PASSWORD}).status_code == 204
-    session = http.post("/api/auth/login", json={"email": email, "password": PASSWORD}).json()
+    signed_in = http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    session = {**signed_in.json(), "refresh_token": refresh_cookie(signed_in)}
     assert http.get("/api/auth/me", headers=bearer(session["access_token"])).status_code == 200
 
     path = f"/api/office/customers/{customer_id}"

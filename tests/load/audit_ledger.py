@@ -13,7 +13,7 @@ and checks:
   transactions balanced           every ledger transaction sums to 0 per currency and has >= 2 postings
   key applied at most once        no two Idempotency-Keys' stored answers name the same ledger transaction
   key's effect exists             every stored 2xx answer that names a transaction names an existing one
-  one event per transaction       every issuance/top-up/transfer/capture/interest has exactly one payment.executed
+  one event per transaction       every issuance/top-up/transfer/capture/interest/reversal has one payment.executed
                                   and every payment.executed names an existing transaction
   payment.executed relayed        no payment.executed outbox row left unpublished            (eventual)
   inbox received each event once  notifications processed every relayed payment.executed, and no inbox
@@ -46,7 +46,7 @@ from psycopg.rows import dict_row  # noqa: E402
 
 from tests.support.stack import stack  # noqa: E402
 
-EVENTED_KINDS = ("issuance", "topup", "transfer", "hold_capture", "interest")
+EVENTED_KINDS = ("issuance", "topup", "transfer", "hold_capture", "interest", "reversal")
 NOTIFICATIONS_CONSUMER = "notifications"
 ALL = "*"  # a check row that is not about one currency
 

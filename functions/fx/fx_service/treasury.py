@@ -29,6 +29,7 @@ from bank_shared.aws import client
 from bank_shared.money import is_ascii_decimal
 from bank_shared.observability import logger
 from bank_shared.snapstart import reset_on_restore
+from bank_shared.transaction_guard import network_call_allowed
 from fx_service.domain import CURRENCY_CODE
 from fx_service.settings import get_fx_settings
 
@@ -131,7 +132,10 @@ def treasury_table() -> TreasuryTable | None:
         if _cached is not None and _cached[1] > time.monotonic():
             return _cached[0]
         try:
-            table: TreasuryTable | None = _from_ssm(settings.fx_treasury_rates_parameter)
+            # A configuration read, cached for fx_treasury_refresh_seconds: the kind of call the transaction guard
+            # lets through (docs/architecture.md), as for secrets.
+            with network_call_allowed("the treasury's rates parameter, read at most every refresh interval"):
+                table: TreasuryTable | None = _from_ssm(settings.fx_treasury_rates_parameter)
             _last_read = table
         except Exception as error:
             logger.warning("fx treasury rates unreadable", extra={"error": f"{type(error).__name__}: {error}"})
