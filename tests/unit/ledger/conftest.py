@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ledger_fakes import NOW, Bank, FrozenClock
 
-from ledger_service import currency_exchange, history, holds, postings, service
+from ledger_service import currency_exchange, history, holds, interest, postings, service
 from ledger_service.repository import LedgerRepository
 from tests.support.fakes import FakeDatabase, install
 from tests.support.fakes.ledger import InMemoryLedger
@@ -15,7 +15,7 @@ from tests.support.fakes.ledger import InMemoryLedger
 def bank(monkeypatch: pytest.MonkeyPatch) -> Bank:
     db = FakeDatabase()
     ledger = db.register(LedgerRepository, InMemoryLedger())
-    install(monkeypatch, LedgerRepository, service, holds, postings, currency_exchange, history)
+    install(monkeypatch, LedgerRepository, service, holds, postings, currency_exchange, history, interest)
     FrozenClock.instant = NOW
     monkeypatch.setattr(holds, "datetime", FrozenClock)
     ledger.now = lambda: FrozenClock.instant
