@@ -7,12 +7,12 @@ Each shape is declared once here, so every OpenAPI document (and the SPA's gener
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from bank_shared.money import Money
+from bank_shared.money import Amount, Money
 
 TransactionType = Literal["issuance", "topup", "transfer", "hold_capture", "reversal", "exchange", "interest"]
 UtilityCategory = Literal["electricity", "water", "heating", "gas", "internet"]
@@ -110,3 +110,22 @@ class UtilityPayment(BaseModel):
     transaction_id: UUID | None = Field(description="The ledger transaction that moved the money")
     created_at: str
     finished_at: str | None
+
+
+CardLimit = Annotated[Amount | None, Field(description="Major units of the account's currency; null: no limit")]
+
+
+class CardLimitsRequest(BaseModel):
+    """A card's spending limits as its owner (accounts) or staff (office) set them."""
+
+    per_purchase: CardLimit = None
+    daily: CardLimit = None
+    monthly: CardLimit = None
+    online_enabled: bool = True
+    cash_enabled: bool = True
+
+
+class CardLimits(CardLimitsRequest):
+    card_id: UUID
+    currency: str
+    updated_at: str | None

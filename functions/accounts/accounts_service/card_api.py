@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from accounts_service import card_limits, card_service, card_settlement
 from accounts_service.settings import get_accounts_settings
+from bank_shared.answers import CardLimits, CardLimitsRequest
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, require_roles
 from bank_shared.aws import secret_json
 from bank_shared.card_network import SIGNATURE_HEADER, verify
@@ -29,7 +30,6 @@ network = APIRouter(prefix="/network", tags=["card-network"])
 User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
 Stan = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="System trace audit number (field 11)")]
 Rrn = Annotated[str, Field(pattern=r"^[0-9A-Za-z]{12}$", description="Retrieval reference number (field 37)")]
-Limit = Annotated[Amount | None, Field(description="Major units of the account's currency; null: no limit")]
 
 
 class BadSignature(Unauthorized):
@@ -103,18 +103,6 @@ def network_message(message: Message) -> NetworkAnswer:
     return NetworkAnswer.model_validate(handle(follow_up))
 
 
-class CardLimitsRequest(BaseModel):
-    per_purchase: Limit = None
-    daily: Limit = None
-    monthly: Limit = None
-    online_enabled: bool = True
-    cash_enabled: bool = True
-
-
-class CardLimits(CardLimitsRequest):
-    card_id: UUID
-    currency: str
-    updated_at: str | None
 
 
 class Category(BaseModel):

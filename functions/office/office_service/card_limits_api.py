@@ -8,11 +8,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
+from bank_shared.answers import CardLimits, CardLimitsRequest
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
-from bank_shared.money import Amount
 from office_service.card_limits import CardLimitsClient, set_card_limits
 from office_service.clients import get_services
 from office_service.repository import get_audit_log
@@ -20,21 +20,8 @@ from office_service.service import Actor, Office
 
 router = APIRouter(tags=["office-cards"])
 Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
-LimitAmount = Annotated[Amount | None, Field(description="Major units of the account's currency; null: no limit")]
 
 
-class CardLimitsRequest(BaseModel):
-    per_purchase: LimitAmount = None
-    daily: LimitAmount = None
-    monthly: LimitAmount = None
-    online_enabled: bool = True
-    cash_enabled: bool = True
-
-
-class CardLimits(CardLimitsRequest):
-    card_id: UUID
-    currency: str
-    updated_at: str | None
 
 
 class PurchaseMerchant(BaseModel):

@@ -574,7 +574,10 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
-        /** CardLimitsRequest */
+        /**
+         * CardLimitsRequest
+         * @description A card's spending limits as its owner (accounts) or staff (office) set them.
+         */
         CardLimitsRequest: {
             /**
              * Cash Enabled
