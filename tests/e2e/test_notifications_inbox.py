@@ -36,7 +36,17 @@ def settle_account_notices(http: httpx.Client, headers: dict[str, str]) -> None:
         items = [i for i in inbox(http, headers)["items"] if i["kind"] in ("account_opened", "contract_activated")]
         return items if {i["kind"] for i in items} == {"account_opened", "contract_activated"} else None
 
-    for item in eventually(notices, "the account-opened and agreement entries"):
+    def what_was_seen() -> str:
+        kinds = sorted(i["kind"] for i in inbox(http, headers)["items"])
+        msk = http.get("/__emulator/health").json()["msk"]
+        chain = {name: state for name, state in msk.items()
+                 if name in ("ContractsFunction.ConsumeAccountOpened", "NotificationsFunction.ConsumeAccountOpened",
+                             "NotificationsFunction.ConsumeContractActivated")}
+        return f"the inbox holds {kinds}; the consumers on the way: {chain}"
+
+    # The agreement takes two hops through Kafka (accounts → contracts → notifications), each of which a cold
+    # function or a consumer in retry back-off (up to 30 s) can delay on a loaded machine.
+    for item in eventually(notices, "the account-opened and agreement entries", timeout=180.0, explain=what_was_seen):
         assert http.post(f"/api/notifications/inbox/{item['id']}/read", headers=headers).status_code == 200
 
 
@@ -52,13 +62,14 @@ def consumers_polling(http: httpx.Client) -> None:
     pytest.fail("the inbox consumers are not polling")
 
 
-def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
+def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0,
+               explain: Callable[[], str] | None = None) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if value := probe():
             return value
         time.sleep(0.5)
-    pytest.fail(f"timed out waiting for {what}")
+    pytest.fail(f"timed out waiting for {what}" + (f"; {explain()}" if explain else ""))
 
 
 def inbox(http: httpx.Client, headers: dict[str, str], **params: Any) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 import { cardsEn, cardsRu } from "./messages/cards";
+import { officeEn, officeRu } from "./messages/office";
 
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
 import { payEn, payRu } from "./messages/pay";
@@ -287,6 +288,7 @@ export const ru = {
   "error.balance_limit_exceeded": "Баланс счёта превысил бы допустимый предел.",
   "error.session_revoked": "Сеанс завершён. Войдите снова.",
   ...cardsRu,
+  ...officeRu,
   ...typedRu,
 } as const;
 
@@ -574,5 +576,6 @@ export const en: Record<MessageKey, string> = {
   "error.balance_limit_exceeded": "The account's balance would pass its ceiling.",
   "error.session_revoked": "The session has ended. Please sign in again.",
   ...cardsEn,
+  ...officeEn,
   ...typedEn,
 };

@@ -7,6 +7,7 @@ import { SignInForm } from "@/components/SignInForm";
 import { LoadingState } from "@/components/States";
 import { useI18n } from "@/lib/i18n";
 import { useSession } from "@/lib/session";
+import { OfficeNav } from "./OfficeNav";
 
 /** Employee sign-in, the workspace header, and the staff-role check around every back-office screen. */
 export function OfficeGate({ children }: { children: ReactNode }) {
@@ -38,7 +39,10 @@ export function OfficeGate({ children }: { children: ReactNode }) {
         </Button>
       </Group>
       {staff ? (
-        children
+        <>
+          <OfficeNav admin={profile.roles.includes("admin")} />
+          {children}
+        </>
       ) : (
         <Alert color="red" role="alert">
           {t("office.notEmployee")}
