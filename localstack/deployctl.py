@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from stackctl_common import LOCAL, REPO, StackError
+from stackctl_common import LOCAL, REPO, SERVICES, StackError
 
 from local_gateway.static import IMMUTABLE, REVALIDATE, content_type_for, security_headers
 
@@ -42,7 +42,6 @@ SAMCONFIG = REPO / "samconfig.toml"
 FRONTEND = REPO / "frontend"
 SPA_OUT = FRONTEND / "out"
 SAM = LOCAL / "venv-sam" / "bin" / "sam"
-SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
 HASHED_PREFIX = "_next/static/"
 STEPS = 8
 

@@ -49,6 +49,7 @@ from stackctl_common import (
     REPO,
     RUN,
     RUN_STAMPS,
+    SERVICES,
     Progress,
     StackError,
     digest,
@@ -243,6 +244,7 @@ class Up:
                 "AWS_DEFAULT_REGION": self.cfg["AWS_DEFAULT_REGION"], "AWS_REGION": self.cfg["AWS_DEFAULT_REGION"],
                 "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
                 "BANK_SECRETS_FILE": str(AWS_SECRETS_FILE), "BANK_STACK_FILE": str(STACK_FILE),
+                "BANK_SERVICES": ",".join(SERVICES),  # from functions/services.toml
             })
             run([str(VENV / "bin" / "python"), str(INIT_SCRIPT)], env=env, cwd=REPO, what="init_aws.py",
                 timeout=300)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,9 +33,14 @@ INSTALL_STAMPS = CACHE / "stamps"
 RUN_STAMPS = DATA / "stamps"
 STACK_ENV = REPO / "localstack" / "stack.env"
 
-SERVICES: tuple[str, ...] = (
-    "auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications",
-)
+
+
+def _registered_services() -> tuple[str, ...]:
+    with (REPO / "functions" / "services.toml").open("rb") as registry:  # the one list of services
+        return tuple(tomllib.load(registry)["services"])
+
+
+SERVICES: tuple[str, ...] = _registered_services()
 # Marks every process we start, so `down` can prove a PID is ours before signalling it.
 MARKER_VAR = "BANK_STACK_PIECE"
 

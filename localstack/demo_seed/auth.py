@@ -14,7 +14,7 @@ import uuid
 from auth_service import passwords
 from auth_service.repository import ClientRepository, UserRepository
 from bank_shared.db import UnitOfWork
-from bank_shared.migrations import SERVICES
+from bank_shared.tools.registry import service_names
 from demo_seed.common import demo_users, run
 
 DEMO_ROLES = {"admin": ["admin", "employee"], "employee": ["employee"], "customer": ["customer"]}
@@ -46,7 +46,7 @@ def main() -> int:
     with UnitOfWork() as uow:
         for key, entry in demo_users().items():
             print(f"  auth demo user {entry['email']}: {ensure_user(uow, key, entry)}", flush=True)
-        disabled = ClientRepository(uow.connection).disable(SERVICES)
+        disabled = ClientRepository(uow.connection).disable(service_names())
     if disabled:
         print(f"  auth: {disabled} per-service OAuth2 clients of earlier versions disabled", flush=True)
     return 0

@@ -39,17 +39,6 @@ from botocore.exceptions import ClientError
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
 DEFAULT_REGION = "eu-central-1"
-SERVICES = (
-    "auth",
-    "customer",
-    "office",
-    "accounts",
-    "ledger",
-    "fx",
-    "utilities",
-    "contracts",
-    "notifications",
-)
 PREFIX = "bank-local"
 SPA_BUCKET = f"{PREFIX}-spa"
 STATEMENTS_BUCKET = f"{PREFIX}-statements"
@@ -94,8 +83,9 @@ def make_clients(endpoint_url: str | None, region: str) -> Clients:
     return {name: session.client(name, endpoint_url=endpoint_url, config=config) for name in names}
 
 
-def queue_names() -> list[str]:
-    return [f"{PREFIX}-{service}-dlq" for service in SERVICES] + [f"{PREFIX}-events-dlq"]
+def queue_names(env: Mapping[str, str]) -> list[str]:
+    services = [s for s in env.get("BANK_SERVICES", "").split(",") if s]  # from the launcher's registry
+    return [f"{PREFIX}-{service}-dlq" for service in services] + [f"{PREFIX}-events-dlq"]
 
 
 def ssm_parameters(env: Mapping[str, str]) -> dict[str, str]:
@@ -360,7 +350,7 @@ def run(clients: Clients, env: Mapping[str, str], region: str) -> None:
     ensure_spa_bucket(clients["s3"], region)
     ensure_statements_bucket(clients["s3"], region)
     ensure_ses_identities(clients["ses"])
-    for name in queue_names():
+    for name in queue_names(env):
         ensure_queue(clients["sqs"], name)
     for name, value in ssm_parameters(env).items():
         ensure_parameter(clients["ssm"], name, value)

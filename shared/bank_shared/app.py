@@ -25,7 +25,7 @@ from bank_shared.events.outbox import sweep_outbox
 from bank_shared.health import Check, health_router
 from bank_shared.input_guard import ControlCharacterGuard
 from bank_shared.observability import RequestContextMiddleware, logger, metrics, tracer
-from bank_shared.ratelimit import RateLimitMiddleware
+from bank_shared.ratelimit import RateLimitMiddleware, RateLimitPolicy
 from bank_shared.retention import prune_expired
 from bank_shared.snapstart import install as install_snapstart_hooks
 
@@ -55,6 +55,7 @@ def create_app(
     *,
     description: str = "",
     health_checks: dict[str, Check] | None = None,
+    rate_limits: RateLimitPolicy | None = None,
 ) -> FastAPI:
     """Routes live under /api/<service>; operation ids are `<service>_<function name>`."""
 
@@ -73,7 +74,8 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(ProblemInstanceMiddleware)  # innermost: relayed problems name the caller's route
     app.add_middleware(ControlCharacterGuard)  # counted by the rate limiter, refused before routes
-    app.add_middleware(RateLimitMiddleware)  # inside the request-id middleware, so 429s carry the id
+    # Inside the request-id middleware, so 429s carry the id; the service declares its own tighter limits.
+    app.add_middleware(RateLimitMiddleware, policy=rate_limits)
     app.add_middleware(InternalRoutesGuard)  # before the limiter: a path that does not exist costs nothing
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router(service, health_checks))

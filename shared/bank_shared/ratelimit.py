@@ -4,17 +4,18 @@ The caller is the token's subject when the gateway verified one, otherwise the c
 (`requestContext.http.sourceIp`, which a client cannot forge). Each rule is a fixed window counter
 (`INCR` + `EXPIRE NX` in one round trip); a request over the limit gets a 429 problem with `Retry-After`.
 
-Limits are configuration: `RATE_LIMIT_DEFAULT` (e.g. `120/60` = 120 requests per 60 s) and
-`RATE_LIMIT_RULES`, a JSON object of `"METHOD /path/prefix": "N/SECONDS"` overriding the built-in
-tighter limits for login, register and friends. Service clients (role `service`, client-credentials
-tokens) act for many customers at once, so they get a budget of their own, `RATE_LIMIT_SERVICE`, instead
-of sharing one customer's; the customer-facing entry points limit each customer. `RATE_LIMIT_ENABLED`
-switches it off (off by default only when APP_ENV=test, so unit tests never touch Redis).
+Limits are configuration: `RATE_LIMIT_DEFAULT` (e.g. `120/60` = 120 requests per 60 s) and `RATE_LIMIT_RULES`,
+a JSON object of `"METHOD /path/prefix": "N/SECONDS"` overriding the tighter limits a service declares for its
+own routes (a `RateLimitPolicy` given to `create_app`; auth's login, register and friends live in
+auth_service/rate_limits.py, so this module names no service's routes). Service clients (role `service`,
+client-credentials tokens) act for many customers at once, so they get a budget of their own,
+`RATE_LIMIT_SERVICE`, instead of sharing one customer's; the customer-facing entry points limit each customer.
+`RATE_LIMIT_ENABLED` switches it off (off by default only when APP_ENV=test, so unit tests never touch Redis).
 
 If Redis is unreachable the limiter fails OPEN for signed-in callers and service clients: their limits
 protect capacity, not money (the ledger's rules live in PostgreSQL), and a cache outage must not take the
 bank down. It fails CLOSED (503 `rate_limiter_unavailable`, Retry-After) for the anonymous routes that send
-mail or hash passwords on behalf of anyone (`FAIL_CLOSED_PREFIXES`): without their counters nothing would
+mail or hash passwords on behalf of anyone (the policy's `fail_closed_prefixes`): without their counters nothing would
 stop mass registration or mail bombing. Sign-in itself fails closed in auth's own throttle; the token
 endpoint (service clients) stays open so service-to-service calls keep working.
 """
@@ -24,8 +25,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import Field
@@ -35,20 +36,17 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bank_shared.errors import TooManyRequests, problem, problem_response
 
 KEY_PREFIX = "rl"
-FAIL_CLOSED_PREFIXES = ("/api/auth/register", "/api/auth/activation/resend", "/api/auth/password/")
 UNAVAILABLE_RETRY_AFTER = "5"
 EXEMPT_SUFFIXES = ("/health", "/.well-known/jwks.json", "/.well-known/openid-configuration")
-# Per caller (IP for these anonymous routes). The per-address lockout in auth is the real brute-force
-# defence; these keep one client from hammering the expensive (argon2) endpoints.
-DEFAULT_RULES: dict[str, str] = {
-    "POST /api/auth/login": "60/60",
-    "POST /api/auth/register": "30/60",
-    "POST /api/auth/activation/resend": "10/60",
-    "POST /api/auth/password/forgot": "10/60",
-    "POST /api/auth/password/reset": "30/60",
-    "POST /api/auth/mfa/": "30/60",
-    "POST /api/auth/token": "60/60",
-}
+
+
+@dataclass(frozen=True)
+class RateLimitPolicy:
+    """What a service declares about its own routes: tighter per-caller limits (`"METHOD /prefix": "N/SECONDS"`)
+    and the route prefixes that must fail closed when Redis is unreachable."""
+
+    rules: Mapping[str, str] = field(default_factory=dict)
+    fail_closed_prefixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,9 +88,9 @@ class RateLimitSettings(BaseSettings):
     def enabled(self) -> bool:
         return self.rate_limit_enabled if self.rate_limit_enabled is not None else self.app_env != "test"
 
-    def rules(self) -> list[Rule]:
-        """The specific rules (longest prefix first), then the catch-all default."""
-        configured: dict[str, str] = dict(DEFAULT_RULES)
+    def rules(self, declared: Mapping[str, str] | None = None) -> list[Rule]:
+        """The service's declared rules overridden by configuration (longest prefix first), then the default."""
+        configured: dict[str, str] = dict(declared or {})
         if self.rate_limit_rules.strip():
             configured.update(json.loads(self.rate_limit_rules))
         rules = [_rule(key, value) for key, value in configured.items()]
@@ -198,11 +196,15 @@ def caller_identity(scope: Scope) -> str:
 class RateLimitMiddleware:
     """ASGI middleware: counts every HTTP request except health/discovery and answers 429 when over."""
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter | None = None, enabled: bool | None = None) -> None:
+    def __init__(self, app: ASGIApp, limiter: RateLimiter | None = None, enabled: bool | None = None,
+                 policy: RateLimitPolicy | None = None) -> None:
         self.app = app
         settings = RateLimitSettings()
+        policy = policy or RateLimitPolicy()
         self.enabled = settings.enabled if enabled is None else enabled
-        self.limiter = limiter or RateLimiter(settings.rules(), _default_redis, service_rule=settings.service_rule())
+        self.fail_closed_prefixes = policy.fail_closed_prefixes
+        self.limiter = limiter or RateLimiter(settings.rules(policy.rules), _default_redis,
+                                              service_rule=settings.service_rule())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.enabled or _exempt(scope):
@@ -213,7 +215,7 @@ class RateLimitMiddleware:
         else:
             rule = self.limiter.rule_for(scope["method"], scope["path"])
         decision = self._decide(rule, caller_identity(scope))
-        if decision is None and str(scope["path"]).startswith(FAIL_CLOSED_PREFIXES):
+        if decision is None and str(scope["path"]).startswith(self.fail_closed_prefixes):
             body = problem(503, "rate_limiter_unavailable", "Temporarily unavailable",
                            "This request cannot be accepted right now; retry shortly", scope["path"])
             headers = {"Retry-After": UNAVAILABLE_RETRY_AFTER}

@@ -38,9 +38,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bank_shared.tools.registry import service_names
+
 REPO = Path(__file__).resolve().parents[2]
 BASELINE_DIR = Path(__file__).resolve().parent / "baseline"
-SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
+SERVICES = service_names()  # functions/services.toml
 BASELINE = "baseline"
 TARGET_RATIO = 1.5
 RESULT_MARK = "BENCH_RESULT "

@@ -17,7 +17,7 @@ import httpx
 import psycopg
 import pytest
 
-from bank_shared.migrations import SERVICES
+from tests.support.services import SERVICES
 from tests.support.stack import LOCAL, REPO_ROOT, bearer, database_url, gateway_url, mint_token, stack
 
 

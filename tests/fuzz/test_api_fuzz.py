@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bank_shared.migrations import SERVICES
+from tests.support.services import SERVICES
 from tests.support.stack import REPO_ROOT, gateway_url
 from tests.support.users import StackUser, create_users, session_headers
 

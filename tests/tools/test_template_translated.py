@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from tests.support import cfn
-from tests.support.cfn import REPO, SERVICES
+from tests.support.cfn import REPO
+from tests.support.services import SERVICES
 
 SAM_PYTHON = REPO / ".local" / "venv-sam" / "bin" / "python"
 SCRIPT = REPO / "localstack" / "sam_translate.py"

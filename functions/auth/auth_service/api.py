@@ -15,6 +15,7 @@ from pydantic import BaseModel, EmailStr, Field, SecretStr
 from auth_service import kyc, lifecycle, service
 from auth_service.discovery import well_known
 from auth_service.errors import InvalidClient, UnsupportedGrantType
+from auth_service.rate_limits import AUTH_RATE_LIMITS
 from auth_service.refresh_cookie import COOKIE, clear_refresh_cookie, presented_token, set_refresh_cookie
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
@@ -428,4 +429,4 @@ def user_profile(user_id: UUID, _service: ServicePrincipal) -> Profile:
 
 
 app = create_app("auth", routers=[well_known, public, account, admin, internal],
-                 description="Users, roles, tokens and signing keys.")
+                 description="Users, roles, tokens and signing keys.", rate_limits=AUTH_RATE_LIMITS)

@@ -18,9 +18,7 @@ from collections.abc import Callable
 
 from bank_shared.migrations.plan import MigrationError, Revision, Status
 
-__all__ = ["SERVICES", "MigrationError", "Revision", "Status", "current", "history", "upgrade_head"]
-
-SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
+__all__ = ["MigrationError", "Revision", "Status", "current", "history", "upgrade_head"]
 
 _log = logging.getLogger(__name__)
 

@@ -15,7 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from bank_shared.migrations import SERVICES, MigrationError, current, history, upgrade_head
+from bank_shared.migrations import MigrationError, current, history, upgrade_head
+from bank_shared.tools.registry import service_names
 
 _REPO = Path(__file__).resolve().parents[3]
 
@@ -69,11 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bank_shared.migrations", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("upgrade", "current", "history"))
-    parser.add_argument("--service", action="append", choices=SERVICES, help="repeatable; default: every service")
+    parser.add_argument("--service", action="append", choices=service_names(),
+                        help="repeatable; default: every service")
     parser.add_argument("--stack-file", type=Path, default=Path(".local/stack.json"),
                         help="the local stack's connection info (default: .local/stack.json)")
     args = parser.parse_args(argv)
-    services = args.service or list(SERVICES)
+    services = args.service or list(service_names())
     try:
         for service in services:
             _importable(service)

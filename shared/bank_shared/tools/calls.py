@@ -14,8 +14,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bank_shared.migrations import SERVICES
 from bank_shared.tools.openapi import REPO_ROOT
+from bank_shared.tools.registry import service_names
 
 DYNAMIC = "<not a string literal>"
 
@@ -80,7 +80,7 @@ def _is_service_client(func: ast.expr) -> bool:
 
 
 def calls_map() -> dict[str, list[str]]:
-    return {service: sorted(declared_calls(service)) for service in SERVICES}
+    return {service: sorted(declared_calls(service)) for service in service_names()}
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bank_shared.api_docs import CODES_KEY
-from bank_shared.migrations import SERVICES
+from bank_shared.tools.registry import service_names
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SPEC_DIR = REPO_ROOT / "api_spec"
@@ -56,14 +56,14 @@ def render(spec: dict[str, Any]) -> str:
 
 
 def drifted() -> list[str]:
-    return [s for s in SERVICES if not spec_path(s).exists() or spec_path(s).read_text() != render(generate(s))]
+    return [s for s in service_names() if not spec_path(s).exists() or spec_path(s).read_text() != render(generate(s))]
 
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "check"
     if command == "write":
         SPEC_DIR.mkdir(exist_ok=True)
-        for service in SERVICES:
+        for service in service_names():
             spec_path(service).write_text(render(generate(service)))
             print(f"wrote {spec_path(service).relative_to(REPO_ROOT)}")
         return 0

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from bank_shared.migrations import SERVICES, MigrationError, current, upgrade_head
+from bank_shared.migrations import MigrationError, current, upgrade_head
 from tests.support import legacy_migrations as legacy
 from tests.support.scratch_db import Scratch
+from tests.support.services import SERVICES
 
 BOOKKEEPING = ("schema_migrations", "alembic_version", "alembic_checksums")
 LEDGER_REVISIONS = ["shared_0001", "ledger_0001", "ledger_0002", "ledger_0003", "ledger_0004", "ledger_0005",

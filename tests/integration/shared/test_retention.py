@@ -14,10 +14,10 @@ from pydantic import ValidationError
 
 from bank_shared.db import Connection, connect
 from bank_shared.retention import RetentionSettings, prune_expired
+from tests.support.services import SERVICES
 from tests.support.stack import database_url, gateway_url
 
 SCHEMA = f"retention_test_{uuid.uuid4().hex[:8]}"
-SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
 
 
 @pytest.fixture(scope="module")

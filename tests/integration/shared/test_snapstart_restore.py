@@ -21,9 +21,9 @@ import pytest
 from local_gateway.template import Model, load_model
 from local_gateway.workers import WORKER_SCRIPT, lambda_environment
 from tests.support.lambda_events import http_event
+from tests.support.services import SERVICES
 
 REPO = Path(__file__).resolve().parents[3]
-SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.services import SERVICES
+
 REPO = Path(__file__).resolve().parents[3]
 LOCAL = REPO / ".local"
 STACKCTL = REPO / "localstack" / "stackctl.py"
@@ -49,7 +51,6 @@ def _connect(url: str, dbname: str) -> Any:
     return psycopg.connect(make_conninfo(**params), connect_timeout=5)
 
 
-SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
 
 
 @pytest.mark.parametrize("service", SERVICES)

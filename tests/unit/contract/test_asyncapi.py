@@ -12,8 +12,8 @@ import yaml
 
 from bank_shared.events.schemas import EVENT_MODELS
 from bank_shared.events.topics import ALL_TOPICS
-from bank_shared.migrations import SERVICES
 from bank_shared.tools import asyncapi
+from tests.support.services import SERVICES
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from bank_shared.events.topics import ALL_TOPICS
-from bank_shared.migrations import SERVICES
 from bank_shared.tools import openapi
+from tests.support.services import SERVICES
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bank_shared.api_docs import CODES_KEY
-from bank_shared.migrations import SERVICES
 from bank_shared.tools import openapi
+from tests.support.services import SERVICES
 
 NO_CONTENT = "204"
 

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from bank_shared.migrations import SERVICES
 from bank_shared.tools import calls
+from tests.support.services import SERVICES
 
 EXPECTED = {
     "customer": ["accounts", "auth", "fx", "ledger", "notifications", "utilities"],

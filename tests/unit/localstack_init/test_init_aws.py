@@ -13,19 +13,10 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from tests.support.services import SERVICES
+
 SCRIPT = Path(__file__).resolve().parents[3] / "localstack" / "init" / "init_aws.py"
 REGION = "eu-central-1"
-SERVICES = [
-    "auth",
-    "customer",
-    "office",
-    "accounts",
-    "ledger",
-    "fx",
-    "utilities",
-    "contracts",
-    "notifications",
-]
 
 
 def load_script() -> ModuleType:
@@ -122,7 +113,7 @@ def secret_state(sm: Any, name: str) -> tuple[str, list[str]]:
 
 
 def run(clients: dict[str, Any], env: dict[str, str]) -> None:
-    init_aws.run(clients, env, REGION)
+    init_aws.run(clients, {"BANK_SERVICES": ",".join(SERVICES), **env}, REGION)
 
 
 def test_creates_every_resource(aws: dict[str, Any], secrets_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

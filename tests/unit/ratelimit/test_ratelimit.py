@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from auth_service.rate_limits import AUTH_RATE_LIMITS
 from bank_shared.ratelimit import (
     Limit,
     RateLimiter,
@@ -41,7 +42,7 @@ def make_app(settings: RateLimitSettings, redis: Any, clock: Clock) -> FastAPI:
     def health() -> dict[str, str]:
         return {"ok": "yes"}
 
-    limiter = RateLimiter(settings.rules(), lambda: redis, clock)
+    limiter = RateLimiter(settings.rules(AUTH_RATE_LIMITS.rules), lambda: redis, clock)
     app.add_middleware(RateLimitMiddleware, limiter=limiter, enabled=True)
     return app
 
@@ -55,7 +56,7 @@ def test_limits_parse_and_reject_nonsense() -> None:
 def test_rules_come_from_configuration_and_tighter_auth_rules_win() -> None:
     settings = RateLimitSettings(rate_limit_default="100/60",
                                  rate_limit_rules=json.dumps({"POST /api/auth/login": "3/60"}))
-    limiter = RateLimiter(settings.rules(), lambda: None)
+    limiter = RateLimiter(settings.rules(AUTH_RATE_LIMITS.rules), lambda: None)
     assert limiter.rule_for("POST", "/api/auth/login").limit == Limit(3, 60)
     assert limiter.rule_for("POST", "/api/auth/register").limit.requests < 100
     assert limiter.rule_for("GET", "/api/ledger/x").limit == Limit(100, 60)
@@ -170,7 +171,7 @@ def test_an_unreachable_redis_fails_closed_for_anonymous_mail_and_password_route
         return {}
 
     app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(RateLimitSettings().rules(), broken),
-                       enabled=True)
+                       enabled=True, policy=AUTH_RATE_LIMITS)
     client = TestClient(app)
     for path in ("/api/auth/register", "/api/auth/password/forgot"):
         refused = client.post(path)

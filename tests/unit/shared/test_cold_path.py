@@ -9,8 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.services import SERVICES
+
 REPO = Path(__file__).resolve().parents[3]
-SERVICES = ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts", "notifications")
 BASELINE_DIR = REPO / "tests" / "benchmarks" / "baseline"
 # Each costs tens of milliseconds or more and is needed by some requests only (psycopg: by the first query).
 # Powertools imports the bare `botocore` package itself (its user agent), so botocore counts from its client.

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bank_shared.migrations import SERVICES, MigrationError, history, plan
+from bank_shared.migrations import MigrationError, history, plan
 from bank_shared.migrations.plan import Revision
 from bank_shared.migrations.runner import scrub
 from tests.support import legacy_migrations as legacy
+from tests.support.services import SERVICES
 
 _FUNCTION = re.compile(r"CREATE (?:OR REPLACE )?(?:FUNCTION|PROCEDURE) (\w+)\((.*?\$\$.*?\$\$);", re.S)
 

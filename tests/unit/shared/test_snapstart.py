@@ -23,6 +23,7 @@ import fx_service.treasury
 from bank_shared import aws, db, http, observability, redis_client, snapstart
 from bank_shared.app import create_app, lambda_entrypoint
 from bank_shared.events import kafka
+from bank_shared.tools.registry import service_names
 from tests.support.lambda_events import Context, http_event
 
 REPO = Path(__file__).resolve().parents[3]
@@ -39,8 +40,7 @@ SHARED_SAFELY = {
     "bank_shared.settings.get_settings": "configuration from environment variables, the same in every "
                                          "restored environment; read before the snapshot on purpose",
     **{f"{service}_service.settings.get_{service}_settings": "the service's configuration, as above"
-       for service in ("auth", "customer", "office", "accounts", "ledger", "fx", "utilities", "contracts",
-                       "notifications")},
+       for service in service_names()},
     "bank_shared.bank_details.get_bank_details": "the bank's requisites from environment variables, as above",
     "auth_service.passwords.hasher": "argon2 parameters only; every hash draws its own salt from os.urandom",
     "auth_service.passwords.dummy_hash": "a decoy hash of a fixed string that only equalises login timing",

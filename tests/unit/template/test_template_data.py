@@ -11,7 +11,8 @@ import subprocess
 import pytest
 
 from tests.support import cfn
-from tests.support.cfn import SERVICES, Resolver
+from tests.support.cfn import Resolver
+from tests.support.services import SERVICES
 
 
 def cluster() -> dict:  # type: ignore[type-arg]

@@ -14,7 +14,8 @@ import pytest
 
 from bank_shared.events.topics import ALL_TOPICS
 from tests.support import cfn
-from tests.support.cfn import REPO, SERVICES, Resolver
+from tests.support.cfn import REPO, Resolver
+from tests.support.services import SERVICES
 
 # Who calls whom (issue 9). When a service declares `CALLS` in its package, that declaration is the truth.
 EXPECTED_CALLS: dict[str, set[str]] = {

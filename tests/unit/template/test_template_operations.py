@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.support import cfn
+from tests.support.services import SERVICES
 
 BANK_NAMESPACE = "Bank"
 # bank_shared.observability.count("Name", ...) / gauge("Name", ...): how the code emits a business metric.
@@ -56,7 +57,7 @@ def test_every_alarm_notifies_the_alarm_topic(alarm_id: str) -> None:
 def test_errors_and_throttles_are_alarmed_for_every_service_function() -> None:
     watched = {(a["Properties"]["MetricName"], a["Properties"]["Dimensions"][0]["Value"]["Ref"])
                for a in alarms().values() if a["Properties"]["Namespace"] == "AWS/Lambda"}
-    for service in cfn.SERVICES:
+    for service in SERVICES:
         function = cfn.service_function_id(service)
         assert {("Errors", function), ("Throttles", function)} <= watched, service
 

@@ -17,7 +17,8 @@ from pydantic.fields import FieldInfo
 
 from bank_shared.settings import ServiceSettings
 from tests.support import cfn
-from tests.support.cfn import SERVICES, Origin, Resolver, Unset
+from tests.support.cfn import Origin, Resolver, Unset
+from tests.support.services import SERVICES
 
 DEPLOYED_STAGES = ("dev", "prod")
 LOCAL_MARKERS = ("127.0.0.1", "localhost", "bank.local", "://local", "/local/", "local-")
