@@ -31,9 +31,10 @@ import zipfile
 from collections import Counter
 from typing import Any
 
-import boto3
 from deployctl import stage_settings
 from stackctl_common import LOCAL, REPO, StackError, load_config, port
+
+from localstack_session import localstack_session
 
 SAM_PYTHON = LOCAL / "venv-sam" / "bin" / "python"
 LOCALSTACK_PYTHON = LOCAL / "venv-localstack" / "bin" / "python"
@@ -240,7 +241,7 @@ def clean_leftovers(session: Any, endpoint: str, stage: str) -> None:
     """LocalStack does not delete every resource of a failed stack: remove the named ones before the next round."""
     for service, clean in (("secretsmanager", _clean_secrets), ("logs", _clean_log_groups), ("ssm", _clean_parameters),
                            ("s3", _clean_buckets), ("sqs", _clean_queues), ("kms", _clean_aliases)):
-        clean(session.client(service, endpoint_url=endpoint), stage)
+        clean(session.client(service), stage)
 
 
 def _clean_secrets(secrets: Any, stage: str) -> None:
@@ -319,10 +320,8 @@ def create_round(clients: dict[str, Any], endpoint: str, stack: str, template: d
 def rehearse(stage: str) -> dict[str, Any]:
     cfg = load_config()
     endpoint = f"http://127.0.0.1:{port(cfg, 'LOCALSTACK_PORT')}"
-    # LocalStack's fixed test credentials (no AWS account is involved)
-    session = boto3.Session(aws_access_key_id="test", aws_secret_access_key="test",  # noqa: S106
-                            region_name="eu-central-1")
-    clients = {name: session.client(name, endpoint_url=endpoint) for name in ("cloudformation", "s3")}
+    session = localstack_session(endpoint, "eu-central-1")  # LocalStack's test credentials, no AWS account
+    clients = {name: session.client(name) for name in ("cloudformation", "s3")}
     clean_leftovers(session, endpoint, stage)
     raw_parameters = parameter_values(_template_parameters(), stage)
     print(f"rehearse[{stage}]: SAM translator over template.yaml", flush=True)

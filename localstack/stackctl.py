@@ -245,6 +245,7 @@ class Up:
                 "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
                 "BANK_SECRETS_FILE": str(AWS_SECRETS_FILE), "BANK_STACK_FILE": str(STACK_FILE),
                 "BANK_SERVICES": ",".join(SERVICES),  # from functions/services.toml
+                "PYTHONPATH": str(REPO / "localstack"),  # init_aws.py imports localstack_session
             })
             run([str(VENV / "bin" / "python"), str(INIT_SCRIPT)], env=env, cwd=REPO, what="init_aws.py",
                 timeout=300)

@@ -50,16 +50,17 @@ def _ask_who(base: str, user: dict[str, str]) -> UUID:
     return UUID(me.json()["id"])
 
 
-def demo_customer_id(deadline_seconds: float = LOGIN_DEADLINE_SECONDS) -> UUID:
+def demo_customer_id(deadline_seconds: float = LOGIN_DEADLINE_SECONDS,
+                     clock: Callable[[], float] = time.monotonic) -> UUID:
     """Sign in as the demo customer through the gateway and ask auth who that is (no service reads another's
     database); retried until the deadline, then SeedError."""
     base = str(local_stack().get("gateway_url", "http://127.0.0.1:3000"))
-    give_up = time.monotonic() + deadline_seconds
+    give_up = clock() + deadline_seconds
     while True:
         try:
             return _ask_who(base, demo_users()["customer"])
         except (httpx.HTTPError, KeyError, ValueError) as error:
-            if time.monotonic() >= give_up:
+            if clock() >= give_up:
                 raise SeedError(f"the demo customer's sign-in did not succeed within {deadline_seconds:.0f}s "
                                 f"({type(error).__name__}: {error})") from error
             time.sleep(RETRY_PAUSE_SECONDS)

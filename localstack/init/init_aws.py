@@ -73,14 +73,21 @@ def error_code(exc: ClientError) -> str:
 
 
 def make_clients(endpoint_url: str | None, region: str) -> Clients:
+    """Clients of the LocalStack at `endpoint_url` (localstack-client); without one (the unit tests, under moto)
+    plain boto3 with the same dummy credentials."""
+    config = Config(retries={"max_attempts": 8, "mode": "standard"}, connect_timeout=5)
+    names = ("s3", "ses", "sqs", "ssm", "secretsmanager", "kms")
+    if endpoint_url:
+        from localstack_session import localstack_session  # localstack/ is on PYTHONPATH (stackctl sets it)
+
+        local = localstack_session(endpoint_url, region)
+        return {name: local.client(name, config=config) for name in names}
     session = boto3.session.Session(
         aws_access_key_id="test",
         aws_secret_access_key="test",  # noqa: S106 - LocalStack dummy credentials
         region_name=region,
     )
-    config = Config(retries={"max_attempts": 8, "mode": "standard"}, connect_timeout=5)
-    names = ("s3", "ses", "sqs", "ssm", "secretsmanager", "kms")
-    return {name: session.client(name, endpoint_url=endpoint_url, config=config) for name in names}
+    return {name: session.client(name, config=config) for name in names}
 
 
 def queue_names(env: Mapping[str, str]) -> list[str]:

@@ -52,16 +52,14 @@ def send_to_sqs_destination(destination_arn: str, body: dict[str, Any]) -> None:
                   destination_arn, json.dumps(body))
         return
     try:
-        import boto3
         from botocore.config import Config
 
-        client = boto3.client(
-            "sqs",
+        from localstack_session import localstack_client
+
+        client = localstack_client(
+            "sqs", os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
+            parts[3] or os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
             config=Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 2}),
-            region_name=parts[3] or os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
-            endpoint_url=os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
-            aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
-            aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
         )
         url = client.get_queue_url(QueueName=parts[-1])["QueueUrl"]
         client.send_message(QueueUrl=url, MessageBody=json.dumps(body))

@@ -62,10 +62,14 @@ def _on_path(*folders: Path) -> None:
 @lru_cache(maxsize=1)
 def local_kms() -> Any:
     """A KMS client of the stack's LocalStack (dummy credentials, as every local piece uses)."""
-    import boto3
+    return localstack_aws("kms")
 
-    return boto3.client("kms", endpoint_url=stack()["localstack_url"], region_name=stack()["aws_region"],
-                        aws_access_key_id="test", aws_secret_access_key="test")
+
+def localstack_aws(service: str) -> Any:
+    """A boto3 client of the stack's LocalStack, through localstack-client (localstack/localstack_session.py)."""
+    from localstack_session import localstack_client
+
+    return localstack_client(service, str(stack()["localstack_url"]), str(stack()["aws_region"]))
 
 
 def kms_call(operation: str, **params: Any) -> dict[str, Any]:

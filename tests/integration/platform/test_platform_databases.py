@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import psycopg
 import pytest
 from psycopg import sql
@@ -21,7 +20,7 @@ from psycopg import sql
 from bank_shared import custom_resource
 from platform_service import handler
 from tests.support.custom_resources import Context, event, response_endpoint
-from tests.support.stack import LOCAL, stack
+from tests.support.stack import LOCAL, localstack_aws, stack
 
 PROXY_HOST = "bank-test-db.proxy-x.eu-central-1.rds.amazonaws.com"
 PG_LOG = LOCAL / "logs" / "postgres.log"
@@ -34,7 +33,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     monkeypatch.setenv("AWS_DEFAULT_REGION", stack()["aws_region"])
     custom_resource.aws_client.cache_clear()
-    yield boto3.client("secretsmanager", endpoint_url=stack()["localstack_url"], region_name=stack()["aws_region"])
+    yield localstack_aws("secretsmanager")
     custom_resource.aws_client.cache_clear()
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.support.services import SERVICES
+from tests.support.stack import localstack_aws
 
 REPO = Path(__file__).resolve().parents[3]
 LOCAL = REPO / ".local"
@@ -102,10 +103,7 @@ def test_localstack_health_lists_the_services(stack: dict[str, Any]) -> None:
 
 
 def test_secrets_are_seeded_in_secrets_manager(stack: dict[str, Any]) -> None:
-    import boto3
-
-    client = boto3.client("secretsmanager", endpoint_url=stack["localstack_url"], region_name=stack["aws_region"],
-                          aws_access_key_id="test", aws_secret_access_key="test")
+    client = localstack_aws("secretsmanager")
     for service in SERVICES:
         secret = json.loads(client.get_secret_value(SecretId=stack["services"][service]["db_secret_id"])
                             ["SecretString"])
@@ -123,11 +121,9 @@ def test_kms_keys_hold_the_material_of_the_secrets_file(stack: dict[str, Any]) -
     import hashlib
     import hmac
 
-    import boto3
     from cryptography.hazmat.primitives import serialization
 
-    kms = boto3.client("kms", endpoint_url=stack["localstack_url"], region_name=stack["aws_region"],
-                       aws_access_key_id="test", aws_secret_access_key="test")
+    kms = localstack_aws("kms")
     given = json.loads((LOCAL / "aws-secrets.json").read_text())["kms_keys"]
     ids = stack["kms_key_ids"]
 

@@ -35,10 +35,11 @@ def test_an_unreachable_gateway_is_retried_then_fails(monkeypatch: pytest.Monkey
         attempts.append(base)
         return real(base, user)
 
+    ticks = iter(range(100))  # a fake clock: one second per reading, however slow the machine is
     monkeypatch.setattr(common, "_ask_who", counting)
     with pytest.raises(common.SeedError, match="did not succeed within"):
-        common.demo_customer_id(deadline_seconds=0.3)
-    assert len(attempts) > 1
+        common.demo_customer_id(deadline_seconds=3, clock=lambda: float(next(ticks)))
+    assert len(attempts) == 3  # read at 0 (deadline 3), failures read 1, 2, then 3: the third gives up
 
 
 @pytest.mark.usefixtures("unreachable_stack")
