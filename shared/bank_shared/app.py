@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bank_shared import schedule_clock
 from bank_shared.api_docs import install_openapi
 from bank_shared.direct_invoke import direct_caller
 from bank_shared.errors import ProblemInstanceMiddleware, install_error_handlers, problem, problem_response
@@ -117,7 +118,8 @@ def lambda_entrypoint(
 ) -> LambdaHandler:
     """The Lambda handler for a service: Powertools context + metrics around one dispatcher.
 
-    On its schedule a function runs its own `scheduled_tasks` (e.g. expiring holds), then sweeps its
+    On its schedule a function runs its own `scheduled_tasks` (e.g. expiring holds; `schedule_clock.now()` is
+    the scheduled event's moment while they run), then sweeps its
     outbox, so events those tasks wrote are relayed in the same invocation, and then prunes what is past
     its retention window (bank_shared.retention).
 
@@ -137,7 +139,8 @@ def lambda_entrypoint(
         if _is_kafka_batch(event):
             return handle_kafka_batch(event, consumer, event_handlers or {})
         if _is_schedule(event):
-            results = {name: task() for name, task in (scheduled_tasks or {}).items()}
+            with schedule_clock.scheduled_at(event):  # tasks acting on dates read the event's moment
+                results = {name: task() for name, task in (scheduled_tasks or {}).items()}
             return {**results, **sweep_outbox(), "pruned": prune_expired()}
         _ensure_event_loop()
         return asgi(event, context)
