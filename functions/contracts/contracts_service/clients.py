@@ -9,7 +9,6 @@ from uuid import UUID
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Invoker, ServiceClient
 from bank_shared.swappable import Swappable
-from bank_shared.transaction_guard import network_call_allowed
 from contracts_service.settings import get_contracts_settings
 
 CALLS: tuple[str, ...] = ("auth",)
@@ -24,10 +23,9 @@ class HttpCustomerNames:
         self._client = ServiceClient("auth", retries=1, invoker=invoker)
 
     def full_name(self, user_id: UUID) -> str | None:
-        # Asked by the account.opened consumer inside its processed-event transaction (docs/architecture.md).
-        with network_call_allowed("the account-agreement consumer asks auth for the name inside its transaction"):
-            response = self._client.get(f"/internal/users/{user_id}",
-                                        timeout=get_contracts_settings().dependency_timeout_seconds)
+        # Asked by the account.opened consumer's look-up phase, before its transaction opens.
+        response = self._client.get(f"/internal/users/{user_id}",
+                                    timeout=get_contracts_settings().dependency_timeout_seconds)
         if response.status_code == 404:
             return None
         if response.status_code != 200:  # the batch is retried by the event source

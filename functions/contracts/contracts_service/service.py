@@ -21,6 +21,7 @@ from uuid import UUID
 from bank_shared.auth import Principal
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from bank_shared.events.consumer import TwoPhase
 from bank_shared.events.envelope import CloudEvent, new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import CONTRACT_ACTIVATED, CONTRACT_SIGNED, CONTRACT_TERMINATED
@@ -343,7 +344,12 @@ def my_contracts(uow: UnitOfWork, principal: Principal, status: str | None, limi
 
 # consumers ------------------------------------------------------------------------------------------------------
 
-def conclude_account_agreement(uow: UnitOfWork, event: CloudEvent) -> None:
+def _customer_name(event: CloudEvent) -> str:
+    """The look-up phase of account.opened (no transaction open): the customer's name, asked from auth."""
+    return customer_names().full_name(UUID(str(event.data["owner_id"]))) or ""
+
+
+def _conclude_account_agreement(uow: UnitOfWork, event: CloudEvent, full_name: str) -> None:
     """Consumer of account.opened (the back-office flow): the account agreement of the account's product is
     concluded from the template version in effect, once per account (the processed-event row makes the event
     apply once; the idempotency key `account_id` makes a second event about the same account change nothing).
@@ -361,7 +367,6 @@ def conclude_account_agreement(uow: UnitOfWork, event: CloudEvent) -> None:
         template = repository.template_by_code(code)
         if template is None:
             raise TemplateNotFound(f"No template {code!r} for account agreements")
-        full_name = customer_names().full_name(customer) or ""
         draft = _new_draft(uow, template["id"], customer,
                            {"full_name": full_name or str(customer), "account_number": str(data["number"])},
                            datetime.now(UTC).date(), actor)
@@ -374,3 +379,7 @@ def conclude_account_agreement(uow: UnitOfWork, event: CloudEvent) -> None:
 
     run_idempotent(uow.connection, "contract:account-opened", str(account_id),
                    fingerprint("account-agreement", {"account": str(account_id)}), operation)
+
+
+# The name is asked before the processed-event transaction opens (bank_shared.events.consumer.TwoPhase).
+conclude_account_agreement = TwoPhase(_customer_name, _conclude_account_agreement)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from bank_shared.db import Connection, jsonb
+
+if TYPE_CHECKING:
+    from ledger_service.transfers import TransferOrder
 
 Row = dict[str, Any]
 ACCOUNT_COLUMNS = "id, kind, system_code, owner_id, currency, balance, held, overdraft_limit, allow_negative, status"
@@ -118,10 +121,10 @@ class LedgerRepository:
         return row["id"] if row else None
 
     # transfers in one round trip, and the per-account combiner (migration 0003) ----------------------------
-    def apply_transfer(self, request: dict[str, Any], wait_for_locks: bool) -> Row:
+    def apply_transfer(self, order: TransferOrder, wait_for_locks: bool) -> Row:
         """Raises psycopg.errors.LockNotAvailable (DETAIL: the busy account) when not waiting for locks."""
         row = self.connection.execute(
-            "SELECT ledger_transfer_apply(%s, %s) AS outcome", (jsonb(request), wait_for_locks)
+            "SELECT ledger_transfer_apply(%s, %s) AS outcome", (jsonb(order.as_json()), wait_for_locks)
         ).fetchone()
         assert row is not None
         outcome: Row = row["outcome"]
@@ -133,10 +136,10 @@ class LedgerRepository:
         channel = f"ledger_combiner_{account_id.hex}"  # = ledger_combiner_channel(account_id) in SQL
         self.connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
 
-    def enqueue_transfer(self, request_id: UUID, account_id: UUID, request: dict[str, Any]) -> bool:
-        """Queue a request for the account's combiner; True when this session became its leader."""
+    def enqueue_transfer(self, request_id: UUID, account_id: UUID, order: TransferOrder) -> bool:
+        """Queue an order for the account's combiner; True when this session became its leader."""
         row = self.connection.execute(
-            "SELECT ledger_transfer_enqueue(%s, %s, %s) AS leader", (request_id, account_id, jsonb(request))
+            "SELECT ledger_transfer_enqueue(%s, %s, %s) AS leader", (request_id, account_id, jsonb(order.as_json()))
         ).fetchone()
         return bool(row and row["leader"])
 

@@ -22,28 +22,20 @@ from bank_shared.errors import (
     AccountNotEmpty,
     AccountNotFound,
     CurrencyMismatch,
-    IdempotencyKeyReused,
-    IdempotencyRequestInFlight,
-    InsufficientFunds,
-    SameAccount,
     TransactionNotFound,
-    problem,
 )
 from bank_shared.events import outbox
-from bank_shared.events.envelope import new_event
-from bank_shared.events.topics import PAYMENT_EXECUTED, PAYMENT_FAILED
-from bank_shared.idempotency import IdempotentResult, fingerprint
-from bank_shared.money import from_minor, money_json
+from bank_shared.idempotency import IdempotentResult
+from bank_shared.money import money_json
 from bank_shared.observability import count
 from ledger_service.repository import LedgerRepository, Row
+from ledger_service.transfers import TransferOrder, transfer_order, transfer_result
 
 if TYPE_CHECKING:
     pass
 from ledger_service.postings import (
-    SERVICE,
     AccountConflict,
     AlreadyReversed,
-    BalanceLimitExceeded,
     Posting,
     TransactionNotReversible,
     idempotent,
@@ -109,89 +101,6 @@ def get_balances(uow: UnitOfWork, account_ids: list[UUID]) -> list[dict[str, Any
 
 # money movement -----------------------------------------------------------------------------------------------
 
-def _transfer_request(principal: Principal, key: str, from_account_id: UUID, to_account_id: UUID, amount: int,
-                      currency: str, description: str) -> dict[str, Any]:
-    """Everything ledger_transfer_apply needs (migration 0003): the key's scope and fingerprint, the
-    ownership rule, and the prepared responses and events (the database fills in created_at)."""
-    if from_account_id == to_account_id:
-        raise SameAccount()
-    scope = f"transfer:{principal.actor}"
-    payload = {"from": str(from_account_id), "to": str(to_account_id), "amount": amount, "currency": currency,
-               "description": description}
-    transaction_id = uuid.uuid4()
-    body = {
-        "transaction_id": str(transaction_id),
-        "type": "transfer",
-        "status": "executed",
-        "from_account_id": str(from_account_id),
-        "to_account_id": str(to_account_id),
-        "amount": money_json(amount, currency),
-        "description": description,
-        "created_at": "",
-    }
-    event_data = {**{k: v for k, v in body.items() if k not in ("amount", "status")},
-                  "amount": from_minor(amount, currency), "currency": currency, "amount_minor": amount,
-                  "initiated_by": principal.actor}
-    refusal = InsufficientFunds(f"Available balance is below {from_minor(amount, currency)}")
-    refused_data = {"from_account_id": str(from_account_id), "to_account_id": str(to_account_id),
-                    "amount": from_minor(amount, currency), "currency": currency,
-                    "reason": refusal.code, "detail": refusal.detail}
-    return {
-        "scope": scope,
-        "key": key,
-        "hash": fingerprint(scope, payload),
-        "from": str(from_account_id),
-        "to": str(to_account_id),
-        "amount": amount,
-        "currency": currency,
-        "description": description,
-        "initiated_by": principal.actor,
-        # None: staff and services may debit any account; a customer only their own
-        "owner": None if (principal.is_staff or principal.is_service) else principal.subject,
-        "transaction_id": str(transaction_id),
-        "body": body,
-        "event": new_event(PAYMENT_EXECUTED, SERVICE, str(from_account_id), event_data).to_dict(),
-        "refused_body": problem(refusal.status, refusal.code, refusal.title, refusal.detail),
-        "refused_event": new_event(PAYMENT_FAILED, SERVICE, str(from_account_id), refused_data).to_dict(),
-    }
-
-
-def _transfer_result(request: dict[str, Any], outcome: dict[str, Any]) -> IdempotentResult:
-    error = outcome.get("error")
-    if error == "in_flight":
-        raise IdempotencyRequestInFlight(headers={"Retry-After": "1"})
-    if error == "idempotency_key_reused":
-        raise IdempotencyKeyReused()
-    if error == "account_not_found":
-        raise AccountNotFound(f"No account {outcome['account_id']}")
-    if error == "account_closed":
-        raise AccountClosed(f"Account {outcome['account_id']} is closed")
-    if error == "currency_mismatch":
-        raise CurrencyMismatch(f"Both accounts must be in {request['currency']}")
-    if error == "balance_limit_exceeded":
-        raise BalanceLimitExceeded(f"Account {outcome['account_id']} cannot receive this amount")
-    if error is not None:
-        raise RuntimeError(f"transfer not applied: {outcome}")
-    if outcome["replayed"]:
-        return IdempotentResult(outcome["status"], outcome["body"], replayed=True)
-    if outcome["status"] == 201:
-        count("TransfersExecuted")
-        return IdempotentResult(201, {**request["body"], "created_at": outcome["created_at"]}, replayed=False)
-    count("TransfersRefused", reason=str(request["refused_body"].get("code", "refused")))
-    return IdempotentResult(outcome["status"], request["refused_body"], replayed=False)
-
-
-def transfer(uow: UnitOfWork, principal: Principal, key: str, from_account_id: UUID, to_account_id: UUID,
-             amount: int, currency: str, description: str = "") -> IdempotentResult:
-    """Same-currency transfer inside the caller's unit of work (one statement: ledger_transfer_apply,
-    waiting for the account locks); a customer may only debit their own account (others' look not found)."""
-    request = _transfer_request(principal, key, from_account_id, to_account_id, amount, currency, description)
-    result = _transfer_result(request, LedgerRepository(uow.connection).apply_transfer(request, True))
-    if not result.replayed:
-        outbox.relay_once_after_commit(uow)
-    return result
-
-
 COMBINER_BATCH = 32  # requests per leader transaction (each one a PL/pgSQL subtransaction; PGPROC caches 64)
 COMBINER_WAIT_SECONDS = 0.05  # a waiter re-polls this often even without a notification (e.g. a dead leader)
 _listening: weakref.WeakKeyDictionary[Connection, set[UUID]] = weakref.WeakKeyDictionary()
@@ -209,20 +118,20 @@ def submit_transfer(connection: Connection, principal: Principal, key: str, from
     from psycopg import pq
 
     if connection.info.transaction_status != pq.TransactionStatus.IDLE:
-        raise RuntimeError("submit_transfer runs its own transactions; use transfer() inside a unit of work")
-    request = _transfer_request(principal, key, from_account_id, to_account_id, amount, currency, description)
+        raise RuntimeError("submit_transfer runs its own transactions: call it with no transaction open")
+    order = transfer_order(principal, key, from_account_id, to_account_id, amount, currency, description)
     repository = LedgerRepository(connection)
     try:
-        outcome = repository.apply_transfer(request, False)
+        outcome = repository.apply_transfer(order, False)
     except psycopg.errors.LockNotAvailable as busy:
-        outcome = _combine(repository, UUID(busy.diag.message_detail or ""), request)
-    result = _transfer_result(request, outcome)
+        outcome = _combine(repository, UUID(busy.diag.message_detail or ""), order)
+    result = transfer_result(order, outcome)
     if not result.replayed:
         outbox.relay_after_commit(connection)
     return result
 
 
-def _combine(repository: LedgerRepository, account_id: UUID, request: dict[str, Any]) -> dict[str, Any]:
+def _combine(repository: LedgerRepository, account_id: UUID, order: TransferOrder) -> dict[str, Any]:
     connection = repository.connection
     channels = _listening.setdefault(connection, set())
     if account_id not in channels:
@@ -231,7 +140,7 @@ def _combine(repository: LedgerRepository, account_id: UUID, request: dict[str, 
     for _ in connection.notifies(timeout=0):  # drop notifications left over from earlier batches
         pass
     request_id = uuid.uuid4()
-    leader = repository.enqueue_transfer(request_id, account_id, request)
+    leader = repository.enqueue_transfer(request_id, account_id, order)
     while True:
         if leader:
             try:

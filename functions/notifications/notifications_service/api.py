@@ -12,6 +12,7 @@ from pydantic import BaseModel, EmailStr, Field
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, SERVICE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
+from bank_shared.events.consumer import EventHandler
 from bank_shared.events.topics import (
     FX_EXCHANGED,
     NOTIFICATION_REQUESTED,
@@ -77,7 +78,7 @@ def get(notification_id: UUID, _principal: Principal = Reader) -> Notification:
 # The inbox's, preferences' and push's fixed paths come before `/{notification_id}`, which would claim `/inbox`.
 app = create_app("notifications", routers=[inbox_internal, inbox_router, preferences_router, push_router, router],
                  description="E-mail and web-push notifications, and the users' in-app inbox.")
-EVENT_HANDLERS = {
+EVENT_HANDLERS: dict[str, EventHandler] = {
     NOTIFICATION_REQUESTED: service.deliver_requested,
     USER_REGISTERED: service.send_activation_mail,
     USER_PASSWORD_RESET_REQUESTED: service.send_password_reset_mail,

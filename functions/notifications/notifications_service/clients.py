@@ -12,13 +12,10 @@ from uuid import UUID
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Invoker, ServiceClient
 from bank_shared.swappable import Swappable
-from bank_shared.transaction_guard import network_call_allowed
 from notifications_service.settings import get_notifications_settings
 
 CALLS: tuple[str, ...] = ("accounts", "auth")
-# The consumers look up and deliver inside their processed-event transaction (docs/architecture.md, "Known
-# exceptions to no network call in a transaction"): the one deliberate exception left, named where it happens.
-CONSUMER_CALLS_IN_TRANSACTION = "notifications consumers look up and deliver inside the processed-event transaction"
+# Asked only in the consumers' look-up phase, before their transaction opens (bank_shared.events.consumer).
 
 
 @dataclass(frozen=True)
@@ -37,9 +34,8 @@ class HttpAccounts:
         self._client = ServiceClient("accounts", retries=1, invoker=invoker)
 
     def owners(self, account_ids: list[UUID]) -> dict[UUID, AccountOwner]:
-        with network_call_allowed(CONSUMER_CALLS_IN_TRANSACTION):
-            response = self._client.get("/internal/accounts", params=[("account_id", str(a)) for a in account_ids],
-                                        timeout=get_notifications_settings().dependency_timeout_seconds)
+        response = self._client.get("/internal/accounts", params=[("account_id", str(a)) for a in account_ids],
+                                    timeout=get_notifications_settings().dependency_timeout_seconds)
         if response.status_code != 200:  # the batch is retried by the event source
             raise DependencyUnavailable(f"accounts answered {response.status_code}", dependency="accounts")
         found: dict[UUID, AccountOwner] = {}
@@ -69,9 +65,8 @@ class HttpUsers:
         self._client = ServiceClient("auth", retries=1, invoker=invoker)
 
     def recipient(self, user_id: UUID) -> Recipient | None:
-        with network_call_allowed(CONSUMER_CALLS_IN_TRANSACTION):
-            response = self._client.get(f"/internal/users/{user_id}",
-                                        timeout=get_notifications_settings().dependency_timeout_seconds)
+        response = self._client.get(f"/internal/users/{user_id}",
+                                    timeout=get_notifications_settings().dependency_timeout_seconds)
         if response.status_code == 404:
             return None
         if response.status_code != 200:  # the batch is retried by the event source

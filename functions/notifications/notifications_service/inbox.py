@@ -24,10 +24,11 @@ from uuid import UUID
 
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import NotFound
+from bank_shared.events.consumer import TwoPhase
 from bank_shared.events.envelope import CloudEvent
 from bank_shared.pagination import decode_time_id, time_id_page
 from notifications_service import templates
-from notifications_service.clients import AccountOwner, AccountsDirectory, accounts_directory
+from notifications_service.clients import AccountOwner, accounts_directory
 from notifications_service.push import push_notice
 from notifications_service.repository import InboxRepository
 from notifications_service.service import delivery, is_history, user_language
@@ -100,13 +101,19 @@ def payment_entries(data: dict[str, Any], owners: dict[UUID, AccountOwner],
     return entries
 
 
-def record_payment(uow: UnitOfWork, event: CloudEvent, accounts: AccountsDirectory | None = None) -> None:
-    """Consumer of payment.executed."""
+def _payment_owners(event: CloudEvent) -> dict[UUID, AccountOwner]:
+    """The look-up phase of payment.executed: who owns the two accounts (asked before the transaction)."""
     data = event.data
-    ids = [UUID(str(data["from_account_id"])), UUID(str(data["to_account_id"]))]
-    owners = (accounts or accounts_directory()).owners(ids)
+    return accounts_directory().owners([UUID(str(data["from_account_id"])), UUID(str(data["to_account_id"]))])
+
+
+def _record_payment(uow: UnitOfWork, event: CloudEvent, owners: dict[UUID, AccountOwner]) -> None:
+    data = event.data
     entries = payment_entries(data, owners, lambda user: user_language(uow, user))
     _store(uow, event, entries, event_time(data.get("created_at"), event.time))
+
+
+record_payment = TwoPhase(_payment_owners, _record_payment)  # the consumer of payment.executed
 
 
 def record_exchange(uow: UnitOfWork, event: CloudEvent) -> None:

@@ -7,12 +7,15 @@
 * **Subscriptions**: a browser's `PushSubscription` (endpoint, keys.p256dh, keys.auth), owned by the signed-in
   user; the endpoint must be on one of `push_endpoint_origins` (no push is ever sent to an arbitrary URL).
 * **Delivery**: `push_notice` runs inside the consumer that files the inbox entry: the same title and body, in
-  the user's language, to every subscription of the user, when the kind's `push` channel is on. The payload
+  the user's language, queued for every subscription of the user, when the kind's `push` channel is on, and
+  pushed after the commit (`deliver_push`: claim, send, mark; the schedule's sweep takes what was left, as for
+  mails in deliveries.py). The payload
   is encrypted here per RFC 8291 (aes128gcm, RFC 8188, with the layer's `cryptography`), the request carries a
   VAPID JWT (ES256, the layer's PyJWT) and goes out with the layer's httpx (RFC 8030). `pywebpush` is not used:
   its `http-ece` dependency is published as an sdist only, which the hash-checked, wheel-only Lambda build
   cannot package (docs/events.md). The push service's 404/410 removes the subscription. One `push_deliveries`
-  row per (event, subscription, kind) makes a redelivered event push once.
+  row per (event, subscription, kind) makes a redelivered event queue once; that row is the push's idempotency
+  key.
 """
 
 from __future__ import annotations
@@ -34,9 +37,8 @@ from bank_shared.db import UnitOfWork
 from bank_shared.errors import NotFound, Unprocessable
 from bank_shared.events.envelope import CloudEvent
 from bank_shared.observability import logger
-from bank_shared.transaction_guard import network_call, network_call_allowed
+from bank_shared.transaction_guard import network_call
 from notifications_service import templates
-from notifications_service.clients import CONSUMER_CALLS_IN_TRANSACTION
 from notifications_service.repository import PushRepository
 from notifications_service.settings import get_notifications_settings
 
@@ -211,29 +213,57 @@ def send(subscription: dict[str, Any], data: str) -> int | None:
                "Authorization": vapid_authorization(endpoint, vapid_private_key(),
                                                     f"mailto:{settings.sender_address}", time.time())}
     try:
-        with network_call_allowed(CONSUMER_CALLS_IN_TRANSACTION):
-            network_call("push service")
-            response = httpx.post(endpoint, content=body, headers=headers, timeout=settings.push_timeout_seconds)
+        network_call("push service")
+        response = httpx.post(endpoint, content=body, headers=headers, timeout=settings.push_timeout_seconds)
     except httpx.HTTPError:
         return None
     return response.status_code
 
 
 def push_notice(uow: UnitOfWork, event: CloudEvent, user_id: UUID, kind: str, text: templates.InboxText) -> int:
-    """Push `text` to each of the user's subscriptions once per event; a gone subscription is removed, another
-    failure is logged (the mail and the inbox entry stand). Returns the pushes accepted."""
+    """Queue `text` for each of the user's subscriptions once per event (in the caller's transaction); they are
+    pushed after the commit. Returns the pushes queued."""
     repository = PushRepository(uow.connection)
-    accepted = 0
-    for subscription in repository.of_user(user_id):
-        if not repository.claim(event.id, subscription["id"], kind):
-            continue
-        status = send(subscription, payload(kind, text, event))
+    data = payload(kind, text, event)
+    queued = [subscription["id"] for subscription in repository.of_user(user_id)
+              if repository.queue(event.id, subscription["id"], kind, data)]
+    if queued:
+        uow.after_commit(lambda: _after_commit(event.id, queued, kind))
+    return len(queued)
+
+
+def _after_commit(source_event_id: str, subscription_ids: list[UUID], kind: str) -> None:
+    for subscription_id in subscription_ids:
+        deliver_push(source_event_id, subscription_id, kind)
+
+
+def deliver_push(source_event_id: str, subscription_id: UUID, kind: str) -> str:
+    """Claim, push and mark one queued push: a gone subscription is removed, another failure is logged and kept
+    as `failed` (the mail and the inbox entry stand). The outcome: sent, failed, gone or skipped."""
+    with UnitOfWork() as uow:
+        claimed = PushRepository(uow.connection).claim(source_event_id, subscription_id, kind,
+                                                       get_notifications_settings().delivery_retry_after_seconds)
+    if claimed is None:
+        return "skipped"
+    status = send(claimed, str(claimed["payload"]))
+    with UnitOfWork() as uow:
+        repository = PushRepository(uow.connection)
         if status is not None and status < 300:
-            accepted += 1
-        elif status in GONE:
-            logger.info("push subscription gone: removed", extra={"event_id": event.id, "status": status})
-            repository.remove_gone(subscription["id"])
-        else:
-            logger.warning("push not delivered", extra={"event_id": event.id, "kind": kind, "status": status})
-            repository.mark(event.id, subscription["id"], kind, "failed")
-    return accepted
+            repository.mark(source_event_id, subscription_id, kind, "sent")
+            return "sent"
+        if status in GONE:
+            logger.info("push subscription gone: removed", extra={"event_id": source_event_id, "status": status})
+            repository.remove_gone(subscription_id)
+            return "gone"
+        logger.warning("push not delivered", extra={"event_id": source_event_id, "kind": kind, "status": status})
+        repository.mark(source_event_id, subscription_id, kind, "failed")
+        return "failed"
+
+
+def sweep_pushes() -> int:
+    """Pushes left queued or lost between claim and mark, pushed now; the number accepted."""
+    settings = get_notifications_settings()
+    with UnitOfWork() as uow:
+        left = PushRepository(uow.connection).unsent(settings.delivery_retry_after_seconds,
+                                                     settings.delivery_sweep_limit)
+    return [deliver_push(*key) for key in left].count("sent")

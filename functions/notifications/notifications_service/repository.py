@@ -14,11 +14,13 @@ class NotificationRepository:
         self.connection = connection
 
     def add(self, notification_id: UUID, channel: str, recipient: str, subject: str, body: str,
-            requested_by: str) -> None:
+            requested_by: str, link: tuple[str, UUID] | None = None) -> None:
+        """Queue a mail; a link mail's `body` has the link redacted and `link` names it (purpose, link id)."""
+        purpose, link_id = link or (None, None)
         self.connection.execute(
-            "INSERT INTO notifications (id, channel, recipient, subject, body, requested_by) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            (notification_id, channel, recipient, subject, body, requested_by),
+            "INSERT INTO notifications (id, channel, recipient, subject, body, requested_by, link_purpose, link_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (notification_id, channel, recipient, subject, body, requested_by, purpose, link_id),
         )
 
     def get(self, notification_id: UUID) -> dict[str, Any] | None:
@@ -28,21 +30,46 @@ class NotificationRepository:
             (notification_id,),
         ).fetchone()
 
-    def lock_queued(self, notification_id: UUID) -> dict[str, Any] | None:
+    def lock_unsent(self, notification_id: UUID, retry_after_seconds: int) -> dict[str, Any] | None:
+        """The mail if it is queued, or was claimed longer than `retry_after_seconds` ago and never marked (its
+        sender was lost between the claim and the mark), locked for this transaction."""
         return self.connection.execute(
-            "SELECT id, channel, recipient, subject, body FROM notifications "
-            "WHERE id = %s AND status = 'queued' FOR UPDATE",
-            (notification_id,),
+            "SELECT id, recipient, subject, body, link_purpose, link_id FROM notifications WHERE id = %s "
+            "AND (status = 'queued' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => %s))) "
+            "FOR UPDATE",
+            (notification_id, retry_after_seconds),
         ).fetchone()
 
-    def sent_within_hour(self, recipient: str) -> int:
-        """Mails sent to `recipient` in the last hour; serialised per recipient for this transaction, so two
-        consumers cannot both take the last place under the cap."""
+    def mark_sending(self, notification_id: UUID) -> None:
+        self.connection.execute(
+            "UPDATE notifications SET status = 'sending', claimed_at = now(), attempts = attempts + 1 WHERE id = %s",
+            (notification_id,),
+        )
+
+    def release(self, notification_id: UUID) -> None:
+        """The send failed: queued again for the next attempt (the schedule's sweep)."""
+        self.connection.execute(
+            "UPDATE notifications SET status = 'queued' WHERE id = %s AND status = 'sending'", (notification_id,)
+        )
+
+    def unsent(self, retry_after_seconds: int, limit: int) -> list[UUID]:
+        """Mails left queued, or claimed and never marked for longer than `retry_after_seconds`, oldest first."""
+        rows = self.connection.execute(
+            "SELECT id FROM notifications WHERE status = 'queued' "
+            "OR (status = 'sending' AND claimed_at < now() - make_interval(secs => %s)) ORDER BY created_at LIMIT %s",
+            (retry_after_seconds, limit),
+        ).fetchall()
+        return [row["id"] for row in rows]
+
+    def sent_within_hour(self, recipient: str, excluding: UUID) -> int:
+        """Mails sent (or being sent) to `recipient` in the last hour other than `excluding`; serialised per
+        recipient for this transaction, so two senders cannot both take the last place under the cap."""
         self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("mail-cap|" + recipient,))
         row = self.connection.execute(
-            "SELECT count(*) AS n FROM notifications WHERE recipient = %s AND status = 'sent' "
-            "AND sent_at > now() - interval '1 hour'",
-            (recipient,),
+            "SELECT count(*) AS n FROM notifications WHERE recipient = %s AND id <> %s "
+            "AND ((status = 'sent' AND sent_at > now() - interval '1 hour') "
+            "OR (status = 'sending' AND claimed_at > now() - interval '1 hour'))",
+            (recipient, excluding),
         ).fetchone()
         return int(row["n"]) if row else 0
 
@@ -51,7 +78,8 @@ class NotificationRepository:
 
     def mark_sent(self, notification_id: UUID, provider_message_id: str) -> None:
         self.connection.execute(
-            "UPDATE notifications SET status = 'sent', provider_message_id = %s, sent_at = now() WHERE id = %s",
+            "UPDATE notifications SET status = 'sent', provider_message_id = %s, sent_at = now() "
+            "WHERE id = %s AND status = 'sending'",
             (provider_message_id, notification_id),
         )
 
@@ -173,14 +201,34 @@ class PushRepository:
         """The push service answered 404/410: the subscription expired or was revoked."""
         self.connection.execute("DELETE FROM push_subscriptions WHERE id = %s", (subscription_id,))
 
-    def claim(self, source_event_id: str, subscription_id: UUID, kind: str) -> bool:
-        """False when this event already pushed this kind to this subscription."""
+    def queue(self, source_event_id: str, subscription_id: UUID, kind: str, payload: str) -> bool:
+        """False when this event already queued this kind for this subscription."""
         row = self.connection.execute(
-            "INSERT INTO push_deliveries (source_event_id, subscription_id, kind, status) "
-            "VALUES (%s, %s, %s, 'sent') ON CONFLICT DO NOTHING RETURNING kind",
-            (source_event_id, subscription_id, kind),
+            "INSERT INTO push_deliveries (source_event_id, subscription_id, kind, status, payload) "
+            "VALUES (%s, %s, %s, 'queued', %s) ON CONFLICT DO NOTHING RETURNING kind",
+            (source_event_id, subscription_id, kind, payload),
         ).fetchone()
         return row is not None
+
+    def claim(self, source_event_id: str, subscription_id: UUID, kind: str,
+              retry_after_seconds: int) -> dict[str, Any] | None:
+        """The queued push (or one claimed longer ago than `retry_after_seconds` and never marked) with its
+        subscription, now claimed; None when another sender has it or it is done."""
+        return self.connection.execute(
+            "UPDATE push_deliveries d SET status = 'sending', claimed_at = now() FROM push_subscriptions s "
+            "WHERE d.source_event_id = %s AND d.subscription_id = %s AND d.kind = %s AND s.id = d.subscription_id "
+            "AND (d.status = 'queued' OR (d.status = 'sending' AND d.claimed_at < now() - make_interval(secs => %s))) "
+            "RETURNING s.id, s.endpoint, s.p256dh, s.auth, d.payload",
+            (source_event_id, subscription_id, kind, retry_after_seconds),
+        ).fetchone()
+
+    def unsent(self, retry_after_seconds: int, limit: int) -> list[tuple[str, UUID, str]]:
+        rows = self.connection.execute(
+            "SELECT source_event_id, subscription_id, kind FROM push_deliveries WHERE status = 'queued' "
+            "OR (status = 'sending' AND claimed_at < now() - make_interval(secs => %s)) ORDER BY created_at LIMIT %s",
+            (retry_after_seconds, limit),
+        ).fetchall()
+        return [(row["source_event_id"], row["subscription_id"], row["kind"]) for row in rows]
 
     def mark(self, source_event_id: str, subscription_id: UUID, kind: str, status: str) -> None:
         self.connection.execute(

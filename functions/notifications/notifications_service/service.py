@@ -15,9 +15,9 @@ from bank_shared.events.envelope import CloudEvent, new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import NOTIFICATION_REQUESTED
 from bank_shared.observability import logger
-from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, REDACTED, link_token
+from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, REDACTED
 from notifications_service import templates
-from notifications_service.mailer import send_email
+from notifications_service.deliveries import deliver_mail, queue_mail
 from notifications_service.repository import NotificationRepository, PreferencesRepository
 from notifications_service.settings import get_notifications_settings
 
@@ -42,7 +42,8 @@ def request_notice(uow: UnitOfWork, name: str, language: str, recipient: str, pa
 
 def request_notification(uow: UnitOfWork, channel: str, recipient: str, subject: str, body: str,
                          requested_by: str) -> UUID:
-    """Store the notification and queue its delivery through the outbox (delivered by the consumer)."""
+    """Store the notification (queued) and announce it through the outbox: its consumer, or the schedule's sweep,
+    delivers it (deliveries.py)."""
     notification_id = uuid.uuid4()
     NotificationRepository(uow.connection).add(notification_id, channel, recipient, subject, body, requested_by)
     record_event(uow, new_event(NOTIFICATION_REQUESTED, "notifications", str(notification_id),
@@ -58,47 +59,22 @@ def get_notification(uow: UnitOfWork, notification_id: UUID) -> dict[str, Any]:
 
 
 def deliver_requested(uow: UnitOfWork, event: CloudEvent) -> None:
-    """Consumer of notification.requested: sends a queued notification once."""
-    repository = NotificationRepository(uow.connection)
-    notification = repository.lock_queued(UUID(event.data["notification_id"]))
-    if notification is None:
-        return  # already delivered (or unknown): nothing to do
-    if not _within_recipient_cap(repository, notification["recipient"]):
-        repository.mark_suppressed(notification["id"])
-        return
-    message_id = send_email(notification["recipient"], notification["subject"], notification["body"])
-    repository.mark_sent(notification["id"], message_id)
+    """Consumer of notification.requested: the queued notification is sent once, after this commit (or by the
+    schedule's sweep, whichever claims it first)."""
+    notification_id = UUID(event.data["notification_id"])
+    uow.after_commit(lambda: _deliver(notification_id))
 
 
-def _within_recipient_cap(repository: NotificationRepository, recipient: str) -> bool:
-    """At most `mails_per_recipient_per_hour` mails reach one address in any hour, whatever asked for them
-    (a flood of reset requests, a misbehaving service); the rest are kept as `suppressed`, never sent."""
-    cap = get_notifications_settings().mails_per_recipient_per_hour
-    if repository.sent_within_hour(recipient) < cap:
-        return True
-    logger.warning("mail suppressed: the recipient's hourly cap is reached", extra={"cap": cap})
-    return False
-
-
-def send_now(uow: UnitOfWork, recipient: str, mail: templates.Mail, stored: templates.Mail,
-              requested_by: str) -> None:
-    """Send `mail` and keep `stored` (the same mail without its secrets) in the consumer's transaction (its
-    processed-event row makes it happen once)."""
-    repository = NotificationRepository(uow.connection)
-    notification_id = uuid.uuid4()
-    repository.add(notification_id, "email", recipient, stored.subject, stored.body, requested_by)
-    if not _within_recipient_cap(repository, recipient):
-        repository.mark_suppressed(notification_id)
-        return
-    repository.mark_sent(notification_id, send_email(recipient, mail.subject, mail.body))
+def _deliver(notification_id: UUID) -> None:
+    deliver_mail(notification_id)
 
 
 LinkMail = Callable[[str, str, str, int, str], templates.Mail]
 
 
 def _send_link_mail(uow: UnitOfWork, event: CloudEvent, purpose: str, compose: LinkMail) -> None:
-    """A mail with a one-time link: the event names the link, the token is derived here, and the stored copy
-    of the mail carries a redacted link."""
+    """A mail with a one-time link: the event names the link, and the queued mail carries it redacted with the
+    link's purpose and id; the token is derived when the mail is sent (deliveries.py) and never stored."""
     data = event.data
     if not data.get("link_id"):
         # Events from before links were named by id carried the token itself; those links were revoked.
@@ -107,9 +83,8 @@ def _send_link_mail(uow: UnitOfWork, event: CloudEvent, purpose: str, compose: L
     base_url, full_name = get_notifications_settings().spa_base_url, str(data.get("full_name") or "")
     expires_in = int(data["expires_in"])
     language = user_language(uow, UUID(str(data["user_id"]))) if data.get("user_id") else templates.DEFAULT_LANGUAGE
-    token = link_token(purpose, UUID(str(data["link_id"])))
-    send_now(uow, str(data["email"]), compose(base_url, full_name, token, expires_in, language),
-             compose(base_url, full_name, REDACTED, expires_in, language), event.source)
+    queue_mail(uow, str(data["email"]), compose(base_url, full_name, REDACTED, expires_in, language), event.source,
+               (purpose, UUID(str(data["link_id"]))))
 
 
 def send_activation_mail(uow: UnitOfWork, event: CloudEvent) -> None:

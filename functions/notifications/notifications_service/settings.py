@@ -29,6 +29,10 @@ class NotificationsSettings(ServiceSettings):
     push_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
     push_ttl_seconds: int = Field(default=86400, ge=0, le=2419200)
     max_push_subscriptions_per_user: int = Field(default=10, ge=1, le=100)
+    # Deliveries (deliveries.py): a mail or push claimed this long ago and never marked (its sender was lost
+    # between the claim and the mark) is sent again by the schedule's sweep, which takes at most `sweep_limit`.
+    delivery_retry_after_seconds: int = Field(default=300, ge=1)
+    delivery_sweep_limit: int = Field(default=200, ge=1, le=1000)
 
 
 @lru_cache(maxsize=1)

@@ -3,19 +3,51 @@
 Each record's effect and its row in `processed_events` commit in one transaction, so a redelivered or
 replayed event changes nothing. A record that is not a CloudEvent can never succeed and is logged and
 skipped rather than blocking its partition.
+
+A handler is either a plain `(uow, event)` function (writes only) or a `TwoPhase` handler: its `look_up`
+runs before the unit of work opens and gathers what the event needs from other services (it must be safe to
+repeat: a redelivery asks again), its `apply` gets the answer inside the transaction and only writes. Effects
+outside the database (a mail, a push) are queued as rows by `apply` and sent after the commit
+(`uow.after_commit`), so no network call happens while the transaction is open.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from bank_shared.db import Connection, UnitOfWork
 from bank_shared.events.envelope import CloudEvent
 from bank_shared.observability import bind_request_id, count, logger
 
-EventHandler = Callable[[UnitOfWork, CloudEvent], None]
+Found = TypeVar("Found")
+
+
+@dataclass(frozen=True)
+class TwoPhase(Generic[Found]):
+    """A consumer whose event needs answers from other services: `look_up` (no transaction open, repeatable)
+    then `apply` (inside the processed-event transaction, writes only)."""
+
+    look_up: Callable[[CloudEvent], Found]
+    apply: Callable[[UnitOfWork, CloudEvent, Found], None]
+
+
+EventHandler = Callable[[UnitOfWork, CloudEvent], None] | TwoPhase[Any]
+
+
+def _apply(handler: EventHandler, consumer: str, event: CloudEvent) -> bool:
+    """Run `handler` for `event` once; False when this consumer had already applied it."""
+    found = handler.look_up(event) if isinstance(handler, TwoPhase) else None
+    with UnitOfWork() as uow:
+        if not mark_processed(uow.connection, consumer, event.id):
+            return False
+        if isinstance(handler, TwoPhase):
+            handler.apply(uow, event, found)
+        else:
+            handler(uow, event)
+    return True
 
 
 def mark_processed(connection: Connection, consumer: str, event_id: str) -> bool:
@@ -58,12 +90,7 @@ def handle_kafka_batch(event: dict[str, Any], consumer: str, handlers: Mapping[s
         # the event's own id, never the previous record's (a warm consumer would carry a stale one).
         bind_request_id(cloud_event.correlationid or cloud_event.id)
         try:
-            with UnitOfWork() as uow:
-                if not mark_processed(uow.connection, consumer, cloud_event.id):
-                    counts["duplicates"] += 1
-                    continue
-                handler(uow, cloud_event)
-                counts["applied"] += 1
+            counts["applied" if _apply(handler, consumer, cloud_event) else "duplicates"] += 1
         except Exception:
             count("ConsumerFailures", consumer=consumer)
             raise

@@ -70,10 +70,6 @@ def test_a_transfer_into_a_full_account_is_refused_cleanly(connection: Connectio
     owner = uuid.uuid4()
     full, source = open_account(connection), open_account(connection, owner, funded=500)
     topup(connection, full, CEILING)
-    with UnitOfWork(connection) as uow:
-        assert code(lambda: service.transfer(uow, customer(owner), str(uuid.uuid4()), source, full, 100, "RUB")) \
-            == "balance_limit_exceeded"
-    # the one-statement path (submit_transfer) refuses the same way
     assert code(lambda: service.submit_transfer(connection, customer(owner), str(uuid.uuid4()), source, full, 100,
                                                 "RUB")) == "balance_limit_exceeded"
     assert balances(connection, [source])[source]["balance"] == 500
@@ -129,10 +125,8 @@ def test_a_reversal_keeps_the_balance_guard(connection: Connection) -> None:
     payer, payee = uuid.uuid4(), uuid.uuid4()
     source, target = open_account(connection, payer, funded=1_000), open_account(connection, payee)
     other = open_account(connection)
-    with UnitOfWork(connection) as uow:
-        sent = service.transfer(uow, customer(payer), str(uuid.uuid4()), source, target, 600, "RUB")
-    with UnitOfWork(connection) as uow:
-        service.transfer(uow, customer(payee), str(uuid.uuid4()), target, other, 500, "RUB")
+    sent = service.submit_transfer(connection, customer(payer), str(uuid.uuid4()), source, target, 600, "RUB")
+    service.submit_transfer(connection, customer(payee), str(uuid.uuid4()), target, other, 500, "RUB")
     refused = reverse(connection, UUID(sent.body["transaction_id"]))
     assert (refused.status, refused.body["code"]) == (422, "insufficient_funds")
     assert balances(connection, [source, target])[target]["balance"] == 100

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import UnitOfWork, connect
+from bank_shared.db import connect
 from bank_shared.errors import IdempotencyRequestInFlight
 from ledger_service import service
 from tests.integration.ledger.support import assert_ledger_consistent, balances, customer, open_account
@@ -52,8 +52,8 @@ def test_concurrent_transfers_conserve_money_and_apply_each_key_once(ledger_url:
             local.connection = connect(ledger_url)
         while True:
             try:
-                with UnitOfWork(local.connection) as uow:
-                    result = service.transfer(uow, customer(owner_of[source]), key, source, target, amount, "RUB")
+                result = service.submit_transfer(local.connection, customer(owner_of[source]), key, source, target,
+                                                  amount, "RUB")
                 break
             except IdempotencyRequestInFlight:
                 continue  # the first request with this key is still running: retry, as a client would

@@ -24,6 +24,14 @@ def connection(ledger_url: str) -> Iterator[Any]:
     conn.close()
 
 
+@pytest.fixture
+def service_connection(ledger_url: str) -> Iterator[Any]:
+    """An autocommit connection like the service's: POST /transfer's use case runs its own transactions."""
+    conn = connect(ledger_url)
+    yield conn
+    conn.close()
+
+
 def _insert_transaction(connection: Any, account: uuid.UUID, amounts: list[int]) -> None:
     transaction_id = uuid.uuid4()
     connection.execute("INSERT INTO ledger_transactions (id, kind, initiated_by) VALUES (%s, 'transfer', 't')",
@@ -72,16 +80,14 @@ def test_balance_check_backs_up_python(connection: Any) -> None:
     connection.rollback()
 
 
-def test_overdraft_and_refusal_is_stored_with_payment_failed(connection: Any) -> None:
+def test_overdraft_and_refusal_is_stored_with_payment_failed(connection: Any, service_connection: Any) -> None:
     owner = uuid.uuid4()
     source = open_account(connection, owner, funded=1_000, overdraft_limit=500)
     target = open_account(connection)
-    with UnitOfWork(connection) as uow:
-        ok = service.transfer(uow, customer(owner), "od-1", source, target, 1_500, "RUB")
-    with UnitOfWork(connection) as uow:
-        refused = service.transfer(uow, customer(owner), "od-2", source, target, 1, "RUB")
-    with UnitOfWork(connection) as uow:
-        replay = service.transfer(uow, customer(owner), "od-2", source, target, 1, "RUB")
+    connection.commit()
+    ok = service.submit_transfer(service_connection, customer(owner), "od-1", source, target, 1_500, "RUB")
+    refused = service.submit_transfer(service_connection, customer(owner), "od-2", source, target, 1, "RUB")
+    replay = service.submit_transfer(service_connection, customer(owner), "od-2", source, target, 1, "RUB")
     assert ok.status == 201
     assert refused.status == 422 and refused.body["code"] == "insufficient_funds"
     assert replay.replayed and replay.body == refused.body
@@ -92,12 +98,13 @@ def test_overdraft_and_refusal_is_stored_with_payment_failed(connection: Any) ->
     assert failed == {"n": 1}
 
 
-def test_customer_cannot_debit_or_read_someone_elses_account(connection: Any) -> None:
+def test_customer_cannot_debit_or_read_someone_elses_account(connection: Any, service_connection: Any) -> None:
     victim = open_account(connection, funded=1_000)
     thief_owner = uuid.uuid4()
     thief_account = open_account(connection, thief_owner)
-    with pytest.raises(service.AccountNotFound), UnitOfWork(connection) as uow:
-        service.transfer(uow, customer(thief_owner), "steal", victim, thief_account, 100, "RUB")
+    connection.commit()
+    with pytest.raises(service.AccountNotFound):
+        service.submit_transfer(service_connection, customer(thief_owner), "steal", victim, thief_account, 100, "RUB")
     with pytest.raises(service.AccountNotFound), UnitOfWork(connection) as uow:
         service.get_balance(uow, customer(thief_owner), victim)
     with pytest.raises(service.AccountNotFound), UnitOfWork(connection) as uow:

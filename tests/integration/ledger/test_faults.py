@@ -9,7 +9,6 @@ import sys
 import uuid
 from typing import Any
 
-from bank_shared.db import UnitOfWork
 from ledger_service import service
 from tests.integration.ledger.support import assert_ledger_consistent, balances, customer, open_account
 from tests.support.stack import REPO_ROOT
@@ -52,10 +51,8 @@ def test_killed_worker_leaves_nothing_half_applied(ledger_url: str, connection: 
     assert leftovers == {"keys": 0, "postings": 1, "events": 0}  # only the funding posting of `source`
 
     # The client retries with the same key: applied exactly once, and the locks were released by the kill.
-    with UnitOfWork(connection) as uow:
-        retried = service.transfer(uow, customer(owner), key, source, target, 4000, "RUB")
-    with UnitOfWork(connection) as uow:
-        replayed = service.transfer(uow, customer(owner), key, source, target, 4000, "RUB")
+    retried = service.submit_transfer(connection, customer(owner), key, source, target, 4000, "RUB")
+    replayed = service.submit_transfer(connection, customer(owner), key, source, target, 4000, "RUB")
     assert retried.status == 201 and not retried.replayed
     assert replayed.replayed and replayed.body == retried.body
     after = balances(connection, [source, target])

@@ -76,16 +76,15 @@ class LedgerMachine(RuleBasedStateMachine):
         if source == dest:
             return
         key = self._key()
-        with UnitOfWork(self.connection) as uow:
-            result = service.transfer(uow, customer(self.model.owner[source]), key, source, dest, amount, "RUB")
+        payer = customer(self.model.owner[source])
+        result = service.submit_transfer(self.connection, payer, key, source, dest, amount, "RUB")
         expected_ok = self.model.available(source) >= amount
         assert result.status == (201 if expected_ok else 422)
         if expected_ok:
             self.model.balance[source] -= amount
             self.model.balance[dest] += amount
         if replay:
-            with UnitOfWork(self.connection) as uow:
-                again = service.transfer(uow, customer(self.model.owner[source]), key, source, dest, amount, "RUB")
+            again = service.submit_transfer(self.connection, payer, key, source, dest, amount, "RUB")
             assert again.replayed and again.body == result.body
 
     @rule(target=holds, account=accounts, amount=amounts)

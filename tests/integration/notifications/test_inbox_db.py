@@ -12,6 +12,7 @@ from uuid import UUID
 
 import pytest
 
+from bank_shared import db
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError
 from bank_shared.events import consumer
@@ -51,6 +52,8 @@ def owners(monkeypatch: pytest.MonkeyPatch, connection: Connection) -> Iterator[
     fake = Owners()
     # The consumer opens its own unit of work per event: on this test's connection to notifications' database.
     monkeypatch.setattr(consumer, "UnitOfWork", lambda: UnitOfWork(connection))
+    # So do the deliveries after the commit (deliveries.py, push.py): the environment's connection is this one.
+    monkeypatch.setattr(db, "_connection", connection)
     clients.set_accounts(fake)
     try:
         yield fake

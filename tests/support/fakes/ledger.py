@@ -174,19 +174,19 @@ class InMemoryLedger:
     def reversal_of(self, transaction_id: UUID) -> UUID | None:
         return next((t["id"] for t in self.state["transactions"].values() if t["reverses"] == transaction_id), None)
 
-    def apply_transfer(self, request: Row, wait_for_locks: bool) -> Row:
-        """The transfer itself is PL/pgSQL (proven against PostgreSQL); here: record the request, answer (or
+    def apply_transfer(self, order: Any, wait_for_locks: bool) -> Row:
+        """The transfer itself is PL/pgSQL (proven against PostgreSQL); here: record the order, answer (or
         report the source account busy when `busy` names it and the caller does not wait)."""
-        self.transfer_requests.append(request)
-        if not wait_for_locks and UUID(request["from"]) in self.busy:
-            raise FakeLockNotAvailable(UUID(request["from"]))
+        self.transfer_requests.append(order.as_json())
+        if not wait_for_locks and order.from_account_id in self.busy:
+            raise FakeLockNotAvailable(order.from_account_id)
         return self.transfer_outcomes.pop(0)
 
     # the per-account combiner (PL/pgSQL): scripted answers, every call recorded --------------------------------
     def listen_combiner(self, account_id: UUID) -> None:
         self.combiner_calls.append(("listen", account_id))
 
-    def enqueue_transfer(self, request_id: UUID, account_id: UUID, request: Row) -> bool:
+    def enqueue_transfer(self, request_id: UUID, account_id: UUID, order: Any) -> bool:
         self.combiner_calls.append(("enqueue", account_id))
         return self.combiner_script.pop(0) == "leader"
 

@@ -14,9 +14,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from moto import mock_aws
 
+from bank_shared.events.consumer import TwoPhase
 from bank_shared.events.envelope import CloudEvent
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, REDACTED, link_token
-from notifications_service import service, templates
+from notifications_service import deliveries, service, templates
 from notifications_service.api import EVENT_HANDLERS
 
 LINK_KEY_SECRET = "bank/local/auth/one-time-link-key"
@@ -113,23 +114,48 @@ def test_a_short_link_key_is_refused(link_key: Any) -> None:
 
 
 class RecordingRepository:
-    stored: list[dict[str, Any]] = []
+    """The notifications table as the delivery queue sees it: rows added, claimed, marked."""
+
+    stored: dict[Any, dict[str, Any]] = {}
 
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def add(self, notification_id: Any, channel: str, recipient: str, subject: str, body: str, by: str) -> None:
-        self.stored.append({"recipient": recipient, "subject": subject, "body": body})
+    def add(self, notification_id: Any, channel: str, recipient: str, subject: str, body: str, by: str,
+            link: tuple[str, uuid.UUID] | None = None) -> None:
+        purpose, link_id = link or (None, None)
+        self.stored[notification_id] = {"id": notification_id, "recipient": recipient, "subject": subject,
+                                        "body": body, "link_purpose": purpose, "link_id": link_id,
+                                        "status": "queued"}
+
+    def lock_unsent(self, notification_id: Any, _retry_after: int) -> dict[str, Any] | None:
+        row = self.stored.get(notification_id)
+        return dict(row) if row and row["status"] == "queued" else None
+
+    def mark_sending(self, notification_id: Any) -> None:
+        self.stored[notification_id]["status"] = "sending"
 
     def mark_sent(self, notification_id: Any, message_id: str) -> None:
-        pass
+        self.stored[notification_id]["status"] = "sent"
 
-    def sent_within_hour(self, recipient: str) -> int:
+    def sent_within_hour(self, recipient: str, excluding: Any) -> int:
         return 0
 
 
 class FakeUnitOfWork:
+    """A unit of work without a database: after-commit callbacks wait in `committed` until the test runs them."""
+
     connection = None
+    callbacks: list[Any] = []
+
+    def after_commit(self, callback: Any) -> None:
+        self.callbacks.append(callback)
+
+    def __enter__(self) -> FakeUnitOfWork:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        pass
 
 
 @pytest.mark.parametrize(("topic", "purpose", "path"), [
@@ -140,28 +166,36 @@ def test_the_mail_carries_the_derived_token_and_the_stored_copy_does_not(
     link_key: Any, monkeypatch: pytest.MonkeyPatch, topic: str, purpose: str, path: str
 ) -> None:
     sent: list[tuple[str, str, str]] = []
-    RecordingRepository.stored = []
-    monkeypatch.setattr(service, "NotificationRepository", RecordingRepository)
+    RecordingRepository.stored, FakeUnitOfWork.callbacks = {}, []
+    monkeypatch.setattr(deliveries, "NotificationRepository", RecordingRepository)
+    monkeypatch.setattr(deliveries, "UnitOfWork", FakeUnitOfWork)
     monkeypatch.setattr(service, "user_language", lambda _uow, _user: "en")
-    monkeypatch.setattr(service, "send_email", lambda to, subject, body: sent.append((to, subject, body)) or "m-1")
+    monkeypatch.setattr(deliveries, "send_email", lambda to, subject, body: sent.append((to, subject, body)) or "m-1")
     link_id = uuid.uuid4()
     event = CloudEvent(type=topic, source="urn:bank:auth", subject="u", data={
         "user_id": str(uuid.uuid4()), "email": "alice@example.com", "full_name": "Alice",
         "link_id": str(link_id), "expires_in": 3600})
 
-    EVENT_HANDLERS[topic](FakeUnitOfWork(), event)  # type: ignore[arg-type]
-
+    handler = EVENT_HANDLERS[topic]
+    assert not isinstance(handler, TwoPhase)  # nothing to look up: the address is in the event
+    handler(FakeUnitOfWork(), event)  # type: ignore[arg-type]
+    [queued] = RecordingRepository.stored.values()
+    assert sent == [] and queued["status"] == "queued"  # nothing leaves before the commit
     token = link_token(purpose, link_id)
+    assert token not in queued["body"] and f"/banking-service/{path}?token={REDACTED}" in queued["body"]
+    assert (queued["link_purpose"], queued["link_id"]) == (purpose, link_id)
+
+    for callback in FakeUnitOfWork.callbacks:  # the commit
+        callback()
+
     [(recipient, _subject, body)] = sent
     assert recipient == "alice@example.com"
     assert f"/banking-service/{path}?token={token}" in body
-    [stored] = RecordingRepository.stored
-    assert token not in stored["body"]
-    assert f"/banking-service/{path}?token={REDACTED}" in stored["body"]
+    assert token not in queued["body"] and queued["status"] == "sent"
 
 
 def test_an_event_from_before_link_ids_sends_nothing(link_key: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "send_email", lambda *_args: pytest.fail("no mail expected"))
+    monkeypatch.setattr(service, "queue_mail", lambda *_args: pytest.fail("no mail expected"))
     event = CloudEvent(type="user.registered", source="urn:bank:auth", subject="u", data={
         "user_id": str(uuid.uuid4()), "email": "a@example.com", "activation_token": "old", "expires_in": 60})
     service.send_activation_mail(FakeUnitOfWork(), event)  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ from bank_shared.errors import (
 from ledger_service import currency_exchange, service
 from ledger_service.currency_exchange import ExchangeOrder, QuoteAlreadyExchanged
 from ledger_service.postings import AccountConflict, AlreadyReversed, BalanceLimitExceeded, TransactionNotReversible
+from ledger_service.transfers import transfer_order
 
 OWNER = uuid.uuid4()
 
@@ -193,14 +194,20 @@ def test_balances_list_only_customer_accounts(bank: Bank) -> None:
 
 def test_a_customers_transfer_request_names_them_as_the_owner_staff_and_services_none(bank: Bank) -> None:
     source, target = uuid.uuid4(), uuid.uuid4()
-    mine = service._transfer_request(customer(OWNER), "k", source, target, 100, "RUB", "rent")
-    assert mine["owner"] == str(OWNER) and mine["scope"] == f"transfer:{OWNER}"
-    assert mine["initiated_by"] == str(OWNER) and mine["amount"] == 100
-    assert mine["refused_body"]["code"] == "insufficient_funds"
-    assert service._transfer_request(SERVICE, "k", source, target, 100, "RUB", "")["owner"] is None
-    assert service._transfer_request(STAFF, "k", source, target, 100, "RUB", "")["owner"] is None
+    mine = transfer_order(customer(OWNER), "k", source, target, 100, "RUB", "rent")
+    assert mine.owner == str(OWNER) and mine.scope == f"transfer:{OWNER}"
+    assert mine.initiated_by == str(OWNER) and mine.amount == 100
+    assert mine.refused_body["code"] == "insufficient_funds"
+    assert transfer_order(SERVICE, "k", source, target, 100, "RUB", "").owner is None
+    assert transfer_order(STAFF, "k", source, target, 100, "RUB", "").owner is None
     with pytest.raises(SameAccount):
-        service._transfer_request(customer(OWNER), "k", source, source, 100, "RUB", "")
+        transfer_order(customer(OWNER), "k", source, source, 100, "RUB", "")
+
+
+def transfer(bank: Bank, key: str) -> Any:
+    """POST /transfer's use case: its own transaction on the environment's (fake) connection."""
+    return service.submit_transfer(bank.db.connection, customer(OWNER), key, uuid.uuid4(), uuid.uuid4(), 100,  # type: ignore[arg-type]
+                                   "RUB")
 
 
 @pytest.mark.parametrize(("error", "raised"), [
@@ -211,7 +218,7 @@ def test_a_customers_transfer_request_names_them_as_the_owner_staff_and_services
 def test_each_transfer_error_becomes_its_problem(bank: Bank, error: str, raised: type[Exception]) -> None:
     bank.ledger.transfer_outcomes.append({"error": error, "account_id": str(uuid.uuid4())})
     with pytest.raises(raised):
-        bank.run(service.transfer, customer(OWNER), "k", uuid.uuid4(), uuid.uuid4(), 100, "RUB")
+        transfer(bank, "k")
 
 
 def test_a_transfer_answers_executed_refused_or_replayed(bank: Bank) -> None:
@@ -219,12 +226,12 @@ def test_a_transfer_answers_executed_refused_or_replayed(bank: Bank) -> None:
         {"replayed": False, "status": 201, "created_at": "2026-12-01T12:00:00Z"},
         {"replayed": False, "status": 422},
         {"replayed": True, "status": 201, "body": {"stored": True}}]
-    executed = bank.run(service.transfer, customer(OWNER), "k", uuid.uuid4(), uuid.uuid4(), 100, "RUB")
+    executed = transfer(bank, "k")
     assert executed.status == 201 and executed.body["created_at"] == "2026-12-01T12:00:00Z"
     assert executed.body["amount"] == {"amount": "1.00", "currency": "RUB"}
-    refused = bank.run(service.transfer, customer(OWNER), "k2", uuid.uuid4(), uuid.uuid4(), 100, "RUB")
+    refused = transfer(bank, "k2")
     assert (refused.status, refused.body["code"], refused.replayed) == (422, "insufficient_funds", False)
-    replayed = bank.run(service.transfer, customer(OWNER), "k", uuid.uuid4(), uuid.uuid4(), 100, "RUB")
+    replayed = transfer(bank, "k")
     assert replayed.replayed and replayed.body == {"stored": True}
 
 

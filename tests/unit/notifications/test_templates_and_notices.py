@@ -11,6 +11,7 @@ from uuid import UUID
 
 import pytest
 
+from bank_shared.events.consumer import TwoPhase
 from bank_shared.events.envelope import CloudEvent
 from notifications_service import notices, templates
 from notifications_service.api import EVENT_HANDLERS
@@ -82,7 +83,10 @@ class Recorder:
 
 
 class FakeUsers:
+    asked: list[UUID] = []
+
     def recipient(self, user_id: UUID) -> Recipient | None:
+        self.asked.append(user_id)
         return Recipient(user_id, "alice@example.com", "Alice") if user_id == ALICE else None
 
 
@@ -110,7 +114,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
         recorder.language, "email" not in recorder.off, "inbox" not in recorder.off, "push" not in recorder.off))
     monkeypatch.setattr(notices, "push_notice", lambda _uow, _event, user, kind, text: recorder.pushes.append(
         (user, kind, text)) or 1)
-    monkeypatch.setattr(notices, "send_now", lambda _uow, to, mail, stored, by: recorder.mails.append((to, mail)))
+    monkeypatch.setattr(notices, "queue_mail", lambda _uow, to, mail, by: recorder.mails.append((to, mail)))
     set_users(FakeUsers())
     set_accounts(FakeAccounts())
     yield recorder
@@ -120,6 +124,11 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
 
 class FakeUnitOfWork:
     connection = None
+
+
+def consume(handler: TwoPhase[Any], ev: CloudEvent) -> None:
+    """What the shared consumer does with a two-phase handler: the look-up, then the apply in the unit of work."""
+    handler.apply(FakeUnitOfWork(), ev, handler.look_up(ev))  # type: ignore[arg-type]
 
 
 def event(topic: str, data: dict[str, Any], time: str | None = None) -> CloudEvent:
@@ -159,7 +168,7 @@ def test_every_consumed_topic_has_a_handler() -> None:
 
 @pytest.mark.parametrize("topic", sorted(SAMPLES))
 def test_each_event_files_an_entry_and_mails_the_customer(recorded: Recorder, topic: str) -> None:
-    notices.HANDLERS[topic](FakeUnitOfWork(), event(topic, SAMPLES[topic]))  # type: ignore[arg-type]
+    consume(notices.HANDLERS[topic], event(topic, SAMPLES[topic]))
     [entry] = recorded.entries
     assert entry["user_id"] == ALICE and not entry["history"]
     [(to, mail)] = recorded.mails
@@ -167,9 +176,9 @@ def test_each_event_files_an_entry_and_mails_the_customer(recorded: Recorder, to
 
 
 def test_texts_follow_the_customers_language(recorded: Recorder) -> None:
-    notices.account_opened(FakeUnitOfWork(), event("account.opened", SAMPLES["account.opened"]))  # type: ignore[arg-type]
+    consume(notices.account_opened, event("account.opened", SAMPLES["account.opened"]))
     recorded.language = "en"
-    notices.account_opened(FakeUnitOfWork(), event("account.opened", SAMPLES["account.opened"]))  # type: ignore[arg-type]
+    consume(notices.account_opened, event("account.opened", SAMPLES["account.opened"]))
     (_, ru), (_, en) = recorded.mails
     assert ru.subject == "Счёт открыт" and "••0042" in ru.body
     assert en.subject == "Your account is open" and "••0042" in en.body
@@ -177,7 +186,7 @@ def test_texts_follow_the_customers_language(recorded: Recorder) -> None:
 
 
 def test_the_receipt_names_provider_payer_code_and_amount(recorded: Recorder) -> None:
-    notices.utility_paid(FakeUnitOfWork(), event("utility.paid", SAMPLES["utility.paid"]))  # type: ignore[arg-type]
+    consume(notices.utility_paid, event("utility.paid", SAMPLES["utility.paid"]))
     [(_, mail)] = recorded.mails
     assert "Мосэнерго" in mail.subject
     assert "Код плательщика: 1234567890" in mail.body and "1\u00a0500,00\u00a0RUB" in mail.body
@@ -185,40 +194,49 @@ def test_the_receipt_names_provider_payer_code_and_amount(recorded: Recorder) ->
 
 def test_the_security_alert_says_what_to_do(recorded: Recorder) -> None:
     recorded.language = "en"
-    notices.user_locked(FakeUnitOfWork(), event("user.locked", SAMPLES["user.locked"]))  # type: ignore[arg-type]
+    consume(notices.user_locked, event("user.locked", SAMPLES["user.locked"]))
     [(_, mail)] = recorded.mails
     assert "15 minutes" in mail.body and "change your password" in mail.body
 
 
 def test_a_replayed_old_event_is_filed_as_read_and_mailed_and_pushed_to_nobody(recorded: Recorder) -> None:
     old = (datetime.now(UTC) - timedelta(days=30)).isoformat()
-    notices.account_opened(FakeUnitOfWork(), event("account.opened", SAMPLES["account.opened"], old))  # type: ignore[arg-type]
+    consume(notices.account_opened, event("account.opened", SAMPLES["account.opened"], old))
     [entry] = recorded.entries
     assert entry["history"] and recorded.mails == [] and recorded.pushes == []
 
 
+def test_the_look_up_asks_auth_for_the_recipient_and_nobody_for_an_old_event(recorded: Recorder) -> None:
+    FakeUsers.asked = []
+    found = notices.account_opened.look_up(event("account.opened", SAMPLES["account.opened"]))
+    assert found.recipient is not None and found.recipient.email == "alice@example.com" and FakeUsers.asked == [ALICE]
+    old = (datetime.now(UTC) - timedelta(days=30)).isoformat()
+    assert notices.account_opened.look_up(event("account.opened", SAMPLES["account.opened"], old)).recipient is None
+    assert FakeUsers.asked == [ALICE]  # a replay from the beginning of a topic asks auth nothing
+
+
 def test_a_failed_payment_from_a_system_account_tells_nobody(recorded: Recorder) -> None:
     data = {**SAMPLES["payment.failed"], "from_account_id": str(uuid.uuid4())}
-    notices.payment_failed(FakeUnitOfWork(), event("payment.failed", data))  # type: ignore[arg-type]
+    consume(notices.payment_failed, event("payment.failed", data))
     assert recorded.entries == [] and recorded.mails == []
 
 
 def test_an_unknown_user_gets_the_entry_but_no_mail(recorded: Recorder) -> None:
     data = {**SAMPLES["user.locked"], "user_id": str(uuid.uuid4())}
-    notices.user_locked(FakeUnitOfWork(), event("user.locked", data))  # type: ignore[arg-type]
+    consume(notices.user_locked, event("user.locked", data))
     assert len(recorded.entries) == 1 and recorded.mails == []
 
 
 @pytest.mark.parametrize("off", ["email", "inbox", "push"])
 def test_a_channel_switched_off_is_skipped(recorded: Recorder, off: str) -> None:
     recorded.off = {off}
-    notices.card_issued(FakeUnitOfWork(), event("card.issued", SAMPLES["card.issued"]))  # type: ignore[arg-type]
+    consume(notices.card_issued, event("card.issued", SAMPLES["card.issued"]))
     assert bool(recorded.mails) == (off != "email") and bool(recorded.entries) == (off != "inbox")
     assert bool(recorded.pushes) == (off != "push")
 
 
 def test_the_push_carries_the_inbox_text_in_the_customers_language(recorded: Recorder) -> None:
     recorded.language = "en"
-    notices.account_opened(FakeUnitOfWork(), event("account.opened", SAMPLES["account.opened"]))  # type: ignore[arg-type]
+    consume(notices.account_opened, event("account.opened", SAMPLES["account.opened"]))
     [(user, kind, text)] = recorded.pushes
     assert (user, kind, text.title) == (ALICE, "account_opened", "Account opened") and "••0042" in text.body

@@ -71,3 +71,56 @@ def test_records_that_are_no_event_or_have_no_handler_are_skipped(database: Fake
     unknown = new_event("card.issued", "accounts", "c-1", {})
     counts = handle_kafka_batch(batch(b"not json", json.dumps({"hello": 1}).encode(), unknown), "notifications", {})
     assert counts == {"applied": 0, "duplicates": 0, "skipped": 3} and database.connection.processed_events == set()
+
+
+def test_a_two_phase_handler_looks_up_outside_the_transaction_and_applies_inside(database: FakeDatabase) -> None:
+    from bank_shared.events.consumer import TwoPhase
+    from bank_shared.transaction_guard import in_transaction
+
+    calls: list[tuple[str, bool, Any]] = []
+
+    def look_up(event: CloudEvent) -> str:
+        calls.append(("look_up", in_transaction(), event.id))
+        return f"name of {event.subject}"
+
+    def apply(uow: UnitOfWork, event: CloudEvent, found: str) -> None:
+        calls.append(("apply", in_transaction(), found))
+
+    paid = new_event("payment.executed", "ledger", "a-1", {"amount": "1.00"})
+    handlers = {"payment.executed": TwoPhase(look_up, apply)}
+    assert handle_kafka_batch(batch(paid), "notifications", handlers)["applied"] == 1
+    assert calls == [("look_up", False, paid.id), ("apply", True, "name of a-1")]
+    assert handle_kafka_batch(batch(paid), "notifications", handlers)["duplicates"] == 1
+    assert [step for step, _, _ in calls] == ["look_up", "apply", "look_up"]  # repeated look-up, no second apply
+
+
+def test_a_failing_look_up_leaves_the_event_unprocessed(database: FakeDatabase) -> None:
+    from bank_shared.events.consumer import TwoPhase
+
+    def look_up(event: CloudEvent) -> None:
+        raise RuntimeError("auth is down")
+
+    event = new_event("payment.executed", "ledger", "a-1", {"amount": "1.00"})
+    with pytest.raises(RuntimeError):
+        handle_kafka_batch(batch(event), "notifications", {"payment.executed": TwoPhase(look_up, lambda *_: None)})
+    assert database.connection.processed_events == set()
+
+
+def test_after_commit_deliveries_run_only_once_the_apply_committed(database: FakeDatabase) -> None:
+    from bank_shared.events.consumer import TwoPhase
+    from bank_shared.transaction_guard import in_transaction
+
+    delivered: list[bool] = []
+
+    def apply(uow: UnitOfWork, event: CloudEvent, _found: None) -> None:
+        uow.after_commit(lambda: delivered.append(in_transaction()))
+        if event.data.get("fail"):
+            raise RuntimeError("the apply failed")
+
+    handlers = {"payment.executed": TwoPhase(lambda _event: None, apply)}
+    handle_kafka_batch(batch(new_event("payment.executed", "ledger", "a-1", {})), "notifications", handlers)
+    assert delivered == [False]  # after the commit, outside the transaction
+    with pytest.raises(RuntimeError):
+        handle_kafka_batch(batch(new_event("payment.executed", "ledger", "a-2", {"fail": True})), "notifications",
+                           handlers)
+    assert delivered == [False]  # a rolled-back apply delivers nothing

@@ -111,6 +111,9 @@ SETTINGS: dict[str, object] = {
     "push_timeout_seconds": Knob(),
     "push_ttl_seconds": Knob(),
     "max_push_subscriptions_per_user": Knob(),
+    # the delivery queue (notifications_service/deliveries.py)
+    "delivery_retry_after_seconds": Knob(),
+    "delivery_sweep_limit": Knob(),
     "account_agreement_templates": Knob(),
     "default_account_agreement": Knob(),
     "office_approval_threshold": Knob(),
