@@ -103,8 +103,8 @@ export function AuditLogViewer() {
                   <Table.Td><Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>{e.actor_id}</Text><Text size="xs" c="dimmed">{e.actor_roles.join(", ")}</Text></Table.Td>
                   <Table.Td><Code>{e.action}</Code></Table.Td>
                   <Table.Td><Text size="xs" c="dimmed">{e.target_type}</Text><Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>{e.target_id ?? "—"}</Text></Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={OUTCOME_COLOR[e.outcome]}>{t(`office.audit.outcome.${e.outcome}`)}</Badge>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    <Badge variant="light" color={OUTCOME_COLOR[e.outcome]} style={{ overflow: "visible" }}>{t(`office.audit.outcome.${e.outcome}`)}</Badge>
                     {e.code && <Text size="xs" c="dimmed">{e.code}</Text>}
                   </Table.Td>
                   <Table.Td><Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>{Object.keys(e.details).length ? JSON.stringify(e.details) : "—"}</Text></Table.Td>
