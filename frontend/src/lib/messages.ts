@@ -5,6 +5,7 @@ import { officeEn, officeRu } from "./messages/office";
 import { payEn, payRu } from "./messages/pay";
 import { productsEn, productsRu } from "./messages/products";
 import { screensEn, screensRu } from "./messages/screens";
+import { staffadminEn, staffadminRu } from "./messages/staffadmin";
 import { typedEn, typedRu } from "./messages/typed";
 export const ru = {
   ...payRu,
@@ -289,6 +290,7 @@ export const ru = {
   "error.session_revoked": "Сеанс завершён. Войдите снова.",
   ...cardsRu,
   ...officeRu,
+  ...staffadminRu,
   ...typedRu,
 } as const;
 
@@ -577,5 +579,6 @@ export const en: Record<MessageKey, string> = {
   "error.session_revoked": "The session has ended. Please sign in again.",
   ...cardsEn,
   ...officeEn,
+  ...staffadminEn,
   ...typedEn,
 };

@@ -18,6 +18,7 @@ from auth_service.errors import InvalidClient, UnsupportedGrantType
 from auth_service.rate_limits import AUTH_RATE_LIMITS
 from auth_service.refresh_cookie import COOKIE, clear_refresh_cookie, presented_token, set_refresh_cookie
 from auth_service.settings import get_auth_settings
+from auth_service.staff_api import add_staff_routes
 from auth_service.throttle import LoginThrottle
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, LivePrincipal, Principal, ServicePrincipal, require_roles
@@ -363,12 +364,16 @@ def search_users(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     also: Annotated[list[UUID], Query(max_length=100, description="Users matching besides the query")] = [],  # noqa: B006
+    role: Literal["customer", "employee", "admin"] | None = None,
+    status: Literal["pending", "active", "disabled"] | None = None,
 ) -> dict[str, Any]:
     """Customers (or staff: employees and admins), newest first, matching `query` in the e-mail, the name
     (any script, case-insensitive, ё as its plain letter) or the phone's digits, or listed in `also` (the back
-    office's search: office adds the owners of an account number or card's last four digits it matched)."""
+    office's search: office adds the owners of an account number or card's last four digits it matched);
+    `role` and `status` narrow the page (the employees list)."""
     with UnitOfWork() as uow:
-        items, after = service.search_users(uow, kind, query, decode_time_id(cursor), limit, also)
+        items, after = service.search_users(uow, kind, query, decode_time_id(cursor), limit, also,
+                                            role=role, status=status)
     return time_id_page(items, limit, after)
 
 
@@ -428,5 +433,6 @@ def user_profile(user_id: UUID, _service: ServicePrincipal) -> Profile:
         return Profile.model_validate(service.user_by_id(uow, user_id))
 
 
+add_staff_routes(internal, Profile)
 app = create_app("auth", routers=[well_known, public, account, admin, internal],
                  description="Users, roles, tokens and signing keys.", rate_limits=AUTH_RATE_LIMITS)

@@ -73,13 +73,16 @@ class UserRepository:
         ).fetchall()
 
     def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
-               limit: int, ids: Sequence[UUID] = ()) -> list[Row]:
+               limit: int, ids: Sequence[UUID] = (), *, status: str | None = None) -> list[Row]:
         """Users holding any of `roles`, newest first, optionally matching `query` as a substring of the
         e-mail or of the name in any script (case-insensitive, ё as its plain letter: the `search_name` column
         of migration 0006), or of the phone's digits, or being one of `ids` (owners of a matching account or
-        card, found by office); keyset-paginated by (created_at, id)."""
+        card, found by office), and in `status` when given; keyset-paginated by (created_at, id)."""
         clauses: list[str] = ["roles && %s::text[]"]
         params: list[Any] = [list(roles)]
+        if status:
+            clauses.append("status = %s")
+            params.append(status)
         if query:
             match, matched = _query_match(query)
             if ids:

@@ -466,10 +466,15 @@ SEARCH_ROLES = {"customer": ("customer",), "staff": ("employee", "admin")}
 
 
 def search_users(uow: UnitOfWork, kind: str, query: str | None, after: tuple[datetime, UUID] | None,
-                 limit: int, also: Sequence[UUID] = ()) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
-    """A page of customers or staff (newest first) and the position after its last row, if there is more."""
-    rows = UserRepository(uow.connection).search(SEARCH_ROLES[kind], (query or "").strip() or None, after,
-                                                 limit + 1, also)
+                 limit: int, also: Sequence[UUID] = (), *, role: str | None = None,
+                 status: str | None = None) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
+    """A page of customers or staff (newest first) and the position after its last row, if there is more;
+    `role` (one of the kind's roles) and `status` narrow it."""
+    roles = tuple(r for r in SEARCH_ROLES[kind] if role in (None, r))
+    if not roles:
+        return [], None
+    rows = UserRepository(uow.connection).search(roles, (query or "").strip() or None, after,
+                                                 limit + 1, also, status=status)
     more = len(rows) > limit
     rows = rows[:limit]
     return [_public(row) for row in rows], ((rows[-1]["created_at"], rows[-1]["id"]) if more else None)

@@ -5,15 +5,15 @@ handed out as a short-lived link). Only the caller's own accounts: anyone else's
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
 from bank_shared.bank_details import get_bank_details
+from bank_shared.csv_export import csv_bytes
 from bank_shared.documents import StoredDocument, presigned_link, put_document
 from bank_shared.errors import AccountNotFound, NotFound, Unprocessable
 from bank_shared.pdf import Document, Table, money_text, render_pdf
@@ -114,14 +114,12 @@ def _check_period(order: StatementOrder) -> None:
 
 
 def _csv(postings: list[dict[str, Any]], lang: Lang) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["created_at", "transaction_id", "type", "direction", "amount", "currency", "description"])
-    for p in postings:
-        signed = p["amount"]["amount"] if p["direction"] == "credit" else f"-{p['amount']['amount']}"
-        writer.writerow([p["created_at"], p["transaction_id"], type_label(p["type"], lang), p["direction"], signed,
-                         p["amount"]["currency"], p["description"]])
-    return ("\ufeff" + out.getvalue()).encode()  # the BOM: spreadsheets read the file as UTF-8
+    """Spreadsheet-safe (bank_shared.csv_export): a description typed by a customer never runs as a formula."""
+    header = ["created_at", "transaction_id", "type", "direction", "amount", "currency", "description"]
+    rows = [[p["created_at"], p["transaction_id"], type_label(p["type"], lang), p["direction"],
+             Decimal(p["amount"]["amount"]) if p["direction"] == "credit" else -Decimal(p["amount"]["amount"]),
+             p["amount"]["currency"], p["description"]] for p in postings]
+    return csv_bytes(header, rows)
 
 
 def _total(postings: list[dict[str, Any]], direction: str) -> int:

@@ -5,7 +5,7 @@ one use case, shape the response. Answers of the services office calls are hande
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
@@ -18,9 +18,10 @@ from bank_shared.http import relay
 from bank_shared.idempotency import require_key
 from bank_shared.kyc import KycAnswer, KycRequest
 from bank_shared.money import Money
-from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
+from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from bank_shared.phones import Phone
 from office_service.approvals_api import router as approvals_router
+from office_service.audit_api import router as audit_router
 from office_service.card_limits_api import router as card_limits_router
 from office_service.clients import get_services
 from office_service.repository import get_audit_log
@@ -36,6 +37,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=300)]
 SearchQuery = Annotated[str | None, Query(max_length=100, description="Part of the e-mail, name or phone")]
 StaffRole = Literal["employee", "admin"]
+UserStatus = Literal["pending", "active", "disabled"]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 
 
@@ -57,6 +59,11 @@ class NewEmployeeRequest(BaseModel):
 
 
 class ReasonRequest(BaseModel):
+    reason: str = Field(min_length=3, max_length=500, description="Why (kept in the audit log)")
+
+
+class EmployeeRolesRequest(BaseModel):
+    roles: list[StaffRole] = Field(min_length=1, max_length=2)
     reason: str = Field(min_length=3, max_length=500, description="Why (kept in the audit log)")
 
 
@@ -107,29 +114,6 @@ class Account(BaseModel):
 class CustomerCard(BaseModel):
     profile: UserProfile
     accounts: list[Account]
-
-
-class AuditEntry(BaseModel):
-    id: UUID
-    occurred_at: datetime
-    actor_id: str
-    actor_roles: list[str]
-    action: str = Field(examples=["account.open"])
-    target_type: str
-    target_id: str | None
-    request_id: str | None
-    idempotency_key: str | None
-    details: dict[str, Any]
-    outcome: Literal["pending", "succeeded", "refused", "failed"]
-    status: int | None
-    code: str | None
-    replayed: bool
-    completed_at: datetime | None
-
-
-class AuditPage(BaseModel):
-    items: list[AuditEntry]
-    next_cursor: str | None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -229,9 +213,10 @@ def unblock_card(card_id: UUID, principal: Staff, use: OfficeDep) -> JSONRespons
 
 @admin.get("/employees", response_model=UserPage)
 def list_employees(principal: Admin, use: OfficeDep, query: SearchQuery = None,
+                   role: StaffRole | None = None, status: UserStatus | None = None,
                    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> JSONResponse:
-    """Staff (employees and admins), newest first."""
-    return relay(use.list_employees(Actor.of(principal), query, limit, cursor))
+    """Staff (employees and admins), newest first, by e-mail, name or phone, of one role or status."""
+    return relay(use.list_employees(Actor.of(principal), query, limit, cursor, role, status))
 
 
 @admin.post("/employees", status_code=201, response_model=UserProfile)
@@ -242,15 +227,28 @@ def create_employee(body: NewEmployeeRequest, principal: Admin, use: OfficeDep) 
     return relay(use.create_employee(Actor.of(principal), payload))
 
 
-@admin.get("/audit", response_model=AuditPage)
-def audit(_admin: Admin, use: OfficeDep, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
-          actor_id: Annotated[str | None, Query(max_length=100)] = None,
-          target_id: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
-    """The back-office audit log, newest first (cursor pagination), optionally for one actor or target."""
-    items, after = use.audit_page(decode_time_id(cursor), limit, actor_id, target_id)
-    return time_id_page(items, limit, after)
+@admin.post("/employees/{employee_id}/roles", response_model=UserProfile)
+def set_employee_roles(employee_id: UUID, body: EmployeeRolesRequest, principal: Admin,
+                       use: OfficeDep) -> JSONResponse:
+    """Replace an employee's roles (an admin cannot remove their own admin role: 409
+    `cannot_remove_own_admin_role`); the employee's sessions end so the new roles apply at once; audited
+    with the reason."""
+    return relay(use.set_employee_roles(Actor.of(principal), employee_id, list(body.roles), body.reason))
 
 
-app = create_app("office", routers=[router, approvals_router, card_limits_router, admin],
+@admin.post("/employees/{employee_id}/deactivate", response_model=UserProfile)
+def deactivate_employee(employee_id: UUID, body: ReasonRequest, principal: Admin, use: OfficeDep) -> JSONResponse:
+    """Deactivate an employee: they cannot sign in and every session they hold ends now (never oneself: 409
+    `cannot_deactivate_self`); audited with the reason."""
+    return relay(use.set_employee_active(Actor.of(principal), employee_id, False, body.reason))
+
+
+@admin.post("/employees/{employee_id}/reactivate", response_model=UserProfile)
+def reactivate_employee(employee_id: UUID, body: ReasonRequest, principal: Admin, use: OfficeDep) -> JSONResponse:
+    """Reactivate a deactivated employee (they can sign in again); audited with the reason."""
+    return relay(use.set_employee_active(Actor.of(principal), employee_id, True, body.reason))
+
+
+app = create_app("office", routers=[router, approvals_router, card_limits_router, admin, audit_router],
                  description="The back office for employees: customers, employees, accounts, cards, cash top-ups and "
                              "reversals with maker-checker approvals.")

@@ -32,11 +32,15 @@ CALLS: tuple[str, ...] = ("auth", "accounts", "ledger")
 
 class Services(Protocol):
     def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None,
-                     also: Sequence[UUID] = ()) -> Answer: ...
+                     also: Sequence[UUID] = (), *, role: str | None = None, status: str | None = None) -> Answer: ...
 
     def find_accounts(self, number: str | None, card_last4: str | None) -> Answer: ...
 
     def set_customer_blocked(self, customer_id: UUID, blocked: bool) -> Answer: ...
+
+    def set_employee_roles(self, employee_id: UUID, acting: str, roles: list[str]) -> Answer: ...
+
+    def set_employee_active(self, employee_id: UUID, acting: str, active: bool) -> Answer: ...
 
     def customer_kyc(self, customer_id: UUID) -> Answer: ...
 
@@ -84,9 +88,9 @@ class HttpServices:
         return get_office_settings().office_dependency_timeout_seconds
 
     def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None,
-                     also: Sequence[UUID] = ()) -> Answer:
+                     also: Sequence[UUID] = (), *, role: str | None = None, status: str | None = None) -> Answer:
         params = [(name, value) for name, value in (("kind", kind), ("query", query), ("limit", str(limit)),
-                                                    ("cursor", cursor)) if value]
+                                                    ("cursor", cursor), ("role", role), ("status", status)) if value]
         params += [("also", str(user_id)) for user_id in also]
         return answer_of(self._auth.get("/internal/users", params=params, timeout=self._timeout), "auth")
 
@@ -99,6 +103,16 @@ class HttpServices:
         action = "block" if blocked else "unblock"
         return answer_of(self._auth.post(f"/internal/customers/{customer_id}/{action}", timeout=self._timeout),
                          "auth")
+
+    def set_employee_roles(self, employee_id: UUID, acting: str, roles: list[str]) -> Answer:
+        body = {"acting_user_id": acting, "roles": roles}
+        return answer_of(self._auth.post(f"/internal/employees/{employee_id}/roles", json=body,
+                                         timeout=self._timeout), "auth")
+
+    def set_employee_active(self, employee_id: UUID, acting: str, active: bool) -> Answer:
+        action = "reactivate" if active else "deactivate"
+        return answer_of(self._auth.post(f"/internal/employees/{employee_id}/{action}",
+                                         json={"acting_user_id": acting}, timeout=self._timeout), "auth")
 
     def customer_kyc(self, customer_id: UUID) -> Answer:
         return answer_of(self._auth.get(f"/internal/customers/{customer_id}/kyc", timeout=self._timeout), "auth")

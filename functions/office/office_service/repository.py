@@ -41,13 +41,24 @@ class Outcome:
     replayed: bool = False
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which entries a page or an export holds: all of the given conditions (none given: every entry)."""
+
+    actor_id: str | None = None
+    target_id: str | None = None
+    action: str | None = None  # the action, or a family of actions: `customer` is `customer.*` too
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+
+
 class AuditLog(Protocol):
     def start(self, entry: NewEntry) -> UUID: ...
 
     def finish(self, entry_id: UUID, outcome: Outcome) -> None: ...
 
-    def page(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None = None,
-             target_id: str | None = None) -> list[Row]: ...
+    def page(self, after: tuple[datetime, UUID] | None, limit: int,
+             where: AuditFilter = AuditFilter()) -> list[Row]: ...
 
 
 @contextmanager
@@ -82,24 +93,35 @@ class AuditRepository:
             (outcome.outcome, outcome.status, outcome.code, outcome.replayed, outcome.target_id, entry_id),
         )
 
-    def newest_first(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None,
-                     target_id: str | None) -> list[Row]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if actor_id:
-            clauses.append("actor_id = %s")
-            params.append(actor_id)
-        if target_id:
-            clauses.append("target_id = %s")
-            params.append(target_id)
+    def newest_first(self, after: tuple[datetime, UUID] | None, limit: int, where: AuditFilter) -> list[Row]:
+        clauses, params = _conditions(where)
         if after is not None:
             clauses.append("(occurred_at, id) < (%s, %s)")
             params += [after[0], after[1]]
-        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        sql_where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         params.append(limit)
         return self.connection.execute(
-            f"SELECT {_COLUMNS} FROM audit_log {where}ORDER BY occurred_at DESC, id DESC LIMIT %s", params
+            f"SELECT {_COLUMNS} FROM audit_log {sql_where}ORDER BY occurred_at DESC, id DESC LIMIT %s", params
         ).fetchall()
+
+
+def _conditions(where: AuditFilter) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (("actor_id", where.actor_id), ("target_id", where.target_id)):
+        if value:
+            clauses.append(f"{column} = %s")
+            params.append(value)
+    if where.action:
+        clauses.append("(action = %s OR left(action, %s) = %s)")
+        params += [where.action, len(where.action) + 1, where.action + "."]
+    if where.since is not None:
+        clauses.append("occurred_at >= %s")
+        params.append(where.since)
+    if where.until is not None:
+        clauses.append("occurred_at < %s")
+        params.append(where.until)
+    return clauses, params
 
 
 class DatabaseAuditLog:
@@ -113,10 +135,10 @@ class DatabaseAuditLog:
         with _database() as uow:
             AuditRepository(uow).complete(entry_id, outcome)
 
-    def page(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None = None,
-             target_id: str | None = None) -> list[Row]:
+    def page(self, after: tuple[datetime, UUID] | None, limit: int,
+             where: AuditFilter = AuditFilter()) -> list[Row]:
         with _database() as uow:
-            return AuditRepository(uow).newest_first(after, limit, actor_id, target_id)
+            return AuditRepository(uow).newest_first(after, limit, where)
 
 
 _audit = Swappable[AuditLog](DatabaseAuditLog)

@@ -18,12 +18,17 @@ from bank_shared.auth import Principal
 from bank_shared.errors import AppError, DependencyUnavailable, NotFound
 from bank_shared.http import Answer
 from bank_shared.observability import current_request_id, logger
+from office_service.audit_query import check_export_size
 from office_service.clients import Services
-from office_service.repository import AuditLog, NewEntry, Outcome, Row
+from office_service.repository import AuditFilter, AuditLog, NewEntry, Outcome, Row
 
 
 class CustomerNotFound(NotFound):
     code, title = "customer_not_found", "Customer not found"
+
+
+class EmployeeNotFound(NotFound):
+    code, title = "employee_not_found", "Employee not found"
 
 
 @dataclass(frozen=True)
@@ -153,10 +158,43 @@ class Office:
 
     # ----------------------------------------------------------------------------------------- staff
 
-    def list_employees(self, actor: Actor, query: str | None, limit: int, cursor: str | None) -> Answer:
+    def list_employees(self, actor: Actor, query: str | None, limit: int, cursor: str | None,
+                       role: str | None = None, status: str | None = None) -> Answer:
+        """Staff (employees and admins) by e-mail, name or phone, optionally of one role or status."""
         return self._perform(actor, "employee.list", "employee", None,
-                             lambda: self.services.search_users("staff", query, limit, cursor),
-                             details={"query": query or ""})
+                             lambda: self.services.search_users("staff", query, limit, cursor, role=role,
+                                                                status=status),
+                             details={"query": query or "", "role": role, "status": status})
+
+    def _employee(self, employee_id: UUID) -> dict[str, Any]:
+        answer = self.services.user(employee_id)
+        if answer.status == 404 or (answer.ok and not {"employee", "admin"} & set(answer.body.get("roles", []))):
+            raise EmployeeNotFound(f"No employee {employee_id}")
+        if not answer.ok:
+            raise DependencyUnavailable(f"auth answered {answer.status}", dependency="auth")
+        return answer.body
+
+    def set_employee_roles(self, actor: Actor, employee_id: UUID, roles: list[str], reason: str) -> Answer:
+        """Replace an employee's roles (auth refuses an admin dropping their own admin role and ends the
+        employee's sessions); the audit entry keeps the new roles and the reason."""
+        wanted = sorted(set(roles))
+
+        def call() -> Answer:
+            self._employee(employee_id)
+            return self.services.set_employee_roles(employee_id, actor.id, wanted)
+
+        return self._perform(actor, "employee.roles", "employee", str(employee_id), call,
+                             details={"reason": reason, "roles": wanted})
+
+    def set_employee_active(self, actor: Actor, employee_id: UUID, active: bool, reason: str) -> Answer:
+        """Deactivate (sign-in refused, sessions revoked by auth; never oneself) or reactivate an employee."""
+
+        def call() -> Answer:
+            self._employee(employee_id)
+            return self.services.set_employee_active(employee_id, actor.id, active)
+
+        return self._perform(actor, "employee.reactivate" if active else "employee.deactivate", "employee",
+                             str(employee_id), call, details={"reason": reason})
 
     def create_employee(self, actor: Actor, request: dict[str, Any]) -> Answer:
         details = {"email": request["email"], "roles": request["roles"]}  # never the password
@@ -189,12 +227,28 @@ class Office:
 
     # ----------------------------------------------------------------------------------------- audit
 
-    def audit_page(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None,
-                   target_id: str | None) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
-        rows = self.audit.page(after, limit + 1, actor_id, target_id)
+    def audit_page(self, after: tuple[datetime, UUID] | None, limit: int,
+                   where: AuditFilter) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
+        rows = self.audit.page(after, limit + 1, where)
         more = len(rows) > limit
         rows = rows[:limit]
         return [audit_view(row) for row in rows], ((rows[-1]["occurred_at"], rows[-1]["id"]) if more else None)
+
+    def audit_export(self, actor: Actor, where: AuditFilter, cap: int) -> list[dict[str, Any]]:
+        """Every entry matching the filter, newest first, at most `cap` (more is refused); the export itself
+        is audited with its filters."""
+        found: list[dict[str, Any]] = []
+
+        def call() -> Answer:
+            rows = self.audit.page(None, cap + 1, where)
+            check_export_size(len(rows))
+            found.extend(audit_view(row) for row in rows)
+            return Answer(200, {"rows": len(rows)})
+
+        filters = {name: value.isoformat() if isinstance(value, datetime) else value
+                   for name, value in where.__dict__.items() if value is not None}
+        self._perform(actor, "audit.export", "audit", None, call, details=filters)
+        return found
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -44,6 +44,9 @@ class OfficeSettings(ServiceSettings):
     office_approval_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     # The schedule retries an approved request whose execution did not finish (an outage) after this long.
     office_approval_retry_after_seconds: int = Field(default=30, ge=1)
+    # The audit log viewer and its CSV export: the longest period asked at once, the most rows one export holds.
+    office_audit_max_days: int = Field(default=366, ge=1)
+    office_audit_export_max_rows: int = Field(default=10_000, ge=1, le=100_000)
 
     @field_validator("office_approval_threshold", "office_topup_max", "office_daily_topup_limit", mode="before")
     @classmethod

@@ -67,8 +67,9 @@ class InMemoryUsers(_Part):
                 and "".join(c for c in u["phone"] if c.isdigit()) in digits][:limit]
 
     def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
-               limit: int, ids: Sequence[UUID] = ()) -> list[Row]:
+               limit: int, ids: Sequence[UUID] = (), *, status: str | None = None) -> list[Row]:
         rows = [u for u in self.state["users"].values() if set(u["roles"]) & set(roles)
+                and (status is None or u["status"] == status)
                 and (query is None or query.lower() in (u["email"] + u["full_name"]).lower() or u["id"] in ids)
                 and (after is None or (u["created_at"], u["id"]) < after)]
         return [dict(u) for u in sorted(rows, key=lambda u: (u["created_at"], u["id"]), reverse=True)[:limit]]
@@ -88,6 +89,9 @@ class InMemoryUsers(_Part):
 
     def set_roles(self, user_id: UUID, roles: Sequence[str]) -> None:
         self._set(user_id, roles=sorted(set(roles)))
+
+    def set_status(self, user_id: UUID, status: str) -> None:
+        self._set(user_id, status=status)
 
     def lock_for(self, user_id: UUID, seconds: int) -> None:
         self._set(user_id, locked_until=self.store.now() + timedelta(seconds=seconds))

@@ -155,9 +155,11 @@ def test_a_pdf_statement_for_a_period(client: TestClient, services: FakeServices
 
 def test_a_csv_statement(client: TestClient, services: FakeServices, s3: Any) -> None:
     postings(services)
+    services.postings[0]["description"] = "=1+2"  # typed by someone: shown as text, never run as a formula
     link = statement(client, services, format="csv").json()
     lines = stored(s3, link).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("created_at;transaction_id;type")
+    assert lines[1].endswith(";5000.00;RUB;'=1+2")
     assert lines[2] == "2026-11-15T10:00:00Z;t2;Перевод;debit;-1250.50;RUB;За обед"
 
 

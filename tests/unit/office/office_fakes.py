@@ -11,9 +11,10 @@ from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer
-from office_service.repository import NewEntry, Outcome, Row
+from office_service.repository import AuditFilter, NewEntry, Outcome, Row
 
 CUSTOMER, EMPLOYEE, ADMIN = UUID(int=1), UUID(int=2), UUID(int=3)
+EVERYTHING = AuditFilter()
 
 
 def user(user_id: UUID, roles: list[str], name: str) -> dict[str, Any]:
@@ -39,11 +40,13 @@ class FakeServices:
         return self.scripted.get(name)
 
     def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None,
-                     also: Sequence[UUID] = ()) -> Answer:
+                     also: Sequence[UUID] = (), *, role: str | None = None, status: str | None = None) -> Answer:
         if (answer := self._call("search_users", "auth", (kind, query, limit, cursor))) is not None:
             return answer
         roles = {"customer"} if kind == "customer" else {"employee", "admin"}
+        roles &= {role} if role else roles
         items = [u for u in self.users.values() if roles & set(u["roles"])
+                 and (not status or u["status"] == status)
                  and (not query or query.lower() in (u["email"] + u["full_name"]).lower()
                       or UUID(u["id"]) in also)]
         return Answer(200, {"items": items[:limit], "next_cursor": None})
@@ -59,6 +62,22 @@ class FakeServices:
             return answer
         self.users[customer_id]["status"] = "disabled" if blocked else "active"
         return Answer(200, self.users[customer_id])
+
+    def set_employee_roles(self, employee_id: UUID, acting: str, roles: list[str]) -> Answer:
+        if (answer := self._call("set_employee_roles", "auth", (employee_id, acting, roles))) is not None:
+            return answer
+        if acting == str(employee_id) and "admin" in self.users[employee_id]["roles"] and "admin" not in roles:
+            return Answer(409, {"status": 409, "code": "cannot_remove_own_admin_role"})
+        self.users[employee_id]["roles"] = roles
+        return Answer(200, self.users[employee_id])
+
+    def set_employee_active(self, employee_id: UUID, acting: str, active: bool) -> Answer:
+        if (answer := self._call("set_employee_active", "auth", (employee_id, acting, active))) is not None:
+            return answer
+        if not active and acting == str(employee_id):
+            return Answer(409, {"status": 409, "code": "cannot_deactivate_self"})
+        self.users[employee_id]["status"] = "active" if active else "disabled"
+        return Answer(200, self.users[employee_id])
 
     def customer_kyc(self, customer_id: UUID) -> Answer:
         if (answer := self._call("customer_kyc", "auth", customer_id)) is not None:
@@ -173,11 +192,14 @@ class FakeAuditLog:
         row.update(outcome=outcome.outcome, status=outcome.status, code=outcome.code, replayed=outcome.replayed,
                    target_id=row["target_id"] or outcome.target_id, completed_at=self.clock)
 
-    def page(self, after: tuple[datetime, UUID] | None, limit: int, actor_id: str | None = None,
-             target_id: str | None = None) -> list[Row]:
+    def page(self, after: tuple[datetime, UUID] | None, limit: int,
+             where: AuditFilter = EVERYTHING) -> list[Row]:
         rows = sorted(self.rows.values(), key=lambda r: (r["occurred_at"], str(r["id"])), reverse=True)
-        rows = [r for r in rows if (not actor_id or r["actor_id"] == actor_id)
-                and (not target_id or r["target_id"] == target_id)
+        rows = [r for r in rows if (not where.actor_id or r["actor_id"] == where.actor_id)
+                and (not where.target_id or r["target_id"] == where.target_id)
+                and (not where.action or r["action"] == where.action or r["action"].startswith(where.action + "."))
+                and (where.since is None or r["occurred_at"] >= where.since)
+                and (where.until is None or r["occurred_at"] < where.until)
                 and (after is None or (r["occurred_at"], str(r["id"])) < (after[0], str(after[1])))]
         return rows[:limit]
 

@@ -223,6 +223,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/internal/employees/{user_id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate Employee
+         * @description Deactivate an employee for office: sign-in refused, every session revoked now.
+         */
+        post: operations["auth_deactivate_employee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/internal/employees/{user_id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactivate Employee
+         * @description Reactivate a deactivated employee for office: they can sign in again.
+         */
+        post: operations["auth_reactivate_employee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/internal/employees/{user_id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set Employee Roles
+         * @description Replace an employee's roles for office; the employee's sessions end so the new roles apply now.
+         */
+        post: operations["auth_set_employee_roles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/internal/users": {
         parameters: {
             query?: never;
@@ -234,7 +294,8 @@ export interface paths {
          * Search Users
          * @description Customers (or staff: employees and admins), newest first, matching `query` in the e-mail, the name
          *     (any script, case-insensitive, ё as its plain letter) or the phone's digits, or listed in `also` (the back
-         *     office's search: office adds the owners of an account number or card's last four digits it matched).
+         *     office's search: office adds the owners of an account number or card's last four digits it matched);
+         *     `role` and `status` narrow the page (the employees list).
          */
         get: operations["auth_search_users"];
         put?: never;
@@ -540,6 +601,15 @@ export interface components {
              * @constant
              */
             status: "accepted";
+        };
+        /** ActingRequest */
+        ActingRequest: {
+            /**
+             * Acting User Id
+             * Format: uuid
+             * @description The admin office acts for
+             */
+            acting_user_id: string;
         };
         /** Activated */
         Activated: {
@@ -849,6 +919,17 @@ export interface components {
             phone?: string | null;
             /** Roles */
             roles?: ("employee" | "admin")[];
+        };
+        /** StaffRolesRequest */
+        StaffRolesRequest: {
+            /**
+             * Acting User Id
+             * Format: uuid
+             * @description The admin office acts for
+             */
+            acting_user_id: string;
+            /** Roles */
+            roles: ("employee" | "admin")[];
         };
         /** TokenResponse */
         TokenResponse: {
@@ -1336,6 +1417,108 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
+    auth_deactivate_employee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActingRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    auth_reactivate_employee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActingRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    auth_set_employee_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffRolesRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
     auth_search_users: {
         parameters: {
             query?: {
@@ -1345,6 +1528,8 @@ export interface operations {
                 kind?: "customer" | "staff";
                 limit?: number;
                 query?: string | null;
+                role?: ("customer" | "employee" | "admin") | null;
+                status?: ("pending" | "active" | "disabled") | null;
             };
             header?: never;
             path?: never;

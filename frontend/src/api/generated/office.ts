@@ -153,9 +153,31 @@ export interface paths {
         };
         /**
          * Audit
-         * @description The back-office audit log, newest first (cursor pagination), optionally for one actor or target.
+         * @description The back-office audit log, newest first (cursor pagination), filtered by employee, target, action and
+         *     period.
          */
         get: operations["office_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit Export
+         * @description The entries the same filters select, newest first, as a CSV file (UTF-8 with BOM, `;`-separated, cells
+         *     safe from formula injection); more than the export cap is refused with `audit_export_too_large`.
+         */
+        get: operations["office_audit_export"];
         put?: never;
         post?: never;
         delete?: never;
@@ -379,7 +401,7 @@ export interface paths {
         };
         /**
          * List Employees
-         * @description Staff (employees and admins), newest first.
+         * @description Staff (employees and admins), newest first, by e-mail, name or phone, of one role or status.
          */
         get: operations["office_list_employees"];
         put?: never;
@@ -388,6 +410,69 @@ export interface paths {
          * @description Create an active back-office account (auth's `POST /employees` semantics).
          */
         post: operations["office_create_employee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/employees/{employee_id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate Employee
+         * @description Deactivate an employee: they cannot sign in and every session they hold ends now (never oneself: 409
+         *     `cannot_deactivate_self`); audited with the reason.
+         */
+        post: operations["office_deactivate_employee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/employees/{employee_id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactivate Employee
+         * @description Reactivate a deactivated employee (they can sign in again); audited with the reason.
+         */
+        post: operations["office_reactivate_employee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/employees/{employee_id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set Employee Roles
+         * @description Replace an employee's roles (an admin cannot remove their own admin role: 409
+         *     `cannot_remove_own_admin_role`); the employee's sessions end so the new roles apply at once; audited
+         *     with the reason.
+         */
+        post: operations["office_set_employee_roles"];
         delete?: never;
         options?: never;
         head?: never;
@@ -669,6 +754,16 @@ export interface components {
             /** Accounts */
             accounts: components["schemas"]["Account"][];
             profile: components["schemas"]["UserProfile"];
+        };
+        /** EmployeeRolesRequest */
+        EmployeeRolesRequest: {
+            /**
+             * Reason
+             * @description Why (kept in the audit log)
+             */
+            reason: string;
+            /** Roles */
+            roles: ("employee" | "admin")[];
         };
         /** ExecutionResult */
         ExecutionResult: {
@@ -1380,9 +1475,17 @@ export interface operations {
     office_audit: {
         parameters: {
             query?: {
+                /** @description An action, or its family: `customer` is `customer.*` too */
+                action?: string | null;
+                /** @description The employee who acted */
                 actor_id?: string | null;
                 cursor?: string | null;
+                /** @description First day (UTC), included */
+                date_from?: string | null;
+                /** @description Last day (UTC), included; not before date_from */
+                date_to?: string | null;
                 limit?: number;
+                /** @description The customer (or other target) */
                 target_id?: string | null;
             };
             header?: never;
@@ -1398,6 +1501,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_audit_export: {
+        parameters: {
+            query?: {
+                /** @description An action, or its family: `customer` is `customer.*` too */
+                action?: string | null;
+                /** @description The employee who acted */
+                actor_id?: string | null;
+                /** @description First day (UTC), included */
+                date_from?: string | null;
+                /** @description Last day (UTC), included; not before date_from */
+                date_to?: string | null;
+                /** @description The customer (or other target) */
+                target_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV file (UTF-8 with BOM, `;`-separated) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1839,6 +1981,8 @@ export interface operations {
                 limit?: number;
                 /** @description Part of the e-mail, name or phone */
                 query?: string | null;
+                role?: ("employee" | "admin") | null;
+                status?: ("pending" | "active" | "disabled") | null;
             };
             header?: never;
             path?: never;
@@ -1880,6 +2024,108 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_deactivate_employee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                employee_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_reactivate_employee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                employee_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_set_employee_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                employee_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmployeeRolesRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

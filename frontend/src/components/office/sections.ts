@@ -6,4 +6,6 @@ export type OfficeSection = { href: string; label: MessageKey; adminOnly?: boole
 
 export const OFFICE_SECTIONS: OfficeSection[] = [
   { href: "/office/", label: "office.nav.customers" },
+  { href: "/office/employees/", label: "office.nav.employees", adminOnly: true },
+  { href: "/office/audit/", label: "office.nav.audit", adminOnly: true },
 ];
