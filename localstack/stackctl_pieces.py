@@ -25,7 +25,7 @@ from stackctl_common import (
     tree_digest,
     write_if_changed,
 )
-from stackctl_config import ENV_FILE, SECRETS_FILE, TEMPLATE, card_network_port
+from stackctl_config import ACQUIRER_SHOP_ID, ENV_FILE, SECRETS_FILE, TEMPLATE, acquirer_port, card_network_port
 from stackctl_install import (
     KAFKA_CONNECT_LIBS,
     KAFKA_CONNECT_PLUGINS,
@@ -392,6 +392,16 @@ def _card_network_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str
     return cmd, env, REPO
 
 
+def _acquirer_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
+    """The acquirer stand-in sends its signed webhooks to the bank through this stack's gateway."""
+    cmd = [_project_python(), "-m", "acquirer", "--host", "127.0.0.1", "--port", acquirer_port(cfg),
+           "--webhook-url", f"http://127.0.0.1:{port(cfg, 'GATEWAY_PORT')}/api/accounts/acquiring/webhook"]
+    env = _project_env()
+    env.update({"ACQUIRER_SHOP_ID": ACQUIRER_SHOP_ID, "ACQUIRER_SECRET_KEY": _secret("acquirer_secret_key"),
+                "ACQUIRER_WEBHOOK_KEY": _secret("acquirer_webhook_key")})
+    return cmd, env, REPO
+
+
 def _secret(name: str) -> str:
     try:
         return str(json.loads(SECRETS_FILE.read_text())[name])
@@ -472,11 +482,14 @@ CARD_NETWORK = Piece("card-network", "card_network", "CARD_NETWORK_PORT", 30, _c
                      lambda cfg: http_json(f"http://127.0.0.1:{card_network_port(cfg)}/health", timeout=2.0)
                      is not None, _nothing_missing,
                      lambda cfg: f"http://127.0.0.1:{card_network_port(cfg)}/purchase")
+ACQUIRER = Piece("acquirer", "acquirer", "ACQUIRER_PORT", 30, _acquirer_command,
+                 lambda cfg: http_json(f"http://127.0.0.1:{acquirer_port(cfg)}/health", timeout=2.0) is not None,
+                 _nothing_missing, lambda cfg: f"http://127.0.0.1:{acquirer_port(cfg)}/v3/payments")
 KAFKA_CONNECT = Piece("kafka-connect", "ConnectStandalone", "KAFKA_CONNECT_PORT", 180, _kafka_connect_command,
                       kafka_connect_healthy, _nothing_missing,
                       _url("http", "KAFKA_CONNECT_PORT", f"/connectors/{HEC_CONNECTOR}/status"),
                       _kafka_connect_config)
 BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, REDIS_COMMANDER_PIECE, HEC, PUSH,
-                                 CARD_NETWORK, KAFKA_CONNECT, GATEWAY)
+                                 CARD_NETWORK, ACQUIRER, KAFKA_CONNECT, GATEWAY)
 # Started once Kafka (and its topics) are up: the Connect worker looks the cluster up at start.
 LATE: tuple[Piece, ...] = (KAFKA_CONNECT, GATEWAY)
