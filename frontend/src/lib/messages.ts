@@ -1,3 +1,4 @@
+import { acquiringEn, acquiringRu } from "./messages/acquiring";
 import { cardsEn, cardsRu } from "./messages/cards";
 import { officeEn, officeRu } from "./messages/office";
 
@@ -289,6 +290,7 @@ export const ru = {
   "error.session_revoked": "Сеанс завершён. Войдите снова.",
   ...cardsRu,
   ...officeRu,
+  ...acquiringRu,
   ...typedRu,
 } as const;
 
@@ -577,5 +579,6 @@ export const en: Record<MessageKey, string> = {
   "error.session_revoked": "The session has ended. Please sign in again.",
   ...cardsEn,
   ...officeEn,
+  ...acquiringEn,
   ...typedEn,
 };
