@@ -52,14 +52,24 @@ def balance(account_id: str) -> int:
 
 
 def wait_for(http: httpx.Client, headers: dict[str, str], topup_id: str, attempts: int = 120) -> dict[str, Any]:
-    """The top-up once it left pending (the return page polls the same way)."""
+    """The top-up once it left pending (the return page polls the same way); a cold second worker of the
+    function may answer 502/503 or time out meanwhile, as the SPA sees it, and is asked again."""
+    last: Any = None
     for _ in range(attempts):
-        answer = http.get(f"/api/accounts/card-topups/{topup_id}", headers=headers)
+        try:
+            answer = http.get(f"/api/accounts/card-topups/{topup_id}", headers=headers)
+        except httpx.TimeoutException as exc:
+            last = exc
+            continue
+        last = answer.text
+        if answer.status_code in (502, 503):
+            time.sleep(1)
+            continue
         assert answer.status_code == 200, answer.text
         if answer.json()["status"] not in ("creating", "pending"):
             return dict(answer.json())
         time.sleep(0.5)
-    raise AssertionError(f"top-up {topup_id} still pending: {answer.json()}")
+    raise AssertionError(f"top-up {topup_id} still pending: {last}")
 
 
 def run_schedule_at(moment: datetime) -> dict[str, Any]:
