@@ -75,15 +75,8 @@ from stackctl_config import (
 )
 from stackctl_install import VENV, install
 from stackctl_kafka import KafkaAdminError, ensure_topics
-from stackctl_pieces import (
-    BACKGROUND,
-    KAFKA,
-    LATE,
-    LOCALSTACK,
-    Piece,
-    base_env,
-    wanted_topics,
-)
+from stackctl_pieces import KAFKA, LOCALSTACK, Piece, base_env, wanted_topics
+from stackctl_standins import BACKGROUND, LATE
 
 INIT_SCRIPT = REPO / "localstack" / "init" / "init_aws.py"
 SEED_SCRIPT = REPO / "localstack" / "seed.py"

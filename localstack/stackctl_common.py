@@ -33,14 +33,8 @@ INSTALL_STAMPS = CACHE / "stamps"
 RUN_STAMPS = DATA / "stamps"
 STACK_ENV = REPO / "localstack" / "stack.env"
 
-
-
-def _registered_services() -> tuple[str, ...]:
-    with (REPO / "functions" / "services.toml").open("rb") as registry:  # the one list of services
-        return tuple(tomllib.load(registry)["services"])
-
-
-SERVICES: tuple[str, ...] = _registered_services()
+# The one list of the bank's services (functions/services.toml).
+SERVICES: tuple[str, ...] = tuple(tomllib.loads((REPO / "functions" / "services.toml").read_text())["services"])
 # Marks every process we start, so `down` can prove a PID is ours before signalling it.
 MARKER_VAR = "BANK_STACK_PIECE"
 

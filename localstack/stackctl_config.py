@@ -84,6 +84,9 @@ def ensure_secrets() -> tuple[dict[str, Any], bool]:
     data.setdefault("one_time_link_key", secrets.token_urlsafe(48))
     data.setdefault("vapid_key", secrets.token_urlsafe(48))  # web push: the VAPID key pair is derived from it
     data.setdefault("card_network_key", secrets.token_urlsafe(48))  # the card network's HMAC key (docs/cards.md)
+    # The card acquirer's API secret and webhook HMAC key (docs/payments.md "Money in").
+    data.setdefault("acquirer_secret_key", secrets.token_urlsafe(32))
+    data.setdefault("acquirer_webhook_key", secrets.token_urlsafe(48))
     data.setdefault("hec_token", str(uuid.uuid4()))  # the HEC stand-in's token (Splunk's are GUIDs)
     users = data.setdefault("demo_users", {})
     for role in DEMO_ROLES:
@@ -111,6 +114,7 @@ def urls(cfg: dict[str, str]) -> dict[str, str]:
         "frankfurter": f"http://{host}:{port(cfg, 'FRANKFURTER_PORT')}",
         "push": f"http://{host}:{port(cfg, 'PUSH_PORT')}",
         "card_network": f"http://{host}:{card_network_port(cfg)}",
+        "acquirer": f"http://{host}:{acquirer_port(cfg)}",
     }
 
 
@@ -120,6 +124,15 @@ CARD_NETWORK_DEFAULT_PORT = "8096"
 def card_network_port(cfg: dict[str, str]) -> str:
     """The card-network stand-in's port (docs/cards.md): stack.env or the environment, else its default."""
     return cfg.get("CARD_NETWORK_PORT", CARD_NETWORK_DEFAULT_PORT)
+
+
+ACQUIRER_DEFAULT_PORT = "8097"
+ACQUIRER_SHOP_ID = "bank-local"
+
+
+def acquirer_port(cfg: dict[str, str]) -> str:
+    """The card-acquirer stand-in's port (docs/payments.md): stack.env or the environment, else its default."""
+    return cfg.get("ACQUIRER_PORT", ACQUIRER_DEFAULT_PORT)
 
 
 def database_url(cfg: dict[str, str], sec: dict[str, Any], service: str) -> str:
@@ -152,6 +165,8 @@ def stack_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, Any]:
         "push_url": u["push"],
         # The card-network stand-in's control API (docs/cards.md): tests fire purchases through it.
         "card_network_url": u["card_network"],
+        # The card-acquirer stand-in (docs/payments.md "Money in"): its API, payment pages and control API.
+        "acquirer_url": u["acquirer"],
         "kafka_connect_url": f"http://127.0.0.1:{port(cfg, 'KAFKA_CONNECT_PORT')}",
         "redis_commander_url": f"http://127.0.0.1:{port(cfg, 'REDIS_COMMANDER_PORT')}",
         "aws_region": cfg["AWS_DEFAULT_REGION"],
@@ -172,6 +187,8 @@ def aws_secrets_document(cfg: dict[str, str], sec: dict[str, Any]) -> dict[str, 
     entries["bank/local/auth/one-time-link-key"] = {"key": sec["one_time_link_key"]}
     entries["bank/local/notifications/vapid-key"] = {"key": sec["vapid_key"]}
     entries["bank/local/accounts/card-network-key"] = {"key": sec["card_network_key"]}
+    entries["bank/local/accounts/acquirer"] = {"shop_id": ACQUIRER_SHOP_ID, "secret_key": sec["acquirer_secret_key"],
+                                               "webhook_key": sec["acquirer_webhook_key"]}
     return {"secrets": entries, "kms_keys": sec["kms_keys"]}
 
 
@@ -266,12 +283,17 @@ def _function_env(cfg: dict[str, str], sec: dict[str, Any], service: str, u: dic
         # Locally every client (browser, tests, seeds) is 127.0.0.1, so the per-IP limits of the anonymous
         # auth routes would be one budget for everything; per-user limits and the per-address lockout stay.
         "RATE_LIMIT_RULES": LOCAL_ANONYMOUS_RATE_LIMITS,
-    } | SERVICE_KMS_ENV.get(service, {}) | _push_env(service, u)
+    } | SERVICE_KMS_ENV.get(service, {}) | _push_env(service, u) | _acquirer_env(service, u)
 
 
 def _push_env(service: str, u: dict[str, str]) -> dict[str, str]:
     """Notifications pushes to the real push services and, locally, to the push stand-in."""
     return {"PUSH_STANDIN_ORIGIN": u["push"]} if service == "notifications" else {}
+
+
+def _acquirer_env(service: str, u: dict[str, str]) -> dict[str, str]:
+    """Accounts takes card top-ups through the acquirer; locally the stand-in."""
+    return {"ACQUIRER_URL": u["acquirer"]} if service == "accounts" else {}
 
 
 # Each service gets only the KMS keys it uses (the aliases localstack/init/init_aws.py creates).

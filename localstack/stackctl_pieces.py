@@ -25,7 +25,7 @@ from stackctl_common import (
     tree_digest,
     write_if_changed,
 )
-from stackctl_config import ENV_FILE, SECRETS_FILE, TEMPLATE, card_network_port
+from stackctl_config import ENV_FILE, SECRETS_FILE, TEMPLATE
 from stackctl_install import (
     KAFKA_CONNECT_LIBS,
     KAFKA_CONNECT_PLUGINS,
@@ -356,42 +356,6 @@ def _project_env() -> dict[str, str]:
     return env
 
 
-def _frankfurter_missing() -> str | None:
-    if not (REPO / "localstack" / "frankfurter_standin" / "__main__.py").is_file() and \
-            not (REPO / "localstack" / "frankfurter_standin.py").is_file():
-        return "localstack/frankfurter_standin not written yet"
-    return None
-
-
-def _frankfurter_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
-    cmd = [_project_python(), "-m", "frankfurter_standin", "--host", "127.0.0.1",
-           "--port", str(port(cfg, "FRANKFURTER_PORT"))]
-    return cmd, _project_env(), REPO
-
-
-def _hec_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
-    cmd = [_project_python(), "-m", "hec_standin", "--host", "127.0.0.1", "--port", str(port(cfg, "HEC_PORT")),
-           "--store", str(DATA / "hec" / "events.jsonl")]
-    env = _project_env()
-    env["HEC_TOKEN"] = hec_token()
-    return cmd, env, REPO
-
-
-def _push_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
-    cmd = [_project_python(), "-m", "push_standin", "--host", "127.0.0.1", "--port", str(port(cfg, "PUSH_PORT"))]
-    return cmd, _project_env(), REPO
-
-
-def _card_network_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
-    """The card-network stand-in signs what it sends the bank (through this stack's gateway) with the shared key."""
-    cmd = [_project_python(), "-m", "card_network", "serve", "--host", "127.0.0.1",
-           "--port", card_network_port(cfg),
-           "--bank-url", f"http://127.0.0.1:{port(cfg, 'GATEWAY_PORT')}/api/accounts/network/messages"]
-    env = _project_env()
-    env["CARD_NETWORK_KEY"] = _secret("card_network_key")
-    return cmd, env, REPO
-
-
 def _secret(name: str) -> str:
     try:
         return str(json.loads(SECRETS_FILE.read_text())[name])
@@ -453,30 +417,13 @@ KAFKA = Piece("kafka", "kafka.Kafka", "KAFKA_PORT", 90, _kafka_command, kafka_he
               _url("", "KAFKA_PORT"))
 LOCALSTACK = Piece("localstack", "localstack.runtime.main", "LOCALSTACK_PORT", 90, _localstack_command,
                    localstack_healthy, _nothing_missing, _url("http", "LOCALSTACK_PORT"))
-FRANKFURTER = Piece("frankfurter", "frankfurter_standin", "FRANKFURTER_PORT", 30, _frankfurter_command,
-                    _http_ok("FRANKFURTER_PORT", "/health"), _frankfurter_missing,
-                    _url("http", "FRANKFURTER_PORT"))
 GATEWAY = Piece("gateway", "local_gateway", "GATEWAY_PORT", 120, _gateway_command,
                 _http_ok("GATEWAY_PORT", "/__emulator/health"), _gateway_missing, _url("http", "GATEWAY_PORT"),
                 _gateway_config)
 REDIS_COMMANDER_PIECE = Piece("redis-commander", "redis-commander.js", "REDIS_COMMANDER_PORT", 60,
                               _redis_commander_command, _http_up("REDIS_COMMANDER_PORT", "/"), _nothing_missing,
                               _url("http", "REDIS_COMMANDER_PORT"))
-# Health is the stand-in's own /__stats, not Splunk's health route, which answers 503 while a test switched the
-# stand-in unavailable (that must not make `make up` restart it).
-HEC = Piece("hec", "hec_standin", "HEC_PORT", 30, _hec_command, _http_ok("HEC_PORT", "/__stats"), _nothing_missing,
-            _url("http", "HEC_PORT", "/services/collector/event"))
-PUSH = Piece("push", "push_standin", "PUSH_PORT", 30, _push_command, _http_ok("PUSH_PORT", "/health"),
-             _nothing_missing, _url("http", "PUSH_PORT", "/push/<token>"))
-CARD_NETWORK = Piece("card-network", "card_network", "CARD_NETWORK_PORT", 30, _card_network_command,
-                     lambda cfg: http_json(f"http://127.0.0.1:{card_network_port(cfg)}/health", timeout=2.0)
-                     is not None, _nothing_missing,
-                     lambda cfg: f"http://127.0.0.1:{card_network_port(cfg)}/purchase")
 KAFKA_CONNECT = Piece("kafka-connect", "ConnectStandalone", "KAFKA_CONNECT_PORT", 180, _kafka_connect_command,
                       kafka_connect_healthy, _nothing_missing,
                       _url("http", "KAFKA_CONNECT_PORT", f"/connectors/{HEC_CONNECTOR}/status"),
                       _kafka_connect_config)
-BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, REDIS_COMMANDER_PIECE, HEC, PUSH,
-                                 CARD_NETWORK, KAFKA_CONNECT, GATEWAY)
-# Started once Kafka (and its topics) are up: the Connect worker looks the cluster up at start.
-LATE: tuple[Piece, ...] = (KAFKA_CONNECT, GATEWAY)

@@ -129,3 +129,21 @@ export async function expectAccessible(page: Page, what = page.url()) {
   const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(" ")} ${n.failureSummary ?? ""}`).join("\n")}`);
   expect.soft(report, `axe on ${what}`).toEqual([]); // soft: one run lists every page's findings, still failing the test
 }
+
+/** A new customer signed up and activated through the API and the SES mail; answers their access token. */
+export async function signUpCustomer(request: APIRequestContext, user: DemoUser, fullName: string, phone: string): Promise<string> {
+  const registered = await request.post(`${BASE}/api/auth/register`, { data: { ...user, full_name: fullName, phone } });
+  expect(registered.status(), await registered.text()).toBe(202);
+  const token = new URL(await linkFromMail(request, user.email, "activate")).searchParams.get("token");
+  expect((await request.post(`${BASE}/api/auth/activate`, { data: { token } })).ok()).toBeTruthy();
+  return apiLogin(request, user);
+}
+
+/** Signs `user` in through the SPA's (Russian) sign-in form and waits for the cabinet. */
+export async function signInOnPage(page: Page, user: DemoUser) {
+  await page.goto("/banking-service/sign-in/");
+  await page.getByRole("textbox", { name: "Электронная почта", exact: true }).fill(user.email);
+  await page.getByRole("textbox", { name: "Пароль", exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page).toHaveURL(/\/lk\/$/);
+}

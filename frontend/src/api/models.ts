@@ -5,6 +5,7 @@ import type { accounts, customer, fx, ledger } from "./generated";
 export type Account = accounts.components["schemas"]["Account"];
 export type Card = accounts.components["schemas"]["Card"];
 export type Product = accounts.components["schemas"]["Product"];
+export type CardTopup = accounts.components["schemas"]["CardTopup"];
 export type Posting = ledger.components["schemas"]["PostingItem"];
 export type PostingPage = ledger.components["schemas"]["PostingPage"];
 export type TxType = Posting["type"];

@@ -1,3 +1,4 @@
+import { acquiringEn, acquiringRu } from "./messages/acquiring";
 import { cardsEn, cardsRu } from "./messages/cards";
 import { officeEn, officeRu } from "./messages/office";
 
@@ -291,6 +292,7 @@ export const ru = {
   ...cardsRu,
   ...officeRu,
   ...staffadminRu,
+  ...acquiringRu,
   ...typedRu,
 } as const;
 
@@ -580,5 +582,6 @@ export const en: Record<MessageKey, string> = {
   ...cardsEn,
   ...officeEn,
   ...staffadminEn,
+  ...acquiringEn,
   ...typedEn,
 };

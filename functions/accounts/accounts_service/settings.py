@@ -29,6 +29,18 @@ class AccountsSettings(ServiceSettings):
     payments_timeout_seconds: float = 10.0
     standing_order_batch: int = 50
     standing_order_retry_days: int = 3
+    # Card top-ups (docs/payments.md "Money in"): the acquirer's API and its credentials (a Secrets Manager
+    # secret {"shop_id", "secret_key", "webhook_key"}), the amounts and currencies taken, where the payment page
+    # sends the browser back (the SPA), when the schedule asks the acquirer about a top-up still open.
+    acquirer_url: str = "http://127.0.0.1:8097"
+    acquirer_secret_id: str = "bank/local/accounts/acquirer"
+    acquirer_timeout_seconds: float = 5.0
+    card_topup_min_minor: int = 1_000
+    card_topup_max_minor: int = 30_000_000
+    card_topup_currencies: str = "RUB"
+    card_topup_reconcile_after_seconds: int = 900
+    card_topup_sweep_batch: int = 50
+    spa_base_url: str = "http://127.0.0.1:3000"
 
     @model_validator(mode="after")
     def _refuse_local_keys(self) -> AccountsSettings:

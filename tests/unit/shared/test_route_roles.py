@@ -55,6 +55,9 @@ ROUTES: dict[str, dict[str, frozenset[str]]] = {
     "accounts": {
         "GET /api/accounts/health": PUBLIC,
         "POST /api/accounts/network/messages": PUBLIC,  # the card network: its HMAC signature, not a role
+        "POST /api/accounts/acquiring/webhook": PUBLIC,  # the card acquirer: its HMAC signature, not a role
+        "POST /api/accounts/{account_id}/card-topups": CUSTOMER,
+        "GET /api/accounts/card-topups/{topup_id}": CUSTOMER,
         "GET /api/accounts/cards/{card_id}/limits": PEOPLE,
         "PUT /api/accounts/cards/{card_id}/limits": PEOPLE,
         "GET /api/accounts/cards/{card_id}/purchases": PEOPLE,

@@ -64,6 +64,9 @@ SHARED_SAFELY = {
     "accounts_service.card_clients._ledger": "as customer_service.clients._services",
     "accounts_service.card_clients._rates": "as customer_service.clients._services",
     "accounts_service.payments_client._payments": "as customer_service.clients._services",
+    "accounts_service.card_topups_clients._credit_ledger": "as customer_service.clients._services",
+    # Holds no connection: each call opens its own httpx request and reads the secret through the cached getter.
+    "accounts_service.card_topups_clients._acquirer": "stateless: a new HTTP request per call",
     "accounts_service.interest_client._ledger": "as customer_service.clients._services",
     "office_service.repository._audit": "reaches the database through UnitOfWork, whose connection is reset",
     "bank_shared.custom_resource.aws_client": "custom-resource functions (platform, migrations) run with "

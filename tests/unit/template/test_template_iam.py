@@ -163,7 +163,8 @@ def test_nobody_invokes_everything(logical_id: str) -> None:
 EXTRA_SECRETS = {
     "auth": {"<OneTimeLinkKeySecret>"},  # access tokens are signed in KMS: no signing key in a secret
     "notifications": {"<OneTimeLinkKeySecret>", "<VapidKeySecret>"},  # the web push VAPID key pair's seed
-    "accounts": {"<CardNetworkKeySecret>"},  # the card network's HMAC key (docs/cards.md)
+    # the card network's HMAC key (docs/cards.md), the card acquirer's credentials and webhook key (docs/payments.md)
+    "accounts": {"<CardNetworkKeySecret>", "<AcquirerSecret>"},
 }
 
 

@@ -121,6 +121,8 @@ SETTINGS: dict[str, object] = {
     "office_daily_topup_limit": Knob(),
     "office_approval_ttl_seconds": Knob(),
     "office_approval_retry_after_seconds": Knob(),
+    "office_audit_max_days": Knob(),
+    "office_audit_export_max_rows": Knob(),
     # customer
     "dashboard_part_timeout_seconds": Knob(),
     "dashboard_deadline_seconds": Knob(),
@@ -142,6 +144,14 @@ SETTINGS: dict[str, object] = {
     "payments_timeout_seconds": Knob(),
     "standing_order_batch": Knob(),
     "standing_order_retry_days": Knob(),
+    "acquirer_url": Wired(parameters=("AcquirerUrl",), used_by=("accounts",)),
+    "acquirer_secret_id": Wired(resource_types=(SECRET,), used_by=("accounts",)),
+    "acquirer_timeout_seconds": Knob(),
+    "card_topup_min_minor": Knob(),
+    "card_topup_max_minor": Knob(),
+    "card_topup_currencies": Knob(),
+    "card_topup_reconcile_after_seconds": Knob(),
+    "card_topup_sweep_batch": Knob(),
     # ledger
     "hold_default_ttl_seconds": Knob(),
     "hold_max_ttl_seconds": Knob(),

@@ -21,6 +21,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/{account_id}/card-topups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Card Topup
+         * @description Top up the account from a card of another bank: answers the acquirer's payment page to open.
+         */
+        post: operations["accounts_start_card_topup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/{account_id}/cards": {
         parameters: {
             query?: never;
@@ -56,6 +76,47 @@ export interface paths {
          * @description Close an account with a zero balance and no holds (idempotent).
          */
         post: operations["accounts_close_account"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/acquiring/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acquirer Webhook
+         * @description The acquirer's notification of a payment's outcome; each top-up is credited once however often it comes.
+         *     An unknown payment is 404, one whose amount is not the top-up's 422 (the acquirer stops on neither).
+         */
+        post: operations["accounts_acquirer_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/card-topups/{topup_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Card Topup
+         * @description A card top-up's status (the return page polls it).
+         */
+        get: operations["accounts_get_card_topup"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -443,6 +504,33 @@ export interface components {
             /** Items */
             items: components["schemas"]["Account"][];
         };
+        /** AcquirerNotification */
+        AcquirerNotification: {
+            /**
+             * Event
+             * @enum {string}
+             */
+            event: "payment.succeeded" | "payment.canceled";
+            object: components["schemas"]["AcquirerPayment"];
+            /**
+             * Type
+             * @constant
+             */
+            type: "notification";
+        };
+        /** AcquirerPayment */
+        AcquirerPayment: {
+            amount: components["schemas"]["PaymentAmount"];
+            cancellation_details?: components["schemas"]["CancellationDetails"] | null;
+            /** Id */
+            id: string;
+            payment_method?: components["schemas"]["PaymentMethod"] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "canceled";
+        };
         /** AuthorizationMessage */
         AuthorizationMessage: {
             /**
@@ -500,6 +588,16 @@ export interface components {
              * @description Field 7
              */
             transmitted_at?: string | null;
+        };
+        /** CancellationDetails */
+        CancellationDetails: {
+            /**
+             * Party
+             * @default
+             */
+            party: string;
+            /** Reason */
+            reason: string;
         };
         /** Capitalized */
         Capitalized: {
@@ -609,6 +707,69 @@ export interface components {
         CardList: {
             /** Items */
             items: components["schemas"]["Card"][];
+        };
+        /** CardTopup */
+        CardTopup: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Amount */
+            amount: string;
+            /**
+             * Card Mask
+             * @description The paying card, masked (first six and last four digits)
+             */
+            card_mask: string | null;
+            /**
+             * Confirmation Url
+             * @description The acquirer's payment page to send the browser to
+             */
+            confirmation_url: string | null;
+            /** Created At */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Failure Reason
+             * @description insufficient_funds, card_declined, 3d_secure_failed, not_started, credit_refused:<code>, …
+             */
+            failure_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Status
+             * @description pending: waiting for the card payment; succeeded: credited; failed: see failure_reason
+             * @enum {string}
+             */
+            status: "creating" | "pending" | "succeeded" | "failed";
+            /**
+             * Transaction Id
+             * @description The ledger transaction of the credit, once succeeded
+             */
+            transaction_id: string | null;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** CardTopupRequest */
+        CardTopupRequest: {
+            /**
+             * Amount
+             * @description Decimal string in major units (ASCII digits)
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             * @default RUB
+             * @example RUB
+             */
+            currency: string;
         };
         /** Category */
         Category: {
@@ -788,6 +949,16 @@ export interface components {
             /** Stan */
             stan: string;
         };
+        /** NotificationAccepted */
+        NotificationAccepted: {
+            /** Status */
+            status: string;
+            /**
+             * Topup Id
+             * Format: uuid
+             */
+            topup_id: string;
+        };
         /** OpenAccountRequest */
         OpenAccountRequest: {
             /**
@@ -805,6 +976,26 @@ export interface components {
              * @default current
              */
             product_code: string;
+        };
+        /** PaymentAmount */
+        PaymentAmount: {
+            /** Currency */
+            currency: string;
+            /** Value */
+            value: string;
+        };
+        /** PaymentCard */
+        PaymentCard: {
+            /** First6 */
+            first6: string;
+            /** Last4 */
+            last4: string;
+        };
+        /** PaymentMethod */
+        PaymentMethod: {
+            card?: components["schemas"]["PaymentCard"] | null;
+            /** Type */
+            type: string;
         };
         /**
          * Problem
@@ -1295,6 +1486,45 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
+    accounts_start_card_topup: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key (1..255 printable characters, e.g. a UUID) per money-moving request; retries of the same request reuse it and get the stored answer with Idempotent-Replayed: true */
+                "Idempotency-Key": string;
+            };
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardTopupRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardTopup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
     accounts_list_cards: {
         parameters: {
             query?: never;
@@ -1378,6 +1608,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_acquirer_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcquirerNotification"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    accounts_get_card_topup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topup_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardTopup"];
                 };
             };
             400: components["responses"]["BadRequest"];

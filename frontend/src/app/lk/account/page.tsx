@@ -10,6 +10,7 @@ import type { Account, Posting, TxType } from "@/api/models";
 import { BankCard } from "@/components/BankCard";
 import { CardActions } from "@/components/CardActions";
 import { CloseAccount } from "@/components/CloseAccount";
+import { CardTopup } from "@/components/acquiring/CardTopup";
 import { AccountDocuments } from "@/components/pay/AccountDocuments";
 import { CardSpending } from "@/components/cards/CardSpending";
 import { MoneyText } from "@/components/MoneyText";
@@ -131,6 +132,7 @@ function AccountDetails() {
             </Title>
             <Group gap="xs">
               <Badge color={a.status === "active" ? "green.9" : "gray"}>{t(a.status === "closed" ? "lk.status.closed" : "lk.status.active")}</Badge>
+              {a.status === "active" && a.currency === "RUB" && <CardTopup accountId={id} />}
               {a.status === "active" && <CloseAccount account={a} onClosed={account.reload} />}
             </Group>
           </Group>

@@ -1,0 +1,212 @@
+"""Card top-ups: money in from a card of another bank through the card acquirer (docs/payments.md "Money in").
+
+    creating --(acquirer made the payment)--> pending --(succeeded: ledger credit)--> succeeded
+        |                                        '--(canceled: the card was declined)--> failed
+        '--(the acquirer never answered, after the reconcile delay)--> failed (not_started)
+
+The customer's request stores the row first, asks the acquirer for a payment (under the top-up's id as its
+Idempotence-Key) outside any transaction, then stores the payment id and the payment page's URL. The outcome
+comes in by the acquirer's signed webhook or, when that is late, by the schedule asking the acquirer: both go
+through `apply_outcome`, which credits the account once (the ledger's Idempotency-Key is ``card-topup-<id>`` and
+the row moves pending -> succeeded only once).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from accounts_service.card_topups_clients import get_acquirer, get_credit_ledger
+from accounts_service.card_topups_repository import CardTopupsRepository
+from accounts_service.repository import AccountsRepository, Row
+from accounts_service.settings import get_accounts_settings
+from bank_shared.acquiring import mask_pan
+from bank_shared.db import UnitOfWork
+from bank_shared.errors import (
+    AccountClosed,
+    AccountNotFound,
+    DependencyUnavailable,
+    IdempotencyKeyReused,
+    NotFound,
+    Unprocessable,
+)
+from bank_shared.money import from_minor, to_minor
+from bank_shared.observability import logger
+
+PAYMENT_STATUSES = ("pending", "succeeded", "canceled")
+
+
+class CardTopupNotFound(NotFound):
+    code, title = "card_topup_not_found", "Card top-up not found"
+
+
+class CardTopupAmountOutOfRange(Unprocessable):
+    code, title = "card_topup_amount_out_of_range", "The amount is outside the card top-up limits"
+
+
+class CardTopupCurrencyNotSupported(Unprocessable):
+    code, title = "card_topup_currency_not_supported", "Card top-ups are taken in this currency only for now"
+
+
+class CardTopupMismatch(Unprocessable):
+    code, title = "card_topup_mismatch", "The acquirer's payment does not match the top-up"
+
+
+@dataclass(frozen=True)
+class TopupRequest:
+    owner_id: UUID
+    account_id: UUID
+    amount: str
+    currency: str
+    key: str
+
+
+def topup_view(row: Row) -> dict[str, Any]:
+    def iso(value: datetime) -> str:
+        return value.isoformat().replace("+00:00", "Z")
+
+    return {"id": row["id"], "account_id": row["account_id"], "amount": from_minor(row["amount"], row["currency"]),
+            "currency": row["currency"], "status": row["status"], "confirmation_url": row["confirmation_url"],
+            "card_mask": row["card_mask"], "failure_reason": row["failure_reason"],
+            "transaction_id": row["transaction_id"], "created_at": iso(row["created_at"]),
+            "updated_at": iso(row["updated_at"])}
+
+
+def _checked_amount(request: TopupRequest) -> int:
+    settings = get_accounts_settings()
+    if request.currency not in settings.card_topup_currencies.split(","):
+        raise CardTopupCurrencyNotSupported(f"Card top-ups are taken in {settings.card_topup_currencies} only",
+                                            currencies=settings.card_topup_currencies.split(","))
+    amount = to_minor(request.amount, request.currency)
+    low, high = settings.card_topup_min_minor, settings.card_topup_max_minor
+    if not low <= amount <= high:
+        raise CardTopupAmountOutOfRange(
+            f"A card top-up is from {from_minor(low, request.currency)} to {from_minor(high, request.currency)} "
+            f"{request.currency}", min=from_minor(low, request.currency), max=from_minor(high, request.currency))
+    return amount
+
+
+def _record(request: TopupRequest, amount: int) -> Row:
+    """The top-up's row, new or the one this Idempotency-Key made before (the same request only)."""
+    with UnitOfWork() as uow:
+        account = AccountsRepository(uow.connection).get(request.account_id)
+        if account is None or account["owner_id"] != request.owner_id:
+            raise AccountNotFound(f"No account {request.account_id}")
+        repository = CardTopupsRepository(uow.connection)
+        row = repository.insert(uuid.uuid4(), request.owner_id, request.account_id, request.key, amount,
+                                request.currency) or repository.by_key(request.owner_id, request.key)
+        assert row is not None
+        if (row["account_id"], row["amount"], row["currency"]) != (request.account_id, amount, request.currency):
+            raise IdempotencyKeyReused()
+        if row["status"] == "creating" and account["status"] != "active":
+            raise AccountClosed(f"Account {request.account_id} is closed")
+        if row["status"] == "creating" and account["currency"] != request.currency:
+            raise CardTopupCurrencyNotSupported(f"The account is in {account['currency']}")
+    return row
+
+
+def start(request: TopupRequest) -> dict[str, Any]:
+    """Create the top-up and its payment at the acquirer; answers the payment page to send the browser to."""
+    row = _record(request, _checked_amount(request))
+    if row["status"] != "creating":
+        return topup_view(row)
+    return_url = f"{get_accounts_settings().spa_base_url.rstrip('/')}/lk/topup/return/?topup={row['id']}"
+    payment = get_acquirer().create_payment(str(row["id"]), {  # outside any transaction
+        "amount": {"value": from_minor(row["amount"], row["currency"]), "currency": row["currency"]},
+        "capture": True, "description": f"Пополнение счёта / Account top-up {str(row['id'])[:8]}",
+        "metadata": {"order_id": str(row["id"])},
+        "confirmation": {"type": "redirect", "return_url": return_url}})
+    with UnitOfWork() as uow:
+        repository = CardTopupsRepository(uow.connection)
+        moved = repository.transition(row["id"], "creating", "pending", payment_id=str(payment["id"]),
+                                      confirmation_url=str(payment["confirmation"]["confirmation_url"]))
+        current = moved or repository.get(row["id"])
+    assert current is not None
+    return topup_view(current)
+
+
+def get(owner_id: UUID, topup_id: UUID) -> dict[str, Any]:
+    with UnitOfWork() as uow:
+        row = CardTopupsRepository(uow.connection).get(topup_id)
+    if row is None or row["owner_id"] != owner_id:
+        raise CardTopupNotFound(f"No card top-up {topup_id}")
+    return topup_view(row)
+
+
+def _card_mask(payment: dict[str, Any]) -> str | None:
+    card = (payment.get("payment_method") or {}).get("card") or {}
+    first6, last4 = str(card.get("first6", "")), str(card.get("last4", ""))
+    return mask_pan(first6 + "00" + last4) if len(first6) == 6 and len(last4) == 4 else None
+
+
+def _move(row: Row, to_status: str, **fields: Any) -> Row:
+    with UnitOfWork() as uow:
+        repository = CardTopupsRepository(uow.connection)
+        current = repository.transition(row["id"], "pending", to_status, **fields) or repository.get(row["id"])
+    assert current is not None
+    return current
+
+
+def _credit(row: Row, payment: dict[str, Any]) -> Row:
+    if row["status"] != "pending":
+        if row["status"] != "succeeded":
+            logger.warning("card top-up: succeeded payment for a top-up that is %s", row["status"])
+        return row
+    mask = _card_mask(payment)
+    answer = get_credit_ledger().topup(f"card-topup-{row['id']}", {
+        "account_id": str(row["account_id"]), "amount": from_minor(row["amount"], row["currency"]),
+        "currency": row["currency"], "source": "settlement", "requested_by": str(row["owner_id"]),
+        "description": f"Card top-up {mask or ''}".strip()})
+    if answer.ok:
+        return _move(row, "succeeded", transaction_id=UUID(str(answer.body["transaction_id"])), card_mask=mask)
+    # The ledger refused (the account was closed meanwhile): the money stays at the settlement account and the
+    # top-up is failed with the ledger's code; the refund to the card is an operator's step (not built).
+    return _move(row, "failed", failure_reason=f"credit_refused:{answer.body.get('code', 'refused')}",
+                 card_mask=mask)
+
+
+def apply_outcome(payment: dict[str, Any]) -> dict[str, Any]:
+    """The acquirer's word on a payment (a webhook's object or its GET): credit once, fail, or wait."""
+    with UnitOfWork() as uow:
+        row = CardTopupsRepository(uow.connection).by_payment(str(payment.get("id", "")))
+    if row is None:
+        raise CardTopupNotFound("No card top-up for this payment")
+    amount = payment.get("amount") or {}
+    if (str(amount.get("value")), amount.get("currency")) != (from_minor(row["amount"], row["currency"]),
+                                                             row["currency"]):
+        raise CardTopupMismatch("The payment's amount is not the top-up's")
+    status = payment.get("status")
+    if status == "succeeded":
+        row = _credit(row, payment)
+    elif status == "canceled" and row["status"] == "pending":
+        reason = str((payment.get("cancellation_details") or {}).get("reason", "canceled"))[:100]
+        row = _move(row, "failed", failure_reason=reason, card_mask=_card_mask(payment))
+    return topup_view(row)
+
+
+def _abandon(row: Row) -> None:
+    with UnitOfWork() as uow:
+        CardTopupsRepository(uow.connection).transition(row["id"], "creating", "failed", failure_reason="not_started")
+
+
+def sweep(now: datetime) -> dict[str, int]:
+    """The schedule: top-ups open longer than the reconcile delay are settled by asking the acquirer (a webhook
+    lost or late); ones the acquirer never took are failed. An acquirer outage leaves the rest for next time."""
+    settings = get_accounts_settings()
+    with UnitOfWork() as uow:
+        rows = CardTopupsRepository(uow.connection).stale(
+            now - timedelta(seconds=settings.card_topup_reconcile_after_seconds), settings.card_topup_sweep_batch)
+    settled = 0
+    for row in rows:
+        try:
+            if row["status"] == "creating":
+                _abandon(row)
+            elif apply_outcome(get_acquirer().get_payment(row["payment_id"]))["status"] != "pending":
+                settled += 1
+        except DependencyUnavailable:
+            logger.warning("card top-up sweep stopped: a dependency is unavailable")
+            break
+    return {"checked": len(rows), "settled": settled}

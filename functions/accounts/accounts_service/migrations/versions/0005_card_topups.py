@@ -1,0 +1,13 @@
+"""Card top-ups through the card acquirer (issue 14 item 4)."""
+
+from pathlib import Path
+
+from bank_shared.migrations.revision import apply_sql
+
+revision = "accounts_0005"
+down_revision = "accounts_0004"
+SQL = Path(__file__).parents[1] / "0005_card_topups.sql"
+
+
+def upgrade() -> None:
+    apply_sql(SQL)
