@@ -6,4 +6,6 @@ export type OfficeSection = { href: string; label: MessageKey; adminOnly?: boole
 
 export const OFFICE_SECTIONS: OfficeSection[] = [
   { href: "/office/", label: "office.nav.customers" },
+  { href: "/office/contracts/", label: "office.nav.contracts" },
+  { href: "/office/providers/", label: "office.nav.providers" },
 ];
