@@ -114,7 +114,7 @@ export function ConcludeContract({ templates, onConcluded }: { templates: Contra
             <Text fw={600}>{t("office.contracts.parameters")}</Text>
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               {placeholders.map((p) => (
-                <TextInput key={p} label={p} value={values[p] ?? ""} maxLength={500} onChange={(e) => setValues({ ...values, [p]: e.currentTarget.value })} />
+                <TextInput key={p} label={p} data-testid="conclude-param" value={values[p] ?? ""} maxLength={500} onChange={(e) => setValues({ ...values, [p]: e.currentTarget.value })} />
               ))}
             </SimpleGrid>
           </Stack>
