@@ -19,7 +19,9 @@ function ContractRow({ c, onTerminate, onActivate, onDocument }: { c: ContractIt
   const { t, locale } = useI18n();
   return (
     <Table.Tr data-testid={`contract-${c.number}`}>
-      <Table.Td ff="monospace">{c.number}</Table.Td>
+      <Table.Td ff="monospace" style={{ whiteSpace: "nowrap" }}>
+        {c.number}
+      </Table.Td>
       <Table.Td>{c.title}</Table.Td>
       <Table.Td>
         <Anchor component={Link} href={`/office/customer/?id=${c.customer_id}`} size="sm">
@@ -27,7 +29,7 @@ function ContractRow({ c, onTerminate, onActivate, onDocument }: { c: ContractIt
         </Anchor>
       </Table.Td>
       <Table.Td>
-        <Badge color={COLORS[c.status]} variant="light">
+        <Badge color={COLORS[c.status]} variant="light" tt="none" styles={{ root: { maxWidth: "none" } }}>
           {t(`office.contracts.status.${c.status}` as MessageKey)}
         </Badge>
       </Table.Td>

@@ -186,7 +186,7 @@ export function ProvidersAdmin({ admin }: { admin: boolean }) {
                       {formatMoney(p.min_amount, locale)} – {formatMoney(p.max_amount, locale)}
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={p.active ? "green" : "gray"} variant="light">
+                      <Badge color={p.active ? "green" : "gray"} variant="light" tt="none" styles={{ root: { maxWidth: "none", height: "auto" }, label: { whiteSpace: "normal" } }}>
                         {t(p.active ? "office.providers.active" : "office.providers.inactive")}
                       </Badge>
                     </Table.Td>
