@@ -114,6 +114,8 @@ test("an admin adds a provider, edits, deactivates and reactivates it", async ()
   await page.getByTestId("provider-code").fill(providerCode);
   await page.getByTestId("provider-name").fill(`Тепло ${run}`);
   await page.getByTestId("provider-inn").fill("7701234567");
+  await page.getByTestId("provider-category").click();
+  await page.getByRole("option", { name: "отопление" }).click();
   await page.getByTestId("provider-pattern").fill("^[0-9]{6}$");
   await page.getByTestId("provider-hint").fill("6 цифр");
   await page.getByTestId("provider-add").click();

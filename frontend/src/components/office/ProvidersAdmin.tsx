@@ -43,6 +43,7 @@ function ProviderFields({ draft, onChange, withCode }: { draft: Draft; onChange:
         value={draft.category}
         onChange={(v) => v && onChange({ ...draft, category: v as Category })}
         allowDeselect={false}
+        data-testid="provider-category"
       />
       <TextInput label={t("office.providers.inn")} value={draft.inn} onChange={set("inn")} required maxLength={10} inputMode="numeric" data-testid="provider-inn" />
       <TextInput label={t("office.providers.payerLabel")} value={draft.label} onChange={set("label")} required maxLength={100} />
