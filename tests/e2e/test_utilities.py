@@ -90,8 +90,8 @@ def test_pay_electricity_through_the_customer_service(http: httpx.Client, custom
     consumer = Consumer({"bootstrap.servers": str(stack()["kafka_bootstrap"]), "group.id": f"e2e-{uuid.uuid4()}",
                          "enable.auto.commit": False})
     consumer.assign(end_offsets(consumer, "utility.paid"))
-    provider = http.get("/api/utilities/providers", params={"category": "electricity"},
-                        headers=customer).json()["items"][0]
+    provider = next(p for p in http.get("/api/utilities/providers", params={"category": "electricity", "limit": 100},
+                                        headers=customer).json()["items"] if p["code"] == "mosenergosbyt")
     assert provider["name"] == "Мосэнергосбыт"
     rub = next(a for a in http.get("/api/accounts/my", headers=customer).json()["items"]
                if a["currency"] == "RUB" and a["status"] == "active")
@@ -140,8 +140,8 @@ def test_pay_electricity_through_the_customer_service(http: httpx.Client, custom
 
 
 def test_invalid_payer_account_and_foreign_account(http: httpx.Client, customer: dict[str, str]) -> None:
-    provider = http.get("/api/utilities/providers", params={"category": "electricity"},
-                        headers=customer).json()["items"][0]
+    provider = next(p for p in http.get("/api/utilities/providers", params={"category": "electricity", "limit": 100},
+                                        headers=customer).json()["items"] if p["code"] == "mosenergosbyt")
     rub = next(a for a in http.get("/api/accounts/my", headers=customer).json()["items"] if a["currency"] == "RUB")
     before = ledger_balance(rub["id"])
     body = {"provider_id": provider["id"], "payer_account": "12-34", "from_account_id": rub["id"],

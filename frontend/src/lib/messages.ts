@@ -1,6 +1,7 @@
 import { acquiringEn, acquiringRu } from "./messages/acquiring";
 import { cardsEn, cardsRu } from "./messages/cards";
 import { officeEn, officeRu } from "./messages/office";
+import { offcontractsEn, offcontractsRu } from "./messages/offcontracts";
 
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
 import { payEn, payRu } from "./messages/pay";
@@ -293,6 +294,7 @@ export const ru = {
   ...officeRu,
   ...staffadminRu,
   ...acquiringRu,
+  ...offcontractsRu,
   ...typedRu,
 } as const;
 
@@ -583,5 +585,6 @@ export const en: Record<MessageKey, string> = {
   ...officeEn,
   ...staffadminEn,
   ...acquiringEn,
+  ...offcontractsEn,
   ...typedEn,
 };

@@ -21,10 +21,12 @@ from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, requ
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Forbidden, Unprocessable
 from bank_shared.idempotency import require_key
-from bank_shared.money import Amount, Money
+from bank_shared.money import Amount
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
 from utilities_service import service
 from utilities_service.clients import accounts_directory, ledger_holds
+from utilities_service.models import Provider, ProviderPage
+from utilities_service.providers_api import providers_router
 from utilities_service.settings import get_utilities_settings
 
 router = APIRouter(tags=["utilities"])
@@ -34,30 +36,6 @@ Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
 IdempotencyKey = Annotated[str, Depends(require_key)]
 Category = UtilityCategory
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-
-
-class PayerAccountFormat(BaseModel):
-    label: str = Field(description="What the provider calls the payer's number, e.g. «Лицевой счёт»")
-    pattern: str = Field(description="Regular expression the whole number must match")
-    hint: str
-
-
-class Provider(BaseModel):
-    id: UUID
-    code: str
-    name: str
-    category: Category
-    inn: str
-    settlement_account: str = Field(description="The provider's 20-digit settlement account at the bank")
-    currency: str
-    payer_account: PayerAccountFormat
-    min_amount: Money
-    max_amount: Money
-
-
-class ProviderPage(BaseModel):
-    items: list[Provider]
-    next_cursor: str | None
 
 
 class PaymentPage(BaseModel):
@@ -113,20 +91,24 @@ def _payment_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
 
 
 @router.get("/providers", response_model=ProviderPage)
-def list_providers(_principal: Reader, category: Category | None = None, limit: Limit = DEFAULT_LIMIT,
-                   cursor: str | None = None) -> dict[str, Any]:
-    """Utility providers (ЖКХ), optionally of one category, with cursor pagination."""
+def list_providers(principal: Reader, category: Category | None = None, limit: Limit = DEFAULT_LIMIT,
+                   cursor: str | None = None, include_inactive: bool = False) -> dict[str, Any]:
+    """Utility providers (ЖКХ), optionally of one category, with cursor pagination; staff may ask for the
+    inactive ones too (`include_inactive=true`)."""
     after = _code_cursor(cursor)
+    if include_inactive and not principal.is_staff:
+        raise Forbidden("Only staff see inactive providers")
     with UnitOfWork() as uow:
-        items, last = service.list_providers(uow, category, after, limit)
+        items, last = service.list_providers(uow, category, after, limit, include_inactive)
     return page(items, limit, {"c": last} if last else None)
 
 
 @router.get("/providers/{provider_id}", response_model=Provider)
-def get_provider(provider_id: UUID, _principal: Reader) -> dict[str, Any]:
-    """One provider: its settlement account, the payer-account format it expects and its amount limits."""
+def get_provider(provider_id: UUID, principal: Reader) -> dict[str, Any]:
+    """One provider: its settlement account, the payer-account format it expects and its amount limits
+    (an inactive one: staff only)."""
     with UnitOfWork() as uow:
-        return service.get_provider(uow, provider_id)
+        return service.get_provider(uow, provider_id, staff=principal.is_staff)
 
 
 @router.post("/pay", status_code=201, response_model=UtilityPayment)
@@ -156,4 +138,5 @@ def get_payment(payment_id: UUID, principal: Customer) -> dict[str, Any]:
         return service.get_payment(uow, _user(principal), payment_id)
 
 
-app = create_app("utilities", routers=[router], description="Utility providers and utility payments (ЖКХ).")
+app = create_app("utilities", routers=[router, providers_router],
+                 description="Utility providers and utility payments (ЖКХ).")

@@ -2,7 +2,8 @@
 
 * accounts `GET /internal/accounts?account_id=…`: who owns the paying account, its currency and status;
 * ledger `POST /internal/holds`, `/internal/holds/{id}/capture`, `/internal/holds/{id}/void`: the saga's
-  steps, each under its own Idempotency-Key; `POST /internal/accounts`: the providers' accounts (seed).
+  steps, each under its own Idempotency-Key; `POST /internal/accounts`: the providers' settlement accounts (on a
+  provider's first payment, and when an admin creates a provider).
 
 Money-moving calls return the ledger's answer (status, body, replayed) so its problem codes reach the
 customer unchanged; 5xx, 401 and 403 mean the ledger could not answer (DependencyUnavailable).
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
+from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer, Invoker, ServiceClient, json_body
 from bank_shared.swappable import Swappable
 from utilities_service.settings import get_utilities_settings
@@ -42,6 +44,10 @@ class LedgerHolds(Protocol):
     def void(self, key: str, hold_id: UUID) -> Answer: ...
 
     def ensure_settlement_account(self, account_id: UUID, owner_id: UUID, currency: str) -> None: ...
+
+
+class LedgerAccounts(Protocol):
+    def open_settlement_account(self, account_id: UUID, owner_id: UUID, currency: str) -> None: ...
 
 
 def _timeout() -> float:
@@ -87,6 +93,15 @@ class HttpLedger:
         if self.register_account(account_id, owner_id, currency).status in (200, 201):
             self._settlement_accounts.add(account_id)
 
+    def open_settlement_account(self, account_id: UUID, owner_id: UUID, currency: str) -> None:
+        """A new provider's settlement account in the ledger, before the provider is written (idempotent there);
+        any refusal means the provider cannot be created now (DependencyUnavailable: retry with the same key)."""
+        answer = self.register_account(account_id, owner_id, currency)
+        if answer.status not in (200, 201):
+            raise DependencyUnavailable(f"the ledger did not open the settlement account ({answer.status})",
+                                        dependency="ledger")
+        self._settlement_accounts.add(account_id)
+
     def register_account(self, account_id: UUID, owner_id: UUID, currency: str) -> Answer:
         """The provider's settlement account in the ledger (idempotent by account_id there)."""
         response = self._client.post("/internal/accounts", json={"account_id": str(account_id),
@@ -97,10 +112,16 @@ class HttpLedger:
 
 _accounts = Swappable[AccountsDirectory](HttpAccounts)
 _ledger = Swappable[LedgerHolds](HttpLedger)
-accounts_directory, ledger_holds = _accounts.get, _ledger.get
+_ledger_accounts = Swappable[LedgerAccounts](HttpLedger)
+accounts_directory, ledger_holds, ledger_accounts = _accounts.get, _ledger.get, _ledger_accounts.get
 
 
 def set_clients(accounts: AccountsDirectory | None, ledger: LedgerHolds | None) -> None:
     """Tests swap the clients (fakes); None restores the HTTP ones on next use."""
     _accounts.set(accounts)
     _ledger.set(ledger)
+
+
+def set_ledger_accounts(ledger: LedgerAccounts | None) -> None:
+    """Tests swap the ledger's account registration (a fake); None restores the HTTP one on next use."""
+    _ledger_accounts.set(ledger)

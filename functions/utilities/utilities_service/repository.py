@@ -10,6 +10,8 @@ from uuid import UUID
 from bank_shared.db import Connection
 
 Row = dict[str, Any]
+UPDATABLE = ("name", "category", "inn", "payer_account_label", "payer_account_pattern", "payer_account_hint",
+             "min_amount", "max_amount", "active")
 
 _PAYMENT_COLUMNS = (
     "p.id, p.payer_id, p.provider_id, p.from_account_id, p.payer_account, p.amount, p.currency, p.status, "
@@ -24,11 +26,37 @@ class ProviderRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def page(self, category: str | None, after_code: str | None, limit: int) -> list[Row]:
+    def page(self, category: str | None, after_code: str | None, limit: int, inactive: bool = False) -> list[Row]:
         return self.connection.execute(
-            "SELECT * FROM providers WHERE active AND (%(category)s::text IS NULL OR category = %(category)s) "
+            "SELECT * FROM providers WHERE (active OR %(inactive)s) "
+            "AND (%(category)s::text IS NULL OR category = %(category)s) "
             "AND (%(after)s::text IS NULL OR code > %(after)s) ORDER BY code LIMIT %(limit)s",
-            {"category": category, "after": after_code, "limit": limit}).fetchall()
+            {"category": category, "after": after_code, "limit": limit, "inactive": inactive}).fetchall()
+
+    def by_code(self, code: str) -> Row | None:
+        return self.connection.execute("SELECT * FROM providers WHERE code = %s", (code,)).fetchone()
+
+    def insert(self, provider_id: UUID, ledger_account_id: UUID, fields: dict[str, Any]) -> bool:
+        """A new provider with the next settlement account number; False when any unique value is taken."""
+        row = self.connection.execute(
+            "INSERT INTO providers (id, code, name, category, inn, settlement_account_number, ledger_account_id, "
+            "currency, payer_account_label, payer_account_pattern, payer_account_hint, min_amount, max_amount) "
+            "VALUES (%(id)s, %(code)s, %(name)s, %(category)s, %(inn)s, "
+            "'407028109' || lpad(nextval('provider_settlement_seq')::text, 11, '0'), %(ledger)s, %(currency)s, "
+            "%(payer_account_label)s, %(payer_account_pattern)s, %(payer_account_hint)s, %(min_amount)s, "
+            "%(max_amount)s) ON CONFLICT DO NOTHING RETURNING id",
+            {**fields, "id": provider_id, "ledger": ledger_account_id}).fetchone()
+        return row is not None
+
+    def update(self, provider_id: UUID, fields: dict[str, Any]) -> Row | None:
+        """Set the given columns (names from UPDATABLE only) and return the changed row."""
+        unknown = set(fields) - set(UPDATABLE)
+        if unknown:
+            raise ValueError(f"not updatable: {sorted(unknown)}")
+        assignments = ", ".join(f"{column} = %({column})s" for column in fields)
+        return self.connection.execute(
+            f"UPDATE providers SET {assignments}, updated_at = now() WHERE id = %(id)s RETURNING *",
+            {**fields, "id": provider_id}).fetchone()
 
     def get(self, provider_id: UUID) -> Row | None:
         return self.connection.execute("SELECT * FROM providers WHERE id = %s", (provider_id,)).fetchone()

@@ -60,6 +60,10 @@ class ProviderNotFound(NotFound):
     code, title = "provider_not_found", "Provider not found"
 
 
+class ProviderInactive(Unprocessable):
+    code, title = "provider_inactive", "The provider does not accept payments now"
+
+
 class PaymentNotFound(NotFound):
     code, title = "payment_not_found", "Payment not found"
 
@@ -109,13 +113,15 @@ def provider_view(row: Row) -> dict[str, Any]:
                           "hint": row["payer_account_hint"]},
         "min_amount": money_json(row["min_amount"], currency),
         "max_amount": money_json(row["max_amount"], currency),
+        "active": row["active"],
     }
 
 
 def list_providers(uow: UnitOfWork, category: str | None, after_code: str | None,
-                   limit: int) -> tuple[list[dict[str, Any]], str | None]:
-    """Active providers ordered by code; the second value is the last code when another page may follow."""
-    rows = ProviderRepository(uow.connection).page(category, after_code, limit + 1)
+                   limit: int, inactive: bool = False) -> tuple[list[dict[str, Any]], str | None]:
+    """Active providers (and inactive ones too, for staff who ask) ordered by code; the second value is the last
+    code when another page may follow."""
+    rows = ProviderRepository(uow.connection).page(category, after_code, limit + 1, inactive)
     more = len(rows) > limit
     rows = rows[:limit]
     return [provider_view(r) for r in rows], (rows[-1]["code"] if more and rows else None)
@@ -128,8 +134,24 @@ def _active_provider(uow: UnitOfWork, provider_id: UUID) -> Row:
     return row
 
 
-def get_provider(uow: UnitOfWork, provider_id: UUID) -> dict[str, Any]:
-    return provider_view(_active_provider(uow, provider_id))
+def get_provider(uow: UnitOfWork, provider_id: UUID, staff: bool = False) -> dict[str, Any]:
+    """Staff see inactive providers too; for anyone else an inactive provider does not exist."""
+    if not staff:
+        return provider_view(_active_provider(uow, provider_id))
+    row = ProviderRepository(uow.connection).get(provider_id)
+    if row is None:
+        raise ProviderNotFound(f"No provider {provider_id}")
+    return provider_view(row)
+
+
+def _payable_provider(uow: UnitOfWork, provider_id: UUID) -> Row:
+    """The provider of a new payment: an inactive one refuses it with its own code (its history stays)."""
+    row = ProviderRepository(uow.connection).get(provider_id)
+    if row is None:
+        raise ProviderNotFound(f"No provider {provider_id}")
+    if not row["active"]:
+        raise ProviderInactive(f"{row['name']} does not accept payments now")
+    return row
 
 
 def check_payment(provider: Row, payer_account: str, amount: str, currency: str) -> int:
@@ -206,7 +228,7 @@ def _record(new_uow: UowFactory, order: PayOrder, key: str, request_hash: str,
             return IdempotentResult(stored["response_status"], stored["response_body"], replayed=True)
         existing = repository.by_key(scope, key)
         if existing is None:
-            amount = check_payment(_active_provider(uow, order.provider_id), order.payer_account, order.amount,
+            amount = check_payment(_payable_provider(uow, order.provider_id), order.payer_account, order.amount,
                                    order.currency)
     if existing is None:
         _check_source(accounts, order)

@@ -154,6 +154,22 @@ class UtilityPaid(EventData):
     paid_at: datetime | None
 
 
+class UtilityProviderChanged(EventData):
+    """An admin created, edited, deactivated or reactivated a utility provider (the provider's audit trail)."""
+
+    provider_id: UUID
+    code: str
+    name: str
+    action: Literal["created", "updated", "deactivated", "reactivated"]
+    actor_id: str = Field(description="The admin's user id (the token's subject)")
+    reason: str | None = Field(description="The admin's reason, when given")
+    changed: list[str] = Field(description="Names of the fields the change set")
+    active: bool
+    settlement_account: str
+    ledger_account_id: UUID
+    changed_at: datetime
+
+
 class FxExchanged(EventData):
     """A currency exchange was executed at a quoted rate."""
 
@@ -241,6 +257,7 @@ EVENT_MODELS: dict[str, type[EventData]] = {
     topics.PAYMENT_EXECUTED: PaymentExecuted,
     topics.PAYMENT_FAILED: PaymentFailed,
     topics.UTILITY_PAID: UtilityPaid,
+    topics.UTILITY_PROVIDER_CHANGED: UtilityProviderChanged,
     topics.FX_EXCHANGED: FxExchanged,
     topics.CONTRACT_SIGNED: ContractSigned,
     topics.CONTRACT_ACTIVATED: ContractActivated,

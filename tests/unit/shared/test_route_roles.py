@@ -118,6 +118,8 @@ ROUTES: dict[str, dict[str, frozenset[str]]] = {
         "GET /api/utilities/health": PUBLIC,
         "GET /api/utilities/providers": ALL,
         "GET /api/utilities/providers/{provider_id}": ALL,
+        "POST /api/utilities/providers": ADMIN,
+        "PATCH /api/utilities/providers/{provider_id}": ADMIN,
         "POST /api/utilities/pay": CUSTOMER_OR_SERVICE,
         "GET /api/utilities/payments": CUSTOMER,
         "GET /api/utilities/payments/{payment_id}": CUSTOMER,

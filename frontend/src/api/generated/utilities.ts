@@ -89,11 +89,17 @@ export interface paths {
         };
         /**
          * List Providers
-         * @description Utility providers (ЖКХ), optionally of one category, with cursor pagination.
+         * @description Utility providers (ЖКХ), optionally of one category, with cursor pagination; staff may ask for the
+         *     inactive ones too (`include_inactive=true`).
          */
         get: operations["utilities_list_providers"];
         put?: never;
-        post?: never;
+        /**
+         * Create Provider
+         * @description Add a provider (admin): its ledger settlement account is opened first, then the provider is stored;
+         *     a replay of the key returns the stored answer. A taken code: 409 provider_code_taken.
+         */
+        post: operations["utilities_create_provider"];
         delete?: never;
         options?: never;
         head?: never;
@@ -109,7 +115,8 @@ export interface paths {
         };
         /**
          * Get Provider
-         * @description One provider: its settlement account, the payer-account format it expects and its amount limits.
+         * @description One provider: its settlement account, the payer-account format it expects and its amount limits
+         *     (an inactive one: staff only).
          */
         get: operations["utilities_get_provider"];
         put?: never;
@@ -117,7 +124,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change Provider
+         * @description Edit a provider, or deactivate / reactivate it with `active` (admin); the fields not sent stay as
+         *     they are. Payments already made stay in the history.
+         */
+        patch: operations["utilities_change_provider"];
         trace?: never;
     };
 }
@@ -176,6 +188,47 @@ export interface components {
              */
             currency: string;
         };
+        /** NewProviderRequest */
+        NewProviderRequest: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "electricity" | "water" | "heating" | "gas" | "internet";
+            /**
+             * Code
+             * @example teplo_plus
+             */
+            code: string;
+            /**
+             * Currency
+             * @default RUB
+             * @constant
+             */
+            currency: "RUB";
+            /**
+             * Inn
+             * @description The provider's 10-digit ИНН
+             */
+            inn: string;
+            /**
+             * Max Amount
+             * @description Decimal string in major units (ASCII digits)
+             * @example 1500.00
+             */
+            max_amount: string;
+            /**
+             * Min Amount
+             * @description Decimal string in major units (ASCII digits)
+             * @example 1500.00
+             */
+            min_amount: string;
+            /** Name */
+            name: string;
+            payer_account: components["schemas"]["PayerAccountRequest"];
+            /** Reason */
+            reason?: string | null;
+        };
         /** PayerAccountFormat */
         PayerAccountFormat: {
             /** Hint */
@@ -188,6 +241,25 @@ export interface components {
             /**
              * Pattern
              * @description Regular expression the whole number must match
+             */
+            pattern: string;
+        };
+        /** PayerAccountRequest */
+        PayerAccountRequest: {
+            /**
+             * Hint
+             * @example 10 цифр, например 1234567890
+             */
+            hint: string;
+            /**
+             * Label
+             * @example Лицевой счёт
+             */
+            label: string;
+            /**
+             * Pattern
+             * @description Regular expression the whole payer code must match
+             * @example ^[0-9]{10}$
              */
             pattern: string;
         };
@@ -259,6 +331,11 @@ export interface components {
         /** Provider */
         Provider: {
             /**
+             * Active
+             * @description False: the provider takes no new payments (staff only see such providers)
+             */
+            active: boolean;
+            /**
              * Category
              * @enum {string}
              */
@@ -284,6 +361,30 @@ export interface components {
              * @description The provider's 20-digit settlement account at the bank
              */
             settlement_account: string;
+        };
+        /** ProviderChangeRequest */
+        ProviderChangeRequest: {
+            /**
+             * Active
+             * @description false deactivates (no new payments), true reactivates
+             */
+            active?: boolean | null;
+            /** Category */
+            category?: ("electricity" | "water" | "heating" | "gas" | "internet") | null;
+            /** Inn */
+            inn?: string | null;
+            /** Max Amount */
+            max_amount?: string | null;
+            /** Min Amount */
+            min_amount?: string | null;
+            /** Name */
+            name?: string | null;
+            payer_account?: components["schemas"]["PayerAccountRequest"] | null;
+            /**
+             * Reason
+             * @description Why (kept in the provider's audit trail)
+             */
+            reason: string;
         };
         /** ProviderPage */
         ProviderPage: {
@@ -566,6 +667,7 @@ export interface operations {
             query?: {
                 category?: ("electricity" | "water" | "heating" | "gas" | "internet") | null;
                 cursor?: string | null;
+                include_inactive?: boolean;
                 limit?: number;
             };
             header?: never;
@@ -593,6 +695,43 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
+    utilities_create_provider: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key (1..255 printable characters, e.g. a UUID) per money-moving request; retries of the same request reuse it and get the stored answer with Idempotent-Replayed: true */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewProviderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
     utilities_get_provider: {
         parameters: {
             query?: never;
@@ -603,6 +742,40 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    utilities_change_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderChangeRequest"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
