@@ -12,9 +12,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from accounts_service import savings
-from accounts_service.standing_orders_api import MoneyOut, owner_of
+from accounts_service.standing_orders_api import owner_of
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, require_roles
 from bank_shared.db import UnitOfWork
+from bank_shared.product_answers import MoneyOut
 
 router = APIRouter(prefix="/savings", tags=["savings"])
 Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]

@@ -23,6 +23,7 @@ from bank_shared.phones import Phone
 from office_service.approvals_api import router as approvals_router
 from office_service.card_limits_api import router as card_limits_router
 from office_service.clients import get_services
+from office_service.products_api import router as products_router
 from office_service.repository import get_audit_log
 from office_service.service import Actor, Office
 
@@ -251,6 +252,6 @@ def audit(_admin: Admin, use: OfficeDep, limit: Limit = DEFAULT_LIMIT, cursor: C
     return time_id_page(items, limit, after)
 
 
-app = create_app("office", routers=[router, approvals_router, card_limits_router, admin],
+app = create_app("office", routers=[router, approvals_router, card_limits_router, products_router, admin],
                  description="The back office for employees: customers, employees, accounts, cards, cash top-ups and "
                              "reversals with maker-checker approvals.")
