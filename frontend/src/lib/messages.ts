@@ -1,5 +1,6 @@
 import { cardsEn, cardsRu } from "./messages/cards";
 import { officeEn, officeRu } from "./messages/office";
+import { offproductsEn, offproductsRu } from "./messages/offproducts";
 
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
 import { payEn, payRu } from "./messages/pay";
@@ -289,6 +290,7 @@ export const ru = {
   "error.session_revoked": "Сеанс завершён. Войдите снова.",
   ...cardsRu,
   ...officeRu,
+  ...offproductsRu,
   ...typedRu,
 } as const;
 
@@ -577,5 +579,6 @@ export const en: Record<MessageKey, string> = {
   "error.session_revoked": "The session has ended. Please sign in again.",
   ...cardsEn,
   ...officeEn,
+  ...offproductsEn,
   ...typedEn,
 };

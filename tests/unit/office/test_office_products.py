@@ -14,7 +14,7 @@ from office_fakes import CUSTOMER, EMPLOYEE, FakeAuditLog, FakeServices
 
 from bank_shared.auth import Principal, current_principal
 from bank_shared.http import Answer
-from office_service import products_api
+from office_service import card_limits_api, products_api
 from office_service.api import app
 
 ORDER = {"id": str(uuid.uuid4()), "name": "Rent", "kind": "transfer", "from_account_id": str(uuid.uuid4()),
@@ -93,3 +93,29 @@ def test_unknown_order_passes_through_as_refused(products: FakeProducts, audit: 
     response = client().post(f"/api/office/standing-orders/{uuid.uuid4()}/cancel", json={"reason": "wrong one"})
     assert response.status_code == 404 and response.json()["code"] == "standing_order_not_found"
     assert (audit.latest()["outcome"], audit.latest()["code"]) == ("refused", "standing_order_not_found")
+
+
+class FakeLimits:
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+
+    def set_limits(self, employee: str, card_id: UUID, body: dict[str, Any]) -> Answer:
+        self.bodies.append(body)
+        return Answer(200, {**body, "card_id": str(card_id), "currency": "RUB", "updated_at": None})
+
+
+def test_card_limits_reason_is_audited_and_not_sent_to_accounts(products: FakeProducts, audit: FakeAuditLog) -> None:
+    fake = FakeLimits()
+    app.dependency_overrides[card_limits_api._client] = lambda: fake
+    try:
+        card = uuid.uuid4()
+        body = {"per_purchase": None, "daily": "3000", "monthly": None, "online_enabled": False, "cash_enabled": True}
+        assert client().put(f"/api/office/cards/{card}/limits", json={**body, "reason": "x"}).status_code == 422
+        response = client().put(f"/api/office/cards/{card}/limits", json={**body, "reason": "fraud suspected"})
+        assert response.status_code == 200, response.text
+        assert "reason" not in fake.bodies[0]  # bug: accounts' strict model would refuse it
+        entry = audit.latest()
+        assert entry["action"] == "card.limits" and entry["details"]["reason"] == "fraud suspected"
+        assert entry["details"]["online_enabled"] is False
+    finally:
+        app.dependency_overrides.pop(card_limits_api._client, None)

@@ -195,7 +195,8 @@ export interface paths {
         get: operations["office_card_limits"];
         /**
          * Set Limits
-         * @description Replace a card's limits for the customer (per purchase, daily, monthly; online and cash on or off).
+         * @description Replace a card's limits for the customer (per purchase, daily, monthly; online and cash on or off); the
+         *     reason, when given, is audited with them.
          */
         put: operations["office_set_limits"];
         post?: never;
@@ -646,37 +647,6 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
-        /**
-         * CardLimitsRequest
-         * @description A card's spending limits as its owner (accounts) or staff (office) set them.
-         */
-        CardLimitsRequest: {
-            /**
-             * Cash Enabled
-             * @default true
-             */
-            cash_enabled: boolean;
-            /**
-             * Daily
-             * @description Major units of the account's currency; null: no limit
-             */
-            daily?: string | null;
-            /**
-             * Monthly
-             * @description Major units of the account's currency; null: no limit
-             */
-            monthly?: string | null;
-            /**
-             * Online Enabled
-             * @default true
-             */
-            online_enabled: boolean;
-            /**
-             * Per Purchase
-             * @description Major units of the account's currency; null: no limit
-             */
-            per_purchase?: string | null;
-        };
         /** CardPurchase */
         CardPurchase: {
             /** Amount */
@@ -1090,6 +1060,39 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "paid" | "skipped" | "failed";
+        };
+        /** StaffCardLimitsRequest */
+        StaffCardLimitsRequest: {
+            /**
+             * Cash Enabled
+             * @default true
+             */
+            cash_enabled: boolean;
+            /**
+             * Daily
+             * @description Major units of the account's currency; null: no limit
+             */
+            daily?: string | null;
+            /**
+             * Monthly
+             * @description Major units of the account's currency; null: no limit
+             */
+            monthly?: string | null;
+            /**
+             * Online Enabled
+             * @default true
+             */
+            online_enabled: boolean;
+            /**
+             * Per Purchase
+             * @description Major units of the account's currency; null: no limit
+             */
+            per_purchase?: string | null;
+            /**
+             * Reason
+             * @description Why (kept in the audit log with the new limits)
+             */
+            reason?: string | null;
         };
         /** StandingOrderList */
         StandingOrderList: {
@@ -1685,7 +1688,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CardLimitsRequest"];
+                "application/json": components["schemas"]["StaffCardLimitsRequest"];
             };
         };
         responses: {

@@ -10,3 +10,7 @@ export type OfficeCustomer = office.components["schemas"]["UserProfile"];
 export type OfficeAccount = office.components["schemas"]["Account"];
 export type OfficeCard = office.components["schemas"]["Card"];
 export type OfficeCustomerCard = office.components["schemas"]["CustomerCard"];
+export type OfficeStandingOrder = office.components["schemas"]["StandingOrderOut"];
+export type OfficeTemplate = office.components["schemas"]["TemplateOut"];
+export type OfficeCardLimits = office.components["schemas"]["CardLimits"];
+export type OfficePurchase = office.components["schemas"]["CardPurchase"];
