@@ -56,7 +56,7 @@ def test_every_day_is_paid_in_once_whether_closed_or_not(install: Any, daily: li
     savings.sweep(ledger, end)
     savings.sweep(ledger, end)
     assert paid_in(ledger) == sum(v for d, v in expected.items()
-                                  if d < closing or d < end.replace(day=1) and d in store.accruals)
+                                  if d < closing or (d < end.replace(day=1) and d in store.accruals))
 
 
 def test_closing_mid_month_pays_the_month_so_far_under_one_key(install: Any) -> None:

@@ -77,7 +77,8 @@ class FakeSavings:
             last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
             if month not in self.capitalized and max(days) == last:
                 due.append({"account_id": self.account["id"], "currency": "RUB", "month": month,
-                            "total": sum(self.accruals[d]["amount"] for d in days if self.accruals[d]["settled"] is None)})
+                            "total": sum(self.accruals[d]["amount"] for d in days
+                                         if self.accruals[d]["settled"] is None)})
         return due
 
     def insert_capitalization(self, account_id: UUID, month: date, amount: int, transaction_id: str | None) -> None:
