@@ -145,7 +145,7 @@ test("the admin schedules a savings rate on /office/savings/", async () => {
   await dialog.getByTestId("confirm-reason-submit").click();
   await expect(section.getByText("Ставка установлена")).toBeVisible();
   await expect(section.getByTestId("savings-scheduled").filter({ hasText: from })).toContainText("6.25 %");
-  await expect(section.getByTestId("savings-history")).toContainText(from);
+  await expect(section.getByTestId("savings-history").getByRole("row").filter({ hasText: from })).toContainText("Решение комитета по ставкам");
   await expectAccessible(page, "office savings rates");
   await shot(page, "offproducts-03-savings-rates");
   await page.getByText("EN", { exact: true }).first().click();

@@ -49,3 +49,14 @@ def test_an_employee_cancels_a_customers_standing_order(http: httpx.Client) -> N
     assert [(e["action"], e["actor_id"], e["outcome"]) for e in entries][-1] == \
         ("standing_order.cancel", employee_id, "succeeded")
     assert entries[-1]["details"] == {"reason": "Customer asked at the branch"}
+
+
+def test_an_admin_sets_a_savings_rate_with_a_reason(http: httpx.Client) -> None:
+    admin = bearer(mint_token(roles=("admin",)))
+    when = f"2091-0{uuid.uuid4().int % 9 + 1}-1{uuid.uuid4().int % 9}"
+    body = {"product_code": "savings", "annual_rate": "0.0625", "effective_from": when, "reason": "Rates committee"}
+    assert http.post("/api/accounts/savings/rates", headers=admin, json={**body, "reason": "x"}).status_code == 422
+    set_ = ok(http.post("/api/accounts/savings/rates", headers=admin, json=body), 201)
+    assert (set_["annual_rate"], set_["reason"]) == ("0.062500", "Rates committee")
+    listed = ok(http.get("/api/accounts/savings/rates", headers=admin))["items"]
+    assert [r["reason"] for r in listed if r["effective_from"] == when] == ["Rates committee"]

@@ -41,7 +41,7 @@ class RateNotAccepted(Unprocessable):
 
 def rate_view(row: Row) -> dict[str, Any]:
     return {"product_code": row["product_code"], "effective_from": row["effective_from"].isoformat(),
-            "annual_rate": f"{row['annual_rate']:.6f}", "set_by": row["set_by"]}
+            "annual_rate": f"{row['annual_rate']:.6f}", "set_by": row["set_by"], "reason": row.get("reason")}
 
 
 def rate_on(rates: list[Row], product_code: str, day: date) -> Decimal:
@@ -55,14 +55,15 @@ def list_rates(uow: UnitOfWork) -> list[dict[str, Any]]:
 
 
 def set_rate(uow: UnitOfWork, actor: str, product_code: str, annual_rate: Decimal, effective_from: date,
-             today: date) -> dict[str, Any]:
+             today: date, reason: str | None = None) -> dict[str, Any]:
     """A new rate from a future date (a past one would change interest already accrued)."""
     if effective_from <= today:
         raise RateNotAccepted("A rate takes effect from tomorrow at the earliest")
     product = AccountsRepository(uow.connection).product(product_code)
     if product is None or product["kind"] != "savings":
         raise RateNotAccepted(f"{product_code} is not a savings product")
-    return rate_view(SavingsRepository(uow.connection).set_rate(product_code, effective_from, annual_rate, actor))
+    return rate_view(SavingsRepository(uow.connection).set_rate(product_code, effective_from, annual_rate, actor,
+                                                                 reason))
 
 
 def interest_summary(uow: UnitOfWork, owner_id: UUID, account_id: UUID, today: date) -> dict[str, Any]:

@@ -16,17 +16,19 @@ class SavingsRepository:
 
     def rates(self, product_code: str | None = None) -> list[Row]:
         return self.connection.execute(
-            "SELECT product_code, effective_from, annual_rate, set_by FROM savings_rates "
+            "SELECT product_code, effective_from, annual_rate, set_by, reason FROM savings_rates "
             "WHERE %(code)s::text IS NULL OR product_code = %(code)s ORDER BY product_code, effective_from",
             {"code": product_code}).fetchall()
 
-    def set_rate(self, product_code: str, effective_from: date, annual_rate: Decimal, set_by: str) -> Row:
+    def set_rate(self, product_code: str, effective_from: date, annual_rate: Decimal, set_by: str,
+                 reason: str | None = None) -> Row:
         row = self.connection.execute(
-            "INSERT INTO savings_rates (product_code, effective_from, annual_rate, set_by) VALUES (%s, %s, %s, %s) "
+            "INSERT INTO savings_rates (product_code, effective_from, annual_rate, set_by, reason) "
+            "VALUES (%s, %s, %s, %s, %s) "
             "ON CONFLICT (product_code, effective_from) DO UPDATE SET annual_rate = EXCLUDED.annual_rate, "
-            "set_by = EXCLUDED.set_by, created_at = now() "
-            "RETURNING product_code, effective_from, annual_rate, set_by",
-            (product_code, effective_from, annual_rate, set_by)).fetchone()
+            "set_by = EXCLUDED.set_by, reason = EXCLUDED.reason, created_at = now() "
+            "RETURNING product_code, effective_from, annual_rate, set_by, reason",
+            (product_code, effective_from, annual_rate, set_by, reason)).fetchone()
         assert row is not None
         return row
 

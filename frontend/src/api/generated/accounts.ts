@@ -979,6 +979,8 @@ export interface components {
             effective_from: string;
             /** Product Code */
             product_code: string;
+            /** Reason */
+            reason?: string | null;
             /** Set By */
             set_by: string;
         };
@@ -1001,6 +1003,11 @@ export interface components {
              * @example savings
              */
             product_code: string;
+            /**
+             * Reason
+             * @description Why (kept with the rate; the back office asks for it)
+             */
+            reason?: string | null;
         };
         /** RenameRequest */
         RenameRequest: {

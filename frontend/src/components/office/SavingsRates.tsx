@@ -47,9 +47,9 @@ function SetRate({ products, onSaved }: { products: string[]; onSaved: () => voi
     if (fraction !== null && dateOk) setConfirming(true);
   }
 
-  async function save() {
+  async function save(reason: string) {
     if (fraction === null) return;
-    await unwrap(accountsApi.POST("/api/accounts/savings/rates", { body: { product_code: product, annual_rate: fraction, effective_from: from } }));
+    await unwrap(accountsApi.POST("/api/accounts/savings/rates", { body: { product_code: product, annual_rate: fraction, effective_from: from, reason } }));
     setConfirming(false);
     setSaved(true);
     setPercent("");
@@ -156,6 +156,7 @@ export function SavingsRates() {
               <Table.Th>{t("office.savings.from")}</Table.Th>
               <Table.Th>{t("office.savings.rate")}</Table.Th>
               <Table.Th>{t("office.savings.setBy")}</Table.Th>
+              <Table.Th>{t("office.savings.reason")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -168,6 +169,9 @@ export function SavingsRates() {
                   <Text size="xs" style={{ overflowWrap: "anywhere" }}>
                     {r.set_by}
                   </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs">{r.reason ?? ""}</Text>
                 </Table.Td>
               </Table.Tr>
             ))}
