@@ -91,7 +91,7 @@ function OrderCard({ order, onChanged }: { order: OfficeStandingOrder; onChanged
         opened={confirming}
         title={t("office.products.cancelTitle")}
         confirmLabel={t("office.products.cancel")}
-        color="red"
+        color="red.8"
         onClose={() => setConfirming(false)}
         onConfirm={cancel}
       >
