@@ -91,7 +91,7 @@ test("the employee sees the customer's products and cancels the standing order w
   await page.goto(`/office/customer/?id=${customerId}`);
   const products = page.getByTestId("office-products");
   const order = products.getByTestId("office-standing-order");
-  await expect(order).toContainText("Квартплата");
+  await expect(order).toContainText("Квартплата", { timeout: 60_000 }); // office → accounts, cold on a busy stack
   await expect(order).toContainText("Каждый месяц");
   await expect(order).toContainText("Исполнений ещё не было");
   await expect(products.getByTestId("office-templates")).toContainText("Маме");
@@ -112,7 +112,7 @@ test("the employee opens the card's purchases and changes its daily limit with a
   await card.getByTestId("office-card-spending-toggle").click();
   const spending = card.getByTestId("office-card-spending");
   const purchases = spending.getByTestId("office-card-purchases");
-  await expect(purchases).toContainText("Азбука Вкуса");
+  await expect(purchases).toContainText("Азбука Вкуса", { timeout: 60_000 });
   await expect(purchases).toContainText("MCC 5411");
   await expect(purchases).toContainText("Супермаркеты");
   await spending.getByTestId("office-limit-daily").fill("700");
@@ -132,7 +132,7 @@ test("the admin schedules a savings rate on /office/savings/", async () => {
   await page.getByRole("button", { name: "Выйти" }).click();
   await signIn(admin, "/office/savings/");
   const section = page.getByTestId("office-savings");
-  await expect(section.getByTestId("savings-product").filter({ hasText: "savings" }).getByTestId("savings-current")).toContainText("%");
+  await expect(section.getByTestId("savings-product").filter({ hasText: "savings" }).getByTestId("savings-current")).toContainText("%", { timeout: 60_000 });
   const day = String(1 + (parseInt(run.slice(0, 4), 16) % 28)).padStart(2, "0");
   const from = `2090-01-${day}`;
   await section.getByTestId("savings-rate-product").fill("savings");

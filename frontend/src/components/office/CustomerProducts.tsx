@@ -12,7 +12,7 @@ import { officeApi, type OfficeStandingOrder, type OfficeTemplate } from "./api"
 import { ConfirmWithReason } from "./ConfirmWithReason";
 
 const RUN_COLORS: Record<OfficeStandingOrder["runs"][number]["status"], string> = {
-  pending: "gray", paid: "green", skipped: "yellow", failed: "red",
+  pending: "gray.8", paid: "green.9", skipped: "orange.9", failed: "red.9",
 };
 
 function OrderCard({ order, onChanged }: { order: OfficeStandingOrder; onChanged: () => void }) {
@@ -60,7 +60,7 @@ function OrderCard({ order, onChanged }: { order: OfficeStandingOrder; onChanged
                 <Table.Tr key={run.seq}>
                   <Table.Td className="tabular">{run.due_date}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={RUN_COLORS[run.status]}>
+                    <Badge variant="outline" color={RUN_COLORS[run.status]}>
                       {t(`office.products.run.${run.status}` as MessageKey)}
                     </Badge>
                   </Table.Td>

@@ -15,8 +15,9 @@ const AMOUNTS: { field: AmountField; label: MessageKey }[] = [
   { field: "daily", label: "cards.limits.daily" },
   { field: "monthly", label: "cards.limits.monthly" },
 ];
+// Dark shades on an outline badge: readable (axe colour contrast) whatever the status.
 const STATUS_COLORS: Record<string, string> = {
-  holding: "gray", approved: "yellow", cleared: "green", declined: "red", reversed: "gray", expired: "gray",
+  holding: "gray.8", approved: "blue.9", cleared: "green.9", declined: "red.9", reversed: "gray.8", expired: "gray.8",
 };
 
 function draftOf(l: OfficeCardLimits): Draft {
@@ -45,7 +46,7 @@ function Purchases({ items }: { items: OfficePurchase[] }) {
               </Text>
             </Table.Td>
             <Table.Td>
-              <Badge color={STATUS_COLORS[p.status] ?? "gray"} variant="light">
+              <Badge color={STATUS_COLORS[p.status] ?? "gray.8"} variant="outline">
                 {t(`cards.status.${p.status}` as MessageKey)}
               </Badge>
               {p.pending && (
