@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from tests.e2e.test_office import keyed, ok
-from tests.support.stack import bearer, mint_token
+from tests.support.stack import bearer, cash_topup, mint_token
 
 
 def test_an_employee_cancels_a_customers_standing_order(http: httpx.Client) -> None:
@@ -60,3 +60,22 @@ def test_an_admin_sets_a_savings_rate_with_a_reason(http: httpx.Client) -> None:
     assert (set_["annual_rate"], set_["reason"]) == ("0.062500", "Rates committee")
     listed = ok(http.get("/api/accounts/savings/rates", headers=admin))["items"]
     assert [r["reason"] for r in listed if r["effective_from"] == when] == ["Rates committee"]
+
+
+def test_savings_accounts_close_through_the_interest_settlement(http: httpx.Client) -> None:
+    """Through the real ledger: a savings account opened today has no interest yet, so a close with money on it is
+    refused by the normal rule and an empty one closes (once); the settlement runs first and posts nothing."""
+    customer = bearer(mint_token(str(uuid.uuid4())))
+    staff = bearer(mint_token(roles=("employee",)))
+
+    def open_savings() -> dict[str, str]:
+        return ok(http.post("/api/accounts/open", headers=keyed(customer),
+                            json={"currency": "RUB", "product_code": "savings"}), 201)
+
+    funded, empty = open_savings(), open_savings()
+    assert cash_topup(http, funded["id"], "10.00", "RUB", employee=staff).status_code == 201
+    refused = http.post(f"/api/accounts/{funded['id']}/close", headers=customer)
+    assert refused.status_code == 409 and refused.json()["code"] == "account_not_empty"
+    closed = ok(http.post(f"/api/accounts/{empty['id']}/close", headers=customer))
+    assert closed["status"] == "closed"
+    assert ok(http.post(f"/api/accounts/{empty['id']}/close", headers=customer))["status"] == "closed"
