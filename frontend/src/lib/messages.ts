@@ -2,6 +2,7 @@ import { acquiringEn, acquiringRu } from "./messages/acquiring";
 import { cardsEn, cardsRu } from "./messages/cards";
 import { officeEn, officeRu } from "./messages/office";
 import { offcontractsEn, offcontractsRu } from "./messages/offcontracts";
+import { offproductsEn, offproductsRu } from "./messages/offproducts";
 
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
 import { payEn, payRu } from "./messages/pay";
@@ -295,6 +296,7 @@ export const ru = {
   ...staffadminRu,
   ...acquiringRu,
   ...offcontractsRu,
+  ...offproductsRu,
   ...typedRu,
 } as const;
 
@@ -586,5 +588,6 @@ export const en: Record<MessageKey, string> = {
   ...staffadminEn,
   ...acquiringEn,
   ...offcontractsEn,
+  ...offproductsEn,
   ...typedEn,
 };

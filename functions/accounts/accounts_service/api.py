@@ -9,7 +9,14 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from accounts_service import card_topups_api, savings_api, service, standing_orders_api, templates_api
+from accounts_service import (
+    card_topups_api,
+    savings_api,
+    service,
+    staff_products_api,
+    standing_orders_api,
+    templates_api,
+)
 from accounts_service.card_api import network as card_network_routes
 from accounts_service.card_api import router as card_routes
 from accounts_service.models import AccountList, CardList, ProductList
@@ -107,6 +114,6 @@ def list_cards(account_id: UUID, principal: User) -> dict[str, Any]:
 
 # Standing orders, templates, savings and card routes before `router`, whose `/{account_id}` would take their paths.
 app = create_app("accounts", routers=[internal, card_network_routes, card_routes, standing_orders_api.router,
-                                       templates_api.router, savings_api.router, card_topups_api.acquiring,
-                                       card_topups_api.router, router],
+                                       templates_api.router, savings_api.router, staff_products_api.router,
+                                       card_topups_api.acquiring, card_topups_api.router, router],
                  description="Accounts and cards, linked to products.")

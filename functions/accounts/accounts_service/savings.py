@@ -41,7 +41,7 @@ class RateNotAccepted(Unprocessable):
 
 def rate_view(row: Row) -> dict[str, Any]:
     return {"product_code": row["product_code"], "effective_from": row["effective_from"].isoformat(),
-            "annual_rate": f"{row['annual_rate']:.6f}", "set_by": row["set_by"]}
+            "annual_rate": f"{row['annual_rate']:.6f}", "set_by": row["set_by"], "reason": row.get("reason")}
 
 
 def rate_on(rates: list[Row], product_code: str, day: date) -> Decimal:
@@ -55,14 +55,15 @@ def list_rates(uow: UnitOfWork) -> list[dict[str, Any]]:
 
 
 def set_rate(uow: UnitOfWork, actor: str, product_code: str, annual_rate: Decimal, effective_from: date,
-             today: date) -> dict[str, Any]:
+             today: date, reason: str | None = None) -> dict[str, Any]:
     """A new rate from a future date (a past one would change interest already accrued)."""
     if effective_from <= today:
         raise RateNotAccepted("A rate takes effect from tomorrow at the earliest")
     product = AccountsRepository(uow.connection).product(product_code)
     if product is None or product["kind"] != "savings":
         raise RateNotAccepted(f"{product_code} is not a savings product")
-    return rate_view(SavingsRepository(uow.connection).set_rate(product_code, effective_from, annual_rate, actor))
+    return rate_view(SavingsRepository(uow.connection).set_rate(product_code, effective_from, annual_rate, actor,
+                                                                 reason))
 
 
 def interest_summary(uow: UnitOfWork, owner_id: UUID, account_id: UUID, today: date) -> dict[str, Any]:
@@ -83,7 +84,7 @@ def interest_summary(uow: UnitOfWork, owner_id: UUID, account_id: UUID, today: d
 # --- the sweep --------------------------------------------------------------------------------------------
 
 
-def _accrue_account(ledger: InterestLedger, account: Row, rates: list[Row], through: date) -> int:
+def accrue_account(ledger: InterestLedger, account: Row, rates: list[Row], through: date) -> int:
     """Accrue one account's missing days; returns how many were written (stops at the first refusal)."""
     opened = account["opened_at"].date()
     first = max(opened, account["last_day"] + timedelta(days=1)) if account["last_day"] else opened
@@ -119,34 +120,36 @@ def accrue(ledger: InterestLedger, today: date) -> int:
     written = 0
     for account in accounts:
         try:
-            written += _accrue_account(ledger, account, rates, through)
+            written += accrue_account(ledger, account, rates, through)
         except AppError as exc:  # the ledger unreachable: this account waits for the next sweep
             logger.warning("interest accrual deferred", extra={"account_id": str(account["id"]), "problem": exc.code})
     return written
+
+
+def capitalize_month(ledger: InterestLedger, row: Row) -> bool:
+    """Move one finished month's interest into its account (key per account and month); False if refused."""
+    total, transaction_id = int(row["total"]), None
+    if total > 0:
+        answer = ledger.post(f"interest:capitalize:{row['account_id']}:{row['month'].isoformat()[:7]}", {
+            "kind": "capitalize", "account_id": str(row["account_id"]),
+            "amount": from_minor(total, row["currency"]), "currency": row["currency"],
+            "description": f"Interest for {row['month'].isoformat()[:7]}"})
+        if not answer.ok:
+            logger.warning("interest capitalization refused", extra={"account_id": str(row["account_id"]),
+                                                                     "status": answer.status})
+            return False
+        transaction_id = str(answer.body.get("transaction_id") or "") or None
+    with UnitOfWork() as uow:
+        SavingsRepository(uow.connection).insert_capitalization(row["account_id"], row["month"], total,
+                                                                transaction_id)
+    return True
 
 
 def capitalize(ledger: InterestLedger, today: date) -> int:
     """Move each finished, fully accrued month's interest into its account."""
     with UnitOfWork() as uow:
         due = SavingsRepository(uow.connection).months_to_capitalize(today.replace(day=1), ACCOUNTS_PER_SWEEP)
-    done = 0
-    for row in due:
-        total, transaction_id = int(row["total"]), None
-        if total > 0:
-            answer = ledger.post(f"interest:capitalize:{row['account_id']}:{row['month'].isoformat()[:7]}", {
-                "kind": "capitalize", "account_id": str(row["account_id"]),
-                "amount": from_minor(total, row["currency"]), "currency": row["currency"],
-                "description": f"Interest for {row['month'].isoformat()[:7]}"})
-            if not answer.ok:
-                logger.warning("interest capitalization refused", extra={"account_id": str(row["account_id"]),
-                                                                         "status": answer.status})
-                continue
-            transaction_id = str(answer.body.get("transaction_id") or "") or None
-        with UnitOfWork() as uow:
-            SavingsRepository(uow.connection).insert_capitalization(row["account_id"], row["month"], total,
-                                                                    transaction_id)
-        done += 1
-    return done
+    return sum(1 for row in due if capitalize_month(ledger, row))
 
 
 def sweep(ledger: InterestLedger, today: date) -> dict[str, int]:

@@ -12,9 +12,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from accounts_service import savings
-from accounts_service.standing_orders_api import MoneyOut, owner_of
+from accounts_service.standing_orders_api import owner_of
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, require_roles
 from bank_shared.db import UnitOfWork
+from bank_shared.product_answers import MoneyOut
 
 router = APIRouter(prefix="/savings", tags=["savings"])
 Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
@@ -27,6 +28,8 @@ class RateRequest(BaseModel):
     annual_rate: Annotated[str, Field(pattern=r"^0(\.[0-9]{1,6})?$", examples=["0.055"],
                                       description="Yearly rate as a fraction (0.055 = 5.5 %), at most 6 decimals")]
     effective_from: date = Field(description="From this UTC date on (tomorrow at the earliest)")
+    reason: str | None = Field(default=None, min_length=3, max_length=500,
+                               description="Why (kept with the rate; the back office asks for it)")
 
 
 class RateOut(BaseModel):
@@ -34,6 +37,7 @@ class RateOut(BaseModel):
     effective_from: date
     annual_rate: str
     set_by: str
+    reason: str | None = None
 
 
 class RateList(BaseModel):
@@ -68,7 +72,7 @@ def set_rate(request: RateRequest, principal: Admin) -> dict[str, Any]:
     """Set a savings product's yearly rate from a future date (admin); the same date again replaces it."""
     with UnitOfWork() as uow:
         return savings.set_rate(uow, principal.actor, request.product_code, Decimal(request.annual_rate),
-                                request.effective_from, _today())
+                                request.effective_from, _today(), request.reason)
 
 
 @router.get("/{account_id}/interest", response_model=InterestOut)

@@ -14,9 +14,11 @@ from typing import Any
 from uuid import UUID
 
 from accounts_service.card_tokens import pan_token
+from accounts_service.interest_client import get_interest_ledger
 from accounts_service.ledger_client import get_ledger
 from accounts_service.numbers import account_number, mask_pan, new_pan
 from accounts_service.repository import AccountsRepository, Row
+from accounts_service.savings_close import settle_on_close
 from accounts_service.settings import get_accounts_settings
 from bank_shared.auth import Principal
 from bank_shared.db import UnitOfWork
@@ -213,9 +215,13 @@ def close_account(principal: Principal, account_id: UUID,
     """Only with a zero balance and no holds: the ledger checks both atomically and stops all postings (an
     idempotent call, made between this service's transactions); then the account is marked closed here."""
     with unit_of_work() as uow:
-        row = _visible_account(AccountsRepository(uow.connection), principal, account_id)
+        repository = AccountsRepository(uow.connection)
+        row = _visible_account(repository, principal, account_id)
+        product = repository.product(row["product_code"])
     if row["status"] == "closed":
         return account_view(row)
+    if product is not None and product.get("kind") == "savings":  # interest first: the closing balance includes it
+        settle_on_close(get_interest_ledger(), account_id, row["currency"], datetime.now(UTC).date())
     get_ledger().close(account_id)
     with unit_of_work() as uow:
         repository = AccountsRepository(uow.connection)

@@ -16,6 +16,7 @@ from bank_shared.db import UnitOfWork
 from bank_shared.errors import Forbidden
 from bank_shared.idempotency import require_key
 from bank_shared.money import Amount, CurrencyCode, to_minor
+from bank_shared.product_answers import StandingOrderList, StandingOrderOut
 
 router = APIRouter(prefix="/standing-orders", tags=["standing-orders"])
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
@@ -56,45 +57,6 @@ class StandingOrderRequest(BaseModel):
         if self.start_date > LATEST_START or (self.end_date is not None and self.end_date > LATEST_END):
             raise ValueError(f"start_date is at most {LATEST_START}, end_date at most {LATEST_END}")
         return self
-
-
-class MoneyOut(BaseModel):
-    amount: str
-    currency: str
-
-
-class RunOut(BaseModel):
-    seq: int = Field(description="The occurrence's number (0 is the first)")
-    due_date: date
-    status: Literal["pending", "paid", "skipped", "failed"]
-    attempts: int
-    result_id: str | None = Field(description="The ledger transaction or utility payment, once paid")
-    problem_code: str | None
-
-
-class StandingOrderOut(BaseModel):
-    id: UUID
-    name: str
-    kind: Literal["transfer", "utility"]
-    from_account_id: UUID
-    to_account_id: UUID | None
-    provider_id: UUID | None
-    payer_account: str | None
-    amount: MoneyOut
-    description: str
-    frequency: Literal["once", "weekly", "monthly"]
-    start_date: date
-    day_of_month: int | None
-    end_date: date | None
-    max_count: int | None
-    on_insufficient: Literal["skip", "retry"]
-    status: Literal["active", "cancelled", "finished"]
-    next_due: date | None
-    runs: list[RunOut] = Field(description="The latest occurrences (only on a single order)")
-
-
-class StandingOrderList(BaseModel):
-    items: list[StandingOrderOut]
 
 
 def owner_of(principal: Principal) -> UUID:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field, model_validator
 
 from accounts_service import payment_templates
-from accounts_service.standing_orders_api import MoneyOut, Name, PayerAccount, owner_of
+from accounts_service.standing_orders_api import Name, PayerAccount, owner_of
 from bank_shared.auth import CUSTOMER, Principal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.money import Amount, CurrencyCode, to_minor
+from bank_shared.product_answers import TemplateKind, TemplateList, TemplateOut
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
-Kind = Literal["transfer", "p2p_phone", "utility"]
+Kind = TemplateKind
 
 
 class TemplateRequest(BaseModel):
@@ -45,24 +46,6 @@ class TemplateRequest(BaseModel):
 
 class RenameRequest(BaseModel):
     name: Name
-
-
-class TemplateOut(BaseModel):
-    id: UUID
-    name: str
-    kind: Kind
-    from_account_id: UUID | None
-    to_account_number: str | None
-    to_phone: str | None
-    provider_id: UUID | None
-    payer_account: str | None
-    amount: MoneyOut | None
-    currency: str
-    description: str
-
-
-class TemplateList(BaseModel):
-    items: list[TemplateOut]
 
 
 @router.post("", status_code=201, response_model=TemplateOut)

@@ -24,6 +24,7 @@ from office_service.approvals_api import router as approvals_router
 from office_service.audit_api import router as audit_router
 from office_service.card_limits_api import router as card_limits_router
 from office_service.clients import get_services
+from office_service.products_api import router as products_router
 from office_service.repository import get_audit_log
 from office_service.service import Actor, Office
 
@@ -249,6 +250,6 @@ def reactivate_employee(employee_id: UUID, body: ReasonRequest, principal: Admin
     return relay(use.set_employee_active(Actor.of(principal), employee_id, True, body.reason))
 
 
-app = create_app("office", routers=[router, approvals_router, card_limits_router, admin, audit_router],
+app = create_app("office", routers=[router, approvals_router, card_limits_router, products_router, admin, audit_router],
                  description="The back office for employees: customers, employees, accounts, cards, cash top-ups and "
                              "reversals with maker-checker approvals.")

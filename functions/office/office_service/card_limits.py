@@ -36,7 +36,8 @@ class CardLimitsClient:
 
 
 def set_card_limits(office: Office, client: CardLimitsClient, actor: Actor, card_id: UUID,
-                    body: dict[str, Any]) -> Answer:
-    """Replace the card's limits, audited as `card.limits` with the new values."""
+                    body: dict[str, Any], reason: str | None = None) -> Answer:
+    """Replace the card's limits, audited as `card.limits` with the new values (and the reason, when given)."""
+    details = {**body, "reason": reason} if reason else body
     return office._perform(actor, "card.limits", "card", str(card_id),
-                           lambda: client.set_limits(actor.id, card_id, body), details=body)
+                           lambda: client.set_limits(actor.id, card_id, body), details=details)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bank_shared.answers import CardLimits, CardLimitsRequest
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
@@ -59,6 +59,11 @@ class CardPurchases(BaseModel):
     items: list[CardPurchase]
 
 
+class StaffCardLimitsRequest(CardLimitsRequest):
+    reason: str | None = Field(default=None, min_length=3, max_length=500,
+                               description="Why (kept in the audit log with the new limits)")
+
+
 def _client() -> CardLimitsClient:
     return CardLimitsClient()
 
@@ -73,10 +78,12 @@ def card_limits(card_id: UUID, principal: Staff, client: Client) -> JSONResponse
 
 
 @router.put("/cards/{card_id}/limits", response_model=CardLimits)
-def set_limits(card_id: UUID, body: CardLimitsRequest, principal: Staff, client: Client) -> JSONResponse:
-    """Replace a card's limits for the customer (per purchase, daily, monthly; online and cash on or off)."""
+def set_limits(card_id: UUID, body: StaffCardLimitsRequest, principal: Staff, client: Client) -> JSONResponse:
+    """Replace a card's limits for the customer (per purchase, daily, monthly; online and cash on or off); the
+    reason, when given, is audited with them."""
     office = Office(get_services(), get_audit_log())
-    return relay(set_card_limits(office, client, Actor.of(principal), card_id, body.model_dump()))
+    return relay(set_card_limits(office, client, Actor.of(principal), card_id, body.model_dump(exclude={"reason"}),
+                                 body.reason))
 
 
 @router.get("/cards/{card_id}/purchases", response_model=CardPurchases)

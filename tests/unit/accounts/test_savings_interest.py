@@ -59,15 +59,15 @@ class FakeSavings:
     def rates(self, product_code: str | None = None) -> list[dict[str, Any]]:
         return self.rate_rows
 
-    def accounts_to_accrue(self, through: date, limit: int) -> list[dict[str, Any]]:
+    def accounts_to_accrue(self, through: date, limit: int, account_id: UUID | None = None) -> list[dict[str, Any]]:
         last = max(self.accruals, default=None)
         return [{**self.account, "last_day": last}] if through >= OPENED and (last is None or last < through) else []
 
     def insert_accrual(self, account_id: UUID, day: date, balance: int, rate: Decimal, amount: int,
                        transaction_id: str | None) -> None:
-        self.accruals.setdefault(day, {"amount": amount, "balance": balance})
+        self.accruals.setdefault(day, {"amount": amount, "balance": balance, "settled": None})
 
-    def months_to_capitalize(self, before: date, limit: int) -> list[dict[str, Any]]:
+    def months_to_capitalize(self, before: date, limit: int, account_id: UUID | None = None) -> list[dict[str, Any]]:
         months: dict[date, list[date]] = {}
         for day in self.accruals:
             if day < before:
@@ -77,11 +77,24 @@ class FakeSavings:
             last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
             if month not in self.capitalized and max(days) == last:
                 due.append({"account_id": self.account["id"], "currency": "RUB", "month": month,
-                            "total": sum(self.accruals[d]["amount"] for d in days)})
+                            "total": sum(self.accruals[d]["amount"] for d in days
+                                         if self.accruals[d]["settled"] is None)})
         return due
 
     def insert_capitalization(self, account_id: UUID, month: date, amount: int, transaction_id: str | None) -> None:
         self.capitalized.setdefault(month, amount)
+
+    def _open(self, through: date) -> list[date]:
+        return [d for d, row in self.accruals.items()
+                if d <= through and row["settled"] is None and d.replace(day=1) not in self.capitalized]
+
+    def unsettled(self, account_id: UUID, through: date) -> dict[str, Any]:
+        days = self._open(through)
+        return {"total": sum(self.accruals[d]["amount"] for d in days), "last_day": max(days, default=None)}
+
+    def mark_settled(self, account_id: UUID, through: date) -> None:
+        for day in self._open(through):
+            self.accruals[day]["settled"] = through
 
 
 @dataclass

@@ -217,7 +217,8 @@ export interface paths {
         get: operations["office_card_limits"];
         /**
          * Set Limits
-         * @description Replace a card's limits for the customer (per purchase, daily, monthly; online and cash on or off).
+         * @description Replace a card's limits for the customer (per purchase, daily, monthly; online and cash on or off); the
+         *     reason, when given, is audited with them.
          */
         put: operations["office_set_limits"];
         post?: never;
@@ -372,6 +373,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/office/customers/{customer_id}/standing-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer Standing Orders
+         * @description The customer's standing orders with their next date, status and latest runs.
+         */
+        get: operations["office_customer_standing_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/customers/{customer_id}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer Templates
+         * @description The customer's payment templates (read-only).
+         */
+        get: operations["office_customer_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/office/customers/{customer_id}/unblock": {
         parameters: {
             query?: never;
@@ -496,6 +537,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/office/standing-orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Customer Standing Order
+         * @description Stop a customer's standing order for them (idempotent); the reason is audited.
+         */
+        post: operations["office_cancel_customer_standing_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/office/transactions/{transaction_id}/reversal": {
         parameters: {
             query?: never;
@@ -603,6 +664,14 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** CancelOrderRequest */
+        CancelOrderRequest: {
+            /**
+             * Reason
+             * @description Why (kept in the audit log)
+             */
+            reason: string;
+        };
         /** Card */
         Card: {
             /**
@@ -662,37 +731,6 @@ export interface components {
             per_purchase?: string | null;
             /** Updated At */
             updated_at: string | null;
-        };
-        /**
-         * CardLimitsRequest
-         * @description A card's spending limits as its owner (accounts) or staff (office) set them.
-         */
-        CardLimitsRequest: {
-            /**
-             * Cash Enabled
-             * @default true
-             */
-            cash_enabled: boolean;
-            /**
-             * Daily
-             * @description Major units of the account's currency; null: no limit
-             */
-            daily?: string | null;
-            /**
-             * Monthly
-             * @description Major units of the account's currency; null: no limit
-             */
-            monthly?: string | null;
-            /**
-             * Online Enabled
-             * @default true
-             */
-            online_enabled: boolean;
-            /**
-             * Per Purchase
-             * @description Major units of the account's currency; null: no limit
-             */
-            per_purchase?: string | null;
         };
         /** CardPurchase */
         CardPurchase: {
@@ -870,6 +908,13 @@ export interface components {
              * @description ISO 4217 code
              * @example RUB
              */
+            currency: string;
+        };
+        /** MoneyOut */
+        MoneyOut: {
+            /** Amount */
+            amount: string;
+            /** Currency */
             currency: string;
         };
         /** MoneyRequest */
@@ -1083,6 +1128,168 @@ export interface components {
              * @description Why (kept with the request and in the audit log)
              */
             reason: string;
+        };
+        /** RunOut */
+        RunOut: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Problem Code */
+            problem_code: string | null;
+            /**
+             * Result Id
+             * @description The ledger transaction or utility payment, once paid
+             */
+            result_id: string | null;
+            /**
+             * Seq
+             * @description The occurrence's number (0 is the first)
+             */
+            seq: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "skipped" | "failed";
+        };
+        /** StaffCardLimitsRequest */
+        StaffCardLimitsRequest: {
+            /**
+             * Cash Enabled
+             * @default true
+             */
+            cash_enabled: boolean;
+            /**
+             * Daily
+             * @description Major units of the account's currency; null: no limit
+             */
+            daily?: string | null;
+            /**
+             * Monthly
+             * @description Major units of the account's currency; null: no limit
+             */
+            monthly?: string | null;
+            /**
+             * Online Enabled
+             * @default true
+             */
+            online_enabled: boolean;
+            /**
+             * Per Purchase
+             * @description Major units of the account's currency; null: no limit
+             */
+            per_purchase?: string | null;
+            /**
+             * Reason
+             * @description Why (kept in the audit log with the new limits)
+             */
+            reason?: string | null;
+        };
+        /** StandingOrderList */
+        StandingOrderList: {
+            /** Items */
+            items: components["schemas"]["StandingOrderOut"][];
+        };
+        /** StandingOrderOut */
+        StandingOrderOut: {
+            amount: components["schemas"]["MoneyOut"];
+            /** Day Of Month */
+            day_of_month: number | null;
+            /** Description */
+            description: string;
+            /** End Date */
+            end_date: string | null;
+            /**
+             * Frequency
+             * @enum {string}
+             */
+            frequency: "once" | "weekly" | "monthly";
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "transfer" | "utility";
+            /** Max Count */
+            max_count: number | null;
+            /** Name */
+            name: string;
+            /** Next Due */
+            next_due: string | null;
+            /**
+             * On Insufficient
+             * @enum {string}
+             */
+            on_insufficient: "skip" | "retry";
+            /** Payer Account */
+            payer_account: string | null;
+            /** Provider Id */
+            provider_id: string | null;
+            /**
+             * Runs
+             * @description The latest occurrences (on a single order, and in staff's lists)
+             */
+            runs: components["schemas"]["RunOut"][];
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "cancelled" | "finished";
+            /** To Account Id */
+            to_account_id: string | null;
+        };
+        /** TemplateList */
+        TemplateList: {
+            /** Items */
+            items: components["schemas"]["TemplateOut"][];
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            amount: components["schemas"]["MoneyOut"] | null;
+            /** Currency */
+            currency: string;
+            /** Description */
+            description: string;
+            /** From Account Id */
+            from_account_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "transfer" | "p2p_phone" | "utility";
+            /** Name */
+            name: string;
+            /** Payer Account */
+            payer_account: string | null;
+            /** Provider Id */
+            provider_id: string | null;
+            /** To Account Number */
+            to_account_number: string | null;
+            /** To Phone */
+            to_phone: string | null;
         };
         /** TopupRequest */
         TopupRequest: {
@@ -1623,7 +1830,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CardLimitsRequest"];
+                "application/json": components["schemas"]["StaffCardLimitsRequest"];
             };
         };
         responses: {
@@ -1940,6 +2147,66 @@ export interface operations {
             503: components["responses"]["DependencyUnavailable"];
         };
     };
+    office_customer_standing_orders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_customer_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
     office_unblock_customer: {
         parameters: {
             query?: never;
@@ -2159,6 +2426,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_cancel_customer_standing_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderOut"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -12,6 +12,8 @@ import type { MessageKey } from "@/lib/messages";
 import { formatAccountNumber } from "@/lib/money";
 import { useAsync } from "@/lib/useAsync";
 import { officeApi, type OfficeAccount, type OfficeCard } from "./api";
+import { CustomerProducts } from "./CustomerProducts";
+import { OfficeCardSpending } from "./OfficeCardSpending";
 import { OpenAccountForm } from "./OpenAccountForm";
 import { TopupForm } from "./TopupForm";
 
@@ -70,6 +72,7 @@ function CardRow({ card, onChanged }: { card: OfficeCard; onChanged: () => void 
           {notice.text}
         </Alert>
       )}
+      <OfficeCardSpending cardId={card.id} />
     </Stack>
   );
 }
@@ -189,6 +192,7 @@ export function CustomerCardView({ id }: { id: string }) {
       {accounts.map((a) => (
         <AccountPanel key={a.id} account={a} onChanged={card.reload} />
       ))}
+      <CustomerProducts customerId={profile.id} />
       <Paper withBorder radius="lg" p="md">
         <Title order={3} size="h5" mb="xs">
           {t("office.account.open")}

@@ -12,3 +12,7 @@ export type OfficeCard = office.components["schemas"]["Card"];
 export type OfficeCustomerCard = office.components["schemas"]["CustomerCard"];
 export type OfficeAuditEntry = office.components["schemas"]["AuditEntry"];
 export type StaffRole = office.components["schemas"]["EmployeeRolesRequest"]["roles"][number];
+export type OfficeStandingOrder = office.components["schemas"]["StandingOrderOut"];
+export type OfficeTemplate = office.components["schemas"]["TemplateOut"];
+export type OfficeCardLimits = office.components["schemas"]["CardLimits"];
+export type OfficePurchase = office.components["schemas"]["CardPurchase"];

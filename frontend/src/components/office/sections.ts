@@ -10,4 +10,5 @@ export const OFFICE_SECTIONS: OfficeSection[] = [
   { href: "/office/providers/", label: "office.nav.providers" },
   { href: "/office/employees/", label: "office.nav.employees", adminOnly: true },
   { href: "/office/audit/", label: "office.nav.audit", adminOnly: true },
+  { href: "/office/savings/", label: "office.nav.savings", adminOnly: true },
 ];
