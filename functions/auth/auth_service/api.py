@@ -16,6 +16,8 @@ from auth_service import kyc, lifecycle, service
 from auth_service.discovery import well_known
 from auth_service.errors import InvalidClient, UnsupportedGrantType
 from auth_service.refresh_cookie import COOKIE, clear_refresh_cookie, presented_token, set_refresh_cookie
+from auth_service.security_api import security
+from auth_service.session_client import session_client
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
 from bank_shared.app import create_app
@@ -190,22 +192,23 @@ def resend_activation(request: EmailRequest) -> Accepted:
 
 
 @public.post("/login", response_model=TokenResponse)
-def login(request: LoginRequest, response: Response,
+def login(request: LoginRequest, response: Response, http: Request,
           throttle: Annotated[LoginThrottle, Depends(login_throttle)]) -> TokenResponse:
     """Password (+ TOTP code when MFA is on) → access token and refresh token."""
     with UnitOfWork() as uow:
         outcome = service.login(uow, throttle, str(request.email), request.password.get_secret_value(),
-                                request.totp)
+                                request.totp, session_client(http))
     return _tokens(_raise_or(outcome), response)
 
 
 @public.post("/refresh", response_model=TokenResponse)
-def refresh(response: Response, cookie: RefreshCookie = None, request: RefreshRequest | None = None) -> TokenResponse:
+def refresh(response: Response, http: Request, cookie: RefreshCookie = None,
+            request: RefreshRequest | None = None) -> TokenResponse:
     """Rotate the refresh token (the bank_refresh cookie, or the body's); a reused token revokes its whole
     session family. The new one is set as the cookie again."""
     token = presented_token(cookie, _body_token(request))
     with UnitOfWork() as uow:
-        outcome = service.refresh(uow, token)
+        outcome = service.refresh(uow, token, session_client(http))
     return _tokens(_raise_or(outcome), response)
 
 
@@ -427,5 +430,5 @@ def user_profile(user_id: UUID, _service: ServicePrincipal) -> Profile:
         return Profile.model_validate(service.user_by_id(uow, user_id))
 
 
-app = create_app("auth", routers=[well_known, public, account, admin, internal],
+app = create_app("auth", routers=[well_known, public, account, security, admin, internal],
                  description="Users, roles, tokens and signing keys.")

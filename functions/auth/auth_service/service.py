@@ -38,6 +38,7 @@ from auth_service.repository import (
     RefreshTokenRepository,
     UserRepository,
 )
+from auth_service.session_client import SessionClient
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
 from auth_service.tokens import AccessToken, hash_token, issue_access_token, new_opaque_token
@@ -187,17 +188,19 @@ def activate(uow: UnitOfWork, token: str) -> UUID:
 # --------------------------------------------------------------------------- sessions
 
 
-def _issue_session(uow: UnitOfWork, user: dict[str, Any], family_id: UUID | None = None) -> TokenPair:
+def _issue_session(uow: UnitOfWork, user: dict[str, Any], family_id: UUID | None = None,
+                   client: SessionClient | None = None) -> TokenPair:
     settings = get_auth_settings()
     family = family_id or uuid.uuid4()
     refresh = new_opaque_token()
+    client = client or SessionClient()
     RefreshTokenRepository(uow.connection).add(uuid.uuid4(), hash_token(refresh), family, user["id"],
-                                               settings.refresh_token_ttl_seconds)
+                                               settings.refresh_token_ttl_seconds, client.client, client.ip_prefix)
     return TokenPair(str(user["id"]), list(user["roles"]), family, refresh, settings.refresh_token_ttl_seconds)
 
 
 def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
-          totp: str | None) -> TokenPair | AppError:
+          totp: str | None, client: SessionClient | None = None) -> TokenPair | AppError:
     """Same answer for an unknown e-mail and a wrong password; failures count toward a lockout."""
     email = normalise_email(email)
     throttle.ensure_not_locked(email)
@@ -222,7 +225,7 @@ def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
     users.clear_lock(user["id"])
     if passwords.needs_rehash(user["password_hash"]):
         users.set_password(user["id"], passwords.hash_password(password))
-    return _issue_session(uow, user)
+    return _issue_session(uow, user, client=client)
 
 
 def _still_locked(uow: UnitOfWork, user_id: UUID) -> bool:
@@ -248,7 +251,7 @@ def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: di
     return LoginLocked(f"Try again in {locked_for} s", headers={"Retry-After": str(locked_for)})
 
 
-def refresh(uow: UnitOfWork, refresh_token: str) -> TokenPair | AppError:
+def refresh(uow: UnitOfWork, refresh_token: str, client: SessionClient | None = None) -> TokenPair | AppError:
     """Rotate: the presented token is spent and a new one in the same family is issued. Presenting a
     spent token again revokes the whole family (someone else may hold a copy)."""
     tokens = RefreshTokenRepository(uow.connection)
@@ -266,7 +269,7 @@ def refresh(uow: UnitOfWork, refresh_token: str) -> TokenPair | AppError:
         _end_sessions([row["family_id"]], strict=False)
         return InvalidRefreshToken()
     tokens.mark_rotated(row["id"])
-    return _issue_session(uow, user, family_id=row["family_id"])
+    return _issue_session(uow, user, family_id=row["family_id"], client=client)
 
 
 def logout(uow: UnitOfWork, refresh_token: str) -> None:
