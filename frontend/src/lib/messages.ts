@@ -4,6 +4,7 @@ import { officeEn, officeRu } from "./messages/office";
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
 import { payEn, payRu } from "./messages/pay";
 import { productsEn, productsRu } from "./messages/products";
+import { profileEn, profileRu } from "./messages/profile";
 import { screensEn, screensRu } from "./messages/screens";
 import { typedEn, typedRu } from "./messages/typed";
 export const ru = {
@@ -290,6 +291,7 @@ export const ru = {
   ...cardsRu,
   ...officeRu,
   ...typedRu,
+  ...profileRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -578,4 +580,5 @@ export const en: Record<MessageKey, string> = {
   ...cardsEn,
   ...officeEn,
   ...typedEn,
+  ...profileEn,
 };
