@@ -30,6 +30,14 @@ export const profileRu = {
   "error.mfa_code_required": "Введите одноразовый код из приложения-аутентификатора.",
   "error.password_reused": "Новый пароль должен отличаться от текущего.",
   "error.session_not_found": "Сеанс уже завершён или не найден.",
+  "cards.reason.label": "Причина блокировки",
+  "cards.reason.lost": "Потеряна",
+  "cards.reason.stolen": "Украдена",
+  "cards.reason.suspicious": "Подозрительные операции",
+  "cards.reason.other": "Другое",
+  "cards.reason.finalWarn": "Потерянную или украденную карту нельзя будет разблокировать самостоятельно: закажите новую.",
+  "cards.finalBlock": "Карта заблокирована навсегда: она потеряна или украдена. Закажите новую.",
+  "error.card_block_final": "Потерянную или украденную карту нельзя разблокировать. Закажите новую карту.",
 };
 
 export const profileEn: Record<keyof typeof profileRu, string> = {
@@ -63,4 +71,12 @@ export const profileEn: Record<keyof typeof profileRu, string> = {
   "error.mfa_code_required": "Enter the one-time code from your authenticator app.",
   "error.password_reused": "The new password must differ from the current one.",
   "error.session_not_found": "The session has already ended or was not found.",
+  "cards.reason.label": "Why block the card",
+  "cards.reason.lost": "Lost",
+  "cards.reason.stolen": "Stolen",
+  "cards.reason.suspicious": "Suspicious operations",
+  "cards.reason.other": "Other",
+  "cards.reason.finalWarn": "A lost or stolen card cannot be unblocked by you later: order a new one.",
+  "cards.finalBlock": "This card is blocked for good: it was lost or stolen. Order a new one.",
+  "error.card_block_final": "A lost or stolen card cannot be unblocked. Order a new card.",
 };
