@@ -104,3 +104,41 @@ test("two browsers are two sessions; signing the other out ends it at once", asy
   await expectAccessible(phonePage, "the signed-out phone");
   await shot(phonePage, "profile-signed-out-phone");
 });
+
+test("a card is blocked as stolen: the reason is asked for, shown on the card, and the customer cannot unblock it", async () => {
+  const page = laptop.pages()[0];
+  const token = await (async () => {
+    const res = await api.post(`${BASE}/api/auth/login`, { data: { email: me.email, password: newPassword } });
+    expect(res.status(), await res.text()).toBe(200);
+    return (await res.json()).access_token as string;
+  })();
+  const opened = await api.post(`${BASE}/api/accounts/open`, {
+    headers: { ...bearer(token), "Idempotency-Key": randomUUID() },
+    data: { product_code: "current", currency: "RUB" },
+  });
+  expect(opened.status(), await opened.text()).toBe(201);
+  const accountId = (await opened.json()).id as string;
+  const issued = await api.post(`${BASE}/api/accounts/${accountId}/cards`, { headers: { ...bearer(token), "Idempotency-Key": randomUUID() } });
+  expect(issued.status(), await issued.text()).toBe(201);
+  const cardId = (await issued.json()).id as string;
+
+  await page.goto(`/lk/account/?id=${accountId}`);
+  await page.getByTestId("card-block").click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("Причина блокировки");
+  await expect(page.getByTestId("card-confirm")).toBeDisabled(); // no reason, no block
+  await page.getByRole("radio", { name: "Украдена" }).check();
+  await expect(dialog).toContainText("нельзя будет разблокировать");
+  await expectAccessible(page, "card block reason dialog");
+  await shot(page, "profile-card-block-reason");
+  await page.getByTestId("card-confirm").click();
+  await expect(page.getByTestId("bank-card")).toContainText("Заблокирована · Украдена");
+  await expect(page.getByTestId("card-final-block")).toBeVisible();
+  await expect(page.getByTestId("card-unblock")).toHaveCount(0);
+  await expectAccessible(page, "card blocked as stolen");
+  await shot(page, "profile-card-stolen");
+
+  const unblock = await api.post(`${BASE}/api/accounts/cards/${cardId}/unblock`, { headers: bearer(token) });
+  expect(unblock.status()).toBe(409);
+  expect((await unblock.json()).code).toBe("card_block_final");
+});
