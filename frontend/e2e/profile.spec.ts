@@ -55,14 +55,14 @@ test("the password is changed on the profile (a wrong current one is refused by 
   await expectAccessible(page, "profile");
   await shot(page, "profile-security");
 
-  await form.getByLabel("Текущий пароль", { exact: true }).fill("Not-my-password-1");
-  await form.getByLabel("Новый пароль", { exact: true }).fill(newPassword);
-  await form.getByLabel("Новый пароль ещё раз", { exact: true }).fill(newPassword);
+  await form.getByRole("textbox", { name: "Текущий пароль", exact: true }).fill("Not-my-password-1");
+  await form.getByRole("textbox", { name: "Новый пароль", exact: true }).fill(newPassword);
+  await form.getByRole("textbox", { name: "Новый пароль ещё раз", exact: true }).fill(newPassword);
   await page.getByTestId("password-submit").click();
   await expect(page.getByTestId("password-error")).toHaveText("Текущий пароль указан неверно.");
   await expectAccessible(page, "profile: wrong current password");
 
-  await form.getByLabel("Текущий пароль", { exact: true }).fill(me.password);
+  await form.getByRole("textbox", { name: "Текущий пароль", exact: true }).fill(me.password);
   await page.getByTestId("password-submit").click();
   await expect(page.getByText(/Пароль изменён/)).toBeVisible();
   await expect(page.getByTestId("password-error")).toHaveCount(0);

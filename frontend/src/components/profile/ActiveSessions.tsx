@@ -72,7 +72,7 @@ export function ActiveSessions({ reloadKey }: { reloadKey: number }) {
               <Stack gap={2}>
                 <Group gap="xs">
                   <Text fw={600}>{clientOf(s)}</Text>
-                  {s.current && <Badge color="green">{t("profile.sessions.current")}</Badge>}
+                  {s.current && <Badge color="green.9">{t("profile.sessions.current")}</Badge>}
                 </Group>
                 <Text size="sm">{t("profile.sessions.started", { when: when(s.created_at) })}</Text>
                 <Text size="sm">{t("profile.sessions.lastUsed", { when: when(s.last_used_at) })}</Text>
