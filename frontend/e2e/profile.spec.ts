@@ -135,6 +135,9 @@ test("a card is blocked as stolen: the reason is asked for, shown on the card, a
   await expect(page.getByTestId("bank-card")).toContainText("Заблокирована · Украдена");
   await expect(page.getByTestId("card-final-block")).toBeVisible();
   await expect(page.getByTestId("card-unblock")).toHaveCount(0);
+  await page.reload(); // the state is the server's, not the dialog's (and the toast is gone)
+  await expect(page.getByTestId("bank-card")).toContainText("Заблокирована · Украдена");
+  await expect(page.getByTestId("card-final-block")).toBeVisible();
   await expectAccessible(page, "card blocked as stolen");
   await shot(page, "profile-card-stolen");
 

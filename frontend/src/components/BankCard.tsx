@@ -35,7 +35,7 @@ export function BankCard({ card }: { card: Card }) {
           {t("bank.name")}
         </Text>
         {blocked && (
-          <Badge color="red" variant="filled" size="sm">
+          <Badge color="red.9" variant="filled" size="sm">
             {t("lk.status.blocked")}
             {card.block_reason ? ` · ${t(REASON_LABELS[card.block_reason])}` : ""}
           </Badge>
