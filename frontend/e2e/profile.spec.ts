@@ -51,7 +51,7 @@ test("the password is changed on the profile (a wrong current one is refused by 
   await signIn(page, me.password);
   await page.goto("/lk/profile/");
   const form = page.getByTestId("password-change");
-  await expect(form).toBeVisible();
+  await expect(form).toBeVisible({ timeout: 45_000 });
   await expectAccessible(page, "profile");
   await shot(page, "profile-security");
 
@@ -82,7 +82,7 @@ test("two browsers are two sessions; signing the other out ends it at once", asy
   const page = laptop.pages()[0];
   await page.goto("/lk/profile/");
   const rows = page.getByTestId("session-row");
-  await expect(rows).toHaveCount(2);
+  await expect(rows).toHaveCount(2, { timeout: 45_000 }); // a cold page: refresh, /me, then the list
   await expect(page.locator('[data-testid="session-row"][data-current="true"]')).toHaveCount(1);
   await expect(page.getByTestId("sessions")).toContainText("Этот сеанс");
   await expectAccessible(page, "profile: sessions");
@@ -123,6 +123,7 @@ test("a card is blocked as stolen: the reason is asked for, shown on the card, a
   const cardId = (await issued.json()).id as string;
 
   await page.goto(`/lk/account/?id=${accountId}`);
+  await expect(page.getByTestId("card-block")).toBeVisible({ timeout: 45_000 });
   await page.getByTestId("card-block").click();
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText("Причина блокировки");
@@ -136,7 +137,7 @@ test("a card is blocked as stolen: the reason is asked for, shown on the card, a
   await expect(page.getByTestId("card-final-block")).toBeVisible();
   await expect(page.getByTestId("card-unblock")).toHaveCount(0);
   await page.reload(); // the state is the server's, not the dialog's (and the toast is gone)
-  await expect(page.getByTestId("bank-card")).toContainText("Заблокирована · Украдена");
+  await expect(page.getByTestId("bank-card")).toContainText("Заблокирована · Украдена", { timeout: 45_000 });
   await expect(page.getByTestId("card-final-block")).toBeVisible();
   await expectAccessible(page, "card blocked as stolen");
   await shot(page, "profile-card-stolen");
