@@ -5,10 +5,10 @@ import { useI18n } from "@/lib/i18n";
 import type { MessageKey } from "@/lib/messages";
 
 const REASON_LABELS: Record<NonNullable<Card["block_reason"]>, MessageKey> = {
-  lost: "cards.reason.lost",
-  stolen: "cards.reason.stolen",
-  suspicious: "cards.reason.suspicious",
-  other: "cards.reason.other",
+  lost: "cardBlock.reason.lost",
+  stolen: "cardBlock.reason.stolen",
+  suspicious: "cardBlock.reason.suspicious",
+  other: "cardBlock.reason.other",
 };
 
 /** A payment card drawn as a card: masked number only (the API never returns the full PAN). */

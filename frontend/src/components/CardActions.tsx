@@ -23,7 +23,7 @@ export function CardActions({ card, onChanged }: { card: CardLike; onChanged: ()
   if (!blocking && card.block_reason && FINAL.has(card.block_reason)) {
     return (
       <Text size="sm" data-testid="card-final-block">
-        {t("cards.finalBlock")}
+        {t("cardBlock.final")}
       </Text>
     );
   }
@@ -65,10 +65,10 @@ export function CardActions({ card, onChanged }: { card: CardLike; onChanged: ()
       <Modal opened={open} onClose={() => setOpen(false)} title={t(blocking ? "cards.blockTitle" : "cards.unblockTitle", { last4: card.last4 })} centered closeButtonProps={{ "aria-label": t("common.close") }}>
         <Stack>
           {blocking && (
-            <Radio.Group label={t("cards.reason.label")} value={reason} onChange={(v) => setReason(v as BlockReason)} required data-testid="card-block-reason">
+            <Radio.Group label={t("cardBlock.reason.label")} value={reason} onChange={(v) => setReason(v as BlockReason)} required data-testid="card-block-reason">
               <Stack gap="xs" mt="xs">
                 {REASONS.map((r) => (
-                  <Radio key={r} value={r} label={t(`cards.reason.${r}` as const)} data-testid={`card-reason-${r}`} />
+                  <Radio key={r} value={r} label={t(`cardBlock.reason.${r}` as const)} data-testid={`card-reason-${r}`} />
                 ))}
               </Stack>
             </Radio.Group>
@@ -76,7 +76,7 @@ export function CardActions({ card, onChanged }: { card: CardLike; onChanged: ()
           {blocking && <Text size="sm">{t("cards.blockWarn")}</Text>}
           {blocking && reason && FINAL.has(reason) && (
             <Text size="sm" fw={600} c="red.9">
-              {t("cards.reason.finalWarn")}
+              {t("cardBlock.reason.finalWarn")}
             </Text>
           )}
           <Group justify="flex-end">
