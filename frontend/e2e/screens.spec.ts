@@ -128,6 +128,7 @@ test("cards: a card is issued, blocked after a confirm and unblocked", async () 
   await page.getByTestId("card-block").click();
   await expect(page.getByRole("dialog")).toContainText("операции по ней невозможны");
   await expectAccessible(page, "card block dialog");
+  await page.getByRole("radio", { name: "Подозрительные операции" }).check(); // the reason is asked for
   await page.getByTestId("card-confirm").click();
   await expect(page.getByTestId("bank-card")).toContainText("Заблокирована");
   await shot(page, "screens-05-card-blocked");

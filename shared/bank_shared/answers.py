@@ -51,6 +51,8 @@ class Card(BaseModel):
     last4: str
     expiry: str = Field(examples=["09/29"])
     status: str = Field(examples=["active", "blocked"])
+    block_reason: Literal["lost", "stolen", "suspicious", "other"] | None = Field(
+        default=None, description="Why a blocked card is blocked (null when active or not given)")
     created_at: str | None
 
 

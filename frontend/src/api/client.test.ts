@@ -24,6 +24,15 @@ describe("authFetch", () => {
     expect((fetchMock.mock.calls[0][0] as Request).headers.get("authorization")).toBe("Bearer A1");
   });
 
+  it("sends the bearer to the signed-in password change, not to the anonymous forgot/reset", async () => {
+    setTokens({ access_token: "A1", expires_in: 300 });
+    fetchMock.mockImplementation(async () => jsonResponse(200, {}));
+    for (const path of ["/api/auth/password/change", "/api/auth/sessions", "/api/auth/password/forgot", "/api/auth/password/reset"]) {
+      await authFetch(req(path, { method: "POST" }));
+    }
+    expect(fetchMock.mock.calls.map((c) => (c[0] as Request).headers.get("authorization"))).toEqual(["Bearer A1", "Bearer A1", null, null]);
+  });
+
   it("refreshes once on 401 and retries the same request (body and Idempotency-Key intact)", async () => {
     setTokens({ access_token: "old", expires_in: 300 });
     fetchMock

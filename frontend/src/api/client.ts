@@ -48,7 +48,7 @@ export async function restoreSession(): Promise<boolean> {
 }
 
 // Endpoints that take no bearer token: never retried through a refresh.
-const PUBLIC = /^\/api\/auth\/(login|register|activate|activation\/resend|refresh|password\/)/;
+const PUBLIC = /^\/api\/auth\/(login|register|activate|activation\/resend|refresh|password\/(forgot|reset))/;
 
 export async function authFetch(request: Request): Promise<Response> {
   const tokens = getTokens();

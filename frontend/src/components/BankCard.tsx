@@ -2,6 +2,14 @@
 import { Badge, Box, Group, Stack, Text } from "@mantine/core";
 import type { Card } from "@/api/models";
 import { useI18n } from "@/lib/i18n";
+import type { MessageKey } from "@/lib/messages";
+
+const REASON_LABELS: Record<NonNullable<Card["block_reason"]>, MessageKey> = {
+  lost: "cardBlock.reason.lost",
+  stolen: "cardBlock.reason.stolen",
+  suspicious: "cardBlock.reason.suspicious",
+  other: "cardBlock.reason.other",
+};
 
 /** A payment card drawn as a card: masked number only (the API never returns the full PAN). */
 export function BankCard({ card }: { card: Card }) {
@@ -27,8 +35,9 @@ export function BankCard({ card }: { card: Card }) {
           {t("bank.name")}
         </Text>
         {blocked && (
-          <Badge color="red" variant="filled" size="sm">
+          <Badge color="red.9" variant="filled" size="sm">
             {t("lk.status.blocked")}
+            {card.block_reason ? ` · ${t(REASON_LABELS[card.block_reason])}` : ""}
           </Badge>
         )}
       </Group>

@@ -12,6 +12,17 @@ export function saveLanguage(locale: Locale): void {
     .catch(() => undefined); // the screen's language has changed anyway; the next switch retries
 }
 
+/** The language saved to the profile (on any device), or null when none was ever chosen or it cannot be read:
+ * applied right after a sign-in, so a choice made on one device follows the person to the next. */
+export async function savedLanguage(): Promise<Locale | null> {
+  try {
+    const { data } = await notificationsApi.GET("/api/notifications/preferences");
+    return data && data.updated_at ? data.language : null;
+  } catch {
+    return null;
+  }
+}
+
 export function LanguageSwitch() {
   const { locale, setLocale, t } = useI18n();
   return (

@@ -5,10 +5,11 @@ import { authApi, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import { useSession, type Profile } from "@/lib/session";
+import { savedLanguage } from "./LanguageSwitch";
 
 /** E-mail + password, then (only when the account has MFA on) a one-time code step. */
 export function SignInForm({ onSignedIn }: { onSignedIn: (profile: Profile | null) => void }) {
-  const { t } = useI18n();
+  const { t, setLocale } = useI18n();
   const { signIn } = useSession();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -26,7 +27,10 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (profile: Profile | nul
       const tokens = await unwrap(
         authApi.POST("/api/auth/login", { body: { email: email.trim(), password, totp: needTotp ? totp : null } }),
       );
-      onSignedIn(await signIn(tokens));
+      const me = await signIn(tokens);
+      const language = await savedLanguage();
+      if (language) setLocale(language);
+      onSignedIn(me);
     } catch (err) {
       if (err instanceof ApiError && err.code === "mfa_required") {
         setNeedTotp(true);

@@ -7,6 +7,7 @@ import { offproductsEn, offproductsRu } from "./messages/offproducts";
 // Russian is the default language of the bank; English mirrors every key (the type enforces it).
 import { payEn, payRu } from "./messages/pay";
 import { productsEn, productsRu } from "./messages/products";
+import { profileEn, profileRu } from "./messages/profile";
 import { screensEn, screensRu } from "./messages/screens";
 import { staffadminEn, staffadminRu } from "./messages/staffadmin";
 import { typedEn, typedRu } from "./messages/typed";
@@ -298,6 +299,7 @@ export const ru = {
   ...offcontractsRu,
   ...offproductsRu,
   ...typedRu,
+  ...profileRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -590,4 +592,5 @@ export const en: Record<MessageKey, string> = {
   ...offcontractsEn,
   ...offproductsEn,
   ...typedEn,
+  ...profileEn,
 };

@@ -76,14 +76,21 @@ def my_accounts(principal: User) -> dict[str, Any]:
     return {"items": service.my_accounts(principal)}
 
 
+class BlockCardRequest(BaseModel):
+    reason: Literal["lost", "stolen", "suspicious", "other"] = Field(
+        description="lost or stolen: the owner cannot unblock the card again (staff can, in the back office)")
+
+
 @router.post("/cards/{card_id}/block", response_model=Card)
-def block_card(card_id: UUID, principal: User) -> dict[str, Any]:
+def block_card(card_id: UUID, principal: User, request: BlockCardRequest | None = None) -> dict[str, Any]:
+    """Block a card, with the reason (the SPA always asks; a call without a body stores none)."""
     with UnitOfWork() as uow:
-        return service.set_card_status(uow, principal, card_id, "blocked")
+        return service.set_card_status(uow, principal, card_id, "blocked", request.reason if request else None)
 
 
 @router.post("/cards/{card_id}/unblock", response_model=Card)
 def unblock_card(card_id: UUID, principal: User) -> dict[str, Any]:
+    """Unblock a card; one its owner reported lost or stolen is 409 `card_block_final` for the owner."""
     with UnitOfWork() as uow:
         return service.set_card_status(uow, principal, card_id, "active")
 

@@ -9,7 +9,7 @@ from bank_shared.db import Connection
 
 Row = dict[str, Any]
 ACCOUNT_COLUMNS = "id, number, owner_id, product_code, currency, status, opened_at, closed_at"
-CARD_COLUMNS = "id, account_id, last4, bin, expiry_month, expiry_year, status, created_at"
+CARD_COLUMNS = "id, account_id, last4, bin, expiry_month, expiry_year, status, created_at, block_reason"
 
 
 class AccountsRepository:
@@ -112,10 +112,11 @@ class AccountsRepository:
     def card(self, card_id: UUID) -> Row | None:
         return self.connection.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = %s", (card_id,)).fetchone()
 
-    def set_card_status(self, card_id: UUID, status: str) -> Row:
+    def set_card_status(self, card_id: UUID, status: str, block_reason: str | None = None) -> Row:
         row = self.connection.execute(
-            f"UPDATE cards SET status = %s, updated_at = now() WHERE id = %s RETURNING {CARD_COLUMNS}",
-            (status, card_id),
+            "UPDATE cards SET status = %s, block_reason = %s, updated_at = now() WHERE id = %s "
+            f"RETURNING {CARD_COLUMNS}",
+            (status, block_reason, card_id),
         ).fetchone()
         assert row is not None
         return row

@@ -26,6 +26,7 @@ from bank_shared.errors import (
     AccountClosed,
     AccountNotFound,
     AppError,
+    Conflict,
     DependencyUnavailable,
     Forbidden,
     NotFound,
@@ -46,6 +47,13 @@ CARD_NUMBER_ATTEMPTS = 3
 
 class CardNotFound(NotFound):
     code, title = "card_not_found", "Card not found"
+
+
+FINAL_BLOCK_REASONS = frozenset({"lost", "stolen"})
+
+
+class CardBlockFinal(Conflict):
+    code, title = "card_block_final", "A card reported lost or stolen stays blocked"
 
 
 class ProductNotFound(NotFound):
@@ -101,6 +109,7 @@ def card_view(row: Row) -> dict[str, Any]:
         "last4": row["last4"],
         "expiry": f"{row['expiry_month']:02d}/{row['expiry_year'] % 100:02d}",
         "status": row["status"],
+        "block_reason": row.get("block_reason"),
         "created_at": _iso(row["created_at"]),
     }
 
@@ -294,7 +303,11 @@ def list_cards(uow: UnitOfWork, principal: Principal, account_id: UUID) -> list[
     return [card_view(row) for row in repository.cards(account_id)]
 
 
-def set_card_status(uow: UnitOfWork, principal: Principal, card_id: UUID, status: str) -> dict[str, Any]:
+def set_card_status(uow: UnitOfWork, principal: Principal, card_id: UUID, status: str,
+                    block_reason: str | None = None) -> dict[str, Any]:
+    """Block (with the reason given) or unblock a card of one's own (staff: any). A card its owner reported lost
+    or stolen is blocked for good for them (409 `card_block_final`): its number may be in someone's hands; staff
+    may still unblock it through the back office."""
     repository = AccountsRepository(uow.connection)
     card = repository.card(card_id)
     if card is None:
@@ -303,7 +316,9 @@ def set_card_status(uow: UnitOfWork, principal: Principal, card_id: UUID, status
         _visible_account(repository, principal, card["account_id"])
     except AccountNotFound:
         raise CardNotFound(f"No card {card_id}") from None
-    return card_view(repository.set_card_status(card_id, status))
+    if status == "active" and card.get("block_reason") in FINAL_BLOCK_REASONS and not principal.is_staff:
+        raise CardBlockFinal("A card reported lost or stolen cannot be unblocked; order a new card")
+    return card_view(repository.set_card_status(card_id, status, block_reason if status == "blocked" else None))
 
 
 # internal lookups (service role) --------------------------------------------------------------------------------

@@ -12,11 +12,14 @@ import email_validator
 from fastapi import APIRouter, Cookie, Depends, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
-from auth_service import kyc, lifecycle, service
+from auth_service import administration, service
 from auth_service.discovery import well_known
 from auth_service.errors import InvalidClient, UnsupportedGrantType
+from auth_service.lifecycle_api import add_customer_lifecycle_routes
 from auth_service.rate_limits import AUTH_RATE_LIMITS
 from auth_service.refresh_cookie import COOKIE, clear_refresh_cookie, presented_token, set_refresh_cookie
+from auth_service.security_api import security
+from auth_service.session_client import session_client
 from auth_service.settings import get_auth_settings
 from auth_service.staff_api import add_staff_routes
 from auth_service.throttle import LoginThrottle
@@ -24,7 +27,6 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, LivePrincipal, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest
-from bank_shared.kyc import KycAnswer, KycRequest, KycView
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.phones import Phone
 from bank_shared.redis_client import get_redis
@@ -192,22 +194,23 @@ def resend_activation(request: EmailRequest) -> Accepted:
 
 
 @public.post("/login", response_model=TokenResponse)
-def login(request: LoginRequest, response: Response,
+def login(request: LoginRequest, response: Response, http: Request,
           throttle: Annotated[LoginThrottle, Depends(login_throttle)]) -> TokenResponse:
     """Password (+ TOTP code when MFA is on) → access token and refresh token."""
     with UnitOfWork() as uow:
         outcome = service.login(uow, throttle, str(request.email), request.password.get_secret_value(),
-                                request.totp)
+                                request.totp, session_client(http))
     return _tokens(_raise_or(outcome), response)
 
 
 @public.post("/refresh", response_model=TokenResponse)
-def refresh(response: Response, cookie: RefreshCookie = None, request: RefreshRequest | None = None) -> TokenResponse:
+def refresh(response: Response, http: Request, cookie: RefreshCookie = None,
+            request: RefreshRequest | None = None) -> TokenResponse:
     """Rotate the refresh token (the bank_refresh cookie, or the body's); a reused token revokes its whole
     session family. The new one is set as the cookie again."""
     token = presented_token(cookie, _body_token(request))
     with UnitOfWork() as uow:
-        outcome = service.refresh(uow, token)
+        outcome = service.refresh(uow, token, session_client(http))
     return _tokens(_raise_or(outcome), response)
 
 
@@ -318,14 +321,14 @@ def mfa_disable(request: MfaCode, principal: LivePrincipal) -> MfaState:
 def set_roles(user_id: UUID, request: RolesRequest, principal: AdminPrincipal) -> Profile:
     """Replace a user's roles (admin only); effective from the user's next token."""
     with UnitOfWork() as uow:
-        return Profile.model_validate(service.set_roles(uow, principal.subject, user_id, request.roles))
+        return Profile.model_validate(administration.set_roles(uow, principal.subject, user_id, request.roles))
 
 
 @admin.post("/employees", status_code=201, response_model=Profile)
 def create_employee(request: StaffRequest, _admin: AdminPrincipal) -> Profile:
     """Create an active back-office account (admin only)."""
     with UnitOfWork() as uow:
-        created = service.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
+        created = administration.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
                                             request.full_name, request.phone, request.roles)
     return Profile.model_validate(created)
 
@@ -350,12 +353,6 @@ class UserPage(BaseModel):
     next_cursor: str | None
 
 
-class NewCustomerRequest(BaseModel):
-    email: EmailStr
-    full_name: str = Field(min_length=1, max_length=200)
-    phone: Phone | None = None
-
-
 @internal.get("/users", response_model=UserPage)
 def search_users(
     _service: ServicePrincipal,
@@ -372,58 +369,18 @@ def search_users(
     office's search: office adds the owners of an account number or card's last four digits it matched);
     `role` and `status` narrow the page (the employees list)."""
     with UnitOfWork() as uow:
-        items, after = service.search_users(uow, kind, query, decode_time_id(cursor), limit, also,
+        items, after = administration.search_users(uow, kind, query, decode_time_id(cursor), limit, also,
                                             role=role, status=status)
     return time_id_page(items, limit, after)
-
-
-@internal.post("/customers", status_code=201, response_model=Profile)
-def create_customer(request: NewCustomerRequest, _service: ServicePrincipal) -> Profile:
-    """An active customer created by an employee (office); the password-set link goes out as the reset mail."""
-    with UnitOfWork() as uow:
-        return Profile.model_validate(service.create_customer(uow, str(request.email), request.full_name,
-                                                              request.phone))
 
 
 @internal.post("/employees", status_code=201, response_model=Profile)
 def create_employee_internal(request: StaffRequest, _service: ServicePrincipal) -> Profile:
     """`POST /employees` for office, which has already checked that the caller is an admin."""
     with UnitOfWork() as uow:
-        created = service.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
+        created = administration.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
                                             request.full_name, request.phone, request.roles)
     return Profile.model_validate(created)
-
-
-@internal.post("/customers/{user_id}/block", response_model=Profile)
-def block_customer(user_id: UUID, _service: ServicePrincipal) -> Profile:
-    """Block a customer for office (who records the employee and the reason): sign-in refused, every session
-    revoked now."""
-    with UnitOfWork() as uow:
-        return Profile.model_validate(lifecycle.set_customer_blocked(uow, user_id, True))
-
-
-@internal.post("/customers/{user_id}/unblock", response_model=Profile)
-def unblock_customer(user_id: UUID, _service: ServicePrincipal) -> Profile:
-    """Unblock a customer for office: they can sign in again."""
-    with UnitOfWork() as uow:
-        return Profile.model_validate(lifecycle.set_customer_blocked(uow, user_id, False))
-
-
-@internal.get("/customers/{user_id}/kyc", response_model=KycAnswer)
-def customer_kyc(user_id: UUID, _service: ServicePrincipal) -> KycAnswer:
-    """A customer's KYC data for office, the document number masked (null when none was recorded)."""
-    with UnitOfWork() as uow:
-        found = kyc.get_kyc(uow, user_id)
-    return KycAnswer(kyc=KycView.model_validate(found) if found else None)
-
-
-@internal.put("/customers/{user_id}/kyc", response_model=KycAnswer)
-def save_customer_kyc(user_id: UUID, request: KycRequest, _service: ServicePrincipal) -> KycAnswer:
-    """Record or replace a customer's KYC data (office audits who did it); the document number is sealed."""
-    saved = kyc.save_kyc(user_id, kyc.Kyc(request.legal_name.strip(), request.date_of_birth, request.document_type,
-                                          request.document_number.get_secret_value().strip(),
-                                          request.address.strip()))
-    return KycAnswer(kyc=KycView.model_validate(saved))
 
 
 @internal.get("/users/{user_id}", response_model=Profile)
@@ -434,5 +391,6 @@ def user_profile(user_id: UUID, _service: ServicePrincipal) -> Profile:
 
 
 add_staff_routes(internal, Profile)
-app = create_app("auth", routers=[well_known, public, account, admin, internal],
+add_customer_lifecycle_routes(internal, Profile)
+app = create_app("auth", routers=[well_known, public, account, security, admin, internal],
                  description="Users, roles, tokens and signing keys.", rate_limits=AUTH_RATE_LIMITS)

@@ -67,3 +67,19 @@ class InvalidClient(Unauthorized):
 
 class UnsupportedGrantType(BadRequest):
     code, title = "unsupported_grant_type", "Only the client_credentials grant is supported here"
+
+
+class WrongCurrentPassword(BadRequest):
+    code, title = "wrong_current_password", "The current password is not correct"
+
+
+class MfaCodeNeeded(BadRequest):
+    code, title = "mfa_code_required", "Enter the one-time code from the authenticator app"
+
+
+class PasswordReused(AppError):
+    status, code, title = 422, "password_reused", "The new password must differ from the current one"
+
+
+class SessionNotFound(NotFound):
+    code, title = "session_not_found", "No such active session"

@@ -13,6 +13,7 @@ AUTH_RATE_LIMITS = RateLimitPolicy(
         "POST /api/auth/activation/resend": "10/60",
         "POST /api/auth/password/forgot": "10/60",
         "POST /api/auth/password/reset": "30/60",
+        "POST /api/auth/password/change": "10/60",  # per signed-in user; argon2 twice per call
         "POST /api/auth/mfa/": "30/60",
         "POST /api/auth/token": "60/60",
     },

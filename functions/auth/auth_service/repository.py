@@ -216,11 +216,12 @@ class RefreshTokenRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def add(self, token_id: UUID, token_hash: str, family_id: UUID, user_id: UUID, ttl_seconds: int) -> None:
+    def add(self, token_id: UUID, token_hash: str, family_id: UUID, user_id: UUID, ttl_seconds: int,
+            client: str | None = None, ip_prefix: str | None = None) -> None:
         self.connection.execute(
-            "INSERT INTO refresh_tokens (id, token_hash, family_id, user_id, expires_at) "
-            "VALUES (%s, %s, %s, %s, now() + make_interval(secs => %s))",
-            (token_id, token_hash, family_id, user_id, ttl_seconds),
+            "INSERT INTO refresh_tokens (id, token_hash, family_id, user_id, expires_at, client, ip_prefix) "
+            "VALUES (%s, %s, %s, %s, now() + make_interval(secs => %s), %s, %s)",
+            (token_id, token_hash, family_id, user_id, ttl_seconds, client, ip_prefix),
         )
 
     def lock_by_hash(self, token_hash: str) -> Row | None:
@@ -247,6 +248,37 @@ class RefreshTokenRepository:
             "RETURNING family_id", (user_id,)
         ).fetchall()
         return sorted({row["family_id"] for row in rows})
+
+    def revoke_user_except(self, user_id: UUID, keep_family: UUID | None) -> list[UUID]:
+        """Revoke every live refresh token of the user outside `keep_family`; the families that ended."""
+        rows = self.connection.execute(
+            "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = %s AND revoked_at IS NULL "
+            "AND family_id IS DISTINCT FROM %s RETURNING family_id", (user_id, keep_family)
+        ).fetchall()
+        return sorted({row["family_id"] for row in rows})
+
+    def revoke_user_family(self, user_id: UUID, family_id: UUID) -> bool:
+        """Revoke one live session of this user; False when the user has no such live session."""
+        rows = self.connection.execute(
+            "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = %s AND family_id = %s "
+            "AND revoked_at IS NULL AND family_id IN (SELECT family_id FROM refresh_tokens WHERE user_id = %s "
+            "AND family_id = %s AND rotated_at IS NULL AND expires_at > now()) RETURNING id",
+            (user_id, family_id, user_id, family_id),
+        ).fetchall()
+        return bool(rows)
+
+    def live_sessions(self, user_id: UUID, limit: int) -> list[Row]:
+        """The user's sessions with a usable refresh token, most recently used first: when each began, when it
+        was last refreshed, and the client of its newest token."""
+        return self.connection.execute(
+            "SELECT family_id AS id, min(created_at) AS created_at, max(created_at) AS last_used_at, "
+            "(array_agg(client ORDER BY created_at DESC))[1] AS client, "
+            "(array_agg(ip_prefix ORDER BY created_at DESC))[1] AS ip_prefix "
+            "FROM refresh_tokens WHERE user_id = %s GROUP BY family_id "
+            "HAVING bool_or(revoked_at IS NULL AND rotated_at IS NULL AND expires_at > now()) "
+            "ORDER BY max(created_at) DESC, family_id LIMIT %s",
+            (user_id, limit),
+        ).fetchall()
 
 
 class LinkMailQuotaRepository:

@@ -8,7 +8,7 @@ error instead of raising it, so the caller can commit first and raise afterwards
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -17,7 +17,6 @@ from uuid import UUID
 from auth_service import mfa, passwords
 from auth_service.errors import (
     AccountNotActive,
-    EmailTaken,
     InvalidClient,
     InvalidCredentials,
     InvalidMfaCode,
@@ -38,11 +37,12 @@ from auth_service.repository import (
     RefreshTokenRepository,
     UserRepository,
 )
+from auth_service.session_client import SessionClient
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
 from auth_service.tokens import AccessToken, hash_token, issue_access_token, new_opaque_token
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import AppError, BadRequest, Conflict, DependencyUnavailable
+from bank_shared.errors import AppError, BadRequest, DependencyUnavailable
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import (
@@ -65,10 +65,6 @@ USER_ROLES = frozenset({"customer", "employee", "admin"})
 
 class MfaCodeRejected(BadRequest):
     code, title = "invalid_mfa_code", "The one-time code is not valid"
-
-
-class CannotDropOwnAdmin(Conflict):
-    code, title = "cannot_remove_own_admin_role", "An admin cannot remove their own admin role"
 
 
 class TokenPair:
@@ -187,17 +183,19 @@ def activate(uow: UnitOfWork, token: str) -> UUID:
 # --------------------------------------------------------------------------- sessions
 
 
-def _issue_session(uow: UnitOfWork, user: dict[str, Any], family_id: UUID | None = None) -> TokenPair:
+def _issue_session(uow: UnitOfWork, user: dict[str, Any], family_id: UUID | None = None,
+                   client: SessionClient | None = None) -> TokenPair:
     settings = get_auth_settings()
     family = family_id or uuid.uuid4()
     refresh = new_opaque_token()
+    client = client or SessionClient()
     RefreshTokenRepository(uow.connection).add(uuid.uuid4(), hash_token(refresh), family, user["id"],
-                                               settings.refresh_token_ttl_seconds)
+                                               settings.refresh_token_ttl_seconds, client.client, client.ip_prefix)
     return TokenPair(str(user["id"]), list(user["roles"]), family, refresh, settings.refresh_token_ttl_seconds)
 
 
 def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
-          totp: str | None) -> TokenPair | AppError:
+          totp: str | None, client: SessionClient | None = None) -> TokenPair | AppError:
     """Same answer for an unknown e-mail and a wrong password; failures count toward a lockout."""
     email = normalise_email(email)
     throttle.ensure_not_locked(email)
@@ -222,7 +220,7 @@ def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
     users.clear_lock(user["id"])
     if passwords.needs_rehash(user["password_hash"]):
         users.set_password(user["id"], passwords.hash_password(password))
-    return _issue_session(uow, user)
+    return _issue_session(uow, user, client=client)
 
 
 def _still_locked(uow: UnitOfWork, user_id: UUID) -> bool:
@@ -248,7 +246,7 @@ def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: di
     return LoginLocked(f"Try again in {locked_for} s", headers={"Retry-After": str(locked_for)})
 
 
-def refresh(uow: UnitOfWork, refresh_token: str) -> TokenPair | AppError:
+def refresh(uow: UnitOfWork, refresh_token: str, client: SessionClient | None = None) -> TokenPair | AppError:
     """Rotate: the presented token is spent and a new one in the same family is issued. Presenting a
     spent token again revokes the whole family (someone else may hold a copy)."""
     tokens = RefreshTokenRepository(uow.connection)
@@ -266,7 +264,7 @@ def refresh(uow: UnitOfWork, refresh_token: str) -> TokenPair | AppError:
         _end_sessions([row["family_id"]], strict=False)
         return InvalidRefreshToken()
     tokens.mark_rotated(row["id"])
-    return _issue_session(uow, user, family_id=row["family_id"])
+    return _issue_session(uow, user, family_id=row["family_id"], client=client)
 
 
 def logout(uow: UnitOfWork, refresh_token: str) -> None:
@@ -410,74 +408,6 @@ def reset_password(uow: UnitOfWork, token: str, new_password: str) -> None:
     record_event(uow, new_event(USER_PASSWORD_CHANGED, SERVICE, str(user_id), {
         "user_id": str(user_id), "how": "reset_link",
         "changed_at": datetime.now(UTC).isoformat().replace("+00:00", "Z")}))
-
-
-# --------------------------------------------------------------------------- administration
-
-
-def set_roles(uow: UnitOfWork, acting_subject: str, user_id: UUID, roles: Iterable[str]) -> dict[str, Any]:
-    wanted = sorted(set(roles))
-    if not wanted or not set(wanted) <= USER_ROLES:
-        raise BadRequest(f"Roles must be a non-empty subset of {sorted(USER_ROLES)}")
-    users = UserRepository(uow.connection)
-    user = users.get(user_id, for_update=True)
-    if user is None:
-        raise UserNotFound()
-    if str(user_id) == acting_subject and "admin" in user["roles"] and "admin" not in wanted:
-        raise CannotDropOwnAdmin()
-    users.set_roles(user_id, wanted)
-    return _public({**user, "roles": wanted})
-
-
-def create_staff_user(uow: UnitOfWork, email: str, password: str, full_name: str, phone: str | None,
-                      roles: Iterable[str]) -> dict[str, Any]:
-    """An active back-office account created by an admin."""
-    email = normalise_email(email)
-    wanted = sorted(set(roles))
-    if not wanted or not set(wanted) <= USER_ROLES:
-        raise BadRequest(f"Roles must be a non-empty subset of {sorted(USER_ROLES)}")
-    passwords.check_policy(password, email)
-    user_id = uuid.uuid4()
-    users = UserRepository(uow.connection)
-    if not users.add(user_id, email, passwords.hash_password(password), full_name.strip(), phone, wanted, "active"):
-        raise EmailTaken()
-    created = users.get(user_id)
-    assert created is not None
-    return _public(created)
-
-
-def create_customer(uow: UnitOfWork, email: str, full_name: str, phone: str | None) -> dict[str, Any]:
-    """An active customer created by an employee (through office): no password is known to anyone; the
-    customer chooses one through the one-time link of the password-reset mail sent now."""
-    email = normalise_email(email)
-    user_id = uuid.uuid4()
-    users = UserRepository(uow.connection)
-    unusable = passwords.hash_password(new_opaque_token())  # never disclosed: sign-in needs the mailed link
-    if not users.add(user_id, email, unusable, full_name.strip(), phone, ["customer"], "active"):
-        raise EmailTaken()
-    created = users.get(user_id)
-    assert created is not None
-    _send_password_link(uow, created, welcome=True)
-    record_event(uow, new_event(USER_ACTIVATED, SERVICE, str(user_id), {"user_id": str(user_id), "email": email}))
-    return _public(created)
-
-
-SEARCH_ROLES = {"customer": ("customer",), "staff": ("employee", "admin")}
-
-
-def search_users(uow: UnitOfWork, kind: str, query: str | None, after: tuple[datetime, UUID] | None,
-                 limit: int, also: Sequence[UUID] = (), *, role: str | None = None,
-                 status: str | None = None) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
-    """A page of customers or staff (newest first) and the position after its last row, if there is more;
-    `role` (one of the kind's roles) and `status` narrow it."""
-    roles = tuple(r for r in SEARCH_ROLES[kind] if role in (None, r))
-    if not roles:
-        return [], None
-    rows = UserRepository(uow.connection).search(roles, (query or "").strip() or None, after,
-                                                 limit + 1, also, status=status)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return [_public(row) for row in rows], ((rows[-1]["created_at"], rows[-1]["id"]) if more else None)
 
 
 def client_credentials(uow: UnitOfWork, client_id: str, client_secret: str) -> tuple[str, int]:

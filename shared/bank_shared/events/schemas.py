@@ -69,7 +69,7 @@ class UserPasswordChanged(EventData):
     """A user's password was changed; never carries the password or the link."""
 
     user_id: UUID
-    how: Literal["reset_link"]
+    how: Literal["reset_link", "password_change"]  # password_change: by its owner, signed in (issue 14)
     changed_at: datetime
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from auth_service import service
+from auth_service import administration
 from auth_service.repository import UserRepository
 from bank_shared.db import Connection, UnitOfWork
 from tests.support.stack import migrated_connection
@@ -30,7 +30,7 @@ def customer(db: Connection, full_name: str, phone: str | None = None) -> str:
 
 def search(db: Connection, query: str, also: list[uuid.UUID] | None = None) -> list[str]:
     with UnitOfWork(db) as uow:
-        items, _after = service.search_users(uow, "customer", query, None, 50, also or [])
+        items, _after = administration.search_users(uow, "customer", query, None, 50, also or [])
     return [str(item["id"]) for item in items]
 
 

@@ -88,8 +88,8 @@ class InMemoryAccounts:
         row = self.state["cards"].get(card_id)
         return dict(row) if row else None
 
-    def set_card_status(self, card_id: UUID, status: str) -> Row:
-        self.state["cards"][card_id]["status"] = status
+    def set_card_status(self, card_id: UUID, status: str, block_reason: str | None = None) -> Row:
+        self.state["cards"][card_id].update(status=status, block_reason=block_reason)
         return dict(self.state["cards"][card_id])
 
 

@@ -132,10 +132,13 @@ class InMemoryOneTimeTokens(_Part):
 
 
 class InMemoryRefreshTokens(_Part):
-    def add(self, token_id: UUID, token_hash: str, family_id: UUID, user_id: UUID, ttl_seconds: int) -> None:
+    def add(self, token_id: UUID, token_hash: str, family_id: UUID, user_id: UUID, ttl_seconds: int,
+            client: str | None = None, ip_prefix: str | None = None) -> None:
         self.state["refresh"][token_hash] = {"id": token_id, "family_id": family_id, "user_id": user_id,
                                              "rotated_at": None, "revoked_at": None,
-                                             "expires_at": self.store.now() + timedelta(seconds=ttl_seconds)}
+                                             "expires_at": self.store.now() + timedelta(seconds=ttl_seconds),
+                                             "created_at": self.store.now(), "client": client,
+                                             "ip_prefix": ip_prefix, "order": len(self.state["refresh"])}
 
     def lock_by_hash(self, token_hash: str) -> Row | None:
         row = self.state["refresh"].get(token_hash)
@@ -159,6 +162,37 @@ class InMemoryRefreshTokens(_Part):
                 row["revoked_at"] = self.store.now()
                 families.append(row["family_id"])
         return sorted(set(families))
+
+    def revoke_user_except(self, user_id: UUID, keep_family: UUID | None) -> list[UUID]:
+        families = []
+        for row in self.state["refresh"].values():
+            if row["user_id"] == user_id and row["revoked_at"] is None and row["family_id"] != keep_family:
+                row["revoked_at"] = self.store.now()
+                families.append(row["family_id"])
+        return sorted(set(families))
+
+    def _live(self, rows: list[Row]) -> bool:
+        return any(r["revoked_at"] is None and r["rotated_at"] is None and r["expires_at"] > self.store.now()
+                   for r in rows)
+
+    def revoke_user_family(self, user_id: UUID, family_id: UUID) -> bool:
+        rows = self.families(user_id).get(family_id, [])
+        if not self._live(rows):
+            return False
+        for row in rows:
+            row["revoked_at"] = row["revoked_at"] or self.store.now()
+        return True
+
+    def live_sessions(self, user_id: UUID, limit: int) -> list[Row]:
+        sessions = []
+        for family, rows in self.families(user_id).items():
+            if self._live(rows):
+                newest = max(rows, key=lambda r: r["order"])
+                sessions.append({"id": family, "created_at": min(r["created_at"] for r in rows),
+                                 "last_used_at": newest["created_at"], "client": newest["client"],
+                                 "ip_prefix": newest["ip_prefix"], "order": newest["order"]})
+        sessions.sort(key=lambda s: -s.pop("order"))
+        return sessions[:limit]
 
     def families(self, user_id: UUID) -> dict[UUID, list[Row]]:
         found: dict[UUID, list[Row]] = {}

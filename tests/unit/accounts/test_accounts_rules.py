@@ -116,6 +116,29 @@ def test_another_customers_account_and_cards_are_not_found(branch: Branch) -> No
     assert branch.run_owning(service.get_account, STAFF, account_id)["id"] == str(account_id)
 
 
+@pytest.mark.parametrize("reason", ["lost", "stolen"])
+def test_a_card_reported_lost_or_stolen_stays_blocked_for_its_owner_but_staff_may_unblock(branch: Branch,
+                                                                                          reason: str) -> None:
+    account_id = funded(branch)
+    card_id = UUID(service.issue_card(customer(ANN), "c-1", account_id, branch.db.unit_of_work).body["id"])
+    blocked = branch.run(service.set_card_status, customer(ANN), card_id, "blocked", reason)
+    assert (blocked["status"], blocked["block_reason"]) == ("blocked", reason)
+    with pytest.raises(service.CardBlockFinal):  # bug: a thief's card unblocked by whoever holds the session
+        branch.run(service.set_card_status, customer(ANN), card_id, "active")
+    assert branch.run(service.list_cards, customer(ANN), account_id)[0]["status"] == "blocked"
+    unblocked = branch.run(service.set_card_status, STAFF, card_id, "active")
+    assert (unblocked["status"], unblocked["block_reason"]) == ("active", None)
+
+
+@pytest.mark.parametrize("reason", ["suspicious", "other", None])
+def test_a_card_blocked_for_another_reason_is_unblocked_by_its_owner(branch: Branch, reason: str | None) -> None:
+    account_id = funded(branch)
+    card_id = UUID(service.issue_card(customer(ANN), "c-1", account_id, branch.db.unit_of_work).body["id"])
+    assert branch.run(service.set_card_status, customer(ANN), card_id, "blocked", reason)["block_reason"] == reason
+    unblocked = branch.run(service.set_card_status, customer(ANN), card_id, "active")
+    assert (unblocked["status"], unblocked["block_reason"]) == ("active", None)
+
+
 def test_reading_accounts_with_balances_degrades_without_the_ledger(branch: Branch) -> None:
     account_id = funded(branch, balance=2_500)
     assert branch.run_owning(service.get_account, customer(ANN), account_id)["balance"]["amount"] == "25.00"

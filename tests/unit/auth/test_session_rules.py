@@ -86,8 +86,8 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     monkeypatch.setattr(service, "UserRepository", FakeUsers)
     monkeypatch.setattr(service, "RefreshTokenRepository", FakeTokens)
     monkeypatch.setattr(service.mfa, "open_secret", lambda stored, user_id: stored)
-    monkeypatch.setattr(service, "_issue_session", lambda uow, user, family_id=None: sessions.append(family_id)
-                        or "session")
+    monkeypatch.setattr(service, "_issue_session",
+                        lambda uow, user, family_id=None, client=None: sessions.append(family_id) or "session")
     monkeypatch.setattr(service, "_end_sessions", lambda families, strict: ended.append(list(families)))
     return [sessions, ended]
 

@@ -10,7 +10,7 @@ import pytest
 from auth_fakes import Realm, claims
 from test_account_lifecycle import active_user, sign_in
 
-from auth_service import errors, lifecycle, service
+from auth_service import administration, errors, lifecycle, service
 from bank_shared.errors import BadRequest, DependencyUnavailable
 
 CLERK = "clerk@example.com"
@@ -62,7 +62,7 @@ def test_a_role_change_ends_the_employees_sessions_and_an_admin_keeps_their_own(
     assert changed["roles"] == ["admin", "employee"] and realm.revoked == [[claims(pair.access_token)["sid"]]]
     realm.run(lifecycle.set_employee_roles, boss, clerk, ["admin", "employee"])  # no change: no revocation
     assert len(realm.revoked) == 1
-    with pytest.raises(service.CannotDropOwnAdmin):
+    with pytest.raises(administration.CannotDropOwnAdmin):
         realm.run(lifecycle.set_employee_roles, boss, boss, ["employee"])
     for wanted in ([], ["customer"]):
         with pytest.raises(BadRequest):
@@ -76,7 +76,7 @@ def test_the_staff_list_by_role_and_status(realm: Realm) -> None:
     realm.run(lifecycle.set_employee_active, boss, clerk, False)
 
     def emails(**narrow: str) -> list[str]:
-        return [u["email"] for u in realm.run(service.search_users, "staff", None, None, 10, **narrow)[0]]
+        return [u["email"] for u in realm.run(administration.search_users, "staff", None, None, 10, **narrow)[0]]
 
     assert emails() == [CLERK, "boss@example.com"]
     assert emails(role="admin") == ["boss@example.com"]

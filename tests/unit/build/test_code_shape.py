@@ -14,9 +14,8 @@ MAX_FILE_LINES = 400
 # Past the limit when the gate came in (with the branches that were open at the time merged); split them when
 # next touched (docs/how-to.md). ledger_service/service.py (769 lines) was split by use case instead.
 SHRINK_ONLY = {
-    "functions/auth/auth_service/service.py": 474,
+    "functions/auth/auth_service/service.py": 430,
     "functions/office/office_service/approvals.py": 444,
-    "functions/auth/auth_service/api.py": 408,
     "localstack/stackctl.py": 529,
     "localstack/stackctl_common.py": 444,
     "localstack/stackctl_pieces.py": 458,

@@ -132,7 +132,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Block Card */
+        /**
+         * Block Card
+         * @description Block a card, with the reason (the SPA always asks; a call without a body stores none).
+         */
         post: operations["accounts_block_card"];
         delete?: never;
         options?: never;
@@ -193,7 +196,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Unblock Card */
+        /**
+         * Unblock Card
+         * @description Unblock a card; one its owner reported lost or stolen is 409 `card_block_final` for the owner.
+         */
         post: operations["accounts_unblock_card"];
         delete?: never;
         options?: never;
@@ -649,6 +655,15 @@ export interface components {
              */
             transmitted_at?: string | null;
         };
+        /** BlockCardRequest */
+        BlockCardRequest: {
+            /**
+             * Reason
+             * @description lost or stolen: the owner cannot unblock the card again (staff can, in the back office)
+             * @enum {string}
+             */
+            reason: "lost" | "stolen" | "suspicious" | "other";
+        };
         /** CancellationDetails */
         CancellationDetails: {
             /**
@@ -672,6 +687,11 @@ export interface components {
         Card: {
             /** Account Id */
             account_id: string;
+            /**
+             * Block Reason
+             * @description Why a blocked card is blocked (null when active or not given)
+             */
+            block_reason?: ("lost" | "stolen" | "suspicious" | "other") | null;
             /** Created At */
             created_at: string | null;
             /**
@@ -1758,7 +1778,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BlockCardRequest"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

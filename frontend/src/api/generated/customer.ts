@@ -245,6 +245,11 @@ export interface components {
         Card: {
             /** Account Id */
             account_id: string;
+            /**
+             * Block Reason
+             * @description Why a blocked card is blocked (null when active or not given)
+             */
+            block_reason?: ("lost" | "stolen" | "suspicious" | "other") | null;
             /** Created At */
             created_at: string | null;
             /**

@@ -1,4 +1,5 @@
 "use client";
+import { useState } from "react";
 import Link from "next/link";
 import { Anchor, Button, Divider, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconLogout } from "@tabler/icons-react";
@@ -7,10 +8,14 @@ import { NotificationSettings } from "@/components/NotificationSettings";
 import { useI18n } from "@/lib/i18n";
 import { roleLabel } from "@/lib/labels";
 import { useSession } from "@/lib/session";
+import { LanguageSwitch } from "@/components/LanguageSwitch";
+import { ActiveSessions } from "@/components/profile/ActiveSessions";
+import { PasswordChange } from "@/components/profile/PasswordChange";
 
 export default function ProfilePage() {
   const { t, locale } = useI18n();
   const { profile, reloadProfile, signOut } = useSession();
+  const [sessionsKey, setSessionsKey] = useState(0);
   if (!profile) return null;
   const rows: [string, string][] = [
     [t("auth.fullName"), profile.full_name],
@@ -38,11 +43,25 @@ export default function ProfilePage() {
           ))}
         </SimpleGrid>
         <Divider my="md" />
-        <MfaSetup enabled={profile.mfa_enabled} onChanged={reloadProfile} />
+        <Stack gap={4}>
+          <Text fw={600}>{t("profile.language")}</Text>
+          <Text size="sm">{t("profile.language.hint")}</Text>
+          <LanguageSwitch />
+        </Stack>
+        <Divider my="md" />
+        <div id="mfa">
+          <MfaSetup enabled={profile.mfa_enabled} onChanged={reloadProfile} />
+        </div>
         <Divider my="md" />
         <div id="notifications">
           <NotificationSettings />
         </div>
+      </Paper>
+      <Paper withBorder radius="lg" p="lg">
+        <PasswordChange mfaEnabled={profile.mfa_enabled} onChanged={() => setSessionsKey((k) => k + 1)} />
+      </Paper>
+      <Paper withBorder radius="lg" p="lg">
+        <ActiveSessions reloadKey={sessionsKey} />
       </Paper>
       <Paper withBorder radius="lg" p="lg" component="nav" aria-label={t("profile.links")}>
         <Group gap="lg">
@@ -51,6 +70,9 @@ export default function ProfilePage() {
           </Anchor>
           <Anchor component={Link} href="#notifications">
             {t("profile.notifSettings")}
+          </Anchor>
+          <Anchor component={Link} href="#mfa">
+            {t("profile.mfaLink")}
           </Anchor>
           <Anchor component={Link} href="/lk/contracts/">
             {t("nav.contracts")}
