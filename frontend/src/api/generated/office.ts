@@ -32,7 +32,7 @@ export interface paths {
         put?: never;
         /**
          * Close Account
-         * @description Close an account with a zero balance and no holds.
+         * @description Close an account with a zero balance and no holds (the reason, if given, goes into the audit log).
          */
         post: operations["office_close_account"];
         delete?: never;
@@ -343,6 +343,27 @@ export interface paths {
          * @description Record or replace the customer's KYC data (audited: who, when, which fields; never the values).
          */
         put: operations["office_save_customer_kyc"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/customers/{customer_id}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer Transactions
+         * @description The customer's postings across all their accounts (or the one named; another customer's account gives
+         *     none), newest first, in [from, to), with cursor pagination. Audited as a read.
+         */
+        get: operations["office_customer_transactions"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -926,6 +947,49 @@ export interface components {
              */
             product_code: string;
         };
+        /** OptionalReason */
+        OptionalReason: {
+            /**
+             * Reason
+             * @description Why (kept in the audit log); the back-office screens always send one
+             */
+            reason?: string | null;
+        };
+        /**
+         * PostingItem
+         * @description One posting on one of the caller's accounts (history).
+         */
+        PostingItem: {
+            /** Account Id */
+            account_id: string;
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "credit" | "debit";
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest";
+        };
+        /**
+         * PostingPage
+         * @description A page of postings, newest first (the ledger's history; the back office relays it).
+         */
+        PostingPage: {
+            /** Items */
+            items: components["schemas"]["PostingItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /**
          * Problem
          * @description RFC 9457 problem details; `code` is stable and machine-readable
@@ -1170,7 +1234,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReason"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -1419,7 +1487,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReason"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -1545,7 +1617,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReason"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -1786,6 +1862,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KycAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_customer_transactions: {
+        parameters: {
+            query?: {
+                account_id?: string | null;
+                cursor?: string | null;
+                from?: string | null;
+                limit?: number;
+                to?: string | null;
+            };
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostingPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
