@@ -1,3 +1,4 @@
+import { approvalsEn, approvalsRu } from "./messages/approvals";
 import { cardsEn, cardsRu } from "./messages/cards";
 import { officeEn, officeRu } from "./messages/office";
 
@@ -289,6 +290,7 @@ export const ru = {
   "error.session_revoked": "Сеанс завершён. Войдите снова.",
   ...cardsRu,
   ...officeRu,
+  ...approvalsRu,
   ...typedRu,
 } as const;
 
@@ -577,5 +579,6 @@ export const en: Record<MessageKey, string> = {
   "error.session_revoked": "The session has ended. Please sign in again.",
   ...cardsEn,
   ...officeEn,
+  ...approvalsEn,
   ...typedEn,
 };

@@ -291,17 +291,18 @@ class Approvals(Office):
 
     # ------------------------------------------------------------------------------------------- decisions
 
-    def approve(self, actor: Actor, request_id: UUID) -> Answer:
-        """The checker's approval: the request executes now (once, whoever else clicks)."""
+    def approve(self, actor: Actor, request_id: UUID, reason: str | None = None) -> Answer:
+        """The checker's approval (with their reason, if given): the request executes now, once."""
 
         def call() -> Answer:
             request = self._decide(request_id, lambda row: approval_step(row, actor.id, datetime.now(UTC)),
-                                   "approved", actor.id, None)
+                                   "approved", actor.id, reason)
             if request["status"] == "approved":
                 request = self._execute(request)
             return self._decision_answer(actor, request)
 
-        return self._perform(actor, "approval.approve", "approval", str(request_id), call)
+        return self._perform(actor, "approval.approve", "approval", str(request_id), call,
+                             details={"reason": reason} if reason else None)
 
     def reject(self, actor: Actor, request_id: UUID, reason: str) -> Answer:
         def call() -> Answer:

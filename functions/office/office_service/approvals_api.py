@@ -48,6 +48,10 @@ class RejectRequest(BaseModel):
     reason: Reason
 
 
+class ApproveRequest(BaseModel):
+    reason: Reason | None = None
+
+
 class ExecutionResult(BaseModel):
     status: int = Field(description="The ledger's HTTP status")
     body: dict[str, Any] = Field(description="The ledger's answer: the transaction, or its problem")
@@ -125,12 +129,13 @@ def approval(request_id: UUID, principal: Staff, desk: Desk) -> dict[str, Any]:
 
 @router.post("/approvals/{request_id}/approve", response_model=MoneyRequest, responses={
     202: {"model": MoneyRequest, "description": "Approved; the execution is still under way"}})
-def approve(request_id: UUID, principal: Staff, desk: Desk) -> JSONResponse:
+def approve(request_id: UUID, principal: Staff, desk: Desk, body: ApproveRequest | None = None) -> JSONResponse:
     """Approve someone else's pending request: it executes now, once (clicking again answers the outcome).
     The maker cannot approve their own request (403 `maker_cannot_approve`); a request someone else decided
     is 409 `approval_already_decided`; an expired one 409 `approval_expired`. A refusal by the ledger
-    (e.g. `insufficient_funds` for a reversal) is relayed with the request in `approval`."""
-    return relay(desk.approve(Actor.of(principal), request_id))
+    (e.g. `insufficient_funds` for a reversal) is relayed with the request in `approval`. The checker's reason,
+    if given, is kept with the request (`decision_reason`) and in the audit log."""
+    return relay(desk.approve(Actor.of(principal), request_id, body.reason if body else None))
 
 
 @router.post("/approvals/{request_id}/reject", response_model=MoneyRequest)

@@ -115,7 +115,8 @@ export interface paths {
          * @description Approve someone else's pending request: it executes now, once (clicking again answers the outcome).
          *     The maker cannot approve their own request (403 `maker_cannot_approve`); a request someone else decided
          *     is 409 `approval_already_decided`; an expired one 409 `approval_expired`. A refusal by the ledger
-         *     (e.g. `insufficient_funds` for a reversal) is relayed with the request in `approval`.
+         *     (e.g. `insufficient_funds` for a reversal) is relayed with the request in `approval`. The checker's reason,
+         *     if given, is kept with the request (`decision_reason`) and in the audit log.
          */
         post: operations["office_approve"];
         delete?: never;
@@ -484,6 +485,11 @@ export interface components {
             product_code: string;
             /** Status */
             status: string;
+        };
+        /** ApproveRequest */
+        ApproveRequest: {
+            /** Reason */
+            reason?: string | null;
         };
         /** AuditEntry */
         AuditEntry: {
@@ -1381,7 +1387,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApproveRequest"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

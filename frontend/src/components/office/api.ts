@@ -10,3 +10,5 @@ export type OfficeCustomer = office.components["schemas"]["UserProfile"];
 export type OfficeAccount = office.components["schemas"]["Account"];
 export type OfficeCard = office.components["schemas"]["Card"];
 export type OfficeCustomerCard = office.components["schemas"]["CustomerCard"];
+export type OfficeMoneyRequest = office.components["schemas"]["MoneyRequest"];
+export type OfficePosting = office.components["schemas"]["PostingItem"];

@@ -6,4 +6,5 @@ export type OfficeSection = { href: string; label: MessageKey; adminOnly?: boole
 
 export const OFFICE_SECTIONS: OfficeSection[] = [
   { href: "/office/", label: "office.nav.customers" },
+  { href: "/office/approvals/", label: "office.nav.approvals" },
 ];
