@@ -212,7 +212,7 @@ class Approvals(Office):
     # ------------------------------------------------------------------------------------------- top-ups
 
     def request_topup(self, actor: Actor, key: str, account_id: UUID, amount: str, currency: str,
-                      description: str) -> Answer:
+                      description: str, reason: str | None = None) -> Answer:
         """Executed at once under the threshold (the ledger's answer), else 202 with the pending request."""
         amount_minor = to_minor(amount, currency)
 
@@ -230,7 +230,7 @@ class Approvals(Office):
             return self._answer_request(actor, request, replayed)
 
         return self._perform(actor, "account.topup", "account", str(account_id), call, key=key,
-                             details={"amount": amount, "currency": currency})
+                             details={"amount": amount, "currency": currency} | ({"reason": reason} if reason else {}))
 
     def _account(self, account_id: UUID, currency: str) -> dict[str, Any]:
         answer = self.services.account(account_id)

@@ -38,6 +38,8 @@ class TopupRequest(BaseModel):
     amount: Amount
     currency: Currency
     description: str = Field(default="", max_length=200)
+    reason: Reason | None = Field(default=None, description="The employee's note (audit log only, not the customer's "
+                                                             "history)")
 
 
 class ReversalRequest(BaseModel):
@@ -102,7 +104,7 @@ def topup(account_id: UUID, body: TopupRequest, principal: Staff, key: Idempoten
     per-operation cap or past the employee's 24-hour limit: 422 (`operation_limit_exceeded`,
     `daily_limit_exceeded`)."""
     return relay(desk.request_topup(Actor.of(principal), key, account_id, body.amount, body.currency,
-                                    body.description))
+                                    body.description, body.reason))
 
 
 @router.post("/transactions/{transaction_id}/reversal", status_code=202, response_model=MoneyRequest)

@@ -1077,6 +1077,11 @@ export interface components {
              * @default
              */
             description: string;
+            /**
+             * Reason
+             * @description The employee's note (audit log only, not the customer's history)
+             */
+            reason?: string | null;
         };
         /** UserPage */
         UserPage: {

@@ -2,6 +2,7 @@
 // item 4), Russian and English.
 export const approvalsRu = {
   "office.nav.approvals": "Подтверждения",
+  "office.status.disabled": "заблокирован",
   "office.approvals.title": "Операции на подтверждение",
   "office.approvals.filter.label": "Показать",
   "office.approvals.filter.pending": "Ждут решения",
@@ -85,13 +86,13 @@ export const approvalsRu = {
   "office.receipt.title": "Квитанция о взносе наличных",
   "office.receipt.transaction": "Номер операции",
   "office.receipt.when": "Дата и время",
-  "office.receipt.employee": "Сотрудник",
   "office.receipt.print": "Напечатать",
   "office.receipt.close": "Готово",
 };
 
 export const approvalsEn: Record<keyof typeof approvalsRu, string> = {
   "office.nav.approvals": "Approvals",
+  "office.status.disabled": "blocked",
   "office.approvals.title": "Operations awaiting approval",
   "office.approvals.filter.label": "Show",
   "office.approvals.filter.pending": "Awaiting a decision",
@@ -175,7 +176,6 @@ export const approvalsEn: Record<keyof typeof approvalsRu, string> = {
   "office.receipt.title": "Cash deposit receipt",
   "office.receipt.transaction": "Transaction number",
   "office.receipt.when": "Date and time",
-  "office.receipt.employee": "Employee",
   "office.receipt.print": "Print",
   "office.receipt.close": "Done",
 };
