@@ -70,7 +70,7 @@ function RequestCard({ request, onDecide }: { request: OfficeMoneyRequest; onDec
       <Stack gap="xs">
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Text fw={600}>{t(`office.approvals.kind.${request.kind}` as MessageKey)}</Text>
-          <Badge variant="light" color={pending ? "yellow" : request.status === "executed" ? "green" : "gray"}>
+          <Badge variant="light" color={pending || request.status === "executed" ? "bank" : "gray"}>
             {t(`office.approvals.status.${request.status}` as MessageKey)}
           </Badge>
         </Group>

@@ -121,7 +121,7 @@ export function CustomerHistory({ customerId, accounts }: { customerId: string; 
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={p.type === "reversal" ? "orange" : "gray"}>
+                      <Badge variant="light" color={p.type === "reversal" ? "bank" : "gray"}>
                         {t(`office.history.type.${p.type}` as MessageKey)}
                       </Badge>
                       {p.description && (
