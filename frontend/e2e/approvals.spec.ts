@@ -119,7 +119,7 @@ test("employee B approves it: the balance changed once", async () => {
   await expect(page.getByTestId("approvals-notice")).toContainText("Операция одобрена");
   await expect(queueCard("topup")).toHaveCount(0);
   expect(await balance()).toBe("150000.00");
-  await page.getByTestId("approvals-filter").getByText("Исполненные").click();
+  await page.getByTestId("approvals-filter").getByText("Исполненные", { exact: true }).click();
   await expect(page.locator('[data-testid="approval"][data-status="executed"]').filter({ has: page.locator(`a[href*="${customerId}"]`) })).toHaveCount(1);
   await shot(page, "approvals-05-executed");
   expect(await balance()).toBe("150000.00");
