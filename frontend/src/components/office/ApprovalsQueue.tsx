@@ -201,7 +201,7 @@ export function ApprovalsQueue() {
         opened={d != null}
         title={t(d?.kind === "reject" ? "office.approvals.rejectTitle" : "office.approvals.approveTitle")}
         confirmLabel={t(d?.kind === "reject" ? "office.approvals.reject" : "office.approvals.approve")}
-        color={d?.kind === "reject" ? "red" : "bank"}
+        color={d?.kind === "reject" ? "red.9" : "bank"}
         onClose={() => setDecision(null)}
         onConfirm={confirm}
         testId="approval-confirm"

@@ -19,7 +19,7 @@ function ConfirmedAction({ label, title, done, color = "bank", testId, act, onDo
   const [ok, setOk] = useState(false);
   return (
     <Stack gap={4} align="flex-start">
-      <Button size="xs" variant={color === "red" ? "default" : "light"} color={color} onClick={() => { setOk(false); setOpen(true); }} data-testid={testId}>
+      <Button size="xs" variant={color.startsWith("red") ? "default" : "light"} color={color} onClick={() => { setOk(false); setOpen(true); }} data-testid={testId}>
         {t(label)}
       </Button>
       {ok && (
@@ -55,7 +55,7 @@ export function CardBlockAction({ card, onDone }: { card: OfficeCard; onDone: ()
       label={blocked ? "office.card.unblock" : "office.card.block"}
       title={blocked ? "office.cardAction.unblockTitle" : "office.cardAction.blockTitle"}
       done={blocked ? "office.card.unblocked" : "office.card.blocked"}
-      color={blocked ? "bank" : "red"}
+      color={blocked ? "bank" : "red.9"}
       testId={blocked ? "card-unblock" : "card-block"}
       act={(reason) =>
         unwrap(blocked ? officeApi.POST("/api/office/cards/{card_id}/unblock", { ...path, body: { reason } }) : officeApi.POST("/api/office/cards/{card_id}/block", { ...path, body: { reason } }))
@@ -97,7 +97,7 @@ export function CloseAccountAction({ account, onDone }: { account: OfficeAccount
       label="office.close.open"
       title="office.close.title"
       done="office.close.done"
-      color="red"
+      color="red.9"
       testId="account-close"
       act={(reason) => unwrap(officeApi.POST("/api/office/accounts/{account_id}/close", { params: { path: { account_id: account.id } }, body: { reason } }))}
       onDone={onDone}
@@ -122,7 +122,7 @@ export function CustomerBlockAction({ customer, onDone }: { customer: OfficeCust
       label={blocked ? "office.customerAction.unblock" : "office.customerAction.block"}
       title={blocked ? "office.customerAction.unblock" : "office.customerAction.block"}
       done={blocked ? "office.customerAction.unblocked" : "office.customerAction.blocked"}
-      color={blocked ? "bank" : "red"}
+      color={blocked ? "bank" : "red.9"}
       testId={blocked ? "customer-unblock" : "customer-block"}
       act={(reason) =>
         unwrap(

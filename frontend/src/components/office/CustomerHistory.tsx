@@ -156,7 +156,7 @@ export function CustomerHistory({ customerId, accounts }: { customerId: string; 
         opened={reversing != null}
         title={t("office.history.reverseTitle")}
         confirmLabel={t("office.history.reverse")}
-        color="red"
+        color="red.9"
         onClose={() => setReversing(null)}
         onConfirm={reverse}
         testId="reverse-confirm"
