@@ -294,8 +294,10 @@ test("the employee finds the demo customer, opens the card and tops up an accoun
   const cents = BigInt(before.replace(".", "")) + BigInt(25050);
   const after = `${cents / BigInt(100)}.${(cents % BigInt(100)).toString().padStart(2, "0")}`;
   await account.getByTestId("topup-amount").fill("250,50");
-  await account.getByTestId("topup-submit").dblclick();
-  await expect(account.getByTestId("topup-done")).toContainText("Счёт пополнен");
+  await account.getByTestId("topup-submit").click();
+  await page.getByTestId("topup-confirm-text").fill("Взнос наличных в кассе");
+  await page.getByTestId("topup-confirm-submit").dblclick();
+  await expect(account.getByTestId("topup-receipt")).toContainText("Квитанция о взносе наличных");
   await expect(balance).toHaveAttribute("data-amount", after);
   const [whole, frac] = after.split(".");
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, "\\s?");

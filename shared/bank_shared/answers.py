@@ -44,6 +44,13 @@ class PostingItem(BaseModel):
     created_at: str
 
 
+class PostingPage(BaseModel):
+    """A page of postings, newest first (the ledger's history; the back office relays it)."""
+
+    items: list[PostingItem]
+    next_cursor: str | None
+
+
 class Card(BaseModel):
     id: str
     account_id: str

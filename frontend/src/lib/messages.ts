@@ -1,4 +1,5 @@
 import { acquiringEn, acquiringRu } from "./messages/acquiring";
+import { approvalsEn, approvalsRu } from "./messages/approvals";
 import { cardsEn, cardsRu } from "./messages/cards";
 import { officeEn, officeRu } from "./messages/office";
 import { offcontractsEn, offcontractsRu } from "./messages/offcontracts";
@@ -298,6 +299,7 @@ export const ru = {
   ...acquiringRu,
   ...offcontractsRu,
   ...offproductsRu,
+  ...approvalsRu,
   ...typedRu,
   ...profileRu,
 } as const;
@@ -591,6 +593,7 @@ export const en: Record<MessageKey, string> = {
   ...acquiringEn,
   ...offcontractsEn,
   ...offproductsEn,
+  ...approvalsEn,
   ...typedEn,
   ...profileEn,
 };

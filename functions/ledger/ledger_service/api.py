@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from bank_shared.answers import Movement, TransactionType
+from bank_shared.answers import Movement, PostingPage, TransactionType
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork, get_connection
@@ -27,7 +27,6 @@ from ledger_service.models import (
     Exchange,
     Hold,
     PostingList,
-    PostingPage,
     Transaction,
 )
 
@@ -204,12 +203,21 @@ def exchange(request: ExchangeRequest, principal: ServicePrincipal, key: Idempot
     return result.to_response()
 
 
-@internal.get("/transactions", response_model=PostingList)
-def owner_transactions(_principal: ServicePrincipal, owner_id: UUID,
-                       limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10) -> dict[str, Any]:
-    """A customer's most recent postings, newest first (for the customer dashboard)."""
+@internal.get("/transactions", response_model=PostingPage)
+def owner_transactions(
+    _principal: ServicePrincipal, owner_id: UUID,
+    account_id: UUID | None = None,
+    date_from: Annotated[datetime | None, Query(alias="from")] = None,
+    date_to: Annotated[datetime | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+) -> dict[str, Any]:
+    """A customer's postings across their accounts (or one of them), newest first, in [from, to), with cursor
+    pagination (the customer dashboard's latest ones, the back office's history)."""
     with UnitOfWork() as uow:
-        return {"items": history.owner_transactions(uow, owner_id, limit)}
+        items, next_position = history.owner_page(uow, owner_id, account_id, date_from, date_to,
+                                                  _cursor_position(cursor), limit)
+    return page(items, limit, {"t": next_position[0].isoformat(), "p": next_position[1]} if next_position else None)
 
 
 STATEMENT_MAX_POSTINGS = 5000

@@ -53,8 +53,17 @@ def list_transactions(uow: UnitOfWork, principal: Principal, account_id: UUID | 
 
 def owner_transactions(uow: UnitOfWork, owner_id: UUID, limit: int) -> list[dict[str, Any]]:
     """A customer's most recent postings, newest first (for services assembling a customer's view)."""
-    rows = LedgerRepository(uow.connection).list_postings(owner_id, None, None, None, None, None, limit)
-    return [posting_view(row) for row in rows]
+    return owner_page(uow, owner_id, None, None, None, None, limit)[0]
+
+
+def owner_page(uow: UnitOfWork, owner_id: UUID, account_id: UUID | None, since: datetime | None,
+               until: datetime | None, after: tuple[datetime, int] | None,
+               limit: int) -> tuple[list[dict[str, Any]], tuple[datetime, int] | None]:
+    """One page of a customer's postings across their accounts (or one of them: another owner's account gives
+    nothing), newest first, and the position of its last row when there is more (the back office's history)."""
+    rows = LedgerRepository(uow.connection).list_postings(owner_id, account_id, None, since, until, after, limit + 1)
+    next_position = (rows[limit - 1]["created_at"], rows[limit - 1]["posting_id"]) if len(rows) > limit else None
+    return [posting_view(row) for row in rows[:limit]], next_position
 
 
 def account_postings(uow: UnitOfWork, account_id: UUID, since: datetime | None, until: datetime | None,

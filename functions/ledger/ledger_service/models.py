@@ -38,11 +38,6 @@ class Exchange(BaseModel):
     created_at: str
 
 
-class PostingPage(BaseModel):
-    items: list[PostingItem]
-    next_cursor: str | None
-
-
 class PostingList(BaseModel):
     items: list[PostingItem]
 

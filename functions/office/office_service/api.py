@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
+from bank_shared.answers import PostingPage
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
@@ -23,7 +24,7 @@ from bank_shared.phones import Phone
 from office_service.approvals_api import router as approvals_router
 from office_service.audit_api import router as audit_router
 from office_service.card_limits_api import router as card_limits_router
-from office_service.clients import get_services
+from office_service.clients import PostingFilter, get_services
 from office_service.products_api import router as products_router
 from office_service.repository import get_audit_log
 from office_service.service import Actor, Office
@@ -66,6 +67,11 @@ class ReasonRequest(BaseModel):
 class EmployeeRolesRequest(BaseModel):
     roles: list[StaffRole] = Field(min_length=1, max_length=2)
     reason: str = Field(min_length=3, max_length=500, description="Why (kept in the audit log)")
+
+
+class OptionalReason(BaseModel):
+    reason: str | None = Field(default=None, min_length=3, max_length=500,
+                               description="Why (kept in the audit log); the back-office screens always send one")
 
 
 class OpenAccountRequest(BaseModel):
@@ -163,6 +169,17 @@ def save_customer_kyc(customer_id: UUID, body: KycRequest, principal: Staff, use
     return relay(use.save_customer_kyc(Actor.of(principal), customer_id, kyc))
 
 
+@router.get("/customers/{customer_id}/transactions", response_model=PostingPage)
+def customer_transactions(customer_id: UUID, principal: Staff, use: OfficeDep, account_id: UUID | None = None,
+                          date_from: Annotated[datetime | None, Query(alias="from")] = None,
+                          date_to: Annotated[datetime | None, Query(alias="to")] = None,
+                          limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> JSONResponse:
+    """The customer's postings across all their accounts (or the one named; another customer's account gives
+    none), newest first, in [from, to), with cursor pagination. Audited as a read."""
+    filters = PostingFilter(account_id, date_from, date_to, limit, cursor)
+    return relay(use.customer_transactions(Actor.of(principal), customer_id, filters))
+
+
 @router.post("/customers/{customer_id}/block", response_model=UserProfile)
 def block_customer(customer_id: UUID, body: ReasonRequest, principal: Staff, use: OfficeDep) -> JSONResponse:
     """Block a customer: they cannot sign in and every session they hold ends now; the reason is audited."""
@@ -187,9 +204,10 @@ def open_account(customer_id: UUID, body: OpenAccountRequest, principal: Staff,
 
 
 @router.post("/accounts/{account_id}/close", response_model=Account)
-def close_account(account_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
-    """Close an account with a zero balance and no holds."""
-    return relay(use.close_account(Actor.of(principal), account_id))
+def close_account(account_id: UUID, principal: Staff, use: OfficeDep,
+                  body: OptionalReason | None = None) -> JSONResponse:
+    """Close an account with a zero balance and no holds (the reason, if given, goes into the audit log)."""
+    return relay(use.close_account(Actor.of(principal), account_id, body.reason if body else None))
 
 
 @router.post("/accounts/{account_id}/cards", status_code=201, response_model=Card)
@@ -200,13 +218,14 @@ def issue_card(account_id: UUID, principal: Staff, key: IdempotencyKey,
 
 
 @router.post("/cards/{card_id}/block", response_model=Card)
-def block_card(card_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
-    return relay(use.set_card_blocked(Actor.of(principal), card_id, True))
+def block_card(card_id: UUID, principal: Staff, use: OfficeDep, body: OptionalReason | None = None) -> JSONResponse:
+    return relay(use.set_card_blocked(Actor.of(principal), card_id, True, body.reason if body else None))
 
 
 @router.post("/cards/{card_id}/unblock", response_model=Card)
-def unblock_card(card_id: UUID, principal: Staff, use: OfficeDep) -> JSONResponse:
-    return relay(use.set_card_blocked(Actor.of(principal), card_id, False))
+def unblock_card(card_id: UUID, principal: Staff, use: OfficeDep,
+                 body: OptionalReason | None = None) -> JSONResponse:
+    return relay(use.set_card_blocked(Actor.of(principal), card_id, False, body.reason if body else None))
 
 
 # --------------------------------------------------------------------------- administration

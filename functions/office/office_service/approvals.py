@@ -212,7 +212,7 @@ class Approvals(Office):
     # ------------------------------------------------------------------------------------------- top-ups
 
     def request_topup(self, actor: Actor, key: str, account_id: UUID, amount: str, currency: str,
-                      description: str) -> Answer:
+                      description: str, reason: str | None = None) -> Answer:
         """Executed at once under the threshold (the ledger's answer), else 202 with the pending request."""
         amount_minor = to_minor(amount, currency)
 
@@ -230,7 +230,7 @@ class Approvals(Office):
             return self._answer_request(actor, request, replayed)
 
         return self._perform(actor, "account.topup", "account", str(account_id), call, key=key,
-                             details={"amount": amount, "currency": currency})
+                             details={"amount": amount, "currency": currency} | ({"reason": reason} if reason else {}))
 
     def _account(self, account_id: UUID, currency: str) -> dict[str, Any]:
         answer = self.services.account(account_id)
@@ -291,17 +291,18 @@ class Approvals(Office):
 
     # ------------------------------------------------------------------------------------------- decisions
 
-    def approve(self, actor: Actor, request_id: UUID) -> Answer:
-        """The checker's approval: the request executes now (once, whoever else clicks)."""
+    def approve(self, actor: Actor, request_id: UUID, reason: str | None = None) -> Answer:
+        """The checker's approval (with their reason, if given): the request executes now, once."""
 
         def call() -> Answer:
             request = self._decide(request_id, lambda row: approval_step(row, actor.id, datetime.now(UTC)),
-                                   "approved", actor.id, None)
+                                   "approved", actor.id, reason)
             if request["status"] == "approved":
                 request = self._execute(request)
             return self._decision_answer(actor, request)
 
-        return self._perform(actor, "approval.approve", "approval", str(request_id), call)
+        return self._perform(actor, "approval.approve", "approval", str(request_id), call,
+                             details={"reason": reason} if reason else None)
 
     def reject(self, actor: Actor, request_id: UUID, reason: str) -> Answer:
         def call() -> Answer:

@@ -38,6 +38,8 @@ class TopupRequest(BaseModel):
     amount: Amount
     currency: Currency
     description: str = Field(default="", max_length=200)
+    reason: Reason | None = Field(default=None, description="The employee's note (audit log only, not the customer's "
+                                                             "history)")
 
 
 class ReversalRequest(BaseModel):
@@ -46,6 +48,10 @@ class ReversalRequest(BaseModel):
 
 class RejectRequest(BaseModel):
     reason: Reason
+
+
+class ApproveRequest(BaseModel):
+    reason: Reason | None = None
 
 
 class ExecutionResult(BaseModel):
@@ -98,7 +104,7 @@ def topup(account_id: UUID, body: TopupRequest, principal: Staff, key: Idempoten
     per-operation cap or past the employee's 24-hour limit: 422 (`operation_limit_exceeded`,
     `daily_limit_exceeded`)."""
     return relay(desk.request_topup(Actor.of(principal), key, account_id, body.amount, body.currency,
-                                    body.description))
+                                    body.description, body.reason))
 
 
 @router.post("/transactions/{transaction_id}/reversal", status_code=202, response_model=MoneyRequest)
@@ -125,12 +131,13 @@ def approval(request_id: UUID, principal: Staff, desk: Desk) -> dict[str, Any]:
 
 @router.post("/approvals/{request_id}/approve", response_model=MoneyRequest, responses={
     202: {"model": MoneyRequest, "description": "Approved; the execution is still under way"}})
-def approve(request_id: UUID, principal: Staff, desk: Desk) -> JSONResponse:
+def approve(request_id: UUID, principal: Staff, desk: Desk, body: ApproveRequest | None = None) -> JSONResponse:
     """Approve someone else's pending request: it executes now, once (clicking again answers the outcome).
     The maker cannot approve their own request (403 `maker_cannot_approve`); a request someone else decided
     is 409 `approval_already_decided`; an expired one 409 `approval_expired`. A refusal by the ledger
-    (e.g. `insufficient_funds` for a reversal) is relayed with the request in `approval`."""
-    return relay(desk.approve(Actor.of(principal), request_id))
+    (e.g. `insufficient_funds` for a reversal) is relayed with the request in `approval`. The checker's reason,
+    if given, is kept with the request (`decision_reason`) and in the audit log."""
+    return relay(desk.approve(Actor.of(principal), request_id, body.reason if body else None))
 
 
 @router.post("/approvals/{request_id}/reject", response_model=MoneyRequest)

@@ -19,6 +19,8 @@ employee unchanged; an outage (invoke failure, 5xx, or a 401/403 to office's own
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -28,6 +30,17 @@ from bank_shared.swappable import Swappable
 from office_service.settings import get_office_settings
 
 CALLS: tuple[str, ...] = ("auth", "accounts", "ledger")
+
+
+@dataclass(frozen=True)
+class PostingFilter:
+    """Which of a customer's postings to list: one account or all, [since, until), one page."""
+
+    account_id: UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 50
+    cursor: str | None = None
 
 
 class Services(Protocol):
@@ -65,6 +78,8 @@ class Services(Protocol):
     def account(self, account_id: UUID) -> Answer: ...
 
     def ledger_transaction(self, transaction_id: UUID) -> Answer: ...
+
+    def customer_postings(self, owner_id: UUID, filters: PostingFilter) -> Answer: ...
 
     def execute_topup(self, key: str, body: dict[str, Any]) -> Answer: ...
 
@@ -158,6 +173,14 @@ class HttpServices:
 
     def ledger_transaction(self, transaction_id: UUID) -> Answer:
         return answer_of(self._ledger.get(f"/internal/transactions/{transaction_id}", timeout=self._timeout), "ledger")
+
+    def customer_postings(self, owner_id: UUID, filters: PostingFilter) -> Answer:
+        params = {name: value for name, value in (
+            ("owner_id", str(owner_id)), ("account_id", str(filters.account_id) if filters.account_id else None),
+            ("from", filters.since.isoformat() if filters.since else None),
+            ("to", filters.until.isoformat() if filters.until else None),
+            ("limit", str(filters.limit)), ("cursor", filters.cursor)) if value}
+        return answer_of(self._ledger.get("/internal/transactions", params=params, timeout=self._timeout), "ledger")
 
     def execute_topup(self, key: str, body: dict[str, Any]) -> Answer:
         return self._ledger.post_with_key("/internal/topups", key, body, self._timeout)

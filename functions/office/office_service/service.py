@@ -19,7 +19,7 @@ from bank_shared.errors import AppError, DependencyUnavailable, NotFound
 from bank_shared.http import Answer
 from bank_shared.observability import current_request_id, logger
 from office_service.audit_query import check_export_size
-from office_service.clients import Services
+from office_service.clients import PostingFilter, Services
 from office_service.repository import AuditFilter, AuditLog, NewEntry, Outcome, Row
 
 
@@ -126,6 +126,23 @@ class Office:
 
         return self._perform(actor, "customer.view", "customer", str(customer_id), call)
 
+    def customer_transactions(self, actor: Actor, customer_id: UUID, filters: PostingFilter) -> Answer:
+        """The customer's postings across their accounts (or one of them), newest first, from the ledger;
+        audited as a read like the card itself."""
+
+        def call() -> Answer:
+            self._customer(customer_id)
+            answer = self.services.customer_postings(customer_id, filters)
+            if not answer.ok and answer.status != 400:
+                raise DependencyUnavailable(f"ledger answered {answer.status}", dependency="ledger")
+            return answer
+
+        details = {"account_id": str(filters.account_id) if filters.account_id else None,
+                   "from": filters.since.isoformat() if filters.since else None,
+                   "to": filters.until.isoformat() if filters.until else None}
+        return self._perform(actor, "customer.transactions.view", "customer", str(customer_id), call,
+                             details=details)
+
     def set_customer_blocked(self, actor: Actor, customer_id: UUID, blocked: bool, reason: str) -> Answer:
         """Block (sign-in refused, sessions revoked by auth) or unblock a customer; the reason is recorded in
         the audit log, never elsewhere."""
@@ -213,17 +230,19 @@ class Office:
         return self._perform(actor, "account.open", "customer", str(customer_id), call, key=key,
                              details={"product_code": product_code, "currency": currency})
 
-    def close_account(self, actor: Actor, account_id: UUID) -> Answer:
+    def close_account(self, actor: Actor, account_id: UUID, reason: str | None = None) -> Answer:
         return self._perform(actor, "account.close", "account", str(account_id),
-                             lambda: self.services.close_account(actor.id, account_id))
+                             lambda: self.services.close_account(actor.id, account_id),
+                             details={"reason": reason} if reason else None)
 
     def issue_card(self, actor: Actor, key: str, account_id: UUID) -> Answer:
         return self._perform(actor, "card.issue", "account", str(account_id),
                              lambda: self.services.issue_card(actor.id, key, account_id), key=key)
 
-    def set_card_blocked(self, actor: Actor, card_id: UUID, blocked: bool) -> Answer:
+    def set_card_blocked(self, actor: Actor, card_id: UUID, blocked: bool, reason: str | None = None) -> Answer:
         return self._perform(actor, "card.block" if blocked else "card.unblock", "card", str(card_id),
-                             lambda: self.services.set_card_blocked(actor.id, card_id, blocked))
+                             lambda: self.services.set_card_blocked(actor.id, card_id, blocked),
+                             details={"reason": reason} if reason else None)
 
     # ----------------------------------------------------------------------------------------- audit
 

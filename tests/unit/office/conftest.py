@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from office_fakes import FakeAuditLog, FakeServices
+from fastapi.testclient import TestClient
+from office_fakes import EMPLOYEE, FakeAuditLog, FakeServices, as_role
 
+from bank_shared.auth import current_principal
 from office_service import clients, repository
+from office_service.api import app
 
 
 @pytest.fixture
@@ -28,3 +31,13 @@ def audit() -> Iterator[FakeAuditLog]:
         yield fake
     finally:
         repository.set_audit_log(None)
+
+
+@pytest.fixture
+def client(services: FakeServices, audit: FakeAuditLog) -> Iterator[TestClient]:
+    """The office app with the fakes, called as an employee (`as_role` changes the caller)."""
+    as_role(EMPLOYEE, "employee")
+    try:
+        yield TestClient(app, raise_server_exceptions=False)
+    finally:
+        app.dependency_overrides.pop(current_principal, None)

@@ -9,12 +9,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from bank_shared.auth import Principal, current_principal
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer
+from office_service.api import app
+from office_service.clients import PostingFilter
 from office_service.repository import AuditFilter, NewEntry, Outcome, Row
 
 CUSTOMER, EMPLOYEE, ADMIN = UUID(int=1), UUID(int=2), UUID(int=3)
 EVERYTHING = AuditFilter()
+
+
+def as_role(subject: object, *roles: str) -> None:
+    """The office app's caller from now on (the test client fixture starts as an employee)."""
+    app.dependency_overrides[current_principal] = lambda: Principal(str(subject), frozenset(roles), frozenset(), {})
 
 
 def user(user_id: UUID, roles: list[str], name: str) -> dict[str, Any]:
@@ -31,6 +39,7 @@ class FakeServices:
         self.scripted: dict[str, Answer] = {}
         self.transactions: dict[UUID, dict[str, Any]] = {}
         self.executed: dict[str, dict[str, Any]] = {}
+        self.postings: list[dict[str, Any]] = []  # the ledger's postings, newest first
         self.kyc: dict[UUID, dict[str, Any]] = {}  # ledger key -> the ledger's answer
 
     def _call(self, name: str, service: str, args: Any) -> Answer | None:
@@ -151,6 +160,14 @@ class FakeServices:
             return answer
         found = self.transactions.get(transaction_id)
         return Answer(200, found) if found else Answer(404, {"status": 404, "code": "transaction_not_found"})
+
+    def customer_postings(self, owner_id: UUID, filters: PostingFilter) -> Answer:
+        if (answer := self._call("customer_postings", "ledger", (owner_id, filters))) is not None:
+            return answer
+        owned = {a["id"] for a in self.accounts if a["owner_id"] == str(owner_id)}
+        items = [p for p in self.postings if p["account_id"] in owned
+                 and (filters.account_id is None or p["account_id"] == str(filters.account_id))]
+        return Answer(200, {"items": items[:filters.limit], "next_cursor": None})
 
     def execute_topup(self, key: str, body: dict[str, Any]) -> Answer:
         if (answer := self._call("execute_topup", "ledger", (key, body))) is not None:

@@ -4,28 +4,11 @@ named downstream, downstream answers passed through, outages as 503."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
-from office_fakes import ADMIN, CUSTOMER, EMPLOYEE, FakeAuditLog, FakeServices
+from office_fakes import ADMIN, CUSTOMER, EMPLOYEE, FakeAuditLog, FakeServices, as_role
 
-from bank_shared.auth import Principal, current_principal
 from bank_shared.http import Answer
-from office_service.api import app
-
-
-def as_role(subject: object, *roles: str) -> None:
-    app.dependency_overrides[current_principal] = lambda: Principal(str(subject), frozenset(roles), frozenset(), {})
-
-
-@pytest.fixture
-def client(services: FakeServices, audit: FakeAuditLog) -> Iterator[TestClient]:
-    as_role(EMPLOYEE, "employee")
-    try:
-        yield TestClient(app, raise_server_exceptions=False)
-    finally:
-        app.dependency_overrides.pop(current_principal, None)
 
 
 def key() -> dict[str, str]:

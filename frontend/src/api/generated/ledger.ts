@@ -285,7 +285,8 @@ export interface paths {
         };
         /**
          * Owner Transactions
-         * @description A customer's most recent postings, newest first (for the customer dashboard).
+         * @description A customer's postings across their accounts (or one of them), newest first, in [from, to), with cursor
+         *     pagination (the customer dashboard's latest ones, the back office's history).
          */
         get: operations["ledger_owner_transactions"];
         put?: never;
@@ -763,7 +764,10 @@ export interface components {
             /** Items */
             items: components["schemas"]["PostingItem"][];
         };
-        /** PostingPage */
+        /**
+         * PostingPage
+         * @description A page of postings, newest first (the ledger's history; the back office relays it).
+         */
         PostingPage: {
             /** Items */
             items: components["schemas"]["PostingItem"][];
@@ -1497,8 +1501,12 @@ export interface operations {
     ledger_owner_transactions: {
         parameters: {
             query: {
+                account_id?: string | null;
+                cursor?: string | null;
+                from?: string | null;
                 limit?: number;
                 owner_id: string;
+                to?: string | null;
             };
             header?: never;
             path?: never;
@@ -1512,7 +1520,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostingList"];
+                    "application/json": components["schemas"]["PostingPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

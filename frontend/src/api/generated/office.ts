@@ -32,7 +32,7 @@ export interface paths {
         put?: never;
         /**
          * Close Account
-         * @description Close an account with a zero balance and no holds.
+         * @description Close an account with a zero balance and no holds (the reason, if given, goes into the audit log).
          */
         post: operations["office_close_account"];
         delete?: never;
@@ -115,7 +115,8 @@ export interface paths {
          * @description Approve someone else's pending request: it executes now, once (clicking again answers the outcome).
          *     The maker cannot approve their own request (403 `maker_cannot_approve`); a request someone else decided
          *     is 409 `approval_already_decided`; an expired one 409 `approval_expired`. A refusal by the ledger
-         *     (e.g. `insufficient_funds` for a reversal) is relayed with the request in `approval`.
+         *     (e.g. `insufficient_funds` for a reversal) is relayed with the request in `approval`. The checker's reason,
+         *     if given, is kept with the request (`decision_reason`) and in the audit log.
          */
         post: operations["office_approve"];
         delete?: never;
@@ -413,6 +414,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/office/customers/{customer_id}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer Transactions
+         * @description The customer's postings across all their accounts (or the one named; another customer's account gives
+         *     none), newest first, in [from, to), with cursor pagination. Audited as a read.
+         */
+        get: operations["office_customer_transactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/office/customers/{customer_id}/unblock": {
         parameters: {
             query?: never;
@@ -609,6 +631,11 @@ export interface components {
             product_code: string;
             /** Status */
             status: string;
+        };
+        /** ApproveRequest */
+        ApproveRequest: {
+            /** Reason */
+            reason?: string | null;
         };
         /** AuditEntry */
         AuditEntry: {
@@ -1066,6 +1093,49 @@ export interface components {
              */
             product_code: string;
         };
+        /** OptionalReason */
+        OptionalReason: {
+            /**
+             * Reason
+             * @description Why (kept in the audit log); the back-office screens always send one
+             */
+            reason?: string | null;
+        };
+        /**
+         * PostingItem
+         * @description One posting on one of the caller's accounts (history).
+         */
+        PostingItem: {
+            /** Account Id */
+            account_id: string;
+            amount: components["schemas"]["Money"];
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "credit" | "debit";
+            /** Transaction Id */
+            transaction_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest";
+        };
+        /**
+         * PostingPage
+         * @description A page of postings, newest first (the ledger's history; the back office relays it).
+         */
+        PostingPage: {
+            /** Items */
+            items: components["schemas"]["PostingItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /**
          * Problem
          * @description RFC 9457 problem details; `code` is stable and machine-readable
@@ -1309,6 +1379,11 @@ export interface components {
              * @default
              */
             description: string;
+            /**
+             * Reason
+             * @description The employee's note (audit log only, not the customer's history)
+             */
+            reason?: string | null;
         };
         /** UserPage */
         UserPage: {
@@ -1472,7 +1547,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReason"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -1615,7 +1694,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApproveRequest"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -1768,7 +1851,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReason"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -1894,7 +1981,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReason"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -2195,6 +2286,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    office_customer_transactions: {
+        parameters: {
+            query?: {
+                account_id?: string | null;
+                cursor?: string | null;
+                from?: string | null;
+                limit?: number;
+                to?: string | null;
+            };
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostingPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

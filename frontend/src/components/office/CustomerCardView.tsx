@@ -1,23 +1,22 @@
 "use client";
-import { useState } from "react";
 import Link from "next/link";
-import { Alert, Anchor, Badge, Button, Card, Divider, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Card, Divider, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { IconArrowLeft } from "@tabler/icons-react";
 import { newIdempotencyKey, unwrap } from "@/api/client";
 import { MoneyText } from "@/components/MoneyText";
 import { productName } from "@/components/OpenAccountModal";
 import { ErrorState, LoadingState } from "@/components/States";
-import { errorMessage, useI18n } from "@/lib/i18n";
+import { useI18n } from "@/lib/i18n";
 import type { MessageKey } from "@/lib/messages";
 import { formatAccountNumber } from "@/lib/money";
 import { useAsync } from "@/lib/useAsync";
 import { officeApi, type OfficeAccount, type OfficeCard } from "./api";
 import { CustomerProducts } from "./CustomerProducts";
 import { OfficeCardSpending } from "./OfficeCardSpending";
+import { CardBlockAction, CloseAccountAction, CustomerBlockAction, IssueCardAction } from "./CustomerActions";
+import { CustomerHistory } from "./CustomerHistory";
 import { OpenAccountForm } from "./OpenAccountForm";
 import { TopupForm } from "./TopupForm";
-
-type Notice = { ok: boolean; text: string } | null;
 
 function statusLabel(t: (k: MessageKey) => string, status: string): string {
   const key = `office.status.${status}` as MessageKey;
@@ -27,28 +26,7 @@ function statusLabel(t: (k: MessageKey) => string, status: string): string {
 
 function CardRow({ card, onChanged }: { card: OfficeCard; onChanged: () => void }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<Notice>(null);
   const blocked = card.status === "blocked";
-
-  async function toggle() {
-    if (busy) return;
-    setBusy(true);
-    setNotice(null);
-    try {
-      const path = { params: { path: { card_id: card.id } } };
-      await unwrap(
-        blocked ? officeApi.POST("/api/office/cards/{card_id}/unblock", path) : officeApi.POST("/api/office/cards/{card_id}/block", path),
-      );
-      setNotice({ ok: true, text: t(blocked ? "office.card.unblocked" : "office.card.blocked") });
-      onChanged();
-    } catch (err) {
-      setNotice({ ok: false, text: errorMessage(t, err) });
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
     <Stack gap={4} data-testid="office-card" data-card-id={card.id}>
       <Group justify="space-between" wrap="wrap" gap="xs">
@@ -63,60 +41,14 @@ function CardRow({ card, onChanged }: { card: OfficeCard; onChanged: () => void 
             {statusLabel(t, card.status)}
           </Badge>
         </Group>
-        <Button size="xs" variant="default" loading={busy} onClick={toggle}>
-          {t(blocked ? "office.card.unblock" : "office.card.block")}
-        </Button>
+        <CardBlockAction card={card} onDone={onChanged} />
       </Group>
-      {notice && (
-        <Alert color={notice.ok ? "green" : "red"} role={notice.ok ? "status" : "alert"} py={6}>
-          {notice.text}
-        </Alert>
-      )}
       <OfficeCardSpending cardId={card.id} />
     </Stack>
   );
 }
 
-function IssueCard({ accountId, onIssued }: { accountId: string; onIssued: () => void }) {
-  const { t } = useI18n();
-  // One key per attempt: created with the button, kept for retries, replaced after a success.
-  const [key, setKey] = useState(newIdempotencyKey);
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<Notice>(null);
-
-  async function issue() {
-    if (busy) return;
-    setBusy(true);
-    setNotice(null);
-    try {
-      await unwrap(
-        officeApi.POST("/api/office/accounts/{account_id}/cards", { params: { path: { account_id: accountId }, header: { "Idempotency-Key": key } } }),
-      );
-      setKey(newIdempotencyKey());
-      setNotice({ ok: true, text: t("office.card.issued") });
-      onIssued();
-    } catch (err) {
-      setNotice({ ok: false, text: errorMessage(t, err) });
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Stack gap={4} align="flex-start">
-      <Button size="xs" variant="light" loading={busy} onClick={issue}>
-        {t("office.card.issue")}
-      </Button>
-      {notice && (
-        <Alert color={notice.ok ? "green" : "red"} role={notice.ok ? "status" : "alert"} py={6}>
-          {notice.text}
-        </Alert>
-      )}
-    </Stack>
-  );
-}
-
-function AccountPanel({ account, onChanged }: { account: OfficeAccount; onChanged: () => void }) {
+function AccountPanel({ account, customerName, onChanged }: { account: OfficeAccount; customerName: string; onChanged: () => void }) {
   const { t } = useI18n();
   const active = account.status === "active";
   return (
@@ -134,7 +66,7 @@ function AccountPanel({ account, onChanged }: { account: OfficeAccount; onChange
           </Badge>
         </Group>
         <MoneyText money={account.balance} fz={24} fw={700} data-testid="office-balance" data-amount={account.balance?.amount ?? ""} />
-        {active && <TopupForm accountId={account.id} currency={account.currency} onDone={onChanged} />}
+        {active && <TopupForm accountId={account.id} currency={account.currency} onDone={onChanged} accountNumber={account.number} customerName={customerName} />}
         <Divider label={t("office.customer.cards")} labelPosition="left" />
         {account.cards?.length ? (
           account.cards.map((c) => <CardRow key={c.id} card={c} onChanged={onChanged} />)
@@ -143,7 +75,12 @@ function AccountPanel({ account, onChanged }: { account: OfficeAccount; onChange
             {t("office.customer.noCards")}
           </Text>
         )}
-        {active && <IssueCard accountId={account.id} onIssued={onChanged} />}
+        {active && (
+          <Group gap="xs" align="flex-start">
+            <IssueCardAction account={account} onDone={onChanged} />
+            <CloseAccountAction account={account} onDone={onChanged} />
+          </Group>
+        )}
       </Stack>
     </Card>
   );
@@ -182,6 +119,7 @@ export function CustomerCardView({ id }: { id: string }) {
           <Text size="sm" c="dimmed">
             {t("office.customer.status")}: {statusLabel(t, profile.status)} · {profile.roles.join(", ")}
           </Text>
+          <CustomerBlockAction customer={profile} onDone={card.reload} />
         </Stack>
       </Paper>
       {card.error != null && <ErrorState error={card.error} onRetry={card.reload} />}
@@ -190,8 +128,9 @@ export function CustomerCardView({ id }: { id: string }) {
       </Title>
       {accounts.length === 0 && <Text c="dimmed">{t("office.customer.noAccounts")}</Text>}
       {accounts.map((a) => (
-        <AccountPanel key={a.id} account={a} onChanged={card.reload} />
+        <AccountPanel key={a.id} account={a} customerName={profile.full_name} onChanged={card.reload} />
       ))}
+      <CustomerHistory customerId={profile.id} accounts={accounts} />
       <CustomerProducts customerId={profile.id} />
       <Paper withBorder radius="lg" p="md">
         <Title order={3} size="h5" mb="xs">

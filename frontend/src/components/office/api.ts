@@ -16,3 +16,5 @@ export type OfficeStandingOrder = office.components["schemas"]["StandingOrderOut
 export type OfficeTemplate = office.components["schemas"]["TemplateOut"];
 export type OfficeCardLimits = office.components["schemas"]["CardLimits"];
 export type OfficePurchase = office.components["schemas"]["CardPurchase"];
+export type OfficeMoneyRequest = office.components["schemas"]["MoneyRequest"];
+export type OfficePosting = office.components["schemas"]["PostingItem"];

@@ -6,6 +6,7 @@ export type OfficeSection = { href: string; label: MessageKey; adminOnly?: boole
 
 export const OFFICE_SECTIONS: OfficeSection[] = [
   { href: "/office/", label: "office.nav.customers" },
+  { href: "/office/approvals/", label: "office.nav.approvals" },
   { href: "/office/contracts/", label: "office.nav.contracts" },
   { href: "/office/providers/", label: "office.nav.providers" },
   { href: "/office/employees/", label: "office.nav.employees", adminOnly: true },
