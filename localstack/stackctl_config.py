@@ -274,6 +274,7 @@ def _function_env(cfg: dict[str, str], sec: dict[str, Any], service: str, u: dic
         "JWT_AUDIENCE": "bank-api",
         # Services invoke each other's functions directly; locally through the gateway's Lambda Invoke API.
         "SERVICE_FUNCTION_PREFIX": "bank-local-",
+        "SERVICES_ACTING_FOR_STAFF": "office",  # as the template's Globals
         "LAMBDA_ENDPOINT_URL": u["gateway"],
         "SPA_BASE_URL": u["gateway"],  # links in mails point at this stack's SPA (ports are configurable)
         "POWERTOOLS_SERVICE_NAME": service,

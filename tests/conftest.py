@@ -13,6 +13,7 @@ os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "BankTests")
 os.environ.setdefault("APP_ENV", "test")
+os.environ.setdefault("SERVICES_ACTING_FOR_STAFF", "office")  # as the template sets it
 
 # Integration tests that need Kafka find the stack's broker here (`make up` writes stack.json).
 _STACK_FILE = Path(__file__).resolve().parents[1] / ".local" / "stack.json"

@@ -6,10 +6,10 @@ function that invokes this one directly hands over its service identity the same
 (`bank_shared.direct_invoke`).
 
 Acting for an employee: the back office calls other services with its own service identity and names the
-employee it acts for in the `X-Acting-Employee` header. Only a direct invoke from a service in
-`MAY_ACT_FOR_STAFF` may do so; anyone else naming an employee is refused (403). Such a principal counts as
-staff (role `employee`) and `actor` is the employee, whom the callee records (who opened the account, who
-initiated the top-up).
+employee it acts for in the `X-Acting-Employee` header. Only a direct invoke from a service named in
+`SERVICES_ACTING_FOR_STAFF` (configuration: the template names the back office) may do so; anyone else naming
+an employee is refused (403). Such a principal counts as staff (role `employee`) and `actor` is the employee,
+whom the callee records (who opened the account, who initiated the top-up).
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ from fastapi import Depends, Request
 from bank_shared.direct_invoke import direct_caller
 from bank_shared.errors import BadRequest, Forbidden, Unauthorized
 from bank_shared.sessions import ensure_session_live
+from bank_shared.settings import get_settings
 
 CUSTOMER, EMPLOYEE, ADMIN, SERVICE = "customer", "employee", "admin", "service"
 STAFF_ROLES = frozenset({EMPLOYEE, ADMIN})
 ACTING_EMPLOYEE_HEADER = "x-acting-employee"
-# The only services that may act for an employee: the back office, which checked the employee's own token.
-MAY_ACT_FOR_STAFF = frozenset({"office"})
 
 
 class ActingEmployeeRefused(Forbidden):
@@ -42,7 +41,7 @@ class Principal:
     roles: frozenset[str]
     scopes: frozenset[str]
     claims: dict[str, Any]
-    acting_employee: str | None = None  # the employee a MAY_ACT_FOR_STAFF service acts for
+    acting_employee: str | None = None  # the employee a service acting for staff names
 
     @property
     def actor(self) -> str:
@@ -109,7 +108,7 @@ def current_principal(request: Request) -> Principal:
 
 def acting_employee(principal: Principal, caller: str | None, value: str) -> str:
     """The employee id a service names, if that service may act for staff (else ActingEmployeeRefused)."""
-    if caller is None or caller not in MAY_ACT_FOR_STAFF or not principal.is_service \
+    if caller is None or caller not in get_settings().acting_for_staff or not principal.is_service \
             or principal.claims.get("client_id") != caller:
         raise ActingEmployeeRefused(f"{ACTING_EMPLOYEE_HEADER} is accepted only from the back office")
     try:

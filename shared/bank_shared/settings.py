@@ -40,8 +40,15 @@ class ServiceSettings(BaseSettings):
     lambda_endpoint_url: str | None = None
     http_timeout_seconds: float = 3.0
     kafka_flush_timeout_seconds: float = 1.5
+    # The services whose direct invokes may name an employee they act for (`X-Acting-Employee`): the back office.
+    # Configuration, so the shared layer names no service: the template sets it, unset means nobody may.
+    services_acting_for_staff: str = ""
     # HMAC key of one-time links (read by auth, which issues them, and notifications, which mails them).
     one_time_link_key_secret_id: str = "bank/local/auth/one-time-link-key"
+
+    @property
+    def acting_for_staff(self) -> frozenset[str]:
+        return frozenset(name.strip() for name in self.services_acting_for_staff.split(",") if name.strip())
 
     @property
     def is_local(self) -> bool:

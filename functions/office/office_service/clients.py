@@ -6,7 +6,7 @@ identity (bank_shared.http), never with the employee's token:
 - lookups and user administration go to auth's and accounts' internal routes;
 - actions on accounts and cards go to accounts' staff routes and name the employee office acts for in
   `X-Acting-Employee` (office has checked the employee's token and role). The callee accepts that header
-  from office alone (`bank_shared.auth.MAY_ACT_FOR_STAFF`), treats the call as staff and records the
+  from office alone (`SERVICES_ACTING_FOR_STAFF`, set in the template), treats the call as staff and records the
   employee (who opened the account); its Idempotency-Key scope is the employee's;
 - money (top-ups, reversals) goes to the ledger's internal routes once office's maker-checker allows it,
   naming the maker and the checker in the body (office_service.approvals).

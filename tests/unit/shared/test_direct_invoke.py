@@ -10,8 +10,9 @@ import pytest
 from fastapi import APIRouter
 
 from bank_shared.app import create_app, lambda_entrypoint
-from bank_shared.auth import ACTING_EMPLOYEE_HEADER, MAY_ACT_FOR_STAFF, CurrentPrincipal, StaffPrincipal
+from bank_shared.auth import ACTING_EMPLOYEE_HEADER, CurrentPrincipal, StaffPrincipal
 from bank_shared.http import ServiceClient, read_response
+from bank_shared.settings import ServiceSettings
 from local_gateway.events import HttpEventContext, HttpRequest, build_http_event
 from tests.support.invoke import in_process
 from tests.support.lambda_events import Context
@@ -100,4 +101,5 @@ def test_the_acting_employee_must_be_an_id() -> None:
 
 
 def test_only_the_back_office_may_act_for_staff() -> None:
-    assert frozenset({"office"}) == MAY_ACT_FOR_STAFF
+    assert ServiceSettings(services_acting_for_staff="office").acting_for_staff == frozenset({"office"})
+    assert ServiceSettings(services_acting_for_staff="").acting_for_staff == frozenset()  # unset: nobody may

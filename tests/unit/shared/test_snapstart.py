@@ -54,6 +54,7 @@ SHARED_SAFELY = {
     "fx_service.clients._ledger": "as customer_service.clients._services",
     "utilities_service.clients._accounts": "as customer_service.clients._services",
     "utilities_service.clients._ledger": "as customer_service.clients._services",
+    "utilities_service.clients._ledger_accounts": "as customer_service.clients._services",
     "notifications_service.clients._accounts": "as customer_service.clients._services",
     "notifications_service.clients._users": "as customer_service.clients._services",
     "contracts_service.clients._names": "as customer_service.clients._services",

@@ -72,6 +72,7 @@ SETTINGS: dict[str, object] = {
     "redis_url": Wired(resource_types=("AWS::ElastiCache::ServerlessCache",)),
     "kafka_bootstrap_servers": Wired(resource_types=("Custom::KafkaBootstrap",)),
     "kafka_security": Literal("msk_iam"),
+    "services_acting_for_staff": Literal("office"),
     "aws_region": Runtime(),
     "aws_endpoint_url": Absent(),
     "jwt_issuer": Wired(parameters=("JwtIssuer",)),
