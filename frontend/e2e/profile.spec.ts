@@ -64,7 +64,7 @@ test("the password is changed on the profile (a wrong current one is refused by 
 
   await form.getByRole("textbox", { name: "Текущий пароль", exact: true }).fill(me.password);
   await page.getByTestId("password-submit").click();
-  await expect(page.getByText(/Пароль изменён/)).toBeVisible();
+  await expect(page.getByText(/Пароль изменён\. Завершено других сеансов/)).toBeVisible(); // not the notice-kind cell
   await expect(page.getByTestId("password-error")).toHaveCount(0);
 
   await page.getByTestId("sign-out").click();
