@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { BASE, apiLogin, bearer, demoUser, linkFromMail, shot, topUp } from "./support";
+import { BASE, apiLogin, bearer, demoUser, shot, signUpCustomer, topUp } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -40,11 +40,7 @@ test.afterAll(async () => {
 
 test("a new customer with an account, money and a card", async () => {
   const phone = `+7 9${run.replace(/\D/g, "").padEnd(9, "3").slice(0, 9)}`;
-  const registered = await api.post(`${BASE}/api/auth/register`, { data: { ...me, full_name: "Петров Пётр Петрович", phone } });
-  expect(registered.status(), await registered.text()).toBe(202);
-  const token = new URL(await linkFromMail(api, me.email, "activate")).searchParams.get("token");
-  expect((await api.post(`${BASE}/api/auth/activate`, { data: { token } })).ok()).toBeTruthy();
-  const access = await apiLogin(api, me);
+  const access = await signUpCustomer(api, me, "Петров Пётр Петрович", phone);
   const opened = await api.post(`${BASE}/api/accounts/open`, { headers: { ...bearer(access), "Idempotency-Key": randomUUID() }, data: { currency: "RUB" } });
   expect(opened.status(), await opened.text()).toBe(201);
   accountId = (await opened.json()).id;

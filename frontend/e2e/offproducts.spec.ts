@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { BASE, apiLogin, bearer, demoUser, expectAccessible, linkFromMail, shot, topUp } from "./support";
+import { BASE, apiLogin, bearer, demoUser, expectAccessible, shot, signUpCustomer, topUp } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -48,11 +48,7 @@ test.afterAll(async () => {
 
 test("a customer with money, a card purchase, a standing order and a template; fresh staff", async () => {
   const phone = `+7 9${run.replace(/\D/g, "").padEnd(9, "5").slice(0, 9)}`;
-  const registered = await api.post(`${BASE}/api/auth/register`, { data: { ...customer, full_name: "Смирнова Анна Ивановна", phone } });
-  expect(registered.status(), await registered.text()).toBe(202);
-  const token = new URL(await linkFromMail(api, customer.email, "activate")).searchParams.get("token");
-  expect((await api.post(`${BASE}/api/auth/activate`, { data: { token } })).ok()).toBeTruthy();
-  const access = await apiLogin(api, customer);
+  const access = await signUpCustomer(api, customer, "Смирнова Анна Ивановна", phone);
   customerId = subjectOf(access);
   const open = async () => {
     const res = await api.post(`${BASE}/api/accounts/open`, { headers: { ...bearer(access), "Idempotency-Key": randomUUID() }, data: { currency: "RUB" } });
