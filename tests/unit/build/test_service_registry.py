@@ -51,13 +51,29 @@ def test_pyproject_names_exactly_the_registered_services() -> None:
     assert packages(tool["importlinter"]["root_packages"]) == SERVICES
 
 
-@pytest.mark.parametrize("contract", range(4))
-def test_every_layer_contract_covers_every_service(contract: int) -> None:
-    rule = pyproject()["tool"]["importlinter"]["contracts"][contract]
-    named = rule.get("modules") or rule.get("containers") or rule["forbidden_modules"]
-    if rule["name"].startswith("Deployed code"):
-        named = rule["source_modules"]
-    assert packages(named) == SERVICES, rule["name"]
+def contracts() -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = pyproject()["tool"]["importlinter"]["contracts"]
+    return rules
+
+
+def services_named_by(rule: dict[str, Any]) -> list[str]:
+    """The list of a contract that names the services: who is independent, whom the shared layer may not import,
+    whose code may not import the local tooling, whose layers are checked."""
+    field = {"independence": "modules", "layers": "containers"}.get(rule["type"])
+    if field is None:  # forbidden: the services are the source when local tooling is forbidden, else the target
+        field = "source_modules" if "bank_shared" not in rule["source_modules"] else "forbidden_modules"
+    names: list[str] = rule[field]
+    return names
+
+
+@pytest.mark.parametrize("rule", contracts(), ids=lambda rule: str(rule["name"]))
+def test_every_layer_contract_covers_every_service(rule: dict[str, Any]) -> None:
+    assert packages(services_named_by(rule)) == SERVICES, rule["name"]
+
+
+def test_every_contract_is_checked_here() -> None:
+    """A new contract type must say here which of its lists names the services (else it is silently skipped)."""
+    assert {rule["type"] for rule in contracts()} <= {"independence", "layers", "forbidden"}
 
 
 def test_the_template_deploys_each_registered_service_with_its_migrations() -> None:
@@ -68,3 +84,13 @@ def test_the_template_deploys_each_registered_service_with_its_migrations() -> N
     migrations = {name.removesuffix("MigrationsFunction").lower() for name in deployed
                   if name.endswith("MigrationsFunction")}
     assert migrations == SERVICES
+
+
+def test_every_local_tool_package_is_kept_out_of_deployed_code_and_the_shared_layer() -> None:
+    """The local stack's packages (gateway, seeding, stand-ins) are listed three times in pyproject: a package
+    added to the lint roots but not to both forbidding contracts would be free to leak into a Lambda."""
+    roots = set(pyproject()["tool"]["importlinter"]["root_packages"])
+    tooling = {name for name in roots if not name.endswith("_service") and name != "bank_shared"}
+    for rule in contracts():
+        if rule["type"] == "forbidden":
+            assert tooling <= set(rule["forbidden_modules"]), rule["name"]
