@@ -12,7 +12,7 @@ import email_validator
 from fastapi import APIRouter, Cookie, Depends, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
-from auth_service import administration, service
+from auth_service import administration, mfa, service
 from auth_service.discovery import well_known
 from auth_service.errors import InvalidClient, UnsupportedGrantType
 from auth_service.lifecycle_api import add_customer_lifecycle_routes
@@ -197,9 +197,8 @@ def resend_activation(request: EmailRequest) -> Accepted:
 def login(request: LoginRequest, response: Response, http: Request,
           throttle: Annotated[LoginThrottle, Depends(login_throttle)]) -> TokenResponse:
     """Password (+ TOTP code when MFA is on) → access token and refresh token."""
-    with UnitOfWork() as uow:
-        outcome = service.login(uow, throttle, str(request.email), request.password.get_secret_value(),
-                                request.totp, session_client(http))
+    outcome = mfa.in_transaction_opening_secrets(lambda uow: service.login(
+        uow, throttle, str(request.email), request.password.get_secret_value(), request.totp, session_client(http)))
     return _tokens(_raise_or(outcome), response)
 
 
@@ -250,9 +249,9 @@ async def token(request: Request, response: Response) -> TokenResponse:
         raise UnsupportedGrantType(error="unsupported_grant_type")
     client_id, client_secret = _client_credentials(request, form)
     with UnitOfWork() as uow:
-        access_token, expires_in = service.client_credentials(uow, client_id, client_secret)
+        grant = service.client_credentials(uow, client_id, client_secret)
     response.headers.update(NO_STORE)
-    return TokenResponse(access_token=access_token, expires_in=expires_in)
+    return TokenResponse(access_token=grant.access_token, expires_in=grant.expires_in)  # signed now, committed
 
 
 def _form(body: bytes) -> dict[str, str]:
@@ -292,8 +291,9 @@ def me(principal: LivePrincipal) -> Profile:
 @account.post("/mfa/setup", response_model=MfaSetup)
 def mfa_setup(principal: LivePrincipal, response: Response) -> MfaSetup:
     """Start TOTP enrolment: a secret and its otpauth:// URI for the authenticator app."""
+    new = service.new_mfa_secret(principal.subject)  # sealed (KMS) before the transaction opens
     with UnitOfWork() as uow:
-        secret, uri = service.mfa_setup(uow, principal.subject)
+        secret, uri = service.mfa_setup(uow, principal.subject, new)
     response.headers.update(NO_STORE)
     return MfaSetup(secret=secret, otpauth_uri=uri)
 
@@ -301,16 +301,14 @@ def mfa_setup(principal: LivePrincipal, response: Response) -> MfaSetup:
 @account.post("/mfa/confirm", response_model=MfaState)
 def mfa_confirm(request: MfaCode, principal: LivePrincipal) -> MfaState:
     """Turn MFA on with a first valid code."""
-    with UnitOfWork() as uow:
-        service.mfa_confirm(uow, principal.subject, request.code)
+    mfa.in_transaction_opening_secrets(lambda uow: service.mfa_confirm(uow, principal.subject, request.code))
     return MfaState(mfa_enabled=True)
 
 
 @account.post("/mfa/disable", response_model=MfaState)
 def mfa_disable(request: MfaCode, principal: LivePrincipal) -> MfaState:
     """Turn MFA off (needs a current code)."""
-    with UnitOfWork() as uow:
-        service.mfa_disable(uow, principal.subject, request.code)
+    mfa.in_transaction_opening_secrets(lambda uow: service.mfa_disable(uow, principal.subject, request.code))
     return MfaState(mfa_enabled=False)
 
 

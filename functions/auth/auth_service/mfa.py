@@ -7,12 +7,19 @@ context naming the user, so a sealed secret copied to another user's row does no
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TypeVar
 from uuid import UUID
 
 from auth_service.settings import get_auth_settings
 from bank_shared import crypto
+from bank_shared.db import UnitOfWork
 from bank_shared.money import is_ascii_digits
-from bank_shared.transaction_guard import network_call_allowed
+from bank_shared.transaction_guard import in_transaction
+
+T = TypeVar("T")
 
 STEP_SECONDS = 30
 DRIFT_STEPS = 1
@@ -31,24 +38,74 @@ def _context(user_id: UUID) -> dict[str, str]:
     return {"purpose": SECRET_PURPOSE, "user_id": str(user_id)}
 
 
-# Sign-in and enrolment read and write the secret while the user's row is locked (the lock is what makes a code
-# single-use): the KMS call sits inside auth's route-owned transaction. An exception docs/architecture.md names.
-KMS_IN_ROUTE_TRANSACTION = "auth's MFA secret is sealed/opened while the user's row is locked"
+# No KMS call while a transaction is open (docs/architecture.md, the transaction guard). A new secret is sealed
+# before enrolment's transaction opens (`new_sealed_secret`). A stored secret is opened with no transaction
+# open: a use case that meets a sealed secret it has not opened yet inside its transaction raises
+# `SecretNotOpened`; `in_transaction_opening_secrets` rolls that transaction back, opens the secret, and runs
+# the use case again in a new one, which locks the user's row again and finds the secret opened (the lock, which
+# makes a code single-use, is held only while no KMS call is in flight).
+
+
+@dataclass(frozen=True)
+class NewSecret:
+    """A new TOTP secret: the base32 text shown once to the user, and the value stored for it."""
+
+    secret: str
+    sealed: bytes
+
+
+class SecretNotOpened(Exception):
+    """A sealed secret was needed inside a transaction before it was opened."""
+
+    def __init__(self, stored: bytes, user_id: UUID) -> None:
+        super().__init__("a sealed TOTP secret is opened before the transaction, not inside it")
+        self.stored, self.user_id = stored, user_id
+
+
+_opened: ContextVar[dict[tuple[bytes, UUID], str] | None] = ContextVar("opened_totp_secrets", default=None)
+OPENING_ATTEMPTS = 3  # a secret replaced between two attempts (MFA switched off and on again) needs one more
+
+
+def new_sealed_secret(user_id: UUID) -> NewSecret:
+    secret = new_secret()
+    return NewSecret(secret, seal_secret(secret, user_id))
 
 
 def seal_secret(secret: str, user_id: UUID) -> bytes:
     """The secret as it is stored: one GenerateDataKey call, AES-GCM here."""
-    with network_call_allowed(KMS_IN_ROUTE_TRANSACTION):
-        return crypto.encrypt(secret.encode("ascii"), _context(user_id), key_id=get_auth_settings().data_key_id)
+    return crypto.encrypt(secret.encode("ascii"), _context(user_id), key_id=get_auth_settings().data_key_id)
 
 
 def open_secret(stored: bytes, user_id: UUID) -> str:
-    """The base32 secret of a stored value (one Decrypt call). Rows written before secrets were sealed
-    hold the base32 text itself until `python -m auth_service.seal_secrets` seals them."""
-    if crypto.is_sealed(stored):
-        with network_call_allowed(KMS_IN_ROUTE_TRANSACTION):
-            return crypto.decrypt(stored, _context(user_id)).decode("ascii")
-    return bytes(stored).decode("ascii")
+    """The base32 secret of a stored value: opened earlier in this request, or now (one Decrypt call) when no
+    transaction is open. Rows written before secrets were sealed hold the base32 text itself until
+    `python -m auth_service.seal_secrets` seals them."""
+    if not crypto.is_sealed(stored):
+        return bytes(stored).decode("ascii")
+    opened = _opened.get() or {}
+    if (bytes(stored), user_id) in opened:
+        return opened[(bytes(stored), user_id)]
+    if in_transaction():
+        raise SecretNotOpened(bytes(stored), user_id)
+    return crypto.decrypt(stored, _context(user_id)).decode("ascii")
+
+
+def in_transaction_opening_secrets(work: Callable[[UnitOfWork], T]) -> T:
+    """`work` in a unit of work; when it needs a secret not opened yet, that unit of work rolls back (the use
+    cases ask for the secret before they write anything), the secret is opened, and `work` runs again."""
+    opened: dict[tuple[bytes, UUID], str] = {}
+    token = _opened.set(opened)
+    try:
+        for _ in range(OPENING_ATTEMPTS - 1):
+            try:
+                with UnitOfWork() as uow:
+                    return work(uow)
+            except SecretNotOpened as needed:
+                opened[(needed.stored, needed.user_id)] = open_secret(needed.stored, needed.user_id)
+        with UnitOfWork() as uow:
+            return work(uow)
+    finally:
+        _opened.reset(token)
 
 
 def is_legacy(stored: bytes | None) -> bool:

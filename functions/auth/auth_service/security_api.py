@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, SecretStr
 
-from auth_service import account_security
+from auth_service import account_security, mfa
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
 from bank_shared.auth import LivePrincipal
@@ -55,10 +55,9 @@ def change_password(request: PasswordChangeRequest, principal: LivePrincipal,
     sign-up rules (`weak_password` lists each rule broken) and differs from the current one (`password_reused`).
     Every other session is signed out; this one stays. A wrong current password (`wrong_current_password`) or
     code counts toward the sign-in lockout (429 `login_temporarily_locked`)."""
-    with UnitOfWork() as uow:
-        outcome = account_security.change_password(
-            uow, throttle, principal.subject, principal.claims.get("sid"),
-            request.current_password.get_secret_value(), request.new_password.get_secret_value(), request.totp)
+    outcome = mfa.in_transaction_opening_secrets(lambda uow: account_security.change_password(
+        uow, throttle, principal.subject, principal.claims.get("sid"),
+        request.current_password.get_secret_value(), request.new_password.get_secret_value(), request.totp))
     if isinstance(outcome, AppError):  # raised after the commit: the failure counted toward the lockout
         raise outcome
     return SessionsEnded(ended=outcome)

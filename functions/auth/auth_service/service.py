@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -40,7 +39,7 @@ from auth_service.repository import (
 from auth_service.session_client import SessionClient
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
-from auth_service.tokens import AccessToken, hash_token, issue_access_token, new_opaque_token
+from auth_service.tokens import SignedOnRead, hash_token, new_opaque_token
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest, DependencyUnavailable
 from bank_shared.events.envelope import new_event
@@ -57,7 +56,6 @@ from bank_shared.observability import count, logger
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, link_token
 from bank_shared.phones import normalize_phone, phone_digit_forms
 from bank_shared.sessions import revoke_sessions
-from bank_shared.transaction_guard import network_call_allowed
 
 SERVICE = "auth"
 USER_ROLES = frozenset({"customer", "employee", "admin"})
@@ -67,27 +65,14 @@ class MfaCodeRejected(BadRequest):
     code, title = "invalid_mfa_code", "The one-time code is not valid"
 
 
-class TokenPair:
+class TokenPair(SignedOnRead):
     """A session's tokens. The refresh token is stored in the use case's transaction; the access token is signed
-    (a KMS call in AWS) when first read, which the routes do once that transaction has committed: no call to
-    KMS while the user's row is locked (docs/architecture.md, the transaction guard)."""
+    when first read, once that transaction has committed (tokens.SignedOnRead)."""
 
     def __init__(self, user_id: str, roles: list[str], family: UUID, refresh_token: str,
                  refresh_expires_in: int) -> None:
-        self._user_id, self._roles, self._family = user_id, roles, family
+        super().__init__(user_id, roles, extra_claims={"sid": str(family)})
         self.refresh_token, self.refresh_expires_in = refresh_token, refresh_expires_in
-
-    @cached_property
-    def _access(self) -> AccessToken:
-        return issue_access_token(self._user_id, self._roles, extra_claims={"sid": str(self._family)})
-
-    @property
-    def access_token(self) -> str:
-        return self._access.token
-
-    @property
-    def expires_in(self) -> int:
-        return self._access.expires_in
 
 
 def normalise_email(email: str) -> str:
@@ -335,14 +320,22 @@ def _active_user(uow: UnitOfWork, subject: str) -> dict[str, Any]:
     return user
 
 
-def mfa_setup(uow: UnitOfWork, subject: str) -> tuple[str, str]:
-    """A new pending TOTP secret and its otpauth:// URI; MFA is on only after a confirmed code."""
+def new_mfa_secret(subject: str) -> mfa.NewSecret:
+    """A new TOTP secret for `mfa_setup`, sealed (KMS) before its transaction opens."""
+    user_id = _uuid_or_none(subject)
+    if user_id is None:
+        raise UserNotFound()
+    return mfa.new_sealed_secret(user_id)
+
+
+def mfa_setup(uow: UnitOfWork, subject: str, new: mfa.NewSecret) -> tuple[str, str]:
+    """`new` becomes the pending TOTP secret; returns it and its otpauth:// URI. MFA is on only after a
+    confirmed code."""
     user = _active_user(uow, subject)
     if user["mfa_enabled"]:
         raise MfaAlreadyEnabled()
-    secret = mfa.new_secret()
-    UserRepository(uow.connection).set_mfa_pending(user["id"], mfa.seal_secret(secret, user["id"]))
-    return secret, mfa.provisioning_uri(secret, user["email"], get_auth_settings().mfa_issuer_name)
+    UserRepository(uow.connection).set_mfa_pending(user["id"], new.sealed)
+    return new.secret, mfa.provisioning_uri(new.secret, user["email"], get_auth_settings().mfa_issuer_name)
 
 
 def mfa_confirm(uow: UnitOfWork, subject: str, code: str) -> None:
@@ -410,19 +403,15 @@ def reset_password(uow: UnitOfWork, token: str, new_password: str) -> None:
         "changed_at": datetime.now(UTC).isoformat().replace("+00:00", "Z")}))
 
 
-def client_credentials(uow: UnitOfWork, client_id: str, client_secret: str) -> tuple[str, int]:
-    """OAuth2 client-credentials grant: a short-lived token with the client's roles (`service`)."""
+def client_credentials(uow: UnitOfWork, client_id: str, client_secret: str) -> SignedOnRead:
+    """OAuth2 client-credentials grant: a short-lived token with the client's roles (`service`), signed when the
+    route reads it, after this read-only transaction."""
     client = ClientRepository(uow.connection).get(client_id)
     stored = client["secret_hash"] if client else passwords.dummy_hash()
     if not passwords.verify_password(stored, client_secret) or client is None or not client["enabled"]:
         raise InvalidClient(error="invalid_client")
-    settings = get_auth_settings()
-    # Signed inside the route's transaction (a read-only one: the client's row, no lock): an exception
-    # docs/architecture.md names.
-    with network_call_allowed("a client-credentials token is signed in auth's read-only route transaction"):
-        access = issue_access_token(client_id, client["roles"], ttl_seconds=settings.service_token_ttl_seconds,
-                                    extra_claims={"client_id": client_id, "token_use": "service"})
-    return access.token, access.expires_in
+    return SignedOnRead(client_id, client["roles"], ttl_seconds=get_auth_settings().service_token_ttl_seconds,
+                        extra_claims={"client_id": client_id, "token_use": "service"})
 
 
 def prune_link_mail_quota(uow: UnitOfWork) -> int:

@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from auth_service.keys import key_ring
@@ -40,6 +41,27 @@ def issue_access_token(subject: str, roles: Iterable[str], *, ttl_seconds: int |
         "jti": jti,
     }
     return AccessToken(token=key_ring().sign(claims), expires_in=ttl, jti=jti)
+
+
+class SignedOnRead:
+    """An access token signed (a KMS call in AWS) when first read, which the routes do once the use case's
+    transaction has committed: no KMS call while a transaction is open (docs/architecture.md, the guard)."""
+
+    def __init__(self, subject: str, roles: Iterable[str], *, ttl_seconds: int | None = None,
+                 extra_claims: dict[str, Any] | None = None) -> None:
+        self._subject, self._roles, self._ttl, self._claims = subject, list(roles), ttl_seconds, extra_claims
+
+    @cached_property
+    def _access(self) -> AccessToken:
+        return issue_access_token(self._subject, self._roles, ttl_seconds=self._ttl, extra_claims=self._claims)
+
+    @property
+    def access_token(self) -> str:
+        return self._access.token
+
+    @property
+    def expires_in(self) -> int:
+        return self._access.expires_in
 
 
 def new_opaque_token() -> str:

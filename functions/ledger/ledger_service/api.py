@@ -73,6 +73,12 @@ class TransferRequest(BaseModel):
     currency: Currency
     description: Description = ""
 
+    @property
+    def amount_minor(self) -> int:
+        """The amount in minor units: converted once, here at the edge (422 `invalid_amount` for a zero amount
+        or more decimals than the currency has); from here on a transfer carries only this integer."""
+        return to_minor(self.amount, self.currency)
+
 
 class RegisterAccountRequest(BaseModel):
     account_id: UUID
@@ -111,13 +117,17 @@ class CaptureRequest(BaseModel):
     description: Description = ""
 
 
+def _submit_transfer(request: TransferRequest, principal: Principal, key: str) -> JSONResponse:
+    result = service.submit_transfer(get_connection(), principal, key, request.from_account_id,
+                                     request.to_account_id, request.amount_minor, request.currency,
+                                     request.description)
+    return result.to_response()
+
+
 @router.post("/transfer", status_code=201, response_model=Movement)
 def transfer(request: TransferRequest, principal: Payer, key: IdempotencyKey) -> JSONResponse:
     """Same-currency transfer; a customer may only debit their own accounts."""
-    amount = to_minor(request.amount, request.currency)
-    result = service.submit_transfer(get_connection(), principal, key, request.from_account_id,
-                                     request.to_account_id, amount, request.currency, request.description)
-    return result.to_response()
+    return _submit_transfer(request, principal, key)
 
 
 def _cursor_position(cursor: str | None) -> tuple[datetime, int] | None:
@@ -184,10 +194,7 @@ def balances(_principal: ServicePrincipal,
 def service_transfer(request: TransferRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Same-currency transfer on a customer's behalf (the customer service's P2P, after its own ownership
     check); the internal path keeps service traffic out of the per-user rate limit of `/transfer`."""
-    amount = to_minor(request.amount, request.currency)
-    result = service.submit_transfer(get_connection(), principal, key, request.from_account_id,
-                                     request.to_account_id, amount, request.currency, request.description)
-    return result.to_response()
+    return _submit_transfer(request, principal, key)
 
 
 @internal.post("/exchanges", status_code=201, response_model=Exchange)

@@ -139,7 +139,7 @@ def test_mfa_is_on_only_after_a_confirmed_code_and_sign_in_then_needs_a_fresh_co
     user_id = active_user(realm)
     with pytest.raises(errors.MfaNotPending):
         realm.run(service.mfa_confirm, str(user_id), "123456")
-    secret, _ = realm.run(service.mfa_setup, str(user_id))
+    secret, _ = realm.run(service.mfa_setup, str(user_id), service.new_mfa_secret(str(user_id)))
     totp = pyotp.TOTP(secret)
     near = {totp.at(totp.timecode(service.datetime.now()) * 30 + drift) for drift in (-60, -30, 0, 30, 60)}
     with pytest.raises(service.MfaCodeRejected):
@@ -149,7 +149,7 @@ def test_mfa_is_on_only_after_a_confirmed_code_and_sign_in_then_needs_a_fresh_co
     user = realm.store.user(user_id)
     assert user["mfa_enabled"] and mfa.open_secret(user["mfa_secret"], user_id) == secret
     with pytest.raises(errors.MfaAlreadyEnabled):
-        realm.run(service.mfa_setup, str(user_id))
+        realm.run(service.mfa_setup, str(user_id), service.new_mfa_secret(str(user_id)))
     with pytest.raises(errors.MfaAlreadyEnabled):
         realm.run(service.mfa_confirm, str(user_id), pyotp.TOTP(secret).now())
     assert isinstance(sign_in(realm), errors.MfaRequired)
@@ -160,7 +160,7 @@ def test_turning_mfa_off_needs_an_unused_code(realm: Realm) -> None:
     user_id = active_user(realm)
     with pytest.raises(errors.MfaNotEnabled):
         realm.run(service.mfa_disable, str(user_id), "123456")
-    secret, _ = realm.run(service.mfa_setup, str(user_id))
+    secret, _ = realm.run(service.mfa_setup, str(user_id), service.new_mfa_secret(str(user_id)))
     realm.run(service.mfa_confirm, str(user_id), pyotp.TOTP(secret).now())
     with pytest.raises(service.MfaCodeRejected):  # the code that confirmed (or signed in) is spent
         realm.run(service.mfa_disable, str(user_id), pyotp.TOTP(secret).now())
@@ -177,12 +177,12 @@ def test_profile_use_cases_need_an_existing_active_user(realm: Realm) -> None:
         with pytest.raises(errors.UserNotFound):
             realm.run(service.profile, subject)
         with pytest.raises(errors.UserNotFound):
-            realm.run(service.mfa_setup, subject)
+            realm.run(service.mfa_setup, subject, service.new_mfa_secret(subject))
     with pytest.raises(errors.UserNotFound):
         realm.run(service.user_by_id, uuid.uuid4())
     realm.store.user(user_id)["status"] = "disabled"
     with pytest.raises(errors.AccountNotActive):
-        realm.run(service.mfa_setup, str(user_id))
+        realm.run(service.mfa_setup, str(user_id), service.new_mfa_secret(str(user_id)))
 
 
 def test_users_are_found_by_phone_digits_only_when_active(realm: Realm) -> None:
@@ -333,7 +333,8 @@ def test_user_search_pages_newest_first_by_kind(realm: Realm) -> None:
 def test_the_client_credentials_grant(realm: Realm) -> None:
     realm.store.state["clients"]["payments"] = {"client_id": "payments", "roles": ["service"], "enabled": True,
                                                 "secret_hash": passwords.hash_password("s3cret-value-1")}
-    token, expires_in = realm.run(service.client_credentials, "payments", "s3cret-value-1")
+    grant = realm.run(service.client_credentials, "payments", "s3cret-value-1")  # signed when read, after it
+    token, expires_in = grant.access_token, grant.expires_in
     assert claims(token)["client_id"] == "payments" and claims(token)["roles"] == ["service"] and expires_in == 300
     for client_id, secret in (("payments", "wrong"), ("nobody", "s3cret-value-1")):
         with pytest.raises(errors.InvalidClient):

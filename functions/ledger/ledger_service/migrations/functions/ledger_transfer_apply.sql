@@ -1,12 +1,17 @@
 -- ledger_transfer_apply: its only definition. An upgrade re-applies this file whenever it changes
 -- (docs/migrations.md); the versioned files that first created it stay as they were applied.
 --
--- ledger_transfer_apply(request, wait_for_locks) does, inside the caller's database transaction, exactly
--- what service.transfer did statement by statement: the Idempotency-Key in-flight lock and stored-response
--- check, the row locks of both accounts in id order, the account/ownership/currency checks, the available
--- balance check under those locks, the ledger transaction, its two postings, the balance UPDATE (still
--- guarded by the CHECK constraints and the zero-sum trigger), the stored response and the outbox event.
--- Python prepares the response bodies and events (only created_at comes from the database).
+-- ledger_transfer_apply(request, wait_for_locks) does, inside the caller's database transaction: the
+-- Idempotency-Key in-flight lock and stored-response check, the row locks of both accounts in id order, the
+-- account/ownership/currency checks, the available balance and ceiling checks under those locks, the ledger
+-- transaction, its two postings, the balance UPDATE (still guarded by the CHECK constraints and the zero-sum
+-- trigger), the stored response and the outbox event. Python prepares the response bodies and events (only
+-- created_at comes from the database).
+--
+-- Each check of a transfer is made in one place (docs/money.md, "One copy of each check"): here, every check
+-- that reads the accounts, because only here are they locked; at the edge in Python, the shape of the input
+-- (a positive amount in minor units with at most the currency's decimals, two different accounts), which is
+-- why `r` is trusted to hold them: its one producer is ledger_service.transfers.TransferOrder.
 --
 -- With wait_for_locks = false a busy account is not waited for: the function raises lock_not_available
 -- with the account id as DETAIL (when both are busy: the account that already has a combiner queue), and
@@ -31,9 +36,6 @@ DECLARE
     v_text     text;
     v_event    jsonb;
 BEGIN
-    IF v_amount IS NULL OR v_amount <= 0 OR v_from = v_to THEN
-        RAISE EXCEPTION 'invalid transfer request' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
     -- Idempotency-Key: the same key while the first request is in flight, a different body, a replay.
     IF NOT pg_try_advisory_xact_lock(hashtextextended(length(v_scope) || ':' || v_scope || '|' || v_key, 0)) THEN
         RETURN jsonb_build_object('error', 'in_flight');
