@@ -158,6 +158,18 @@ class Webhooks:
         threading.Thread(target=run, daemon=True).start()
 
 
+def remembered(keys: dict[str, tuple[str, str]], key: str, body: dict[str, Any]) -> tuple[str, str | None]:
+    """The request's fingerprint and what this Idempotence-Key made before (None: nothing yet); the same key with
+    another request, or no key, is refused."""
+    if not key:
+        raise PaymentError(400, "invalid_request", "Idempotence-Key header is required")
+    fingerprint = json.dumps(body, sort_keys=True)
+    known = keys.get(key)
+    if known is not None and known[0] != fingerprint:
+        raise PaymentError(400, "invalid_request", "Idempotence-Key reused with another request")
+    return fingerprint, known[1] if known else None
+
+
 class Acquirer:
     """Payments by id and by idempotence key; outcomes of the hosted page; webhooks to the shop."""
 
@@ -170,21 +182,17 @@ class Acquirer:
         self._lock = threading.Lock()
 
     def create(self, key: str, body: dict[str, Any]) -> Payment:
-        if not key:
-            raise PaymentError(400, "invalid_request", "Idempotence-Key header is required")
+        remembered(self._by_key, key, body)
         amount, confirmation = body.get("amount") or {}, body.get("confirmation") or {}
         value, currency = str(amount.get("value", "")), str(amount.get("currency", ""))
         return_url = str(confirmation.get("return_url", ""))
         if not value or len(currency) != 3 or not return_url.startswith(("http://", "https://")):
             raise PaymentError(400, "invalid_request", "amount.value, amount.currency and confirmation.return_url "
                                                        "are required")
-        fingerprint = json.dumps(body, sort_keys=True)
         with self._lock:
-            known = self._by_key.get(key)
-            if known is not None:
-                if known[0] != fingerprint:
-                    raise PaymentError(400, "invalid_request", "Idempotence-Key reused with another request")
-                return self.payments[known[1]]
+            fingerprint, made = remembered(self._by_key, key, body)
+            if made is not None:
+                return self.payments[made]
             payment_id = str(uuid.uuid4())
             payment = Payment(payment_id, value, currency, str(body.get("description", ""))[:128],
                               str((body.get("metadata") or {}).get("order_id", "")), return_url,
@@ -237,16 +245,12 @@ class Acquirer:
     def refund(self, key: str, body: dict[str, Any]) -> Refund:
         """Refund (part of) a succeeded payment: the same key and body answer the same refund; more than the
         payment captured, less what is already refunded, is refused."""
-        if not key:
-            raise PaymentError(400, "invalid_request", "Idempotence-Key header is required")
+        remembered(self._refund_keys, key, body)
         payment_id, currency, value = refund_value(body)
-        fingerprint = json.dumps(body, sort_keys=True)
         with self._lock:
-            known = self._refund_keys.get(key)
-            if known is not None:
-                if known[0] != fingerprint:
-                    raise PaymentError(400, "invalid_request", "Idempotence-Key reused with another request")
-                return self.refunds[known[1]]
+            fingerprint, made = remembered(self._refund_keys, key, body)
+            if made is not None:
+                return self.refunds[made]
             payment = self.get(payment_id)
             if payment.status != "succeeded" or currency != payment.currency:
                 raise PaymentError(400, "invalid_request", "Only a succeeded payment is refunded, in its currency")
