@@ -11,7 +11,9 @@
    to the return URL and the shop gets a signed webhook (``bank_shared.acquiring``): ``{type: "notification",
    event: "payment.succeeded" | "payment.canceled", object: <the payment>}``, retried with back-off until the
    shop answers 2xx;
-4. ``GET /v3/payments/{id}`` tells the shop the payment's status at any time.
+4. ``GET /v3/payments/{id}`` tells the shop the payment's status at any time;
+5. the shop may refund a succeeded payment, in whole or in parts never above what was captured
+   (``acquirer.refunds``), and gets a signed ``refund.succeeded`` webhook.
 
 No card number is kept: only its masked form (first six, last four digits). Payments live in memory.
 """
@@ -26,8 +28,10 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
+from acquirer.refunds import Refund, refund_value, refunded
 from bank_shared.acquiring import SIGNATURE_HEADER, mask_pan, sign
 
 SUCCEEDS, INSUFFICIENT_FUNDS, NEEDS_3DS = "4111111111111111", "4000000000000002", "4000000000003220"
@@ -65,6 +69,7 @@ class Payment:
     masked_card: str | None = None
     reason: str | None = None
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat().replace("+00:00", "Z"))
+    refunds: list[Refund] = field(default_factory=list)
 
     def view(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -77,6 +82,8 @@ class Payment:
         if self.masked_card:
             body["payment_method"] = {"type": "bank_card", "card": {"first6": self.masked_card[:6],
                                                                     "last4": self.masked_card[-4:]}}
+        if self.refunds:
+            body["refunded_amount"] = {"value": f"{refunded(self.refunds):.2f}", "currency": self.currency}
         if self.reason:
             body["cancellation_details"] = {"party": "issuer", "reason": self.reason}
         return body
@@ -133,8 +140,9 @@ class Webhooks:
         except OSError:
             status = 0
         with self._lock:
-            self.log.append({"payment_id": event["object"]["id"], "event": event["event"], "status": status,
-                             "at": datetime.now(UTC).isoformat()})
+            target = event["object"]
+            self.log.append({"payment_id": target.get("payment_id", target["id"]), "event": event["event"],
+                             "status": status, "at": datetime.now(UTC).isoformat()})
         return status
 
     def deliver(self, event: dict[str, Any]) -> None:
@@ -150,6 +158,18 @@ class Webhooks:
         threading.Thread(target=run, daemon=True).start()
 
 
+def remembered(keys: dict[str, tuple[str, str]], key: str, body: dict[str, Any]) -> tuple[str, str | None]:
+    """The request's fingerprint and what this Idempotence-Key made before (None: nothing yet); the same key with
+    another request, or no key, is refused."""
+    if not key:
+        raise PaymentError(400, "invalid_request", "Idempotence-Key header is required")
+    fingerprint = json.dumps(body, sort_keys=True)
+    known = keys.get(key)
+    if known is not None and known[0] != fingerprint:
+        raise PaymentError(400, "invalid_request", "Idempotence-Key reused with another request")
+    return fingerprint, known[1] if known else None
+
+
 class Acquirer:
     """Payments by id and by idempotence key; outcomes of the hosted page; webhooks to the shop."""
 
@@ -157,24 +177,22 @@ class Acquirer:
         self.shop_id, self.secret_key, self.public_url, self.webhooks = shop_id, secret_key, public_url, webhooks
         self.payments: dict[str, Payment] = {}
         self._by_key: dict[str, tuple[str, str]] = {}  # idempotence key -> (request fingerprint, payment id)
+        self.refunds: dict[str, Refund] = {}
+        self._refund_keys: dict[str, tuple[str, str]] = {}  # idempotence key -> (fingerprint, refund id)
         self._lock = threading.Lock()
 
     def create(self, key: str, body: dict[str, Any]) -> Payment:
-        if not key:
-            raise PaymentError(400, "invalid_request", "Idempotence-Key header is required")
+        remembered(self._by_key, key, body)
         amount, confirmation = body.get("amount") or {}, body.get("confirmation") or {}
         value, currency = str(amount.get("value", "")), str(amount.get("currency", ""))
         return_url = str(confirmation.get("return_url", ""))
         if not value or len(currency) != 3 or not return_url.startswith(("http://", "https://")):
             raise PaymentError(400, "invalid_request", "amount.value, amount.currency and confirmation.return_url "
                                                        "are required")
-        fingerprint = json.dumps(body, sort_keys=True)
         with self._lock:
-            known = self._by_key.get(key)
-            if known is not None:
-                if known[0] != fingerprint:
-                    raise PaymentError(400, "invalid_request", "Idempotence-Key reused with another request")
-                return self.payments[known[1]]
+            fingerprint, made = remembered(self._by_key, key, body)
+            if made is not None:
+                return self.payments[made]
             payment_id = str(uuid.uuid4())
             payment = Payment(payment_id, value, currency, str(body.get("description", ""))[:128],
                               str((body.get("metadata") or {}).get("order_id", "")), return_url,
@@ -223,3 +241,31 @@ class Acquirer:
     @staticmethod
     def event(payment: Payment) -> dict[str, Any]:
         return {"type": "notification", "event": f"payment.{payment.status}", "object": payment.view()}
+
+    def refund(self, key: str, body: dict[str, Any]) -> Refund:
+        """Refund (part of) a succeeded payment: the same key and body answer the same refund; more than the
+        payment captured, less what is already refunded, is refused."""
+        remembered(self._refund_keys, key, body)
+        payment_id, currency, value = refund_value(body)
+        with self._lock:
+            fingerprint, made = remembered(self._refund_keys, key, body)
+            if made is not None:
+                return self.refunds[made]
+            payment = self.get(payment_id)
+            if payment.status != "succeeded" or currency != payment.currency:
+                raise PaymentError(400, "invalid_request", "Only a succeeded payment is refunded, in its currency")
+            if refunded(payment.refunds) + value > Decimal(payment.amount):
+                raise PaymentError(400, "invalid_request", "The refund exceeds the payment's captured amount")
+            refund = Refund(str(uuid.uuid4()), payment_id, f"{value:.2f}", currency,
+                            str(body.get("description", ""))[:250])
+            payment.refunds.append(refund)
+            self.refunds[refund.id] = refund
+            self._refund_keys[key] = (fingerprint, refund.id)
+        self.webhooks.deliver({"type": "notification", "event": "refund.succeeded", "object": refund.view()})
+        return refund
+
+    def get_refund(self, refund_id: str) -> Refund:
+        refund = self.refunds.get(refund_id)
+        if refund is None:
+            raise PaymentError(404, "not_found", "No such refund")
+        return refund

@@ -1,9 +1,10 @@
 "use client";
 import { useState } from "react";
-import { Button, Group, Modal, Radio, Stack, Text } from "@mantine/core";
+import { Button, Modal, Radio, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconLock, IconLockOpen } from "@tabler/icons-react";
 import { accountsApi, unwrap } from "@/api/client";
+import { DialogFooter } from "@/components/DialogFooter";
 import { errorMessage, useI18n } from "@/lib/i18n";
 
 type BlockReason = "lost" | "stolen" | "suspicious" | "other";
@@ -79,14 +80,11 @@ export function CardActions({ card, onChanged }: { card: CardLike; onChanged: ()
               {t("cardBlock.reason.finalWarn")}
             </Text>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              {t("common.cancel")}
-            </Button>
+          <DialogFooter onCancel={() => setOpen(false)}>
             <Button color={blocking ? "red.9" : "bank"} onClick={apply} loading={busy} disabled={blocking && !reason} data-testid="card-confirm">
               {t("common.confirm")}
             </Button>
-          </Group>
+          </DialogFooter>
         </Stack>
       </Modal>
     </>

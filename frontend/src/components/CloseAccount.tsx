@@ -1,8 +1,9 @@
 "use client";
 import { useState } from "react";
-import { Alert, Button, Group, Modal, Stack, Text } from "@mantine/core";
+import { Alert, Button, Modal, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { accountsApi, unwrap } from "@/api/client";
+import { DialogFooter } from "@/components/DialogFooter";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import { formatAccountNumber, formatMoney, toScaled, type Money } from "@/lib/money";
 
@@ -50,19 +51,11 @@ export function CloseAccount({ account, onClosed }: { account: AccountLike; onCl
               {t("close.hasMoney", { amount: formatMoney(account.balance, locale) })}
             </Alert>
           )}
-          {error && (
-            <Alert color="red" variant="light" role="alert" data-testid="close-error">
-              {error}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              {t("common.cancel")}
-            </Button>
+          <DialogFooter error={error} errorTestId="close-error" onCancel={() => setOpen(false)}>
             <Button color="red.9" onClick={close} loading={busy} disabled={full} data-testid="close-confirm">
               {t("close.button")}
             </Button>
-          </Group>
+          </DialogFooter>
         </Stack>
       </Modal>
     </>

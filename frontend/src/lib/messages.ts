@@ -1,4 +1,5 @@
 import { acquiringEn, acquiringRu } from "./messages/acquiring";
+import { refundsEn, refundsRu } from "./messages/refunds";
 import { approvalsEn, approvalsRu } from "./messages/approvals";
 import { cardsEn, cardsRu } from "./messages/cards";
 import { officeEn, officeRu } from "./messages/office";
@@ -297,6 +298,7 @@ export const ru = {
   ...officeRu,
   ...staffadminRu,
   ...acquiringRu,
+  ...refundsRu,
   ...offcontractsRu,
   ...offproductsRu,
   ...approvalsRu,
@@ -591,6 +593,7 @@ export const en: Record<MessageKey, string> = {
   ...officeEn,
   ...staffadminEn,
   ...acquiringEn,
+  ...refundsEn,
   ...offcontractsEn,
   ...offproductsEn,
   ...approvalsEn,

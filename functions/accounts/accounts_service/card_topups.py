@@ -1,14 +1,17 @@
 """Card top-ups: money in from a card of another bank through the card acquirer (docs/payments.md "Money in").
 
     creating --(acquirer made the payment)--> pending --(succeeded: ledger credit)--> succeeded
-        |                                        '--(canceled: the card was declined)--> failed
+        |                                        |--(canceled: the card was declined)--> failed
+        |                                        '--(succeeded, the ledger refused the credit)--> refunding
         '--(the acquirer never answered, after the reconcile delay)--> failed (not_started)
+    refunding --(the acquirer refunded the card: card_topup_refunds)--> refunded
 
 The customer's request stores the row first, asks the acquirer for a payment (under the top-up's id as its
 Idempotence-Key) outside any transaction, then stores the payment id and the payment page's URL. The outcome
 comes in by the acquirer's signed webhook or, when that is late, by the schedule asking the acquirer: both go
 through `apply_outcome`, which credits the account once (the ledger's Idempotency-Key is ``card-topup-<id>`` and
-the row moves pending -> succeeded only once).
+the row moves pending -> succeeded only once). A credit the ledger refuses for good is refunded to the card,
+once (card_topup_refunds).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from accounts_service import card_topup_refunds
 from accounts_service.card_topups_clients import get_acquirer, get_credit_ledger
 from accounts_service.card_topups_repository import CardTopupsRepository
 from accounts_service.repository import AccountsRepository, Row
@@ -151,8 +155,10 @@ def _move(row: Row, to_status: str, **fields: Any) -> Row:
 
 
 def _credit(row: Row, payment: dict[str, Any]) -> Row:
+    if row["status"] == "refunding":  # a refund left half-done: ask again under the same key
+        return card_topup_refunds.refund(row)
     if row["status"] != "pending":
-        if row["status"] != "succeeded":
+        if row["status"] not in ("succeeded", "refunded"):
             logger.warning("card top-up: succeeded payment for a top-up that is %s", row["status"])
         return row
     mask = _card_mask(payment)
@@ -162,10 +168,11 @@ def _credit(row: Row, payment: dict[str, Any]) -> Row:
         "description": f"Card top-up {mask or ''}".strip()})
     if answer.ok:
         return _move(row, "succeeded", transaction_id=UUID(str(answer.body["transaction_id"])), card_mask=mask)
-    # The ledger refused (the account was closed meanwhile): the money stays at the settlement account and the
-    # top-up is failed with the ledger's code; the refund to the card is an operator's step (not built).
-    return _move(row, "failed", failure_reason=f"credit_refused:{answer.body.get('code', 'refused')}",
-                 card_mask=mask)
+    if not card_topup_refunds.is_definite_refusal(answer):  # busy or in flight: the acquirer retries, or the sweep
+        raise DependencyUnavailable(f"ledger answered {answer.status}", dependency="ledger")
+    # The ledger refused for good (the account closed meanwhile, a balance ceiling): the card is refunded.
+    moved = _move(row, "refunding", failure_reason=card_topup_refunds.refusal_reason(answer), card_mask=mask)
+    return card_topup_refunds.refund(moved)
 
 
 def apply_outcome(payment: dict[str, Any]) -> dict[str, Any]:
@@ -187,6 +194,14 @@ def apply_outcome(payment: dict[str, Any]) -> dict[str, Any]:
     return topup_view(row)
 
 
+def apply_refund(refund: dict[str, Any]) -> dict[str, Any]:
+    """The acquirer's ``refund.succeeded`` webhook: the top-up refunded (once, whoever tells first)."""
+    row = card_topup_refunds.finish(refund)
+    if row is None:
+        raise CardTopupNotFound("No card top-up for this refund's payment")
+    return topup_view(row)
+
+
 def _abandon(row: Row) -> None:
     with UnitOfWork() as uow:
         CardTopupsRepository(uow.connection).transition(row["id"], "creating", "failed", failure_reason="not_started")
@@ -194,7 +209,8 @@ def _abandon(row: Row) -> None:
 
 def sweep(now: datetime) -> dict[str, int]:
     """The schedule: top-ups open longer than the reconcile delay are settled by asking the acquirer (a webhook
-    lost or late); ones the acquirer never took are failed. An acquirer outage leaves the rest for next time."""
+    lost or late); ones the acquirer never took are failed; refunds left half-done are asked for again (the same
+    key: never a second refund). An acquirer or ledger outage leaves the rest for next time."""
     settings = get_accounts_settings()
     with UnitOfWork() as uow:
         rows = CardTopupsRepository(uow.connection).stale(
@@ -204,6 +220,8 @@ def sweep(now: datetime) -> dict[str, int]:
         try:
             if row["status"] == "creating":
                 _abandon(row)
+            elif row["status"] == "refunding":
+                settled += card_topup_refunds.refund(row)["status"] == "refunded"
             elif apply_outcome(get_acquirer().get_payment(row["payment_id"]))["status"] != "pending":
                 settled += 1
         except DependencyUnavailable:

@@ -54,8 +54,10 @@ class CardTopup(BaseModel):
     account_id: UUID
     amount: str
     currency: str
-    status: Literal["creating", "pending", "succeeded", "failed"] = Field(
-        description="pending: waiting for the card payment; succeeded: credited; failed: see failure_reason")
+    status: Literal["creating", "pending", "succeeded", "failed", "refunding", "refunded"] = Field(
+        description="pending: waiting for the card payment; succeeded: credited; failed: see failure_reason; "
+                    "refunding/refunded: paid, but the ledger refused the credit (failure_reason), so the money "
+                    "is being/was returned to the card")
     confirmation_url: str | None = Field(description="The acquirer's payment page to send the browser to")
     card_mask: str | None = Field(description="The paying card, masked (first six and last four digits)")
     failure_reason: str | None = Field(description="insufficient_funds, card_declined, 3d_secure_failed, "
@@ -93,10 +95,26 @@ class AcquirerPayment(BaseModel):
     cancellation_details: CancellationDetails | None = None
 
 
+class AcquirerRefund(BaseModel):
+    id: str = Field(min_length=1, max_length=64)
+    payment_id: str = Field(min_length=1, max_length=64)
+    status: Literal["pending", "succeeded", "canceled"]
+    amount: PaymentAmount
+
+
 class AcquirerNotification(BaseModel):
     type: Literal["notification"]
     event: Literal["payment.succeeded", "payment.canceled"]
     object: AcquirerPayment
+
+
+class AcquirerRefundNotification(BaseModel):
+    type: Literal["notification"]
+    event: Literal["refund.succeeded"]
+    object: AcquirerRefund
+
+
+AnyNotification = Annotated[AcquirerNotification | AcquirerRefundNotification, Field(discriminator="event")]
 
 
 class NotificationAccepted(BaseModel):
@@ -120,8 +138,12 @@ def get_card_topup(topup_id: UUID, principal: Customer) -> CardTopup:
 
 
 @acquiring.post("/webhook", response_model=NotificationAccepted, dependencies=[Depends(signed_by_acquirer)])
-def acquirer_webhook(notification: AcquirerNotification) -> NotificationAccepted:
-    """The acquirer's notification of a payment's outcome; each top-up is credited once however often it comes.
-    An unknown payment is 404, one whose amount is not the top-up's 422 (the acquirer stops on neither)."""
-    view = card_topups.apply_outcome(notification.object.model_dump())
+def acquirer_webhook(notification: AnyNotification) -> NotificationAccepted:
+    """The acquirer's notification of a payment's outcome or of a refund; each top-up is credited (or refunded)
+    once however often it comes. An unknown payment is 404, one whose amount is not the top-up's 422 (the
+    acquirer stops on neither)."""
+    if isinstance(notification, AcquirerRefundNotification):
+        view = card_topups.apply_refund(notification.object.model_dump())
+    else:
+        view = card_topups.apply_outcome(notification.object.model_dump())
     return NotificationAccepted(topup_id=view["id"], status=view["status"])

@@ -1,8 +1,9 @@
 """What card top-ups ask of others (docs/payments.md "Money in"):
 
 * the card acquirer, over HTTPS (locally the stand-in, localstack/acquirer): ``POST /v3/payments`` under an
-  ``Idempotence-Key`` (the top-up's id, so a retried request never opens a second payment) and ``GET
-  /v3/payments/{id}``, with HTTP Basic ``shop_id:secret_key`` from the Secrets Manager secret;
+  ``Idempotence-Key`` (the top-up's id, so a retried request never opens a second payment), ``GET
+  /v3/payments/{id}`` and ``POST /v3/refunds`` (under ``card-topup-refund-<id>``: one refund per top-up), with
+  HTTP Basic ``shop_id:secret_key`` from the Secrets Manager secret;
 * the ledger, invoked directly: ``POST /internal/topups`` from the settlement account under the Idempotency-Key
   ``card-topup-<id>``, so a webhook delivered twice, or a webhook and the schedule, credit once.
 
@@ -29,6 +30,7 @@ class AcquirerUnavailable(DependencyUnavailable):
 class Acquirer(Protocol):
     def create_payment(self, key: str, body: dict[str, Any]) -> dict[str, Any]: ...
     def get_payment(self, payment_id: str) -> dict[str, Any]: ...
+    def refund(self, key: str, body: dict[str, Any]) -> dict[str, Any]: ...
 
 
 class HttpAcquirer:
@@ -57,6 +59,9 @@ class HttpAcquirer:
 
     def get_payment(self, payment_id: str) -> dict[str, Any]:
         return self._call("GET", f"/v3/payments/{payment_id}")
+
+    def refund(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/v3/refunds", key=key, body=body)
 
 
 class CreditLedger(Protocol):

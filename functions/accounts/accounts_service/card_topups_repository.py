@@ -11,9 +11,9 @@ from accounts_service.repository import Row
 from bank_shared.db import Connection
 
 COLUMNS = ("id, owner_id, account_id, amount, currency, status, payment_id, confirmation_url, card_mask, "
-           "failure_reason, transaction_id, created_at, updated_at")
+           "failure_reason, transaction_id, created_at, updated_at, refund_id")
 
-SETTABLE = ("payment_id", "confirmation_url", "card_mask", "failure_reason", "transaction_id")
+SETTABLE = ("payment_id", "confirmation_url", "card_mask", "failure_reason", "transaction_id", "refund_id")
 
 
 class CardTopupsRepository:
@@ -54,7 +54,8 @@ class CardTopupsRepository:
             {**fields, "to": to_status, "from": from_status, "id": topup_id}).fetchone()
 
     def stale(self, older_than: datetime, limit: int) -> list[Row]:
-        """Top-ups still creating or pending, created before `older_than`, oldest first."""
+        """Top-ups still creating, pending or refunding, created before `older_than`, oldest first."""
         return self.connection.execute(
-            f"SELECT {COLUMNS} FROM card_topups WHERE status IN ('creating', 'pending') AND created_at < %s "
+            f"SELECT {COLUMNS} FROM card_topups WHERE status IN ('creating', 'pending', 'refunding') "
+            "AND created_at < %s "
             "ORDER BY created_at LIMIT %s", (older_than, limit)).fetchall()

@@ -15,6 +15,7 @@ files the history into the inbox with the events' own times, but mails only even
 | account.opened | owner_id | account_opened |
 | account.closed | owner_id (number asked from accounts) | account_closed |
 | card.issued | owner_id | card_issued |
+| card_topup.refunded | owner_id | card_topup_refunded (the amount, why, the card's last four digits) |
 | payment.failed | owner of from_account_id / account_id (asked from accounts) | payment_failed |
 | utility.paid | payer_id | utility_paid (a receipt: provider, payer code, amount) |
 | contract.signed / activated / terminated | customer_id | contract_signed / _activated / _terminated |
@@ -38,6 +39,7 @@ from bank_shared.events.topics import (
     ACCOUNT_CLOSED,
     ACCOUNT_OPENED,
     CARD_ISSUED,
+    CARD_TOPUP_REFUNDED,
     CONTRACT_ACTIVATED,
     CONTRACT_SIGNED,
     CONTRACT_TERMINATED,
@@ -158,6 +160,17 @@ def _card_issued(event: CloudEvent, _owners: Owners) -> Notice:
                    "expiry": data["expiry"]}, event_time(event.time))
 
 
+def _card_topup_refunded(event: CloudEvent, _owners: Owners) -> Notice:
+    """A card top-up the ledger refused, returned to the card: the amount, why, and the card's last four."""
+    data = event.data
+    values = {"amount": data["amount"], "currency": data["currency"], "reason": data.get("reason") or "",
+              "card_last4": data.get("card_last4") or ""}
+    return Notice(_uuid(data["owner_id"]), "card_topup_refunded", values,
+                  {"topup_id": data["topup_id"], "account_id": data["account_id"],
+                   "amount": {"amount": str(data["amount"]), "currency": data["currency"]},
+                   "reason": data.get("reason"), "card_last4": data.get("card_last4")}, event_time(event.time))
+
+
 def _failed_source(event: CloudEvent) -> list[UUID]:
     source = event.data.get("from_account_id") or event.data.get("account_id")
     return [_uuid(source)] if source else []
@@ -219,6 +232,7 @@ def _password_changed(event: CloudEvent, _owners: Owners) -> Notice:
 account_opened = consumer(_account_opened)
 account_closed = consumer(_account_closed, _closed_account)
 card_issued = consumer(_card_issued)
+card_topup_refunded = consumer(_card_topup_refunded)
 payment_failed = consumer(_payment_failed, _failed_source)
 utility_paid = consumer(_utility_paid)
 user_locked = consumer(_user_locked)
@@ -228,6 +242,7 @@ HANDLERS: dict[str, TwoPhase[Found]] = {
     ACCOUNT_OPENED: account_opened,
     ACCOUNT_CLOSED: account_closed,
     CARD_ISSUED: card_issued,
+    CARD_TOPUP_REFUNDED: card_topup_refunded,
     PAYMENT_FAILED: payment_failed,
     UTILITY_PAID: utility_paid,
     CONTRACT_SIGNED: consumer(_contract("contract_signed")),

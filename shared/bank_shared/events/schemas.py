@@ -93,6 +93,20 @@ class AccountClosed(EventData):
     closed_by: str
 
 
+class CardTopupRefunded(EventData):
+    """A card top-up the ledger refused to credit was refunded to the paying card; of the card only its last
+    four digits travel."""
+
+    topup_id: UUID
+    account_id: UUID
+    owner_id: UUID
+    amount: Amount
+    currency: str
+    card_last4: str | None = Field(pattern=r"^[0-9]{4}$", description="None when the acquirer named no card")
+    reason: str = Field(description="The ledger's refusal code, e.g. account_closed")
+    refund_id: str = Field(description="The acquirer's refund")
+
+
 class CardIssued(EventData):
     """A card was issued on an account; only its last four digits travel."""
 
@@ -254,6 +268,7 @@ EVENT_MODELS: dict[str, type[EventData]] = {
     topics.ACCOUNT_OPENED: AccountOpened,
     topics.ACCOUNT_CLOSED: AccountClosed,
     topics.CARD_ISSUED: CardIssued,
+    topics.CARD_TOPUP_REFUNDED: CardTopupRefunded,
     topics.PAYMENT_EXECUTED: PaymentExecuted,
     topics.PAYMENT_FAILED: PaymentFailed,
     topics.UTILITY_PAID: UtilityPaid,

@@ -1,5 +1,6 @@
 """Card top-ups against fakes of the repositories, the acquirer and the ledger: the limits and the currency, the
-state machine (creating -> pending -> succeeded | failed), idempotency (the same Idempotency-Key answers the same
+state machine (creating -> pending -> succeeded | failed, or refunding -> refunded when the ledger refuses the
+credit for good), idempotency (the same Idempotency-Key answers the same
 top-up and asks the acquirer once; a webhook twice, or a webhook and the sweep, credit once), an unknown
 payment or another customer's account refused, and the webhook's signature checked at the door."""
 
@@ -14,7 +15,7 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from accounts_service import card_topups, card_topups_api, card_topups_clients
+from accounts_service import card_topup_refunds, card_topups, card_topups_api, card_topups_clients
 from accounts_service.api import app
 from bank_shared.acquiring import SIGNATURE_HEADER, sign
 from bank_shared.errors import AccountNotFound, IdempotencyKeyReused
@@ -22,6 +23,7 @@ from bank_shared.http import Answer
 
 OWNER, STRANGER, ACCOUNT = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 WEBHOOK_KEY = "w" * 48
+EVENTS: list[Any] = []
 
 
 class FakeUow:
@@ -60,7 +62,7 @@ class FakeTopups:
         self.rows[topup_id] = {"id": topup_id, "owner_id": owner_id, "account_id": account_id, "key": key,
                                "amount": amount, "currency": currency, "status": "creating", "payment_id": None,
                                "confirmation_url": None, "card_mask": None, "failure_reason": None,
-                               "transaction_id": None, "created_at": now, "updated_at": now}
+                               "transaction_id": None, "refund_id": None, "created_at": now, "updated_at": now}
         return dict(self.rows[topup_id])
 
     def by_key(self, owner_id: UUID, key: str) -> dict[str, Any] | None:
@@ -81,13 +83,15 @@ class FakeTopups:
 
     def stale(self, older_than: datetime, limit: int) -> list[dict[str, Any]]:
         return [dict(r) for r in self.rows.values()
-                if r["status"] in ("creating", "pending") and r["created_at"] < older_than][:limit]
+                if r["status"] in ("creating", "pending", "refunding") and r["created_at"] < older_than][:limit]
 
 
 class FakeAcquirer:
     def __init__(self) -> None:
         self.payments: dict[str, dict[str, Any]] = {}
         self.created: list[str] = []
+        self.refunds: dict[str, dict[str, Any]] = {}  # by Idempotence-Key, as the acquirer keeps them
+        self.refund_outage = False
 
     def create_payment(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
         self.created.append(key)
@@ -98,6 +102,12 @@ class FakeAcquirer:
 
     def get_payment(self, payment_id: str) -> dict[str, Any]:
         return self.payments[payment_id]
+
+    def refund(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
+        if self.refund_outage:
+            raise card_topups_clients.AcquirerUnavailable("acquirer: down", dependency="acquirer")
+        return self.refunds.setdefault(key, {"id": f"refund-{len(self.refunds) + 1}", "status": "succeeded",
+                                             "payment_id": body["payment_id"], "amount": body["amount"]})
 
     def finish(self, payment_id: str, status: str, reason: str | None = None) -> dict[str, Any]:
         payment = self.payments[payment_id]
@@ -112,8 +122,11 @@ class FakeAcquirer:
 class FakeLedger:
     def __init__(self) -> None:
         self.credits: dict[str, dict[str, Any]] = {}
+        self.refusal: Answer | None = None
 
     def topup(self, key: str, body: dict[str, Any]) -> Answer:
+        if self.refusal is not None:
+            return self.refusal
         replayed = key in self.credits
         self.credits.setdefault(key, body)
         return Answer(201, {"transaction_id": str(uuid.uuid5(uuid.NAMESPACE_URL, key))}, replayed)
@@ -126,6 +139,10 @@ def world(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeAcquirer, FakeLedger]:
     monkeypatch.setattr(card_topups, "UnitOfWork", FakeUow)
     monkeypatch.setattr(card_topups, "AccountsRepository", FakeAccounts)
     monkeypatch.setattr(card_topups, "CardTopupsRepository", FakeTopups)
+    monkeypatch.setattr(card_topup_refunds, "UnitOfWork", FakeUow)
+    monkeypatch.setattr(card_topup_refunds, "CardTopupsRepository", FakeTopups)
+    EVENTS.clear()
+    monkeypatch.setattr(card_topup_refunds, "record_event", lambda _uow, event: EVENTS.append(event))
     acquirer, ledger = FakeAcquirer(), FakeLedger()
     card_topups_clients.set_acquirer(acquirer)
     card_topups_clients.set_credit_ledger(ledger)

@@ -175,3 +175,37 @@ def test_luhn_and_masking() -> None:
     assert luhn_ok(SUCCEEDS) and luhn_ok(INSUFFICIENT_FUNDS) and luhn_ok(NEEDS_3DS)
     assert not luhn_ok("4111111111111112") and not luhn_ok("12")
     assert mask_pan("4111 1111 1111 1111") == "411111******1111" and mask_pan("123") == "****"
+
+
+def _refund(url: str, payment_id: str, value: str, key: str) -> tuple[int, dict[str, Any]]:
+    body = {"payment_id": payment_id, "amount": {"value": value, "currency": "RUB"}, "description": "Refund"}
+    status, raw, _ = _call(f"{url}/v3/refunds", json.dumps(body).encode(),
+                           {**AUTH, "Idempotence-Key": key, "Content-Type": "application/json"})
+    answer: dict[str, Any] = json.loads(raw)
+    return status, answer
+
+
+def test_a_refund_is_idempotent_signed_and_never_above_the_captured_amount(standin: str) -> None:
+    payment = _create(standin)
+    assert _refund(standin, payment["id"], "150.00", "r0")[0] == 400  # not paid yet: nothing to refund
+    _pay(payment, SUCCEEDS)
+    _webhooks(1)
+    status, refund = _refund(standin, payment["id"], "100.00", "r1")
+    assert status == 200 and refund["status"] == "succeeded" and refund["payment_id"] == payment["id"]
+    assert _refund(standin, payment["id"], "100.00", "r1")[1]["id"] == refund["id"]  # the same key: the same refund
+    status, problem = _refund(standin, payment["id"], "50.01", "r2")
+    assert status == 400 and "exceeds" in problem["description"]
+    assert _refund(standin, payment["id"], "50.00", "r3")[0] == 200
+    assert _refund(standin, payment["id"], "0.01", "r4")[0] == 400
+    events = _webhooks(3)
+    assert [event["event"] for event in events].count("refund.succeeded") == 2
+    _, raw, _ = _call(f"{standin}/v3/payments/{payment['id']}", headers=AUTH)
+    assert json.loads(raw)["refunded_amount"] == {"value": "150.00", "currency": "RUB"}
+    status, raw, _ = _call(f"{standin}/v3/refunds/{refund['id']}", headers=AUTH)
+    assert status == 200 and json.loads(raw)["amount"] == {"value": "100.00", "currency": "RUB"}
+    _, raw, _ = _call(f"{standin}/v3/refunds?payment_id={payment['id']}", headers=AUTH)
+    assert len(json.loads(raw)["items"]) == 2
+    assert _call(f"{standin}/v3/refunds/{refund['id']}")[0] == 401
+    status, raw, _ = _call(f"{standin}/__webhooks/{refund['id']}/resend", b"")
+    assert status == 200 and json.loads(raw)["status"] == 200
+    assert [event["object"]["id"] for event in _webhooks(4)].count(refund["id"]) == 2

@@ -48,7 +48,7 @@ def test_every_template_exists_in_both_languages_and_renders_a_sample(channel: t
 
 def test_every_event_kind_has_a_mail_and_an_inbox_text() -> None:
     kinds = {"account_opened", "account_closed", "card_issued", "payment_failed", "utility_paid", "contract_signed",
-             "contract_activated", "contract_terminated", "user_locked", "password_changed"}
+             "contract_activated", "contract_terminated", "user_locked", "password_changed", "card_topup_refunded"}
     assert kinds <= set(templates.kinds("mail")) and kinds <= set(templates.kinds("inbox"))
     assert {"welcome", "activation", "password_reset", *templates.NOTICES} <= set(templates.kinds("mail"))
 
@@ -158,6 +158,9 @@ SAMPLES = {
                             "template_id": str(uuid.uuid4()), "version": 1, "reason": "по заявлению"},
     "user.locked": {"user_id": str(ALICE), "reason": "too_many_failed_logins", "locked_for_seconds": 900},
     "user.password_changed": {"user_id": str(ALICE), "how": "reset_link", "changed_at": None},
+    "card_topup.refunded": {"topup_id": str(uuid.uuid4()), "account_id": str(ACCOUNT), "owner_id": str(ALICE),
+                            "amount": "1500.00", "currency": "RUB", "card_last4": "4242",
+                            "reason": "account_closed", "refund_id": "r-1"},
 }
 
 
@@ -190,6 +193,16 @@ def test_the_receipt_names_provider_payer_code_and_amount(recorded: Recorder) ->
     [(_, mail)] = recorded.mails
     assert "Мосэнерго" in mail.subject
     assert "Код плательщика: 1234567890" in mail.body and "1\u00a0500,00\u00a0RUB" in mail.body
+
+
+def test_a_refunded_top_up_names_the_card_by_its_last_four_digits(recorded: Recorder) -> None:
+    consume(notices.card_topup_refunded, event("card_topup.refunded", SAMPLES["card_topup.refunded"]))
+    recorded.language = "en"
+    consume(notices.card_topup_refunded, event("card_topup.refunded", SAMPLES["card_topup.refunded"]))
+    (_, ru), (_, en) = recorded.mails
+    assert ru.subject == "Платёж возвращён на карту" and "карту •• 4242" in ru.body and "счёт закрыт" in ru.body
+    assert en.subject == "Payment returned to the card" and "card •• 4242" in en.body
+    assert [e["title"] for e in recorded.entries] == ["Платёж возвращён на карту", "Payment returned to the card"]
 
 
 def test_the_security_alert_says_what_to_do(recorded: Recorder) -> None:

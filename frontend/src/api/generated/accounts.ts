@@ -93,8 +93,9 @@ export interface paths {
         put?: never;
         /**
          * Acquirer Webhook
-         * @description The acquirer's notification of a payment's outcome; each top-up is credited once however often it comes.
-         *     An unknown payment is 404, one whose amount is not the top-up's 422 (the acquirer stops on neither).
+         * @description The acquirer's notification of a payment's outcome or of a refund; each top-up is credited (or refunded)
+         *     once however often it comes. An unknown payment is 404, one whose amount is not the top-up's 422 (the
+         *     acquirer stops on neither).
          */
         post: operations["accounts_acquirer_webhook"];
         delete?: never;
@@ -573,10 +574,10 @@ export interface components {
         /** AcquirerNotification */
         AcquirerNotification: {
             /**
-             * Event
+             * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            event: "payment.succeeded" | "payment.canceled";
+            event: "payment.canceled" | "payment.succeeded";
             object: components["schemas"]["AcquirerPayment"];
             /**
              * Type
@@ -596,6 +597,33 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "succeeded" | "canceled";
+        };
+        /** AcquirerRefund */
+        AcquirerRefund: {
+            amount: components["schemas"]["PaymentAmount"];
+            /** Id */
+            id: string;
+            /** Payment Id */
+            payment_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "canceled";
+        };
+        /** AcquirerRefundNotification */
+        AcquirerRefundNotification: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "refund.succeeded";
+            object: components["schemas"]["AcquirerRefund"];
+            /**
+             * Type
+             * @constant
+             */
+            type: "notification";
         };
         /** AuthorizationMessage */
         AuthorizationMessage: {
@@ -823,10 +851,10 @@ export interface components {
             id: string;
             /**
              * Status
-             * @description pending: waiting for the card payment; succeeded: credited; failed: see failure_reason
+             * @description pending: waiting for the card payment; succeeded: credited; failed: see failure_reason; refunding/refunded: paid, but the ledger refused the credit (failure_reason), so the money is being/was returned to the card
              * @enum {string}
              */
-            status: "creating" | "pending" | "succeeded" | "failed";
+            status: "creating" | "pending" | "succeeded" | "failed" | "refunding" | "refunded";
             /**
              * Transaction Id
              * @description The ledger transaction of the credit, once succeeded
@@ -1716,7 +1744,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AcquirerNotification"];
+                "application/json": components["schemas"]["AcquirerNotification"] | components["schemas"]["AcquirerRefundNotification"];
             };
         };
         responses: {

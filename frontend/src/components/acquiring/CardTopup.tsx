@@ -1,7 +1,8 @@
 "use client";
 import { useState } from "react";
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
+import { Button, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { accountsApi, newIdempotencyKey, unwrap } from "@/api/client";
+import { DialogFooter } from "@/components/DialogFooter";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import { compareAmounts, parseAmountInput } from "@/lib/money";
 
@@ -67,19 +68,11 @@ export function CardTopup({ accountId }: { accountId: string }) {
               error={touched && !amount ? t("topup.card.badAmount") : undefined}
               data-testid="card-topup-amount"
             />
-            {error && (
-              <Alert color="red" variant="light" role="alert" data-testid="card-topup-error">
-                {error}
-              </Alert>
-            )}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpen(false)}>
-                {t("common.cancel")}
-              </Button>
+            <DialogFooter error={error} errorTestId="card-topup-error" onCancel={() => setOpen(false)}>
               <Button type="submit" loading={busy} data-testid="card-topup-submit">
                 {t("topup.card.submit")}
               </Button>
-            </Group>
+            </DialogFooter>
           </Stack>
         </form>
       </Modal>

@@ -14,6 +14,14 @@ const POLL_MS = 1500;
 const POLLS = 40; // about a minute; then the page says the payment is still being processed
 const REASONS = ["insufficient_funds", "card_declined", "3d_secure_failed", "not_started"];
 
+const REFUSALS = ["account_closed", "balance_limit_exceeded", "currency_mismatch"];
+const OPEN = ["creating", "pending", "refunding"]; // still moving: keep asking
+
+function refusalKey(reason: string | null | undefined): MessageKey {
+  const code = (reason ?? "").replace(/^credit_refused:/, "");
+  return (REFUSALS.includes(code) ? `topup.refused.${code}` : "topup.refused.other") as MessageKey;
+}
+
 function reasonKey(reason: string | null | undefined): MessageKey {
   return (REASONS.includes(reason ?? "") ? `topup.reason.${reason}` : "topup.reason.other") as MessageKey;
 }
@@ -26,7 +34,7 @@ function TopupStatus() {
   const [polls, setPolls] = useState(0);
 
   useEffect(() => {
-    if (!id || (topup && topup.status !== "pending" && topup.status !== "creating") || polls >= POLLS) return;
+    if (!id || (topup && !OPEN.includes(topup.status)) || polls >= POLLS) return;
     const timer = setTimeout(
       async () => {
         try {
@@ -46,6 +54,7 @@ function TopupStatus() {
   if (error != null && !topup) return <ErrorState error={error} onRetry={() => setPolls(0)} />;
   if (!topup) return <LoadingState />;
   const amount = formatMoney({ amount: topup.amount, currency: topup.currency }, locale);
+  const card = topup.card_mask ? `•• ${topup.card_mask.slice(-4)}` : "";
   return (
     <Stack gap="md">
       {topup.status === "succeeded" && (
@@ -57,6 +66,17 @@ function TopupStatus() {
       {topup.status === "failed" && (
         <Alert color="red" variant="light" role="status" data-testid="topup-failed">
           {t("topup.return.failed", { reason: t(reasonKey(topup.failure_reason)) })}
+        </Alert>
+      )}
+      {topup.status === "refunding" && (
+        <Alert color="orange" variant="light" role="status" data-testid="topup-refunding">
+          {t("topup.return.refunding", { reason: t(refusalKey(topup.failure_reason)), card })}
+        </Alert>
+      )}
+      {topup.status === "refunded" && (
+        <Alert color="orange" variant="light" role="status" data-testid="topup-refunded">
+          <Text fw={600}>{t("topup.return.refunded", { card })}</Text>
+          <Text size="sm">{t("topup.return.refundedWhy", { amount, reason: t(refusalKey(topup.failure_reason)) })}</Text>
         </Alert>
       )}
       {(topup.status === "pending" || topup.status === "creating") && (
