@@ -106,7 +106,7 @@ class LedgerRepository:
 
     def get_transaction(self, transaction_id: UUID) -> Row | None:
         return self.connection.execute(
-            "SELECT id, kind, description, initiated_by, approved_by, reverses, created_at "
+            "SELECT id, kind, description, initiated_by, approved_by, reverses, created_at, counterparties "
             "FROM ledger_transactions WHERE id = %s", (transaction_id,)
         ).fetchone()
 

@@ -219,6 +219,7 @@ def transaction_view(transaction: Row, postings: list[Row], reversed_by: UUID | 
         "created_at": transaction["created_at"].isoformat().replace("+00:00", "Z"),
         "postings": [{"account_id": str(row["account_id"]), "direction": "credit" if row["amount"] > 0 else "debit",
                       "amount": money_json(abs(row["amount"]), row["currency"])} for row in postings],
+        "counterparties": transaction.get("counterparties") or {},
     }
 
 
@@ -248,7 +249,8 @@ def _reversal_posting(repository: LedgerRepository, transaction_id: UUID, descri
     debit = next(row for row in legs if row["amount"] < 0)
     credit = next(row for row in legs if row["amount"] > 0)
     return Posting("reversal", credit["account_id"], debit["account_id"], credit["amount"], credit["currency"],
-                   description or f"Reversal of {transaction_id}", reverses=transaction_id, approved_by=approved_by)
+                   description or f"Reversal of {transaction_id}", reverses=transaction_id, approved_by=approved_by,
+                   counterparties=transaction.get("counterparties"))  # the same other side, the money back
 
 
 def reverse(uow: UnitOfWork, principal: Principal, key: str, transaction_id: UUID, description: str,

@@ -150,7 +150,8 @@ class InMemoryLedger:
         created_at = self.now()
         self.state["transactions"][transaction_id] = {
             "id": transaction_id, "kind": kind, "description": description, "initiated_by": initiated_by,
-            "approved_by": approved_by, "reverses": reverses, "created_at": created_at}
+            "approved_by": approved_by, "reverses": reverses, "created_at": created_at,
+            "counterparties": counterparties}
         for account_id, currency, amount in postings:
             account = self.state["accounts"][account_id]
             assert account["currency"] == currency, "a posting in another currency than its account"

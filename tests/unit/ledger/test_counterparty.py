@@ -84,3 +84,14 @@ def test_search_text_is_a_parameter_whose_wildcards_match_themselves() -> None:
     assert contains_pattern("100%") == "%100\\%%"  # bug: "%" would match every operation
     assert contains_pattern("a_b") == "%a\\_b%"  # bug: "_" would match any one character
     assert contains_pattern("c:\\x") == "%c:\\\\x%"  # bug: a backslash would escape the next character
+
+
+def test_a_reversal_names_the_same_counterparty_and_the_transaction_view_carries_them(bank: Bank) -> None:
+    bank.ledger.system_account("cash")
+    account = bank.ledger.customer_account(ANN)
+    done = bank.run(service.topup, SERVICE, "t-1", account, 100, "RUB")
+    transaction_id = UUID(done.body["transaction_id"])
+    bank.run(service.reverse, SERVICE, "r-1", transaction_id, "", service.StaffAction("e1", "e2"))
+    assert [item["counterparty"] for item in feed(bank, ANN)] == [{"kind": "cash_desk"}] * 2
+    view = bank.run(service.get_transaction, transaction_id)
+    assert view["counterparties"] == {str(account): {"kind": "cash_desk"}}
