@@ -1,6 +1,7 @@
 import { acquiringEn, acquiringRu } from "./messages/acquiring";
 import { approvalsEn, approvalsRu } from "./messages/approvals";
 import { cardsEn, cardsRu } from "./messages/cards";
+import { counterpartyEn, counterpartyRu } from "./messages/counterparty";
 import { officeEn, officeRu } from "./messages/office";
 import { offcontractsEn, offcontractsRu } from "./messages/offcontracts";
 import { offproductsEn, offproductsRu } from "./messages/offproducts";
@@ -294,6 +295,7 @@ export const ru = {
   "error.balance_limit_exceeded": "Баланс счёта превысил бы допустимый предел.",
   "error.session_revoked": "Сеанс завершён. Войдите снова.",
   ...cardsRu,
+  ...counterpartyRu,
   ...officeRu,
   ...staffadminRu,
   ...acquiringRu,
@@ -588,6 +590,7 @@ export const en: Record<MessageKey, string> = {
   "error.balance_limit_exceeded": "The account's balance would pass its ceiling.",
   "error.session_revoked": "The session has ended. Please sign in again.",
   ...cardsEn,
+  ...counterpartyEn,
   ...officeEn,
   ...staffadminEn,
   ...acquiringEn,
