@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from bank_shared.db import Connection, jsonb
-from bank_shared.sql_text import contains_pattern
+from bank_shared.sql_text import contains_clause, contains_pattern
 
 if TYPE_CHECKING:
     from ledger_service.transfers import TransferOrder
@@ -181,8 +181,8 @@ class LedgerRepository:
         clauses = ["TRUE"]
         params: list[Any] = []
         if query:  # the text or the counterparty's name (docs/money.md#counterparty)
-            clauses.append("(t.description ILIKE %s ESCAPE '\\' OR "
-                           "(t.counterparties -> p.account_id::text ->> 'name') ILIKE %s ESCAPE '\\')")
+            name = "t.counterparties -> p.account_id::text ->> 'name'"
+            clauses.append(f"({contains_clause('t.description')} OR {contains_clause(name)})")
             params.extend([contains_pattern(query)] * 2)
         if owner_id is not None:
             clauses.append("a.owner_id = %s")

@@ -95,3 +95,11 @@ def test_a_reversal_names_the_same_counterparty_and_the_transaction_view_carries
     assert [item["counterparty"] for item in feed(bank, ANN)] == [{"kind": "cash_desk"}] * 2
     view = bank.run(service.get_transaction, transaction_id)
     assert view["counterparties"] == {str(account): {"kind": "cash_desk"}}
+
+
+def test_the_search_clause_compares_caselessly_in_any_alphabet_and_escapes() -> None:
+    from bank_shared.sql_text import contains_clause
+
+    clause = contains_clause("t.description")
+    assert clause == """((t.description) COLLATE "und-x-icu") ILIKE %s ESCAPE '\\'"""  # bug: C locale folds ASCII only
+    assert clause.count("%s") == 1
