@@ -32,6 +32,18 @@ class Movement(BaseModel):
     reverses: str | None = Field(default=None, description="reversal: the transaction it undid")
 
 
+CounterpartyKind = Literal["person", "provider", "merchant", "card", "cash_desk", "bank"]
+
+
+class Counterparty(BaseModel):
+    """The other side of an operation as the account's holder sees it (docs/money.md#counterparty): another
+    customer's masked name ("Иван И."), a ЖКХ provider, a merchant, a masked card ("•• 4242"), the bank's cash
+    desk or the bank itself (the last two have no name: the UI names them in its language)."""
+
+    kind: CounterpartyKind
+    name: str | None = Field(default=None, max_length=120, examples=["Иван И."])
+
+
 class PostingItem(BaseModel):
     """One posting on one of the caller's accounts (history)."""
 
@@ -42,6 +54,8 @@ class PostingItem(BaseModel):
     amount: Money
     description: str
     created_at: str
+    counterparty: Counterparty | None = Field(default=None, description="Who the other side is; null when "
+                                                                          "none (an exchange, older operations)")
 
 
 class PostingPage(BaseModel):

@@ -87,4 +87,5 @@ def test_confirm_receipt_requisites_and_statement(http: httpx.Client) -> None:
     stored = httpx.get(link.json()["url"], timeout=30)
     assert stored.status_code == 200
     lines = stored.content.decode("utf-8-sig").splitlines()
-    assert len(lines) == 3 and lines[2].endswith(";-120.50;RUB;За обед")
+    assert len(lines) == 3 and lines[2].endswith(";-120.50;RUB;За обед;Пётр С.")
+    assert lines[1].endswith(";Касса банка")  # the counterparty column (docs/money.md#counterparty)

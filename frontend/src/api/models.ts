@@ -8,6 +8,7 @@ export type Product = accounts.components["schemas"]["Product"];
 export type CardTopup = accounts.components["schemas"]["CardTopup"];
 export type Posting = ledger.components["schemas"]["PostingItem"];
 export type PostingPage = ledger.components["schemas"]["PostingPage"];
+export type Counterparty = ledger.components["schemas"]["Counterparty"];
 export type TxType = Posting["type"];
 export type Dashboard = customer.components["schemas"]["Dashboard"];
 export type TransferReceipt = customer.components["schemas"]["TransferReceipt"];

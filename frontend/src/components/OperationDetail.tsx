@@ -1,7 +1,7 @@
 "use client";
 import { Drawer, SimpleGrid, Stack, Text } from "@mantine/core";
 import { MoneyText } from "./MoneyText";
-import { describe, exchangeRateText, note, type Operation } from "@/lib/history";
+import { counterpartyText, describe, exchangeRateText, note, type Operation } from "@/lib/history";
 import { useI18n } from "@/lib/i18n";
 
 /** The detail view of one operation of the feed: what, when, from and to which of the customer's accounts. */
@@ -14,7 +14,8 @@ export function OperationDetail({ op, onClose, accountLabel }: { op: Operation |
     if (op.out) rows.push([t("history.fromAccount"), <span key="from">{accountLabel(op.out.account_id)} · <MoneyText money={op.out.amount} sign="−" /></span>]);
     if (op.in) rows.push([t("history.toAccount"), <span key="to">{accountLabel(op.in.account_id)} · <MoneyText money={op.in.amount} sign="+" /></span>]);
     if (op.kind === "exchange" && op.out && op.in) rows.push([t("history.rate"), exchangeRateText(op.out.amount, op.in.amount, op.rate, locale)]);
-    if (op.provider) rows.push([t("history.counterparty"), op.provider]);
+    const party = counterpartyText(t, op.counterparty) || op.provider;
+    if (party) rows.push([t("history.counterparty"), <span key="party" data-testid="detail-counterparty">{party}</span>]);
     if (note(op)) rows.push([t("history.message"), note(op)]);
     rows.push([t("history.id"), <Text key="id" span ff="monospace" size="xs">{op.id}</Text>]);
   }

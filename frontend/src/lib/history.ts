@@ -1,6 +1,7 @@
 // The customer's one feed across accounts: every operation described in the UI language from the ledger's
 // postings (both legs of an exchange or an own transfer are the customer's, so they are paired here), and a
 // search over what is loaded by counterparty, amount and text.
+import type { Counterparty } from "@/api/models";
 import type { MessageKey } from "./messages";
 import { formatMoney, type Money } from "./money";
 
@@ -13,6 +14,8 @@ export type FeedPosting = {
   amount: Money;
   description: string;
   created_at: string;
+  /** The other side as this account's holder sees it (null: none recorded). */
+  counterparty?: Counterparty | null;
 };
 
 export type Kind = "exchange" | "own" | "transfer_in" | "transfer_out" | "bill" | "topup" | "issuance" | "capture" | "reversal" | "interest" | "other";
@@ -28,6 +31,8 @@ export type Operation = {
   in?: FeedPosting;
   description: string;
   provider?: string;
+  /** Who the other side is ("Иван И.", a provider, a merchant, "•• 4242", the cash desk, the bank). */
+  counterparty?: Counterparty;
   /** For an exchange: the rate as the ledger recorded it (buy units per sold unit). */
   rate?: string;
 };
@@ -81,6 +86,7 @@ export function toOperations(postings: FeedPosting[]): Operation[] {
       in: legs.find((l) => l.direction === "credit"),
       description,
       provider: BILL.exec(description)?.[1]?.trim(),
+      counterparty: kind === "own" || kind === "exchange" ? undefined : legs.find((l) => l.counterparty)?.counterparty ?? undefined,
       rate: kind === "exchange" ? RATE.exec(description)?.[1] : undefined,
     });
   }
@@ -140,6 +146,15 @@ export function describe(t: T, op: Operation, locale: string): string {
   }
 }
 
+/** The counterparty in words: its name, or the cash desk / the bank in the UI language; "" when none. */
+export function counterpartyText(t: T, party: Counterparty | undefined | null): string {
+  if (!party) return "";
+  if (party.name) return party.name;
+  if (party.kind === "cash_desk") return t("counterparty.cash_desk");
+  if (party.kind === "bank") return t("counterparty.bank");
+  return "";
+}
+
 /** The customer's own text of the operation (a transfer's message, a cash desk note), when there is one. */
 export function note(op: Operation): string {
   if (op.kind === "exchange" || op.kind === "bill") return "";
@@ -165,7 +180,7 @@ export function matches(op: Operation, query: string, text: string): boolean {
   if (!q) return true;
   const amount = amountQuery(q);
   if (amount && op.postings.some((p) => sameAmount(p.amount.amount, amount))) return true;
-  const haystack = `${text} ${op.description} ${op.provider ?? ""}`.toLowerCase();
+  const haystack = `${text} ${op.description} ${op.provider ?? ""} ${op.counterparty?.name ?? ""}`.toLowerCase();
   return q.split(/\s+/).every((word) => haystack.includes(word));
 }
 

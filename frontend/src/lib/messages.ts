@@ -2,6 +2,7 @@ import { acquiringEn, acquiringRu } from "./messages/acquiring";
 import { refundsEn, refundsRu } from "./messages/refunds";
 import { approvalsEn, approvalsRu } from "./messages/approvals";
 import { cardsEn, cardsRu } from "./messages/cards";
+import { counterpartyEn, counterpartyRu } from "./messages/counterparty";
 import { officeEn, officeRu } from "./messages/office";
 import { offcontractsEn, offcontractsRu } from "./messages/offcontracts";
 import { offproductsEn, offproductsRu } from "./messages/offproducts";
@@ -295,6 +296,7 @@ export const ru = {
   "error.balance_limit_exceeded": "Баланс счёта превысил бы допустимый предел.",
   "error.session_revoked": "Сеанс завершён. Войдите снова.",
   ...cardsRu,
+  ...counterpartyRu,
   ...officeRu,
   ...staffadminRu,
   ...acquiringRu,
@@ -590,6 +592,7 @@ export const en: Record<MessageKey, string> = {
   "error.balance_limit_exceeded": "The account's balance would pass its ceiling.",
   "error.session_revoked": "The session has ended. Please sign in again.",
   ...cardsEn,
+  ...counterpartyEn,
   ...officeEn,
   ...staffadminEn,
   ...acquiringEn,

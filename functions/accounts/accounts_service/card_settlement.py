@@ -86,7 +86,8 @@ def clear(message: FollowUp) -> dict[str, Any]:
         target = _ensure_settlement(row["billed_currency"])
         answer = card_ledger().capture(f"card-capture-{row['id']}", row["hold_id"], {
             "to_account_id": str(target), "amount": from_minor(billed, row["billed_currency"]),
-            "description": f"Card: {row['merchant_name']}"[:200]})
+            "description": f"Card: {row['merchant_name']}"[:200],
+            "counterparty": {"kind": "merchant", "name": str(row["merchant_name"])[:120]}})
     except DependencyUnavailable:
         return network_answer("0230", message.stan, message.rrn, UNAVAILABLE, Decline.ISSUER_UNAVAILABLE.value, row)
     if answer.status == 201:

@@ -146,6 +146,12 @@ def _card_mask(payment: dict[str, Any]) -> str | None:
     return mask_pan(first6 + "00" + last4) if len(first6) == 6 and len(last4) == 4 else None
 
 
+def _last4(payment: dict[str, Any]) -> str | None:
+    """The paying card's last four digits, as the account's history names it ("•• 4242")."""
+    last4 = str(((payment.get("payment_method") or {}).get("card") or {}).get("last4", ""))
+    return last4 if len(last4) == 4 and last4.isdigit() else None
+
+
 def _move(row: Row, to_status: str, **fields: Any) -> Row:
     with UnitOfWork() as uow:
         repository = CardTopupsRepository(uow.connection)
@@ -165,7 +171,8 @@ def _credit(row: Row, payment: dict[str, Any]) -> Row:
     answer = get_credit_ledger().topup(f"card-topup-{row['id']}", {
         "account_id": str(row["account_id"]), "amount": from_minor(row["amount"], row["currency"]),
         "currency": row["currency"], "source": "settlement", "requested_by": str(row["owner_id"]),
-        "description": f"Card top-up {mask or ''}".strip()})
+        "description": f"Card top-up {mask or ''}".strip(),
+        **({"counterparty": {"kind": "card", "name": f"•• {last4}"}} if (last4 := _last4(payment)) else {})})
     if answer.ok:
         return _move(row, "succeeded", transaction_id=UUID(str(answer.body["transaction_id"])), card_mask=mask)
     if not card_topup_refunds.is_definite_refusal(answer):  # busy or in flight: the acquirer retries, or the sweep

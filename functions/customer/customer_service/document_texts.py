@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Literal
+from typing import Any, Literal
 
 Lang = Literal["ru", "en"]
 MOSCOW = timezone(timedelta(hours=3), "MSK")  # no daylight saving since 2014
@@ -46,6 +46,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "type.hold_capture": ("Оплата картой", "Card payment"),
     "type.reversal": ("Отмена операции", "Reversal"),
     "type.issuance": ("Выпуск средств", "Issuance"),
+    "counterparty": ("Контрагент", "Counterparty"),
+    "party.cash_desk": ("Касса банка", "Bank cash desk"),
+    "party.bank": ("Банк", "The bank"),
 }
 
 
@@ -56,6 +59,15 @@ def label(name: str, lang: Lang) -> str:
 
 def type_label(kind: str, lang: Lang) -> str:
     return label(f"type.{kind}", lang) if f"type.{kind}" in LABELS else kind
+
+
+def counterparty_text(party: dict[str, Any] | None, lang: Lang) -> str:
+    """The other side of an operation as a document names it (docs/money.md#counterparty); "" when none."""
+    if not party:
+        return ""
+    if party.get("name"):
+        return str(party["name"])
+    return label(f"party.{party['kind']}", lang) if f"party.{party['kind']}" in LABELS else ""
 
 
 def moscow_time(iso: str) -> str:

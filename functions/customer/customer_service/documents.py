@@ -18,7 +18,7 @@ from bank_shared.documents import StoredDocument, presigned_link, put_document
 from bank_shared.errors import AccountNotFound, NotFound, Unprocessable
 from bank_shared.pdf import Document, Table, money_text, render_pdf
 from customer_service.clients import Services
-from customer_service.document_texts import Lang, label, moscow_time, type_label
+from customer_service.document_texts import Lang, counterparty_text, label, moscow_time, type_label
 from customer_service.settings import get_customer_settings
 
 StatementFormat = Literal["pdf", "csv"]
@@ -71,6 +71,12 @@ def receipt(services: Services, user_id: UUID, transaction_id: UUID, lang: Lang,
     for posting in operation["postings"]:
         side = "debit_account" if posting["direction"] == "debit" else "credit_account"
         fields.append((label(side, lang), number(posting["account_id"])))
+    own = [p["account_id"] for p in operation["postings"] if accounts.get(p["account_id"], {}).get("owner_id")
+           == str(user_id)]
+    parties = operation.get("counterparties") or {}
+    party = counterparty_text(next((parties[a] for a in own if a in parties), None), lang)
+    if party:
+        fields.append((label("counterparty", lang), party))
     debit = next((p for p in operation["postings"] if p["direction"] == "debit"), operation["postings"][0])
     fields += [(label("amount", lang), money_text(debit["amount"]["amount"], debit["amount"]["currency"])),
                (label("fee", lang), money_text("0.00", debit["amount"]["currency"]))]
@@ -115,10 +121,12 @@ def _check_period(order: StatementOrder) -> None:
 
 def _csv(postings: list[dict[str, Any]], lang: Lang) -> bytes:
     """Spreadsheet-safe (bank_shared.csv_export): a description typed by a customer never runs as a formula."""
-    header = ["created_at", "transaction_id", "type", "direction", "amount", "currency", "description"]
+    header = ["created_at", "transaction_id", "type", "direction", "amount", "currency", "description",
+              "counterparty"]
     rows = [[p["created_at"], p["transaction_id"], type_label(p["type"], lang), p["direction"],
              Decimal(p["amount"]["amount"]) if p["direction"] == "credit" else -Decimal(p["amount"]["amount"]),
-             p["amount"]["currency"], p["description"]] for p in postings]
+             p["amount"]["currency"], p["description"], counterparty_text(p.get("counterparty"), lang)]
+            for p in postings]
     return csv_bytes(header, rows)
 
 
@@ -134,7 +142,8 @@ def _pdf(account: dict[str, Any], order: StatementOrder, postings: list[dict[str
         text = str(minor).rjust(exponent + 1, "0")
         return money_text(f"{text[:-exponent]}.{text[-exponent:]}" if exponent else text, currency)
 
-    rows = [(moscow_time(p["created_at"]), type_label(p["type"], lang), p["description"],
+    rows = [(moscow_time(p["created_at"]), type_label(p["type"], lang),
+             counterparty_text(p.get("counterparty"), lang), p["description"],
              money_text(p["amount"]["amount"], currency, "+" if p["direction"] == "credit" else "−"))
             for p in postings]
     fields = [(label("account", lang), account["number"]),
@@ -142,8 +151,8 @@ def _pdf(account: dict[str, Any], order: StatementOrder, postings: list[dict[str
               (label("credits", lang), minor_text(_total(postings, "credit"))),
               (label("debits", lang), minor_text(_total(postings, "debit"))),
               (label("count", lang), str(len(postings)))]
-    table = Table((label("date", lang), label("operation", lang), label("purpose", lang), label("amount", lang)),
-                  (0.22, 0.2, 0.36, 0.22), rows, ("L", "L", "L", "R"))
+    table = Table((label("date", lang), label("operation", lang), label("counterparty", lang), label("purpose", lang),
+                   label("amount", lang)), (0.2, 0.16, 0.18, 0.26, 0.2), rows, ("L", "L", "L", "L", "R"))
     return render_pdf(Document(label("statement", lang), _issuer(lang), fields, table, label("generated", lang)))
 
 

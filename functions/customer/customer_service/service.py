@@ -184,13 +184,29 @@ def preview(services: Services, order: TransferOrder, timeout: float, lookups: L
             "total": money_json(amount, order.currency)}
 
 
+def _own_masked_name(services: Services, user_id: UUID, timeout: float) -> str | None:
+    """The sender's masked name, as the recipient's history shows it (None when unknown: never a reason to
+    refuse a payment)."""
+    try:
+        return mask_name(services.profile(user_id, timeout).get("full_name"))
+    except (DependencyUnavailable, NotFound):
+        return None
+
+
+def _person(name: str | None) -> dict[str, str] | None:
+    return {"kind": "person", "name": name} if name else None
+
+
 def transfer(services: Services, key: str, order: TransferOrder, timeout: float, lookups: LookupBudget) -> Answer:
     """P2P: checks, funds, recipient resolution (a per-customer budget of lookups), then the ledger's
-    same-currency transfer under the customer's key."""
+    same-currency transfer under the customer's key. The ledger records each side's counterparty: the
+    sender sees the recipient's masked name, the recipient the sender's (docs/money.md#counterparty)."""
     checked = _checked(services, order, timeout, lookups)
+    sender_name = _own_masked_name(services, order.user_id, timeout)
     answer = services.transfer(forwarded_key(order.user_id, key), {
         "from_account_id": str(order.from_account_id), "to_account_id": checked.target["id"],
-        "amount": order.amount, "currency": order.currency, "description": order.description})
+        "amount": order.amount, "currency": order.currency, "description": order.description,
+        "sender_sees": _person(checked.recipient_name), "recipient_sees": _person(sender_name)})
     if not answer.ok:
         return answer
     recipient = {"account_number": checked.target["number"], "name": checked.recipient_name}

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from bank_shared.answers import Movement, PostingPage, TransactionType
+from bank_shared.answers import Counterparty, Movement, PostingPage, TransactionType
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork, get_connection
@@ -29,6 +29,7 @@ from ledger_service.models import (
     PostingList,
     Transaction,
 )
+from ledger_service.postings import sides
 
 router = APIRouter(tags=["ledger"])
 internal = APIRouter(prefix="/internal", tags=["ledger-internal"])
@@ -49,6 +50,8 @@ class TopupRequest(BaseModel):
     currency: Currency
     source: Literal["cash", "settlement"] = "cash"
     description: Description = ""
+    counterparty: Counterparty | None = Field(default=None, description="The other side in the account holder's "
+                                                                         "history (a cash deposit: the cash desk)")
 
 
 StaffId = Annotated[str, Field(min_length=1, max_length=100, description="The employee's user id")]
@@ -78,6 +81,13 @@ class TransferRequest(BaseModel):
         """The amount in minor units: converted once, here at the edge (422 `invalid_amount` for a zero amount
         or more decimals than the currency has); from here on a transfer carries only this integer."""
         return to_minor(self.amount, self.currency)
+
+
+class ServiceTransferRequest(TransferRequest):
+    sender_sees: Counterparty | None = Field(default=None, description="The other side in the sender's history "
+                                                                        "(the recipient's masked name)")
+    recipient_sees: Counterparty | None = Field(default=None, description="The other side in the recipient's "
+                                                                           "history (the sender's masked name)")
 
 
 class RegisterAccountRequest(BaseModel):
@@ -115,12 +125,15 @@ class CaptureRequest(BaseModel):
     to_account_id: UUID
     amount: Amount | None = None
     description: Description = ""
+    counterparty: Counterparty | None = Field(default=None, description="The other side in the hold account's "
+                                                                         "history (the merchant, the provider)")
 
 
-def _submit_transfer(request: TransferRequest, principal: Principal, key: str) -> JSONResponse:
+def _submit_transfer(request: TransferRequest, principal: Principal, key: str,
+                     counterparties: dict[str, Any] | None = None) -> JSONResponse:
     result = service.submit_transfer(get_connection(), principal, key, request.from_account_id,
                                      request.to_account_id, request.amount_minor, request.currency,
-                                     request.description)
+                                     request.description, counterparties)
     return result.to_response()
 
 
@@ -128,6 +141,10 @@ def _submit_transfer(request: TransferRequest, principal: Principal, key: str) -
 def transfer(request: TransferRequest, principal: Payer, key: IdempotencyKey) -> JSONResponse:
     """Same-currency transfer; a customer may only debit their own accounts."""
     return _submit_transfer(request, principal, key)
+
+
+def _party(counterparty: Counterparty | None) -> dict[str, Any] | None:
+    return None if counterparty is None else counterparty.model_dump(exclude_none=True)
 
 
 def _cursor_position(cursor: str | None) -> tuple[datetime, int] | None:
@@ -149,11 +166,13 @@ def transactions(
     date_to: Annotated[datetime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="Text or counterparty name contained in the "
+                                                                   "operation (case-insensitive)")] = None,
 ) -> dict[str, Any]:
     """The caller's postings, newest first, with cursor pagination and filters."""
     with UnitOfWork() as uow:
         items, next_position = history.list_transactions(uow, principal, account_id, type, date_from, date_to,
-                                                         _cursor_position(cursor), limit)
+                                                         _cursor_position(cursor), limit, (q or "").strip() or None)
     return page(items, limit, {"t": next_position[0].isoformat(), "p": next_position[1]} if next_position else None)
 
 
@@ -191,10 +210,14 @@ def balances(_principal: ServicePrincipal,
 
 
 @internal.post("/transfers", status_code=201, response_model=Movement)
-def service_transfer(request: TransferRequest, principal: ServicePrincipal, key: IdempotencyKey) -> JSONResponse:
+def service_transfer(request: ServiceTransferRequest, principal: ServicePrincipal,
+                     key: IdempotencyKey) -> JSONResponse:
     """Same-currency transfer on a customer's behalf (the customer service's P2P, after its own ownership
-    check); the internal path keeps service traffic out of the per-user rate limit of `/transfer`."""
-    return _submit_transfer(request, principal, key)
+    check); the internal path keeps service traffic out of the per-user rate limit of `/transfer`. The
+    caller names each side's counterparty (masked names: never a full name, phone or account number)."""
+    parties = sides((request.from_account_id, _party(request.sender_sees)),
+                    (request.to_account_id, _party(request.recipient_sees)))
+    return _submit_transfer(request, principal, key, parties)
 
 
 @internal.post("/exchanges", status_code=201, response_model=Exchange)
@@ -250,7 +273,8 @@ def staff_topup(request: StaffTopupRequest, principal: ServicePrincipal, key: Id
     with UnitOfWork() as uow:
         result = service.topup(uow, principal, key, request.account_id, amount, request.currency, request.source,
                                request.description,
-                               action=service.StaffAction(request.requested_by, request.approved_by))
+                               action=service.StaffAction(request.requested_by, request.approved_by),
+                               counterparty=_party(request.counterparty))
     return result.to_response()
 
 
@@ -297,7 +321,7 @@ def capture_hold(hold_id: UUID, request: CaptureRequest, principal: ServicePrinc
         amount = to_minor(request.amount, currency) if request.amount is not None else None
     with UnitOfWork() as uow:
         result = holds.capture_hold(uow, principal, key, hold_id, request.to_account_id, amount,
-                                      request.description)
+                                      request.description, _party(request.counterparty))
     return result.to_response()
 
 

@@ -28,13 +28,16 @@ def posting_view(row: Row) -> dict[str, Any]:
         "amount": money_json(abs(row["amount"]), row["currency"]),
         "description": row["description"],
         "created_at": row["created_at"].isoformat().replace("+00:00", "Z"),
+        "counterparty": row.get("counterparty"),
     }
 
 
 def list_transactions(uow: UnitOfWork, principal: Principal, account_id: UUID | None, kind: str | None,
                       since: datetime | None, until: datetime | None, after: tuple[datetime, int] | None,
-                      limit: int) -> tuple[list[dict[str, Any]], tuple[datetime, int] | None]:
-    """The caller's postings, newest first. Staff must name an account; customers see only their own."""
+                      limit: int, query: str | None = None
+                      ) -> tuple[list[dict[str, Any]], tuple[datetime, int] | None]:
+    """The caller's postings, newest first. Staff must name an account; customers see only their own.
+    `query` keeps those whose text or counterparty's name contains it (case-insensitive)."""
     repository = LedgerRepository(uow.connection)
     owner: UUID | None = None
     if not principal.is_staff:
@@ -46,7 +49,7 @@ def list_transactions(uow: UnitOfWork, principal: Principal, account_id: UUID | 
             service.get_balance(uow, principal, account_id)  # 404 for someone else's account
     elif account_id is None:
         raise Unprocessable("Staff must filter by account_id")
-    rows = repository.list_postings(owner, account_id, kind, since, until, after, limit + 1)
+    rows = repository.list_postings(owner, account_id, kind, since, until, after, limit + 1, query)
     next_position = (rows[limit - 1]["created_at"], rows[limit - 1]["posting_id"]) if len(rows) > limit else None
     return [posting_view(row) for row in rows[:limit]], next_position
 

@@ -30,6 +30,7 @@ from ledger_service.postings import (
     idempotent,
     post,
     require_active,
+    sides,
 )
 
 
@@ -86,8 +87,10 @@ def _release(repository: LedgerRepository, hold: Row, status: str) -> Row:
 
 
 def capture_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID, to_account_id: UUID,
-                 amount: int | None = None, description: str = "") -> IdempotentResult:
-    """Post (part of) a pending hold to `to_account_id`; any remainder is released."""
+                 amount: int | None = None, description: str = "",
+                 counterparty: dict[str, Any] | None = None) -> IdempotentResult:
+    """Post (part of) a pending hold to `to_account_id`; any remainder is released. The hold's account holder
+    sees `counterparty` (the merchant, the ЖКХ provider) as the other side."""
     payload = {"hold": str(hold_id), "to": str(to_account_id), "amount": amount, "description": description}
 
     def operation() -> tuple[int, dict[str, Any]]:
@@ -110,7 +113,8 @@ def capture_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID,
             raise CurrencyMismatch(f"The destination is in {target['currency']}, not {currency}")
         repository.add_held(hold["account_id"], -hold["amount"])
         body = post(uow, principal.actor,
-                     Posting("hold_capture", hold["account_id"], to_account_id, captured, currency, description))
+                     Posting("hold_capture", hold["account_id"], to_account_id, captured, currency, description,
+                             counterparties=sides((hold["account_id"], counterparty))))
         finished = repository.finish_hold(hold_id, "captured", UUID(body["transaction_id"]))
         return 201, {**body, "hold": hold_view(finished)}
 

@@ -19,7 +19,7 @@ from bank_shared.db import UnitOfWork
 from bank_shared.errors import CurrencyMismatch
 from bank_shared.idempotency import IdempotentResult
 from ledger_service.interest_repository import InterestRepository
-from ledger_service.postings import Posting, idempotent, post, require_active
+from ledger_service.postings import Posting, idempotent, post, require_active, sides
 from ledger_service.repository import LedgerRepository
 
 InterestKind = Literal["accrue", "capitalize"]
@@ -41,7 +41,8 @@ def post_interest(uow: UnitOfWork, principal: Principal, key: str, kind: Interes
         if target["currency"] != currency:
             raise CurrencyMismatch(f"The account is in {target['currency']}, not {currency}")
         debit, credit = (expense, accrued) if kind == "accrue" else (accrued, account_id)
-        return 201, post(uow, principal.actor, Posting("interest", debit, credit, amount, currency, description))
+        return 201, post(uow, principal.actor, Posting("interest", debit, credit, amount, currency, description,
+                                                       counterparties=sides((account_id, {"kind": "bank"}))))
 
     return idempotent(uow, f"interest:{principal.actor}", key, payload, operation)
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from bank_shared.answers import Movement, PostingItem, TransactionType
+from bank_shared.answers import Counterparty, Movement, PostingItem, TransactionType
 from bank_shared.money import Money
 
 
@@ -58,6 +58,8 @@ class Transaction(BaseModel):
     reversed_by: str | None
     created_at: str
     postings: list[TransactionPosting]
+    counterparties: dict[str, Counterparty] = Field(default_factory=dict, description="Per account id: the other "
+                                                    "side as that account's holder sees it (docs/money.md)")
 
 
 class Hold(BaseModel):

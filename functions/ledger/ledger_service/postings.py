@@ -133,6 +133,14 @@ class Posting:
     description: str = ""
     reverses: UUID | None = None
     approved_by: str | None = None
+    counterparties: dict[str, Any] | None = None  # per account id: who the other side is (sides())
+
+
+def sides(*pairs: tuple[UUID, dict[str, Any] | None]) -> dict[str, Any] | None:
+    """The transaction's counterparties (docs/money.md#counterparty): for each account, the other side as its
+    holder sees it ({"kind": "person", "name": "Иван И."}); None when no side names one."""
+    named = {str(account): party for account, party in pairs if party is not None}
+    return named or None
 
 
 def post(uow: UnitOfWork, initiated_by: str, posting: Posting) -> dict[str, Any]:
@@ -145,7 +153,7 @@ def post(uow: UnitOfWork, initiated_by: str, posting: Posting) -> dict[str, Any]
         with uow.connection.transaction():  # savepoint: a CHECK violation becomes a clean refusal
             created_at = repository.post(transaction_id, posting.kind, posting.description, initiated_by,
                                          [(debit, currency, -amount), (credit, currency, amount)],
-                                         posting.reverses, posting.approved_by)
+                                         posting.reverses, posting.approved_by, posting.counterparties)
     except psycopg.errors.CheckViolation as error:
         raise Refused(balance_refusal(error), str(debit),
                       {"from_account_id": str(debit), "to_account_id": str(credit),

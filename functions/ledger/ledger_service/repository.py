@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from bank_shared.db import Connection, jsonb
+from bank_shared.sql_text import contains_clause, contains_pattern
 
 if TYPE_CHECKING:
     from ledger_service.transfers import TransferOrder
@@ -74,15 +75,16 @@ class LedgerRepository:
     # transactions and postings ----------------------------------------------------------------------------
     def post(self, transaction_id: UUID, kind: str, description: str, initiated_by: str,
              postings: Sequence[tuple[UUID, str, int]], reverses: UUID | None = None,
-             approved_by: str | None = None) -> datetime:
+             approved_by: str | None = None, counterparties: dict[str, Any] | None = None) -> datetime:
         """The transaction, its postings and the balance changes, in the caller's database transaction.
 
         Callers hold the account locks already (lock_accounts), so the balance UPDATE cannot deadlock.
         """
         row = self.connection.execute(
-            "INSERT INTO ledger_transactions (id, kind, description, initiated_by, reverses, approved_by) "
-            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING created_at",
-            (transaction_id, kind, description, initiated_by, reverses, approved_by),
+            "INSERT INTO ledger_transactions (id, kind, description, initiated_by, reverses, approved_by, "
+            "counterparties) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING created_at",
+            (transaction_id, kind, description, initiated_by, reverses, approved_by,
+             None if counterparties is None else jsonb(counterparties)),
         ).fetchone()
         assert row is not None
         accounts = [account for account, _, _ in postings]
@@ -104,7 +106,7 @@ class LedgerRepository:
 
     def get_transaction(self, transaction_id: UUID) -> Row | None:
         return self.connection.execute(
-            "SELECT id, kind, description, initiated_by, approved_by, reverses, created_at "
+            "SELECT id, kind, description, initiated_by, approved_by, reverses, created_at, counterparties "
             "FROM ledger_transactions WHERE id = %s", (transaction_id,)
         ).fetchone()
 
@@ -175,9 +177,13 @@ class LedgerRepository:
 
     def list_postings(self, owner_id: UUID | None, account_id: UUID | None, kind: str | None,
                       since: datetime | None, until: datetime | None,
-                      after: tuple[datetime, int] | None, limit: int) -> list[Row]:
+                      after: tuple[datetime, int] | None, limit: int, query: str | None = None) -> list[Row]:
         clauses = ["TRUE"]
         params: list[Any] = []
+        if query:  # the text or the counterparty's name (docs/money.md#counterparty)
+            name = "t.counterparties -> p.account_id::text ->> 'name'"
+            clauses.append(f"({contains_clause('t.description')} OR {contains_clause(name)})")
+            params.extend([contains_pattern(query)] * 2)
         if owner_id is not None:
             clauses.append("a.owner_id = %s")
             params.append(owner_id)
@@ -199,7 +205,7 @@ class LedgerRepository:
         params.append(limit)
         return self.connection.execute(
             "SELECT p.id AS posting_id, p.transaction_id, p.account_id, p.currency, p.amount, p.created_at, "
-            "t.kind, t.description FROM postings p "
+            "t.kind, t.description, t.counterparties -> p.account_id::text AS counterparty FROM postings p "
             "JOIN ledger_accounts a ON a.id = p.account_id JOIN ledger_transactions t ON t.id = p.transaction_id "
             f"WHERE {' AND '.join(clauses)} ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
             params,

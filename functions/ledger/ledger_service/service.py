@@ -41,6 +41,7 @@ from ledger_service.postings import (
     idempotent,
     post,
     require_active,
+    sides,
 )
 
 
@@ -107,7 +108,8 @@ _listening: weakref.WeakKeyDictionary[Connection, set[UUID]] = weakref.WeakKeyDi
 
 
 def submit_transfer(connection: Connection, principal: Principal, key: str, from_account_id: UUID,
-                    to_account_id: UUID, amount: int, currency: str, description: str = "") -> IdempotentResult:
+                    to_account_id: UUID, amount: int, currency: str, description: str = "",
+                    counterparties: dict[str, Any] | None = None) -> IdempotentResult:
     """The transfer as its own database transaction, on an autocommit connection with no transaction open.
 
     Uncontended: one round trip (ledger_transfer_apply in autocommit). When an account is locked by another
@@ -119,7 +121,8 @@ def submit_transfer(connection: Connection, principal: Principal, key: str, from
 
     if connection.info.transaction_status != pq.TransactionStatus.IDLE:
         raise RuntimeError("submit_transfer runs its own transactions: call it with no transaction open")
-    order = transfer_order(principal, key, from_account_id, to_account_id, amount, currency, description)
+    order = transfer_order(principal, key, from_account_id, to_account_id, amount, currency, description,
+                           counterparties)
     repository = LedgerRepository(connection)
     try:
         outcome = repository.apply_transfer(order, False)
@@ -169,9 +172,10 @@ class StaffAction:
 
 def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amount: int, currency: str,
           source: str = "cash", description: str = "", kind: str = "topup",
-          action: StaffAction | None = None) -> IdempotentResult:
+          action: StaffAction | None = None, counterparty: dict[str, Any] | None = None) -> IdempotentResult:
     """Cash deposit or incoming payment (or, with kind='issuance', explicit creation of money). With `action`
-    (the back office's top-ups), the ledger transaction names the employee who asked and who approved."""
+    (the back office's top-ups), the ledger transaction names the employee who asked and who approved. The
+    account's holder sees `counterparty` as the other side (a cash deposit: the bank's cash desk)."""
     system_kind = "issuance" if kind == "issuance" else source
     payload = {"account": str(account_id), "amount": amount, "currency": currency, "source": system_kind,
                "description": description,
@@ -186,9 +190,11 @@ def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amo
         target = require_active(locked.get(account_id), account_id)
         if target["currency"] != currency:
             raise CurrencyMismatch(f"The account is in {target['currency']}, not {currency}")
+        party = counterparty or ({"kind": "cash_desk"} if system_kind == "cash" else None)
         return 201, post(uow, action.requested_by if action else principal.actor,
                           Posting(kind, system_id, account_id, amount, currency, description,
-                                  approved_by=action.approved_by if action else None))
+                                  approved_by=action.approved_by if action else None,
+                                  counterparties=sides((account_id, party))))
 
     result = idempotent(uow, f"{kind}:{principal.actor}", key, payload, operation)
     if result.status == 201 and not result.replayed:
@@ -213,6 +219,7 @@ def transaction_view(transaction: Row, postings: list[Row], reversed_by: UUID | 
         "created_at": transaction["created_at"].isoformat().replace("+00:00", "Z"),
         "postings": [{"account_id": str(row["account_id"]), "direction": "credit" if row["amount"] > 0 else "debit",
                       "amount": money_json(abs(row["amount"]), row["currency"])} for row in postings],
+        "counterparties": transaction.get("counterparties") or {},
     }
 
 
@@ -242,7 +249,8 @@ def _reversal_posting(repository: LedgerRepository, transaction_id: UUID, descri
     debit = next(row for row in legs if row["amount"] < 0)
     credit = next(row for row in legs if row["amount"] > 0)
     return Posting("reversal", credit["account_id"], debit["account_id"], credit["amount"], credit["currency"],
-                   description or f"Reversal of {transaction_id}", reverses=transaction_id, approved_by=approved_by)
+                   description or f"Reversal of {transaction_id}", reverses=transaction_id, approved_by=approved_by,
+                   counterparties=transaction.get("counterparties"))  # the same other side, the money back
 
 
 def reverse(uow: UnitOfWork, principal: Principal, key: str, transaction_id: UUID, description: str,

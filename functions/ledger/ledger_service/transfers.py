@@ -51,6 +51,7 @@ class TransferOrder:
     event: dict[str, Any]
     refused_body: dict[str, Any]
     refused_event: dict[str, Any]
+    counterparties: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The SQL function's argument (its keys are read in ledger_transfer_apply.sql and the combiner's queue)."""
@@ -58,11 +59,12 @@ class TransferOrder:
                 "to": str(self.to_account_id), "amount": self.amount, "currency": self.currency,
                 "description": self.description, "initiated_by": self.initiated_by, "owner": self.owner,
                 "transaction_id": str(self.transaction_id), "body": self.body, "event": self.event,
-                "refused_body": self.refused_body, "refused_event": self.refused_event}
+                "refused_body": self.refused_body, "refused_event": self.refused_event,
+                "counterparties": self.counterparties}
 
 
 def transfer_order(principal: Principal, key: str, from_account_id: UUID, to_account_id: UUID, amount: int,
-                   currency: str, description: str) -> TransferOrder:
+                   currency: str, description: str, counterparties: dict[str, Any] | None = None) -> TransferOrder:
     if from_account_id == to_account_id:
         raise SameAccount()
     scope = f"transfer:{principal.actor}"
@@ -94,6 +96,7 @@ def transfer_order(principal: Principal, key: str, from_account_id: UUID, to_acc
         event=new_event(PAYMENT_EXECUTED, SERVICE, str(from_account_id), event_data).to_dict(),
         refused_body=problem(refusal.status, refusal.code, refusal.title, refusal.detail),
         refused_event=new_event(PAYMENT_FAILED, SERVICE, str(from_account_id), refused_data).to_dict(),
+        counterparties=counterparties,
     )
 
 

@@ -288,7 +288,8 @@ def advance(new_uow: UowFactory, payment: Row, ledger: LedgerHolds, hold_ttl_sec
     ledger.ensure_settlement_account(payment["provider_ledger_account_id"], payment["provider_id"],
                                      payment["currency"])
     captured = ledger.capture(f"utility-capture-{payment_id}", hold_id, {
-        "to_account_id": str(payment["provider_ledger_account_id"]), "description": _description(payment)})
+        "to_account_id": str(payment["provider_ledger_account_id"]), "description": _description(payment),
+        "counterparty": {"kind": "provider", "name": str(payment["provider_name"])[:120]}})
     if not captured.ok:
         _unresolved(captured)
         try:

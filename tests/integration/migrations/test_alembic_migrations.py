@@ -27,7 +27,7 @@ from tests.support.services import SERVICES
 
 BOOKKEEPING = ("schema_migrations", "alembic_version", "alembic_checksums")
 LEDGER_REVISIONS = ["shared_0001", "ledger_0001", "ledger_0002", "ledger_0003", "ledger_0004", "ledger_0005",
-                    "ledger_0006", "ledger_0007", "shared_0002"]
+                    "ledger_0006", "ledger_0007", "ledger_0008", "shared_0002"]
 LEDGER_FUNCTIONS = 11
 
 
@@ -152,14 +152,14 @@ def test_a_failing_revision_raises_and_leaves_the_previous_revision(
         "CREATE TABLE half_done (id int);\n-- the next statement fails\nINSERT INTO no_such_table VALUES (1);\n")
     (migrations / "versions" / "0099_broken.py").write_text(
         'from pathlib import Path\nfrom bank_shared.migrations.revision import apply_sql\n'
-        'revision = "ledger_0099"\ndown_revision = "ledger_0007"\n'
+        'revision = "ledger_0099"\ndown_revision = "ledger_0008"\n'
         'SQL = Path(__file__).parents[1] / "0099_broken.sql"\n\n\ndef upgrade() -> None:\n    apply_sql(SQL)\n')
 
-    with pytest.raises(MigrationError) as caught:  # a fresh database: 0001..0007 commit, 0099 does not
+    with pytest.raises(MigrationError) as caught:  # a fresh database: 0001..0008 commit, 0099 does not
         upgrade_head(name, db.url)
     assert str(caught.value) == (f'{name}: 0099_broken.sql line 3: relation "no_such_table" does not exist '
                                  "(SQLSTATE 42P01)")
-    assert "ledger_0007" in current(name, db.url).revisions
+    assert "ledger_0008" in current(name, db.url).revisions
     assert "ledger_0099" in current(name, db.url).pending  # (shared_0002, another branch, may run either side)
     assert db.query("SELECT to_regclass('half_done')") == [(None,)]  # transactional DDL: nothing half-applied
 

@@ -135,7 +135,7 @@ class InMemoryLedger:
     # transactions -----------------------------------------------------------------------------------------------
     def post(self, transaction_id: UUID, kind: str, description: str, initiated_by: str,
              postings: Sequence[tuple[UUID, str, int]], reverses: UUID | None = None,
-             approved_by: str | None = None) -> datetime:
+             approved_by: str | None = None, counterparties: dict[str, Any] | None = None) -> datetime:
         if len(postings) < 2:
             raise UnbalancedPosting(f"ledger transaction {transaction_id} has fewer than two postings")
         sums: dict[str, int] = defaultdict(int)
@@ -150,14 +150,16 @@ class InMemoryLedger:
         created_at = self.now()
         self.state["transactions"][transaction_id] = {
             "id": transaction_id, "kind": kind, "description": description, "initiated_by": initiated_by,
-            "approved_by": approved_by, "reverses": reverses, "created_at": created_at}
+            "approved_by": approved_by, "reverses": reverses, "created_at": created_at,
+            "counterparties": counterparties}
         for account_id, currency, amount in postings:
             account = self.state["accounts"][account_id]
             assert account["currency"] == currency, "a posting in another currency than its account"
             self.state["postings"].append({"posting_id": len(self.state["postings"]) + 1,
                                            "transaction_id": transaction_id, "account_id": account_id,
                                            "currency": currency, "amount": amount, "created_at": created_at,
-                                           "kind": kind, "description": description})
+                                           "kind": kind, "description": description,
+                                           "counterparty": (counterparties or {}).get(str(account_id))})
             account["balance"] += amount
         for account_id, _, _ in postings:
             self._check(self.state["accounts"][account_id])
@@ -210,13 +212,17 @@ class InMemoryLedger:
 
     def list_postings(self, owner_id: UUID | None, account_id: UUID | None, kind: str | None,
                       since: datetime | None, until: datetime | None,
-                      after: tuple[datetime, int] | None, limit: int) -> list[Row]:
+                      after: tuple[datetime, int] | None, limit: int, query: str | None = None) -> list[Row]:
+        def found(p: Row) -> bool:  # ILIKE '%query%' with escaped wildcards: a case-insensitive substring
+            name = (p.get("counterparty") or {}).get("name") or ""
+            return query is None or query.lower() in p["description"].lower() or query.lower() in name.lower()
+
         def keep(p: Row) -> bool:
             return ((owner_id is None or self.state["accounts"][p["account_id"]]["owner_id"] == owner_id)
                     and (account_id is None or p["account_id"] == account_id)
                     and (kind is None or p["kind"] == kind)
                     and (since is None or p["created_at"] >= since) and (until is None or p["created_at"] < until)
-                    and (after is None or (p["created_at"], p["posting_id"]) < after))
+                    and (after is None or (p["created_at"], p["posting_id"]) < after) and found(p))
         rows = sorted(filter(keep, self.state["postings"]), key=lambda p: (p["created_at"], p["posting_id"]),
                       reverse=True)
         return [dict(p) for p in rows[:limit]]

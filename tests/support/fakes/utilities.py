@@ -120,7 +120,7 @@ class HoldsOverFakes:
 
     def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> Answer:
         return self._answer("capture", key, holds.capture_hold, hold_id, UUID(body["to_account_id"]), None,
-                            body["description"])
+                            body["description"], body.get("counterparty"))
 
     def void(self, key: str, hold_id: UUID) -> Answer:
         return self._answer("void", key, holds.void_hold, hold_id)

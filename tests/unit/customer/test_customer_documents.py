@@ -66,7 +66,9 @@ def a_transfer(services: FakeServices) -> UUID:
         "id": str(transaction_id), "type": "transfer", "description": "За обед", "created_at": "2026-12-03T08:00:00Z",
         "reversed_by": None, "postings": [
             {"account_id": alice["id"], "direction": "debit", "amount": {"amount": "1250.50", "currency": "RUB"}},
-            {"account_id": bob["id"], "direction": "credit", "amount": {"amount": "1250.50", "currency": "RUB"}}]}
+            {"account_id": bob["id"], "direction": "credit", "amount": {"amount": "1250.50", "currency": "RUB"}}],
+        "counterparties": {alice["id"]: {"kind": "person", "name": "Bob B."},
+                           bob["id"]: {"kind": "person", "name": "Alice S."}}}
     return transaction_id
 
 
@@ -76,8 +78,9 @@ def test_a_receipt_of_an_own_operation(client: TestClient, services: FakeService
     assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
     text = pdf_text(answer.content)
     for expected in ("Квитанция об операции", "Перевод", str(transaction_id), "03.12.2026 11:00:00", "4" * 20,
-                     "•• 6666", "1 250,50 ₽", "0,00 ₽", "За обед", "БИК 044525999"):
+                     "•• 6666", "1 250,50 ₽", "0,00 ₽", "За обед", "БИК 044525999", "Контрагент", "Bob B."):
         assert expected in text, expected
+    assert "Alice S." not in text  # bug: the other side's view of the operation
     assert "6" * 20 not in text  # the recipient's number stays masked
     english = pdf_text(client.get(f"/api/customer/operations/{transaction_id}/receipt.pdf?lang=en").content)
     assert "Operation receipt" in english and "Transfer" in english
@@ -117,10 +120,11 @@ def postings(services: FakeServices) -> None:
     account = services.account_of(ALICE, "RUB")["id"]
     services.postings = [
         {"transaction_id": "t1", "account_id": account, "type": "topup", "direction": "credit",
-         "amount": {"amount": "5000.00", "currency": "RUB"}, "description": "", "created_at": "2026-11-01T10:00:00Z"},
+         "amount": {"amount": "5000.00", "currency": "RUB"}, "description": "", "created_at": "2026-11-01T10:00:00Z",
+         "counterparty": {"kind": "cash_desk"}},
         {"transaction_id": "t2", "account_id": account, "type": "transfer", "direction": "debit",
          "amount": {"amount": "1250.50", "currency": "RUB"}, "description": "За обед",
-         "created_at": "2026-11-15T10:00:00Z"},
+         "created_at": "2026-11-15T10:00:00Z", "counterparty": {"kind": "person", "name": "Иван И."}},
         {"transaction_id": "t3", "account_id": account, "type": "transfer", "direction": "debit",
          "amount": {"amount": "1.00", "currency": "RUB"}, "description": "later", "created_at": "2026-12-02T10:00:00Z"},
     ]
@@ -146,7 +150,8 @@ def test_a_pdf_statement_for_a_period(client: TestClient, services: FakeServices
     assert link["operations"] == 2 and link["expires_in"] == 300 and "X-Amz-Signature" in link["url"]
     assert link["filename"] == f"statement-{'4' * 20}-20261101-20261130.pdf"
     text = pdf_text(stored(s3, link))
-    for expected in ("Выписка по счёту", "01.11.2026 — 30.11.2026", "+5 000,00 ₽", "−1 250,50 ₽", "За обед"):
+    for expected in ("Выписка по счёту", "01.11.2026 — 30.11.2026", "+5 000,00 ₽", "−1 250,50 ₽", "За обед",
+                     "Контрагент", "Иван И.", "Касса банка"):
         assert expected in text, expected
     assert "later" not in text
     assert ("account_postings", (UUID(services.account_of(ALICE, "RUB")["id"]), "2026-11-01", "2026-12-01")) \
@@ -159,8 +164,9 @@ def test_a_csv_statement(client: TestClient, services: FakeServices, s3: Any) ->
     link = statement(client, services, format="csv").json()
     lines = stored(s3, link).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("created_at;transaction_id;type")
-    assert lines[1].endswith(";5000.00;RUB;'=1+2")
-    assert lines[2] == "2026-11-15T10:00:00Z;t2;Перевод;debit;-1250.50;RUB;За обед"
+    assert lines[0].endswith(";description;counterparty")
+    assert lines[1].endswith(";5000.00;RUB;'=1+2;Касса банка")
+    assert lines[2] == "2026-11-15T10:00:00Z;t2;Перевод;debit;-1250.50;RUB;За обед;Иван И."
 
 
 def test_statement_refusals(client: TestClient, services: FakeServices, s3: Any) -> None:

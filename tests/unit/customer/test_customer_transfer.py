@@ -183,3 +183,19 @@ def test_a_russian_full_name_shows_the_first_name_and_the_surnames_initial() -> 
     assert service.mask_name("Сидоров Пётр Ильич") == "Пётр С."  # noqa: RUF001
     assert service.mask_name("Ivan Petrov") == "Ivan P."
     assert service.mask_name("") is None
+
+
+def test_the_ledger_records_each_sides_masked_counterparty(services: FakeServices) -> None:
+    transfer(services, order(services))
+    sent = next(detail for name, detail in services.calls if name == "transfer")
+    assert sent["sender_sees"] == {"kind": "person", "name": "Bob B. J."}
+    assert sent["recipient_sees"] == {"kind": "person", "name": "Alice S."}
+    assert "Smith" not in str(sent) and "Brown" not in str(sent) and "+7" not in str(sent)
+
+
+def test_an_unknown_name_records_no_counterparty_and_still_pays(services: FakeServices) -> None:
+    services.failing = {"profile"}
+    answer = transfer(services, order(services, to_phone=None, to_account_number="6" * 20))
+    sent = next(detail for name, detail in services.calls if name == "transfer")
+    assert answer.status == 201
+    assert (sent["sender_sees"], sent["recipient_sees"]) == (None, None)

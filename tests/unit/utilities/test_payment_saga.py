@@ -75,6 +75,8 @@ def test_a_payment_holds_then_captures_into_the_providers_account_once(world: Wo
     assert world.ledger.account(world.source)["balance"] == 350_000 and world.ledger.account(world.source)["held"] == 0
     assert world.ledger.account(settlement)["balance"] == 150_000
     assert [step for step, _ in world.client.calls] == ["hold", "capture"]
+    [capture] = [p for p in world.ledger.state["postings"] if p["account_id"] == world.source and p["amount"] < 0]
+    assert capture["counterparty"] == {"kind": "provider", "name": "Мосэнергосбыт"}  # bug: no counterparty
     assert world.db.connection.events("utility.paid")[0]["data"]["transaction_id"] == result.body["transaction_id"]
     again = world.pay()
     assert again.replayed and again.body == result.body and len(world.client.calls) == 2  # bug: no stored answer

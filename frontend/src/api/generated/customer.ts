@@ -287,6 +287,24 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * Counterparty
+         * @description The other side of an operation as the account's holder sees it (docs/money.md#counterparty): another
+         *     customer's masked name ("Иван И."), a ЖКХ provider, a merchant, a masked card ("•• 4242"), the bank's cash
+         *     desk or the bank itself (the last two have no name: the UI names them in its language).
+         */
+        Counterparty: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "person" | "provider" | "merchant" | "card" | "cash_desk" | "bank";
+            /**
+             * Name
+             * @example Иван И.
+             */
+            name?: string | null;
+        };
         /** Dashboard */
         Dashboard: {
             /** Accounts */
@@ -447,6 +465,8 @@ export interface components {
             /** Account Id */
             account_id: string;
             amount: components["schemas"]["Money"];
+            /** @description Who the other side is; null when none (an exchange, older operations) */
+            counterparty?: components["schemas"]["Counterparty"] | null;
             /** Created At */
             created_at: string;
             /** Description */

@@ -349,7 +349,8 @@ export interface paths {
         /**
          * Service Transfer
          * @description Same-currency transfer on a customer's behalf (the customer service's P2P, after its own ownership
-         *     check); the internal path keeps service traffic out of the per-user rate limit of `/transfer`.
+         *     check); the internal path keeps service traffic out of the per-user rate limit of `/transfer`. The
+         *     caller names each side's counterparty (masked names: never a full name, phone or account number).
          */
         post: operations["ledger_service_transfer"];
         delete?: never;
@@ -459,6 +460,8 @@ export interface components {
         CaptureRequest: {
             /** Amount */
             amount?: string | null;
+            /** @description The other side in the hold account's history (the merchant, the provider) */
+            counterparty?: components["schemas"]["Counterparty"] | null;
             /**
              * Description
              * @default
@@ -501,6 +504,24 @@ export interface components {
         ClosingBalances: {
             /** Items */
             items: components["schemas"]["ClosingBalance"][];
+        };
+        /**
+         * Counterparty
+         * @description The other side of an operation as the account's holder sees it (docs/money.md#counterparty): another
+         *     customer's masked name ("Иван И."), a ЖКХ provider, a merchant, a masked card ("•• 4242"), the bank's cash
+         *     desk or the bank itself (the last two have no name: the UI names them in its language).
+         */
+        Counterparty: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "person" | "provider" | "merchant" | "card" | "cash_desk" | "bank";
+            /**
+             * Name
+             * @example Иван И.
+             */
+            name?: string | null;
         };
         /** Exchange */
         Exchange: {
@@ -742,6 +763,8 @@ export interface components {
             /** Account Id */
             account_id: string;
             amount: components["schemas"]["Money"];
+            /** @description Who the other side is; null when none (an exchange, older operations) */
+            counterparty?: components["schemas"]["Counterparty"] | null;
             /** Created At */
             created_at: string;
             /** Description */
@@ -838,6 +861,39 @@ export interface components {
              */
             requested_by: string;
         };
+        /** ServiceTransferRequest */
+        ServiceTransferRequest: {
+            /**
+             * Amount
+             * @description Decimal string in major units (ASCII digits)
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * Currency
+             * @example RUB
+             */
+            currency: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * From Account Id
+             * Format: uuid
+             */
+            from_account_id: string;
+            /** @description The other side in the recipient's history (the sender's masked name) */
+            recipient_sees?: components["schemas"]["Counterparty"] | null;
+            /** @description The other side in the sender's history (the recipient's masked name) */
+            sender_sees?: components["schemas"]["Counterparty"] | null;
+            /**
+             * To Account Id
+             * Format: uuid
+             */
+            to_account_id: string;
+        };
         /** StaffTopupRequest */
         StaffTopupRequest: {
             /**
@@ -856,6 +912,8 @@ export interface components {
              * @description The second employee who approved it, if it needed approval (the checker)
              */
             approved_by?: string | null;
+            /** @description The other side in the account holder's history (a cash deposit: the cash desk) */
+            counterparty?: components["schemas"]["Counterparty"] | null;
             /**
              * Currency
              * @example RUB
@@ -882,6 +940,13 @@ export interface components {
         Transaction: {
             /** Approved By */
             approved_by: string | null;
+            /**
+             * Counterparties
+             * @description Per account id: the other side as that account's holder sees it (docs/money.md)
+             */
+            counterparties?: {
+                [key: string]: components["schemas"]["Counterparty"];
+            };
             /** Created At */
             created_at: string;
             /** Description */
@@ -1614,7 +1679,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TransferRequest"];
+                "application/json": components["schemas"]["ServiceTransferRequest"];
             };
         };
         responses: {
@@ -1646,6 +1711,8 @@ export interface operations {
                 cursor?: string | null;
                 from?: string | null;
                 limit?: number;
+                /** @description Text or counterparty name contained in the operation (case-insensitive) */
+                q?: string | null;
                 to?: string | null;
                 type?: ("issuance" | "topup" | "transfer" | "hold_capture" | "reversal" | "exchange" | "interest") | null;
             };

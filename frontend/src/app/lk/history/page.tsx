@@ -9,7 +9,7 @@ import { productName } from "@/components/OpenAccountModal";
 import { OperationDetail } from "@/components/OperationDetail";
 import { ErrorState, LoadingState } from "@/components/States";
 import { myAccounts } from "@/lib/cabinet";
-import { describe, KIND_FILTERS, ledgerType, matches, note, toOperations, type FeedPosting, type Operation } from "@/lib/history";
+import { counterpartyText, describe, KIND_FILTERS, ledgerType, matches, note, toOperations, type FeedPosting, type Operation } from "@/lib/history";
 import { useI18n } from "@/lib/i18n";
 import type { MessageKey } from "@/lib/messages";
 import { useAsync } from "@/lib/useAsync";
@@ -45,6 +45,11 @@ function Row({ op, onOpen, accountLabel }: { op: Operation; onOpen: () => void; 
                 <Text size="xs" c="dimmed">
                   {dateFmt.format(new Date(op.createdAt))}
                 </Text>
+                {counterpartyText(t, op.counterparty) && (
+                  <Text size="xs" fw={500} data-testid="feed-counterparty">
+                    {counterpartyText(t, op.counterparty)}
+                  </Text>
+                )}
                 {main && (
                   <Text size="xs" c="dimmed">
                     {accountLabel(main.account_id)}

@@ -104,8 +104,8 @@ BEGIN
         RETURN jsonb_build_object('error', 'balance_limit_exceeded', 'account_id', v_to);
     END IF;
 
-    INSERT INTO ledger_transactions (id, kind, description, initiated_by)
-    VALUES (v_tx, 'transfer', r->>'description', r->>'initiated_by')
+    INSERT INTO ledger_transactions (id, kind, description, initiated_by, counterparties)
+    VALUES (v_tx, 'transfer', r->>'description', r->>'initiated_by', nullif(r->'counterparties', 'null'::jsonb))
     RETURNING created_at INTO v_created;
     INSERT INTO postings (transaction_id, account_id, currency, amount, created_at)
     VALUES (v_tx, v_from, v_currency, -v_amount, v_created), (v_tx, v_to, v_currency, v_amount, v_created);
