@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection
+from bank_shared.sql_filters import Filter
 
 Row = dict[str, Any]
 TEMPLATE_COLUMNS = "t.id, t.code, t.name, t.self_service, t.created_at"
@@ -108,21 +109,10 @@ class ContractsRepository:
     def contracts(self, customer_id: UUID | None, status: str | None, after: tuple[datetime, UUID] | None,
                   limit: int) -> list[Row]:
         """Newest first, keyset-paginated on (created_at, id)."""
-        clauses: list[str] = ["TRUE"]
-        params: list[Any] = []
-        if customer_id is not None:
-            clauses.append("customer_id = %s")
-            params.append(customer_id)
-        if status is not None:
-            clauses.append("status = %s")
-            params.append(status)
-        if after is not None:
-            clauses.append("(created_at, id) < (%s, %s)")
-            params.extend(after)
-        params.append(limit)
+        where = (Filter().equals("customer_id", customer_id).equals("status", status)
+                 .after(("created_at", "id"), after))
         return self.connection.execute(
-            f"SELECT {CONTRACT_COLUMNS} FROM contracts WHERE {' AND '.join(clauses)} "
-            "ORDER BY created_at DESC, id DESC LIMIT %s", params,
+            *where.page(f"SELECT {CONTRACT_COLUMNS} FROM contracts", ("created_at", "id"), limit)
         ).fetchall()
 
     def set_status(self, contract_id: UUID, status: str, reason: str | None = None) -> Row:

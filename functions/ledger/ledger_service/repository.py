@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from bank_shared.db import Connection, jsonb
+from bank_shared.sql_filters import Filter
 
 if TYPE_CHECKING:
     from ledger_service.transfers import TransferOrder
@@ -176,34 +177,14 @@ class LedgerRepository:
     def list_postings(self, owner_id: UUID | None, account_id: UUID | None, kind: str | None,
                       since: datetime | None, until: datetime | None,
                       after: tuple[datetime, int] | None, limit: int) -> list[Row]:
-        clauses = ["TRUE"]
-        params: list[Any] = []
-        if owner_id is not None:
-            clauses.append("a.owner_id = %s")
-            params.append(owner_id)
-        if account_id is not None:
-            clauses.append("p.account_id = %s")
-            params.append(account_id)
-        if kind is not None:
-            clauses.append("t.kind = %s")
-            params.append(kind)
-        if since is not None:
-            clauses.append("p.created_at >= %s")
-            params.append(since)
-        if until is not None:
-            clauses.append("p.created_at < %s")
-            params.append(until)
-        if after is not None:
-            clauses.append("(p.created_at, p.id) < (%s, %s)")
-            params.extend(after)
-        params.append(limit)
-        return self.connection.execute(
+        where = (Filter().equals("a.owner_id", owner_id).equals("p.account_id", account_id).equals("t.kind", kind)
+                 .since("p.created_at", since).until("p.created_at", until)
+                 .after(("p.created_at", "p.id"), after))
+        return self.connection.execute(*where.page(
             "SELECT p.id AS posting_id, p.transaction_id, p.account_id, p.currency, p.amount, p.created_at, "
             "t.kind, t.description FROM postings p "
-            "JOIN ledger_accounts a ON a.id = p.account_id JOIN ledger_transactions t ON t.id = p.transaction_id "
-            f"WHERE {' AND '.join(clauses)} ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
-            params,
-        ).fetchall()
+            "JOIN ledger_accounts a ON a.id = p.account_id JOIN ledger_transactions t ON t.id = p.transaction_id",
+            ("p.created_at", "p.id"), limit)).fetchall()
 
     # holds ------------------------------------------------------------------------------------------------
     def insert_hold(self, hold_id: UUID, account_id: UUID, amount: int, currency: str, description: str,
