@@ -26,7 +26,7 @@ from bank_shared.events.envelope import CloudEvent, new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import CONTRACT_ACTIVATED, CONTRACT_SIGNED, CONTRACT_TERMINATED
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
-from bank_shared.pagination import InvalidCursor, decode_cursor, page
+from bank_shared.pagination import decode_time_id, page, time_id_page
 from contracts_service import documents, rendering
 from contracts_service.clients import customer_names
 from contracts_service.repository import ContractsRepository, Row
@@ -313,24 +313,13 @@ def contract_document(principal: Principal, contract_id: UUID,
             "content_type": documents.CONTENT_TYPE, "text": row["rendered_text"], **link}
 
 
-def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(position["created_at"]), UUID(position["id"])
-    except (KeyError, TypeError, ValueError):
-        raise InvalidCursor("The cursor is not one this API issued") from None
-
-
 def list_contracts(uow: UnitOfWork, customer_id: UUID | None, status: str | None, limit: int,
                    cursor: str | None) -> dict[str, Any]:
-    rows = ContractsRepository(uow.connection).contracts(customer_id, status, _after(cursor), limit + 1)
+    rows = ContractsRepository(uow.connection).contracts(customer_id, status, decode_time_id(cursor), limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    last = rows[-1] if more else None
-    position = {"created_at": last["created_at"].isoformat(), "id": str(last["id"])} if last else None
-    return page([contract_view(row) for row in rows], limit, position)
+    last = (rows[-1]["created_at"], rows[-1]["id"]) if more else None
+    return time_id_page([contract_view(row) for row in rows], limit, last)
 
 
 def my_contracts(uow: UnitOfWork, principal: Principal, status: str | None, limit: int,
