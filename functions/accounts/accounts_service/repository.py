@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection
+from bank_shared.sql_filters import Filter
 
 Row = dict[str, Any]
 ACCOUNT_COLUMNS = "id, number, owner_id, product_code, currency, status, opened_at, closed_at"
@@ -58,27 +59,12 @@ class AccountsRepository:
              limit: int, card_last4: str | None = None) -> list[Row]:
         """Accounts matching every given filter (ids, owner, currency, number, a card's last four digits),
         oldest first."""
-        clauses: list[str] = ["TRUE"]
-        params: list[Any] = []
-        if ids:
-            clauses.append("id = ANY(%s)")
-            params.append(ids)
-        if owner_id is not None:
-            clauses.append("owner_id = %s")
-            params.append(owner_id)
-        if currency is not None:
-            clauses.append("currency = %s")
-            params.append(currency)
-        if number is not None:
-            clauses.append("number = %s")
-            params.append(number)
+        where = (Filter().any_of("id", ids).equals("owner_id", owner_id).equals("currency", currency)
+                 .equals("number", number))
         if card_last4 is not None:
-            clauses.append("id IN (SELECT account_id FROM cards WHERE last4 = %s)")
-            params.append(card_last4)
-        params.append(limit)
+            where.where("id IN (SELECT account_id FROM cards WHERE last4 = %s)", card_last4)
         return self.connection.execute(
-            f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {' AND '.join(clauses)} "
-            "ORDER BY opened_at, id LIMIT %s", params,
+            *where.page(f"SELECT {ACCOUNT_COLUMNS} FROM accounts", ("opened_at", "id"), limit, descending=False)
         ).fetchall()
 
     def cards_of(self, account_ids: list[UUID]) -> list[Row]:

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from bank_shared.db import Connection
 from bank_shared.money import is_ascii_digits
+from bank_shared.sql_filters import Filter, like_pattern
 
 Row = dict[str, Any]
 _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa_enabled, mfa_secret, "
@@ -17,25 +18,22 @@ _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa
 _UNSEALED = "({column} IS NOT NULL AND get_byte({column}, 0) <> 1)"
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def normalise_name(text: str) -> str:
     """The query's side of migration 0006's `search_name`: lower case in any script, ё as its plain letter."""
     return text.lower().replace("\u0451", "\u0435")
 
 
-def _query_match(query: str) -> tuple[list[str], list[Any]]:
-    """The alternatives a search query matches: e-mail, normalised name, and the phone by its digits (the
-    last ten when ten or more are given, so +7 999 …, 8 (999) … and 999… find the same number)."""
-    match = ["email LIKE %s", "search_name LIKE %s"]
-    params: list[Any] = [_like(query.lower()), _like(normalise_name(query))]
+def _query_match(where: Filter, query: str, ids: Sequence[UUID]) -> None:
+    """Adds to `where` the alternatives a search query matches: e-mail, normalised name, and the phone by its
+    digits (the last ten when ten or more are given, so +7 999 …, 8 (999) … and 999… find the same number), or
+    being one of `ids`."""
+    match = Filter().where("email LIKE %s OR search_name LIKE %s", like_pattern(query.lower()),
+                           like_pattern(normalise_name(query)))
     digits = "".join(char for char in query if is_ascii_digits(char))
+    by_phone = Filter()
     if len(digits) >= 3:
-        match.append("regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE %s")
-        params.append(f"%{digits[-10:]}%")
-    return match, params
+        by_phone.where("regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE %s", f"%{digits[-10:]}%")
+    where.either(match, by_phone, Filter().any_of("id", ids))
 
 
 class UserRepository:
@@ -78,26 +76,12 @@ class UserRepository:
         e-mail or of the name in any script (case-insensitive, ё as its plain letter: the `search_name` column
         of migration 0006), or of the phone's digits, or being one of `ids` (owners of a matching account or
         card, found by office), and in `status` when given; keyset-paginated by (created_at, id)."""
-        clauses: list[str] = ["roles && %s::text[]"]
-        params: list[Any] = [list(roles)]
-        if status:
-            clauses.append("status = %s")
-            params.append(status)
+        where = Filter().where("roles && %s::text[]", list(roles)).equals("status", status or None)
         if query:
-            match, matched = _query_match(query)
-            if ids:
-                match.append("id = ANY(%s)")
-                matched.append(list(ids))
-            clauses.append("(" + " OR ".join(match) + ")")
-            params += matched
-        if after is not None:
-            clauses.append("(created_at, id) < (%s, %s)")
-            params += [after[0], after[1]]
-        params.append(limit)
+            _query_match(where, query, ids)
+        where.after(("created_at", "id"), after)
         return self.connection.execute(
-            f"SELECT {_USER_COLUMNS} FROM users WHERE {' AND '.join(clauses)} ORDER BY created_at DESC, id DESC "
-            "LIMIT %s",
-            params,
+            *where.page(f"SELECT {_USER_COLUMNS} FROM users", ("created_at", "id"), limit)
         ).fetchall()
 
     def set_phone_if_missing(self, user_id: UUID, phone: str) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -26,10 +27,10 @@ from bank_shared.events.envelope import CloudEvent, new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import CONTRACT_ACTIVATED, CONTRACT_SIGNED, CONTRACT_TERMINATED
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
-from bank_shared.pagination import InvalidCursor, decode_cursor, page
+from bank_shared.pagination import decode_time_id, page, time_id_page
 from contracts_service import documents, rendering
 from contracts_service.clients import customer_names
-from contracts_service.repository import ContractsRepository, Row
+from contracts_service.repository import Contract, ContractsRepository, StatusChange, Template, TemplateVersion
 from contracts_service.settings import get_contracts_settings
 
 SERVICE = "contracts"
@@ -96,40 +97,40 @@ def next_status(action: str, status: str) -> str:
 
 # views ----------------------------------------------------------------------------------------------------------
 
-def template_view(row: Row) -> dict[str, Any]:
-    return {"id": str(row["id"]), "code": row["code"], "name": row["name"], "self_service": row["self_service"],
-            "latest_version": row.get("latest_version"), "created_at": _iso(row["created_at"])}
+def template_view(row: Template) -> dict[str, Any]:
+    return {"id": str(row.id), "code": row.code, "name": row.name, "self_service": row.self_service,
+            "latest_version": row.latest_version, "created_at": _iso(row.created_at)}
 
 
-def version_view(row: Row) -> dict[str, Any]:
-    return {"template_id": str(row["template_id"]), "version": row["version"], "title": row["title"],
-            "body": row["body"], "placeholders": rendering.placeholders(row["body"]),
-            "effective_from": row["effective_from"].isoformat(), "published_by": row["published_by"],
-            "published_at": _iso(row["published_at"])}
+def version_view(row: TemplateVersion) -> dict[str, Any]:
+    return {"template_id": str(row.template_id), "version": row.version, "title": row.title,
+            "body": row.body, "placeholders": rendering.placeholders(row.body),
+            "effective_from": row.effective_from.isoformat(), "published_by": row.published_by,
+            "published_at": _iso(row.published_at)}
 
 
-def contract_view(row: Row) -> dict[str, Any]:
+def contract_view(row: Contract) -> dict[str, Any]:
     return {
-        "id": str(row["id"]),
-        "number": row["number"],
-        "customer_id": str(row["customer_id"]),
-        "template_id": str(row["template_id"]),
-        "template_version": row["version"],
-        "title": row["title"],
-        "status": row["status"],
-        "document_sha256": row["document_sha256"].strip(),
-        "created_by": row["created_by"],
-        "created_at": _iso(row["created_at"]),
-        "signed_at": _iso(row["signed_at"]),
-        "activated_at": _iso(row["activated_at"]),
-        "terminated_at": _iso(row["terminated_at"]),
-        "termination_reason": row["termination_reason"],
+        "id": str(row.id),
+        "number": row.number,
+        "customer_id": str(row.customer_id),
+        "template_id": str(row.template_id),
+        "template_version": row.version,
+        "title": row.title,
+        "status": row.status,
+        "document_sha256": row.document_sha256.strip(),
+        "created_by": row.created_by,
+        "created_at": _iso(row.created_at),
+        "signed_at": _iso(row.signed_at),
+        "activated_at": _iso(row.activated_at),
+        "terminated_at": _iso(row.terminated_at),
+        "termination_reason": row.termination_reason,
     }
 
 
-def history_view(row: Row) -> dict[str, Any]:
-    return {"from_status": row["from_status"], "to_status": row["to_status"], "changed_by": row["changed_by"],
-            "changed_at": _iso(row["changed_at"]), "reason": row["reason"]}
+def history_view(row: StatusChange) -> dict[str, Any]:
+    return {"from_status": row.from_status, "to_status": row.to_status, "changed_by": row.changed_by,
+            "changed_at": _iso(row.changed_at), "reason": row.reason}
 
 
 # templates ------------------------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def get_template(uow: UnitOfWork, template_id: UUID) -> dict[str, Any]:
     if row is None:
         raise TemplateNotFound(f"No template {template_id}")
     versions = [version_view(version) for version in repository.versions(template_id)]
-    return {**template_view({**row, "latest_version": versions[0]["version"] if versions else 0}),
+    return {**template_view(replace(row, latest_version=versions[0]["version"] if versions else 0)),
             "versions": versions}
 
 
@@ -194,7 +195,7 @@ def _customer_for(principal: Principal, requested: UUID | None) -> UUID:
 
 
 def _new_draft(uow: UnitOfWork, template_id: UUID, customer: UUID, parameters: dict[str, str],
-               day: date, actor: str) -> Row:
+               day: date, actor: str) -> Contract:
     """A draft of the template version in effect on `day`, rendered, with its history. The rendered text in the
     database is the record; its copy in the documents bucket is written once the transaction commits (no call
     to S3 while it is open) and again on download if that write was lost."""
@@ -206,16 +207,16 @@ def _new_draft(uow: UnitOfWork, template_id: UUID, customer: UUID, parameters: d
     number = f"{day:%Y}-{repository.next_number():06d}"
     values = {**{k: v.strip() for k, v in parameters.items()}, "contract_number": number,
               "contract_date": f"{day:%d.%m.%Y}", "customer_id": str(customer)}
-    missing = rendering.missing_values(version["body"], values)
+    missing = rendering.missing_values(version.body, values)
     if missing:
         raise MissingPlaceholders(f"Give values for: {', '.join(missing)}", missing=missing)
-    text = rendering.render(version["body"], values)
+    text = rendering.render(version.body, values)
     digest = rendering.sha256_hex(text)
-    key_name = documents.document_key(str(customer), str(contract_id), version["version"])
+    key_name = documents.document_key(str(customer), str(contract_id), version.version)
     uow.after_commit(lambda: documents.store_quietly(key_name, text, digest))
     row = repository.insert_contract({
         "id": contract_id, "number": number, "customer_id": customer, "template_id": template_id,
-        "version": version["version"], "title": version["title"], "rendered_text": text,
+        "version": version.version, "title": version.title, "rendered_text": text,
         "document_key": key_name, "document_sha256": digest, "created_by": actor})
     repository.add_history(contract_id, None, "draft", actor)
     return row
@@ -233,7 +234,7 @@ def create_contract(uow: UnitOfWork, principal: Principal, key: str, template_id
         template = repository.template(template_id)
         if template is None:
             raise TemplateNotFound(f"No template {template_id}")
-        if not template["self_service"] and not principal.is_staff:
+        if not template.self_service and not principal.is_staff:
             raise TemplateNotSelfService()
         row = _new_draft(uow, template_id, customer, parameters, today or datetime.now(UTC).date(),
                          principal.actor)
@@ -244,29 +245,29 @@ def create_contract(uow: UnitOfWork, principal: Principal, key: str, template_id
 
 
 def _visible(repository: ContractsRepository, principal: Principal, contract_id: UUID, *,
-             lock: bool = False, with_text: bool = False) -> Row:
+             lock: bool = False, with_text: bool = False) -> Contract:
     row = repository.contract(contract_id, lock=lock, with_text=with_text)
-    if row is None or not (principal.is_staff or str(row["customer_id"]) == principal.subject):
+    if row is None or not (principal.is_staff or str(row.customer_id) == principal.subject):
         raise ContractNotFound(f"No contract {contract_id}")
     return row
 
 
-def _event_data(row: Row) -> dict[str, Any]:
-    return {"contract_id": str(row["id"]), "customer_id": str(row["customer_id"]), "number": row["number"],
-            "template_id": str(row["template_id"]), "version": row["version"]}
+def _event_data(row: Contract) -> dict[str, Any]:
+    return {"contract_id": str(row.id), "customer_id": str(row.customer_id), "number": row.number,
+            "template_id": str(row.template_id), "version": row.version}
 
 
-def _move(uow: UnitOfWork, repository: ContractsRepository, principal: Principal, row: Row, action: str,
-          reason: str | None = None) -> Row:
-    target = next_status(action, row["status"])
-    moved = repository.set_status(row["id"], target, reason)
-    repository.add_history(row["id"], row["status"], target, principal.actor, reason)
+def _move(uow: UnitOfWork, repository: ContractsRepository, principal: Principal, row: Contract, action: str,
+          reason: str | None = None) -> Contract:
+    target = next_status(action, row.status)
+    moved = repository.set_status(row.id, target, reason)
+    repository.add_history(row.id, row.status, target, principal.actor, reason)
     data = _event_data(moved)
     if target == "signed":
-        data["signed_at"] = _iso(moved["signed_at"])
+        data["signed_at"] = _iso(moved.signed_at)
     if target == "terminated":
         data["reason"] = reason
-    record_event(uow, new_event(EVENT_OF_STATUS[target], SERVICE, str(row["id"]), data))
+    record_event(uow, new_event(EVENT_OF_STATUS[target], SERVICE, str(row.id), data))
     return moved
 
 
@@ -274,11 +275,11 @@ def sign_contract(uow: UnitOfWork, principal: Principal, contract_id: UUID) -> d
     """The owner accepts the draft; a self-service contract becomes active at once."""
     repository = ContractsRepository(uow.connection)
     row = _visible(repository, principal, contract_id, lock=True)
-    if str(row["customer_id"]) != principal.subject:
+    if str(row.customer_id) != principal.subject:
         raise NotContractOwner()
     signed = _move(uow, repository, principal, row, "sign")
-    template = repository.template(row["template_id"])
-    if template is not None and template["self_service"]:
+    template = repository.template(row.template_id)
+    if template is not None and template.self_service:
         signed = _move(uow, repository, principal, signed, "activate")
     return contract_view(signed)
 
@@ -307,30 +308,20 @@ def contract_document(principal: Principal, contract_id: UUID,
     is written first when the one after the contract's commit was lost (after the transaction)."""
     with unit_of_work() as uow:
         row = _visible(ContractsRepository(uow.connection), principal, contract_id, with_text=True)
-    documents.ensure_stored(row["document_key"], row["rendered_text"], row["document_sha256"].strip())
-    link = documents.presigned_url(row["document_key"], f"contract-{row['number']}.txt")
-    return {"contract_id": str(row["id"]), "sha256": row["document_sha256"].strip(),
-            "content_type": documents.CONTENT_TYPE, "text": row["rendered_text"], **link}
-
-
-def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(position["created_at"]), UUID(position["id"])
-    except (KeyError, TypeError, ValueError):
-        raise InvalidCursor("The cursor is not one this API issued") from None
+    text = row.rendered_text or ""  # read with the text: the column is NOT NULL
+    documents.ensure_stored(row.document_key, text, row.document_sha256.strip())
+    link = documents.presigned_url(row.document_key, f"contract-{row.number}.txt")
+    return {"contract_id": str(row.id), "sha256": row.document_sha256.strip(),
+            "content_type": documents.CONTENT_TYPE, "text": text, **link}
 
 
 def list_contracts(uow: UnitOfWork, customer_id: UUID | None, status: str | None, limit: int,
                    cursor: str | None) -> dict[str, Any]:
-    rows = ContractsRepository(uow.connection).contracts(customer_id, status, _after(cursor), limit + 1)
+    rows = ContractsRepository(uow.connection).contracts(customer_id, status, decode_time_id(cursor), limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    last = rows[-1] if more else None
-    position = {"created_at": last["created_at"].isoformat(), "id": str(last["id"])} if last else None
-    return page([contract_view(row) for row in rows], limit, position)
+    last = (rows[-1].created_at, rows[-1].id) if more else None
+    return time_id_page([contract_view(row) for row in rows], limit, last)
 
 
 def my_contracts(uow: UnitOfWork, principal: Principal, status: str | None, limit: int,
@@ -367,14 +358,14 @@ def _conclude_account_agreement(uow: UnitOfWork, event: CloudEvent, full_name: s
         template = repository.template_by_code(code)
         if template is None:
             raise TemplateNotFound(f"No template {code!r} for account agreements")
-        draft = _new_draft(uow, template["id"], customer,
+        draft = _new_draft(uow, template.id, customer,
                            {"full_name": full_name or str(customer), "account_number": str(data["number"])},
                            datetime.now(UTC).date(), actor)
-        repository.set_status(draft["id"], "signed")
-        repository.add_history(draft["id"], "draft", "signed", actor, "signed with the account application")
-        active = repository.set_status(draft["id"], "active")
-        repository.add_history(draft["id"], "signed", "active", actor, "concluded on account opening")
-        record_event(uow, new_event(CONTRACT_ACTIVATED, SERVICE, str(draft["id"]), _event_data(active)))
+        repository.set_status(draft.id, "signed")
+        repository.add_history(draft.id, "draft", "signed", actor, "signed with the account application")
+        active = repository.set_status(draft.id, "active")
+        repository.add_history(draft.id, "signed", "active", actor, "concluded on account opening")
+        record_event(uow, new_event(CONTRACT_ACTIVATED, SERVICE, str(draft.id), _event_data(active)))
         return 201, contract_view(active)
 
     run_idempotent(uow.connection, "contract:account-opened", str(account_id),

@@ -20,7 +20,7 @@ from bank_shared.errors import (
 )
 from bank_shared.idempotency import IdempotentResult
 from bank_shared.money import from_minor, money_json
-from ledger_service.repository import LedgerRepository, Row
+from ledger_service.repository import LedgerAccount, LedgerRepository
 
 if TYPE_CHECKING:
     pass
@@ -68,14 +68,14 @@ def _exchange_accounts(repository: LedgerRepository, order: ExchangeOrder) -> tu
     return sell_position, buy_position
 
 
-def _check_exchange_parties(locked: dict[UUID, Row], order: ExchangeOrder) -> Row:
+def _check_exchange_parties(locked: dict[UUID, LedgerAccount], order: ExchangeOrder) -> LedgerAccount:
     source = require_active(locked.get(order.from_account_id), order.from_account_id)
     target = require_active(locked.get(order.to_account_id), order.to_account_id)
     for account in (source, target):
-        if account["owner_id"] != order.owner_id:
-            raise AccountNotFound(f"No account {account['id']} of this customer")
-    if source["currency"] != order.sell_currency or target["currency"] != order.buy_currency:
-        raise CurrencyMismatch(f"The accounts are in {source['currency']} and {target['currency']}, "
+        if account.owner_id != order.owner_id:
+            raise AccountNotFound(f"No account {account.id} of this customer")
+    if source.currency != order.sell_currency or target.currency != order.buy_currency:
+        raise CurrencyMismatch(f"The accounts are in {source.currency} and {target.currency}, "
                                f"the quote is {order.sell_currency}→{order.buy_currency}")
     return source
 

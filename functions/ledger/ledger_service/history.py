@@ -13,22 +13,22 @@ from bank_shared.errors import (
 )
 from bank_shared.money import money_json
 from ledger_service import service
-from ledger_service.repository import LedgerRepository, Row
+from ledger_service.repository import HistoryPosting, LedgerRepository
 
 if TYPE_CHECKING:
     pass
 
 
-def posting_view(row: Row) -> dict[str, Any]:
+def posting_view(row: HistoryPosting) -> dict[str, Any]:
     return {
-        "transaction_id": str(row["transaction_id"]),
-        "account_id": str(row["account_id"]),
-        "type": row["kind"],
-        "direction": "credit" if row["amount"] > 0 else "debit",
-        "amount": money_json(abs(row["amount"]), row["currency"]),
-        "description": row["description"],
-        "created_at": row["created_at"].isoformat().replace("+00:00", "Z"),
-        "counterparty": row.get("counterparty"),
+        "transaction_id": str(row.transaction_id),
+        "account_id": str(row.account_id),
+        "type": row.kind,
+        "direction": "credit" if row.amount > 0 else "debit",
+        "amount": money_json(abs(row.amount), row.currency),
+        "description": row.description,
+        "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
+        "counterparty": row.counterparty,
     }
 
 
@@ -50,7 +50,7 @@ def list_transactions(uow: UnitOfWork, principal: Principal, account_id: UUID | 
     elif account_id is None:
         raise Unprocessable("Staff must filter by account_id")
     rows = repository.list_postings(owner, account_id, kind, since, until, after, limit + 1, query)
-    next_position = (rows[limit - 1]["created_at"], rows[limit - 1]["posting_id"]) if len(rows) > limit else None
+    next_position = (rows[limit - 1].created_at, rows[limit - 1].posting_id) if len(rows) > limit else None
     return [posting_view(row) for row in rows[:limit]], next_position
 
 
@@ -65,7 +65,7 @@ def owner_page(uow: UnitOfWork, owner_id: UUID, account_id: UUID | None, since: 
     """One page of a customer's postings across their accounts (or one of them: another owner's account gives
     nothing), newest first, and the position of its last row when there is more (the back office's history)."""
     rows = LedgerRepository(uow.connection).list_postings(owner_id, account_id, None, since, until, after, limit + 1)
-    next_position = (rows[limit - 1]["created_at"], rows[limit - 1]["posting_id"]) if len(rows) > limit else None
+    next_position = (rows[limit - 1].created_at, rows[limit - 1].posting_id) if len(rows) > limit else None
     return [posting_view(row) for row in rows[:limit]], next_position
 
 

@@ -14,7 +14,7 @@ from bank_shared.db import UnitOfWork
 from bank_shared.errors import AccountNotFound, CurrencyMismatch, InsufficientFunds
 from bank_shared.idempotency import IdempotentResult
 from bank_shared.money import from_minor, money_json
-from ledger_service.repository import LedgerRepository, Row
+from ledger_service.repository import Hold, LedgerRepository
 from ledger_service.settings import get_ledger_settings
 
 if TYPE_CHECKING:
@@ -34,15 +34,15 @@ from ledger_service.postings import (
 )
 
 
-def hold_view(hold: Row) -> dict[str, Any]:
+def hold_view(hold: Hold) -> dict[str, Any]:
     return {
-        "id": str(hold["id"]),
-        "account_id": str(hold["account_id"]),
-        "amount": money_json(hold["amount"], hold["currency"]),
-        "status": hold["status"],
-        "description": hold["description"],
-        "expires_at": hold["expires_at"].isoformat().replace("+00:00", "Z"),
-        "transaction_id": str(hold["transaction_id"]) if hold["transaction_id"] else None,
+        "id": str(hold.id),
+        "account_id": str(hold.account_id),
+        "amount": money_json(hold.amount, hold.currency),
+        "status": hold.status,
+        "description": hold.description,
+        "expires_at": hold.expires_at.isoformat().replace("+00:00", "Z"),
+        "transaction_id": str(hold.transaction_id) if hold.transaction_id else None,
     }
 
 
@@ -56,8 +56,8 @@ def create_hold(uow: UnitOfWork, principal: Principal, key: str, account_id: UUI
     def operation() -> tuple[int, dict[str, Any]]:
         repository = LedgerRepository(uow.connection)
         account = require_active(repository.lock_accounts([account_id]).get(account_id), account_id)
-        if account["currency"] != currency:
-            raise CurrencyMismatch(f"The account is in {account['currency']}, not {currency}")
+        if account.currency != currency:
+            raise CurrencyMismatch(f"The account is in {account.currency}, not {currency}")
         if available_minor(account) < amount:
             raise Refused(InsufficientFunds("Available balance is below the hold amount"), str(account_id),
                           {"account_id": str(account_id), "amount": from_minor(amount, currency),
@@ -71,19 +71,19 @@ def create_hold(uow: UnitOfWork, principal: Principal, key: str, account_id: UUI
     return idempotent(uow, f"hold:{principal.actor}", key, payload, operation)
 
 
-def _locked_pending_hold(repository: LedgerRepository, hold_id: UUID) -> Row:
+def _locked_pending_hold(repository: LedgerRepository, hold_id: UUID) -> Hold:
     hold = repository.lock_hold(hold_id)
     if hold is None:
         raise HoldNotFound(f"No hold {hold_id}")
-    if hold["status"] != "pending":
-        raise HoldNotPending(f"The hold is {hold['status']}")
+    if hold.status != "pending":
+        raise HoldNotPending(f"The hold is {hold.status}")
     return hold
 
 
-def _release(repository: LedgerRepository, hold: Row, status: str) -> Row:
-    repository.lock_accounts([hold["account_id"]])
-    repository.add_held(hold["account_id"], -hold["amount"])
-    return repository.finish_hold(hold["id"], status, None)
+def _release(repository: LedgerRepository, hold: Hold, status: str) -> Hold:
+    repository.lock_accounts([hold.account_id])
+    repository.add_held(hold.account_id, -hold.amount)
+    return repository.finish_hold(hold.id, status, None)
 
 
 def capture_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID, to_account_id: UUID,
@@ -96,25 +96,25 @@ def capture_hold(uow: UnitOfWork, principal: Principal, key: str, hold_id: UUID,
     def operation() -> tuple[int, dict[str, Any]]:
         repository = LedgerRepository(uow.connection)
         hold = _locked_pending_hold(repository, hold_id)
-        currency = hold["currency"]
-        if hold["expires_at"] <= datetime.now(UTC):
+        currency = hold.currency
+        if hold.expires_at <= datetime.now(UTC):
             _release(repository, hold, "expired")
-            raise Refused(HoldExpired(), str(hold["account_id"]),
-                          {"hold_id": str(hold_id), "account_id": str(hold["account_id"]),
-                           "amount": from_minor(hold["amount"], currency), "currency": currency})
-        captured = hold["amount"] if amount is None else amount
-        if captured > hold["amount"]:
-            raise CaptureExceedsHold(f"The hold is {from_minor(hold['amount'], currency)} {currency}")
-        locked = repository.lock_accounts([hold["account_id"], to_account_id])
+            raise Refused(HoldExpired(), str(hold.account_id),
+                          {"hold_id": str(hold_id), "account_id": str(hold.account_id),
+                           "amount": from_minor(hold.amount, currency), "currency": currency})
+        captured = hold.amount if amount is None else amount
+        if captured > hold.amount:
+            raise CaptureExceedsHold(f"The hold is {from_minor(hold.amount, currency)} {currency}")
+        locked = repository.lock_accounts([hold.account_id, to_account_id])
         target = locked.get(to_account_id)
         if target is None:
             raise AccountNotFound(f"No account {to_account_id}")
-        if target["currency"] != currency:
-            raise CurrencyMismatch(f"The destination is in {target['currency']}, not {currency}")
-        repository.add_held(hold["account_id"], -hold["amount"])
+        if target.currency != currency:
+            raise CurrencyMismatch(f"The destination is in {target.currency}, not {currency}")
+        repository.add_held(hold.account_id, -hold.amount)
         body = post(uow, principal.actor,
-                     Posting("hold_capture", hold["account_id"], to_account_id, captured, currency, description,
-                             counterparties=sides((hold["account_id"], counterparty))))
+                     Posting("hold_capture", hold.account_id, to_account_id, captured, currency, description,
+                             counterparties=sides((hold.account_id, counterparty))))
         finished = repository.finish_hold(hold_id, "captured", UUID(body["transaction_id"]))
         return 201, {**body, "hold": hold_view(finished)}
 
@@ -146,7 +146,7 @@ def expire_holds(connection_uow: Callable[[], UnitOfWork], limit: int | None = N
         with connection_uow() as uow:
             repository = LedgerRepository(uow.connection)
             hold = repository.lock_hold(hold_id)
-            if hold is not None and hold["status"] == "pending" and hold["expires_at"] <= datetime.now(UTC):
+            if hold is not None and hold.status == "pending" and hold.expires_at <= datetime.now(UTC):
                 _release(repository, hold, "expired")
                 expired += 1
     return expired

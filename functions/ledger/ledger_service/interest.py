@@ -38,8 +38,8 @@ def post_interest(uow: UnitOfWork, principal: Principal, key: str, kind: Interes
             raise CurrencyMismatch(f"No interest accounts in {currency}")
         locked = repository.lock_accounts([account_id, expense, accrued])
         target = require_active(locked.get(account_id), account_id)
-        if target["currency"] != currency:
-            raise CurrencyMismatch(f"The account is in {target['currency']}, not {currency}")
+        if target.currency != currency:
+            raise CurrencyMismatch(f"The account is in {target.currency}, not {currency}")
         debit, credit = (expense, accrued) if kind == "accrue" else (accrued, account_id)
         return 201, post(uow, principal.actor, Posting("interest", debit, credit, amount, currency, description,
                                                        counterparties=sides((account_id, {"kind": "bank"}))))

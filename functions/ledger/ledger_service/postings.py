@@ -24,7 +24,7 @@ from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import PAYMENT_EXECUTED, PAYMENT_FAILED
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.money import from_minor, money_json
-from ledger_service.repository import LedgerRepository, Row
+from ledger_service.repository import LedgerAccount, LedgerRepository
 
 if TYPE_CHECKING:
     import psycopg.errors
@@ -99,16 +99,16 @@ def idempotent(uow: UnitOfWork, scope: str, key: str, payload: dict[str, Any],
     return run_idempotent(uow.connection, scope, key, fingerprint(scope, payload), guarded)
 
 
-def require_active(account: Row | None, account_id: UUID) -> Row:
-    if account is None or account["kind"] != "customer":
+def require_active(account: LedgerAccount | None, account_id: UUID) -> LedgerAccount:
+    if account is None or account.kind != "customer":
         raise AccountNotFound(f"No account {account_id}")
-    if account["status"] != "active":
+    if account.status != "active":
         raise AccountClosed(f"Account {account_id} is closed")
     return account
 
 
-def available_minor(account: Row) -> int:
-    return int(account["balance"] - account["held"] + account["overdraft_limit"])
+def available_minor(account: LedgerAccount) -> int:
+    return int(account.balance - account.held + account.overdraft_limit)
 
 
 BALANCE_CEILINGS = frozenset({"balance_within_maximum", "balance_within_floor"})  # migration 0006

@@ -3,19 +3,87 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from bank_shared.db import Connection, jsonb
-from bank_shared.sql_text import contains_clause, contains_pattern
+from bank_shared.rows import row_as, row_or_none, rows_as
+from bank_shared.sql_filters import Filter
 
 if TYPE_CHECKING:
     from ledger_service.transfers import TransferOrder
 
-Row = dict[str, Any]
 ACCOUNT_COLUMNS = "id, kind, system_code, owner_id, currency, balance, held, overdraft_limit, allow_negative, status"
+# What the transfer functions in PL/pgSQL (migration 0003) answer: a JSON object, not a row.
+Outcome = dict[str, Any]
+# The other side's name as the posting's account holder sees it (docs/money.md#counterparty).
+COUNTERPARTY_NAME = "t.counterparties -> p.account_id::text ->> 'name'"
+
+
+@dataclass(frozen=True)
+class LedgerAccount:
+    id: UUID
+    kind: str  # customer | system
+    system_code: str | None
+    owner_id: UUID | None
+    currency: str
+    balance: int
+    held: int
+    overdraft_limit: int
+    allow_negative: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class LedgerTransaction:
+    id: UUID
+    kind: str
+    description: str
+    initiated_by: str
+    approved_by: str | None
+    reverses: UUID | None
+    created_at: datetime
+    counterparties: dict[str, Any] | None = None  # account id -> the other side as that account's holder sees it
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One posting of a transaction."""
+
+    account_id: UUID
+    currency: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class HistoryPosting:
+    """A posting with its transaction's kind and description (the history feed)."""
+
+    posting_id: int
+    transaction_id: UUID
+    account_id: UUID
+    currency: str
+    amount: int
+    created_at: datetime
+    kind: str
+    description: str
+    counterparty: dict[str, Any] | None = None  # the other side as this account's holder sees it
+
+
+@dataclass(frozen=True)
+class Hold:
+    id: UUID
+    account_id: UUID
+    amount: int
+    currency: str
+    status: str
+    description: str
+    created_by: str
+    expires_at: datetime
+    transaction_id: UUID | None
 
 
 class LedgerRepository:
@@ -31,23 +99,23 @@ class LedgerRepository:
         ).fetchone()
         return row is not None
 
-    def get_account(self, account_id: UUID) -> Row | None:
-        return self.connection.execute(
+    def get_account(self, account_id: UUID) -> LedgerAccount | None:
+        return row_or_none(LedgerAccount, self.connection.execute(
             f"SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = %s", (account_id,)
-        ).fetchone()
+        ).fetchone())
 
-    def get_accounts(self, account_ids: Sequence[UUID]) -> list[Row]:
-        return self.connection.execute(
+    def get_accounts(self, account_ids: Sequence[UUID]) -> list[LedgerAccount]:
+        return rows_as(LedgerAccount, self.connection.execute(
             f"SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = ANY(%s) ORDER BY id", (list(account_ids),)
-        ).fetchall()
+        ).fetchall())
 
-    def lock_accounts(self, account_ids: Sequence[UUID]) -> dict[UUID, Row]:
+    def lock_accounts(self, account_ids: Sequence[UUID]) -> dict[UUID, LedgerAccount]:
         """Row locks taken in one fixed order (by id), so two transfers can never deadlock on each other."""
         rows = self.connection.execute(
             f"SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
             (sorted(set(account_ids)),),
         ).fetchall()
-        return {row["id"]: row for row in rows}
+        return {row["id"]: row_as(LedgerAccount, row) for row in rows}
 
     def system_account_id(self, kind: str, currency: str) -> UUID | None:
         row = self.connection.execute(
@@ -104,17 +172,17 @@ class LedgerRepository:
         created_at: datetime = row["created_at"]
         return created_at
 
-    def get_transaction(self, transaction_id: UUID) -> Row | None:
-        return self.connection.execute(
+    def get_transaction(self, transaction_id: UUID) -> LedgerTransaction | None:
+        return row_or_none(LedgerTransaction, self.connection.execute(
             "SELECT id, kind, description, initiated_by, approved_by, reverses, created_at, counterparties "
             "FROM ledger_transactions WHERE id = %s", (transaction_id,)
-        ).fetchone()
+        ).fetchone())
 
-    def postings_of(self, transaction_id: UUID) -> list[Row]:
-        return self.connection.execute(
+    def postings_of(self, transaction_id: UUID) -> list[Leg]:
+        return rows_as(Leg, self.connection.execute(
             "SELECT account_id, currency, amount FROM postings WHERE transaction_id = %s ORDER BY id",
             (transaction_id,),
-        ).fetchall()
+        ).fetchall())
 
     def reversal_of(self, transaction_id: UUID) -> UUID | None:
         row = self.connection.execute(
@@ -123,13 +191,13 @@ class LedgerRepository:
         return row["id"] if row else None
 
     # transfers in one round trip, and the per-account combiner (migration 0003) ----------------------------
-    def apply_transfer(self, order: TransferOrder, wait_for_locks: bool) -> Row:
+    def apply_transfer(self, order: TransferOrder, wait_for_locks: bool) -> Outcome:
         """Raises psycopg.errors.LockNotAvailable (DETAIL: the busy account) when not waiting for locks."""
         row = self.connection.execute(
             "SELECT ledger_transfer_apply(%s, %s) AS outcome", (jsonb(order.as_json()), wait_for_locks)
         ).fetchone()
         assert row is not None
-        outcome: Row = row["outcome"]
+        outcome: Outcome = row["outcome"]
         return outcome
 
     def listen_combiner(self, account_id: UUID) -> None:
@@ -145,20 +213,20 @@ class LedgerRepository:
         ).fetchone()
         return bool(row and row["leader"])
 
-    def poll_transfer(self, request_id: UUID, account_id: UUID) -> Row:
+    def poll_transfer(self, request_id: UUID, account_id: UUID) -> Outcome:
         row = self.connection.execute(
             "SELECT ledger_transfer_poll(%s, %s) AS state", (request_id, account_id)
         ).fetchone()
         assert row is not None
-        state: Row = row["state"]
+        state: Outcome = row["state"]
         return state
 
-    def lead_transfers(self, account_id: UUID, own_request_id: UUID, limit: int) -> Row | None:
+    def lead_transfers(self, account_id: UUID, own_request_id: UUID, limit: int) -> Outcome | None:
         row = self.connection.execute(
             "SELECT ledger_transfer_lead(%s, %s, %s) AS outcome", (account_id, own_request_id, limit)
         ).fetchone()
         assert row is not None
-        outcome: Row | None = row["outcome"]
+        outcome: Outcome | None = row["outcome"]
         return outcome
 
     def step_down(self, account_id: UUID) -> None:
@@ -177,61 +245,40 @@ class LedgerRepository:
 
     def list_postings(self, owner_id: UUID | None, account_id: UUID | None, kind: str | None,
                       since: datetime | None, until: datetime | None,
-                      after: tuple[datetime, int] | None, limit: int, query: str | None = None) -> list[Row]:
-        clauses = ["TRUE"]
-        params: list[Any] = []
-        if query:  # the text or the counterparty's name (docs/money.md#counterparty)
-            name = "t.counterparties -> p.account_id::text ->> 'name'"
-            clauses.append(f"({contains_clause('t.description')} OR {contains_clause(name)})")
-            params.extend([contains_pattern(query)] * 2)
-        if owner_id is not None:
-            clauses.append("a.owner_id = %s")
-            params.append(owner_id)
-        if account_id is not None:
-            clauses.append("p.account_id = %s")
-            params.append(account_id)
-        if kind is not None:
-            clauses.append("t.kind = %s")
-            params.append(kind)
-        if since is not None:
-            clauses.append("p.created_at >= %s")
-            params.append(since)
-        if until is not None:
-            clauses.append("p.created_at < %s")
-            params.append(until)
-        if after is not None:
-            clauses.append("(p.created_at, p.id) < (%s, %s)")
-            params.extend(after)
-        params.append(limit)
-        return self.connection.execute(
+                      after: tuple[datetime, int] | None, limit: int,
+                      query: str | None = None) -> list[HistoryPosting]:
+        where = (Filter().equals("a.owner_id", owner_id).equals("p.account_id", account_id).equals("t.kind", kind)
+                 .since("p.created_at", since).until("p.created_at", until)
+                 .search(("t.description", COUNTERPARTY_NAME), query)  # docs/money.md#counterparty
+                 .after(("p.created_at", "p.id"), after))
+        return rows_as(HistoryPosting, self.connection.execute(*where.page(
             "SELECT p.id AS posting_id, p.transaction_id, p.account_id, p.currency, p.amount, p.created_at, "
             "t.kind, t.description, t.counterparties -> p.account_id::text AS counterparty FROM postings p "
-            "JOIN ledger_accounts a ON a.id = p.account_id JOIN ledger_transactions t ON t.id = p.transaction_id "
-            f"WHERE {' AND '.join(clauses)} ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
-            params,
-        ).fetchall()
+            "JOIN ledger_accounts a ON a.id = p.account_id JOIN ledger_transactions t ON t.id = p.transaction_id",
+            ("p.created_at", "p.id"), limit)).fetchall())
 
     # holds ------------------------------------------------------------------------------------------------
     def insert_hold(self, hold_id: UUID, account_id: UUID, amount: int, currency: str, description: str,
-                    created_by: str, expires_at: datetime) -> Row:
+                    created_by: str, expires_at: datetime) -> Hold:
         row = self.connection.execute(
             "INSERT INTO holds (id, account_id, amount, currency, description, created_by, expires_at) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
             (hold_id, account_id, amount, currency, description, created_by, expires_at),
         ).fetchone()
         assert row is not None
-        return row
+        return row_as(Hold, row)
 
-    def lock_hold(self, hold_id: UUID) -> Row | None:
-        return self.connection.execute("SELECT * FROM holds WHERE id = %s FOR UPDATE", (hold_id,)).fetchone()
+    def lock_hold(self, hold_id: UUID) -> Hold | None:
+        return row_or_none(
+            Hold, self.connection.execute("SELECT * FROM holds WHERE id = %s FOR UPDATE", (hold_id,)).fetchone())
 
-    def finish_hold(self, hold_id: UUID, status: str, transaction_id: UUID | None) -> Row:
+    def finish_hold(self, hold_id: UUID, status: str, transaction_id: UUID | None) -> Hold:
         row = self.connection.execute(
             "UPDATE holds SET status = %s, transaction_id = %s, updated_at = now() WHERE id = %s RETURNING *",
             (status, transaction_id, hold_id),
         ).fetchone()
         assert row is not None
-        return row
+        return row_as(Hold, row)
 
     def expired_hold_ids(self, limit: int) -> list[UUID]:
         rows = self.connection.execute(

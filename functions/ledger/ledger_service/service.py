@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -28,7 +28,7 @@ from bank_shared.events import outbox
 from bank_shared.idempotency import IdempotentResult
 from bank_shared.money import money_json
 from bank_shared.observability import count
-from ledger_service.repository import LedgerRepository, Row
+from ledger_service.repository import LedgerAccount, LedgerRepository, LedgerTransaction, Leg
 from ledger_service.transfers import TransferOrder, transfer_order, transfer_result
 
 if TYPE_CHECKING:
@@ -46,58 +46,58 @@ from ledger_service.postings import (
 
 
 def register_account(uow: UnitOfWork, account_id: UUID, owner_id: UUID, currency: str,
-                     overdraft_limit: int = 0) -> Row:
+                     overdraft_limit: int = 0) -> LedgerAccount:
     """Idempotent: the same registration twice is a no-op; a different one for the same id is a conflict."""
     repository = LedgerRepository(uow.connection)
     repository.insert_customer_account(account_id, owner_id, currency, overdraft_limit)
     row = repository.get_account(account_id)
     assert row is not None
-    if row["kind"] != "customer" or row["owner_id"] != owner_id or row["currency"] != currency:
+    if row.kind != "customer" or row.owner_id != owner_id or row.currency != currency:
         raise AccountConflict(f"Ledger account {account_id} is registered with other attributes")
     return row
 
 
-def close_account(uow: UnitOfWork, account_id: UUID) -> Row:
+def close_account(uow: UnitOfWork, account_id: UUID) -> LedgerAccount:
     repository = LedgerRepository(uow.connection)
     account = repository.lock_accounts([account_id]).get(account_id)
-    if account is None or account["kind"] != "customer":
+    if account is None or account.kind != "customer":
         raise AccountNotFound(f"No account {account_id}")
-    if account["status"] == "closed":
+    if account.status == "closed":
         return account
-    if account["balance"] != 0 or account["held"] != 0:
+    if account.balance != 0 or account.held != 0:
         raise AccountNotEmpty("Only an account with a zero balance and no active holds can be closed")
     repository.set_status(account_id, "closed")
-    return {**account, "status": "closed"}
+    return replace(account, status="closed")
 
 
-def balance_view(account: Row) -> dict[str, Any]:
-    currency = account["currency"]
+def balance_view(account: LedgerAccount) -> dict[str, Any]:
+    currency = account.currency
     return {
-        "account_id": str(account["id"]),
+        "account_id": str(account.id),
         "currency": currency,
-        "balance": money_json(account["balance"], currency),
-        "held": money_json(account["held"], currency),
-        "available": money_json(account["balance"] - account["held"], currency),
-        "overdraft_limit": money_json(account["overdraft_limit"], currency),
-        "status": account["status"],
+        "balance": money_json(account.balance, currency),
+        "held": money_json(account.held, currency),
+        "available": money_json(account.balance - account.held, currency),
+        "overdraft_limit": money_json(account.overdraft_limit, currency),
+        "status": account.status,
     }
 
 
-def can_see(principal: Principal, account: Row) -> bool:
-    return principal.is_staff or principal.is_service or str(account["owner_id"]) == principal.subject
+def can_see(principal: Principal, account: LedgerAccount) -> bool:
+    return principal.is_staff or principal.is_service or str(account.owner_id) == principal.subject
 
 
 def get_balance(uow: UnitOfWork, principal: Principal, account_id: UUID) -> dict[str, Any]:
     """A customer sees only their own accounts; anyone else's is reported as not found (no existence leak)."""
     account = LedgerRepository(uow.connection).get_account(account_id)
-    if account is None or account["kind"] != "customer" or not can_see(principal, account):
+    if account is None or account.kind != "customer" or not can_see(principal, account):
         raise AccountNotFound(f"No account {account_id}")
     return balance_view(account)
 
 
 def get_balances(uow: UnitOfWork, account_ids: list[UUID]) -> list[dict[str, Any]]:
     return [balance_view(row) for row in LedgerRepository(uow.connection).get_accounts(account_ids)
-            if row["kind"] == "customer"]
+            if row.kind == "customer"]
 
 
 # money movement -----------------------------------------------------------------------------------------------
@@ -188,8 +188,8 @@ def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amo
             raise CurrencyMismatch(f"No {system_kind} account in {currency}")
         locked = repository.lock_accounts([account_id, system_id])
         target = require_active(locked.get(account_id), account_id)
-        if target["currency"] != currency:
-            raise CurrencyMismatch(f"The account is in {target['currency']}, not {currency}")
+        if target.currency != currency:
+            raise CurrencyMismatch(f"The account is in {target.currency}, not {currency}")
         party = counterparty or ({"kind": "cash_desk"} if system_kind == "cash" else None)
         return 201, post(uow, action.requested_by if action else principal.actor,
                           Posting(kind, system_id, account_id, amount, currency, description,
@@ -207,19 +207,19 @@ def topup(uow: UnitOfWork, principal: Principal, key: str, account_id: UUID, amo
 REVERSIBLE_KINDS = frozenset({"issuance", "topup", "transfer", "hold_capture"})
 
 
-def transaction_view(transaction: Row, postings: list[Row], reversed_by: UUID | None) -> dict[str, Any]:
+def transaction_view(transaction: LedgerTransaction, postings: list[Leg], reversed_by: UUID | None) -> dict[str, Any]:
     return {
-        "id": str(transaction["id"]),
-        "type": transaction["kind"],
-        "description": transaction["description"],
-        "initiated_by": transaction["initiated_by"],
-        "approved_by": transaction["approved_by"],
-        "reverses": str(transaction["reverses"]) if transaction["reverses"] else None,
+        "id": str(transaction.id),
+        "type": transaction.kind,
+        "description": transaction.description,
+        "initiated_by": transaction.initiated_by,
+        "approved_by": transaction.approved_by,
+        "reverses": str(transaction.reverses) if transaction.reverses else None,
         "reversed_by": str(reversed_by) if reversed_by else None,
-        "created_at": transaction["created_at"].isoformat().replace("+00:00", "Z"),
-        "postings": [{"account_id": str(row["account_id"]), "direction": "credit" if row["amount"] > 0 else "debit",
-                      "amount": money_json(abs(row["amount"]), row["currency"])} for row in postings],
-        "counterparties": transaction.get("counterparties") or {},
+        "created_at": transaction.created_at.isoformat().replace("+00:00", "Z"),
+        "postings": [{"account_id": str(row.account_id), "direction": "credit" if row.amount > 0 else "debit",
+                      "amount": money_json(abs(row.amount), row.currency)} for row in postings],
+        "counterparties": transaction.counterparties or {},
     }
 
 
@@ -239,18 +239,18 @@ def _reversal_posting(repository: LedgerRepository, transaction_id: UUID, descri
     transaction = repository.get_transaction(transaction_id)
     if transaction is None:
         raise TransactionNotFound(f"No transaction {transaction_id}")
-    if transaction["kind"] not in REVERSIBLE_KINDS:
-        raise TransactionNotReversible(f"A {transaction['kind']} transaction cannot be reversed"
-                                       + (" (reverse the exchange with a new one)" if transaction["kind"] == "exchange"
+    if transaction.kind not in REVERSIBLE_KINDS:
+        raise TransactionNotReversible(f"A {transaction.kind} transaction cannot be reversed"
+                                       + (" (reverse the exchange with a new one)" if transaction.kind == "exchange"
                                           else ""))
     if repository.reversal_of(transaction_id) is not None:
         raise AlreadyReversed(f"Transaction {transaction_id} has already been reversed")
     legs = repository.postings_of(transaction_id)
-    debit = next(row for row in legs if row["amount"] < 0)
-    credit = next(row for row in legs if row["amount"] > 0)
-    return Posting("reversal", credit["account_id"], debit["account_id"], credit["amount"], credit["currency"],
+    debit = next(row for row in legs if row.amount < 0)
+    credit = next(row for row in legs if row.amount > 0)
+    return Posting("reversal", credit.account_id, debit.account_id, credit.amount, credit.currency,
                    description or f"Reversal of {transaction_id}", reverses=transaction_id, approved_by=approved_by,
-                   counterparties=transaction.get("counterparties"))  # the same other side, the money back
+                   counterparties=transaction.counterparties)  # the same other side, the money back
 
 
 def reverse(uow: UnitOfWork, principal: Principal, key: str, transaction_id: UUID, description: str,
@@ -268,8 +268,8 @@ def reverse(uow: UnitOfWork, principal: Principal, key: str, transaction_id: UUI
         posting = _reversal_posting(repository, transaction_id, description, action.approved_by)
         locked = repository.lock_accounts([posting.debit, posting.credit])
         for account in locked.values():
-            if account["kind"] == "customer" and account["status"] != "active":
-                raise AccountClosed(f"Account {account['id']} is closed")
+            if account.kind == "customer" and account.status != "active":
+                raise AccountClosed(f"Account {account.id} is closed")
         try:
             return 201, post(uow, action.requested_by, posting)
         except psycopg.errors.UniqueViolation as error:  # reversed by a concurrent request in the meantime

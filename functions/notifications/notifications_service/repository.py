@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection, jsonb
+from bank_shared.sql_filters import Filter
 
 
 class NotificationRepository:
@@ -105,18 +106,10 @@ class InboxRepository:
     def page(self, user_id: UUID, limit: int, after: tuple[datetime, UUID] | None,
              unread_only: bool) -> list[dict[str, Any]]:
         """Newest first; `after` is the (created_at, id) of the last entry of the previous page."""
-        conditions: list[str] = ["user_id = %s"]
-        params: list[Any] = [user_id]
-        if after is not None:
-            conditions.append("(created_at, id) < (%s, %s)")
-            params += [after[0], after[1]]
+        where = Filter().equals("user_id", user_id).after(("created_at", "id"), after)
         if unread_only:
-            conditions.append("read_at IS NULL")
-        return self.connection.execute(
-            f"SELECT * FROM inbox_items WHERE {' AND '.join(conditions)} "
-            "ORDER BY created_at DESC, id DESC LIMIT %s",
-            (*params, limit),
-        ).fetchall()
+            where.where("read_at IS NULL")
+        return self.connection.execute(*where.page("SELECT * FROM inbox_items", ("created_at", "id"), limit)).fetchall()
 
     def mark_read(self, user_id: UUID, item_id: UUID) -> dict[str, Any] | None:
         """The entry after marking it read (the first read time is kept); None when it is not this user's."""

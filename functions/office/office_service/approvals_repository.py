@@ -11,6 +11,7 @@ from uuid import UUID
 
 from bank_shared.db import Connection, UnitOfWork, jsonb
 from bank_shared.errors import DependencyUnavailable
+from bank_shared.sql_filters import Filter
 
 Row = dict[str, Any]
 # Requests that still count toward the maker's daily limit (the money moved or may still move).
@@ -134,19 +135,8 @@ class MoneyRequestRepository:
 
     def newest_first(self, status: str | None, kind: str | None, after: tuple[datetime, UUID] | None,
                      limit: int) -> list[Row]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if status:
-            clauses.append("status = %s")
-            params.append(status)
-        if kind:
-            clauses.append("kind = %s")
-            params.append(kind)
-        if after is not None:
-            clauses.append("(created_at, id) < (%s, %s)")
-            params += [after[0], after[1]]
-        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
-        params.append(limit)
+        where = (Filter().equals("status", status or None).equals("kind", kind or None)
+                 .after(("created_at", "id"), after))
         return self.connection.execute(
-            f"SELECT * FROM money_requests {where}ORDER BY created_at DESC, id DESC LIMIT %s", params
+            *where.page("SELECT * FROM money_requests", ("created_at", "id"), limit)
         ).fetchall()

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from bank_shared.db import UnitOfWork, jsonb
 from bank_shared.errors import DependencyUnavailable
+from bank_shared.sql_filters import Filter
 from bank_shared.swappable import Swappable
 
 Row = dict[str, Any]
@@ -94,34 +95,18 @@ class AuditRepository:
         )
 
     def newest_first(self, after: tuple[datetime, UUID] | None, limit: int, where: AuditFilter) -> list[Row]:
-        clauses, params = _conditions(where)
-        if after is not None:
-            clauses.append("(occurred_at, id) < (%s, %s)")
-            params += [after[0], after[1]]
-        sql_where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
-        params.append(limit)
+        query = _conditions(where).after(("occurred_at", "id"), after)
         return self.connection.execute(
-            f"SELECT {_COLUMNS} FROM audit_log {sql_where}ORDER BY occurred_at DESC, id DESC LIMIT %s", params
+            *query.page(f"SELECT {_COLUMNS} FROM audit_log", ("occurred_at", "id"), limit)
         ).fetchall()
 
 
-def _conditions(where: AuditFilter) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (("actor_id", where.actor_id), ("target_id", where.target_id)):
-        if value:
-            clauses.append(f"{column} = %s")
-            params.append(value)
+def _conditions(where: AuditFilter) -> Filter:
+    query = Filter().equals("actor_id", where.actor_id or None).equals("target_id", where.target_id or None)
     if where.action:
-        clauses.append("(action = %s OR left(action, %s) = %s)")
-        params += [where.action, len(where.action) + 1, where.action + "."]
-    if where.since is not None:
-        clauses.append("occurred_at >= %s")
-        params.append(where.since)
-    if where.until is not None:
-        clauses.append("occurred_at < %s")
-        params.append(where.until)
-    return clauses, params
+        query.where("(action = %s OR left(action, %s) = %s)",
+                    where.action, len(where.action) + 1, where.action + ".")
+    return query.since("occurred_at", where.since).until("occurred_at", where.until)
 
 
 class DatabaseAuditLog:

@@ -7,7 +7,6 @@ a service (the customer service, with its client-credentials token) pays for a c
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -22,7 +21,15 @@ from bank_shared.db import UnitOfWork
 from bank_shared.errors import Forbidden, Unprocessable
 from bank_shared.idempotency import require_key
 from bank_shared.money import Amount
-from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
+from bank_shared.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    InvalidCursor,
+    decode_cursor,
+    decode_time_id,
+    page,
+    time_id_page,
+)
 from utilities_service import service
 from utilities_service.clients import accounts_directory, ledger_holds
 from utilities_service.models import Provider, ProviderPage
@@ -80,16 +87,6 @@ def _code_cursor(cursor: str | None) -> str | None:
     return str(position["c"])
 
 
-def _payment_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(position["t"])), UUID(str(position["i"]))
-    except (KeyError, ValueError):
-        raise InvalidCursor("The cursor is not one this API issued") from None
-
-
 @router.get("/providers", response_model=ProviderPage)
 def list_providers(principal: Reader, category: Category | None = None, limit: Limit = DEFAULT_LIMIT,
                    cursor: str | None = None, include_inactive: bool = False) -> dict[str, Any]:
@@ -125,10 +122,10 @@ def pay(request: PayRequest, principal: Payer, key: IdempotencyKey) -> JSONRespo
 @router.get("/payments", response_model=PaymentPage)
 def list_payments(principal: Customer, limit: Limit = DEFAULT_LIMIT, cursor: str | None = None) -> dict[str, Any]:
     """The caller's utility payments, newest first, with cursor pagination."""
-    payer, before = _user(principal), _payment_cursor(cursor)
+    payer, before = _user(principal), decode_time_id(cursor)
     with UnitOfWork() as uow:
         items, last = service.list_payments(uow, payer, before, limit)
-    return page(items, limit, {"t": last[0].isoformat(), "i": str(last[1])} if last else None)
+    return time_id_page(items, limit, last)
 
 
 @router.get("/payments/{payment_id}", response_model=UtilityPayment)

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection
+from bank_shared.sql_filters import Filter
 
 Row = dict[str, Any]
 UPDATABLE = ("name", "category", "inn", "payer_account_label", "payer_account_pattern", "payer_account_hint",
@@ -27,11 +28,12 @@ class ProviderRepository:
         self.connection = connection
 
     def page(self, category: str | None, after_code: str | None, limit: int, inactive: bool = False) -> list[Row]:
-        return self.connection.execute(
-            "SELECT * FROM providers WHERE (active OR %(inactive)s) "
-            "AND (%(category)s::text IS NULL OR category = %(category)s) "
-            "AND (%(after)s::text IS NULL OR code > %(after)s) ORDER BY code LIMIT %(limit)s",
-            {"category": category, "after": after_code, "limit": limit, "inactive": inactive}).fetchall()
+        where = Filter().equals("category", category).after(("code",), None if after_code is None else (after_code,),
+                                                             descending=False)
+        if not inactive:
+            where.where("active")
+        return self.connection.execute(*where.page("SELECT * FROM providers", ("code",), limit,
+                                                   descending=False)).fetchall()
 
     def by_code(self, code: str) -> Row | None:
         return self.connection.execute("SELECT * FROM providers WHERE code = %s", (code,)).fetchone()
@@ -105,16 +107,10 @@ class PaymentRepository:
             (status, transaction_id, result_status, json.dumps(result_body, default=str), payment_id))
 
     def list_for_payer(self, payer_id: UUID, before: tuple[datetime, UUID] | None, limit: int) -> list[Row]:
-        if before is None:
-            return self.connection.execute(
-                f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id "
-                "WHERE p.payer_id = %s ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
-                (payer_id, limit)).fetchall()
-        return self.connection.execute(
-            f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id "
-            "WHERE p.payer_id = %s AND (p.created_at, p.id) < (%s, %s) "
-            "ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
-            (payer_id, before[0], before[1], limit)).fetchall()
+        where = Filter().equals("p.payer_id", payer_id).after(("p.created_at", "p.id"), before)
+        return self.connection.execute(*where.page(
+            f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id",
+            ("p.created_at", "p.id"), limit)).fetchall()
 
     def unfinished(self, older_than_seconds: int, limit: int) -> list[Row]:
         return self.connection.execute(

@@ -15,6 +15,9 @@ from uuid import UUID
 
 import psycopg.errors
 
+from bank_shared.rows import row_as, row_or_none, rows_as
+from ledger_service.repository import HistoryPosting, Hold, LedgerAccount, LedgerTransaction, Leg
+
 Row = dict[str, Any]
 
 
@@ -98,15 +101,15 @@ class InMemoryLedger:
             "max_balance": None}
         return True
 
-    def get_account(self, account_id: UUID) -> Row | None:
-        row = self.state["accounts"].get(account_id)
-        return dict(row) if row else None
+    def get_account(self, account_id: UUID) -> LedgerAccount | None:
+        return row_or_none(LedgerAccount, self.state["accounts"].get(account_id))
 
-    def get_accounts(self, account_ids: Sequence[UUID]) -> list[Row]:
-        return [dict(self.state["accounts"][i]) for i in sorted(set(account_ids)) if i in self.state["accounts"]]
+    def get_accounts(self, account_ids: Sequence[UUID]) -> list[LedgerAccount]:
+        return rows_as(LedgerAccount, [self.state["accounts"][i] for i in sorted(set(account_ids))
+                                       if i in self.state["accounts"]])
 
-    def lock_accounts(self, account_ids: Sequence[UUID]) -> dict[UUID, Row]:
-        return {row["id"]: row for row in self.get_accounts(account_ids)}
+    def lock_accounts(self, account_ids: Sequence[UUID]) -> dict[UUID, LedgerAccount]:
+        return {row.id: row for row in self.get_accounts(account_ids)}
 
     def system_account_id(self, kind: str, currency: str) -> UUID | None:
         return next((row["id"] for row in self.state["accounts"].values()
@@ -165,13 +168,11 @@ class InMemoryLedger:
             self._check(self.state["accounts"][account_id])
         return created_at
 
-    def get_transaction(self, transaction_id: UUID) -> Row | None:
-        row = self.state["transactions"].get(transaction_id)
-        return dict(row) if row else None
+    def get_transaction(self, transaction_id: UUID) -> LedgerTransaction | None:
+        return row_or_none(LedgerTransaction, self.state["transactions"].get(transaction_id))
 
-    def postings_of(self, transaction_id: UUID) -> list[Row]:
-        return [{"account_id": p["account_id"], "currency": p["currency"], "amount": p["amount"]}
-                for p in self.state["postings"] if p["transaction_id"] == transaction_id]
+    def postings_of(self, transaction_id: UUID) -> list[Leg]:
+        return rows_as(Leg, [p for p in self.state["postings"] if p["transaction_id"] == transaction_id])
 
     def reversal_of(self, transaction_id: UUID) -> UUID | None:
         return next((t["id"] for t in self.state["transactions"].values() if t["reverses"] == transaction_id), None)
@@ -212,7 +213,8 @@ class InMemoryLedger:
 
     def list_postings(self, owner_id: UUID | None, account_id: UUID | None, kind: str | None,
                       since: datetime | None, until: datetime | None,
-                      after: tuple[datetime, int] | None, limit: int, query: str | None = None) -> list[Row]:
+                      after: tuple[datetime, int] | None, limit: int,
+                      query: str | None = None) -> list[HistoryPosting]:
         def found(p: Row) -> bool:  # ILIKE '%query%' with escaped wildcards: a case-insensitive substring
             name = (p.get("counterparty") or {}).get("name") or ""
             return query is None or query.lower() in p["description"].lower() or query.lower() in name.lower()
@@ -225,24 +227,23 @@ class InMemoryLedger:
                     and (after is None or (p["created_at"], p["posting_id"]) < after) and found(p))
         rows = sorted(filter(keep, self.state["postings"]), key=lambda p: (p["created_at"], p["posting_id"]),
                       reverse=True)
-        return [dict(p) for p in rows[:limit]]
+        return rows_as(HistoryPosting, rows[:limit])
 
     # holds ------------------------------------------------------------------------------------------------------
     def insert_hold(self, hold_id: UUID, account_id: UUID, amount: int, currency: str, description: str,
-                    created_by: str, expires_at: datetime) -> Row:
+                    created_by: str, expires_at: datetime) -> Hold:
         self.state["holds"][hold_id] = {"id": hold_id, "account_id": account_id, "amount": amount,
                                         "currency": currency, "description": description, "created_by": created_by,
                                         "expires_at": expires_at, "status": "pending", "transaction_id": None}
-        return dict(self.state["holds"][hold_id])
+        return row_as(Hold, self.state["holds"][hold_id])
 
-    def lock_hold(self, hold_id: UUID) -> Row | None:
-        row = self.state["holds"].get(hold_id)
-        return dict(row) if row else None
+    def lock_hold(self, hold_id: UUID) -> Hold | None:
+        return row_or_none(Hold, self.state["holds"].get(hold_id))
 
-    def finish_hold(self, hold_id: UUID, status: str, transaction_id: UUID | None) -> Row:
+    def finish_hold(self, hold_id: UUID, status: str, transaction_id: UUID | None) -> Hold:
         hold = self.state["holds"][hold_id]
         hold.update(status=status, transaction_id=transaction_id)
-        return dict(hold)
+        return row_as(Hold, hold)
 
     def expired_hold_ids(self, limit: int) -> list[UUID]:
         now = self.now()

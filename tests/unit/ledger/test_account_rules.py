@@ -12,7 +12,9 @@ import pytest
 
 from bank_shared.auth import Principal
 from bank_shared.errors import AccountNotEmpty, AccountNotFound
+from bank_shared.rows import row_as
 from ledger_service import service
+from ledger_service.repository import LedgerAccount
 
 OWNER = uuid.uuid4()
 
@@ -29,11 +31,15 @@ class FakeRepository:
         self.row = row
         self.status_set: list[tuple[UUID, str]] = []
 
-    def lock_accounts(self, ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
-        return {i: self.row for i in ids if i == self.row["id"]}
+    @property
+    def account(self) -> LedgerAccount:
+        return row_as(LedgerAccount, {"system_code": None, "allow_negative": False, **self.row})
 
-    def get_account(self, account_id: UUID) -> dict[str, Any] | None:
-        return self.row if account_id == self.row["id"] else None
+    def lock_accounts(self, ids: list[UUID]) -> dict[UUID, LedgerAccount]:
+        return {i: self.account for i in ids if i == self.account.id}
+
+    def get_account(self, account_id: UUID) -> LedgerAccount | None:
+        return self.account if account_id == self.account.id else None
 
     def set_status(self, account_id: UUID, status: str) -> None:
         self.status_set.append((account_id, status))
@@ -62,7 +68,7 @@ def test_an_account_with_money_or_an_active_hold_cannot_be_closed(repository: An
 
 def test_an_empty_account_closes_once(repository: Any) -> None:
     fake = repository(account())
-    assert service.close_account(FakeUow(), fake.row["id"])["status"] == "closed"  # type: ignore[arg-type]
+    assert service.close_account(FakeUow(), fake.row["id"]).status == "closed"  # type: ignore[arg-type]
     assert fake.status_set == [(fake.row["id"], "closed")]
     fake.row["status"] = "closed"
     service.close_account(FakeUow(), fake.row["id"])  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from ledger_fakes import SERVICE, Bank, customer
 
-from bank_shared.sql_text import contains_pattern
+from bank_shared.sql_filters import like_pattern as contains_pattern
 from ledger_service import history, holds, interest, service
 from ledger_service.postings import sides
 from ledger_service.transfers import transfer_order
@@ -98,8 +98,13 @@ def test_a_reversal_names_the_same_counterparty_and_the_transaction_view_carries
 
 
 def test_the_search_clause_compares_caselessly_in_any_alphabet_and_escapes() -> None:
-    from bank_shared.sql_text import contains_clause
+    from psycopg import sql
 
-    clause = contains_clause("t.description")
-    assert clause == """((t.description) COLLATE "und-x-icu") ILIKE %s ESCAPE '\\'"""  # bug: C locale folds ASCII only
-    assert clause.count("%s") == 1
+    from bank_shared.sql_filters import Filter
+
+    where = Filter().search(("t.description",), "Иван")
+    clause = where.clause().as_string(None)
+    # bug: under the C locale ILIKE folds ASCII only ("иван" missed "Иван")
+    assert clause == """ WHERE (((t.description) COLLATE "und-x-icu") ILIKE %s ESCAPE '\\')"""
+    assert where.params == ["%Иван%"]
+    assert isinstance(where.clause(), sql.Composable)

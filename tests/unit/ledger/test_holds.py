@@ -105,7 +105,7 @@ def test_capturing_a_whole_hold_moves_the_money_and_releases_it(bank: Bank) -> N
     assert bank.ledger.account(account)["balance"] == 6_000 and bank.ledger.account(account)["held"] == 0
     assert bank.ledger.account(merchant)["balance"] == 4_000
     legs = bank.ledger.postings_of(UUID(result.body["transaction_id"]))
-    assert sorted(leg["amount"] for leg in legs) == [-4_000, 4_000]
+    assert sorted(leg.amount for leg in legs) == [-4_000, 4_000]
     executed = bank.events("payment.executed")
     assert len(executed) == 1 and executed[0]["data"]["amount_minor"] == 4_000
     assert capture(bank, hold_id, merchant).replayed  # the same capture again changes nothing
@@ -124,7 +124,7 @@ def test_a_capture_above_the_hold_changes_nothing(bank: Bank) -> None:
     account, merchant, hold_id = pending(bank)
     with pytest.raises(CaptureExceedsHold):
         capture(bank, hold_id, merchant, amount=4_001)
-    assert bank.ledger.account(account)["held"] == 4_000 and bank.ledger.lock_hold(hold_id)["status"] == "pending"
+    assert bank.ledger.account(account)["held"] == 4_000 and bank.ledger.lock_hold(hold_id).status == "pending"
     assert bank.ledger.account(merchant)["balance"] == 0
 
 
@@ -148,7 +148,7 @@ def test_an_expired_hold_is_refused_at_capture_and_released(bank: Bank) -> None:
     bank.clock.instant += timedelta(seconds=get_ledger_settings().hold_default_ttl_seconds)  # expires_at <= now
     result = capture(bank, hold_id, merchant)
     assert (result.status, result.body["code"]) == (422, "hold_expired")
-    assert bank.ledger.lock_hold(hold_id)["status"] == "expired" and bank.ledger.account(account)["held"] == 0
+    assert bank.ledger.lock_hold(hold_id).status == "expired" and bank.ledger.account(account)["held"] == 0
     assert bank.ledger.account(merchant)["balance"] == 0
     assert bank.events("payment.failed")[0]["data"]["hold_id"] == str(hold_id)
 
@@ -178,7 +178,7 @@ def test_the_sweep_releases_only_expired_pending_holds(bank: Bank) -> None:
     bank.ledger.age_hold(late, timedelta(days=1))
     bank.run(holds.void_hold, SERVICE, "v", late)  # no longer pending: the sweep leaves it alone
     assert holds.expire_holds(bank.db.unit_of_work) == 1
-    assert bank.ledger.lock_hold(early)["status"] == "expired" and bank.ledger.lock_hold(live)["status"] == "pending"
+    assert bank.ledger.lock_hold(early).status == "expired" and bank.ledger.lock_hold(live).status == "pending"
     assert bank.ledger.account(account)["held"] == 3_000
     assert holds.expire_holds(bank.db.unit_of_work) == 0
 
@@ -202,4 +202,4 @@ def test_the_sweep_rechecks_a_hold_voided_after_it_was_listed(bank: Bank) -> Non
         return bank.db.unit_of_work()
 
     assert holds.expire_holds(unit_of_work) == 0
-    assert bank.ledger.lock_hold(hold_id)["status"] == "voided" and bank.ledger.account(account)["held"] == 0
+    assert bank.ledger.lock_hold(hold_id).status == "voided" and bank.ledger.account(account)["held"] == 0

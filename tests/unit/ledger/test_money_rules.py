@@ -41,7 +41,7 @@ def test_a_topup_posts_one_balanced_transaction_from_the_source_account(bank: Ba
     assert result.status == 201 and result.body["type"] == "topup"
     assert result.body["from_account_id"] == str(cash) and result.body["to_account_id"] == str(account)
     legs = bank.ledger.postings_of(UUID(result.body["transaction_id"]))
-    assert {(leg["account_id"], leg["amount"]) for leg in legs} == {(cash, -150_000), (account, 150_000)}
+    assert {(leg.account_id, leg.amount) for leg in legs} == {(cash, -150_000), (account, 150_000)}
     assert bank.ledger.account(account)["balance"] == 150_000 and bank.ledger.account(cash)["balance"] == -150_000
     event = bank.events("payment.executed")[0]
     assert event["data"]["amount_minor"] == 150_000 and event["data"]["initiated_by"] == SERVICE.actor
@@ -57,8 +57,8 @@ def test_an_issuance_comes_from_the_issuance_account_and_staff_actions_are_recor
     action = service.StaffAction(requested_by="maker", approved_by="checker")
     result = topup(bank, account, 500, kind="issuance", action=action)
     transaction = bank.ledger.get_transaction(UUID(result.body["transaction_id"]))
-    assert transaction is not None and transaction["kind"] == "issuance"
-    assert (transaction["initiated_by"], transaction["approved_by"]) == ("maker", "checker")
+    assert transaction is not None and transaction.kind == "issuance"
+    assert (transaction.initiated_by, transaction.approved_by) == ("maker", "checker")
     assert bank.ledger.account(issuance)["balance"] == -500
 
 
@@ -175,8 +175,8 @@ def test_an_exchange_needs_the_customers_own_active_accounts_and_funds(bank: Ban
 def test_registering_an_account_is_idempotent_and_refuses_other_attributes(bank: Bank) -> None:
     account_id = uuid.uuid4()
     row = bank.run(service.register_account, account_id, OWNER, "RUB", 5_000)
-    assert row["overdraft_limit"] == 5_000
-    assert bank.run(service.register_account, account_id, OWNER, "RUB")["id"] == account_id
+    assert row.overdraft_limit == 5_000
+    assert bank.run(service.register_account, account_id, OWNER, "RUB").id == account_id
     with pytest.raises(AccountConflict):
         bank.run(service.register_account, account_id, uuid.uuid4(), "RUB")
     with pytest.raises(AccountConflict):
