@@ -214,10 +214,25 @@ def _abandon(row: Row) -> None:
         CardTopupsRepository(uow.connection).transition(row["id"], "creating", "failed", failure_reason="not_started")
 
 
+def _settle(row: Row) -> bool:
+    """One stale top-up: settled (True) or still open; an outage raises."""
+    if row["status"] == "creating":
+        _abandon(row)
+        return False
+    if row["status"] == "refunding":
+        try:
+            return bool(card_topup_refunds.refund(row)["status"] == "refunded")
+        except DependencyUnavailable:  # a refund the acquirer keeps refusing must not hold back the rows behind it
+            logger.warning("card top-up refund not finished; asked again next time", extra={"topup_id": str(row["id"])})
+            return False
+    return bool(apply_outcome(get_acquirer().get_payment(row["payment_id"]))["status"] != "pending")
+
+
 def sweep(now: datetime) -> dict[str, int]:
     """The schedule: top-ups open longer than the reconcile delay are settled by asking the acquirer (a webhook
     lost or late); ones the acquirer never took are failed; refunds left half-done are asked for again (the same
-    key: never a second refund). An acquirer or ledger outage leaves the rest for next time."""
+    key: never a second refund; one the acquirer refuses is skipped until next time). An acquirer or ledger
+    outage leaves the rest for next time."""
     settings = get_accounts_settings()
     with UnitOfWork() as uow:
         rows = CardTopupsRepository(uow.connection).stale(
@@ -225,12 +240,7 @@ def sweep(now: datetime) -> dict[str, int]:
     settled = 0
     for row in rows:
         try:
-            if row["status"] == "creating":
-                _abandon(row)
-            elif row["status"] == "refunding":
-                settled += card_topup_refunds.refund(row)["status"] == "refunded"
-            elif apply_outcome(get_acquirer().get_payment(row["payment_id"]))["status"] != "pending":
-                settled += 1
+            settled += _settle(row)
         except DependencyUnavailable:
             logger.warning("card top-up sweep stopped: a dependency is unavailable")
             break

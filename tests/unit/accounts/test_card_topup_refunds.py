@@ -73,6 +73,22 @@ def test_the_sweep_finishes_a_refund_an_acquirer_outage_cut_short(world: World) 
     assert card_topups.sweep(datetime.now(UTC)) == {"checked": 0, "settled": 0} and len(EVENTS) == 1
 
 
+def test_a_refund_the_acquirer_keeps_refusing_does_not_hold_back_the_sweep(world: World) -> None:
+    acquirer, ledger = world
+    ledger.refusal, acquirer.refund_outage = CLOSED, True
+    stuck, payment = _paid(acquirer)
+    with pytest.raises(DependencyUnavailable):
+        card_topups.apply_outcome(payment)
+    ledger.refusal = None
+    behind = _start(key="behind")
+    acquirer.finish(f"pay-{behind['id']}", "succeeded")
+    for topup in (stuck, behind):
+        FakeTopups.rows[topup["id"]]["created_at"] -= timedelta(hours=1)
+    assert card_topups.sweep(datetime.now(UTC)) == {"checked": 2, "settled": 1}
+    assert card_topups.get(OWNER, stuck["id"])["status"] == "refunding"
+    assert card_topups.get(OWNER, behind["id"])["status"] == "succeeded"
+
+
 def test_a_refund_webhook_for_an_unknown_payment_is_not_found(world: World) -> None:
     with pytest.raises(card_topups.CardTopupNotFound):
         card_topups.apply_refund({"id": "r", "payment_id": "nope", "status": "succeeded"})

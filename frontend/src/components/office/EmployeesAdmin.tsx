@@ -5,6 +5,7 @@ import { unwrap } from "@/api/client";
 import { ErrorState, LoadingState } from "@/components/States";
 import { useI18n } from "@/lib/i18n";
 import type { MessageKey } from "@/lib/messages";
+import { ActivationToggle } from "./ActivationToggle";
 import { ConfirmWithReason } from "./ConfirmWithReason";
 import { officeApi, type OfficeCustomer, type StaffRole } from "./api";
 
@@ -119,11 +120,12 @@ export function EmployeesAdmin({ refresh }: { refresh: number }) {
                       <Button size="xs" variant="light" onClick={() => { setRoles(u.roles.filter((r): r is StaffRole => r === "admin" || r === "employee")); setPending({ kind: "roles", who: u }); }} data-testid="employee-roles">
                         {t("office.staff.changeRoles")}
                       </Button>
-                      {u.status === "disabled" ? (
-                        <Button size="xs" variant="light" onClick={() => setPending({ kind: "reactivate", who: u })} data-testid="employee-reactivate">{t("office.staff.reactivate")}</Button>
-                      ) : (
-                        <Button size="xs" variant="light" color="red" onClick={() => setPending({ kind: "deactivate", who: u })} data-testid="employee-deactivate">{t("office.staff.deactivate")}</Button>
-                      )}
+                      <ActivationToggle
+                        active={u.status !== "disabled"}
+                        labels={{ deactivate: t("office.staff.deactivate"), reactivate: t("office.staff.reactivate") }}
+                        onToggle={(kind) => setPending({ kind, who: u })}
+                        testId={(kind) => `employee-${kind}`}
+                      />
                     </Group>
                   </Table.Td>
                 </Table.Tr>

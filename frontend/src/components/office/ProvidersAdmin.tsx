@@ -7,6 +7,7 @@ import { ErrorState, LoadingState } from "@/components/States";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import type { MessageKey } from "@/lib/messages";
 import { formatMoney, parseAmountInput } from "@/lib/money";
+import { ActivationToggle } from "./ActivationToggle";
 import { ConfirmWithReason } from "./ConfirmWithReason";
 
 const CATEGORIES = ["electricity", "water", "heating", "gas", "internet"] as const;
@@ -197,15 +198,12 @@ export function ProvidersAdmin({ admin }: { admin: boolean }) {
                           <Button size="xs" variant="light" onClick={() => (setEdit(draftOf(p)), setDialog({ kind: "edit", provider: p }))}>
                             {t("office.providers.edit")}
                           </Button>
-                          <Button
-                            size="xs"
-                            variant="light"
-                            color={p.active ? "red" : "green"}
-                            onClick={() => setDialog({ kind: p.active ? "deactivate" : "reactivate", provider: p })}
-                            data-testid={`provider-toggle-${p.code}`}
-                          >
-                            {t(p.active ? "office.providers.deactivate" : "office.providers.reactivate")}
-                          </Button>
+                          <ActivationToggle
+                            active={p.active}
+                            labels={{ deactivate: t("office.providers.deactivate"), reactivate: t("office.providers.reactivate") }}
+                            onToggle={(kind) => setDialog({ kind, provider: p })}
+                            testId={() => `provider-toggle-${p.code}`}
+                          />
                         </Group>
                       </Table.Td>
                     )}
