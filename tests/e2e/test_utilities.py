@@ -122,6 +122,9 @@ def test_pay_electricity_through_the_customer_service(http: httpx.Client, custom
     assert mine.status_code == 200 and mine.json() == payment
     listed = http.get("/api/utilities/payments", params={"limit": 5}, headers=customer).json()["items"]
     assert payment["id"] in [p["id"] for p in listed]
+    feed = http.get("/api/ledger/transactions", params={"q": "Мосэнерго", "limit": 100}, headers=customer)
+    bill = next(p for p in feed.json()["items"] if p["transaction_id"] == payment["transaction_id"])
+    assert bill["counterparty"] == {"kind": "provider", "name": "Мосэнергосбыт"}  # docs/money.md#counterparty
 
     email = unique_email("utilities")
     with httpx.Client(base_url=f"{gateway_url()}/api", timeout=30) as api:
