@@ -76,6 +76,8 @@ export default function HistoryPage() {
   const [accountId, setAccountId] = useState("");
   const [kind, setKind] = useState("");
   const [query, setQuery] = useState("");
+  // The whole history is searched by the ledger (text or counterparty); without it, only the loaded pages are.
+  const [everywhere, setEverywhere] = useState("");
   const [postings, setPostings] = useState<FeedPosting[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -87,7 +89,7 @@ export default function HistoryPage() {
       setLoading(true);
       setError(null);
       try {
-        const query = { limit: PAGE, cursor: from ?? undefined, account_id: accountId || undefined, type: ledgerType(kind) };
+        const query = { limit: PAGE, cursor: from ?? undefined, account_id: accountId || undefined, type: ledgerType(kind), q: everywhere || undefined };
         const page = (await unwrap(ledgerApi.GET("/api/ledger/transactions", { params: { query } }))) as unknown as { items: FeedPosting[]; next_cursor: string | null };
         setPostings((prev) => (from ? [...prev, ...page.items] : page.items));
         setCursor(page.next_cursor);
@@ -97,7 +99,7 @@ export default function HistoryPage() {
         setLoading(false);
       }
     },
-    [accountId, kind],
+    [accountId, kind, everywhere],
   );
   useEffect(() => {
     load(null);
@@ -121,7 +123,10 @@ export default function HistoryPage() {
           placeholder={t("history.searchHint")}
           leftSection={<IconSearch size={16} aria-hidden />}
           value={query}
-          onChange={(e) => setQuery(e.currentTarget.value)}
+          onChange={(e) => {
+            setQuery(e.currentTarget.value);
+            setEverywhere("");
+          }}
           data-testid="feed-search"
         />
         <Select
@@ -152,9 +157,14 @@ export default function HistoryPage() {
         </Paper>
       )}
       {loading && <LoadingState />}
+      {query.trim() && !everywhere && cursor && !loading && (
+        <Button variant="light" onClick={() => setEverywhere(query.trim())} data-testid="feed-search-everywhere">
+          {t("history.searchEverywhere")}
+        </Button>
+      )}
       {cursor && !loading && (
         <Stack gap={4} align="flex-start">
-          {query && (
+          {query && !everywhere && (
             <Text size="xs" c="dimmed">
               {t("history.loadedNote")}
             </Text>
