@@ -8,23 +8,15 @@ Unit tests swap in fakes through `set_clients`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
 from bank_shared.http import Answer, Invoker, ServiceClient
+from bank_shared.internal_models import AccountInfo
 from bank_shared.swappable import Swappable
 from fx_service.settings import get_fx_settings
 
 CALLS: tuple[str, ...] = ("accounts", "ledger")
-
-
-@dataclass(frozen=True)
-class AccountInfo:
-    id: UUID
-    owner_id: UUID
-    currency: str
-    status: str
 
 
 class AccountsDirectory(Protocol):
@@ -45,8 +37,7 @@ class HttpAccounts:
 
     def accounts(self, account_ids: list[UUID]) -> dict[UUID, AccountInfo]:
         items = self._client.items("/internal/accounts", params=[("account_id", str(a)) for a in account_ids])
-        return {UUID(item["id"]): AccountInfo(UUID(item["id"]), UUID(item["owner_id"]), item["currency"],
-                                              item["status"]) for item in items}
+        return {info.id: info for info in map(AccountInfo.from_item, items)}
 
 
 class HttpLedger:

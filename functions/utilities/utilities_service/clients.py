@@ -12,24 +12,16 @@ Unit tests swap in fakes through `set_clients`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer, Invoker, ServiceClient, json_body
+from bank_shared.internal_models import AccountInfo
 from bank_shared.swappable import Swappable
 from utilities_service.settings import get_utilities_settings
 
 CALLS: tuple[str, ...] = ("accounts", "ledger")
-
-
-@dataclass(frozen=True)
-class AccountInfo:
-    id: UUID
-    owner_id: UUID
-    currency: str
-    status: str
 
 
 class AccountsDirectory(Protocol):
@@ -61,7 +53,7 @@ class HttpAccounts:
     def account(self, account_id: UUID) -> AccountInfo | None:
         for item in self._client.items("/internal/accounts", params=[("account_id", str(account_id))]):
             if item.get("id") == str(account_id):
-                return AccountInfo(UUID(item["id"]), UUID(item["owner_id"]), item["currency"], item["status"])
+                return AccountInfo.from_item(item)
         return None
 
 
