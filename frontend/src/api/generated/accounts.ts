@@ -851,15 +851,6 @@ export interface components {
              */
             currency: string;
         };
-        /** Category */
-        Category: {
-            /** Code */
-            code: string;
-            /** En */
-            en: string;
-            /** Ru */
-            ru: string;
-        };
         /** CheckResult */
         CheckResult: {
             /** Error */
@@ -1126,7 +1117,7 @@ export interface components {
             billed_amount: string;
             /** Billed Currency */
             billed_currency: string;
-            category: components["schemas"]["Category"];
+            category: components["schemas"]["PurchaseCategory"];
             /** Channel */
             channel: string;
             /** Created At */
@@ -1159,6 +1150,15 @@ export interface components {
             status: "holding" | "approved" | "declined" | "cleared" | "reversed" | "expired";
             /** Updated At */
             updated_at: string;
+        };
+        /** PurchaseCategory */
+        PurchaseCategory: {
+            /** Code */
+            code: string;
+            /** En */
+            en: string;
+            /** Ru */
+            ru: string;
         };
         /** PurchaseMerchant */
         PurchaseMerchant: {
