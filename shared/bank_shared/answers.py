@@ -152,3 +152,39 @@ class CardLimits(CardLimitsRequest):
     card_id: UUID
     currency: str
     updated_at: str | None
+
+
+# A card's purchases: accounts answers its customer; the back office relays accounts' answer to staff.
+class PurchaseCategory(BaseModel):
+    code: str
+    en: str
+    ru: str
+
+
+class PurchaseMerchant(BaseModel):
+    name: str
+    city: str
+    country: str
+
+
+class Purchase(BaseModel):
+    id: UUID
+    rrn: str
+    status: Literal["holding", "approved", "declined", "cleared", "reversed", "expired"]
+    pending: bool = Field(description="Held, not cleared yet")
+    response_code: str | None
+    decline_reason: str | None
+    merchant: PurchaseMerchant
+    mcc: str
+    category: PurchaseCategory
+    channel: str
+    amount: str
+    currency: str
+    billed_amount: str
+    billed_currency: str
+    created_at: str
+    updated_at: str
+
+
+class Purchases(BaseModel):
+    items: list[Purchase]

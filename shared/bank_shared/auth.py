@@ -22,7 +22,7 @@ from uuid import UUID
 from fastapi import Depends, Request
 
 from bank_shared.direct_invoke import direct_caller
-from bank_shared.errors import BadRequest, Forbidden, Unauthorized
+from bank_shared.errors import BadRequest, Forbidden, Unauthorized, Unprocessable
 from bank_shared.sessions import ensure_session_live
 from bank_shared.settings import get_settings
 
@@ -118,6 +118,26 @@ def acting_employee(principal: Principal, caller: str | None, value: str) -> str
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def customer_id(principal: Principal, refusal: str) -> UUID:
+    """The caller's own customer id (the token's subject); a principal that is no user is refused (`refusal`)."""
+    try:
+        return UUID(principal.subject)
+    except ValueError:
+        raise Forbidden(refusal) from None
+
+
+def customer_acted_for(principal: Principal, named: UUID | None, *, field: str, refusal: str) -> UUID:
+    """The customer a request acts for: a calling service must name them (in `field`); a customer acts only
+    for themselves (naming someone else is refused)."""
+    if principal.is_service:
+        if named is None:
+            raise Unprocessable(f"A service must name the customer ({field})")
+        return named
+    if named is not None and str(named) != principal.subject:
+        raise Forbidden("Customers act only for themselves")
+    return customer_id(principal, refusal)
 
 
 def require_roles(*roles: str, live: bool = False) -> Callable[[Principal], Principal]:

@@ -88,6 +88,14 @@ class InsufficientFunds(Unprocessable):
     code, title = "insufficient_funds", "Insufficient funds"
 
 
+class TransactionNotReversible(Unprocessable):
+    code, title = "transaction_not_reversible", "This transaction cannot be reversed"
+
+
+class AlreadyReversed(Conflict):
+    code, title = "already_reversed", "The transaction has already been reversed"
+
+
 class TransactionNotFound(NotFound):
     code, title = "transaction_not_found", "Transaction not found"
 

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from fastapi.responses import JSONResponse
 
 from bank_shared.direct_invoke import build_event, json_request_body
-from bank_shared.errors import PROBLEM_JSON, DependencyUnavailable
+from bank_shared.errors import PROBLEM_JSON, AppError, DependencyUnavailable
 from bank_shared.idempotency import REPLAYED_HEADER
 from bank_shared.observability import REQUEST_ID_HEADER, current_request_id, trace_library
 from bank_shared.settings import get_settings
@@ -37,6 +37,8 @@ RETRYABLE_STATUS = frozenset({502, 503, 504})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 CONNECT_TIMEOUT_SECONDS = 1.0
 Params = Mapping[str, str | int] | Sequence[tuple[str, str]]
+Timeout = float | Callable[[], float]  # a fixed wait, or read from the service's settings on each call
+Refusals = Mapping[int, type[AppError]]  # the callee's refusal statuses that are one of our own errors
 
 
 @dataclass(frozen=True)
@@ -248,14 +250,27 @@ def _query(params: Params | None) -> list[tuple[str, str]]:
 
 
 class ServiceClient:
-    """Calls another bank service's API (`/api/<service>/...`) as this service."""
+    """Calls another bank service's API (`/api/<service>/...`) as this service.
+
+    A service's typed client (its `clients.py`) declares one of these per callee, with the callee's name (read
+    by `bank_shared.tools.calls`), how often reads may be retried and how long to wait, and then only its calls:
+    `lookup` (must succeed), `find` (404 is None), `call` (the answer, relayed to our caller), `call_with_key`
+    (money under an Idempotency-Key). Identity, request id, retries and outages are handled here, once."""
 
     def __init__(self, service: str, *, retries: int = 2, backoff_seconds: float = 0.1,
-                 invoker: Invoker | None = None) -> None:
+                 timeout: Timeout | None = None, invoker: Invoker | None = None) -> None:
         self.service = service
         self._retries = retries
         self._backoff = backoff_seconds
+        self._timeout = timeout
         self._invoker = invoker
+
+    def _wait(self, timeout: float | None) -> float:
+        if timeout is not None:
+            return timeout
+        if self._timeout is None:
+            return get_settings().http_timeout_seconds
+        return self._timeout() if callable(self._timeout) else self._timeout
 
     def request(self, method: str, path: str, *, params: Params | None = None, json: Any = None,
                 headers: Mapping[str, str] | None = None, timeout: float | None = None) -> ServiceResponse:
@@ -273,7 +288,7 @@ class ServiceClient:
                             query=_query(params), headers=sent, body=body)
         retryable = method.upper() in SAFE_METHODS or "idempotency-key" in sent
         attempts = 1 + (self._retries if retryable else 0)
-        wait = timeout if timeout is not None else get_settings().http_timeout_seconds
+        wait = self._wait(timeout)
         for attempt in range(attempts):
             last = attempt + 1 == attempts
             try:
@@ -287,18 +302,51 @@ class ServiceClient:
             time.sleep(self._backoff * (2**attempt))
         raise AssertionError("unreachable")
 
-    def post_with_key(self, path: str, key: str, body: dict[str, Any] | None, timeout: float) -> Answer:
-        """A money-moving POST under an Idempotency-Key; the answer is relayed, outages raise."""
-        response = self.post(path, json=body, headers={"Idempotency-Key": key}, timeout=timeout)
+    # ----------------------------------------------------------------------- the typed calls' building blocks
+
+    def call(self, method: str, path: str, *, params: Params | None = None, json: Any = None,
+             headers: Mapping[str, str] | None = None, timeout: float | None = None) -> Answer:
+        """The callee's answer, success or refusal, for our caller to relay; outages raise (`answer_of`)."""
+        response = self.request(method, path, params=params, json=json, headers=headers, timeout=timeout)
         return answer_of(response, self.service)
 
+    def call_with_key(self, path: str, key: str, body: dict[str, Any] | None = None, *,
+                      headers: Mapping[str, str] | None = None, timeout: float | None = None) -> Answer:
+        """A POST under an Idempotency-Key (so it may be retried); the answer is relayed, outages raise."""
+        return self.call("POST", path, json=body, headers={**(headers or {}), "Idempotency-Key": key},
+                         timeout=timeout)
+
+    def lookup(self, method: str, path: str, *, params: Params | None = None, json: Any = None,
+               headers: Mapping[str, str] | None = None, refusals: Refusals | None = None,
+               timeout: float | None = None) -> dict[str, Any]:
+        """A call that must succeed: a 2xx answer's JSON object; a refusal listed in `refusals` raises our own
+        error with the callee's detail; anything else is the service being unavailable to us."""
+        response = self.request(method, path, params=params, json=json, headers=headers, timeout=timeout)
+        return self._expect(response, refusals)
+
     def get_json(self, path: str, *, params: Params | None = None, timeout: float | None = None) -> dict[str, Any]:
-        """A lookup that must succeed: anything but 200 is the service being unavailable to us."""
+        """A GET that must succeed (`lookup`)."""
+        return self.lookup("GET", path, params=params, timeout=timeout)
+
+    def find(self, path: str, *, params: Params | None = None, timeout: float | None = None) -> dict[str, Any] | None:
+        """A GET of one thing: None when the callee has no such thing (404), else as `get_json`."""
         response = self.get(path, params=params, timeout=timeout)
-        if response.status_code != 200:
-            raise DependencyUnavailable(f"{self.service} answered {response.status_code}",
-                                        dependency=self.service)
-        return json_body(response)
+        return None if response.status_code == 404 else self._expect(response)
+
+    def _expect(self, response: ServiceResponse, refusals: Refusals | None = None) -> dict[str, Any]:
+        status = response.status_code
+        if 200 <= status < 300:
+            return json_body(response)
+        if refusals and status in refusals:
+            raise refusals[status](str(json_body(response).get("detail") or "") or None)
+        raise DependencyUnavailable(f"{self.service} answered {status}", dependency=self.service)
+
+    def items(self, path: str, *, params: Params | None = None, timeout: float | None = None) -> list[dict[str, Any]]:
+        """A list lookup (`{"items": [...]}`) that must succeed."""
+        items = self.get_json(path, params=params, timeout=timeout).get("items", [])
+        if not isinstance(items, list):
+            raise DependencyUnavailable(f"{self.service} answered without items", dependency=self.service)
+        return items
 
     def get(self, path: str, *, params: Params | None = None, headers: Mapping[str, str] | None = None,
             timeout: float | None = None) -> ServiceResponse:

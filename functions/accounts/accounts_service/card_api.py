@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from accounts_service import card_limits, card_service, card_settlement
 from accounts_service.settings import get_accounts_settings
-from bank_shared.answers import CardLimits, CardLimitsRequest
+from bank_shared.answers import CardLimits, CardLimitsRequest, Purchase, Purchases
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, require_roles
 from bank_shared.aws import secret_json
 from bank_shared.card_network import SIGNATURE_HEADER, verify
@@ -103,41 +103,6 @@ def network_message(message: Message) -> NetworkAnswer:
     return NetworkAnswer.model_validate(handle(follow_up))
 
 
-
-
-class Category(BaseModel):
-    code: str
-    en: str
-    ru: str
-
-
-class PurchaseMerchant(BaseModel):
-    name: str
-    city: str
-    country: str
-
-
-class Purchase(BaseModel):
-    id: UUID
-    rrn: str
-    status: Literal["holding", "approved", "declined", "cleared", "reversed", "expired"]
-    pending: bool = Field(description="Held, not cleared yet")
-    response_code: str | None
-    decline_reason: str | None
-    merchant: PurchaseMerchant
-    mcc: str
-    category: Category
-    channel: str
-    amount: str
-    currency: str
-    billed_amount: str
-    billed_currency: str
-    created_at: str
-    updated_at: str
-
-
-class Purchases(BaseModel):
-    items: list[Purchase]
 
 
 @router.get("/cards/{card_id}/limits", response_model=CardLimits)

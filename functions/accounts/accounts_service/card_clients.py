@@ -14,9 +14,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 from uuid import UUID
 
-from accounts_service.settings import get_accounts_settings
+from accounts_service.settings import ledger_timeout
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer, Invoker, ServiceClient
+from bank_shared.swappable import Swappable
 
 
 class CardLedger(Protocol):
@@ -32,70 +33,48 @@ class Rates(Protocol):
         ...
 
 
-def _timeout() -> float:
-    return get_accounts_settings().ledger_timeout_seconds
-
-
 class HttpCardLedger:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("ledger", retries=1, invoker=invoker)
+        self._client = ServiceClient("ledger", retries=1, timeout=ledger_timeout, invoker=invoker)
 
     def hold(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._client.post_with_key("/internal/holds", key, body, _timeout())
+        return self._client.call_with_key("/internal/holds", key, body)
 
     def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> Answer:
-        return self._client.post_with_key(f"/internal/holds/{hold_id}/capture", key, body, _timeout())
+        return self._client.call_with_key(f"/internal/holds/{hold_id}/capture", key, body)
 
     def void(self, key: str, hold_id: UUID) -> Answer:
-        return self._client.post_with_key(f"/internal/holds/{hold_id}/void", key, None, _timeout())
+        return self._client.call_with_key(f"/internal/holds/{hold_id}/void", key)
 
     def hold_status(self, hold_id: UUID) -> str:
         """pending, captured, voided, expired; or missing when the ledger has no such hold (nothing is held)."""
-        response = self._client.get(f"/internal/holds/{hold_id}", timeout=_timeout())
-        if response.status_code == 404:
-            return "missing"
-        if response.status_code != 200:
-            raise DependencyUnavailable(f"ledger answered {response.status_code}", dependency="ledger")
-        return str(response.json()["status"])
+        hold = self._client.find(f"/internal/holds/{hold_id}")
+        return "missing" if hold is None else str(hold["status"])
 
 
 class HttpRates:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("fx", retries=1, invoker=invoker)
+        self._client = ServiceClient("fx", retries=1, timeout=ledger_timeout, invoker=invoker)
 
     def mid_rate(self, base: str, symbol: str) -> Decimal | None:
-        response = self._client.get("/rates/latest", params=[("base", base), ("symbols", symbol)],
-                                    timeout=_timeout())
-        if response.status_code in (400, 404, 422):
+        answer = self._client.call("GET", "/rates/latest", params=[("base", base), ("symbols", symbol)])
+        if answer.status in (400, 404, 422):
             return None  # a currency fx does not quote
-        if response.status_code != 200:
-            raise DependencyUnavailable(f"fx answered {response.status_code}", dependency="fx")
+        if not answer.ok:
+            raise DependencyUnavailable(f"fx answered {answer.status}", dependency="fx")
         try:
-            rate = Decimal(str(response.json()["rates"][symbol]))
+            rate = Decimal(str(answer.body["rates"][symbol]))
         except (KeyError, TypeError, ValueError, InvalidOperation):
             return None
         return rate if rate > 0 else None
 
 
-_ledger: CardLedger | None = None
-_rates: Rates | None = None
-
-
-def card_ledger() -> CardLedger:
-    global _ledger
-    if _ledger is None:
-        _ledger = HttpCardLedger()
-    return _ledger
-
-
-def rates() -> Rates:
-    global _rates
-    if _rates is None:
-        _rates = HttpRates()
-    return _rates
+_ledger = Swappable[CardLedger](HttpCardLedger)
+_rates = Swappable[Rates](HttpRates)
+card_ledger, rates = _ledger.get, _rates.get
 
 
 def set_card_clients(ledger: CardLedger | None, rate_source: Rates | None) -> None:
     """Tests swap the clients (fakes); None restores the direct-invoke ones on next use."""
-    global _ledger, _rates
-    _ledger, _rates = ledger, rate_source
+    _ledger.set(ledger)
+    _rates.set(rate_source)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from accounts_service.settings import get_accounts_settings
+from accounts_service.settings import get_accounts_settings, ledger_timeout
 from bank_shared.acquiring import IDEMPOTENCE_HEADER
 from bank_shared.aws import secret_json
 from bank_shared.errors import DependencyUnavailable
@@ -70,11 +70,10 @@ class CreditLedger(Protocol):
 
 class HttpCreditLedger:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("ledger", retries=1, invoker=invoker)
+        self._client = ServiceClient("ledger", retries=1, timeout=ledger_timeout, invoker=invoker)
 
     def topup(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._client.post_with_key("/internal/topups", key, body,
-                                          get_accounts_settings().ledger_timeout_seconds)
+        return self._client.call_with_key("/internal/topups", key, body)
 
 
 _acquirer = Swappable[Acquirer](HttpAcquirer)

@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
-from accounts_service.settings import get_accounts_settings
-from bank_shared.errors import DependencyUnavailable
+from accounts_service.settings import payments_timeout
 from bank_shared.http import Answer, Invoker, ServiceClient
+from bank_shared.swappable import Swappable
 
 
 class InterestLedger(Protocol):
@@ -19,32 +19,17 @@ class InterestLedger(Protocol):
 
 class HttpInterestLedger:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("ledger", retries=1, invoker=invoker)
-        self._timeout = get_accounts_settings().payments_timeout_seconds
+        self._client = ServiceClient("ledger", retries=1, timeout=payments_timeout, invoker=invoker)
 
     def closing_balances(self, account_id: UUID, first: date, last: date) -> dict[date, int]:
-        body = self._client.get_json("/internal/closing-balances", timeout=self._timeout, params={
+        items = self._client.items("/internal/closing-balances", params={
             "account_id": str(account_id), "first": first.isoformat(), "last": last.isoformat()})
-        items = body.get("items")
-        if not isinstance(items, list):
-            raise DependencyUnavailable("ledger answered without balances", dependency="ledger")
         return {date.fromisoformat(item["day"]): int(item["balance_minor"]) for item in items}
 
     def post(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._client.post_with_key("/internal/interest", key, body, self._timeout)
+        return self._client.call_with_key("/internal/interest", key, body)
 
 
-_ledger: InterestLedger | None = None
-
-
-def get_interest_ledger() -> InterestLedger:
-    global _ledger
-    if _ledger is None:
-        _ledger = HttpInterestLedger()
-    return _ledger
-
-
-def set_interest_ledger(ledger: InterestLedger | None) -> None:
-    """Tests swap in a fake; None restores the default."""
-    global _ledger
-    _ledger = ledger
+# Tests swap in a fake; None restores the default.
+_ledger = Swappable[InterestLedger](HttpInterestLedger)
+get_interest_ledger, set_interest_ledger = _ledger.get, _ledger.set

@@ -10,16 +10,17 @@ from __future__ import annotations
 from typing import Any, Protocol
 from uuid import UUID
 
-from accounts_service.settings import get_accounts_settings
-from bank_shared.errors import AccountNotEmpty, AppError, DependencyUnavailable
-from bank_shared.http import Invoker, ServiceClient, ServiceResponse
+from accounts_service.settings import ledger_timeout
+from bank_shared.errors import AccountNotEmpty, AppError
+from bank_shared.http import Invoker, Refusals, ServiceClient
 from bank_shared.money import from_minor
 from bank_shared.swappable import Swappable
 
 # fx: card purchases in foreign currencies (card_clients.py); utilities: standing orders pay ЖКХ bills through it
 # (payments_client.py).
 CALLS: tuple[str, ...] = ("ledger", "fx", "utilities")
-
+# The ledger's one refusal accounts passes on as its own: closing an account that holds money.
+REFUSALS: Refusals = {409: AccountNotEmpty}
 
 
 class Ledger(Protocol):
@@ -30,36 +31,26 @@ class Ledger(Protocol):
 
 class HttpLedger:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("ledger", retries=1, invoker=invoker)
-        self._timeout = get_accounts_settings().ledger_timeout_seconds
-
-    def _check(self, response: ServiceResponse) -> dict[str, Any]:
-        if response.status_code == 409:
-            raise AccountNotEmpty(response.json().get("detail", "The ledger refused"))
-        if response.status_code >= 400:
-            raise DependencyUnavailable(f"ledger answered {response.status_code}", dependency="ledger")
-        body: dict[str, Any] = response.json()
-        return body
+        self._client = ServiceClient("ledger", retries=1, timeout=ledger_timeout, invoker=invoker)
 
     def register(self, account_id: UUID, owner_id: UUID, currency: str, overdraft_limit: int) -> None:
         # A POST without an Idempotency-Key is not retried by ServiceClient; this one is idempotent by
         # account id, so it says so with a key and may be retried.
-        self._check(self._client.post(
-            "/internal/accounts", timeout=self._timeout, headers={"Idempotency-Key": f"register-{account_id}"},
+        self._client.lookup(
+            "POST", "/internal/accounts", headers={"Idempotency-Key": f"register-{account_id}"}, refusals=REFUSALS,
             json={"account_id": str(account_id), "owner_id": str(owner_id), "currency": currency,
-                  "overdraft_limit": from_minor(overdraft_limit, currency)},
-        ))
+                  "overdraft_limit": from_minor(overdraft_limit, currency)})
 
     def balances(self, account_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
         if not account_ids:
             return {}
-        body = self._check(self._client.get("/internal/balances", timeout=self._timeout,
-                                            params=[("account_id", str(a)) for a in account_ids]))
+        body = self._client.lookup("GET", "/internal/balances", refusals=REFUSALS,
+                                   params=[("account_id", str(a)) for a in account_ids])
         return {UUID(item["account_id"]): item for item in body["items"]}
 
     def close(self, account_id: UUID) -> None:
-        self._check(self._client.post(f"/internal/accounts/{account_id}/close", timeout=self._timeout,
-                                      headers={"Idempotency-Key": f"close-{account_id}"}))
+        self._client.lookup("POST", f"/internal/accounts/{account_id}/close", refusals=REFUSALS,
+                            headers={"Idempotency-Key": f"close-{account_id}"})
 
 
 _ledger = Swappable[Ledger](HttpLedger)

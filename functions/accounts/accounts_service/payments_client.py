@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from accounts_service.settings import get_accounts_settings
+from accounts_service.settings import payments_timeout
 from bank_shared.http import Answer, Invoker, ServiceClient
+from bank_shared.swappable import Swappable
 
 
 class Payments(Protocol):
@@ -17,28 +18,16 @@ class Payments(Protocol):
 
 class HttpPayments:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._ledger = ServiceClient("ledger", retries=1, invoker=invoker)
-        self._utilities = ServiceClient("utilities", retries=1, invoker=invoker)
-        self._timeout = get_accounts_settings().payments_timeout_seconds
+        self._ledger = ServiceClient("ledger", retries=1, timeout=payments_timeout, invoker=invoker)
+        self._utilities = ServiceClient("utilities", retries=1, timeout=payments_timeout, invoker=invoker)
 
     def transfer(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._ledger.post_with_key("/internal/transfers", key, body, self._timeout)
+        return self._ledger.call_with_key("/internal/transfers", key, body)
 
     def utility_pay(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._utilities.post_with_key("/pay", key, body, self._timeout)
+        return self._utilities.call_with_key("/pay", key, body)
 
 
-_payments: Payments | None = None
-
-
-def get_payments() -> Payments:
-    global _payments
-    if _payments is None:
-        _payments = HttpPayments()
-    return _payments
-
-
-def set_payments(payments: Payments | None) -> None:
-    """Tests swap in a fake (or a client invoking the local stack); None restores the default."""
-    global _payments
-    _payments = payments
+# Tests swap in a fake (or a client invoking the local stack); None restores the default.
+_payments = Swappable[Payments](HttpPayments)
+get_payments, set_payments = _payments.get, _payments.set

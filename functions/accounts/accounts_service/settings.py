@@ -53,3 +53,13 @@ class AccountsSettings(ServiceSettings):
 @lru_cache(maxsize=1)
 def get_accounts_settings() -> AccountsSettings:
     return AccountsSettings()
+
+
+def ledger_timeout() -> float:
+    """How long a call to the ledger (accounts' registry, card holds, top-ups) may take."""
+    return get_accounts_settings().ledger_timeout_seconds
+
+
+def payments_timeout() -> float:
+    """How long a money-moving call of standing orders and interest may take."""
+    return get_accounts_settings().payments_timeout_seconds

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
-from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Invoker, ServiceClient
 from bank_shared.swappable import Swappable
 from contracts_service.settings import get_contracts_settings
@@ -18,19 +17,21 @@ class CustomerNames(Protocol):
     def full_name(self, user_id: UUID) -> str | None: ...
 
 
+def _timeout() -> float:
+    return get_contracts_settings().dependency_timeout_seconds
+
+
 class HttpCustomerNames:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("auth", retries=1, invoker=invoker)
+        self._client = ServiceClient("auth", retries=1, timeout=_timeout, invoker=invoker)
 
     def full_name(self, user_id: UUID) -> str | None:
-        # Asked by the account.opened consumer's look-up phase, before its transaction opens.
-        response = self._client.get(f"/internal/users/{user_id}",
-                                    timeout=get_contracts_settings().dependency_timeout_seconds)
-        if response.status_code == 404:
+        # Asked by the account.opened consumer's look-up phase, before its transaction opens; an outage raises
+        # and the batch is retried by the event source.
+        user = self._client.find(f"/internal/users/{user_id}")
+        if user is None:
             return None
-        if response.status_code != 200:  # the batch is retried by the event source
-            raise DependencyUnavailable(f"auth answered {response.status_code}", dependency="auth")
-        return str(response.json().get("full_name") or "") or None
+        return str(user.get("full_name") or "") or None
 
 
 _names = Swappable[CustomerNames](HttpCustomerNames)

@@ -11,8 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from bank_shared.answers import Account, Card, Exchanged, Movement, PostingItem, UtilityPayment
 from bank_shared.app import create_app
-from bank_shared.auth import CUSTOMER, Principal, require_roles
-from bank_shared.errors import Forbidden
+from bank_shared.auth import CUSTOMER, Principal, customer_id, require_roles
 from bank_shared.http import relay
 from bank_shared.idempotency import require_key
 from bank_shared.money import Amount, Money
@@ -90,10 +89,7 @@ class Dashboard(BaseModel):
 
 
 def _user_id(principal: Principal) -> UUID:
-    try:
-        return UUID(principal.subject)
-    except ValueError:
-        raise Forbidden("Only customers have a cabinet") from None
+    return customer_id(principal, "Only customers have a cabinet")
 
 
 def recipient_lookups() -> service.LookupBudget:

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
-from bank_shared.http import Answer, Invoker, ServiceClient, json_body
+from bank_shared.http import Answer, Invoker, ServiceClient
 from bank_shared.swappable import Swappable
 from customer_service.settings import get_customer_settings
 
@@ -49,15 +49,20 @@ class Services(Protocol):
     def account_postings(self, account_id: UUID, since: str, until: str, timeout: float) -> list[dict[str, Any]]: ...
 
 
+def _money_timeout() -> float:
+    return get_customer_settings().customer_dependency_timeout_seconds
+
+
 class HttpServices:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        # Reads are retried once by ServiceClient; the dashboard's deadline bounds the whole wait.
-        self._auth = ServiceClient("auth", retries=1, invoker=invoker)
-        self._accounts = ServiceClient("accounts", retries=1, invoker=invoker)
-        self._ledger = ServiceClient("ledger", retries=1, invoker=invoker)
-        self._fx = ServiceClient("fx", retries=1, invoker=invoker)
-        self._notifications = ServiceClient("notifications", retries=1, invoker=invoker)
-        self._utilities = ServiceClient("utilities", retries=1, invoker=invoker)
+        # Reads are retried once by ServiceClient; the dashboard's deadline bounds the whole wait (each lookup
+        # names its own timeout); money-moving calls wait `customer_dependency_timeout_seconds`.
+        self._auth = ServiceClient("auth", retries=1, timeout=_money_timeout, invoker=invoker)
+        self._accounts = ServiceClient("accounts", retries=1, timeout=_money_timeout, invoker=invoker)
+        self._ledger = ServiceClient("ledger", retries=1, timeout=_money_timeout, invoker=invoker)
+        self._fx = ServiceClient("fx", retries=1, timeout=_money_timeout, invoker=invoker)
+        self._notifications = ServiceClient("notifications", retries=1, timeout=_money_timeout, invoker=invoker)
+        self._utilities = ServiceClient("utilities", retries=1, timeout=_money_timeout, invoker=invoker)
 
     def profile(self, user_id: UUID, timeout: float) -> dict[str, Any]:
         return self._auth.get_json(f"/internal/users/{user_id}", timeout=timeout)
@@ -69,27 +74,19 @@ class HttpServices:
         params += [(name, value) for name, value in (("owner_id", str(owner_id) if owner_id else None),
                                                      ("currency", currency), ("number", number)) if value]
         params += [("include", part) for part in include]
-        items: list[dict[str, Any]] = self._accounts.get_json("/internal/accounts", params=params,
-                                                              timeout=timeout).get("items", [])
-        return items
+        return self._accounts.items("/internal/accounts", params=params, timeout=timeout)
 
     def users_by_phone(self, phone: str, timeout: float) -> list[dict[str, Any]]:
-        response = self._auth.get_json("/internal/users/by-phone", params={"phone": phone}, timeout=timeout)
-        items: list[dict[str, Any]] = response.get("items", [])
-        return items
+        return self._auth.items("/internal/users/by-phone", params={"phone": phone}, timeout=timeout)
 
     def balance(self, account_id: UUID, timeout: float) -> dict[str, Any] | None:
         """The ledger's balance view of one account (balance, held, available, overdraft_limit), or None."""
-        params = {"account_id": str(account_id)}
-        items: list[dict[str, Any]] = self._ledger.get_json("/internal/balances", params=params,
-                                                            timeout=timeout).get("items", [])
+        items = self._ledger.items("/internal/balances", params={"account_id": str(account_id)}, timeout=timeout)
         return items[0] if items else None
 
     def recent_transactions(self, owner_id: UUID, limit: int, timeout: float) -> list[dict[str, Any]]:
-        response = self._ledger.get_json("/internal/transactions",
-                                         params={"owner_id": str(owner_id), "limit": limit}, timeout=timeout)
-        items: list[dict[str, Any]] = response.get("items", [])
-        return items
+        return self._ledger.items("/internal/transactions", params={"owner_id": str(owner_id), "limit": limit},
+                                  timeout=timeout)
 
     def unread_notifications(self, user_id: UUID, timeout: float) -> int:
         unread = self._notifications.get_json("/internal/unread-count", params={"user_id": str(user_id)},
@@ -98,35 +95,25 @@ class HttpServices:
             raise DependencyUnavailable("notifications answered without a count", dependency="notifications")
         return unread
 
-    def _money(self, client: ServiceClient, path: str, key: str, body: dict[str, Any]) -> Answer:
-        return client.post_with_key(path, key, body, get_customer_settings().customer_dependency_timeout_seconds)
-
     def transfer(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._money(self._ledger, "/internal/transfers", key, body)
+        return self._ledger.call_with_key("/internal/transfers", key, body)
 
     def fx_quote(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._money(self._fx, "/quotes", key, body)
+        return self._fx.call_with_key("/quotes", key, body)
 
     def fx_exchange(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._money(self._fx, "/exchange", key, body)
+        return self._fx.call_with_key("/exchange", key, body)
 
     def utility_pay(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._money(self._utilities, "/pay", key, body)
+        return self._utilities.call_with_key("/pay", key, body)
 
     def transaction(self, transaction_id: UUID, timeout: float) -> dict[str, Any] | None:
         """One ledger transaction with its postings, or None when the ledger has none with this id."""
-        response = self._ledger.get(f"/internal/transactions/{transaction_id}", timeout=timeout)
-        if response.status_code == 404:
-            return None
-        if response.status_code != 200:
-            raise DependencyUnavailable(f"ledger answered {response.status_code}", dependency="ledger")
-        return json_body(response)
+        return self._ledger.find(f"/internal/transactions/{transaction_id}", timeout=timeout)
 
     def account_postings(self, account_id: UUID, since: str, until: str, timeout: float) -> list[dict[str, Any]]:
-        response = self._ledger.get_json(f"/internal/accounts/{account_id}/postings",
-                                         params={"from": since, "to": until}, timeout=timeout)
-        items: list[dict[str, Any]] = response.get("items", [])
-        return items
+        return self._ledger.items(f"/internal/accounts/{account_id}/postings", params={"from": since, "to": until},
+                                  timeout=timeout)
 
 
 _services = Swappable[Services](HttpServices)

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from bank_shared.auth import CUSTOMER, Principal, require_roles
-from bank_shared.errors import Forbidden
+from bank_shared.auth import CUSTOMER, Principal, customer_id, require_roles
 from bank_shared.pdf import PDF_RESPONSES, pdf_response, render_pdf
 from customer_service import documents
 from customer_service.clients import get_services
@@ -24,10 +23,7 @@ Language = Annotated[Lang, Query(description="The document's language")]
 
 
 def _user_id(principal: Principal) -> UUID:
-    try:
-        return UUID(principal.subject)
-    except ValueError:
-        raise Forbidden("Only customers have documents") from None
+    return customer_id(principal, "Only customers have documents")
 
 
 def _timeout() -> float:

@@ -18,12 +18,14 @@ Redis is a cache here, never a dependency: a Redis error is logged and treated a
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from bank_shared.observability import logger
 from fx_service.domain import CurrencyList, RateSheet
+
+T = TypeVar("T")
 
 LATEST_TTL_SECONDS = 86_400
 LAST_KNOWN_TTL_SECONDS = 30 * 86_400
@@ -61,26 +63,27 @@ class RatesCache:
         self._redis = redis
 
     def get_sheet(self, key: str) -> RateSheet | None:
-        doc = self._get(key)
-        try:
-            return RateSheet.from_json(doc) if doc is not None else None
-        except (KeyError, TypeError, ValueError, ArithmeticError):
-            logger.warning("fx cache entry is malformed; ignored", extra={"key": key})
-            return None
+        return self._read(key, RateSheet.from_json)
 
     def put_sheet(self, key: str, sheet: RateSheet, ttl_seconds: int) -> None:
         self._set(key, sheet.to_json(), ttl_seconds)
 
     def get_currencies(self, key: str) -> CurrencyList | None:
-        doc = self._get(key)
-        try:
-            return CurrencyList.from_json(doc) if doc is not None else None
-        except (KeyError, TypeError, ValueError, AttributeError):
-            logger.warning("fx cache entry is malformed; ignored", extra={"key": key})
-            return None
+        return self._read(key, CurrencyList.from_json)
 
     def put_currencies(self, key: str, currencies: CurrencyList, ttl_seconds: int) -> None:
         self._set(key, currencies.to_json(), ttl_seconds)
+
+    def _read(self, key: str, parse: Callable[[dict[str, Any]], T]) -> T | None:
+        """The entry parsed, or None when there is none or it is malformed (a miss)."""
+        doc = self._get(key)
+        if doc is None:
+            return None
+        try:
+            return parse(doc)
+        except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError):
+            logger.warning("fx cache entry is malformed; ignored", extra={"key": key})
+            return None
 
     def _get(self, key: str) -> dict[str, Any] | None:
         try:

@@ -8,23 +8,15 @@ Unit tests swap in fakes through `set_clients`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
 from bank_shared.http import Answer, Invoker, ServiceClient
+from bank_shared.internal_models import AccountInfo
 from bank_shared.swappable import Swappable
 from fx_service.settings import get_fx_settings
 
 CALLS: tuple[str, ...] = ("accounts", "ledger")
-
-
-@dataclass(frozen=True)
-class AccountInfo:
-    id: UUID
-    owner_id: UUID
-    currency: str
-    status: str
 
 
 class AccountsDirectory(Protocol):
@@ -35,24 +27,25 @@ class LedgerExchanges(Protocol):
     def exchange(self, key: str, order: dict[str, Any]) -> Answer: ...
 
 
+def _timeout() -> float:
+    return get_fx_settings().fx_dependency_timeout_seconds
+
+
 class HttpAccounts:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("accounts", retries=1, invoker=invoker)
+        self._client = ServiceClient("accounts", retries=1, timeout=_timeout, invoker=invoker)
 
     def accounts(self, account_ids: list[UUID]) -> dict[UUID, AccountInfo]:
-        items = self._client.get_json("/internal/accounts", params=[("account_id", str(a)) for a in account_ids],
-                                      timeout=get_fx_settings().fx_dependency_timeout_seconds).get("items", [])
-        return {UUID(item["id"]): AccountInfo(UUID(item["id"]), UUID(item["owner_id"]), item["currency"],
-                                              item["status"]) for item in items}
+        items = self._client.items("/internal/accounts", params=[("account_id", str(a)) for a in account_ids])
+        return {info.id: info for info in map(AccountInfo.from_item, items)}
 
 
 class HttpLedger:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("ledger", retries=2, invoker=invoker)
+        self._client = ServiceClient("ledger", retries=2, timeout=_timeout, invoker=invoker)
 
     def exchange(self, key: str, order: dict[str, Any]) -> Answer:
-        return self._client.post_with_key("/internal/exchanges", key, order,
-                                          get_fx_settings().fx_dependency_timeout_seconds)
+        return self._client.call_with_key("/internal/exchanges", key, order)
 
 
 _accounts = Swappable[AccountsDirectory](HttpAccounts)

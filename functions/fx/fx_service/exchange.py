@@ -32,6 +32,7 @@ from bank_shared.errors import (
     AccountClosed,
     AccountNotFound,
     Conflict,
+    CurrencyMismatch,
     DependencyUnavailable,
     IdempotencyKeyReused,
     IdempotencyRequestInFlight,
@@ -45,9 +46,10 @@ from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import FX_EXCHANGED
 from bank_shared.http import Answer
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
+from bank_shared.internal_models import AccountInfo
 from bank_shared.money import from_minor, money_json, to_minor
 from bank_shared.observability import count, logger
-from fx_service.clients import AccountInfo, AccountsDirectory, LedgerExchanges
+from fx_service.clients import AccountsDirectory, LedgerExchanges
 from fx_service.pricing import Side, price
 from fx_service.rate_source import QuoteRateSource
 from fx_service.repository import QuoteRepository, Row
@@ -60,10 +62,6 @@ SERVICE = "fx"
 
 class SameCurrency(Unprocessable):
     code, title = "same_currency", "Both accounts are in the same currency"
-
-
-class CurrencyMismatch(Unprocessable):
-    code, title = "currency_mismatch", "The amount's currency is neither account's currency"
 
 
 class QuoteNotFound(NotFound):

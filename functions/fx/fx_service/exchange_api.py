@@ -15,9 +15,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bank_shared.answers import Exchanged, Quote
-from bank_shared.auth import CUSTOMER, SERVICE, Principal, require_roles
+from bank_shared.auth import CUSTOMER, SERVICE, Principal, customer_acted_for, require_roles
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import Forbidden, Unprocessable
 from bank_shared.idempotency import optional_key, require_key
 from bank_shared.money import Amount
 from fx_service import exchange
@@ -47,16 +46,7 @@ class ExchangeRequest(BaseModel):
 
 
 def _owner(principal: Principal, owner_id: UUID | None) -> UUID:
-    if principal.is_service:
-        if owner_id is None:
-            raise Unprocessable("A service must name the customer (owner_id)")
-        return owner_id
-    if owner_id is not None and str(owner_id) != principal.subject:
-        raise Forbidden("Customers act only for themselves")
-    try:
-        return UUID(principal.subject)
-    except ValueError:
-        raise Forbidden("Only customers exchange currency") from None
+    return customer_acted_for(principal, owner_id, field="owner_id", refusal="Only customers exchange currency")
 
 
 @router.post("/quotes", status_code=201, response_model=Quote)

@@ -65,14 +65,6 @@ class BalanceLimitExceeded(Unprocessable):
 
 
 
-class TransactionNotReversible(Unprocessable):
-    code, title = "transaction_not_reversible", "This transaction cannot be reversed"
-
-
-class AlreadyReversed(Conflict):
-    code, title = "already_reversed", "The transaction has already been reversed"
-
-
 class Refused(Exception):
     """A business refusal after acceptance: stored as the key's response, announced as payment.failed."""
 

@@ -21,8 +21,10 @@ from bank_shared.errors import (
     AccountClosed,
     AccountNotEmpty,
     AccountNotFound,
+    AlreadyReversed,
     CurrencyMismatch,
     TransactionNotFound,
+    TransactionNotReversible,
 )
 from bank_shared.events import outbox
 from bank_shared.idempotency import IdempotentResult
@@ -35,9 +37,7 @@ if TYPE_CHECKING:
     pass
 from ledger_service.postings import (
     AccountConflict,
-    AlreadyReversed,
     Posting,
-    TransactionNotReversible,
     idempotent,
     post,
     require_active,

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
-from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Invoker, ServiceClient
 from bank_shared.swappable import Swappable
 from notifications_service.settings import get_notifications_settings
@@ -29,17 +28,18 @@ class AccountsDirectory(Protocol):
     def owners(self, account_ids: list[UUID]) -> dict[UUID, AccountOwner]: ...
 
 
+def _timeout() -> float:
+    return get_notifications_settings().dependency_timeout_seconds
+
+
 class HttpAccounts:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("accounts", retries=1, invoker=invoker)
+        self._client = ServiceClient("accounts", retries=1, timeout=_timeout, invoker=invoker)
 
     def owners(self, account_ids: list[UUID]) -> dict[UUID, AccountOwner]:
-        response = self._client.get("/internal/accounts", params=[("account_id", str(a)) for a in account_ids],
-                                    timeout=get_notifications_settings().dependency_timeout_seconds)
-        if response.status_code != 200:  # the batch is retried by the event source
-            raise DependencyUnavailable(f"accounts answered {response.status_code}", dependency="accounts")
+        # An outage raises DependencyUnavailable: the batch is retried by the event source.
         found: dict[UUID, AccountOwner] = {}
-        for item in response.json().get("items", []):
+        for item in self._client.items("/internal/accounts", params=[("account_id", str(a)) for a in account_ids]):
             owner = AccountOwner(UUID(item["id"]), UUID(item["owner_id"]), str(item.get("number") or ""))
             found[owner.account_id] = owner
         return found
@@ -62,17 +62,11 @@ class UsersDirectory(Protocol):
 
 class HttpUsers:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("auth", retries=1, invoker=invoker)
+        self._client = ServiceClient("auth", retries=1, timeout=_timeout, invoker=invoker)
 
     def recipient(self, user_id: UUID) -> Recipient | None:
-        response = self._client.get(f"/internal/users/{user_id}",
-                                    timeout=get_notifications_settings().dependency_timeout_seconds)
-        if response.status_code == 404:
-            return None
-        if response.status_code != 200:  # the batch is retried by the event source
-            raise DependencyUnavailable(f"auth answered {response.status_code}", dependency="auth")
-        body = response.json()
-        return Recipient(user_id, str(body["email"]), str(body.get("full_name") or ""))
+        body = self._client.find(f"/internal/users/{user_id}")
+        return None if body is None else Recipient(user_id, str(body["email"]), str(body.get("full_name") or ""))
 
 
 _users = Swappable[UsersDirectory](HttpUsers)

@@ -28,6 +28,7 @@ from bank_shared.db import UnitOfWork
 from bank_shared.errors import (
     AccountClosed,
     AccountNotFound,
+    AlreadyReversed,
     AppError,
     Conflict,
     CurrencyMismatch,
@@ -36,6 +37,7 @@ from bank_shared.errors import (
     IdempotencyKeyReused,
     NotFound,
     TransactionNotFound,
+    TransactionNotReversible,
     Unprocessable,
 )
 from bank_shared.http import Answer
@@ -84,14 +86,6 @@ class ReversalAlreadyRequested(Conflict):
 
 
 
-
-
-class TransactionNotReversible(Unprocessable):
-    code, title = "transaction_not_reversible", "This transaction cannot be reversed"
-
-
-class AlreadyReversed(Conflict):
-    code, title = "already_reversed", "The transaction has already been reversed"
 
 
 # --------------------------------------------------------------------------------------------------- rules

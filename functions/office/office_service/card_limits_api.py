@@ -8,9 +8,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from bank_shared.answers import CardLimits, CardLimitsRequest
+from bank_shared.answers import CardLimits, CardLimitsRequest, Purchases
 from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
 from office_service.card_limits import CardLimitsClient, set_card_limits
@@ -22,41 +22,6 @@ router = APIRouter(tags=["office-cards"])
 Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
 
 
-
-
-class PurchaseMerchant(BaseModel):
-    name: str
-    city: str
-    country: str
-
-
-class PurchaseCategory(BaseModel):
-    code: str
-    en: str
-    ru: str
-
-
-class CardPurchase(BaseModel):
-    id: UUID
-    rrn: str
-    status: str
-    pending: bool
-    response_code: str | None
-    decline_reason: str | None
-    merchant: PurchaseMerchant
-    mcc: str
-    category: PurchaseCategory
-    channel: str
-    amount: str
-    currency: str
-    billed_amount: str
-    billed_currency: str
-    created_at: str
-    updated_at: str
-
-
-class CardPurchases(BaseModel):
-    items: list[CardPurchase]
 
 
 class StaffCardLimitsRequest(CardLimitsRequest):
@@ -86,7 +51,7 @@ def set_limits(card_id: UUID, body: StaffCardLimitsRequest, principal: Staff, cl
                                  body.reason))
 
 
-@router.get("/cards/{card_id}/purchases", response_model=CardPurchases)
+@router.get("/cards/{card_id}/purchases", response_model=Purchases)
 def card_purchases(card_id: UUID, principal: Staff, client: Client,
                    limit: Annotated[int, Query(ge=1, le=100)] = 50) -> JSONResponse:
     """A card's purchases, newest first, with merchant, category, status and decline reason."""

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from bank_shared.auth import ACTING_EMPLOYEE_HEADER
-from bank_shared.http import Answer, Invoker, ServiceClient, answer_of
+from bank_shared.http import Answer, Invoker, ServiceClient
 from bank_shared.swappable import Swappable
 from office_service.settings import get_office_settings
 
@@ -86,7 +86,12 @@ class Services(Protocol):
     def reverse_transaction(self, key: str, transaction_id: UUID, body: dict[str, Any]) -> Answer: ...
 
 
-def _for(employee: str, key: str | None = None) -> dict[str, str]:
+def dependency_timeout() -> float:
+    return get_office_settings().office_dependency_timeout_seconds
+
+
+def acting_for(employee: str, key: str | None = None) -> dict[str, str]:
+    """The headers of a call office makes for an employee (and under an Idempotency-Key, when given)."""
     headers = {ACTING_EMPLOYEE_HEADER: employee}
     return headers | {"Idempotency-Key": key} if key else headers
 
@@ -94,85 +99,71 @@ def _for(employee: str, key: str | None = None) -> dict[str, str]:
 class HttpServices:
     def __init__(self, invoker: Invoker | None = None) -> None:
         # Only GETs and POSTs carrying an Idempotency-Key are retried by ServiceClient.
-        self._auth = ServiceClient("auth", retries=1, invoker=invoker)
-        self._accounts = ServiceClient("accounts", retries=1, invoker=invoker)
-        self._ledger = ServiceClient("ledger", retries=1, invoker=invoker)
-
-    @property
-    def _timeout(self) -> float:
-        return get_office_settings().office_dependency_timeout_seconds
+        self._auth = ServiceClient("auth", retries=1, timeout=dependency_timeout, invoker=invoker)
+        self._accounts = ServiceClient("accounts", retries=1, timeout=dependency_timeout, invoker=invoker)
+        self._ledger = ServiceClient("ledger", retries=1, timeout=dependency_timeout, invoker=invoker)
 
     def search_users(self, kind: str, query: str | None, limit: int, cursor: str | None,
                      also: Sequence[UUID] = (), *, role: str | None = None, status: str | None = None) -> Answer:
         params = [(name, value) for name, value in (("kind", kind), ("query", query), ("limit", str(limit)),
                                                     ("cursor", cursor), ("role", role), ("status", status)) if value]
         params += [("also", str(user_id)) for user_id in also]
-        return answer_of(self._auth.get("/internal/users", params=params, timeout=self._timeout), "auth")
+        return self._auth.call("GET", "/internal/users", params=params)
 
     def find_accounts(self, number: str | None, card_last4: str | None) -> Answer:
         params = {name: value for name, value in (("number", number), ("card_last4", card_last4)) if value}
-        return answer_of(self._accounts.get("/internal/accounts", params=params, timeout=self._timeout),
-                         "accounts")
+        return self._accounts.call("GET", "/internal/accounts", params=params)
 
     def set_customer_blocked(self, customer_id: UUID, blocked: bool) -> Answer:
         action = "block" if blocked else "unblock"
-        return answer_of(self._auth.post(f"/internal/customers/{customer_id}/{action}", timeout=self._timeout),
-                         "auth")
+        return self._auth.call("POST", f"/internal/customers/{customer_id}/{action}")
 
     def set_employee_roles(self, employee_id: UUID, acting: str, roles: list[str]) -> Answer:
         body = {"acting_user_id": acting, "roles": roles}
-        return answer_of(self._auth.post(f"/internal/employees/{employee_id}/roles", json=body,
-                                         timeout=self._timeout), "auth")
+        return self._auth.call("POST", f"/internal/employees/{employee_id}/roles", json=body)
 
     def set_employee_active(self, employee_id: UUID, acting: str, active: bool) -> Answer:
         action = "reactivate" if active else "deactivate"
-        return answer_of(self._auth.post(f"/internal/employees/{employee_id}/{action}",
-                                         json={"acting_user_id": acting}, timeout=self._timeout), "auth")
+        return self._auth.call("POST", f"/internal/employees/{employee_id}/{action}", json={"acting_user_id": acting})
 
     def customer_kyc(self, customer_id: UUID) -> Answer:
-        return answer_of(self._auth.get(f"/internal/customers/{customer_id}/kyc", timeout=self._timeout), "auth")
+        return self._auth.call("GET", f"/internal/customers/{customer_id}/kyc")
 
     def save_customer_kyc(self, customer_id: UUID, body: dict[str, Any]) -> Answer:
-        return answer_of(self._auth.request("PUT", f"/internal/customers/{customer_id}/kyc", json=body,
-                                            timeout=self._timeout), "auth")
+        return self._auth.call("PUT", f"/internal/customers/{customer_id}/kyc", json=body)
 
     def user(self, user_id: UUID) -> Answer:
-        return answer_of(self._auth.get(f"/internal/users/{user_id}", timeout=self._timeout), "auth")
+        return self._auth.call("GET", f"/internal/users/{user_id}")
 
     def create_customer(self, body: dict[str, Any]) -> Answer:
-        return answer_of(self._auth.post("/internal/customers", json=body, timeout=self._timeout), "auth")
+        return self._auth.call("POST", "/internal/customers", json=body)
 
     def create_employee(self, body: dict[str, Any]) -> Answer:
-        return answer_of(self._auth.post("/internal/employees", json=body, timeout=self._timeout), "auth")
+        return self._auth.call("POST", "/internal/employees", json=body)
 
     def customer_accounts(self, owner_id: UUID) -> Answer:
         params = [("owner_id", str(owner_id)), ("include", "balances"), ("include", "cards")]
-        return answer_of(self._accounts.get("/internal/accounts", params=params, timeout=self._timeout),
-                         "accounts")
+        return self._accounts.call("GET", "/internal/accounts", params=params)
 
     def open_account(self, employee: str, key: str, body: dict[str, Any]) -> Answer:
-        response = self._accounts.post("/open", json=body, headers=_for(employee, key), timeout=self._timeout)
-        return answer_of(response, "accounts")
+        return self._accounts.call("POST", "/open", json=body, headers=acting_for(employee, key))
 
     def close_account(self, employee: str, account_id: UUID) -> Answer:
-        response = self._accounts.post(f"/{account_id}/close", headers=_for(employee), timeout=self._timeout)
-        return answer_of(response, "accounts")
+        return self._accounts.call("POST", f"/{account_id}/close", headers=acting_for(employee))
 
     def issue_card(self, employee: str, key: str, account_id: UUID) -> Answer:
-        response = self._accounts.post(f"/{account_id}/cards", headers=_for(employee, key), timeout=self._timeout)
-        return answer_of(response, "accounts")
+        return self._accounts.call("POST", f"/{account_id}/cards", headers=acting_for(employee, key))
 
     def set_card_blocked(self, employee: str, card_id: UUID, blocked: bool) -> Answer:
         action = "block" if blocked else "unblock"
-        response = self._accounts.post(f"/cards/{card_id}/{action}", headers=_for(employee), timeout=self._timeout)
-        return answer_of(response, "accounts")
+        return self._accounts.call("POST", f"/cards/{card_id}/{action}", headers=acting_for(employee))
 
     def account(self, account_id: UUID) -> Answer:
         params = {"account_id": str(account_id)}
-        return answer_of(self._accounts.get("/internal/accounts", params=params, timeout=self._timeout), "accounts")
+        return self._accounts.call("GET", "/internal/accounts", params=params)
 
     def ledger_transaction(self, transaction_id: UUID) -> Answer:
-        return answer_of(self._ledger.get(f"/internal/transactions/{transaction_id}", timeout=self._timeout), "ledger")
+        return self._ledger.call("GET", f"/internal/transactions/{transaction_id}")
 
     def customer_postings(self, owner_id: UUID, filters: PostingFilter) -> Answer:
         params = {name: value for name, value in (
@@ -180,14 +171,13 @@ class HttpServices:
             ("from", filters.since.isoformat() if filters.since else None),
             ("to", filters.until.isoformat() if filters.until else None),
             ("limit", str(filters.limit)), ("cursor", filters.cursor)) if value}
-        return answer_of(self._ledger.get("/internal/transactions", params=params, timeout=self._timeout), "ledger")
+        return self._ledger.call("GET", "/internal/transactions", params=params)
 
     def execute_topup(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._ledger.post_with_key("/internal/topups", key, body, self._timeout)
+        return self._ledger.call_with_key("/internal/topups", key, body)
 
     def reverse_transaction(self, key: str, transaction_id: UUID, body: dict[str, Any]) -> Answer:
-        return self._ledger.post_with_key(f"/internal/transactions/{transaction_id}/reversal", key, body,
-                                          self._timeout)
+        return self._ledger.call_with_key(f"/internal/transactions/{transaction_id}/reversal", key, body)
 
 
 _services = Swappable[Services](HttpServices)

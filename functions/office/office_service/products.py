@@ -6,22 +6,19 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from bank_shared.auth import ACTING_EMPLOYEE_HEADER
-from bank_shared.http import Answer, Invoker, ServiceClient, answer_of
+from bank_shared.http import Answer, Invoker, ServiceClient
+from office_service.clients import acting_for, dependency_timeout
 from office_service.service import Actor, Office
-from office_service.settings import get_office_settings
 
 
 class ProductsClient:
     """accounts `GET /staff/customers/{id}/standing-orders|templates`, `POST /staff/standing-orders/{id}/cancel`."""
 
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._accounts = ServiceClient("accounts", retries=1, invoker=invoker)
+        self._accounts = ServiceClient("accounts", retries=1, timeout=dependency_timeout, invoker=invoker)
 
     def _call(self, method: str, employee: str, path: str) -> Answer:
-        response = self._accounts.request(method, path, headers={ACTING_EMPLOYEE_HEADER: employee},
-                                          timeout=get_office_settings().office_dependency_timeout_seconds)
-        return answer_of(response, "accounts")
+        return self._accounts.call(method, path, headers=acting_for(employee))
 
     def standing_orders(self, employee: str, customer_id: UUID) -> Answer:
         return self._call("GET", employee, f"/staff/customers/{customer_id}/standing-orders")

@@ -16,9 +16,18 @@ from pydantic import BaseModel, Field
 
 from bank_shared.answers import UtilityCategory, UtilityPayment
 from bank_shared.app import create_app
-from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, require_roles
+from bank_shared.auth import (
+    ADMIN,
+    CUSTOMER,
+    EMPLOYEE,
+    SERVICE,
+    Principal,
+    customer_acted_for,
+    customer_id,
+    require_roles,
+)
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import Forbidden, Unprocessable
+from bank_shared.errors import Forbidden
 from bank_shared.idempotency import require_key
 from bank_shared.money import Amount
 from bank_shared.pagination import (
@@ -62,20 +71,11 @@ class PayRequest(BaseModel):
 
 
 def _user(principal: Principal) -> UUID:
-    try:
-        return UUID(principal.subject)
-    except ValueError:
-        raise Forbidden("Only customers make utility payments") from None
+    return customer_id(principal, "Only customers make utility payments")
 
 
 def _payer(principal: Principal, payer_id: UUID | None) -> UUID:
-    if principal.is_service:
-        if payer_id is None:
-            raise Unprocessable("A service must name the customer (payer_id)")
-        return payer_id
-    if payer_id is not None and str(payer_id) != principal.subject:
-        raise Forbidden("Customers pay only for themselves")
-    return _user(principal)
+    return customer_acted_for(principal, payer_id, field="payer_id", refusal="Only customers make utility payments")
 
 
 def _code_cursor(cursor: str | None) -> str | None:

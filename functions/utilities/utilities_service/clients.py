@@ -12,24 +12,16 @@ Unit tests swap in fakes through `set_clients`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer, Invoker, ServiceClient, json_body
+from bank_shared.internal_models import AccountInfo
 from bank_shared.swappable import Swappable
 from utilities_service.settings import get_utilities_settings
 
 CALLS: tuple[str, ...] = ("accounts", "ledger")
-
-
-@dataclass(frozen=True)
-class AccountInfo:
-    id: UUID
-    owner_id: UUID
-    currency: str
-    status: str
 
 
 class AccountsDirectory(Protocol):
@@ -56,33 +48,28 @@ def _timeout() -> float:
 
 class HttpAccounts:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("accounts", retries=1, invoker=invoker)
+        self._client = ServiceClient("accounts", retries=1, timeout=_timeout, invoker=invoker)
 
     def account(self, account_id: UUID) -> AccountInfo | None:
-        body = self._client.get_json("/internal/accounts", params=[("account_id", str(account_id))],
-                                     timeout=_timeout())
-        for item in body.get("items", []):
+        for item in self._client.items("/internal/accounts", params=[("account_id", str(account_id))]):
             if item.get("id") == str(account_id):
-                return AccountInfo(UUID(item["id"]), UUID(item["owner_id"]), item["currency"], item["status"])
+                return AccountInfo.from_item(item)
         return None
 
 
 class HttpLedger:
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("ledger", retries=2, invoker=invoker)
+        self._client = ServiceClient("ledger", retries=2, timeout=_timeout, invoker=invoker)
         self._settlement_accounts: set[UUID] = set()  # registered by this process already
 
-    def _post(self, path: str, key: str, body: dict[str, Any] | None) -> Answer:
-        return self._client.post_with_key(path, key, body, _timeout())
-
     def hold(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._post("/internal/holds", key, body)
+        return self._client.call_with_key("/internal/holds", key, body)
 
     def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> Answer:
-        return self._post(f"/internal/holds/{hold_id}/capture", key, body)
+        return self._client.call_with_key(f"/internal/holds/{hold_id}/capture", key, body)
 
     def void(self, key: str, hold_id: UUID) -> Answer:
-        return self._post(f"/internal/holds/{hold_id}/void", key, None)
+        return self._client.call_with_key(f"/internal/holds/{hold_id}/void", key)
 
     def ensure_settlement_account(self, account_id: UUID, owner_id: UUID, currency: str) -> None:
         """A provider's settlement account exists in the ledger before money is captured to it: registered on the
@@ -105,8 +92,7 @@ class HttpLedger:
     def register_account(self, account_id: UUID, owner_id: UUID, currency: str) -> Answer:
         """The provider's settlement account in the ledger (idempotent by account_id there)."""
         response = self._client.post("/internal/accounts", json={"account_id": str(account_id),
-                                                                 "owner_id": str(owner_id), "currency": currency},
-                                     timeout=_timeout())
+                                                                 "owner_id": str(owner_id), "currency": currency})
         return Answer(response.status_code, json_body(response))
 
 

@@ -17,9 +17,9 @@ from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError, DependencyUnavailable
 from bank_shared.events import outbox
 from bank_shared.http import Answer
+from bank_shared.internal_models import AccountInfo
 from bank_shared.migrations import upgrade_head
 from fx_service import exchange
-from fx_service.clients import AccountInfo
 from fx_service.rate_source import MidRate
 from tests.support.stack import database_url
 

@@ -18,9 +18,10 @@ import pytest
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.events import outbox
 from bank_shared.http import Answer
+from bank_shared.internal_models import AccountInfo
 from bank_shared.migrations import upgrade_head
 from fx_service import exchange
-from fx_service.clients import AccountInfo, HttpLedger
+from fx_service.clients import HttpLedger
 from fx_service.rate_source import MidRate
 from fx_service.repository import QuoteRepository
 from tests.integration.ledger.support import assert_ledger_consistent, balances, open_account

@@ -16,10 +16,10 @@ from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError
 from bank_shared.events import outbox
 from bank_shared.http import Answer
+from bank_shared.internal_models import AccountInfo
 from bank_shared.migrations import upgrade_head
 from tests.support.stack import database_url
 from utilities_service import service
-from utilities_service.clients import AccountInfo
 
 ELECTRICITY = UUID("5b0f6a1e-0001-4c6e-9a51-000000000001")
 

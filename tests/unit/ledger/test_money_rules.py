@@ -16,15 +16,17 @@ from ledger_fakes import SERVICE, STAFF, Bank, customer
 from bank_shared.errors import (
     AccountClosed,
     AccountNotFound,
+    AlreadyReversed,
     CurrencyMismatch,
     IdempotencyKeyReused,
     IdempotencyRequestInFlight,
     SameAccount,
     TransactionNotFound,
+    TransactionNotReversible,
 )
 from ledger_service import currency_exchange, service
 from ledger_service.currency_exchange import ExchangeOrder, QuoteAlreadyExchanged
-from ledger_service.postings import AccountConflict, AlreadyReversed, BalanceLimitExceeded, TransactionNotReversible
+from ledger_service.postings import AccountConflict, BalanceLimitExceeded
 from ledger_service.transfers import transfer_order
 
 OWNER = uuid.uuid4()

@@ -1,7 +1,9 @@
+import uuid
+
 import pytest
 
-from bank_shared.auth import parse_claim_list, principal_from_claims
-from bank_shared.errors import Unauthorized
+from bank_shared.auth import Principal, customer_acted_for, customer_id, parse_claim_list, principal_from_claims
+from bank_shared.errors import Forbidden, Unauthorized, Unprocessable
 
 
 @pytest.mark.parametrize(
@@ -22,3 +24,22 @@ def test_staff_and_service_flags() -> None:
     assert principal_from_claims({"sub": "x", "roles": "[employee]"}).is_staff
     assert principal_from_claims({"sub": "x", "roles": "[service]"}).is_service
     assert not principal_from_claims({"sub": "x", "roles": "[customer]"}).is_staff
+
+
+def _principal(subject: str, role: str) -> Principal:
+    return Principal(subject, frozenset({role}), frozenset(), {})
+
+
+def test_a_service_names_the_customer_and_a_customer_acts_only_for_themselves() -> None:
+    alice, bob = uuid.uuid4(), uuid.uuid4()
+    service = _principal("customer", "service")
+    assert customer_acted_for(service, bob, field="owner_id", refusal="x") == bob
+    with pytest.raises(Unprocessable, match="owner_id"):
+        customer_acted_for(service, None, field="owner_id", refusal="x")
+    customer = _principal(str(alice), "customer")
+    assert customer_acted_for(customer, None, field="owner_id", refusal="x") == alice
+    assert customer_acted_for(customer, alice, field="owner_id", refusal="x") == alice
+    with pytest.raises(Forbidden, match="only for themselves"):
+        customer_acted_for(customer, bob, field="owner_id", refusal="x")
+    with pytest.raises(Forbidden, match="Only customers pay"):
+        customer_id(_principal("not-a-user", "employee"), "Only customers pay")

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 
 from bank_shared.app import create_app
 from bank_shared.auth import CurrentPrincipal
-from bank_shared.errors import DependencyUnavailable
+from bank_shared.errors import AccountNotEmpty, DependencyUnavailable
 from bank_shared.http import Answer, LambdaInvoker, ServiceClient
 from bank_shared.observability import bind_request_id
 from tests.support.invoke import in_process
@@ -100,7 +100,7 @@ def test_the_event_runs_through_mangum_to_the_route() -> None:
 
 def test_answers_below_500_are_relayed_and_replays_marked() -> None:
     fake = ScriptedLambda(answer(422, {"code": "insufficient_funds"}, {"Idempotent-Replayed": "true"}))
-    result = client(fake).post_with_key("/internal/transfers", "k-1", {"amount": "1.00"}, timeout=1)
+    result = client(fake).call_with_key("/internal/transfers", "k-1", {"amount": "1.00"}, timeout=1)
     assert result == Answer(422, {"code": "insufficient_funds"}, replayed=True)
 
 
@@ -115,12 +115,44 @@ def test_base64_bodies_are_decoded_and_non_json_bodies_are_empty_objects() -> No
 def test_5xx_and_refusals_of_our_identity_are_outages(status: int) -> None:
     fake = ScriptedLambda(*[answer(status)] * 3)
     with pytest.raises(DependencyUnavailable):
-        client(fake).post_with_key("/internal/transfers", "k", {}, timeout=1)
+        client(fake).call_with_key("/internal/transfers", "k", {}, timeout=1)
 
 
 def test_get_json_needs_a_200() -> None:
     with pytest.raises(DependencyUnavailable):
         client(ScriptedLambda(answer(404, {"code": "not_found"}))).get_json("/internal/x")
+
+
+def test_find_is_none_on_404_and_items_must_be_a_list() -> None:
+    assert client(ScriptedLambda(answer(404, {"code": "user_not_found"}))).find("/internal/users/1") is None
+    assert client(ScriptedLambda(answer(200, {"id": "1"}))).find("/internal/users/1") == {"id": "1"}
+    with pytest.raises(DependencyUnavailable):
+        client(ScriptedLambda(answer(409, {"code": "conflict"}))).find("/internal/users/1")
+    assert client(ScriptedLambda(answer(200, {"items": [{"id": "a"}]}))).items("/internal/x") == [{"id": "a"}]
+    assert client(ScriptedLambda(answer(200, {}))).items("/internal/x") == []
+    with pytest.raises(DependencyUnavailable, match="without items"):
+        client(ScriptedLambda(answer(200, {"items": "a"}))).items("/internal/x")
+
+
+def test_a_declared_refusal_is_our_own_error_with_the_callees_detail_others_are_outages() -> None:
+    refusals = {409: AccountNotEmpty}
+    refused = ScriptedLambda(answer(409, {"code": "account_not_empty", "detail": "Balance 5.00"}))
+    with pytest.raises(AccountNotEmpty, match=r"Balance 5\.00"):
+        client(refused).lookup("POST", "/internal/accounts/a/close", refusals=refusals)
+    with pytest.raises(DependencyUnavailable):
+        client(ScriptedLambda(answer(422, {"code": "x"}))).lookup("POST", "/internal/x", refusals=refusals)
+    assert client(ScriptedLambda(answer(201, {"ok": 1}))).lookup("POST", "/internal/x", refusals=refusals) == {"ok": 1}
+
+
+def test_the_clients_timeout_is_read_on_each_call_unless_the_call_names_one() -> None:
+    waits = iter([1.5, 2.5])
+    fake = ScriptedLambda(answer(200), answer(200), answer(200))
+    invoker = LambdaInvoker("customer", "bank-test-", client_for=fake.client_for)
+    ledger = ServiceClient("ledger", timeout=lambda: next(waits), invoker=invoker)
+    ledger.get("/internal/x")
+    ledger.get("/internal/x")
+    ledger.get("/internal/x", timeout=0.5)
+    assert fake.timeouts == [1.5, 2.5, 0.5]
 
 
 def test_a_function_error_is_an_outage_retried_for_safe_requests() -> None:

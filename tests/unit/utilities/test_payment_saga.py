@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 
 from bank_shared.errors import DependencyUnavailable, IdempotencyKeyReused
+from bank_shared.internal_models import AccountInfo
 from ledger_service import holds, postings
 from ledger_service import service as ledger_service
 from ledger_service.repository import LedgerRepository
@@ -20,7 +21,6 @@ from tests.support.fakes import FakeDatabase, install
 from tests.support.fakes.ledger import InMemoryLedger
 from tests.support.fakes.utilities import HoldsOverFakes, InMemoryUtilities
 from utilities_service import service
-from utilities_service.clients import AccountInfo
 from utilities_service.repository import PaymentRepository, ProviderRepository
 
 ANN, BOB = uuid.uuid4(), uuid.uuid4()

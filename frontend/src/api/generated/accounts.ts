@@ -879,15 +879,6 @@ export interface components {
              */
             currency: string;
         };
-        /** Category */
-        Category: {
-            /** Code */
-            code: string;
-            /** En */
-            en: string;
-            /** Ru */
-            ru: string;
-        };
         /** CheckResult */
         CheckResult: {
             /** Error */
@@ -1154,7 +1145,7 @@ export interface components {
             billed_amount: string;
             /** Billed Currency */
             billed_currency: string;
-            category: components["schemas"]["Category"];
+            category: components["schemas"]["PurchaseCategory"];
             /** Channel */
             channel: string;
             /** Created At */
@@ -1187,6 +1178,15 @@ export interface components {
             status: "holding" | "approved" | "declined" | "cleared" | "reversed" | "expired";
             /** Updated At */
             updated_at: string;
+        };
+        /** PurchaseCategory */
+        PurchaseCategory: {
+            /** Code */
+            code: string;
+            /** En */
+            en: string;
+            /** Ru */
+            ru: string;
         };
         /** PurchaseMerchant */
         PurchaseMerchant: {

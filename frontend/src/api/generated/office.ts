@@ -759,47 +759,6 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
-        /** CardPurchase */
-        CardPurchase: {
-            /** Amount */
-            amount: string;
-            /** Billed Amount */
-            billed_amount: string;
-            /** Billed Currency */
-            billed_currency: string;
-            category: components["schemas"]["PurchaseCategory"];
-            /** Channel */
-            channel: string;
-            /** Created At */
-            created_at: string;
-            /** Currency */
-            currency: string;
-            /** Decline Reason */
-            decline_reason: string | null;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Mcc */
-            mcc: string;
-            merchant: components["schemas"]["PurchaseMerchant"];
-            /** Pending */
-            pending: boolean;
-            /** Response Code */
-            response_code: string | null;
-            /** Rrn */
-            rrn: string;
-            /** Status */
-            status: string;
-            /** Updated At */
-            updated_at: string;
-        };
-        /** CardPurchases */
-        CardPurchases: {
-            /** Items */
-            items: components["schemas"]["CardPurchase"][];
-        };
         /** CheckResult */
         CheckResult: {
             /** Error */
@@ -1177,6 +1136,48 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** Purchase */
+        Purchase: {
+            /** Amount */
+            amount: string;
+            /** Billed Amount */
+            billed_amount: string;
+            /** Billed Currency */
+            billed_currency: string;
+            category: components["schemas"]["PurchaseCategory"];
+            /** Channel */
+            channel: string;
+            /** Created At */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Decline Reason */
+            decline_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Mcc */
+            mcc: string;
+            merchant: components["schemas"]["PurchaseMerchant"];
+            /**
+             * Pending
+             * @description Held, not cleared yet
+             */
+            pending: boolean;
+            /** Response Code */
+            response_code: string | null;
+            /** Rrn */
+            rrn: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "holding" | "approved" | "declined" | "cleared" | "reversed" | "expired";
+            /** Updated At */
+            updated_at: string;
+        };
         /** PurchaseCategory */
         PurchaseCategory: {
             /** Code */
@@ -1194,6 +1195,11 @@ export interface components {
             country: string;
             /** Name */
             name: string;
+        };
+        /** Purchases */
+        Purchases: {
+            /** Items */
+            items: components["schemas"]["Purchase"][];
         };
         /** ReasonRequest */
         ReasonRequest: {
@@ -1979,7 +1985,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CardPurchases"];
+                    "application/json": components["schemas"]["Purchases"];
                 };
             };
             400: components["responses"]["BadRequest"];

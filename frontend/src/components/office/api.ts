@@ -15,6 +15,6 @@ export type StaffRole = office.components["schemas"]["EmployeeRolesRequest"]["ro
 export type OfficeStandingOrder = office.components["schemas"]["StandingOrderOut"];
 export type OfficeTemplate = office.components["schemas"]["TemplateOut"];
 export type OfficeCardLimits = office.components["schemas"]["CardLimits"];
-export type OfficePurchase = office.components["schemas"]["CardPurchase"];
+export type OfficePurchase = office.components["schemas"]["Purchase"];
 export type OfficeMoneyRequest = office.components["schemas"]["MoneyRequest"];
 export type OfficePosting = office.components["schemas"]["PostingItem"];
