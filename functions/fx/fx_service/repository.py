@@ -68,7 +68,8 @@ class QuoteRepository:
 
     def get(self, quote_id: UUID, *, lock: bool = False) -> Quote | None:
         suffix = " FOR UPDATE" if lock else ""
-        return row_as(self.connection, Quote).execute(f"SELECT * FROM fx_quotes WHERE id = %s{suffix}", (quote_id,)).fetchone()
+        return row_as(self.connection, Quote).execute(f"SELECT * FROM fx_quotes WHERE id = %s{suffix}",
+                                                      (quote_id,)).fetchone()
 
     def claim(self, quote_id: UUID, key: str) -> None:
         self.connection.execute(

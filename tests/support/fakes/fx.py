@@ -13,8 +13,8 @@ from bank_shared.auth import Principal
 from bank_shared.errors import AppError, DependencyUnavailable, problem
 from bank_shared.http import Answer
 from bank_shared.money import to_minor
-from ledger_service.currency_exchange import ExchangeOrder, exchange
 from fx_service.repository import Quote
+from ledger_service.currency_exchange import ExchangeOrder, exchange
 from tests.support.fakes.db import FakeDatabase
 
 Row = dict[str, Any]
