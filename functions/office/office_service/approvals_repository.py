@@ -9,10 +9,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import Connection, UnitOfWork, jsonb
+from bank_shared.db import Connection, UnitOfWork, jsonb, row_as
 from bank_shared.errors import DependencyUnavailable
 
-Row = dict[str, Any]
 # Requests that still count toward the maker's daily limit (the money moved or may still move).
 COUNTED_STATUSES = ("pending", "approved", "executed")
 
@@ -39,6 +38,39 @@ class NewMoneyRequest:
         return f"office-request:{self.id}"
 
 
+@dataclass(frozen=True)
+class MoneyRequest:
+    """A row of money_requests (migration 0002)."""
+
+    id: UUID
+    kind: str
+    maker_id: str
+    maker_key: str
+    request_hash: str
+    account_id: UUID | None
+    transaction_id: UUID | None
+    amount_minor: int
+    currency: str
+    description: str
+    details: dict[str, Any]
+    needs_approval: bool
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str | None
+    ledger_key: str
+    result_status: int | None
+    result_body: dict[str, Any] | None
+    created_at: datetime
+    expires_at: datetime
+    executed_at: datetime | None
+
+    def outcome(self) -> tuple[int, dict[str, Any]]:
+        """The ledger's recorded answer (status, body) of an executed or failed request."""
+        assert self.result_status is not None and self.result_body is not None, "the request has not run"
+        return self.result_status, self.result_body
+
+
 @contextmanager
 def database(unit_of_work: Callable[[], UnitOfWork]) -> Iterator[UnitOfWork]:
     """Office's own database; when it is down no money request can be recorded, so that is an outage."""
@@ -59,8 +91,8 @@ class MoneyRequestRepository:
         """Serialises one employee's new requests, so two at once cannot both fit the daily limit."""
         self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("maker|" + maker_id,))
 
-    def by_maker_key(self, maker_id: str, key: str) -> Row | None:
-        return self.connection.execute(
+    def by_maker_key(self, maker_id: str, key: str) -> MoneyRequest | None:
+        return row_as(self.connection, MoneyRequest).execute(
             "SELECT * FROM money_requests WHERE maker_id = %s AND maker_key = %s", (maker_id, key)
         ).fetchone()
 
@@ -73,8 +105,8 @@ class MoneyRequestRepository:
         ).fetchone()
         return int(row["total"]) if row else 0
 
-    def insert(self, new: NewMoneyRequest) -> Row:
-        row = self.connection.execute(
+    def insert(self, new: NewMoneyRequest) -> MoneyRequest:
+        row = row_as(self.connection, MoneyRequest).execute(
             "INSERT INTO money_requests (id, kind, maker_id, maker_key, request_hash, account_id, transaction_id, "
             "amount_minor, currency, description, details, needs_approval, status, ledger_key, expires_at) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
@@ -86,18 +118,19 @@ class MoneyRequestRepository:
         assert row is not None
         return row
 
-    def get(self, request_id: UUID, *, for_update: bool = False) -> Row | None:
+    def get(self, request_id: UUID, *, for_update: bool = False) -> MoneyRequest | None:
         lock = " FOR UPDATE" if for_update else ""
-        return self.connection.execute(f"SELECT * FROM money_requests WHERE id = %s{lock}", (request_id,)).fetchone()
+        return row_as(self.connection, MoneyRequest).execute(f"SELECT * FROM money_requests WHERE id = %s{lock}",
+                                                             (request_id,)).fetchone()
 
-    def open_reversal(self, transaction_id: UUID) -> Row | None:
-        return self.connection.execute(
+    def open_reversal(self, transaction_id: UUID) -> MoneyRequest | None:
+        return row_as(self.connection, MoneyRequest).execute(
             "SELECT * FROM money_requests WHERE kind = 'reversal' AND transaction_id = %s "
             "AND status IN ('pending', 'approved', 'executed')", (transaction_id,)
         ).fetchone()
 
-    def decide(self, request_id: UUID, status: str, decided_by: str | None, reason: str | None) -> Row:
-        row = self.connection.execute(
+    def decide(self, request_id: UUID, status: str, decided_by: str | None, reason: str | None) -> MoneyRequest:
+        row = row_as(self.connection, MoneyRequest).execute(
             "UPDATE money_requests SET status = %s, decided_by = %s, decided_at = clock_timestamp(), "
             "decision_reason = %s WHERE id = %s AND status = 'pending' RETURNING *",
             (status, decided_by, reason, request_id),
@@ -105,26 +138,27 @@ class MoneyRequestRepository:
         assert row is not None, "decide() needs the pending request locked"
         return row
 
-    def finish(self, request_id: UUID, status: str, result_status: int, result_body: dict[str, Any]) -> Row | None:
+    def finish(self, request_id: UUID, status: str, result_status: int,
+               result_body: dict[str, Any]) -> MoneyRequest | None:
         """Record the ledger's answer once; None when another execution recorded it first."""
-        return self.connection.execute(
+        return row_as(self.connection, MoneyRequest).execute(
             "UPDATE money_requests SET status = %s, result_status = %s, result_body = %s, "
             "executed_at = clock_timestamp() WHERE id = %s AND status = 'approved' RETURNING *",
             (status, result_status, jsonb(result_body), request_id),
         ).fetchone()
 
-    def expire_due(self, limit: int) -> list[Row]:
-        return self.connection.execute(
+    def expire_due(self, limit: int) -> list[MoneyRequest]:
+        return row_as(self.connection, MoneyRequest).execute(
             "UPDATE money_requests SET status = 'expired', decided_at = clock_timestamp() WHERE id IN ("
             "SELECT id FROM money_requests WHERE status = 'pending' AND expires_at <= clock_timestamp() "
             "ORDER BY expires_at LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING *",
             (limit,),
         ).fetchall()
 
-    def unfinished(self, older_than_seconds: int, newer_than_seconds: int, limit: int) -> list[Row]:
+    def unfinished(self, older_than_seconds: int, newer_than_seconds: int, limit: int) -> list[MoneyRequest]:
         """Approved requests whose execution did not finish (the ledger was unreachable, a crash), approved
         between `newer_than_seconds` and `older_than_seconds` ago."""
-        return self.connection.execute(
+        return row_as(self.connection, MoneyRequest).execute(
             "SELECT * FROM money_requests WHERE status = 'approved' "
             "AND coalesce(decided_at, created_at) < clock_timestamp() - make_interval(secs => %s) "
             "AND coalesce(decided_at, created_at) > clock_timestamp() - make_interval(secs => %s) "
@@ -133,7 +167,7 @@ class MoneyRequestRepository:
         ).fetchall()
 
     def newest_first(self, status: str | None, kind: str | None, after: tuple[datetime, UUID] | None,
-                     limit: int) -> list[Row]:
+                     limit: int) -> list[MoneyRequest]:
         clauses: list[str] = []
         params: list[Any] = []
         if status:
@@ -147,6 +181,6 @@ class MoneyRequestRepository:
             params += [after[0], after[1]]
         where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         params.append(limit)
-        return self.connection.execute(
+        return row_as(self.connection, MoneyRequest).execute(
             f"SELECT * FROM money_requests {where}ORDER BY created_at DESC, id DESC LIMIT %s", params
         ).fetchall()

@@ -11,11 +11,10 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from bank_shared.db import UnitOfWork, jsonb
+from bank_shared.db import UnitOfWork, jsonb, row_as
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.swappable import Swappable
 
-Row = dict[str, Any]
 _COLUMNS = ("id, occurred_at, actor_id, actor_roles, action, target_type, target_id, request_id, "
             "idempotency_key, details, outcome, status, code, replayed, completed_at")
 
@@ -42,6 +41,27 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class AuditEntry:
+    """A row of audit_log (migration 0001)."""
+
+    id: UUID
+    occurred_at: datetime
+    actor_id: str
+    actor_roles: list[str]
+    action: str
+    target_type: str
+    target_id: str | None
+    request_id: str | None
+    idempotency_key: str | None
+    details: dict[str, Any]
+    outcome: str
+    status: int | None
+    code: str | None
+    replayed: bool
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
 class AuditFilter:
     """Which entries a page or an export holds: all of the given conditions (none given: every entry)."""
 
@@ -58,7 +78,7 @@ class AuditLog(Protocol):
     def finish(self, entry_id: UUID, outcome: Outcome) -> None: ...
 
     def page(self, after: tuple[datetime, UUID] | None, limit: int,
-             where: AuditFilter = AuditFilter()) -> list[Row]: ...
+             where: AuditFilter = AuditFilter()) -> list[AuditEntry]: ...
 
 
 @contextmanager
@@ -93,14 +113,15 @@ class AuditRepository:
             (outcome.outcome, outcome.status, outcome.code, outcome.replayed, outcome.target_id, entry_id),
         )
 
-    def newest_first(self, after: tuple[datetime, UUID] | None, limit: int, where: AuditFilter) -> list[Row]:
+    def newest_first(self, after: tuple[datetime, UUID] | None, limit: int,
+                     where: AuditFilter) -> list[AuditEntry]:
         clauses, params = _conditions(where)
         if after is not None:
             clauses.append("(occurred_at, id) < (%s, %s)")
             params += [after[0], after[1]]
         sql_where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         params.append(limit)
-        return self.connection.execute(
+        return row_as(self.connection, AuditEntry).execute(
             f"SELECT {_COLUMNS} FROM audit_log {sql_where}ORDER BY occurred_at DESC, id DESC LIMIT %s", params
         ).fetchall()
 
@@ -136,7 +157,7 @@ class DatabaseAuditLog:
             AuditRepository(uow).complete(entry_id, outcome)
 
     def page(self, after: tuple[datetime, UUID] | None, limit: int,
-             where: AuditFilter = AuditFilter()) -> list[Row]:
+             where: AuditFilter = AuditFilter()) -> list[AuditEntry]:
         with _database() as uow:
             return AuditRepository(uow).newest_first(after, limit, where)
 
