@@ -186,7 +186,7 @@ def test_a_ledger_outage_leaves_the_quote_for_the_next_run(fx_connection: Connec
     fx.execute("UPDATE fx_quotes SET claimed_at = now() WHERE id = %s", (body["id"],))
     fx.commit()
     with UnitOfWork(fx) as uow:
-        assert body["id"] not in {str(r["id"]) for r in QuoteRepository(uow.connection).stuck(5, 500)}
+        assert body["id"] not in {str(r.id) for r in QuoteRepository(uow.connection).stuck(5, 500)}
     # Tidy up: the quote's accounts are not in the ledger; a refusal finishes it.
     fx.execute("UPDATE fx_quotes SET claimed_at = now() - interval '10 seconds' WHERE id = %s", (body["id"],))
     fx.commit()
