@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
 
-    T = TypeVar("T", bound=DataclassInstance)
-else:
-    T = TypeVar("T")
+class _Dataclass(Protocol):
+    """Any dataclass (what typeshed calls DataclassInstance)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+
+T = TypeVar("T", bound=_Dataclass)
 
 
 def row_as(kind: type[T], row: Mapping[str, Any]) -> T:
