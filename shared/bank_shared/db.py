@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import quote
 
 from bank_shared.aws import secret_json
@@ -26,7 +26,6 @@ else:  # psycopg loads with the first connection, not with every cold start; ann
     Connection = "psycopg.Connection[dict[str, Any]]"
 
 _connection: Connection | None = None
-RowT = TypeVar("RowT")
 
 
 def conninfo_from_secret(secret: Mapping[str, Any], default_sslmode: str = "require") -> str:
@@ -92,15 +91,6 @@ def jsonb(value: Any) -> Any:
     from psycopg.types.json import Jsonb
 
     return Jsonb(value)
-
-
-def row_as(connection: Connection, row_type: type[RowT]) -> psycopg.Cursor[RowT]:
-    """A cursor on `connection` whose rows are `row_type` (psycopg's `class_row`: a frozen dataclass whose
-    fields are exactly the selected columns), so repositories return typed rows, not `dict[str, Any]`:
-    `row_as(connection, Quote).execute(sql, params).fetchone()` is a `Quote | None`."""
-    from psycopg.rows import class_row
-
-    return connection.cursor(row_factory=class_row(row_type))
 
 
 class UnitOfWork:

@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import Connection, row_as
+from bank_shared.db import Connection
+from bank_shared.rows import row_as, row_or_none, rows_as
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class QuoteRepository:
                sell: tuple[str, int], buy: tuple[str, int], fixed_side: str, mid_rate: Decimal, rate: Decimal,
                spread_bps: int, rate_date: date, rate_source: str, rate_stale: bool, created_at: datetime,
                expires_at: datetime) -> Quote:
-        row = row_as(self.connection, Quote).execute(
+        row = self.connection.execute(
             "INSERT INTO fx_quotes (id, owner_id, from_account_id, to_account_id, sell_currency, sell_amount, "
             "buy_currency, buy_amount, fixed_side, mid_rate, rate, spread_bps, rate_date, rate_source, rate_stale, "
             "created_at, expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
@@ -64,12 +65,12 @@ class QuoteRepository:
              mid_rate, rate, spread_bps, rate_date, rate_source, rate_stale, created_at, expires_at),
         ).fetchone()
         assert row is not None
-        return row
+        return row_as(Quote, row)
 
     def get(self, quote_id: UUID, *, lock: bool = False) -> Quote | None:
         suffix = " FOR UPDATE" if lock else ""
-        return row_as(self.connection, Quote).execute(f"SELECT * FROM fx_quotes WHERE id = %s{suffix}",
-                                                      (quote_id,)).fetchone()
+        row = self.connection.execute(f"SELECT * FROM fx_quotes WHERE id = %s{suffix}", (quote_id,)).fetchone()
+        return row_or_none(Quote, row)
 
     def claim(self, quote_id: UUID, key: str) -> None:
         self.connection.execute(
@@ -80,11 +81,11 @@ class QuoteRepository:
 
     def stuck(self, older_than_seconds: int, limit: int) -> list[Quote]:
         """Quotes claimed (`executing`) longer ago than that, by the database's clock, oldest first."""
-        return row_as(self.connection, Quote).execute(
+        return rows_as(Quote, self.connection.execute(
             "SELECT * FROM fx_quotes WHERE status = 'executing' "
             "AND claimed_at < now() - make_interval(secs => %s) ORDER BY claimed_at LIMIT %s",
             (older_than_seconds, limit),
-        ).fetchall()
+        ).fetchall())
 
     def finish(self, quote_id: UUID, status: str, transaction_id: UUID | None, result_status: int,
                result_body: dict[str, Any]) -> None:

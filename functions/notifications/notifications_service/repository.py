@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import Connection, jsonb, row_as
+from bank_shared.db import Connection, jsonb
+from bank_shared.rows import row_as, row_or_none, rows_as
 
 
 @dataclass(frozen=True)
@@ -100,21 +101,21 @@ class NotificationRepository:
         )
 
     def get(self, notification_id: UUID) -> Notification | None:
-        return row_as(self.connection, Notification).execute(
+        return row_or_none(Notification, self.connection.execute(
             "SELECT id, channel, recipient, subject, status, requested_by, provider_message_id, created_at, sent_at "
             "FROM notifications WHERE id = %s",
             (notification_id,),
-        ).fetchone()
+        ).fetchone())
 
     def lock_unsent(self, notification_id: UUID, retry_after_seconds: int) -> UnsentMail | None:
         """The mail if it is queued, or was claimed longer than `retry_after_seconds` ago and never marked (its
         sender was lost between the claim and the mark), locked for this transaction."""
-        return row_as(self.connection, UnsentMail).execute(
+        return row_or_none(UnsentMail, self.connection.execute(
             "SELECT id, recipient, subject, body, link_purpose, link_id FROM notifications WHERE id = %s "
             "AND (status = 'queued' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => %s))) "
             "FOR UPDATE",
             (notification_id, retry_after_seconds),
-        ).fetchone()
+        ).fetchone())
 
     def mark_sending(self, notification_id: UUID) -> None:
         self.connection.execute(
@@ -188,18 +189,18 @@ class InboxRepository:
             params += [after[0], after[1]]
         if unread_only:
             conditions.append("read_at IS NULL")
-        return row_as(self.connection, InboxItem).execute(
+        return rows_as(InboxItem, self.connection.execute(
             f"SELECT * FROM inbox_items WHERE {' AND '.join(conditions)} "
             "ORDER BY created_at DESC, id DESC LIMIT %s",
             (*params, limit),
-        ).fetchall()
+        ).fetchall())
 
     def mark_read(self, user_id: UUID, item_id: UUID) -> InboxItem | None:
         """The entry after marking it read (the first read time is kept); None when it is not this user's."""
-        return row_as(self.connection, InboxItem).execute(
+        return row_or_none(InboxItem, self.connection.execute(
             "UPDATE inbox_items SET read_at = coalesce(read_at, now()) WHERE id = %s AND user_id = %s RETURNING *",
             (item_id, user_id),
-        ).fetchone()
+        ).fetchone())
 
     def unread_count(self, user_id: UUID) -> int:
         row = self.connection.execute(
@@ -216,14 +217,14 @@ class PreferencesRepository:
         self.connection = connection
 
     def get(self, user_id: UUID) -> Preferences | None:
-        return row_as(self.connection, Preferences).execute(
+        return row_or_none(Preferences, self.connection.execute(
             "SELECT user_id, language, channels, updated_at FROM user_preferences WHERE user_id = %s", (user_id,)
-        ).fetchone()
+        ).fetchone())
 
     def update(self, user_id: UUID, language: str | None, channels: dict[str, dict[str, bool]] | None
                ) -> Preferences:
         """Set what is given (the language; the channels of the kinds named, merged into the stored ones)."""
-        row = row_as(self.connection, Preferences).execute(
+        row = self.connection.execute(
             "INSERT INTO user_preferences (user_id, language, channels) VALUES (%s, coalesce(%s, 'ru'), %s) "
             "ON CONFLICT (user_id) DO UPDATE SET language = coalesce(%s, user_preferences.language), "
             "channels = user_preferences.channels || EXCLUDED.channels, updated_at = now() "
@@ -231,7 +232,7 @@ class PreferencesRepository:
             (user_id, language, jsonb(channels or {}), language),
         ).fetchone()
         assert row is not None
-        return row
+        return row_as(Preferences, row)
 
 
 class PushRepository:
@@ -246,19 +247,19 @@ class PushRepository:
              auth: str) -> PushSubscription:
         """The subscription of `endpoint` (one browser's): a browser that subscribes again, or for another user
         signed in on it, replaces its keys and owner."""
-        row = row_as(self.connection, PushSubscription).execute(
+        row = self.connection.execute(
             "INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth) VALUES (%s, %s, %s, %s, %s) "
             "ON CONFLICT (endpoint) DO UPDATE SET user_id = EXCLUDED.user_id, p256dh = EXCLUDED.p256dh, "
             f"auth = EXCLUDED.auth RETURNING {self.COLUMNS}",
             (subscription_id, user_id, endpoint, p256dh, auth),
         ).fetchone()
         assert row is not None
-        return row
+        return row_as(PushSubscription, row)
 
     def of_user(self, user_id: UUID) -> list[PushSubscription]:
-        return row_as(self.connection, PushSubscription).execute(
+        return rows_as(PushSubscription, self.connection.execute(
             f"SELECT {self.COLUMNS} FROM push_subscriptions WHERE user_id = %s ORDER BY created_at, id", (user_id,)
-        ).fetchall()
+        ).fetchall())
 
     def count_other(self, user_id: UUID, endpoint: str) -> int:
         """The user's subscriptions other than `endpoint` (serialised per user for this transaction)."""
@@ -291,13 +292,13 @@ class PushRepository:
               retry_after_seconds: int) -> ClaimedPush | None:
         """The queued push (or one claimed longer ago than `retry_after_seconds` and never marked) with its
         subscription, now claimed; None when another sender has it or it is done."""
-        return row_as(self.connection, ClaimedPush).execute(
+        return row_or_none(ClaimedPush, self.connection.execute(
             "UPDATE push_deliveries d SET status = 'sending', claimed_at = now() FROM push_subscriptions s "
             "WHERE d.source_event_id = %s AND d.subscription_id = %s AND d.kind = %s AND s.id = d.subscription_id "
             "AND (d.status = 'queued' OR (d.status = 'sending' AND d.claimed_at < now() - make_interval(secs => %s))) "
             "RETURNING s.id, s.endpoint, s.p256dh, s.auth, d.payload",
             (source_event_id, subscription_id, kind, retry_after_seconds),
-        ).fetchone()
+        ).fetchone())
 
     def unsent(self, retry_after_seconds: int, limit: int) -> list[tuple[str, UUID, str]]:
         rows = self.connection.execute(

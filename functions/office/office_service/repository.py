@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from bank_shared.db import UnitOfWork, jsonb, row_as
+from bank_shared.db import UnitOfWork, jsonb
 from bank_shared.errors import DependencyUnavailable
+from bank_shared.rows import rows_as
 from bank_shared.swappable import Swappable
 
 _COLUMNS = ("id, occurred_at, actor_id, actor_roles, action, target_type, target_id, request_id, "
@@ -121,9 +122,9 @@ class AuditRepository:
             params += [after[0], after[1]]
         sql_where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         params.append(limit)
-        return row_as(self.connection, AuditEntry).execute(
+        return rows_as(AuditEntry, self.connection.execute(
             f"SELECT {_COLUMNS} FROM audit_log {sql_where}ORDER BY occurred_at DESC, id DESC LIMIT %s", params
-        ).fetchall()
+        ).fetchall())
 
 
 def _conditions(where: AuditFilter) -> tuple[list[str], list[Any]]:

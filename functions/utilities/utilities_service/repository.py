@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import Connection, row_as
+from bank_shared.db import Connection
+from bank_shared.rows import row_or_none, rows_as
 
 UPDATABLE = ("name", "category", "inn", "payer_account_label", "payer_account_pattern", "payer_account_hint",
              "min_amount", "max_amount", "active")
@@ -84,14 +85,15 @@ class ProviderRepository:
 
     def page(self, category: str | None, after_code: str | None, limit: int,
              inactive: bool = False) -> list[Provider]:
-        return row_as(self.connection, Provider).execute(
+        return rows_as(Provider, self.connection.execute(
             "SELECT * FROM providers WHERE (active OR %(inactive)s) "
             "AND (%(category)s::text IS NULL OR category = %(category)s) "
             "AND (%(after)s::text IS NULL OR code > %(after)s) ORDER BY code LIMIT %(limit)s",
-            {"category": category, "after": after_code, "limit": limit, "inactive": inactive}).fetchall()
+            {"category": category, "after": after_code, "limit": limit, "inactive": inactive}).fetchall())
 
     def by_code(self, code: str) -> Provider | None:
-        return row_as(self.connection, Provider).execute("SELECT * FROM providers WHERE code = %s", (code,)).fetchone()
+        row = self.connection.execute("SELECT * FROM providers WHERE code = %s", (code,)).fetchone()
+        return row_or_none(Provider, row)
 
     def insert(self, provider_id: UUID, ledger_account_id: UUID, fields: dict[str, Any]) -> bool:
         """A new provider with the next settlement account number; False when any unique value is taken."""
@@ -111,16 +113,16 @@ class ProviderRepository:
         if unknown:
             raise ValueError(f"not updatable: {sorted(unknown)}")
         assignments = ", ".join(f"{column} = %({column})s" for column in fields)
-        return row_as(self.connection, Provider).execute(
+        return row_or_none(Provider, self.connection.execute(
             f"UPDATE providers SET {assignments}, updated_at = now() WHERE id = %(id)s RETURNING *",
-            {**fields, "id": provider_id}).fetchone()
+            {**fields, "id": provider_id}).fetchone())
 
     def get(self, provider_id: UUID) -> Provider | None:
-        return row_as(self.connection, Provider).execute("SELECT * FROM providers WHERE id = %s",
-                                                         (provider_id,)).fetchone()
+        return row_or_none(Provider, self.connection.execute("SELECT * FROM providers WHERE id = %s",
+                                                         (provider_id,)).fetchone())
 
     def all(self) -> list[Provider]:
-        return row_as(self.connection, Provider).execute("SELECT * FROM providers ORDER BY code").fetchall()
+        return rows_as(Provider, self.connection.execute("SELECT * FROM providers ORDER BY code").fetchall())
 
 
 class PaymentRepository:
@@ -129,9 +131,9 @@ class PaymentRepository:
 
     def _one(self, where: str, params: tuple[Any, ...], lock: bool = False) -> Payment | None:
         suffix = " FOR UPDATE OF p" if lock else ""
-        return row_as(self.connection, Payment).execute(
+        return row_or_none(Payment, self.connection.execute(
             f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id "
-            f"WHERE {where}{suffix}", params).fetchone()
+            f"WHERE {where}{suffix}", params).fetchone())
 
     def get(self, payment_id: UUID, lock: bool = False) -> Payment | None:
         return self._one("p.id = %s", (payment_id,), lock)
@@ -164,18 +166,18 @@ class PaymentRepository:
 
     def list_for_payer(self, payer_id: UUID, before: tuple[datetime, UUID] | None, limit: int) -> list[Payment]:
         if before is None:
-            return row_as(self.connection, Payment).execute(
+            return rows_as(Payment, self.connection.execute(
                 f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id "
                 "WHERE p.payer_id = %s ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
-                (payer_id, limit)).fetchall()
-        return row_as(self.connection, Payment).execute(
+                (payer_id, limit)).fetchall())
+        return rows_as(Payment, self.connection.execute(
             f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id "
             "WHERE p.payer_id = %s AND (p.created_at, p.id) < (%s, %s) "
             "ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
-            (payer_id, before[0], before[1], limit)).fetchall()
+            (payer_id, before[0], before[1], limit)).fetchall())
 
     def unfinished(self, older_than_seconds: int, limit: int) -> list[Payment]:
-        return row_as(self.connection, Payment).execute(
+        return rows_as(Payment, self.connection.execute(
             f"SELECT {_PAYMENT_COLUMNS} FROM payments p JOIN providers v ON v.id = p.provider_id "
             "WHERE p.status IN ('pending', 'held') AND p.updated_at < now() - make_interval(secs => %s) "
-            "ORDER BY p.updated_at LIMIT %s", (older_than_seconds, limit)).fetchall()
+            "ORDER BY p.updated_at LIMIT %s", (older_than_seconds, limit)).fetchall())

@@ -15,7 +15,6 @@ from bank_shared.errors import AppError, DependencyUnavailable
 from tests.support.fakes.utilities import provider_row
 from utilities_service import providers, service
 from utilities_service.api import app
-from utilities_service.repository import Provider
 
 NEW = {"code": "teplo_plus", "name": "Тепло Плюс", "category": "heating", "inn": "7701234567",
        "payer_account": {"label": "Лицевой счёт", "pattern": "^[0-9]{6}$", "hint": "6 цифр"},
@@ -29,25 +28,22 @@ def code(call: Any) -> str:
 
 
 class Result:
-    def __init__(self, row: Provider | None) -> None:
+    def __init__(self, row: dict[str, Any] | None) -> None:
         self.row = row
 
-    def fetchone(self) -> Provider | None:
+    def fetchone(self) -> dict[str, Any] | None:
         return self.row
 
 
 class FakeConnection:
     """Answers every query with `row` and records the SQL it was asked."""
 
-    def __init__(self, row: Provider | None = None) -> None:
+    def __init__(self, row: dict[str, Any] | None = None) -> None:
         self.row, self.sql = row, []  # type: list[str]
 
     def execute(self, sql: str, params: Any = None) -> Result:
         self.sql.append(sql)
         return Result(None if sql.startswith("SELECT request_hash") else self.row)
-
-    def cursor(self, row_factory: Any = None) -> FakeConnection:
-        return self
 
 
 class FakeUow:
@@ -96,20 +92,20 @@ def test_no_provider_is_written_when_the_ledger_refuses_its_settlement_account()
 
 
 def test_an_inactive_provider_refuses_a_payment_and_an_unknown_one_is_not_found() -> None:
-    row = Provider(**provider_row(name="Тепло Плюс", active=False))
-    assert code(lambda: service._payable_provider(FakeUow(FakeConnection(row)), row.id)) == (  # type: ignore[arg-type]
+    row = provider_row(name="Тепло Плюс", active=False)
+    assert code(lambda: service._payable_provider(FakeUow(FakeConnection(row)), row["id"])) == (  # type: ignore[arg-type]
         "provider_inactive")
-    assert code(lambda: service._payable_provider(FakeUow(FakeConnection(None)), row.id)) == (  # type: ignore[arg-type]
+    assert code(lambda: service._payable_provider(FakeUow(FakeConnection(None)), row["id"])) == (  # type: ignore[arg-type]
         "provider_not_found")
-    assert code(lambda: service.get_provider(FakeUow(FakeConnection(row)), row.id)) == (  # type: ignore[arg-type]
+    assert code(lambda: service.get_provider(FakeUow(FakeConnection(row)), row["id"])) == (  # type: ignore[arg-type]
         "provider_not_found")
 
 
 def test_a_change_that_changes_nothing_is_refused() -> None:
-    current = Provider(**provider_row(name="Тепло Плюс"))
+    current = provider_row(name="Тепло Плюс")
     uow: Any = FakeUow(FakeConnection(current))
     actor = providers.Actor("admin-1", "same name")
-    assert code(lambda: providers.update_provider(uow, actor, current.id, {"name": "Тепло Плюс"})) == (
+    assert code(lambda: providers.update_provider(uow, actor, current["id"], {"name": "Тепло Плюс"})) == (
         "nothing_to_change")
 
 
