@@ -107,9 +107,22 @@ def run_idempotent(
     if stored is not None:
         return stored
     status, body = operation()
+    result = IdempotentResult(status, body, replayed=False)
+    _insert(connection, scope, key, request_hash, result, "")
+    return result
+
+
+def store_result(connection: Connection, scope: str, key: str, request_hash: str, result: IdempotentResult) -> None:
+    """Store `result` as the answer to (scope, key) unless one is stored already: for use cases that cannot
+    hold one transaction around their effect (a call to another service between two short transactions),
+    where a concurrent retry may have finished and stored the same outcome first."""
+    _insert(connection, scope, key, request_hash, result, " ON CONFLICT DO NOTHING")
+
+
+def _insert(connection: Connection, scope: str, key: str, request_hash: str, result: IdempotentResult,
+            on_conflict: str) -> None:
     connection.execute(
         "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, response_status, response_body) "
-        "VALUES (%s, %s, %s, %s, %s)",
-        (scope, key, request_hash, status, json.dumps(body, default=str)),
+        f"VALUES (%s, %s, %s, %s, %s){on_conflict}",
+        (scope, key, request_hash, result.status, json.dumps(result.body, default=str)),
     )
-    return IdempotentResult(status, body, replayed=False)

@@ -45,14 +45,14 @@ from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import FX_EXCHANGED
 from bank_shared.http import Answer
-from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
+from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent, store_result, stored_result
 from bank_shared.internal_models import AccountInfo
 from bank_shared.money import from_minor, money_json, to_minor
 from bank_shared.observability import count, logger
 from fx_service.clients import AccountsDirectory, LedgerExchanges
 from fx_service.pricing import Side, price
 from fx_service.rate_source import QuoteRateSource
-from fx_service.repository import QuoteRepository, Row
+from fx_service.repository import Quote, QuoteRepository
 
 SERVICE = "fx"
 
@@ -100,23 +100,23 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def quote_view(row: Row) -> dict[str, Any]:
+def quote_view(row: Quote) -> dict[str, Any]:
     return {
-        "id": str(row["id"]),
-        "from_account_id": str(row["from_account_id"]),
-        "to_account_id": str(row["to_account_id"]),
-        "sell": money_json(row["sell_amount"], row["sell_currency"]),
-        "buy": money_json(row["buy_amount"], row["buy_currency"]),
-        "fixed_side": row["fixed_side"],
-        "rate": format(row["rate"].normalize(), "f"),
-        "mid_rate": format(row["mid_rate"].normalize(), "f"),
-        "spread_bps": row["spread_bps"],
-        "rate_date": row["rate_date"].isoformat(),
-        "rate_source": row["rate_source"],
-        "rate_stale": row["rate_stale"],
-        "status": row["status"],
-        "expires_at": _iso(row["expires_at"]),
-        "created_at": _iso(row["created_at"]),
+        "id": str(row.id),
+        "from_account_id": str(row.from_account_id),
+        "to_account_id": str(row.to_account_id),
+        "sell": money_json(row.sell_amount, row.sell_currency),
+        "buy": money_json(row.buy_amount, row.buy_currency),
+        "fixed_side": row.fixed_side,
+        "rate": format(row.rate.normalize(), "f"),
+        "mid_rate": format(row.mid_rate.normalize(), "f"),
+        "spread_bps": row.spread_bps,
+        "rate_date": row.rate_date.isoformat(),
+        "rate_source": row.rate_source,
+        "rate_stale": row.rate_stale,
+        "status": row.status,
+        "expires_at": _iso(row.expires_at),
+        "created_at": _iso(row.created_at),
     }
 
 
@@ -142,7 +142,7 @@ def _fixed_side(request: QuoteRequest, source: AccountInfo, target: AccountInfo)
 
 
 def _new_quote(uow: UnitOfWork, request: QuoteRequest, found: dict[UUID, AccountInfo], pricing: Pricing,
-               now: datetime) -> Row:
+               now: datetime) -> Quote:
     source = _owned_active(found, request.from_account_id, request.owner_id)
     target = _owned_active(found, request.to_account_id, request.owner_id)
     side = _fixed_side(request, source, target)
@@ -176,60 +176,46 @@ def create_quote(unit_of_work: Callable[[], UnitOfWork], request: QuoteRequest, 
 
 def get_quote(uow: UnitOfWork, owner_id: UUID, quote_id: UUID) -> dict[str, Any]:
     row = QuoteRepository(uow.connection).get(quote_id)
-    if row is None or row["owner_id"] != owner_id:
+    if row is None or row.owner_id != owner_id:
         raise QuoteNotFound(f"No quote {quote_id}")
     return quote_view(row)
 
 
 # exchange ------------------------------------------------------------------------------------------------------
 
-def _stored_response(uow: UnitOfWork, scope: str, key: str, request_hash: str) -> IdempotentResult | None:
-    stored = QuoteRepository(uow.connection).stored_response(scope, key)
-    if stored is None:
-        return None
-    if stored["request_hash"] != request_hash:
-        raise IdempotencyKeyReused()
-    return IdempotentResult(stored["response_status"], stored["response_body"], replayed=True)
-
-
-def _store_response(uow: UnitOfWork, scope: str, key: str, request_hash: str, status: int,
-                    body: dict[str, Any]) -> None:
-    QuoteRepository(uow.connection).store_response(scope, key, request_hash, status, body)
-
-
-def _claim(uow: UnitOfWork, owner_id: UUID, quote_id: UUID, key: str, now: datetime) -> Row | IdempotentResult:
+def _claim(uow: UnitOfWork, owner_id: UUID, quote_id: UUID, key: str, now: datetime) -> Quote | IdempotentResult:
     """Step 1: the quote, claimed by this key; or the earlier outcome of this key on this quote."""
     repository = QuoteRepository(uow.connection)
     quote = repository.get(quote_id, lock=True)
-    if quote is None or quote["owner_id"] != owner_id:
+    if quote is None or quote.owner_id != owner_id:
         raise QuoteNotFound(f"No quote {quote_id}")
-    if quote["status"] != "open" and quote["exchange_key"] != key:
-        raise QuoteAlreadyUsed(f"Quote {quote_id} is {quote['status']}; ask for a new quote")
-    if quote["status"] in ("executed", "refused"):
-        return IdempotentResult(quote["result_status"], quote["result_body"], replayed=True)
-    if quote["status"] == "open":
-        if quote["expires_at"] <= now:
+    if quote.status != "open" and quote.exchange_key != key:
+        raise QuoteAlreadyUsed(f"Quote {quote_id} is {quote.status}; ask for a new quote")
+    if quote.status in ("executed", "refused"):
+        return IdempotentResult(*quote.outcome(), replayed=True)
+    if quote.status == "open":
+        if quote.expires_at <= now:
             count("QuotesExpired")
-            raise QuoteExpired(f"Quote {quote_id} expired at {_iso(quote['expires_at'])}; ask for a new quote")
+            raise QuoteExpired(f"Quote {quote_id} expired at {_iso(quote.expires_at)}; ask for a new quote")
         repository.claim(quote_id, key)
     return quote
 
 
-def ledger_order(quote: Row) -> dict[str, Any]:
-    sell, buy = quote["sell_currency"], quote["buy_currency"]
+def ledger_order(quote: Quote) -> dict[str, Any]:
+    sell, buy = quote.sell_currency, quote.buy_currency
     return {
-        "quote_id": str(quote["id"]),
-        "owner_id": str(quote["owner_id"]),
-        "from_account_id": str(quote["from_account_id"]),
-        "to_account_id": str(quote["to_account_id"]),
-        "sell": {"amount": from_minor(quote["sell_amount"], sell), "currency": sell},
-        "buy": {"amount": from_minor(quote["buy_amount"], buy), "currency": buy},
-        "rate": format(quote["rate"], "f"),
-        "description": f"Exchange {sell}→{buy} at {format(quote['rate'].normalize(), 'f')}",
+        "quote_id": str(quote.id),
+        "owner_id": str(quote.owner_id),
+        "from_account_id": str(quote.from_account_id),
+        "to_account_id": str(quote.to_account_id),
+        "sell": {"amount": from_minor(quote.sell_amount, sell), "currency": sell},
+        "buy": {"amount": from_minor(quote.buy_amount, buy), "currency": buy},
+        "rate": format(quote.rate, "f"),
+        "description": f"Exchange {sell}→{buy} at {format(quote.rate.normalize(), 'f')}",
     }
 
 
-def _outcome(quote: Row, answer: Answer) -> tuple[int, dict[str, Any], UUID | None]:
+def _outcome(quote: Quote, answer: Answer) -> tuple[int, dict[str, Any], UUID | None]:
     if answer.status in (200, 201):
         transaction_id = UUID(str(answer.body["transaction_id"]))
         body = {**quote_view(quote), "status": "executed", "transaction_id": str(transaction_id),
@@ -238,16 +224,16 @@ def _outcome(quote: Row, answer: Answer) -> tuple[int, dict[str, Any], UUID | No
     code = str(answer.body.get("code") or "exchange_refused")
     title = str(answer.body.get("title") or "The exchange was refused")
     detail = str(answer.body.get("detail") or title)
-    return answer.status, problem(answer.status, code, title, detail, quote_id=str(quote["id"])), None
+    return answer.status, problem(answer.status, code, title, detail, quote_id=str(quote.id)), None
 
 
-def _event_data(body: dict[str, Any], quote: Row) -> dict[str, Any]:
+def _event_data(body: dict[str, Any], quote: Quote) -> dict[str, Any]:
     return {
-        "quote_id": body["id"], "transaction_id": body["transaction_id"], "owner_id": str(quote["owner_id"]),
+        "quote_id": body["id"], "transaction_id": body["transaction_id"], "owner_id": str(quote.owner_id),
         "from_account_id": body["from_account_id"], "to_account_id": body["to_account_id"],
         "sell_amount": body["sell"]["amount"], "sell_currency": body["sell"]["currency"],
-        "sell_amount_minor": quote["sell_amount"], "buy_amount": body["buy"]["amount"],
-        "buy_currency": body["buy"]["currency"], "buy_amount_minor": quote["buy_amount"],
+        "sell_amount_minor": quote.sell_amount, "buy_amount": body["buy"]["amount"],
+        "buy_currency": body["buy"]["currency"], "buy_amount_minor": quote.buy_amount,
         "rate": body["rate"], "mid_rate": body["mid_rate"], "spread_bps": body["spread_bps"],
         "rate_date": body["rate_date"], "executed_at": body["executed_at"],
     }
@@ -258,12 +244,12 @@ def _finish(uow: UnitOfWork, quote_id: UUID, answer: Answer) -> IdempotentResult
     repository = QuoteRepository(uow.connection)
     quote = repository.get(quote_id, lock=True)
     assert quote is not None
-    if quote["status"] != "executing":
-        return IdempotentResult(quote["result_status"], quote["result_body"], replayed=True)
+    if quote.status != "executing":
+        return IdempotentResult(*quote.outcome(), replayed=True)
     status, body, transaction_id = _outcome(quote, answer)
     repository.finish(quote_id, "executed" if transaction_id else "refused", transaction_id, status, body)
     if transaction_id is not None:
-        record_event(uow, new_event(FX_EXCHANGED, SERVICE, str(quote["from_account_id"]), _event_data(body, quote)))
+        record_event(uow, new_event(FX_EXCHANGED, SERVICE, str(quote.from_account_id), _event_data(body, quote)))
         count("ExchangesExecuted")
     else:
         count("ExchangesRefused", reason=str(body.get("code", "refused")))
@@ -276,7 +262,7 @@ def execute(new_uow: Callable[[], UnitOfWork], owner_id: UUID, quote_id: UUID, k
     scope = f"fx-exchange:{owner_id}"
     request_hash = fingerprint(scope, {"quote": str(quote_id)})
     with new_uow() as uow:
-        stored = _stored_response(uow, scope, key, request_hash)
+        stored = stored_result(uow.connection, scope, key, request_hash)
         if stored is not None:
             return stored
         claimed = _claim(uow, owner_id, quote_id, key, now or datetime.now(UTC))
@@ -288,7 +274,7 @@ def execute(new_uow: Callable[[], UnitOfWork], owner_id: UUID, quote_id: UUID, k
     with new_uow() as uow:
         result = _finish(uow, quote_id, answer)
         if not result.replayed:
-            _store_response(uow, scope, key, request_hash, result.status, result.body)
+            store_result(uow.connection, scope, key, request_hash, result)
     return result
 
 
@@ -314,7 +300,7 @@ def finish_stuck_quotes(new_uow: Callable[[], UnitOfWork], ledger: LedgerExchang
         stuck = QuoteRepository(uow.connection).stuck(older_than_seconds, limit)
     counts = {"found": len(stuck), "executed": 0, "refused": 0, "already_finished": 0, "unresolved": 0}
     for quote in stuck:
-        quote_id = quote["id"]
+        quote_id = quote.id
         try:
             answer = ledger.exchange(f"fx-quote-{quote_id}", ledger_order(quote))
         except DependencyUnavailable as error:
@@ -329,9 +315,10 @@ def finish_stuck_quotes(new_uow: Callable[[], UnitOfWork], ledger: LedgerExchang
         with new_uow() as uow:
             result = _finish(uow, quote_id, answer)
             if not result.replayed:
-                scope = f"fx-exchange:{quote['owner_id']}"
-                _store_response(uow, scope, quote["exchange_key"], fingerprint(scope, {"quote": str(quote_id)}),
-                                result.status, result.body)
+                scope = f"fx-exchange:{quote.owner_id}"
+                assert quote.exchange_key is not None  # a claimed quote has its key
+                store_result(uow.connection, scope, quote.exchange_key, fingerprint(scope, {"quote": str(quote_id)}),
+                             result)
         if result.replayed:
             counts["already_finished"] += 1
         else:

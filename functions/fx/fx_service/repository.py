@@ -3,14 +3,49 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection
+from bank_shared.rows import row_as, row_or_none, rows_as
 
-Row = dict[str, Any]
+
+@dataclass(frozen=True)
+class Quote:
+    """A row of fx_quotes (migration 0001)."""
+
+    id: UUID
+    owner_id: UUID
+    from_account_id: UUID
+    to_account_id: UUID
+    sell_currency: str
+    sell_amount: int
+    buy_currency: str
+    buy_amount: int
+    fixed_side: str
+    mid_rate: Decimal
+    rate: Decimal
+    spread_bps: int
+    rate_date: date
+    rate_source: str
+    rate_stale: bool
+    status: str
+    expires_at: datetime
+    created_at: datetime
+    exchange_key: str | None
+    claimed_at: datetime | None
+    finished_at: datetime | None
+    ledger_transaction_id: UUID | None
+    result_status: int | None
+    result_body: dict[str, Any] | None
+
+    def outcome(self) -> tuple[int, dict[str, Any]]:
+        """The recorded answer (status, body) of a finished quote: executed or refused."""
+        assert self.result_status is not None and self.result_body is not None, "the quote is not finished"
+        return self.result_status, self.result_body
 
 
 class QuoteRepository:
@@ -20,7 +55,7 @@ class QuoteRepository:
     def insert(self, quote_id: UUID, owner_id: UUID, from_account_id: UUID, to_account_id: UUID,
                sell: tuple[str, int], buy: tuple[str, int], fixed_side: str, mid_rate: Decimal, rate: Decimal,
                spread_bps: int, rate_date: date, rate_source: str, rate_stale: bool, created_at: datetime,
-               expires_at: datetime) -> Row:
+               expires_at: datetime) -> Quote:
         row = self.connection.execute(
             "INSERT INTO fx_quotes (id, owner_id, from_account_id, to_account_id, sell_currency, sell_amount, "
             "buy_currency, buy_amount, fixed_side, mid_rate, rate, spread_bps, rate_date, rate_source, rate_stale, "
@@ -30,11 +65,12 @@ class QuoteRepository:
              mid_rate, rate, spread_bps, rate_date, rate_source, rate_stale, created_at, expires_at),
         ).fetchone()
         assert row is not None
-        return row
+        return row_as(Quote, row)
 
-    def get(self, quote_id: UUID, *, lock: bool = False) -> Row | None:
+    def get(self, quote_id: UUID, *, lock: bool = False) -> Quote | None:
         suffix = " FOR UPDATE" if lock else ""
-        return self.connection.execute(f"SELECT * FROM fx_quotes WHERE id = %s{suffix}", (quote_id,)).fetchone()
+        row = self.connection.execute(f"SELECT * FROM fx_quotes WHERE id = %s{suffix}", (quote_id,)).fetchone()
+        return row_or_none(Quote, row)
 
     def claim(self, quote_id: UUID, key: str) -> None:
         self.connection.execute(
@@ -43,13 +79,13 @@ class QuoteRepository:
             (key, quote_id),
         )
 
-    def stuck(self, older_than_seconds: int, limit: int) -> list[Row]:
+    def stuck(self, older_than_seconds: int, limit: int) -> list[Quote]:
         """Quotes claimed (`executing`) longer ago than that, by the database's clock, oldest first."""
-        return self.connection.execute(
+        return rows_as(Quote, self.connection.execute(
             "SELECT * FROM fx_quotes WHERE status = 'executing' "
             "AND claimed_at < now() - make_interval(secs => %s) ORDER BY claimed_at LIMIT %s",
             (older_than_seconds, limit),
-        ).fetchall()
+        ).fetchall())
 
     def finish(self, quote_id: UUID, status: str, transaction_id: UUID | None, result_status: int,
                result_body: dict[str, Any]) -> None:
@@ -58,16 +94,3 @@ class QuoteRepository:
             "finished_at = now() WHERE id = %s AND status = 'executing'",
             (status, transaction_id, result_status, json.dumps(result_body, default=str), quote_id),
         )
-
-    # Idempotency-Key responses of the two-step exchange (the shared table; see exchange.py for why the
-    # shared run_idempotent, which needs one transaction, is not used there)
-    def stored_response(self, scope: str, key: str) -> Row | None:
-        return self.connection.execute(
-            "SELECT request_hash, response_status, response_body FROM idempotency_keys "
-            "WHERE scope = %s AND idempotency_key = %s", (scope, key)).fetchone()
-
-    def store_response(self, scope: str, key: str, request_hash: str, status: int, body: dict[str, Any]) -> None:
-        self.connection.execute(
-            "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, response_status, response_body) "
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            (scope, key, request_hash, status, json.dumps(body, default=str)))

@@ -16,7 +16,6 @@ token is derived again at send time (`bank_shared.one_time_links`) and exists on
 from __future__ import annotations
 
 import uuid
-from typing import Any
 from uuid import UUID
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -26,7 +25,7 @@ from bank_shared.observability import logger
 from bank_shared.one_time_links import REDACTED, link_token
 from notifications_service import push, templates
 from notifications_service.mailer import send_email
-from notifications_service.repository import NotificationRepository
+from notifications_service.repository import NotificationRepository, UnsentMail
 from notifications_service.settings import get_notifications_settings
 
 
@@ -55,25 +54,24 @@ def _within_recipient_cap(repository: NotificationRepository, recipient: str, no
     return False
 
 
-def _claim(notification_id: UUID) -> dict[str, Any] | None:
+def _claim(notification_id: UUID) -> UnsentMail | None:
     with UnitOfWork() as uow:
         repository = NotificationRepository(uow.connection)
         row = repository.lock_unsent(notification_id, get_notifications_settings().delivery_retry_after_seconds)
         if row is None:
             return None
-        if not _within_recipient_cap(repository, str(row["recipient"]), notification_id):
+        if not _within_recipient_cap(repository, row.recipient, notification_id):
             repository.mark_suppressed(notification_id)
             return None
         repository.mark_sending(notification_id)
         return row
 
 
-def _body(row: dict[str, Any]) -> str:
+def _body(row: UnsentMail) -> str:
     """The body to send: a link mail's redacted link gets its token back (derived, never stored)."""
-    body = str(row["body"])
-    if row.get("link_purpose") and row.get("link_id"):
-        body = body.replace(REDACTED, link_token(str(row["link_purpose"]), UUID(str(row["link_id"]))))
-    return body
+    if row.link_purpose and row.link_id:
+        return row.body.replace(REDACTED, link_token(row.link_purpose, row.link_id))
+    return row.body
 
 
 def deliver_mail(notification_id: UUID) -> str:
@@ -83,7 +81,7 @@ def deliver_mail(notification_id: UUID) -> str:
     if row is None:
         return "skipped"
     try:
-        message_id = send_email(str(row["recipient"]), str(row["subject"]), _body(row))
+        message_id = send_email(row.recipient, row.subject, _body(row))
     except (BotoCoreError, ClientError):
         logger.exception("mail not sent: queued again for the sweep", extra={"notification_id": str(notification_id)})
         with UnitOfWork() as uow:

@@ -30,7 +30,7 @@ from bank_shared.pagination import decode_time_id, time_id_page
 from notifications_service import templates
 from notifications_service.clients import AccountOwner, accounts_directory
 from notifications_service.push import push_notice
-from notifications_service.repository import InboxRepository
+from notifications_service.repository import InboxItem, InboxRepository
 from notifications_service.service import delivery, is_history, user_language
 
 
@@ -134,16 +134,16 @@ def record_exchange(uow: UnitOfWork, event: CloudEvent) -> None:
 
 # reads --------------------------------------------------------------------------------------------------------
 
-def item_view(row: dict[str, Any]) -> dict[str, Any]:
+def item_view(row: InboxItem) -> dict[str, Any]:
     return {
-        "id": str(row["id"]),
-        "kind": row["kind"],
-        "title": row["title"],
-        "body": row["body"],
-        "data": row["data"],
-        "read": row["read_at"] is not None,
-        "created_at": _iso(row["created_at"]),
-        "read_at": _iso(row["read_at"]),
+        "id": str(row.id),
+        "kind": row.kind,
+        "title": row.title,
+        "body": row.body,
+        "data": row.data,
+        "read": row.read_at is not None,
+        "created_at": _iso(row.created_at),
+        "read_at": _iso(row.read_at),
     }
 
 
@@ -152,7 +152,7 @@ def list_inbox(uow: UnitOfWork, user_id: UUID, limit: int, cursor: str | None, u
     items, more = rows[:limit], len(rows) > limit
     last = items[-1] if items else None
     return time_id_page([item_view(row) for row in items], limit,
-                        (last["created_at"], last["id"]) if more and last else None)
+                        (last.created_at, last.id) if more and last else None)
 
 
 def mark_read(uow: UnitOfWork, user_id: UUID, item_id: UUID) -> dict[str, Any]:

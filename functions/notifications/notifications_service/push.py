@@ -39,7 +39,7 @@ from bank_shared.events.envelope import CloudEvent
 from bank_shared.observability import logger
 from bank_shared.transaction_guard import network_call
 from notifications_service import templates
-from notifications_service.repository import PushRepository
+from notifications_service.repository import ClaimedPush, PushRepository, PushSubscription
 from notifications_service.settings import get_notifications_settings
 
 if TYPE_CHECKING:
@@ -132,8 +132,8 @@ def check_keys(p256dh: str, auth: str) -> None:
         raise InvalidPushKeys("keys.p256dh must be 65 bytes and keys.auth 16 bytes (base64url)")
 
 
-def subscription_view(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "endpoint": row["endpoint"], "created_at": row["created_at"]}
+def subscription_view(row: PushSubscription) -> dict[str, Any]:
+    return {"id": row.id, "endpoint": row.endpoint, "created_at": row.created_at}
 
 
 def subscribe(uow: UnitOfWork, user_id: UUID, endpoint: str, p256dh: str, auth: str) -> dict[str, Any]:
@@ -201,13 +201,13 @@ def vapid_authorization(endpoint: str, key: EllipticCurvePrivateKey, subject: st
     return f"vapid t={jwt.encode(claims, key, algorithm='ES256')},k={public_key_of(key)}"
 
 
-def send(subscription: dict[str, Any], data: str) -> int | None:
+def send(subscription: ClaimedPush, data: str) -> int | None:
     """One encrypted push (RFC 8030/8291/8292); the push service's status, None when it could not be reached."""
     import httpx
 
     settings = get_notifications_settings()
-    endpoint = str(subscription["endpoint"])
-    body = encrypt(data.encode(), subscription["p256dh"], subscription["auth"])
+    endpoint = subscription.endpoint
+    body = encrypt(data.encode(), subscription.p256dh, subscription.auth)
     headers = {"TTL": str(settings.push_ttl_seconds), "Content-Encoding": "aes128gcm",
                "Content-Type": "application/octet-stream", "Urgency": "normal",
                "Authorization": vapid_authorization(endpoint, vapid_private_key(),
@@ -225,8 +225,8 @@ def push_notice(uow: UnitOfWork, event: CloudEvent, user_id: UUID, kind: str, te
     pushed after the commit. Returns the pushes queued."""
     repository = PushRepository(uow.connection)
     data = payload(kind, text, event)
-    queued = [subscription["id"] for subscription in repository.of_user(user_id)
-              if repository.queue(event.id, subscription["id"], kind, data)]
+    queued = [subscription.id for subscription in repository.of_user(user_id)
+              if repository.queue(event.id, subscription.id, kind, data)]
     if queued:
         uow.after_commit(lambda: _after_commit(event.id, queued, kind))
     return len(queued)
@@ -245,7 +245,7 @@ def deliver_push(source_event_id: str, subscription_id: UUID, kind: str) -> str:
                                                        get_notifications_settings().delivery_retry_after_seconds)
     if claimed is None:
         return "skipped"
-    status = send(claimed, str(claimed["payload"]))
+    status = send(claimed, str(claimed.payload))
     with UnitOfWork() as uow:
         repository = PushRepository(uow.connection)
         if status is not None and status < 300:

@@ -2,12 +2,89 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection, jsonb
+from bank_shared.rows import row_as, row_or_none, rows_as
 from bank_shared.sql_filters import Filter
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What is shown of a mail (its body never: a link mail's body had its link)."""
+
+    id: UUID
+    channel: str
+    recipient: str
+    subject: str
+    status: str
+    requested_by: str
+    provider_message_id: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UnsentMail:
+    """A mail claimed for sending; a link mail's body has its link redacted and names it (purpose, link id)."""
+
+    id: UUID
+    recipient: str
+    subject: str
+    body: str
+    link_purpose: str | None
+    link_id: UUID | None
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """A row of inbox_items (migration 0002)."""
+
+    id: UUID
+    user_id: UUID
+    kind: str
+    title: str
+    body: str
+    data: dict[str, Any]
+    source_event_id: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """A row of user_preferences (migrations 0005, 0006)."""
+
+    user_id: UUID
+    language: str
+    channels: dict[str, dict[str, bool]]
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PushSubscription:
+    """A row of push_subscriptions (migration 0007)."""
+
+    id: UUID
+    user_id: UUID
+    endpoint: str
+    p256dh: str
+    auth: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ClaimedPush:
+    """A queued push claimed for sending, with the subscription it goes to."""
+
+    id: UUID
+    endpoint: str
+    p256dh: str
+    auth: str
+    payload: str | None  # None only in rows queued before migration 0008
 
 
 class NotificationRepository:
@@ -24,22 +101,22 @@ class NotificationRepository:
             (notification_id, channel, recipient, subject, body, requested_by, purpose, link_id),
         )
 
-    def get(self, notification_id: UUID) -> dict[str, Any] | None:
-        return self.connection.execute(
+    def get(self, notification_id: UUID) -> Notification | None:
+        return row_or_none(Notification, self.connection.execute(
             "SELECT id, channel, recipient, subject, status, requested_by, provider_message_id, created_at, sent_at "
             "FROM notifications WHERE id = %s",
             (notification_id,),
-        ).fetchone()
+        ).fetchone())
 
-    def lock_unsent(self, notification_id: UUID, retry_after_seconds: int) -> dict[str, Any] | None:
+    def lock_unsent(self, notification_id: UUID, retry_after_seconds: int) -> UnsentMail | None:
         """The mail if it is queued, or was claimed longer than `retry_after_seconds` ago and never marked (its
         sender was lost between the claim and the mark), locked for this transaction."""
-        return self.connection.execute(
+        return row_or_none(UnsentMail, self.connection.execute(
             "SELECT id, recipient, subject, body, link_purpose, link_id FROM notifications WHERE id = %s "
             "AND (status = 'queued' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => %s))) "
             "FOR UPDATE",
             (notification_id, retry_after_seconds),
-        ).fetchone()
+        ).fetchone())
 
     def mark_sending(self, notification_id: UUID) -> None:
         self.connection.execute(
@@ -104,19 +181,20 @@ class InboxRepository:
         return row is not None
 
     def page(self, user_id: UUID, limit: int, after: tuple[datetime, UUID] | None,
-             unread_only: bool) -> list[dict[str, Any]]:
+             unread_only: bool) -> list[InboxItem]:
         """Newest first; `after` is the (created_at, id) of the last entry of the previous page."""
         where = Filter().equals("user_id", user_id).after(("created_at", "id"), after)
         if unread_only:
             where.where("read_at IS NULL")
-        return self.connection.execute(*where.page("SELECT * FROM inbox_items", ("created_at", "id"), limit)).fetchall()
+        return rows_as(InboxItem, self.connection.execute(
+            *where.page("SELECT * FROM inbox_items", ("created_at", "id"), limit)).fetchall())
 
-    def mark_read(self, user_id: UUID, item_id: UUID) -> dict[str, Any] | None:
+    def mark_read(self, user_id: UUID, item_id: UUID) -> InboxItem | None:
         """The entry after marking it read (the first read time is kept); None when it is not this user's."""
-        return self.connection.execute(
+        return row_or_none(InboxItem, self.connection.execute(
             "UPDATE inbox_items SET read_at = coalesce(read_at, now()) WHERE id = %s AND user_id = %s RETURNING *",
             (item_id, user_id),
-        ).fetchone()
+        ).fetchone())
 
     def unread_count(self, user_id: UUID) -> int:
         row = self.connection.execute(
@@ -132,13 +210,13 @@ class PreferencesRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def get(self, user_id: UUID) -> dict[str, Any] | None:
-        return self.connection.execute(
+    def get(self, user_id: UUID) -> Preferences | None:
+        return row_or_none(Preferences, self.connection.execute(
             "SELECT user_id, language, channels, updated_at FROM user_preferences WHERE user_id = %s", (user_id,)
-        ).fetchone()
+        ).fetchone())
 
     def update(self, user_id: UUID, language: str | None, channels: dict[str, dict[str, bool]] | None
-               ) -> dict[str, Any]:
+               ) -> Preferences:
         """Set what is given (the language; the channels of the kinds named, merged into the stored ones)."""
         row = self.connection.execute(
             "INSERT INTO user_preferences (user_id, language, channels) VALUES (%s, coalesce(%s, 'ru'), %s) "
@@ -148,7 +226,7 @@ class PreferencesRepository:
             (user_id, language, jsonb(channels or {}), language),
         ).fetchone()
         assert row is not None
-        return row
+        return row_as(Preferences, row)
 
 
 class PushRepository:
@@ -159,7 +237,8 @@ class PushRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def save(self, subscription_id: UUID, user_id: UUID, endpoint: str, p256dh: str, auth: str) -> dict[str, Any]:
+    def save(self, subscription_id: UUID, user_id: UUID, endpoint: str, p256dh: str,
+             auth: str) -> PushSubscription:
         """The subscription of `endpoint` (one browser's): a browser that subscribes again, or for another user
         signed in on it, replaces its keys and owner."""
         row = self.connection.execute(
@@ -169,12 +248,12 @@ class PushRepository:
             (subscription_id, user_id, endpoint, p256dh, auth),
         ).fetchone()
         assert row is not None
-        return row
+        return row_as(PushSubscription, row)
 
-    def of_user(self, user_id: UUID) -> list[dict[str, Any]]:
-        return self.connection.execute(
+    def of_user(self, user_id: UUID) -> list[PushSubscription]:
+        return rows_as(PushSubscription, self.connection.execute(
             f"SELECT {self.COLUMNS} FROM push_subscriptions WHERE user_id = %s ORDER BY created_at, id", (user_id,)
-        ).fetchall()
+        ).fetchall())
 
     def count_other(self, user_id: UUID, endpoint: str) -> int:
         """The user's subscriptions other than `endpoint` (serialised per user for this transaction)."""
@@ -204,16 +283,16 @@ class PushRepository:
         return row is not None
 
     def claim(self, source_event_id: str, subscription_id: UUID, kind: str,
-              retry_after_seconds: int) -> dict[str, Any] | None:
+              retry_after_seconds: int) -> ClaimedPush | None:
         """The queued push (or one claimed longer ago than `retry_after_seconds` and never marked) with its
         subscription, now claimed; None when another sender has it or it is done."""
-        return self.connection.execute(
+        return row_or_none(ClaimedPush, self.connection.execute(
             "UPDATE push_deliveries d SET status = 'sending', claimed_at = now() FROM push_subscriptions s "
             "WHERE d.source_event_id = %s AND d.subscription_id = %s AND d.kind = %s AND s.id = d.subscription_id "
             "AND (d.status = 'queued' OR (d.status = 'sending' AND d.claimed_at < now() - make_interval(secs => %s))) "
             "RETURNING s.id, s.endpoint, s.p256dh, s.auth, d.payload",
             (source_event_id, subscription_id, kind, retry_after_seconds),
-        ).fetchone()
+        ).fetchone())
 
     def unsent(self, retry_after_seconds: int, limit: int) -> list[tuple[str, UUID, str]]:
         rows = self.connection.execute(

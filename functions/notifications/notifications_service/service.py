@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -18,7 +18,7 @@ from bank_shared.observability import logger
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, REDACTED
 from notifications_service import templates
 from notifications_service.deliveries import deliver_mail, queue_mail
-from notifications_service.repository import NotificationRepository, PreferencesRepository
+from notifications_service.repository import NotificationRepository, Preferences, PreferencesRepository
 from notifications_service.settings import get_notifications_settings
 
 
@@ -55,7 +55,7 @@ def get_notification(uow: UnitOfWork, notification_id: UUID) -> dict[str, Any]:
     found = NotificationRepository(uow.connection).get(notification_id)
     if found is None:
         raise NotificationNotFound(f"No notification {notification_id}")
-    return found
+    return asdict(found)
 
 
 def deliver_requested(uow: UnitOfWork, event: CloudEvent) -> None:
@@ -140,21 +140,21 @@ def _channels(stored: dict[str, Any] | None) -> dict[str, dict[str, bool]]:
 
 def delivery(uow: UnitOfWork, user_id: UUID, kind: str) -> Delivery:
     row = PreferencesRepository(uow.connection).get(user_id)
-    channels = _channels(row["channels"] if row else None).get(kind, dict.fromkeys(CHANNELS, True))
-    return Delivery(templates.language_of(row["language"] if row else None), channels["email"], channels["inbox"],
+    channels = _channels(row.channels if row else None).get(kind, dict.fromkeys(CHANNELS, True))
+    return Delivery(templates.language_of(row.language if row else None), channels["email"], channels["inbox"],
                     channels["push"])
 
 
 def user_language(uow: UnitOfWork, user_id: UUID) -> templates.Language:
     """The user's chosen language for mails and inbox texts (Russian until they choose)."""
     row = PreferencesRepository(uow.connection).get(user_id)
-    return templates.language_of(row["language"] if row else None)
+    return templates.language_of(row.language if row else None)
 
 
-def _view(row: dict[str, Any] | None, user_id: UUID) -> dict[str, Any]:
-    return {"user_id": user_id, "language": templates.language_of(row["language"] if row else None),
-            "channels": _channels(row["channels"] if row else None),
-            "security_kinds": sorted(SECURITY_KINDS), "updated_at": row["updated_at"] if row else None}
+def _view(row: Preferences | None, user_id: UUID) -> dict[str, Any]:
+    return {"user_id": user_id, "language": templates.language_of(row.language if row else None),
+            "channels": _channels(row.channels if row else None),
+            "security_kinds": sorted(SECURITY_KINDS), "updated_at": row.updated_at if row else None}
 
 
 def get_preferences(uow: UnitOfWork, user_id: UUID) -> dict[str, Any]:
@@ -173,7 +173,8 @@ def update_preferences(uow: UnitOfWork, user_id: UUID, language: str | None,
             raise SecurityNoticeRequired(f"{kind} is always sent on every channel")
     repository = PreferencesRepository(uow.connection)
     if channels:
-        stored = (repository.get(user_id) or {}).get("channels") or {}
+        current = repository.get(user_id)
+        stored = current.channels if current else {}
         channels = {kind: {**stored.get(kind, {}), **switches} for kind, switches in channels.items()}
     return _view(repository.update(user_id, language, channels), user_id)
 

@@ -44,7 +44,7 @@ from bank_shared.http import Answer
 from bank_shared.idempotency import fingerprint
 from bank_shared.money import from_minor, money_json, to_minor
 from bank_shared.observability import logger
-from office_service.approvals_repository import MoneyRequestRepository, NewMoneyRequest, Row, database
+from office_service.approvals_repository import MoneyRequest, MoneyRequestRepository, NewMoneyRequest, database
 from office_service.service import Actor, Office
 from office_service.settings import OfficeSettings
 
@@ -124,43 +124,43 @@ def topup_needs_approval(limits: Limits, currency: str, amount: int, topped_up_t
     return amount >= Limits.minor(limits.approval_threshold, currency)
 
 
-def effective_status(request: Row, now: datetime) -> str:
+def effective_status(request: MoneyRequest, now: datetime) -> str:
     """A pending request past its expiry is expired, whether or not the schedule has marked it yet."""
-    if request["status"] == "pending" and request["expires_at"] <= now:
+    if request.status == "pending" and request.expires_at <= now:
         return "expired"
-    return str(request["status"])
+    return request.status
 
 
-def approval_step(request: Row, actor_id: str, now: datetime) -> str:
+def approval_step(request: MoneyRequest, actor_id: str, now: datetime) -> str:
     """What an approval by `actor_id` does to the (locked) request: `approve` it, `execute` it (the same
     approver again while its execution has not finished: a double click, a retry), `answer` with its outcome
     (that approver's request is done), or `expire` it (it expired while pending). Raises for anyone else."""
     status = effective_status(request, now)
     if status == "expired":
-        if request["status"] == "pending":
+        if request.status == "pending":
             return "expire"
-        raise ApprovalExpired(f"Request {request['id']} expired")
+        raise ApprovalExpired(f"Request {request.id} expired")
     if status == "pending":
-        if request["maker_id"] == actor_id:
+        if request.maker_id == actor_id:
             raise MakerCannotApprove("A second employee must approve this request")
         return "approve"
-    if request["needs_approval"] and request["decided_by"] == actor_id and status in ("approved", "executed", "failed"):
+    if request.needs_approval and request.decided_by == actor_id and status in ("approved", "executed", "failed"):
         return "execute" if status == "approved" else "answer"
-    raise ApprovalAlreadyDecided(f"The request is {status}" + (f" by {request['decided_by']}"
-                                                              if request["decided_by"] else ""))
+    raise ApprovalAlreadyDecided(f"The request is {status}" + (f" by {request.decided_by}"
+                                                              if request.decided_by else ""))
 
 
-def rejection_step(request: Row, actor_id: str, now: datetime) -> str:
+def rejection_step(request: MoneyRequest, actor_id: str, now: datetime) -> str:
     """`reject` (anyone, the maker withdrawing included), `answer` (already rejected by them), `expire`."""
     status = effective_status(request, now)
     if status == "pending":
         return "reject"
-    if status == "expired" and request["status"] == "pending":
+    if status == "expired" and request.status == "pending":
         return "expire"
-    if status == "rejected" and request["decided_by"] == actor_id:
+    if status == "rejected" and request.decided_by == actor_id:
         return "answer"
     if status == "expired":
-        raise ApprovalExpired(f"Request {request['id']} expired")
+        raise ApprovalExpired(f"Request {request.id} expired")
     raise ApprovalAlreadyDecided(f"The request is {status}")
 
 
@@ -171,23 +171,23 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
-def request_view(request: Row, viewer_id: str, now: datetime | None = None) -> dict[str, Any]:
+def request_view(request: MoneyRequest, viewer_id: str, now: datetime | None = None) -> dict[str, Any]:
     now = now or datetime.now(UTC)
     status = effective_status(request, now)
-    result = ({"status": request["result_status"], "body": request["result_body"]}
-              if request["result_status"] is not None else None)
+    result = ({"status": request.result_status, "body": request.result_body}
+              if request.result_status is not None else None)
     return {
-        "id": str(request["id"]), "kind": request["kind"], "status": status,
-        "amount": money_json(request["amount_minor"], request["currency"]),
-        "account_id": str(request["account_id"]) if request["account_id"] else None,
-        "transaction_id": str(request["transaction_id"]) if request["transaction_id"] else None,
-        "description": request["description"], "details": request["details"],
-        "maker_id": request["maker_id"], "needs_approval": request["needs_approval"],
-        "decided_by": request["decided_by"], "decided_at": _iso(request["decided_at"]),
-        "decision_reason": request["decision_reason"], "created_at": _iso(request["created_at"]),
-        "expires_at": _iso(request["expires_at"]), "executed_at": _iso(request["executed_at"]),
+        "id": str(request.id), "kind": request.kind, "status": status,
+        "amount": money_json(request.amount_minor, request.currency),
+        "account_id": str(request.account_id) if request.account_id else None,
+        "transaction_id": str(request.transaction_id) if request.transaction_id else None,
+        "description": request.description, "details": request.details,
+        "maker_id": request.maker_id, "needs_approval": request.needs_approval,
+        "decided_by": request.decided_by, "decided_at": _iso(request.decided_at),
+        "decision_reason": request.decision_reason, "created_at": _iso(request.created_at),
+        "expires_at": _iso(request.expires_at), "executed_at": _iso(request.executed_at),
         "result": result,
-        "can_approve": status == "pending" and request["maker_id"] != viewer_id,
+        "can_approve": status == "pending" and request.maker_id != viewer_id,
     }
 
 
@@ -291,7 +291,7 @@ class Approvals(Office):
         def call() -> Answer:
             request = self._decide(request_id, lambda row: approval_step(row, actor.id, datetime.now(UTC)),
                                    "approved", actor.id, reason)
-            if request["status"] == "approved":
+            if request.status == "approved":
                 request = self._execute(request)
             return self._decision_answer(actor, request)
 
@@ -321,7 +321,7 @@ class Approvals(Office):
             rows = MoneyRequestRepository(uow.connection).newest_first(status, kind, after, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
-        return [request_view(row, actor.id) for row in rows], ((rows[-1]["created_at"], rows[-1]["id"]) if more
+        return [request_view(row, actor.id) for row in rows], ((rows[-1].created_at, rows[-1].id) if more
                                                                else None)
 
     # ------------------------------------------------------------------------------------------- schedule
@@ -331,7 +331,7 @@ class Approvals(Office):
         with database(self.unit_of_work) as uow:
             expired = MoneyRequestRepository(uow.connection).expire_due(limit)
         for request in expired:
-            self._perform(SYSTEM, "approval.expire", "approval", str(request["id"]),
+            self._perform(SYSTEM, "approval.expire", "approval", str(request.id),
                           partial(Answer, 200, request_view(request, SYSTEM.id)))
         return len(expired)
 
@@ -344,10 +344,10 @@ class Approvals(Office):
         finished = 0
         for request in pending:
             try:
-                done = self._perform(SYSTEM, "approval.execute", "approval", str(request["id"]),
+                done = self._perform(SYSTEM, "approval.execute", "approval", str(request.id),
                                      partial(self._execute_answer, SYSTEM, request))
             except AppError as error:
-                logger.warning("approved request still not executed", extra={"request_id": str(request["id"]),
+                logger.warning("approved request still not executed", extra={"request_id": str(request.id),
                                                                             "code": error.code})
                 continue
             finished += int(done.status != 202)
@@ -356,7 +356,7 @@ class Approvals(Office):
     # ------------------------------------------------------------------------------------------- steps
 
     def _record(self, actor: Actor, key: str, payload: dict[str, Any],
-                new: Callable[[MoneyRequestRepository], NewMoneyRequest]) -> tuple[Row, bool]:
+                new: Callable[[MoneyRequestRepository], NewMoneyRequest]) -> tuple[MoneyRequest, bool]:
         """The maker's request, once per Idempotency-Key (a replay returns it; another body is refused)."""
         request_hash = fingerprint(f"office.{payload['kind']}", payload)
         with database(self.unit_of_work) as uow:
@@ -364,13 +364,13 @@ class Approvals(Office):
             repository.lock_maker(actor.id)
             existing = repository.by_maker_key(actor.id, key)
             if existing is not None:
-                if existing["request_hash"] != request_hash:
+                if existing.request_hash != request_hash:
                     raise IdempotencyKeyReused()
                 return existing, True
             return repository.insert(new(repository)), False
 
-    def _decide(self, request_id: UUID, step: Callable[[Row], str], status: str, actor_id: str,
-                reason: str | None) -> Row:
+    def _decide(self, request_id: UUID, step: Callable[[MoneyRequest], str], status: str, actor_id: str,
+                reason: str | None) -> MoneyRequest:
         """Lock the request and apply the step; an expiry found here is committed before it is reported."""
         with database(self.unit_of_work) as uow:
             repository = MoneyRequestRepository(uow.connection)
@@ -386,46 +386,48 @@ class Approvals(Office):
             raise ApprovalExpired(f"Request {request_id} expired")
         return request
 
-    def _execute(self, request: Row) -> Row:
+    def _execute(self, request: MoneyRequest) -> MoneyRequest:
         """Move the money through the ledger under the request's own key and record its answer once. An
         outage raises (the request stays `approved`; the schedule retries); an execution still in flight
         elsewhere (a double click) leaves it as it is."""
-        amount = from_minor(request["amount_minor"], request["currency"])
-        if request["kind"] == "topup":
-            answer = self.services.execute_topup(request["ledger_key"], {
-                "account_id": str(request["account_id"]), "amount": amount, "currency": request["currency"],
-                "source": "cash", "description": request["description"], "requested_by": request["maker_id"],
-                "approved_by": request["decided_by"]})
+        amount = from_minor(request.amount_minor, request.currency)
+        if request.kind == "topup":
+            answer = self.services.execute_topup(request.ledger_key, {
+                "account_id": str(request.account_id), "amount": amount, "currency": request.currency,
+                "source": "cash", "description": request.description, "requested_by": request.maker_id,
+                "approved_by": request.decided_by})
         else:
-            answer = self.services.reverse_transaction(request["ledger_key"], request["transaction_id"], {
-                "description": request["description"], "requested_by": request["maker_id"],
-                "approved_by": request["decided_by"]})
+            assert request.transaction_id is not None, "a reversal names its transaction (migration 0002's CHECK)"
+            answer = self.services.reverse_transaction(request.ledger_key, request.transaction_id, {
+                "description": request.description, "requested_by": request.maker_id,
+                "approved_by": request.decided_by})
         if answer.status == 409 and answer.body.get("code") == "idempotency_request_in_flight":
             return request
         with database(self.unit_of_work) as uow:
             repository = MoneyRequestRepository(uow.connection)
-            finished = repository.finish(request["id"], "executed" if answer.ok else "failed", answer.status,
+            finished = repository.finish(request.id, "executed" if answer.ok else "failed", answer.status,
                                          answer.body)
-            return finished or repository.get(request["id"]) or request
+            return finished or repository.get(request.id) or request
 
-    def _execute_answer(self, actor: Actor, request: Row) -> Answer:
+    def _execute_answer(self, actor: Actor, request: MoneyRequest) -> Answer:
         return self._decision_answer(actor, self._execute(request))
 
-    def _answer_request(self, actor: Actor, request: Row, replayed: bool) -> Answer:
+    def _answer_request(self, actor: Actor, request: MoneyRequest, replayed: bool) -> Answer:
         """A new top-up under the threshold is executed now and answered with the ledger's answer; anything
         waiting for approval is answered 202 with the request."""
-        if not request["needs_approval"]:
-            if request["status"] == "approved":
+        if not request.needs_approval:
+            if request.status == "approved":
                 request = self._execute(request)
-            if request["result_status"] is not None:
-                return Answer(request["result_status"], request["result_body"], replayed)
+            if request.result_status is not None:
+                return Answer(*request.outcome(), replayed)
         return Answer(202, request_view(request, actor.id), replayed)
 
-    def _decision_answer(self, actor: Actor, request: Row) -> Answer:
+    def _decision_answer(self, actor: Actor, request: MoneyRequest) -> Answer:
         """200 with the request once executed; the ledger's refusal (with the request) when it failed; 202
         while its execution is still under way."""
         view = request_view(request, actor.id)
-        if request["status"] == "failed":
-            return Answer(int(request["result_status"]), {**request["result_body"], "approval": view})
-        return Answer(200 if request["status"] == "executed" else 202, view)
+        if request.status == "failed":
+            status, body = request.outcome()
+            return Answer(status, {**body, "approval": view})
+        return Answer(200 if request.status == "executed" else 202, view)
 

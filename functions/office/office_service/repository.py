@@ -13,10 +13,10 @@ from uuid import UUID
 
 from bank_shared.db import UnitOfWork, jsonb
 from bank_shared.errors import DependencyUnavailable
+from bank_shared.rows import rows_as
 from bank_shared.sql_filters import Filter
 from bank_shared.swappable import Swappable
 
-Row = dict[str, Any]
 _COLUMNS = ("id, occurred_at, actor_id, actor_roles, action, target_type, target_id, request_id, "
             "idempotency_key, details, outcome, status, code, replayed, completed_at")
 
@@ -43,6 +43,27 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class AuditEntry:
+    """A row of audit_log (migration 0001)."""
+
+    id: UUID
+    occurred_at: datetime
+    actor_id: str
+    actor_roles: list[str]
+    action: str
+    target_type: str
+    target_id: str | None
+    request_id: str | None
+    idempotency_key: str | None
+    details: dict[str, Any]
+    outcome: str
+    status: int | None
+    code: str | None
+    replayed: bool
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
 class AuditFilter:
     """Which entries a page or an export holds: all of the given conditions (none given: every entry)."""
 
@@ -59,7 +80,7 @@ class AuditLog(Protocol):
     def finish(self, entry_id: UUID, outcome: Outcome) -> None: ...
 
     def page(self, after: tuple[datetime, UUID] | None, limit: int,
-             where: AuditFilter = AuditFilter()) -> list[Row]: ...
+             where: AuditFilter = AuditFilter()) -> list[AuditEntry]: ...
 
 
 @contextmanager
@@ -94,11 +115,11 @@ class AuditRepository:
             (outcome.outcome, outcome.status, outcome.code, outcome.replayed, outcome.target_id, entry_id),
         )
 
-    def newest_first(self, after: tuple[datetime, UUID] | None, limit: int, where: AuditFilter) -> list[Row]:
+    def newest_first(self, after: tuple[datetime, UUID] | None, limit: int, where: AuditFilter) -> list[AuditEntry]:
         query = _conditions(where).after(("occurred_at", "id"), after)
-        return self.connection.execute(
+        return rows_as(AuditEntry, self.connection.execute(
             *query.page(f"SELECT {_COLUMNS} FROM audit_log", ("occurred_at", "id"), limit)
-        ).fetchall()
+        ).fetchall())
 
 
 def _conditions(where: AuditFilter) -> Filter:
@@ -121,7 +142,7 @@ class DatabaseAuditLog:
             AuditRepository(uow).complete(entry_id, outcome)
 
     def page(self, after: tuple[datetime, UUID] | None, limit: int,
-             where: AuditFilter = AuditFilter()) -> list[Row]:
+             where: AuditFilter = AuditFilter()) -> list[AuditEntry]:
         with _database() as uow:
             return AuditRepository(uow).newest_first(after, limit, where)
 

@@ -20,7 +20,7 @@ from bank_shared.http import Answer
 from bank_shared.observability import current_request_id, logger
 from office_service.audit_query import check_export_size
 from office_service.clients import PostingFilter, Services
-from office_service.repository import AuditFilter, AuditLog, NewEntry, Outcome, Row
+from office_service.repository import AuditEntry, AuditFilter, AuditLog, NewEntry, Outcome
 
 
 class CustomerNotFound(NotFound):
@@ -251,7 +251,7 @@ class Office:
         rows = self.audit.page(after, limit + 1, where)
         more = len(rows) > limit
         rows = rows[:limit]
-        return [audit_view(row) for row in rows], ((rows[-1]["occurred_at"], rows[-1]["id"]) if more else None)
+        return [audit_view(row) for row in rows], ((rows[-1].occurred_at, rows[-1].id) if more else None)
 
     def audit_export(self, actor: Actor, where: AuditFilter, cap: int) -> list[dict[str, Any]]:
         """Every entry matching the filter, newest first, at most `cap` (more is refused); the export itself
@@ -274,10 +274,10 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def audit_view(row: Row) -> dict[str, Any]:
-    return {"id": str(row["id"]), "occurred_at": _iso(row["occurred_at"]), "actor_id": row["actor_id"],
-            "actor_roles": list(row["actor_roles"]), "action": row["action"], "target_type": row["target_type"],
-            "target_id": row["target_id"], "request_id": row["request_id"],
-            "idempotency_key": row["idempotency_key"], "details": row["details"], "outcome": row["outcome"],
-            "status": row["status"], "code": row["code"], "replayed": row["replayed"],
-            "completed_at": _iso(row["completed_at"])}
+def audit_view(row: AuditEntry) -> dict[str, Any]:
+    return {"id": str(row.id), "occurred_at": _iso(row.occurred_at), "actor_id": row.actor_id,
+            "actor_roles": list(row.actor_roles), "action": row.action, "target_type": row.target_type,
+            "target_id": row.target_id, "request_id": row.request_id,
+            "idempotency_key": row.idempotency_key, "details": row.details, "outcome": row.outcome,
+            "status": row.status, "code": row.code, "replayed": row.replayed,
+            "completed_at": _iso(row.completed_at)}

@@ -17,20 +17,20 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC
 from typing import Any
 from uuid import UUID
 
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import Conflict, IdempotencyKeyReused, Unprocessable
+from bank_shared.errors import Conflict, Unprocessable
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import UTILITY_PROVIDER_CHANGED
-from bank_shared.idempotency import IdempotentResult, fingerprint
+from bank_shared.idempotency import IdempotentResult, fingerprint, store_result, stored_result
 from bank_shared.money import to_minor
 from utilities_service.clients import LedgerAccounts
-from utilities_service.repository import PaymentRepository, ProviderRepository, Row
+from utilities_service.repository import Provider, ProviderRepository
 from utilities_service.service import SERVICE, ProviderNotFound, provider_view
 
 UowFactory = Callable[[], UnitOfWork]
@@ -86,27 +86,17 @@ def provider_fields(values: dict[str, Any], currency: str) -> dict[str, Any]:
     return fields
 
 
-def _changed(uow: UnitOfWork, row: Row, action: str, actor: Actor, changed: list[str]) -> None:
-    data = {"provider_id": str(row["id"]), "code": row["code"], "name": row["name"], "action": action,
-            "actor_id": actor.id, "reason": actor.reason, "changed": sorted(changed), "active": row["active"],
-            "settlement_account": row["settlement_account_number"],
-            "ledger_account_id": str(row["ledger_account_id"]),
-            "changed_at": row["updated_at"].astimezone(UTC).isoformat() if row.get("updated_at")
-            else datetime.now(UTC).isoformat()}
-    record_event(uow, new_event(UTILITY_PROVIDER_CHANGED, SERVICE, str(row["id"]), data))
+def _changed(uow: UnitOfWork, row: Provider, action: str, actor: Actor, changed: list[str]) -> None:
+    data = {"provider_id": str(row.id), "code": row.code, "name": row.name, "action": action,
+            "actor_id": actor.id, "reason": actor.reason, "changed": sorted(changed), "active": row.active,
+            "settlement_account": row.settlement_account_number,
+            "ledger_account_id": str(row.ledger_account_id),
+            "changed_at": row.updated_at.astimezone(UTC).isoformat()}
+    record_event(uow, new_event(UTILITY_PROVIDER_CHANGED, SERVICE, str(row.id), data))
 
 
 def _scope(actor: Actor) -> str:
     return f"utility-provider:{actor.id}"
-
-
-def _replay(uow: UnitOfWork, scope: str, key: str, request_hash: str) -> IdempotentResult | None:
-    stored = PaymentRepository(uow.connection).stored_response(scope, key)
-    if stored is None:
-        return None
-    if stored["request_hash"] != request_hash:
-        raise IdempotencyKeyReused()
-    return IdempotentResult(stored["response_status"], stored["response_body"], replayed=True)
 
 
 def create_provider(new_uow: UowFactory, ledger: LedgerAccounts, actor: Actor, key: str,
@@ -118,15 +108,15 @@ def create_provider(new_uow: UowFactory, ledger: LedgerAccounts, actor: Actor, k
     check_amounts(fields["min_amount"], fields["max_amount"])
     provider_id, ledger_account_id = uuid.uuid5(_IDS, f"{scope}|{key}|provider"), uuid.uuid5(_IDS, f"{scope}|{key}")
     with new_uow() as uow:
-        replay = _replay(uow, scope, key, request_hash)
+        replay = stored_result(uow.connection, scope, key, request_hash)
         if replay is not None:
             return replay
         taken = ProviderRepository(uow.connection).by_code(fields["code"])
-        if taken is not None and taken["id"] != provider_id:
+        if taken is not None and taken.id != provider_id:
             raise ProviderCodeTaken(f"The code {fields['code']} is taken")
     ledger.open_settlement_account(ledger_account_id, provider_id, currency)
     with new_uow() as uow:
-        replay = _replay(uow, scope, key, request_hash)
+        replay = stored_result(uow.connection, scope, key, request_hash)
         if replay is not None:
             return replay
         providers = ProviderRepository(uow.connection)
@@ -136,8 +126,9 @@ def create_provider(new_uow: UowFactory, ledger: LedgerAccounts, actor: Actor, k
         assert row is not None
         body = provider_view(row)
         _changed(uow, row, "created", actor, sorted(values))
-        PaymentRepository(uow.connection).store_response(scope, key, request_hash, 201, body)
-    return IdempotentResult(201, body, replayed=False)
+        result = IdempotentResult(201, body, replayed=False)
+        store_result(uow.connection, scope, key, request_hash, result)
+    return result
 
 
 def update_provider(uow: UnitOfWork, actor: Actor, provider_id: UUID, values: dict[str, Any]) -> dict[str, Any]:
@@ -146,14 +137,15 @@ def update_provider(uow: UnitOfWork, actor: Actor, provider_id: UUID, values: di
     current = providers.get(provider_id)
     if current is None:
         raise ProviderNotFound(f"No provider {provider_id}")
-    fields = provider_fields(values, current["currency"])
-    fields = {k: v for k, v in fields.items() if current[k] != v}
+    fields = provider_fields(values, current.currency)
+    stored = asdict(current)
+    fields = {k: v for k, v in fields.items() if stored[k] != v}
     if not fields:
         raise NothingToChange("Every given value is the provider's current one")
-    merged = {**current, **fields}
+    merged = {**stored, **fields}
     check_amounts(merged["min_amount"], merged["max_amount"])
     row = providers.update(provider_id, fields)
     assert row is not None
-    action = "updated" if "active" not in fields else ("reactivated" if row["active"] else "deactivated")
+    action = "updated" if "active" not in fields else ("reactivated" if row.active else "deactivated")
     _changed(uow, row, action, actor, list(fields))
     return provider_view(row)

@@ -45,11 +45,11 @@ from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import UTILITY_PAID
 from bank_shared.http import Answer
-from bank_shared.idempotency import IdempotentResult, fingerprint
+from bank_shared.idempotency import IdempotentResult, fingerprint, store_result, stored_result
 from bank_shared.money import from_minor, money_json, to_minor
 from bank_shared.observability import count, logger
 from utilities_service.clients import AccountsDirectory, LedgerHolds
-from utilities_service.repository import PaymentRepository, ProviderRepository, Row
+from utilities_service.repository import Payment, PaymentRepository, Provider, ProviderRepository
 
 SERVICE = "utilities"
 CATEGORIES = ("electricity", "water", "heating", "gas", "internet")
@@ -99,21 +99,21 @@ def _iso(value: datetime | None) -> str | None:
 
 # providers -----------------------------------------------------------------------------------------------------
 
-def provider_view(row: Row) -> dict[str, Any]:
-    currency = row["currency"]
+def provider_view(row: Provider) -> dict[str, Any]:
+    currency = row.currency
     return {
-        "id": str(row["id"]),
-        "code": row["code"],
-        "name": row["name"],
-        "category": row["category"],
-        "inn": row["inn"],
-        "settlement_account": row["settlement_account_number"],
+        "id": str(row.id),
+        "code": row.code,
+        "name": row.name,
+        "category": row.category,
+        "inn": row.inn,
+        "settlement_account": row.settlement_account_number,
         "currency": currency,
-        "payer_account": {"label": row["payer_account_label"], "pattern": row["payer_account_pattern"],
-                          "hint": row["payer_account_hint"]},
-        "min_amount": money_json(row["min_amount"], currency),
-        "max_amount": money_json(row["max_amount"], currency),
-        "active": row["active"],
+        "payer_account": {"label": row.payer_account_label, "pattern": row.payer_account_pattern,
+                          "hint": row.payer_account_hint},
+        "min_amount": money_json(row.min_amount, currency),
+        "max_amount": money_json(row.max_amount, currency),
+        "active": row.active,
     }
 
 
@@ -124,12 +124,12 @@ def list_providers(uow: UnitOfWork, category: str | None, after_code: str | None
     rows = ProviderRepository(uow.connection).page(category, after_code, limit + 1, inactive)
     more = len(rows) > limit
     rows = rows[:limit]
-    return [provider_view(r) for r in rows], (rows[-1]["code"] if more and rows else None)
+    return [provider_view(r) for r in rows], (rows[-1].code if more and rows else None)
 
 
-def _active_provider(uow: UnitOfWork, provider_id: UUID) -> Row:
+def _active_provider(uow: UnitOfWork, provider_id: UUID) -> Provider:
     row = ProviderRepository(uow.connection).get(provider_id)
-    if row is None or not row["active"]:
+    if row is None or not row.active:
         raise ProviderNotFound(f"No provider {provider_id}")
     return row
 
@@ -144,29 +144,29 @@ def get_provider(uow: UnitOfWork, provider_id: UUID, staff: bool = False) -> dic
     return provider_view(row)
 
 
-def _payable_provider(uow: UnitOfWork, provider_id: UUID) -> Row:
+def _payable_provider(uow: UnitOfWork, provider_id: UUID) -> Provider:
     """The provider of a new payment: an inactive one refuses it with its own code (its history stays)."""
     row = ProviderRepository(uow.connection).get(provider_id)
     if row is None:
         raise ProviderNotFound(f"No provider {provider_id}")
-    if not row["active"]:
-        raise ProviderInactive(f"{row['name']} does not accept payments now")
+    if not row.active:
+        raise ProviderInactive(f"{row.name} does not accept payments now")
     return row
 
 
-def check_payment(provider: Row, payer_account: str, amount: str, currency: str) -> int:
+def check_payment(provider: Provider, payer_account: str, amount: str, currency: str) -> int:
     """The order against the provider's rules; the amount in minor units."""
-    if currency != provider["currency"]:
-        raise CurrencyMismatch(f"{provider['name']} accepts {provider['currency']} only")
-    if re.fullmatch(provider["payer_account_pattern"], payer_account) is None:
+    if currency != provider.currency:
+        raise CurrencyMismatch(f"{provider.name} accepts {provider.currency} only")
+    if re.fullmatch(provider.payer_account_pattern, payer_account) is None:
         raise InvalidPayerAccount(
-            f"{provider['payer_account_label']} for {provider['name']}: {provider['payer_account_hint']}",
-            expected_pattern=provider["payer_account_pattern"])
+            f"{provider.payer_account_label} for {provider.name}: {provider.payer_account_hint}",
+            expected_pattern=provider.payer_account_pattern)
     minor = to_minor(amount, currency)
-    if not provider["min_amount"] <= minor <= provider["max_amount"]:
+    if not provider.min_amount <= minor <= provider.max_amount:
         raise AmountOutOfRange(
-            f"{provider['name']} accepts from {from_minor(provider['min_amount'], currency)} "
-            f"to {from_minor(provider['max_amount'], currency)} {currency} per payment")
+            f"{provider.name} accepts from {from_minor(provider.min_amount, currency)} "
+            f"to {from_minor(provider.max_amount, currency)} {currency} per payment")
     return minor
 
 
@@ -182,32 +182,32 @@ def _check_source(accounts: AccountsDirectory, order: PayOrder) -> None:
 
 # payments ------------------------------------------------------------------------------------------------------
 
-def payment_view(row: Row) -> dict[str, Any]:
-    failure = row["result_body"] if row["status"] == "failed" and row["result_body"] else None
+def payment_view(row: Payment) -> dict[str, Any]:
+    failure = row.result_body if row.status == "failed" and row.result_body else None
     return {
-        "id": str(row["id"]),
-        "provider": {"id": str(row["provider_id"]), "code": row["provider_code"], "name": row["provider_name"],
-                     "category": row["provider_category"]},
-        "payer_account": row["payer_account"],
-        "from_account_id": str(row["from_account_id"]),
-        "amount": money_json(row["amount"], row["currency"]),
-        "status": row["status"],
+        "id": str(row.id),
+        "provider": {"id": str(row.provider_id), "code": row.provider_code, "name": row.provider_name,
+                     "category": row.provider_category},
+        "payer_account": row.payer_account,
+        "from_account_id": str(row.from_account_id),
+        "amount": money_json(row.amount, row.currency),
+        "status": row.status,
         "failure_code": failure.get("code") if failure else None,
-        "hold_id": str(row["hold_id"]) if row["hold_id"] else None,
-        "transaction_id": str(row["ledger_transaction_id"]) if row["ledger_transaction_id"] else None,
-        "created_at": _iso(row["created_at"]),
-        "finished_at": _iso(row["finished_at"]),
+        "hold_id": str(row.hold_id) if row.hold_id else None,
+        "transaction_id": str(row.ledger_transaction_id) if row.ledger_transaction_id else None,
+        "created_at": _iso(row.created_at),
+        "finished_at": _iso(row.finished_at),
     }
 
 
-def _event_data(row: Row) -> dict[str, Any]:
+def _event_data(row: Payment) -> dict[str, Any]:
     return {
-        "payment_id": str(row["id"]), "provider_id": str(row["provider_id"]), "provider_code": row["provider_code"],
-        "provider_name": row["provider_name"], "category": row["provider_category"],
-        "payer_id": str(row["payer_id"]), "from_account_id": str(row["from_account_id"]),
-        "payer_account": row["payer_account"], "amount": from_minor(row["amount"], row["currency"]),
-        "currency": row["currency"], "amount_minor": row["amount"],
-        "transaction_id": str(row["ledger_transaction_id"]), "paid_at": _iso(row["finished_at"]),
+        "payment_id": str(row.id), "provider_id": str(row.provider_id), "provider_code": row.provider_code,
+        "provider_name": row.provider_name, "category": row.provider_category,
+        "payer_id": str(row.payer_id), "from_account_id": str(row.from_account_id),
+        "payer_account": row.payer_account, "amount": from_minor(row.amount, row.currency),
+        "currency": row.currency, "amount_minor": row.amount,
+        "transaction_id": str(row.ledger_transaction_id), "paid_at": _iso(row.finished_at),
     }
 
 
@@ -216,16 +216,14 @@ def _scope(payer_id: UUID) -> str:
 
 
 def _record(new_uow: UowFactory, order: PayOrder, key: str, request_hash: str,
-            accounts: AccountsDirectory) -> Row | IdempotentResult:
+            accounts: AccountsDirectory) -> Payment | IdempotentResult:
     """Step 1: the earlier outcome of this key, or its payment (new, or left unfinished by an earlier try)."""
     scope = _scope(order.payer_id)
     with new_uow() as uow:
         repository = PaymentRepository(uow.connection)
-        stored = repository.stored_response(scope, key)
+        stored = stored_result(uow.connection, scope, key, request_hash)
         if stored is not None:
-            if stored["request_hash"] != request_hash:
-                raise IdempotencyKeyReused()
-            return IdempotentResult(stored["response_status"], stored["response_body"], replayed=True)
+            return stored
         existing = repository.by_key(scope, key)
         if existing is None:
             amount = check_payment(_payable_provider(uow, order.provider_id), order.payer_account, order.amount,
@@ -238,7 +236,7 @@ def _record(new_uow: UowFactory, order: PayOrder, key: str, request_hash: str,
                               order.payer_account, amount, order.currency, scope, key, request_hash)
             existing = repository.by_key(scope, key)
     assert existing is not None
-    if existing["request_hash"] != request_hash:
+    if existing.request_hash != request_hash:
         raise IdempotencyKeyReused()
     return existing
 
@@ -262,20 +260,20 @@ def _unresolved(answer: Answer) -> None:
         raise DependencyUnavailable(f"the ledger could not settle the payment step ({code})", dependency="ledger")
 
 
-def _description(payment: Row) -> str:
-    return f"ЖКХ: {payment['provider_name']}, {payment['payer_account']}"[:200]
+def _description(payment: Payment) -> str:
+    return f"ЖКХ: {payment.provider_name}, {payment.payer_account}"[:200]
 
 
-def advance(new_uow: UowFactory, payment: Row, ledger: LedgerHolds, hold_ttl_seconds: int) -> IdempotentResult:
+def advance(new_uow: UowFactory, payment: Payment, ledger: LedgerHolds, hold_ttl_seconds: int) -> IdempotentResult:
     """Steps 2 and 3 from wherever the payment stands; every ledger call replays under its own key."""
-    payment_id = payment["id"]
-    if payment["status"] in ("completed", "failed"):
-        return IdempotentResult(payment["result_status"], payment["result_body"], replayed=True)
-    hold_id = payment["hold_id"]
-    if payment["status"] == "pending":
+    payment_id = payment.id
+    if payment.status in ("completed", "failed"):
+        return IdempotentResult(*payment.outcome(), replayed=True)
+    hold_id = payment.hold_id
+    if payment.status == "pending":
         held = ledger.hold(f"utility-hold-{payment_id}", {
-            "account_id": str(payment["from_account_id"]), "amount": from_minor(payment["amount"], payment["currency"]),
-            "currency": payment["currency"], "ttl_seconds": hold_ttl_seconds, "description": _description(payment)})
+            "account_id": str(payment.from_account_id), "amount": from_minor(payment.amount, payment.currency),
+            "currency": payment.currency, "ttl_seconds": hold_ttl_seconds, "description": _description(payment)})
         if not held.ok:
             _unresolved(held)
             return _finish(new_uow, payment_id, held)
@@ -283,13 +281,14 @@ def advance(new_uow: UowFactory, payment: Row, ledger: LedgerHolds, hold_ttl_sec
         with new_uow() as uow:
             repository = PaymentRepository(uow.connection)
             current = repository.get(payment_id, lock=True)
-            if current is not None and current["status"] == "pending":
+            if current is not None and current.status == "pending":
                 repository.mark_held(payment_id, hold_id)
-    ledger.ensure_settlement_account(payment["provider_ledger_account_id"], payment["provider_id"],
-                                     payment["currency"])
+    assert hold_id is not None, "a held payment has its hold (migration 0001's CHECK)"
+    ledger.ensure_settlement_account(payment.provider_ledger_account_id, payment.provider_id,
+                                     payment.currency)
     captured = ledger.capture(f"utility-capture-{payment_id}", hold_id, {
-        "to_account_id": str(payment["provider_ledger_account_id"]), "description": _description(payment),
-        "counterparty": {"kind": "provider", "name": str(payment["provider_name"])[:120]}})
+        "to_account_id": str(payment.provider_ledger_account_id), "description": _description(payment),
+        "counterparty": {"kind": "provider", "name": payment.provider_name[:120]}})
     if not captured.ok:
         _unresolved(captured)
         try:
@@ -309,8 +308,8 @@ def _finish(new_uow: UowFactory, payment_id: UUID, answer: Answer) -> Idempotent
         repository = PaymentRepository(uow.connection)
         payment = repository.get(payment_id, lock=True)
         assert payment is not None
-        if payment["status"] in ("completed", "failed"):
-            return IdempotentResult(payment["result_status"], payment["result_body"], replayed=True)
+        if payment.status in ("completed", "failed"):
+            return IdempotentResult(*payment.outcome(), replayed=True)
         if answer.ok:
             transaction_id = UUID(str(answer.body["transaction_id"]))
             repository.finish(payment_id, "completed", transaction_id, 201, {})
@@ -318,17 +317,17 @@ def _finish(new_uow: UowFactory, payment_id: UUID, answer: Answer) -> Idempotent
             assert row is not None
             status, body = 201, payment_view(row)
             repository.finish(payment_id, "completed", transaction_id, status, body)
-            record_event(uow, new_event(UTILITY_PAID, SERVICE, str(row["from_account_id"]), _event_data(row)))
+            record_event(uow, new_event(UTILITY_PAID, SERVICE, str(row.from_account_id), _event_data(row)))
         else:
             code = str(answer.body.get("code") or "payment_refused")
             title = str(answer.body.get("title") or "The payment was refused")
             status = answer.status
             body = problem(status, code, title, str(answer.body.get("detail") or title), payment_id=str(payment_id))
             repository.finish(payment_id, "failed", None, status, body)
-        repository.store_response(payment["idempotency_scope"], payment["idempotency_key"], payment["request_hash"],
-                                  status, body)
+        result = IdempotentResult(status, body, replayed=False)
+        store_result(uow.connection, payment.idempotency_scope, payment.idempotency_key, payment.request_hash, result)
     count("UtilityPayments", outcome="completed" if status == 201 else str(body.get("code", "failed")))
-    return IdempotentResult(status, body, replayed=False)
+    return result
 
 
 def list_payments(uow: UnitOfWork, payer_id: UUID, before: tuple[datetime, UUID] | None,
@@ -336,13 +335,13 @@ def list_payments(uow: UnitOfWork, payer_id: UUID, before: tuple[datetime, UUID]
     rows = PaymentRepository(uow.connection).list_for_payer(payer_id, before, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    return [payment_view(r) for r in rows], ((rows[-1]["created_at"], rows[-1]["id"]) if more and rows else None)
+    return [payment_view(r) for r in rows], ((rows[-1].created_at, rows[-1].id) if more and rows else None)
 
 
 def get_payment(uow: UnitOfWork, payer_id: UUID, payment_id: UUID) -> dict[str, Any]:
     """Owner only; anyone else's payment is reported as not found (no existence leak)."""
     row = PaymentRepository(uow.connection).get(payment_id)
-    if row is None or row["payer_id"] != payer_id:
+    if row is None or row.payer_id != payer_id:
         raise PaymentNotFound(f"No payment {payment_id}")
     return payment_view(row)
 
@@ -357,7 +356,7 @@ def finish_stuck_payments(new_uow: UowFactory, ledger: LedgerHolds, older_than_s
         try:
             result = advance(new_uow, payment, ledger, hold_ttl_seconds)
         except (DependencyUnavailable, IdempotencyRequestInFlight) as error:
-            logger.warning("stuck utility payment unresolved", extra={"payment_id": str(payment["id"]),
+            logger.warning("stuck utility payment unresolved", extra={"payment_id": str(payment.id),
                                                                       "error": str(error)})
             counts["unresolved"] += 1
             continue

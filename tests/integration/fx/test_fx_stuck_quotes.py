@@ -23,7 +23,7 @@ from bank_shared.migrations import upgrade_head
 from fx_service import exchange
 from fx_service.clients import HttpLedger
 from fx_service.rate_source import MidRate
-from fx_service.repository import QuoteRepository
+from fx_service.repository import Quote, QuoteRepository
 from tests.integration.ledger.support import assert_ledger_consistent, balances, open_account
 from tests.support.invoke import stack_invoker
 from tests.support.stack import database_url, gateway_url
@@ -114,7 +114,7 @@ def test_stuck_quotes_are_finished_once(fx_connection: Connection, ledger_connec
     not_applied, not_applied_key = claimed_quote(fx, accounts, owner, usd, eur, "5.00")
     too_big, _ = claimed_quote(fx, accounts, owner, usd, eur, "1000.00")
     # The first one reached the ledger before the function died: its effect is there, unrecorded in fx.
-    first = ledger.exchange(f"fx-quote-{applied['id']}", exchange.ledger_order(quote_row(fx, applied["id"])))
+    first = ledger.exchange(f"fx-quote-{applied['id']}", exchange.ledger_order(Quote(**quote_row(fx, applied["id"]))))
     assert first.status == 201, first.body
     assert balances(ledger_db, [usd])[usd]["balance"] == 90_00
     ids = [applied["id"], not_applied["id"], too_big["id"]]
@@ -187,7 +187,7 @@ def test_a_ledger_outage_leaves_the_quote_for_the_next_run(fx_connection: Connec
     fx.execute("UPDATE fx_quotes SET claimed_at = now() WHERE id = %s", (body["id"],))
     fx.commit()
     with UnitOfWork(fx) as uow:
-        assert body["id"] not in {str(r["id"]) for r in QuoteRepository(uow.connection).stuck(5, 500)}
+        assert body["id"] not in {str(r.id) for r in QuoteRepository(uow.connection).stuck(5, 500)}
     # Tidy up: the quote's accounts are not in the ledger; a refusal finishes it.
     fx.execute("UPDATE fx_quotes SET claimed_at = now() - interval '10 seconds' WHERE id = %s", (body["id"],))
     fx.commit()

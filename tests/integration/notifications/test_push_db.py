@@ -19,6 +19,7 @@ from bank_shared.errors import AppError
 from bank_shared.events.consumer import handle_kafka_batch
 from notifications_service import push, service, templates
 from notifications_service.api import EVENT_HANDLERS
+from notifications_service.repository import ClaimedPush
 from notifications_service.settings import get_notifications_settings
 from tests.integration.notifications.test_inbox_db import Owners, batch, connection, owners, transfer
 
@@ -40,9 +41,9 @@ class Sent:
         self.calls: list[tuple[str, str]] = []
         self.status: dict[str, int | None] = {}
 
-    def __call__(self, subscription: dict[str, Any], data: str) -> int | None:
-        self.calls.append((subscription["endpoint"], data))
-        return self.status.get(subscription["endpoint"], 201)
+    def __call__(self, subscription: ClaimedPush, data: str) -> int | None:
+        self.calls.append((subscription.endpoint, data))
+        return self.status.get(subscription.endpoint, 201)
 
 
 @pytest.fixture

@@ -51,6 +51,9 @@ class FakeConnection:
             return Answer([row] if row else [])
         if sql.startswith("INSERT INTO idempotency_keys"):
             scope, key, request_hash, status, body = params
+            if (scope, key) in self.idempotency_keys:
+                assert "ON CONFLICT DO NOTHING" in sql, "an Idempotency-Key stored twice"
+                return Answer([])
             self.idempotency_keys[(scope, key)] = {"request_hash": request_hash, "response_status": status,
                                                    "response_body": json.loads(body)}
             return Answer([])
@@ -149,20 +152,6 @@ class OnFakeDatabase:
 
     def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         return self.db.connection.events(event_type)
-
-
-class StoredResponses:
-    """A service's own Idempotency-Key answers (the two-step sagas store them apart from run_idempotent)."""
-
-    state: dict[str, Any]
-
-    def stored_response(self, scope: str, key: str) -> dict[str, Any] | None:
-        row = self.state["responses"].get((scope, key))
-        return dict(row) if row else None
-
-    def store_response(self, scope: str, key: str, request_hash: str, status: int, body: dict[str, Any]) -> None:
-        self.state["responses"].setdefault((scope, key), {"request_hash": request_hash, "response_status": status,
-                                                          "response_body": json.loads(json.dumps(body, default=str))})
 
 
 def install(monkeypatch: pytest.MonkeyPatch, real: type, *modules: ModuleType) -> None:

@@ -13,32 +13,33 @@ from bank_shared.auth import Principal
 from bank_shared.errors import AppError, DependencyUnavailable, problem
 from bank_shared.http import Answer
 from bank_shared.money import to_minor
+from fx_service.repository import Quote
 from ledger_service.currency_exchange import ExchangeOrder, exchange
-from tests.support.fakes.db import FakeDatabase, StoredResponses
+from tests.support.fakes.db import FakeDatabase
 
 Row = dict[str, Any]
 
 
-class InMemoryQuotes(StoredResponses):
+class InMemoryQuotes:
     def __init__(self) -> None:
-        self.state: dict[str, Any] = {"quotes": {}, "responses": {}}
+        self.state: dict[str, Any] = {"quotes": {}}
 
     def add(self, row: Row) -> None:
         self.state["quotes"][row["id"]] = {"status": "open", "exchange_key": None, "claimed_at": None,
-                                           "ledger_transaction_id": None, "result_status": None,
+                                           "finished_at": None, "ledger_transaction_id": None, "result_status": None,
                                            "result_body": None, **row}
 
-    def get(self, quote_id: UUID, *, lock: bool = False) -> Row | None:
+    def get(self, quote_id: UUID, *, lock: bool = False) -> Quote | None:
         row = self.state["quotes"].get(quote_id)
-        return dict(row) if row else None
+        return Quote(**row) if row else None
 
     def claim(self, quote_id: UUID, key: str) -> None:
         row = self.state["quotes"][quote_id]
         if row["status"] == "open":
             row.update(status="executing", exchange_key=key)
 
-    def stuck(self, older_than_seconds: int, limit: int) -> list[Row]:
-        return [dict(r) for r in self.state["quotes"].values() if r["status"] == "executing"][:limit]
+    def stuck(self, older_than_seconds: int, limit: int) -> list[Quote]:
+        return [Quote(**r) for r in self.state["quotes"].values() if r["status"] == "executing"][:limit]
 
     def finish(self, quote_id: UUID, status: str, transaction_id: UUID | None, result_status: int,
                result_body: dict[str, Any]) -> None:
@@ -46,7 +47,6 @@ class InMemoryQuotes(StoredResponses):
         if row["status"] == "executing":
             row.update(status=status, ledger_transaction_id=transaction_id, result_status=result_status,
                        result_body=json.loads(json.dumps(result_body, default=str)))
-
 
 
 class ExchangesOverFakes:

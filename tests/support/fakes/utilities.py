@@ -4,6 +4,7 @@ in-memory ledger, so the payment saga (record → hold → capture, void on refu
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -16,17 +17,18 @@ from bank_shared.idempotency import IdempotentResult
 from bank_shared.money import to_minor
 from ledger_service import holds
 from ledger_service import service as ledger
-from tests.support.fakes.db import FakeDatabase, StoredResponses
+from tests.support.fakes.db import FakeDatabase
+from utilities_service.repository import Payment, Provider
 
 Row = dict[str, Any]
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
-class InMemoryUtilities(StoredResponses):
+class InMemoryUtilities:
     """PaymentRepository and ProviderRepository over one store (payments carry their provider's columns)."""
 
     def __init__(self) -> None:
-        self.state: dict[str, Any] = {"providers": {}, "payments": {}, "responses": {}}
+        self.state: dict[str, Any] = {"providers": {}, "payments": {}}
         self.fail_next: dict[str, Exception] = {}  # method name → raised once (a crash between two steps)
 
     def _maybe_fail(self, method: str) -> None:
@@ -34,34 +36,34 @@ class InMemoryUtilities(StoredResponses):
             raise self.fail_next.pop(method)
 
     # providers ---------------------------------------------------------------------------------------------
-    def page(self, category: str | None, after_code: str | None, limit: int) -> list[Row]:
+    def page(self, category: str | None, after_code: str | None, limit: int) -> list[Provider]:
         rows = sorted((p for p in self.state["providers"].values() if p["active"]
                        and category in (None, p["category"]) and (after_code is None or p["code"] > after_code)),
                       key=lambda p: p["code"])
-        return [dict(p) for p in rows[:limit]]
+        return [Provider(**p) for p in rows[:limit]]
 
-    def all(self) -> list[Row]:
-        return [dict(p) for p in sorted(self.state["providers"].values(), key=lambda p: p["code"])]
+    def all(self) -> list[Provider]:
+        return [Provider(**p) for p in sorted(self.state["providers"].values(), key=lambda p: p["code"])]
 
     # payments (get is shared: a provider id or a payment id) -----------------------------------------------
-    def get(self, some_id: UUID, lock: bool = False) -> Row | None:
+    def get(self, some_id: UUID, lock: bool = False) -> Provider | Payment | None:
         if some_id in self.state["providers"]:
-            return dict(self.state["providers"][some_id])
+            return Provider(**self.state["providers"][some_id])
         payment = self.state["payments"].get(some_id)
         return self._joined(payment) if payment else None
 
-    def _joined(self, payment: Row) -> Row:
+    def _joined(self, payment: Row) -> Payment:
         provider = self.state["providers"][payment["provider_id"]]
-        return {**payment, "provider_code": provider["code"], "provider_name": provider["name"],
-                "provider_category": provider["category"], "provider_ledger_account_id": provider["ledger_account_id"]}
+        return Payment(**payment, provider_code=provider["code"], provider_name=provider["name"],
+                       provider_category=provider["category"], provider_ledger_account_id=provider["ledger_account_id"])
 
-    def by_key(self, scope: str, key: str) -> Row | None:
+    def by_key(self, scope: str, key: str) -> Payment | None:
         return next((self._joined(p) for p in self.state["payments"].values()
                      if (p["idempotency_scope"], p["idempotency_key"]) == (scope, key)), None)
 
     def insert(self, payment_id: UUID, payer_id: UUID, provider_id: UUID, from_account_id: UUID,
                payer_account: str, amount: int, currency: str, scope: str, key: str, request_hash: str) -> bool:
-        if self.by_key(scope, key) is not None:
+        if any((p["idempotency_scope"], p["idempotency_key"]) == (scope, key) for p in self.state["payments"].values()):
             return False
         self.state["payments"][payment_id] = {
             "id": payment_id, "payer_id": payer_id, "provider_id": provider_id, "from_account_id": from_account_id,
@@ -81,15 +83,14 @@ class InMemoryUtilities(StoredResponses):
             status=status, ledger_transaction_id=transaction_id, result_status=result_status,
             result_body=json.loads(json.dumps(result_body, default=str)), finished_at=NOW)
 
-    def list_for_payer(self, payer_id: UUID, before: tuple[datetime, UUID] | None, limit: int) -> list[Row]:
+    def list_for_payer(self, payer_id: UUID, before: tuple[datetime, UUID] | None, limit: int) -> list[Payment]:
         rows = sorted((p for p in self.state["payments"].values() if p["payer_id"] == payer_id
                        and (before is None or (p["created_at"], p["id"]) < before)),
                       key=lambda p: (p["created_at"], p["id"]), reverse=True)
         return [self._joined(p) for p in rows[:limit]]
 
-    def unfinished(self, older_than_seconds: int, limit: int) -> list[Row]:
+    def unfinished(self, older_than_seconds: int, limit: int) -> list[Payment]:
         return [self._joined(p) for p in self.state["payments"].values() if p["status"] in ("pending", "held")][:limit]
-
 
 
 class HoldsOverFakes:
@@ -129,3 +130,23 @@ class HoldsOverFakes:
         if account_id not in self.settlement_accounts:
             self.database.run(ledger.register_account, account_id, owner_id, currency)
             self.settlement_accounts.append(account_id)
+
+
+def provider_row(**values: Any) -> Row:
+    """A providers row as the table holds it: these values over plausible defaults."""
+    return {"id": uuid.uuid4(), "code": "mosenergo", "name": "Мосэнергосбыт", "category": "electricity",
+            "inn": "7701234567", "settlement_account_number": "40702810900000001000",
+            "ledger_account_id": uuid.uuid4(), "currency": "RUB", "payer_account_label": "Лицевой счёт",
+            "payer_account_pattern": "^[0-9]{10}$", "payer_account_hint": "10 цифр", "min_amount": 100,
+            "max_amount": 10_000_000, "active": True, "created_at": NOW, "updated_at": NOW, **values}
+
+
+def payment_of(**values: Any) -> Payment:
+    """A payment joined with its provider as PaymentRepository returns it: these values over defaults."""
+    return Payment(**{
+        "id": uuid.uuid4(), "payer_id": uuid.uuid4(), "provider_id": uuid.uuid4(), "from_account_id": uuid.uuid4(),
+        "payer_account": "1234567890", "amount": 100, "currency": "RUB", "status": "pending",
+        "idempotency_scope": "utility-pay:x", "idempotency_key": "k", "request_hash": "h", "hold_id": None,
+        "ledger_transaction_id": None, "result_status": None, "result_body": None, "created_at": NOW,
+        "updated_at": NOW, "finished_at": None, "provider_code": "x", "provider_name": "X",
+        "provider_category": "electricity", "provider_ledger_account_id": uuid.uuid4(), **values})

@@ -19,6 +19,7 @@ from bank_shared.events.envelope import CloudEvent
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, REDACTED, link_token
 from notifications_service import deliveries, service, templates
 from notifications_service.api import EVENT_HANDLERS
+from notifications_service.repository import UnsentMail
 
 LINK_KEY_SECRET = "bank/local/auth/one-time-link-key"
 
@@ -128,9 +129,11 @@ class RecordingRepository:
                                         "body": body, "link_purpose": purpose, "link_id": link_id,
                                         "status": "queued"}
 
-    def lock_unsent(self, notification_id: Any, _retry_after: int) -> dict[str, Any] | None:
+    def lock_unsent(self, notification_id: Any, _retry_after: int) -> UnsentMail | None:
         row = self.stored.get(notification_id)
-        return dict(row) if row and row["status"] == "queued" else None
+        if not row or row["status"] != "queued":
+            return None
+        return UnsentMail(row["id"], row["recipient"], row["subject"], row["body"], row["link_purpose"], row["link_id"])
 
     def mark_sending(self, notification_id: Any) -> None:
         self.stored[notification_id]["status"] = "sending"

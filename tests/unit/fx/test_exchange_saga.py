@@ -66,7 +66,7 @@ def test_a_quote_is_exchanged_once_and_the_answer_replayed(desk: Desk) -> None:
     assert result.status == 201 and result.body["status"] == "executed"
     assert desk.ledger.account(desk.rubles)["balance"] == 50_000
     assert desk.ledger.account(desk.dollars)["balance"] == 1_000
-    assert desk.quotes.get(quote_id)["status"] == "executed"
+    assert desk.quotes.get(quote_id).status == "executed"
     [event] = desk.db.connection.events("fx.exchanged")
     assert event["data"]["transaction_id"] == result.body["transaction_id"]
     assert event["data"]["sell_amount_minor"] == 100_000
@@ -86,7 +86,7 @@ def test_only_the_owner_exchanges_and_not_after_expiry(desk: Desk) -> None:
         desk.execute(uuid.uuid4())
     with pytest.raises(exchange.QuoteExpired):
         desk.execute(quote_id, now=NOW + timedelta(seconds=30))
-    assert desk.quotes.get(quote_id)["status"] == "open" and desk.client.calls == []
+    assert desk.quotes.get(quote_id).status == "open" and desk.client.calls == []
     assert desk.execute(quote_id, now=NOW + timedelta(seconds=29)).status == 201
 
 
@@ -94,7 +94,7 @@ def test_a_ledger_refusal_is_recorded_as_the_quotes_outcome(desk: Desk) -> None:
     quote_id = desk.quote(sell=200_000)
     result = desk.execute(quote_id)
     assert (result.status, result.body["code"]) == (422, "insufficient_funds")
-    assert desk.quotes.get(quote_id)["status"] == "refused" and desk.db.connection.events("fx.exchanged") == []
+    assert desk.quotes.get(quote_id).status == "refused" and desk.db.connection.events("fx.exchanged") == []
     assert desk.ledger.legs() == [] and desk.execute(quote_id).replayed
 
 
@@ -103,7 +103,7 @@ def test_an_answer_in_flight_leaves_the_claim_for_a_retry(desk: Desk) -> None:
     desk.client.answer_once.append(Answer(409, {"code": "idempotency_request_in_flight"}))
     with pytest.raises(IdempotencyRequestInFlight):
         desk.execute(quote_id)
-    assert desk.quotes.get(quote_id)["status"] == "executing"
+    assert desk.quotes.get(quote_id).status == "executing"
     assert desk.execute(quote_id).status == 201  # the same key retries its kept claim
     assert desk.ledger.account(desk.dollars)["balance"] == 1_000
 
@@ -118,7 +118,7 @@ def test_a_claimed_quote_left_by_a_crash_is_finished_by_the_schedule_once(desk: 
     desk.client.answer_once.append(Answer(409, {"code": "quote_already_exchanged"}))
     assert exchange.finish_stuck_quotes(desk.db.unit_of_work, desk.client, 60, 10)["unresolved"] == 1
     counts = exchange.finish_stuck_quotes(desk.db.unit_of_work, desk.client, 60, 10)
-    assert counts["executed"] == 1 and desk.quotes.get(quote_id)["status"] == "executed"
+    assert counts["executed"] == 1 and desk.quotes.get(quote_id).status == "executed"
     assert desk.ledger.account(desk.dollars)["balance"] == 1_000
     replay = desk.execute(quote_id)  # the customer's retry gets the schedule's answer
     assert replay.replayed and replay.status == 201

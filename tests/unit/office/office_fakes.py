@@ -14,7 +14,7 @@ from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer
 from office_service.api import app
 from office_service.clients import PostingFilter
-from office_service.repository import AuditFilter, NewEntry, Outcome, Row
+from office_service.repository import AuditEntry, AuditFilter, NewEntry, Outcome
 
 CUSTOMER, EMPLOYEE, ADMIN = UUID(int=1), UUID(int=2), UUID(int=3)
 EVERYTHING = AuditFilter()
@@ -188,6 +188,9 @@ class FakeServices:
         return Answer(201, self.executed[key])
 
 
+Row = dict[str, Any]  # what the fake keeps of an entry (the tests read it as the table's columns)
+
+
 class FakeAuditLog:
     def __init__(self) -> None:
         self.rows: dict[UUID, Row] = {}
@@ -210,7 +213,7 @@ class FakeAuditLog:
                    target_id=row["target_id"] or outcome.target_id, completed_at=self.clock)
 
     def page(self, after: tuple[datetime, UUID] | None, limit: int,
-             where: AuditFilter = EVERYTHING) -> list[Row]:
+             where: AuditFilter = EVERYTHING) -> list[AuditEntry]:
         rows = sorted(self.rows.values(), key=lambda r: (r["occurred_at"], str(r["id"])), reverse=True)
         rows = [r for r in rows if (not where.actor_id or r["actor_id"] == where.actor_id)
                 and (not where.target_id or r["target_id"] == where.target_id)
@@ -218,7 +221,7 @@ class FakeAuditLog:
                 and (where.since is None or r["occurred_at"] >= where.since)
                 and (where.until is None or r["occurred_at"] < where.until)
                 and (after is None or (r["occurred_at"], str(r["id"])) < (after[0], str(after[1])))]
-        return rows[:limit]
+        return [AuditEntry(**r) for r in rows[:limit]]
 
     def latest(self) -> Row:
         return max(self.rows.values(), key=lambda r: r["occurred_at"])

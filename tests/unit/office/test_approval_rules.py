@@ -19,6 +19,7 @@ from office_service.approvals import (
     request_view,
     topup_needs_approval,
 )
+from office_service.approvals_repository import MoneyRequest
 from office_service.settings import OfficeSettings
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -28,14 +29,15 @@ LIMITS = Limits(approval_threshold={"RUB": Decimal("100000"), "*": Decimal("1000
 MAKER, CHECKER, OTHER = "maker", "checker", "other"
 
 
-def request(**changes: Any) -> dict[str, Any]:
+def request(**changes: Any) -> MoneyRequest:
     row: dict[str, Any] = {
-        "id": uuid.uuid4(), "kind": "topup", "status": "pending", "maker_id": MAKER, "needs_approval": True,
+        "id": uuid.uuid4(), "kind": "topup", "status": "pending", "maker_id": MAKER, "maker_key": "k",
+        "request_hash": "h", "ledger_key": "office-request:x", "needs_approval": True,
         "decided_by": None, "decided_at": None, "decision_reason": None, "amount_minor": 50_000_000,
         "currency": "RUB", "account_id": uuid.uuid4(), "transaction_id": None, "description": "", "details": {},
         "created_at": NOW - timedelta(minutes=5), "expires_at": NOW + timedelta(hours=1), "executed_at": None,
         "result_status": None, "result_body": None}
-    return row | changes
+    return MoneyRequest(**row | changes)
 
 
 def code(call: Any) -> str:

@@ -170,7 +170,7 @@ def test_card_close_unblock(client: TestClient, audit: FakeAuditLog) -> None:
     card_id, account_id = uuid.uuid4(), uuid.uuid4()
     assert client.post(f"/api/office/cards/{card_id}/unblock").json()["status"] == "active"
     assert client.post(f"/api/office/accounts/{account_id}/close").json()["status"] == "closed"
-    assert [r["action"] for r in audit.page(None, 10)] == ["account.close", "card.unblock"]
+    assert [r.action for r in audit.page(None, 10)] == ["account.close", "card.unblock"]
 
 
 def test_staff_administration_is_for_admins(client: TestClient, services: FakeServices,

@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ if str(LOCALSTACK_DIR) not in sys.path:
 from push_standin.server import PushServer, Store  # noqa: E402
 
 from notifications_service import push, templates  # noqa: E402
+from notifications_service.repository import ClaimedPush  # noqa: E402
 from notifications_service.settings import get_notifications_settings  # noqa: E402
 
 
@@ -70,6 +72,11 @@ def subscriber() -> tuple[ec.EllipticCurvePrivateKey, bytes, dict[str, Any]]:
     return private, auth, {"p256dh": push.b64url(point), "auth": push.b64url(auth)}
 
 
+def claimed(endpoint: str, keys: dict[str, Any]) -> ClaimedPush:
+    """A queued push to `endpoint` claimed for sending (what PushRepository.claim returns)."""
+    return ClaimedPush(uuid.uuid4(), endpoint, keys["p256dh"], keys["auth"], None)
+
+
 def test_the_payload_is_encrypted_per_rfc_8291_as_the_reference_implementation_reads_it() -> None:
     private, auth, keys = subscriber()
     body = push.encrypt("Счёт открыт".encode(), keys["p256dh"], keys["auth"])
@@ -94,7 +101,7 @@ def test_a_notice_pushed_by_notifications_reaches_the_standin_and_decrypts(stand
     private, auth, keys = subscriber()
     text = templates.InboxText("Поступление", "Счёт ••0011 пополнен на 1 500,50 RUB")
     data = json.dumps({"title": text.title, "body": text.body}, ensure_ascii=False)
-    status = push.send({"endpoint": f"{standin}/push/sub-1", **keys}, data)
+    status = push.send(claimed(f"{standin}/push/sub-1", keys), data)
     assert status == 201
     (message,) = received(standin, "sub-1")
     assert message["vapid_key"] == push.public_key_of(vapid)
@@ -108,13 +115,13 @@ def test_a_notice_pushed_by_notifications_reaches_the_standin_and_decrypts(stand
 
 def test_a_gone_endpoint_answers_410(standin: str, vapid: ec.EllipticCurvePrivateKey) -> None:
     _private, _auth, keys = subscriber()
-    assert push.send({"endpoint": f"{standin}/gone/sub-2", **keys}, "{}") == 410
+    assert push.send(claimed(f"{standin}/gone/sub-2", keys), "{}") == 410
     assert received(standin, "sub-2") == []
 
 
 def test_an_unreachable_push_service_is_no_status(vapid: ec.EllipticCurvePrivateKey) -> None:
     _private, _auth, keys = subscriber()
-    assert push.send({"endpoint": "http://127.0.0.1:9/push/x", **keys}, "{}") is None
+    assert push.send(claimed("http://127.0.0.1:9/push/x", keys), "{}") is None
 
 
 def vapid_header(key: ec.EllipticCurvePrivateKey, aud: str, exp: int | None = None) -> str:

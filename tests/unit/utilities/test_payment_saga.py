@@ -19,7 +19,7 @@ from ledger_service import service as ledger_service
 from ledger_service.repository import LedgerRepository
 from tests.support.fakes import FakeDatabase, install
 from tests.support.fakes.ledger import InMemoryLedger
-from tests.support.fakes.utilities import HoldsOverFakes, InMemoryUtilities
+from tests.support.fakes.utilities import HoldsOverFakes, InMemoryUtilities, provider_row
 from utilities_service import service
 from utilities_service.repository import PaymentRepository, ProviderRepository
 
@@ -58,10 +58,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> World:
     install(monkeypatch, ProviderRepository, service)
     ledger = ledger_db.register(LedgerRepository, InMemoryLedger())
     install(monkeypatch, LedgerRepository, ledger_service, holds, postings)
-    provider = {"id": uuid.uuid4(), "code": "mosenergo", "name": "Мосэнергосбыт", "category": "electricity",
-                "ledger_account_id": uuid.uuid4(), "currency": "RUB", "payer_account_label": "Лицевой счёт",
-                "payer_account_pattern": "^[0-9]{10}$", "payer_account_hint": "10 цифр", "min_amount": 100,
-                "max_amount": 10_000_000, "active": True}
+    provider = provider_row()
     utilities.state["providers"][provider["id"]] = provider
     source = ledger.customer_account(ANN, balance=500_000)
     directory = {source: AccountInfo(source, ANN, "RUB", "active")}

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from bank_shared.auth import Principal, current_principal
 from bank_shared.errors import AppError, DependencyUnavailable
+from tests.support.fakes.utilities import provider_row
 from utilities_service import providers, service
 from utilities_service.api import app
 
@@ -42,7 +43,7 @@ class FakeConnection:
 
     def execute(self, sql: str, params: Any = None) -> Result:
         self.sql.append(sql)
-        return Result(self.row)
+        return Result(None if sql.startswith("SELECT request_hash") else self.row)
 
 
 class FakeUow:
@@ -91,7 +92,7 @@ def test_no_provider_is_written_when_the_ledger_refuses_its_settlement_account()
 
 
 def test_an_inactive_provider_refuses_a_payment_and_an_unknown_one_is_not_found() -> None:
-    row = {"id": uuid.uuid4(), "name": "Тепло Плюс", "active": False}
+    row = provider_row(name="Тепло Плюс", active=False)
     assert code(lambda: service._payable_provider(FakeUow(FakeConnection(row)), row["id"])) == (  # type: ignore[arg-type]
         "provider_inactive")
     assert code(lambda: service._payable_provider(FakeUow(FakeConnection(None)), row["id"])) == (  # type: ignore[arg-type]
@@ -101,7 +102,7 @@ def test_an_inactive_provider_refuses_a_payment_and_an_unknown_one_is_not_found(
 
 
 def test_a_change_that_changes_nothing_is_refused() -> None:
-    current = {"id": uuid.uuid4(), "currency": "RUB", "name": "Тепло Плюс", "active": True}
+    current = provider_row(name="Тепло Плюс")
     uow: Any = FakeUow(FakeConnection(current))
     actor = providers.Actor("admin-1", "same name")
     assert code(lambda: providers.update_provider(uow, actor, current["id"], {"name": "Тепло Плюс"})) == (

@@ -16,12 +16,12 @@ from bank_shared.errors import AppError
 from bank_shared.http import Answer
 from customer_service import clients as customer_clients
 from customer_service.api import app as customer_app
+from tests.support.fakes.utilities import payment_of, provider_row
 from utilities_service import service
 from utilities_service.api import app
+from utilities_service.repository import Provider
 
-PROVIDER = {"id": uuid.uuid4(), "name": "Мосэнергосбыт", "currency": "RUB", "payer_account_label": "Лицевой счёт",
-            "payer_account_pattern": "^[0-9]{10}$", "payer_account_hint": "10 цифр", "min_amount": 100,
-            "max_amount": 10_000_000}
+PROVIDER = Provider(**provider_row(min_amount=100, max_amount=10_000_000))
 ALICE = uuid.uuid4()
 
 
@@ -69,7 +69,7 @@ class FakeLedger:
 
 def test_finished_payment_is_replayed_without_ledger_calls() -> None:
     ledger = FakeLedger()
-    payment = {"id": uuid.uuid4(), "status": "completed", "result_status": 201, "result_body": {"id": "x"}}
+    payment = payment_of(status="completed", result_status=201, result_body={"id": "x"})
     result = service.advance(lambda: None, payment, ledger, 600)  # type: ignore[arg-type, return-value]
     assert result.replayed and result.status == 201 and ledger.calls == []
 
@@ -79,18 +79,16 @@ def test_ledger_in_flight_answer_leaves_the_payment_for_a_retry() -> None:
 
     ledger = FakeLedger()
     ledger.hold_answer = Answer(409, {"code": "idempotency_request_in_flight"})
-    payment = {"id": uuid.uuid4(), "status": "pending", "hold_id": None, "from_account_id": uuid.uuid4(),
-               "amount": 100, "currency": "RUB", "provider_name": "X", "payer_account": "1"}
+    payment = payment_of(status="pending", payer_account="1")
     assert code(lambda: service.advance(lambda: None, payment, ledger, 600)) == (  # type: ignore[arg-type, return-value]
         "idempotency_request_in_flight")
-    assert ledger.calls == [("hold", f"utility-hold-{payment['id']}")]
+    assert ledger.calls == [("hold", f"utility-hold-{payment.id}")]
 
 
 def test_the_providers_settlement_account_is_ensured_before_the_capture() -> None:
     ledger, provider_account = FakeLedger(), uuid.uuid4()
-    payment = {"id": uuid.uuid4(), "status": "held", "hold_id": uuid.uuid4(), "from_account_id": uuid.uuid4(),
-               "amount": 100, "currency": "RUB", "provider_name": "X", "payer_account": "1",
-               "provider_id": uuid.uuid4(), "provider_ledger_account_id": provider_account}
+    payment = payment_of(status="held", hold_id=uuid.uuid4(), payer_account="1",
+                         provider_ledger_account_id=provider_account)
     finished: list[Any] = []
 
     class Done(Exception):
@@ -107,7 +105,7 @@ def test_the_providers_settlement_account_is_ensured_before_the_capture() -> Non
     finally:
         service._finish = original  # type: ignore[assignment]
     assert ledger.calls == [("settlement_account", str(provider_account)),
-                            ("capture", f"utility-capture-{payment['id']}")]
+                            ("capture", f"utility-capture-{payment.id}")]
 
 
 def test_a_settlement_account_is_registered_once_per_process_and_a_refusal_is_asked_again() -> None:
