@@ -10,6 +10,7 @@ import { payEn, payRu } from "./messages/pay";
 import { productsEn, productsRu } from "./messages/products";
 import { profileEn, profileRu } from "./messages/profile";
 import { screensEn, screensRu } from "./messages/screens";
+import { sessionsEn, sessionsRu } from "./messages/sessions";
 import { staffadminEn, staffadminRu } from "./messages/staffadmin";
 import { typedEn, typedRu } from "./messages/typed";
 export const ru = {
@@ -302,6 +303,7 @@ export const ru = {
   ...approvalsRu,
   ...typedRu,
   ...profileRu,
+  ...sessionsRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -596,4 +598,5 @@ export const en: Record<MessageKey, string> = {
   ...approvalsEn,
   ...typedEn,
   ...profileEn,
+  ...sessionsEn,
 };

@@ -5,7 +5,7 @@ import { Alert, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, 
 import { accountsApi, unwrap } from "@/api/client";
 import type { accounts } from "@/api/generated";
 import { MoneyText } from "@/components/MoneyText";
-import { ErrorState, LoadingState } from "@/components/States";
+import { EmptyState, ErrorState, LoadingState } from "@/components/States";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import { parseAmountInput } from "@/lib/money";
 import { useAsync } from "@/lib/useAsync";
@@ -101,7 +101,7 @@ export default function Templates() {
         </Alert>
       )}
       <Stack gap="sm" data-testid="templates-list">
-        {templates.data.length === 0 && <Text>{t("templates.empty")}</Text>}
+        {templates.data.length === 0 && <EmptyState text={t("templates.empty")} hint={t("states.next.templates")} />}
         {templates.data.map((template) => (
           <Paper key={template.id} withBorder radius="md" p="md" data-testid="template-item">
             {renaming === template.id ? (

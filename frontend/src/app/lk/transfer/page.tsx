@@ -7,7 +7,7 @@ import { ApiError } from "@/api/problem";
 import { AccountSelect } from "@/components/AccountSelect";
 import { DownloadButton } from "@/components/pay/DownloadButton";
 import { ConfirmStep, ReceiptStep, type Receipt, type Review } from "@/components/pay/TransferSteps";
-import { ErrorState, LoadingState, NotAvailable } from "@/components/States";
+import { EmptyState, ErrorState, LoadingState, NotAvailable } from "@/components/States";
 import { myAccounts } from "@/lib/cabinet";
 import { exponentOf } from "@/lib/currency";
 import { errorMessage, useI18n } from "@/lib/i18n";
@@ -137,6 +137,7 @@ export default function Transfer() {
 
   if (accounts.error) return <ErrorState error={accounts.error} onRetry={accounts.reload} />;
   if (!accounts.data) return <LoadingState />;
+  if (active.length === 0) return <EmptyState text={t("states.noAccountsToPay")} action={{ label: t("states.next.openAccount"), href: "/lk/" }} />;
 
   return (
     <Stack gap="lg" maw={560}>
