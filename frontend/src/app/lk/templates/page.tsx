@@ -8,6 +8,7 @@ import { MoneyText } from "@/components/MoneyText";
 import { EmptyState, ErrorState, LoadingState } from "@/components/States";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import { parseAmountInput } from "@/lib/money";
+import { prefillFromTemplate, repeatHref } from "@/lib/repeat";
 import { useAsync } from "@/lib/useAsync";
 
 type Template = accounts.components["schemas"]["TemplateOut"];
@@ -15,17 +16,6 @@ type Kind = "transfer" | "p2p_phone";
 
 async function listTemplates(): Promise<Template[]> {
   return (await unwrap(accountsApi.GET("/api/accounts/templates"))).items;
-}
-
-/** The transfer form, prefilled from a template: the customer still confirms there as for any transfer. */
-function payHref(template: Template): string {
-  const query = new URLSearchParams();
-  if (template.to_account_number) query.set("to_account_number", template.to_account_number);
-  if (template.to_phone) query.set("to_phone", template.to_phone);
-  if (template.from_account_id) query.set("from_account_id", template.from_account_id);
-  if (template.amount) query.set("amount", template.amount.amount);
-  if (template.description) query.set("description", template.description);
-  return `/lk/transfer/?${query.toString()}`;
 }
 
 export default function Templates() {
@@ -122,7 +112,7 @@ export default function Templates() {
                 </Stack>
                 <Group gap="xs">
                   {template.kind !== "utility" && (
-                    <Button component={Link} href={payHref(template)} size="xs">
+                    <Button component={Link} href={repeatHref(prefillFromTemplate(template))} size="xs">
                       {t("templates.pay")}
                     </Button>
                   )}

@@ -16,7 +16,6 @@ import { needsFreshKey, outcomeOf, type AttemptOutcome } from "@/lib/payment";
 import { normalizePhone } from "@/lib/phone";
 import { readPrefill, type TransferMode as Mode } from "@/lib/repeat";
 import { useAsync } from "@/lib/useAsync";
-import { useTransferPrefill } from "@/lib/templatePrefill";
 
 const zero = (currency: string) => ({ amount: (0).toFixed(exponentOf(currency)), currency });
 
@@ -41,7 +40,6 @@ export default function Transfer() {
   const [review, setReview] = useState<Review | null>(null);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [touched, setTouched] = useState(false);
-  useTransferPrefill({ mode: setMode, toNumber: setToNumber, toPhone: setToPhone, fromId: setFromId, amount: setAmount, message: setMessage });
 
   useEffect(() => {
     const prefill = readPrefill(window.location.search);
