@@ -60,7 +60,7 @@ for (const list of EMPTY_LISTS) {
   test(`a fresh customer sees the empty state of ${list.name} with what to do next`, async () => {
     await page.goto(list.path);
     const empty = page.getByTestId("empty").first();
-    await expect(empty).toBeVisible();
+    await expect(empty).toBeVisible({ timeout: 60_000 }); // a cold service on the shared test machine
     await expect(page.getByRole("status").filter({ has: page.locator("[aria-busy=true]") })).toHaveCount(0);
     if (list.next) await expect(empty.getByRole("link", { name: list.next })).toBeVisible();
     await expectAccessible(page, list.path);
