@@ -97,7 +97,7 @@ export function ExchangeForm() {
 
   if (accounts.error) return <ErrorState error={accounts.error} onRetry={accounts.reload} />;
   if (!accounts.data) return <LoadingState />;
-  if (active.length === 0) return <EmptyState text={t("states.noAccountsToPay")} action={{ label: t("states.next.openAccount"), href: "/lk/" }} />;
+  if (active.length === 0) return <EmptyState text={t("states.noAccountsToPay")} action={{ label: t("lk.openAccount"), href: "/lk/" }} />;
   if (new Set(active.map((a) => a.currency)).size < 2) return <Alert color="gray">{t("fx.exchange.needTwo")}</Alert>;
 
   return (

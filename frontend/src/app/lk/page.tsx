@@ -52,7 +52,7 @@ export default function Dashboard() {
               {t("lk.accounts")}
             </Title>
             {data.accounts.length === 0 ? (
-              <EmptyState text={t("lk.noAccounts")} action={{ label: t("states.next.openAccount"), onClick: () => setOpenModal(true) }} />
+              <EmptyState text={t("lk.noAccounts")} action={{ label: t("lk.openAccount"), onClick: () => setOpenModal(true) }} />
             ) : (
               <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
                 {data.accounts.map((a) => (

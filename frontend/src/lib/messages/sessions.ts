@@ -1,9 +1,6 @@
 // Next steps of the empty states (src/components/States.tsx EmptyState), Russian and English.
 export const sessionsRu = {
-  "states.next.openAccount": "Открыть счёт",
   "states.next.transfer": "Сделать перевод",
-  "states.next.topUp": "Пополнить счёт",
-  "states.next.payBill": "Оплатить ЖКХ",
   "states.next.templates": "Создайте первый шаблон в форме ниже.",
   "states.next.autopay": "Настройте первый автоплатёж в форме ниже.",
   "states.noAccountsToPay": "Счетов пока нет — откройте счёт, чтобы переводить и обменивать деньги.",
@@ -12,10 +9,7 @@ export const sessionsRu = {
 };
 
 export const sessionsEn: Record<keyof typeof sessionsRu, string> = {
-  "states.next.openAccount": "Open an account",
   "states.next.transfer": "Make a transfer",
-  "states.next.topUp": "Top up an account",
-  "states.next.payBill": "Pay a utility bill",
   "states.next.templates": "Create your first template in the form below.",
   "states.next.autopay": "Set up your first standing order in the form below.",
   "states.noAccountsToPay": "No accounts yet: open one to transfer and exchange money.",

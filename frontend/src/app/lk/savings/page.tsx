@@ -36,7 +36,7 @@ export default function Savings() {
       </Title>
       <Text c="dimmed">{t("savings.lead")}</Text>
       {data.data.length === 0 && (
-        <EmptyState text={t("savings.empty")} hint={t("states.noSavings")} action={{ label: t("states.next.openAccount"), href: "/lk/" }} />
+        <EmptyState text={t("savings.empty")} hint={t("states.noSavings")} action={{ label: t("lk.openAccount"), href: "/lk/" }} />
       )}
       {data.data.map(({ number, interest }) => (
         <Paper key={interest.account_id} withBorder radius="md" p="md" data-testid="savings-item">

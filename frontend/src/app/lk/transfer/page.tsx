@@ -135,7 +135,7 @@ export default function Transfer() {
 
   if (accounts.error) return <ErrorState error={accounts.error} onRetry={accounts.reload} />;
   if (!accounts.data) return <LoadingState />;
-  if (active.length === 0) return <EmptyState text={t("states.noAccountsToPay")} action={{ label: t("states.next.openAccount"), href: "/lk/" }} />;
+  if (active.length === 0) return <EmptyState text={t("states.noAccountsToPay")} action={{ label: t("lk.openAccount"), href: "/lk/" }} />;
 
   return (
     <Stack gap="lg" maw={560}>
