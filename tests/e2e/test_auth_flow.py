@@ -164,6 +164,8 @@ def test_refresh_rotates_and_reuse_revokes_the_family(api: httpx.Client) -> None
     assert api.get("/auth/me", headers=bearer(current_access)).status_code == 200
     other_session = login(api, email).json()["access_token"]
 
+    # the just-rotated token is honoured once more within the grace window (docs/security.md), never twice
+    assert api.post("/auth/refresh", json={"refresh_token": first}).status_code == 200
     assert_problem(api.post("/auth/refresh", json={"refresh_token": first}), 401, "refresh_token_reused")
     # the whole family is gone, including the token that was still current, and its access tokens
     assert_problem(api.post("/auth/refresh", json={"refresh_token": second}), 401, "invalid_refresh_token")

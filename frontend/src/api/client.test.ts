@@ -159,4 +159,28 @@ describe("session storage", () => {
     expect(expired).toHaveBeenCalledOnce();
     expect(getTokens()).toBeNull();
   });
+
+  it("refreshes under one lock shared by the browser's tabs (Web Locks), so tabs never present the same cookie", async () => {
+    const { refreshSession, REFRESH_LOCK } = await import("./client");
+    const held: string[] = [];
+    let inside = false;
+    const request = vi.fn(async (name: string, work: () => Promise<unknown>) => {
+      held.push(name);
+      inside = true;
+      try {
+        return await work();
+      } finally {
+        inside = false;
+      }
+    });
+    vi.stubGlobal("navigator", { ...navigator, locks: { request } });
+    fetchMock.mockImplementationOnce(async () => {
+      expect(inside).toBe(true); // the refresh request is sent while the lock is held
+      return jsonResponse(200, { access_token: "locked", expires_in: 300 });
+    });
+    expect(await refreshSession()).toBe(true);
+    expect(held).toEqual([REFRESH_LOCK]);
+    expect(getTokens()?.access_token).toBe("locked");
+    vi.unstubAllGlobals();
+  });
 });

@@ -15,9 +15,19 @@ export function onSessionExpired(fn: () => void): () => void {
   return () => expiredListeners.delete(fn);
 }
 
+/** The page's other tabs share the refresh cookie: one refresh at a time across all of them (the Web Locks
+ * API; each tab then presents the cookie the previous one left). Without the API the server's grace window
+ * still honours a just-rotated token once (docs/security.md). */
+export const REFRESH_LOCK = "bank.refresh";
+
+function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  return locks ? (locks.request(REFRESH_LOCK, work) as Promise<T>) : work();
+}
+
 export function refreshSession(): Promise<boolean> {
   if (!refreshing) {
-    refreshing = (async () => {
+    refreshing = acrossTabs(async () => {
       try {
         // The HttpOnly bank_refresh cookie goes along (same origin); the answer carries the access token only.
         const res = await fetch("/api/auth/refresh", { method: "POST", credentials: "same-origin" });
@@ -27,7 +37,7 @@ export function refreshSession(): Promise<boolean> {
       } catch {
         return false;
       }
-    })().finally(() => {
+    }).finally(() => {
       refreshing = null;
     });
   }

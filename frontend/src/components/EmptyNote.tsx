@@ -1,13 +1,2 @@
-"use client";
-import { Paper, Text } from "@mantine/core";
-
-/** The empty state of a list: one sentence in a quiet box. */
-export function EmptyNote({ text }: { text: string }) {
-  return (
-    <Paper withBorder radius="md" p="lg" data-testid="empty">
-      <Text size="sm" c="dimmed">
-        {text}
-      </Text>
-    </Paper>
-  );
-}
+// The empty state lives in the one shared state set (States.tsx); this name stays for existing imports.
+export { EmptyState as EmptyNote } from "./States";

@@ -7,7 +7,7 @@ import { ApiError } from "@/api/problem";
 import type { Account, Quote } from "@/api/models";
 import { AccountSelect } from "./AccountSelect";
 import { MoneyText } from "./MoneyText";
-import { ErrorState, LoadingState, NotAvailable } from "./States";
+import { EmptyState, ErrorState, LoadingState, NotAvailable } from "./States";
 import { myAccounts } from "@/lib/cabinet";
 import { exponentOf } from "@/lib/currency";
 import { exchangeRateText } from "@/lib/history";
@@ -97,6 +97,7 @@ export function ExchangeForm() {
 
   if (accounts.error) return <ErrorState error={accounts.error} onRetry={accounts.reload} />;
   if (!accounts.data) return <LoadingState />;
+  if (active.length === 0) return <EmptyState text={t("states.noAccountsToPay")} action={{ label: t("lk.openAccount"), href: "/lk/" }} />;
   if (new Set(active.map((a) => a.currency)).size < 2) return <Alert color="gray">{t("fx.exchange.needTwo")}</Alert>;
 
   return (

@@ -1,8 +1,9 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Alert, Stack, Switch, Table, Text } from "@mantine/core";
 import { notificationsApi, unwrap } from "@/api/client";
 import { PushSwitch } from "@/components/PushSwitch";
+import { ErrorState, LoadingState } from "@/components/States";
 import type { notifications } from "@/api/generated";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import type { MessageKey } from "@/lib/messages";
@@ -17,9 +18,11 @@ export function NotificationSettings() {
   const [prefs, setPrefs] = useState<Preferences | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  useEffect(() => {
+  const load = useCallback(() => {
+    setError(null);
     unwrap(notificationsApi.GET("/api/notifications/preferences")).then(setPrefs, setError);
   }, []);
+  useEffect(load, [load]);
 
   async function toggle(kind: string, channel: Channel, on: boolean) {
     if (!prefs) return;
@@ -31,7 +34,7 @@ export function NotificationSettings() {
     }
   }
 
-  if (!prefs) return error ? <Alert color="red">{errorMessage(t, error)}</Alert> : null;
+  if (!prefs) return error ? <ErrorState error={error} onRetry={load} /> : <LoadingState />;
   const kinds = Object.keys(prefs.channels).sort();
   return (
     <Stack gap="xs" data-testid="notification-settings">

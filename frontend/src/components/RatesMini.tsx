@@ -4,13 +4,14 @@ import { fxApi, unwrap } from "@/api/client";
 import { useAsync } from "@/lib/useAsync";
 import { useI18n } from "@/lib/i18n";
 import { boardRows, currencyName } from "@/lib/rates";
+import { ErrorState, LoadingState } from "./States";
 
 const PAIRS = ["USD", "EUR", "CNY", "GBP"];
 
 /** A few rates in roubles for the landing page (public endpoint, no sign-in), read as "1 $ = 81,86 ₽". */
 export function RatesMini() {
   const { t, locale } = useI18n();
-  const { data, error } = useAsync(
+  const { data, error, reload } = useAsync(
     () => unwrap(fxApi.GET("/api/fx/rates/latest", { params: { query: { base: "RUB", symbols: PAIRS.join(",") } } })),
     [],
   );
@@ -28,13 +29,13 @@ export function RatesMini() {
           )}
         </Group>
         {error ? (
-          <Text size="sm" c="dimmed">
-            {t("fx.board.unavailable")}
-          </Text>
+          <ErrorState error={error} onRetry={reload} />
+        ) : !data ? (
+          <LoadingState />
         ) : (
           <Table verticalSpacing={6}>
             <Table.Tbody>
-              {(data ? boardRows("RUB", data.rates, data.sources, locale) : []).map((row) => (
+              {boardRows("RUB", data.rates, data.sources, locale).map((row) => (
                 <Table.Tr key={row.code} data-testid="rates-mini-row">
                   <Table.Td>
                     <Text size="sm" fw={600}>

@@ -1,5 +1,6 @@
 "use client";
-import { Alert, Button, Center, Loader, Stack, Text } from "@mantine/core";
+import Link from "next/link";
+import { Alert, Button, Center, Loader, Paper, Stack, Text } from "@mantine/core";
 import { IconAlertTriangle, IconClockHour4 } from "@tabler/icons-react";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import { ApiError } from "@/api/problem";
@@ -7,7 +8,7 @@ import { ApiError } from "@/api/problem";
 export function LoadingState({ label }: { label?: string }) {
   const { t } = useI18n();
   return (
-    <Center py="xl" role="status" aria-live="polite">
+    <Center py="xl" role="status" aria-live="polite" aria-busy="true" data-testid="loading">
       <Stack align="center" gap="xs">
         <Loader size="md" />
         <Text size="sm" c="dimmed">
@@ -15,6 +16,37 @@ export function LoadingState({ label }: { label?: string }) {
         </Text>
       </Stack>
     </Center>
+  );
+}
+
+/** The next step an empty state offers: a link to another page or an action on this one. */
+export type NextStep = { label: string; href: string } | { label: string; onClick: () => void };
+
+/** The empty state of a list or screen: what is missing in one sentence, and what to do about it. */
+export function EmptyState({ text, hint, action }: { text: string; hint?: string; action?: NextStep }) {
+  return (
+    <Paper withBorder radius="md" p="lg" data-testid="empty">
+      <Stack gap="xs" align="flex-start">
+        <Text size="sm" c="gray.7">
+          {text}
+        </Text>
+        {hint && (
+          <Text size="sm" c="gray.7">
+            {hint}
+          </Text>
+        )}
+        {action &&
+          ("href" in action ? (
+            <Button component={Link} href={action.href} size="xs" variant="light" data-testid="empty-next">
+              {action.label}
+            </Button>
+          ) : (
+            <Button size="xs" variant="light" onClick={action.onClick} data-testid="empty-next">
+              {action.label}
+            </Button>
+          ))}
+      </Stack>
+    </Paper>
   );
 }
 

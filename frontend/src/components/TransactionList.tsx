@@ -6,6 +6,7 @@ import type { MessageKey } from "@/lib/messages";
 import { useI18n } from "@/lib/i18n";
 import { MoneyText } from "./MoneyText";
 import { RepeatLink } from "./pay/RepeatLink";
+import { EmptyState } from "./States";
 
 export function txTypeLabel(t: (k: MessageKey) => string, type: string): string {
   const key = `tx.${type}` as MessageKey;
@@ -16,12 +17,7 @@ export function txTypeLabel(t: (k: MessageKey) => string, type: string): string 
 export function TransactionList({ items, accountLabel }: { items: Posting[]; accountLabel?: (id: string) => string | undefined }) {
   const { t, locale } = useI18n();
   const dateFmt = new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "ru-RU", { dateStyle: "medium", timeStyle: "short" });
-  if (!items.length)
-    return (
-      <Text c="dimmed" size="sm" py="md">
-        {t("lk.noTx")}
-      </Text>
-    );
+  if (!items.length) return <EmptyState text={t("lk.noTx")} />;
   return (
     <Stack gap={0} component="ul" p={0} m={0} style={{ listStyle: "none" }} data-testid="tx-list">
       {items.map((p, i) => {

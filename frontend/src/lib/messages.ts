@@ -12,6 +12,7 @@ import { payEn, payRu } from "./messages/pay";
 import { productsEn, productsRu } from "./messages/products";
 import { profileEn, profileRu } from "./messages/profile";
 import { screensEn, screensRu } from "./messages/screens";
+import { sessionsEn, sessionsRu } from "./messages/sessions";
 import { staffadminEn, staffadminRu } from "./messages/staffadmin";
 import { typedEn, typedRu } from "./messages/typed";
 export const ru = {
@@ -306,6 +307,7 @@ export const ru = {
   ...approvalsRu,
   ...typedRu,
   ...profileRu,
+  ...sessionsRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -602,4 +604,5 @@ export const en: Record<MessageKey, string> = {
   ...approvalsEn,
   ...typedEn,
   ...profileEn,
+  ...sessionsEn,
 };

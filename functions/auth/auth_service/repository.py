@@ -201,11 +201,11 @@ class RefreshTokenRepository:
         self.connection = connection
 
     def add(self, token_id: UUID, token_hash: str, family_id: UUID, user_id: UUID, ttl_seconds: int,
-            client: str | None = None, ip_prefix: str | None = None) -> None:
+            client: str | None = None, ip_prefix: str | None = None, parent_id: UUID | None = None) -> None:
         self.connection.execute(
-            "INSERT INTO refresh_tokens (id, token_hash, family_id, user_id, expires_at, client, ip_prefix) "
-            "VALUES (%s, %s, %s, %s, now() + make_interval(secs => %s), %s, %s)",
-            (token_id, token_hash, family_id, user_id, ttl_seconds, client, ip_prefix),
+            "INSERT INTO refresh_tokens (id, token_hash, family_id, user_id, expires_at, client, ip_prefix, "
+            "parent_id) VALUES (%s, %s, %s, %s, now() + make_interval(secs => %s), %s, %s, %s)",
+            (token_id, token_hash, family_id, user_id, ttl_seconds, client, ip_prefix, parent_id),
         )
 
     def lock_by_hash(self, token_hash: str) -> Row | None:
@@ -216,7 +216,23 @@ class RefreshTokenRepository:
         ).fetchone()
 
     def mark_rotated(self, token_id: UUID) -> None:
-        self.connection.execute("UPDATE refresh_tokens SET rotated_at = now() WHERE id = %s", (token_id,))
+        self.connection.execute("UPDATE refresh_tokens SET rotated_at = now() WHERE id = %s AND rotated_at IS NULL",
+                                (token_id,))
+
+    def accept_in_grace(self, token_id: UUID, grace_seconds: int) -> bool:
+        """Honour a rotated token (locked by lock_by_hash) once more: rotated less than `grace_seconds` ago, not
+        yet honoured, and none of its successors rotated or revoked since (it is the family's immediately
+        previous token). The successors are locked first, so a concurrent rotation of one of them is seen."""
+        self.connection.execute("SELECT id FROM refresh_tokens WHERE parent_id = %s ORDER BY id FOR UPDATE",
+                                (token_id,))
+        row = self.connection.execute(
+            "UPDATE refresh_tokens AS t SET grace_used_at = now() WHERE t.id = %s AND t.grace_used_at IS NULL "
+            "AND t.rotated_at > clock_timestamp() - make_interval(secs => %s) AND NOT EXISTS ("
+            "SELECT 1 FROM refresh_tokens AS c WHERE c.parent_id = t.id "
+            "AND (c.rotated_at IS NOT NULL OR c.revoked_at IS NOT NULL)) RETURNING t.id",
+            (token_id, grace_seconds),
+        ).fetchone()
+        return row is not None
 
     def revoke_family(self, family_id: UUID) -> int:
         cursor = self.connection.execute(

@@ -169,13 +169,13 @@ def activate(uow: UnitOfWork, token: str) -> UUID:
 
 
 def _issue_session(uow: UnitOfWork, user: dict[str, Any], family_id: UUID | None = None,
-                   client: SessionClient | None = None) -> TokenPair:
+                   client: SessionClient | None = None, parent_id: UUID | None = None) -> TokenPair:
     settings = get_auth_settings()
-    family = family_id or uuid.uuid4()
-    refresh = new_opaque_token()
+    family, refresh = family_id or uuid.uuid4(), new_opaque_token()
     client = client or SessionClient()
     RefreshTokenRepository(uow.connection).add(uuid.uuid4(), hash_token(refresh), family, user["id"],
-                                               settings.refresh_token_ttl_seconds, client.client, client.ip_prefix)
+                                               settings.refresh_token_ttl_seconds, client.client, client.ip_prefix,
+                                               parent_id)
     return TokenPair(str(user["id"]), list(user["roles"]), family, refresh, settings.refresh_token_ttl_seconds)
 
 
@@ -232,13 +232,13 @@ def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: di
 
 
 def refresh(uow: UnitOfWork, refresh_token: str, client: SessionClient | None = None) -> TokenPair | AppError:
-    """Rotate: the presented token is spent and a new one in the same family is issued. Presenting a
-    spent token again revokes the whole family (someone else may hold a copy)."""
+    """Rotate: the presented token is spent and a new one in the same family is issued. A spent token is
+    honoured once more within the grace window (docs/security.md); otherwise it revokes the whole family."""
     tokens = RefreshTokenRepository(uow.connection)
     row = tokens.lock_by_hash(hash_token(refresh_token))
     if row is None or row["revoked_at"] is not None or row["expired"]:
         return InvalidRefreshToken()
-    if row["rotated_at"] is not None:
+    if row["rotated_at"] and not tokens.accept_in_grace(row["id"], get_auth_settings().refresh_reuse_grace_seconds):
         tokens.revoke_family(row["family_id"])
         _end_sessions([row["family_id"]], strict=False)
         logger.warning("refresh token reuse detected; family revoked", extra={"family_id": str(row["family_id"])})
@@ -248,8 +248,8 @@ def refresh(uow: UnitOfWork, refresh_token: str, client: SessionClient | None = 
         tokens.revoke_family(row["family_id"])
         _end_sessions([row["family_id"]], strict=False)
         return InvalidRefreshToken()
-    tokens.mark_rotated(row["id"])
-    return _issue_session(uow, user, family_id=row["family_id"], client=client)
+    tokens.mark_rotated(row["id"])  # a token honoured within the grace window keeps its first rotation time
+    return _issue_session(uow, user, family_id=row["family_id"], client=client, parent_id=row["id"])
 
 
 def logout(uow: UnitOfWork, refresh_token: str) -> None:

@@ -18,6 +18,9 @@ class AuthSettings(ServiceSettings):
     access_token_ttl_seconds: int = 900
     service_token_ttl_seconds: int = 300
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    # A rotated refresh token is honoured once more for this long (a reload or a second tab racing a refresh,
+    # docs/security.md); 0 turns the grace window off. Older tokens and a second reuse revoke the family.
+    refresh_reuse_grace_seconds: int = Field(default=20, ge=0, le=300)
     activation_token_ttl_seconds: int = 24 * 3600
     password_reset_token_ttl_seconds: int = 3600
     # The set-password link of the welcome mail a customer created in the office receives: days, not an hour.

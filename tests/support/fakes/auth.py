@@ -133,9 +133,10 @@ class InMemoryOneTimeTokens(_Part):
 
 class InMemoryRefreshTokens(_Part):
     def add(self, token_id: UUID, token_hash: str, family_id: UUID, user_id: UUID, ttl_seconds: int,
-            client: str | None = None, ip_prefix: str | None = None) -> None:
+            client: str | None = None, ip_prefix: str | None = None, parent_id: UUID | None = None) -> None:
         self.state["refresh"][token_hash] = {"id": token_id, "family_id": family_id, "user_id": user_id,
-                                             "rotated_at": None, "revoked_at": None,
+                                             "rotated_at": None, "revoked_at": None, "parent_id": parent_id,
+                                             "grace_used_at": None,
                                              "expires_at": self.store.now() + timedelta(seconds=ttl_seconds),
                                              "created_at": self.store.now(), "client": client,
                                              "ip_prefix": ip_prefix, "order": len(self.state["refresh"])}
@@ -146,8 +147,18 @@ class InMemoryRefreshTokens(_Part):
 
     def mark_rotated(self, token_id: UUID) -> None:
         for row in self.state["refresh"].values():
-            if row["id"] == token_id:
+            if row["id"] == token_id and row["rotated_at"] is None:
                 row["rotated_at"] = self.store.now()
+
+    def accept_in_grace(self, token_id: UUID, grace_seconds: int) -> bool:
+        rows = self.state["refresh"].values()
+        row = next(r for r in rows if r["id"] == token_id)
+        successors_moved = any(r["parent_id"] == token_id and (r["rotated_at"] or r["revoked_at"]) for r in rows)
+        if (row["grace_used_at"] is not None or successors_moved
+                or row["rotated_at"] <= self.store.now() - timedelta(seconds=grace_seconds)):
+            return False
+        row["grace_used_at"] = self.store.now()
+        return True
 
     def revoke_family(self, family_id: UUID) -> int:
         rows = [r for r in self.state["refresh"].values() if r["family_id"] == family_id and not r["revoked_at"]]

@@ -243,15 +243,38 @@ def test_refresh_rotates_and_a_replayed_token_revokes_the_family(realm: Realm) -
     family = claims(pair.access_token)["sid"]
     rotated = realm.run(service.refresh, pair.refresh_token)
     assert claims(rotated.access_token)["sid"] == family
+    start = realm.store.now()
+    realm.store.now = lambda: start + timedelta(minutes=5)  # past the grace window (docs/security.md)
     assert isinstance(realm.run(service.refresh, pair.refresh_token), errors.RefreshTokenReused)
     assert realm.revoked == [[family]]
     assert isinstance(realm.run(service.refresh, rotated.refresh_token), errors.InvalidRefreshToken)
+
+
+def test_the_just_rotated_token_is_honoured_once_within_the_grace_window(realm: Realm) -> None:
+    active_user(realm)
+    pair = sign_in(realm)
+    family = claims(pair.access_token)["sid"]
+    first = realm.run(service.refresh, pair.refresh_token)
+    racing = realm.run(service.refresh, pair.refresh_token)  # a reload racing the first refresh
+    assert claims(racing.access_token)["sid"] == family and racing.refresh_token != first.refresh_token
+    assert realm.revoked == []
+    assert isinstance(realm.run(service.refresh, pair.refresh_token), errors.RefreshTokenReused)  # not twice
+    assert realm.revoked == [[family]]
+
+
+def test_an_older_token_is_reuse_even_within_the_grace_window(realm: Realm) -> None:
+    active_user(realm)
+    pair = sign_in(realm)
+    successor = realm.run(service.refresh, pair.refresh_token)
+    realm.run(service.refresh, successor.refresh_token)
+    assert isinstance(realm.run(service.refresh, pair.refresh_token), errors.RefreshTokenReused)
 
 
 def test_a_reused_token_revokes_even_when_redis_is_down(realm: Realm) -> None:
     active_user(realm)
     pair = sign_in(realm)
     realm.run(service.refresh, pair.refresh_token)
+    realm.run(service.refresh, pair.refresh_token)  # honoured once within the grace window
     realm.redis_down = True
     assert isinstance(realm.run(service.refresh, pair.refresh_token), errors.RefreshTokenReused)
     assert all(row["revoked_at"] for row in realm.store.state["refresh"].values())

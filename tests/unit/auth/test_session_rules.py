@@ -1,6 +1,7 @@
 """Sign-in and refresh rules in the fast tier, over fake repositories (the rules run, not mocks of them):
 a TOTP code already used for a sign-in is refused, a fresh one accepted and recorded; presenting a spent refresh
-token revokes its whole family and its access tokens; a live one rotates."""
+token revokes its whole family and its access tokens, unless the grace window honours it once more; a live one
+rotates."""
 
 from __future__ import annotations
 
@@ -57,6 +58,8 @@ class FakeTokens:
     row: dict[str, Any] = {}
     revoked: list[UUID] = []
     rotated: list[UUID] = []
+    grace: list[tuple[UUID, int]] = []
+    in_grace = False
 
     def __init__(self, _connection: Any) -> None:
         pass
@@ -70,6 +73,10 @@ class FakeTokens:
     def mark_rotated(self, token_id: UUID) -> None:
         FakeTokens.rotated.append(token_id)
 
+    def accept_in_grace(self, token_id: UUID, grace_seconds: int) -> bool:
+        FakeTokens.grace.append((token_id, grace_seconds))
+        return self.in_grace
+
 
 class FakeUow:
     connection = None
@@ -80,14 +87,16 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     FakeUsers.user = {"id": uuid.uuid4(), "email": "ann@example.com",
                       "password_hash": passwords.hash_password(PASSWORD), "locked_until": None,
                       "mfa_enabled": True, "mfa_secret": SECRET, "mfa_last_step": None, "status": "active"}
-    FakeUsers.used_steps, FakeTokens.revoked, FakeTokens.rotated = [], [], []
+    FakeUsers.used_steps, FakeTokens.revoked, FakeTokens.rotated, FakeTokens.grace = [], [], [], []
+    FakeTokens.in_grace = False
     sessions: list[Any] = []
     ended: list[Any] = []
     monkeypatch.setattr(service, "UserRepository", FakeUsers)
     monkeypatch.setattr(service, "RefreshTokenRepository", FakeTokens)
     monkeypatch.setattr(service.mfa, "open_secret", lambda stored, user_id: stored)
     monkeypatch.setattr(service, "_issue_session",
-                        lambda uow, user, family_id=None, client=None: sessions.append(family_id) or "session")
+                        lambda uow, user, family_id=None, client=None, parent_id=None:
+                        sessions.append(family_id) or "session")
     monkeypatch.setattr(service, "_end_sessions", lambda families, strict: ended.append(list(families)))
     return [sessions, ended]
 
@@ -123,3 +132,20 @@ def test_a_live_refresh_token_rotates_in_its_family(fakes: list[Any]) -> None:
                       "expired": False, "rotated_at": None}
     assert service.refresh(FakeUow(), "live") == "session"  # type: ignore[arg-type]
     assert FakeTokens.rotated == [token_id] and FakeTokens.revoked == [] and fakes[0] == [family]
+
+
+def test_a_spent_token_the_grace_window_honours_gets_a_new_token_in_its_family(fakes: list[Any]) -> None:
+    family, token_id = uuid.uuid4(), uuid.uuid4()
+    FakeTokens.row = {"id": token_id, "family_id": family, "user_id": FakeUsers.user["id"], "revoked_at": None,
+                      "expired": False, "rotated_at": "2026-01-01T00:00:00Z"}
+    FakeTokens.in_grace = True
+    assert service.refresh(FakeUow(), "just-rotated") == "session"  # type: ignore[arg-type]
+    assert FakeTokens.grace == [(token_id, service.get_auth_settings().refresh_reuse_grace_seconds)]
+    assert FakeTokens.revoked == [] and fakes[1] == [] and fakes[0] == [family]
+
+
+def test_a_live_token_does_not_consult_the_grace_window(fakes: list[Any]) -> None:
+    FakeTokens.row = {"id": uuid.uuid4(), "family_id": uuid.uuid4(), "user_id": FakeUsers.user["id"],
+                      "revoked_at": None, "expired": False, "rotated_at": None}
+    assert service.refresh(FakeUow(), "live") == "session"  # type: ignore[arg-type]
+    assert FakeTokens.grace == []

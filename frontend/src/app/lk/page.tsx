@@ -1,12 +1,12 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import { Alert, Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Group, Paper, SimpleGrid, Stack, Title } from "@mantine/core";
 import { IconPlus, IconSend } from "@tabler/icons-react";
 import { AccountTile, accountShortLabel } from "@/components/AccountTile";
 import { BankCard } from "@/components/BankCard";
 import { OpenAccountModal } from "@/components/OpenAccountModal";
-import { ErrorState, LoadingState } from "@/components/States";
+import { EmptyState, ErrorState, LoadingState } from "@/components/States";
 import { TransactionList } from "@/components/TransactionList";
 import { loadDashboard } from "@/lib/cabinet";
 import { useI18n } from "@/lib/i18n";
@@ -52,14 +52,7 @@ export default function Dashboard() {
               {t("lk.accounts")}
             </Title>
             {data.accounts.length === 0 ? (
-              <Paper withBorder p="lg" radius="lg">
-                <Stack align="flex-start">
-                  <Text>{t("lk.noAccounts")}</Text>
-                  <Button onClick={() => setOpenModal(true)} leftSection={<IconPlus size={18} />}>
-                    {t("lk.openAccount")}
-                  </Button>
-                </Stack>
-              </Paper>
+              <EmptyState text={t("lk.noAccounts")} action={{ label: t("lk.openAccount"), onClick: () => setOpenModal(true) }} />
             ) : (
               <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
                 {data.accounts.map((a) => (

@@ -5,6 +5,7 @@ import { notifications } from "@mantine/notifications";
 import { authApi, unwrap } from "@/api/client";
 import type { auth } from "@/api/generated";
 import { errorMessage, useI18n } from "@/lib/i18n";
+import { ErrorState, LoadingState } from "@/components/States";
 
 type Session = auth.components["schemas"]["SessionView"];
 type Pending = { kind: "one"; session: Session } | { kind: "others" };
@@ -14,7 +15,7 @@ type Pending = { kind: "one"; session: Session } | { kind: "others" };
 export function ActiveSessions({ reloadKey }: { reloadKey: number }) {
   const { t, locale } = useI18n();
   const [items, setItems] = useState<Session[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
   const when = (iso: string) =>
@@ -26,9 +27,9 @@ export function ActiveSessions({ reloadKey }: { reloadKey: number }) {
       setItems((await unwrap(authApi.GET("/api/auth/sessions"))).items);
       setError(null);
     } catch (err) {
-      setError(errorMessage(t, err));
+      setError(err);
     }
-  }, [t]);
+  }, []);
   useEffect(() => {
     void load();
   }, [load, reloadKey]);
@@ -60,11 +61,8 @@ export function ActiveSessions({ reloadKey }: { reloadKey: number }) {
       <Title order={2} size="h4" id="sessions-title">
         {t("profile.sessions.title")}
       </Title>
-      {error && (
-        <Text c="red.9" role="alert">
-          {error}
-        </Text>
-      )}
+      {error != null && <ErrorState error={error} onRetry={() => void load()} />}
+      {items === null && error == null && <LoadingState />}
       <Stack gap="xs" component="ul" p={0} m={0} style={{ listStyle: "none" }}>
         {(items ?? []).map((s) => (
           <Paper component="li" key={s.id} withBorder radius="md" p="sm" data-testid="session-row" data-current={s.current ? "true" : "false"}>

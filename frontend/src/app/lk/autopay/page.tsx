@@ -5,7 +5,7 @@ import { accountsApi, newIdempotencyKey, unwrap } from "@/api/client";
 import type { accounts } from "@/api/generated";
 import { AccountSelect } from "@/components/AccountSelect";
 import { MoneyText } from "@/components/MoneyText";
-import { ErrorState, LoadingState } from "@/components/States";
+import { EmptyState, ErrorState, LoadingState } from "@/components/States";
 import { myAccounts } from "@/lib/cabinet";
 import { exponentOf } from "@/lib/currency";
 import { errorMessage, useI18n } from "@/lib/i18n";
@@ -102,7 +102,7 @@ export default function Autopay() {
       </Title>
       <Text c="dimmed">{t("autopay.lead")}</Text>
       <Stack gap="sm" data-testid="autopay-list">
-        {orders.data.length === 0 && <Text>{t("autopay.empty")}</Text>}
+        {orders.data.length === 0 && <EmptyState text={t("autopay.empty")} hint={t("states.next.autopay")} />}
         {orders.data.map((order) => (
           <Paper key={order.id} withBorder radius="md" p="md" data-testid="autopay-item">
             <Group justify="space-between">

@@ -146,7 +146,11 @@ export default function HistoryPage() {
         />
       </SimpleGrid>
       {error != null && <ErrorState error={error} onRetry={() => load(null)} />}
-      {!loading && error == null && operations.length === 0 && <EmptyNote text={query ? t("history.noMatch") : t("lk.noTx")} />}
+      {!loading && error == null && operations.length === 0 && (query ? (
+          <EmptyNote text={t("history.noMatch")} action={{ label: t("states.clearSearch"), onClick: () => setQuery("") }} />
+        ) : (
+          <EmptyNote text={t("lk.noTx")} action={{ label: t("states.next.transfer"), href: "/lk/transfer/" }} />
+        ))}
       {operations.length > 0 && (
         <Paper withBorder radius="lg" style={{ overflow: "hidden" }}>
           <Stack gap={0} component="ul" p={0} m={0} style={{ listStyle: "none" }} data-testid="feed">

@@ -3,7 +3,7 @@ import { Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { accountsApi, unwrap } from "@/api/client";
 import type { accounts } from "@/api/generated";
 import { MoneyText } from "@/components/MoneyText";
-import { ErrorState, LoadingState } from "@/components/States";
+import { EmptyState, ErrorState, LoadingState } from "@/components/States";
 import { myAccounts } from "@/lib/cabinet";
 import { useI18n } from "@/lib/i18n";
 import { useAsync } from "@/lib/useAsync";
@@ -35,7 +35,9 @@ export default function Savings() {
         {t("savings.title")}
       </Title>
       <Text c="dimmed">{t("savings.lead")}</Text>
-      {data.data.length === 0 && <Text>{t("savings.empty")}</Text>}
+      {data.data.length === 0 && (
+        <EmptyState text={t("savings.empty")} hint={t("states.noSavings")} action={{ label: t("lk.openAccount"), href: "/lk/" }} />
+      )}
       {data.data.map(({ number, interest }) => (
         <Paper key={interest.account_id} withBorder radius="md" p="md" data-testid="savings-item">
           <Stack gap="xs">

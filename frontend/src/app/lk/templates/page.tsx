@@ -5,9 +5,10 @@ import { Alert, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, 
 import { accountsApi, unwrap } from "@/api/client";
 import type { accounts } from "@/api/generated";
 import { MoneyText } from "@/components/MoneyText";
-import { ErrorState, LoadingState } from "@/components/States";
+import { EmptyState, ErrorState, LoadingState } from "@/components/States";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import { parseAmountInput } from "@/lib/money";
+import { prefillFromTemplate, repeatHref } from "@/lib/repeat";
 import { useAsync } from "@/lib/useAsync";
 
 type Template = accounts.components["schemas"]["TemplateOut"];
@@ -15,17 +16,6 @@ type Kind = "transfer" | "p2p_phone";
 
 async function listTemplates(): Promise<Template[]> {
   return (await unwrap(accountsApi.GET("/api/accounts/templates"))).items;
-}
-
-/** The transfer form, prefilled from a template: the customer still confirms there as for any transfer. */
-function payHref(template: Template): string {
-  const query = new URLSearchParams();
-  if (template.to_account_number) query.set("to_account_number", template.to_account_number);
-  if (template.to_phone) query.set("to_phone", template.to_phone);
-  if (template.from_account_id) query.set("from_account_id", template.from_account_id);
-  if (template.amount) query.set("amount", template.amount.amount);
-  if (template.description) query.set("description", template.description);
-  return `/lk/transfer/?${query.toString()}`;
 }
 
 export default function Templates() {
@@ -101,7 +91,7 @@ export default function Templates() {
         </Alert>
       )}
       <Stack gap="sm" data-testid="templates-list">
-        {templates.data.length === 0 && <Text>{t("templates.empty")}</Text>}
+        {templates.data.length === 0 && <EmptyState text={t("templates.empty")} hint={t("states.next.templates")} />}
         {templates.data.map((template) => (
           <Paper key={template.id} withBorder radius="md" p="md" data-testid="template-item">
             {renaming === template.id ? (
@@ -122,7 +112,7 @@ export default function Templates() {
                 </Stack>
                 <Group gap="xs">
                   {template.kind !== "utility" && (
-                    <Button component={Link} href={payHref(template)} size="xs">
+                    <Button component={Link} href={repeatHref(prefillFromTemplate(template))} size="xs">
                       {t("templates.pay")}
                     </Button>
                   )}

@@ -7,7 +7,7 @@ import { ApiError } from "@/api/problem";
 import { AccountSelect } from "@/components/AccountSelect";
 import { DownloadButton } from "@/components/pay/DownloadButton";
 import { ConfirmStep, ReceiptStep, type Receipt, type Review } from "@/components/pay/TransferSteps";
-import { ErrorState, LoadingState, NotAvailable } from "@/components/States";
+import { EmptyState, ErrorState, LoadingState, NotAvailable } from "@/components/States";
 import { myAccounts } from "@/lib/cabinet";
 import { exponentOf } from "@/lib/currency";
 import { errorMessage, useI18n } from "@/lib/i18n";
@@ -16,7 +16,6 @@ import { needsFreshKey, outcomeOf, type AttemptOutcome } from "@/lib/payment";
 import { normalizePhone } from "@/lib/phone";
 import { readPrefill, type TransferMode as Mode } from "@/lib/repeat";
 import { useAsync } from "@/lib/useAsync";
-import { useTransferPrefill } from "@/lib/templatePrefill";
 
 const zero = (currency: string) => ({ amount: (0).toFixed(exponentOf(currency)), currency });
 
@@ -41,7 +40,6 @@ export default function Transfer() {
   const [review, setReview] = useState<Review | null>(null);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [touched, setTouched] = useState(false);
-  useTransferPrefill({ mode: setMode, toNumber: setToNumber, toPhone: setToPhone, fromId: setFromId, amount: setAmount, message: setMessage });
 
   useEffect(() => {
     const prefill = readPrefill(window.location.search);
@@ -137,6 +135,7 @@ export default function Transfer() {
 
   if (accounts.error) return <ErrorState error={accounts.error} onRetry={accounts.reload} />;
   if (!accounts.data) return <LoadingState />;
+  if (active.length === 0) return <EmptyState text={t("states.noAccountsToPay")} action={{ label: t("lk.openAccount"), href: "/lk/" }} />;
 
   return (
     <Stack gap="lg" maw={560}>

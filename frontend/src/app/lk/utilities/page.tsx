@@ -8,7 +8,7 @@ import { AccountSelect } from "@/components/AccountSelect";
 import { MoneyText } from "@/components/MoneyText";
 import { DownloadButton } from "@/components/pay/DownloadButton";
 import { Rows } from "@/components/pay/TransferSteps";
-import { ErrorState, LoadingState } from "@/components/States";
+import { EmptyState, ErrorState, LoadingState } from "@/components/States";
 import { myAccounts } from "@/lib/cabinet";
 import { errorMessage, useI18n } from "@/lib/i18n";
 import type { MessageKey } from "@/lib/messages";
@@ -25,7 +25,7 @@ const payments = () => unwrap(utilitiesApi.GET("/api/utilities/payments", { para
 function History({ items }: { items: Payment[] }) {
   const { t, locale } = useI18n();
   const when = new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "ru-RU", { dateStyle: "medium", timeStyle: "short" });
-  if (!items.length) return <Text c="gray.7">{t("zhkh.noBills")}</Text>;
+  if (!items.length) return <EmptyState text={t("zhkh.noBills")} />;
   return (
     <Stack gap={0} component="ul" p={0} m={0} style={{ listStyle: "none" }} data-testid="bill-history">
       {items.map((p) => (
