@@ -5,29 +5,19 @@
 // the credit and the bank refunds the card: /lk/topup/return/ says «Платёж возвращён на карту •• 1111» and why, in
 // Russian and in English. axe-core on every page. Every step runs (tests/e2e/test_browser.py fails a skipped one).
 import { randomUUID } from "node:crypto";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { BASE, bearer, expectAccessible, shot, signInOnPage, signUpCustomer } from "./support";
+import { expect, test } from "@playwright/test";
+import { BASE, bearer, desktopSession, expectAccessible, shot, signInOnPage, signUpCustomer } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
 const run = randomUUID().slice(0, 8);
 const me = { email: `refunds-${run}@example.com`, password: `Sever-${run}-2026` };
-let page: Page;
-let api: APIRequestContext;
+const session = desktopSession();
 let access: string;
 let accountId: string;
 
-test.beforeAll(async ({ browser, playwright }) => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  api = await playwright.request.newContext();
-});
-
-test.afterAll(async () => {
-  await page?.close();
-  await api?.dispose();
-});
-
 test("a new customer with an empty rouble account signs in", async () => {
+  const { page, api } = session;
   access = await signUpCustomer(api, me, "Сидоров Сидор Сидорович", `+7 9${run.replace(/\D/g, "").padEnd(9, "7").slice(0, 9)}`);
   const opened = await api.post(`${BASE}/api/accounts/open`, { headers: { ...bearer(access), "Idempotency-Key": randomUUID() }, data: { currency: "RUB" } });
   expect(opened.status(), await opened.text()).toBe(201);
@@ -36,6 +26,7 @@ test("a new customer with an empty rouble account signs in", async () => {
 });
 
 test("the account closed while the card paid: the payment is returned to the card", async () => {
+  const { page, api } = session;
   await page.goto(`/lk/account/?id=${accountId}`);
   await page.getByTestId("card-topup-open").click();
   const dialog = page.getByRole("dialog", { name: "Пополнение с карты другого банка" });

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -146,4 +146,19 @@ export async function signInOnPage(page: Page, user: DemoUser) {
   await page.getByRole("textbox", { name: "Пароль", exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page).toHaveURL(/\/lk\/$/);
+}
+
+/** A serial spec's desktop page and API context: opened before its first step, closed after its last (call once,
+ * at the spec's top level; read `session.page` and `session.api` inside the steps). */
+export function desktopSession(): { page: Page; api: APIRequestContext } {
+  const session = {} as { page: Page; api: APIRequestContext };
+  test.beforeAll(async ({ browser, playwright }) => {
+    session.page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    session.api = await playwright.request.newContext();
+  });
+  test.afterAll(async () => {
+    await session.page?.close();
+    await session.api?.dispose();
+  });
+  return session;
 }

@@ -59,12 +59,19 @@ def test_a_transient_refusal_refunds_nothing_and_asks_for_a_retry(world: World, 
     assert card_topups.apply_outcome(payment)["status"] == "succeeded" and EVENTS == []
 
 
-def test_the_sweep_finishes_a_refund_an_acquirer_outage_cut_short(world: World) -> None:
+def _refund_cut_short(world: World) -> dict[str, object]:
+    """A paid top-up the ledger refused whose refund an acquirer outage cut short (the webhook answered 503)."""
     acquirer, ledger = world
     ledger.refusal, acquirer.refund_outage = CLOSED, True
     topup, payment = _paid(acquirer)
     with pytest.raises(DependencyUnavailable):
         card_topups.apply_outcome(payment)
+    return topup
+
+
+def test_the_sweep_finishes_a_refund_an_acquirer_outage_cut_short(world: World) -> None:
+    acquirer, _ = world
+    topup = _refund_cut_short(world)
     assert card_topups.get(OWNER, topup["id"])["status"] == "refunding" and EVENTS == []
     acquirer.refund_outage = False
     FakeTopups.rows[topup["id"]]["created_at"] -= timedelta(hours=1)
@@ -75,10 +82,7 @@ def test_the_sweep_finishes_a_refund_an_acquirer_outage_cut_short(world: World) 
 
 def test_a_refund_the_acquirer_keeps_refusing_does_not_hold_back_the_sweep(world: World) -> None:
     acquirer, ledger = world
-    ledger.refusal, acquirer.refund_outage = CLOSED, True
-    stuck, payment = _paid(acquirer)
-    with pytest.raises(DependencyUnavailable):
-        card_topups.apply_outcome(payment)
+    stuck = _refund_cut_short(world)
     ledger.refusal = None
     behind = _start(key="behind")
     acquirer.finish(f"pay-{behind['id']}", "succeeded")
