@@ -6,16 +6,17 @@ database, so this seed signs in as the demo customer through the gateway (`POST 
 normal use case (Idempotency-Key `seed-demo-<currency>`, so re-running finds them), which registers each
 one in the ledger by invoking the ledger's function as this service (the local Lambda Invoke API). The
 ledger's seed then gives the RUB account its opening balance (an explicit issuance transaction). If auth
-is not reachable in time the seed fails (demo_seed/common.py).
+or the ledger is not ready in time the seed fails (demo_seed/common.py).
 """
 
 from __future__ import annotations
 
 import sys
+from functools import partial
 
 from accounts_service import service
 from bank_shared.auth import Principal
-from demo_seed.common import demo_customer_id, run
+from demo_seed.common import demo_customer_id, run, until_ready
 
 DEMO_CURRENCIES = ("RUB", "USD", "EUR")
 
@@ -24,7 +25,8 @@ def main() -> int:
     owner = demo_customer_id()
     principal = Principal(str(owner), frozenset({"customer"}), frozenset(), {})
     for currency in DEMO_CURRENCIES:
-        result = service.open_account(principal, f"seed-demo-{currency}", "current", currency)
+        open_it = partial(service.open_account, principal, f"seed-demo-{currency}", "current", currency)
+        result = until_ready(open_it, f"opening the demo {currency} account")
         state = "found" if result.replayed else "created"
         print(f"  accounts demo {currency} account {result.body['number']}: {state}", flush=True)
     return 0

@@ -1,8 +1,9 @@
 """What every demo seed needs: the launcher's stack file, the demo users, and the demo customer's id.
 
 Seeds run after `make up` started the gateway, but a cold worker or a busy machine can make the first sign-in
-slow: the customer id is asked for until a deadline, and a seed that cannot learn it fails (exit code 1) so
-`make up` says so instead of leaving a bank without demo money.
+slow, or a first call to another service time out: the customer id is asked for, and each idempotent step is
+retried (`until_ready`), until a deadline; a seed that still cannot do its work fails (exit code 1) so `make up`
+says so instead of leaving a bank without demo money.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import httpx
 
+T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOGIN_DEADLINE_SECONDS = 120.0
 RETRY_PAUSE_SECONDS = 2.0
@@ -63,6 +65,23 @@ def demo_customer_id(deadline_seconds: float = LOGIN_DEADLINE_SECONDS,
             if clock() >= give_up:
                 raise SeedError(f"the demo customer's sign-in did not succeed within {deadline_seconds:.0f}s "
                                 f"({type(error).__name__}: {error})") from error
+            time.sleep(RETRY_PAUSE_SECONDS)
+
+
+def until_ready(step: Callable[[], T], what: str, deadline_seconds: float = LOGIN_DEADLINE_SECONDS,
+                clock: Callable[[], float] = time.monotonic) -> T:
+    """`step` (idempotent: it runs under its own Idempotency-Key) retried while a service it calls is not ready
+    (503 `dependency_unavailable`: a cold worker that timed out on a busy machine), then SeedError."""
+    from bank_shared.errors import DependencyUnavailable
+
+    give_up = clock() + deadline_seconds
+    while True:
+        try:
+            return step()
+        except DependencyUnavailable as error:
+            if clock() >= give_up:
+                raise SeedError(f"{what} did not succeed within {deadline_seconds:.0f}s ({error})") from error
+            print(f"  {what}: {error}; retrying", flush=True)
             time.sleep(RETRY_PAUSE_SECONDS)
 
 

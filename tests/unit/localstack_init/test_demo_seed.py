@@ -51,3 +51,41 @@ def test_a_failing_seed_exits_1_with_one_line(capsys: pytest.CaptureFixture[str]
     assert common.run(seed, "ledger") == 1
     err = capsys.readouterr().err
     assert err.startswith("  ledger seed failed: the demo customer's sign-in") and "Traceback" not in err
+
+
+def test_a_step_whose_dependency_is_not_ready_is_retried_until_it_succeeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fresh-clone run failed here: the ledger's cold worker timed out on the accounts seed's first call
+    (503), and the seed gave up at once instead of retrying its idempotent step."""
+    from bank_shared.errors import DependencyUnavailable
+
+    monkeypatch.setattr(common, "RETRY_PAUSE_SECONDS", 0.0)
+    answers: list[object] = [DependencyUnavailable("ledger: unreachable"), DependencyUnavailable("again"), "opened"]
+
+    def step() -> str:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return str(answer)
+
+    ticks = iter(range(100))
+    assert common.until_ready(step, "opening", deadline_seconds=10, clock=lambda: float(next(ticks))) == "opened"
+    assert answers == []
+
+
+def test_a_step_still_not_ready_at_the_deadline_fails_the_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bank_shared.errors import DependencyUnavailable, Unprocessable
+
+    monkeypatch.setattr(common, "RETRY_PAUSE_SECONDS", 0.0)
+    ticks = iter(range(100))
+
+    def never_ready() -> None:
+        raise DependencyUnavailable("ledger: unreachable")
+
+    with pytest.raises(common.SeedError, match="opening did not succeed within 3s"):
+        common.until_ready(never_ready, "opening", deadline_seconds=3, clock=lambda: float(next(ticks)))
+
+    def refused() -> None:  # a refusal is not "not ready": no retry
+        raise Unprocessable("no")
+
+    with pytest.raises(Unprocessable):
+        common.until_ready(refused, "opening", deadline_seconds=3, clock=lambda: float(next(ticks)))
