@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import Depends, Request
@@ -128,12 +128,13 @@ def customer_id(principal: Principal, refusal: str) -> UUID:
         raise Forbidden(refusal) from None
 
 
-def customer_acted_for(principal: Principal, named: UUID | None, *, field: str, refusal: str) -> UUID:
-    """The customer a request acts for: a calling service must name them (in `field`); a customer acts only
-    for themselves (naming someone else is refused)."""
-    if principal.is_service:
+def customer_acted_for(principal: Principal, named: UUID | None, *, field: str, refusal: str,
+                       named_by: Literal["service", "staff"] = "service") -> UUID:
+    """The customer a request acts for: a calling service (or, with `named_by="staff"`, an employee) must name
+    them (in `field`); a customer acts only for themselves (naming someone else is refused)."""
+    if principal.is_staff if named_by == "staff" else principal.is_service:
         if named is None:
-            raise Unprocessable(f"A service must name the customer ({field})")
+            raise Unprocessable(f"{'Staff' if named_by == 'staff' else 'A service'} must name the customer ({field})")
         return named
     if named is not None and str(named) != principal.subject:
         raise Forbidden("Customers act only for themselves")

@@ -20,7 +20,7 @@ from accounts_service.numbers import account_number, mask_pan, new_pan
 from accounts_service.repository import AccountsRepository, Row
 from accounts_service.savings_close import settle_on_close
 from accounts_service.settings import get_accounts_settings
-from bank_shared.auth import Principal
+from bank_shared.auth import Principal, customer_acted_for
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import (
     AccountClosed,
@@ -119,17 +119,8 @@ def list_products(uow: UnitOfWork) -> list[dict[str, Any]]:
 
 
 def _owner_for(principal: Principal, requested_owner: UUID | None) -> UUID:
-    if principal.is_staff:
-        if requested_owner is None:
-            raise Unprocessable("Staff must name the customer (owner_id) to open an account for")
-        return requested_owner
-    try:
-        own = UUID(principal.subject)
-    except ValueError:
-        raise Forbidden("Only customers and staff open accounts") from None
-    if requested_owner is not None and requested_owner != own:
-        raise Forbidden("Customers open accounts only for themselves")
-    return own
+    return customer_acted_for(principal, requested_owner, field="owner_id", named_by="staff",
+                              refusal="Only customers and staff open accounts")
 
 
 def opened_account_id(actor: str, key: str) -> UUID:

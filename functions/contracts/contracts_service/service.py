@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from bank_shared.auth import Principal
+from bank_shared.auth import Principal, customer_acted_for
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from bank_shared.events.consumer import TwoPhase
@@ -181,17 +181,8 @@ def publish_version(uow: UnitOfWork, principal: Principal, template_id: UUID, ti
 # contracts ------------------------------------------------------------------------------------------------------
 
 def _customer_for(principal: Principal, requested: UUID | None) -> UUID:
-    if principal.is_staff:
-        if requested is None:
-            raise Unprocessable("Staff must name the customer (customer_id) the contract is for")
-        return requested
-    try:
-        own = UUID(principal.subject)
-    except ValueError:
-        raise Forbidden("Only customers and staff conclude contracts") from None
-    if requested is not None and requested != own:
-        raise Forbidden("Customers conclude contracts only for themselves")
-    return own
+    return customer_acted_for(principal, requested, field="customer_id", named_by="staff",
+                              refusal="Only customers and staff conclude contracts")
 
 
 def _new_draft(uow: UnitOfWork, template_id: UUID, customer: UUID, parameters: dict[str, str],

@@ -43,3 +43,18 @@ def test_a_service_names_the_customer_and_a_customer_acts_only_for_themselves() 
         customer_acted_for(customer, bob, field="owner_id", refusal="x")
     with pytest.raises(Forbidden, match="Only customers pay"):
         customer_id(_principal("not-a-user", "employee"), "Only customers pay")
+
+
+def test_where_staff_name_the_customer_an_employee_must_name_one_and_a_customer_still_acts_for_themselves() -> None:
+    alice, bob = uuid.uuid4(), uuid.uuid4()
+    employee = Principal("e-1", frozenset({"employee"}), frozenset(), {})
+    assert customer_acted_for(employee, bob, field="owner_id", refusal="x", named_by="staff") == bob
+    with pytest.raises(Unprocessable, match=r"Staff must name the customer \(owner_id\)"):
+        customer_acted_for(employee, None, field="owner_id", refusal="x", named_by="staff")
+    customer = _principal(str(alice), "customer")
+    assert customer_acted_for(customer, None, field="owner_id", refusal="x", named_by="staff") == alice
+    with pytest.raises(Forbidden, match="only for themselves"):
+        customer_acted_for(customer, bob, field="owner_id", refusal="x", named_by="staff")
+    with pytest.raises(Forbidden, match="Only customers and staff"):  # a service is neither here
+        customer_acted_for(_principal("accounts", "service"), None, field="owner_id", named_by="staff",
+                           refusal="Only customers and staff")
