@@ -6,7 +6,7 @@ fail."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +14,7 @@ import pytest
 
 from accounts_service import staff_products
 from accounts_service.standing_orders import StandingOrderNotFound
+from accounts_service.templates_repository import Template
 from tests.support.fake_db import fake_unit_of_work
 
 ANN, BOB = uuid.uuid4(), uuid.uuid4()
@@ -51,13 +52,13 @@ class InMemoryOrders:
 
 
 class InMemoryTemplates:
-    rows: list[dict[str, Any]] = []
+    rows: list[Template] = []
 
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def by_owner(self, owner_id: UUID) -> list[dict[str, Any]]:
-        return [r for r in self.rows if r["owner_id"] == owner_id]
+    def by_owner(self, owner_id: UUID) -> list[Template]:
+        return [r for r in self.rows if r.owner_id == owner_id]
 
 
 @pytest.fixture(autouse=True)
@@ -94,8 +95,10 @@ def test_staff_cancel_any_customers_order_once_and_unknown_is_not_found() -> Non
 
 
 def test_a_customers_templates_only() -> None:
-    base = {"kind": "p2p_phone", "from_account_id": None, "to_account_number": None, "to_phone": "+79000000001",
-            "provider_id": None, "payer_account": None, "amount": None, "currency": "RUB", "description": ""}
-    InMemoryTemplates.rows = [{**base, "id": uuid.uuid4(), "owner_id": ANN, "name": "Mum"},
-                              {**base, "id": uuid.uuid4(), "owner_id": BOB, "name": "Bob's"}]
+    base: dict[str, Any] = {
+        "kind": "p2p_phone", "from_account_id": None, "to_account_number": None, "to_phone": "+79000000001",
+        "provider_id": None, "payer_account": None, "amount": None, "currency": "RUB", "description": "",
+        "created_at": datetime.now(UTC)}
+    InMemoryTemplates.rows = [Template(**base, id=uuid.uuid4(), owner_id=ANN, name="Mum"),
+                              Template(**base, id=uuid.uuid4(), owner_id=BOB, name="Bob's")]
     assert [t["name"] for t in run(staff_products.customer_templates, ANN)] == ["Mum"]
