@@ -22,7 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from accounts_service.card_clients import card_ledger, rates
-from accounts_service.card_repository import CardRepository, Row
+from accounts_service.card_repository import Authorization, CardLimits, CardRepository, CardWithAccount
 from accounts_service.card_rules import (
     APPROVED,
     RESPONSE_CODES,
@@ -79,20 +79,20 @@ def settlement_account(currency: str) -> UUID:
 
 
 def network_answer(mti: str, stan: str, rrn: str, code: str, reason: str | None = None,
-                   row: Row | None = None) -> dict[str, Any]:
+                   row: Authorization | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"mti": mti, "stan": stan, "rrn": rrn, "response_code": code, "reason": reason,
                             "auth_code": None, "billed_amount": None, "billed_currency": None}
     if row is not None:
         # A clearing answers with the amount captured, every other message with the amount authorized.
-        billed = row["cleared_amount"] if mti == "0230" and row["cleared_amount"] else row["billed_amount"]
-        body.update(auth_code=row["auth_code"], billed_currency=row["billed_currency"],
-                    billed_amount=from_minor(billed, row["billed_currency"]))
+        billed = row.cleared_amount if mti == "0230" and row.cleared_amount else row.billed_amount
+        body.update(auth_code=row.auth_code, billed_currency=row.billed_currency,
+                    billed_amount=from_minor(billed, row.billed_currency))
     return body
 
 
-def authorization_answer(row: Row, stan: str) -> dict[str, Any]:
-    code = row["response_code"] or RESPONSE_CODES[Decline.ISSUER_UNAVAILABLE]
-    return network_answer("0110", stan, row["rrn"], code, row["decline_reason"], row)
+def authorization_answer(row: Authorization, stan: str) -> dict[str, Any]:
+    code = row.response_code or RESPONSE_CODES[Decline.ISSUER_UNAVAILABLE]
+    return network_answer("0110", stan, row.rrn, code, row.decline_reason, row)
 
 
 def _declined(stan: str, rrn: str, reason: Decline) -> dict[str, Any]:
@@ -111,14 +111,14 @@ def _month_and_day(now: datetime) -> tuple[datetime, datetime]:
     return day.replace(day=1), day
 
 
-def _limits(row: Row | None) -> Limits:
+def _limits(row: CardLimits | None) -> Limits:
     if row is None:
         return Limits()
-    return Limits(row["per_purchase"], row["daily"], row["monthly"], row["online_enabled"], row["cash_enabled"])
+    return Limits(row.per_purchase, row.daily, row.monthly, row.online_enabled, row.cash_enabled)
 
 
-def _expired(card: Row, now: datetime) -> bool:
-    return (card["expiry_year"], card["expiry_month"]) < (now.year, now.month)
+def _expired(card: CardWithAccount, now: datetime) -> bool:
+    return (card.expiry_year, card.expiry_month) < (now.year, now.month)
 
 
 def authorize(purchase: Purchase) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def authorize(purchase: Purchase) -> dict[str, Any]:
     if card is None:
         return _declined(purchase.stan, purchase.rrn, Decline.UNKNOWN_CARD)
     try:
-        rate = _rate(purchase.currency, card["currency"])
+        rate = _rate(purchase.currency, card.currency)
     except DependencyUnavailable:
         return _declined(purchase.stan, purchase.rrn, Decline.ISSUER_UNAVAILABLE)
     if rate is None:
@@ -141,7 +141,7 @@ def authorize(purchase: Purchase) -> dict[str, Any]:
     return _finish(row, purchase.stan)
 
 
-def _record(purchase: Purchase, rate: Decimal) -> Row:
+def _record(purchase: Purchase, rate: Decimal) -> Authorization:
     """Decide and store the authorization under the card's lock, so concurrent purchases respect the limits."""
     settings = get_accounts_settings()
     now = datetime.now(UTC)
@@ -153,17 +153,17 @@ def _record(purchase: Purchase, rate: Decimal) -> Row:
         existing = repository.authorization(purchase.rrn)
         if existing is not None:  # the same message, concurrently
             return existing
-        billed = convert(amount, purchase.currency, rate, card["currency"])
+        billed = convert(amount, purchase.currency, rate, card.currency)
         month_start, day_start = _month_and_day(now)
-        spent = Spent(*repository.spent_since(card["id"], day_start, month_start))
-        state = CardState(card["status"], card["account_status"], _expired(card, now))
-        decline = decide(state, purchase.channel, billed, _limits(repository.limits(card["id"])), spent)
+        spent = Spent(*repository.spent_since(card.id, day_start, month_start))
+        state = CardState(card.status, card.account_status, _expired(card, now))
+        decline = decide(state, purchase.channel, billed, _limits(repository.limits(card.id)), spent)
         return repository.insert_authorization({
-            "id": uuid.uuid4(), "rrn": purchase.rrn, "stan": purchase.stan, "card_id": card["id"],
-            "account_id": card["account_id"], "channel": purchase.channel, "mcc": purchase.mcc,
+            "id": uuid.uuid4(), "rrn": purchase.rrn, "stan": purchase.stan, "card_id": card.id,
+            "account_id": card.account_id, "channel": purchase.channel, "mcc": purchase.mcc,
             "merchant_name": purchase.merchant_name, "merchant_city": purchase.merchant_city,
             "merchant_country": purchase.merchant_country, "amount": amount, "currency": purchase.currency,
-            "billed_amount": billed, "billed_currency": card["currency"], "rate": rate,
+            "billed_amount": billed, "billed_currency": card.currency, "rate": rate,
             "status": "declined" if decline else "holding",
             "response_code": RESPONSE_CODES[decline] if decline else None,
             "decline_reason": decline.value if decline else None,
@@ -171,36 +171,36 @@ def _record(purchase: Purchase, rate: Decimal) -> Row:
         })
 
 
-def hold_body(row: Row) -> dict[str, Any]:
+def hold_body(row: Authorization) -> dict[str, Any]:
     """The same body on every attempt (the ledger refuses a key reused with another body)."""
-    return {"account_id": str(row["account_id"]), "amount": from_minor(row["billed_amount"], row["billed_currency"]),
-            "currency": row["billed_currency"], "ttl_seconds": get_accounts_settings().card_authorization_ttl_seconds,
-            "description": f"Card: {row['merchant_name']}"[:200]}
+    return {"account_id": str(row.account_id), "amount": from_minor(row.billed_amount, row.billed_currency),
+            "currency": row.billed_currency, "ttl_seconds": get_accounts_settings().card_authorization_ttl_seconds,
+            "description": f"Card: {row.merchant_name}"[:200]}
 
 
-def _finish(row: Row, stan: str) -> dict[str, Any]:
+def _finish(row: Authorization, stan: str) -> dict[str, Any]:
     """Place the hold of a `holding` authorization and record the outcome; other states answer as stored."""
-    if row["status"] != "holding":
+    if row.status != "holding":
         return authorization_answer(row, stan)
     try:
-        answer = card_ledger().hold(f"card-hold-{row['id']}", hold_body(row))
+        answer = card_ledger().hold(f"card-hold-{row.id}", hold_body(row))
     except DependencyUnavailable:
         answer = None
     if answer is None or answer.body.get("code") == "idempotency_request_in_flight":
         # No outcome yet (an outage, or the same message being held right now): the row stays holding for the
         # repeat or the sweep; the network is told 91, never a decline that would leave a hold behind.
-        logger.warning("card authorization left holding", extra={"rrn": row["rrn"]})
-        return _declined(stan, row["rrn"], Decline.ISSUER_UNAVAILABLE)
+        logger.warning("card authorization left holding", extra={"rrn": row.rrn})
+        return _declined(stan, row.rrn, Decline.ISSUER_UNAVAILABLE)
     with UnitOfWork() as uow:
         repository = CardRepository(uow.connection)
         if answer.status == 201:
-            moved = repository.transition(row["id"], "holding", "approved", response_code=APPROVED,
-                                          hold_id=UUID(answer.body["id"]), auth_code=row["id"].hex[:6].upper())
+            moved = repository.transition(row.id, "holding", "approved", response_code=APPROVED,
+                                          hold_id=UUID(answer.body["id"]), auth_code=row.id.hex[:6].upper())
         else:
             reason = _hold_refusal(answer)
-            moved = repository.transition(row["id"], "holding", "declined", response_code=RESPONSE_CODES[reason],
+            moved = repository.transition(row.id, "holding", "declined", response_code=RESPONSE_CODES[reason],
                                           decline_reason=reason.value)
-        current = moved or repository.authorization(row["rrn"])
+        current = moved or repository.authorization(row.rrn)
     assert current is not None
     return authorization_answer(current, stan)
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from accounts_service.repository import Row
-from accounts_service.templates_repository import NewTemplate, TemplatesRepository
+from accounts_service.templates_repository import NewTemplate, Template, TemplatesRepository
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Conflict, NotFound
 from bank_shared.money import money_json
@@ -33,14 +32,14 @@ class TooManyTemplates(Conflict):
     code, title = "too_many_templates", "Too many templates"
 
 
-def template_view(row: Row) -> dict[str, Any]:
-    amount = money_json(row["amount"], row["currency"]) if row["amount"] is not None else None
-    return {"id": str(row["id"]), "name": row["name"], "kind": row["kind"],
-            "from_account_id": str(row["from_account_id"]) if row["from_account_id"] else None,
-            "to_account_number": row["to_account_number"], "to_phone": row["to_phone"],
-            "provider_id": str(row["provider_id"]) if row["provider_id"] else None,
-            "payer_account": row["payer_account"], "amount": amount, "currency": row["currency"],
-            "description": row["description"]}
+def template_view(row: Template) -> dict[str, Any]:
+    amount = money_json(row.amount, row.currency) if row.amount is not None else None
+    return {"id": str(row.id), "name": row.name, "kind": row.kind,
+            "from_account_id": str(row.from_account_id) if row.from_account_id else None,
+            "to_account_number": row.to_account_number, "to_phone": row.to_phone,
+            "provider_id": str(row.provider_id) if row.provider_id else None,
+            "payer_account": row.payer_account, "amount": amount, "currency": row.currency,
+            "description": row.description}
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,9 @@ def list_templates(uow: UnitOfWork, owner_id: UUID) -> list[dict[str, Any]]:
     return [template_view(row) for row in TemplatesRepository(uow.connection).by_owner(owner_id)]
 
 
-def _owned(repo: TemplatesRepository, owner_id: UUID, template_id: UUID) -> Row:
+def _owned(repo: TemplatesRepository, owner_id: UUID, template_id: UUID) -> Template:
     row = repo.get(template_id)
-    if row is None or row["owner_id"] != owner_id:
+    if row is None or row.owner_id != owner_id:
         raise TemplateNotFound()
     return row
 

@@ -20,8 +20,8 @@ from uuid import UUID
 
 from accounts_service.interest_client import InterestLedger
 from accounts_service.interest_math import daily_interest
-from accounts_service.repository import AccountsRepository, Row
-from accounts_service.savings_repository import SavingsRepository
+from accounts_service.repository import AccountsRepository
+from accounts_service.savings_repository import AccountToAccrue, MonthToCapitalize, SavingsRate, SavingsRepository
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, NotFound, Unprocessable
 from bank_shared.money import from_minor, money_json
@@ -39,15 +39,15 @@ class RateNotAccepted(Unprocessable):
     code, title = "rate_not_accepted", "The rate cannot be set this way"
 
 
-def rate_view(row: Row) -> dict[str, Any]:
-    return {"product_code": row["product_code"], "effective_from": row["effective_from"].isoformat(),
-            "annual_rate": f"{row['annual_rate']:.6f}", "set_by": row["set_by"], "reason": row.get("reason")}
+def rate_view(row: SavingsRate) -> dict[str, Any]:
+    return {"product_code": row.product_code, "effective_from": row.effective_from.isoformat(),
+            "annual_rate": f"{row.annual_rate:.6f}", "set_by": row.set_by, "reason": row.reason}
 
 
-def rate_on(rates: list[Row], product_code: str, day: date) -> Decimal:
+def rate_on(rates: list[SavingsRate], product_code: str, day: date) -> Decimal:
     """The rate of the product in effect on `day` (the latest effective on or before it; 0 if none)."""
-    found = [r for r in rates if r["product_code"] == product_code and r["effective_from"] <= day]
-    return Decimal(found[-1]["annual_rate"]) if found else Decimal(0)
+    found = [r for r in rates if r.product_code == product_code and r.effective_from <= day]
+    return Decimal(found[-1].annual_rate) if found else Decimal(0)
 
 
 def list_rates(uow: UnitOfWork) -> list[dict[str, Any]]:
@@ -73,39 +73,39 @@ def interest_summary(uow: UnitOfWork, owner_id: UUID, account_id: UUID, today: d
         raise SavingsAccountNotFound()
     repo = SavingsRepository(uow.connection)
     currency = account["currency"]
-    accrued = sum(row["amount"] for row in repo.accruals(account_id, today.replace(day=1)))
+    accrued = sum(row.amount for row in repo.accruals(account_id, today.replace(day=1)))
     return {"account_id": str(account_id),
             "annual_rate": f"{rate_on(repo.rates(account['product_code']), account['product_code'], today):.6f}",
             "accrued_this_month": money_json(accrued, currency),
-            "capitalized": [{"month": row["month"].isoformat()[:7], "amount": money_json(row["amount"], currency)}
+            "capitalized": [{"month": row.month.isoformat()[:7], "amount": money_json(row.amount, currency)}
                             for row in repo.capitalizations(account_id, 12)]}
 
 
 # --- the sweep --------------------------------------------------------------------------------------------
 
 
-def accrue_account(ledger: InterestLedger, account: Row, rates: list[Row], through: date) -> int:
+def accrue_account(ledger: InterestLedger, account: AccountToAccrue, rates: list[SavingsRate], through: date) -> int:
     """Accrue one account's missing days; returns how many were written (stops at the first refusal)."""
-    opened = account["opened_at"].date()
-    first = max(opened, account["last_day"] + timedelta(days=1)) if account["last_day"] else opened
+    opened = account.opened_at.date()
+    first = max(opened, account.last_day + timedelta(days=1)) if account.last_day else opened
     last = min(through, first + timedelta(days=MAX_CATCH_UP_DAYS - 1))
-    balances = ledger.closing_balances(account["id"], first, last)
+    balances = ledger.closing_balances(account.id, first, last)
     written = 0
     for day in sorted(d for d in balances if first <= d <= last):
-        rate = rate_on(rates, account["product_code"], day)
+        rate = rate_on(rates, account.product_code, day)
         amount = daily_interest(balances[day], rate, day)
         transaction_id = None
         if amount > 0:
-            answer = ledger.post(f"interest:accrue:{account['id']}:{day.isoformat()}", {
-                "kind": "accrue", "account_id": str(account["id"]), "amount": from_minor(amount, account["currency"]),
-                "currency": account["currency"], "description": f"Interest {day.isoformat()}"})
+            answer = ledger.post(f"interest:accrue:{account.id}:{day.isoformat()}", {
+                "kind": "accrue", "account_id": str(account.id), "amount": from_minor(amount, account.currency),
+                "currency": account.currency, "description": f"Interest {day.isoformat()}"})
             if not answer.ok:
-                logger.warning("interest accrual refused", extra={"account_id": str(account["id"]),
+                logger.warning("interest accrual refused", extra={"account_id": str(account.id),
                                                                   "day": day.isoformat(), "status": answer.status})
                 return written
             transaction_id = str(answer.body.get("transaction_id") or "") or None
         with UnitOfWork() as uow:
-            SavingsRepository(uow.connection).insert_accrual(account["id"], day, balances[day], rate, amount,
+            SavingsRepository(uow.connection).insert_accrual(account.id, day, balances[day], rate, amount,
                                                              transaction_id)
         written += 1
     return written
@@ -122,25 +122,25 @@ def accrue(ledger: InterestLedger, today: date) -> int:
         try:
             written += accrue_account(ledger, account, rates, through)
         except AppError as exc:  # the ledger unreachable: this account waits for the next sweep
-            logger.warning("interest accrual deferred", extra={"account_id": str(account["id"]), "problem": exc.code})
+            logger.warning("interest accrual deferred", extra={"account_id": str(account.id), "problem": exc.code})
     return written
 
 
-def capitalize_month(ledger: InterestLedger, row: Row) -> bool:
+def capitalize_month(ledger: InterestLedger, row: MonthToCapitalize) -> bool:
     """Move one finished month's interest into its account (key per account and month); False if refused."""
-    total, transaction_id = int(row["total"]), None
+    total, transaction_id = int(row.total), None
     if total > 0:
-        answer = ledger.post(f"interest:capitalize:{row['account_id']}:{row['month'].isoformat()[:7]}", {
-            "kind": "capitalize", "account_id": str(row["account_id"]),
-            "amount": from_minor(total, row["currency"]), "currency": row["currency"],
-            "description": f"Interest for {row['month'].isoformat()[:7]}"})
+        answer = ledger.post(f"interest:capitalize:{row.account_id}:{row.month.isoformat()[:7]}", {
+            "kind": "capitalize", "account_id": str(row.account_id),
+            "amount": from_minor(total, row.currency), "currency": row.currency,
+            "description": f"Interest for {row.month.isoformat()[:7]}"})
         if not answer.ok:
-            logger.warning("interest capitalization refused", extra={"account_id": str(row["account_id"]),
+            logger.warning("interest capitalization refused", extra={"account_id": str(row.account_id),
                                                                      "status": answer.status})
             return False
         transaction_id = str(answer.body.get("transaction_id") or "") or None
     with UnitOfWork() as uow:
-        SavingsRepository(uow.connection).insert_capitalization(row["account_id"], row["month"], total,
+        SavingsRepository(uow.connection).insert_capitalization(row.account_id, row.month, total,
                                                                 transaction_id)
     return True
 

@@ -49,9 +49,9 @@ def settle_on_close(ledger: InterestLedger, account_id: UUID, currency: str, tod
         raise DependencyUnavailable("The account's interest could not be paid in; try again", dependency="ledger")
     with UnitOfWork() as uow:
         left = SavingsRepository(uow.connection).unsettled(account_id, through)
-    if left["last_day"] is None:
+    if left.last_day is None:
         return 0
-    total, last_day = int(left["total"]), left["last_day"]
+    total, last_day = int(left.total), left.last_day
     if total > 0:
         answer = ledger.post(f"interest:close:{account_id}:{last_day.isoformat()}", {
             "kind": "capitalize", "account_id": str(account_id), "amount": from_minor(total, currency),

@@ -19,7 +19,7 @@ RUNS_PER_ORDER = 12
 def customer_orders(uow: UnitOfWork, customer_id: UUID) -> list[dict[str, Any]]:
     """Every order of the customer, newest first as the customer sees them, each with its latest runs."""
     repo = StandingOrdersRepository(uow.connection)
-    return [order_view(row, repo.runs_of(row["id"], RUNS_PER_ORDER)) for row in repo.by_owner(customer_id)]
+    return [order_view(row, repo.runs_of(row.id, RUNS_PER_ORDER)) for row in repo.by_owner(customer_id)]
 
 
 def customer_templates(uow: UnitOfWork, customer_id: UUID) -> list[dict[str, Any]]:

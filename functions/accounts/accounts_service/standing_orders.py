@@ -21,14 +21,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from accounts_service.occurrences import Recurrence, due_through, occurrence_date, occurrence_key
+from accounts_service.occurrences import Frequency, Recurrence, due_through, occurrence_date, occurrence_key
 from accounts_service.payments_client import Payments
 from accounts_service.repository import AccountsRepository, Row
 from accounts_service.settings import get_accounts_settings
-from accounts_service.standing_orders_repository import NewOrder, StandingOrdersRepository
+from accounts_service.standing_orders_repository import NewOrder, OrderRun, StandingOrder, StandingOrdersRepository
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, NotFound, Unprocessable
 from bank_shared.http import Answer
@@ -48,28 +48,27 @@ class StandingOrderInvalid(Unprocessable):
     code, title = "standing_order_invalid", "The standing order cannot be set up this way"
 
 
-def recurrence(row: Row | NewOrder) -> Recurrence:
-    get = row.__getitem__ if isinstance(row, dict) else lambda name: getattr(row, name)
-    return Recurrence(get("frequency"), get("start_date"), get("day_of_month"), get("end_date"), get("max_count"))
+def recurrence(row: StandingOrder | NewOrder) -> Recurrence:
+    return Recurrence(cast(Frequency, row.frequency), row.start_date, row.day_of_month, row.end_date, row.max_count)
 
 
-def run_view(row: Row) -> dict[str, Any]:
-    return {"seq": row["seq"], "due_date": row["due_date"].isoformat(), "status": row["status"],
-            "attempts": row["attempts"], "result_id": row["result_id"], "problem_code": row["problem_code"]}
+def run_view(row: OrderRun) -> dict[str, Any]:
+    return {"seq": row.seq, "due_date": row.due_date.isoformat(), "status": row.status,
+            "attempts": row.attempts, "result_id": row.result_id, "problem_code": row.problem_code}
 
 
-def order_view(row: Row, runs: list[Row] | None = None) -> dict[str, Any]:
+def order_view(row: StandingOrder, runs: list[OrderRun] | None = None) -> dict[str, Any]:
     return {
-        "id": str(row["id"]), "name": row["name"], "kind": row["kind"],
-        "from_account_id": str(row["from_account_id"]),
-        "to_account_id": str(row["to_account_id"]) if row["to_account_id"] else None,
-        "provider_id": str(row["provider_id"]) if row["provider_id"] else None,
-        "payer_account": row["payer_account"], "amount": money_json(row["amount"], row["currency"]),
-        "description": row["description"], "frequency": row["frequency"],
-        "start_date": row["start_date"].isoformat(), "day_of_month": row["day_of_month"],
-        "end_date": row["end_date"].isoformat() if row["end_date"] else None, "max_count": row["max_count"],
-        "on_insufficient": row["on_insufficient"], "status": row["status"],
-        "next_due": row["next_due"].isoformat() if row["next_due"] else None,
+        "id": str(row.id), "name": row.name, "kind": row.kind,
+        "from_account_id": str(row.from_account_id),
+        "to_account_id": str(row.to_account_id) if row.to_account_id else None,
+        "provider_id": str(row.provider_id) if row.provider_id else None,
+        "payer_account": row.payer_account, "amount": money_json(row.amount, row.currency),
+        "description": row.description, "frequency": row.frequency,
+        "start_date": row.start_date.isoformat(), "day_of_month": row.day_of_month,
+        "end_date": row.end_date.isoformat() if row.end_date else None, "max_count": row.max_count,
+        "on_insufficient": row.on_insufficient, "status": row.status,
+        "next_due": row.next_due.isoformat() if row.next_due else None,
         "runs": [run_view(r) for r in runs or []],
     }
 
@@ -152,9 +151,9 @@ def _create(uow: UnitOfWork, draft: OrderDraft, today: date) -> dict[str, Any]:
     return order_view(StandingOrdersRepository(uow.connection).insert(replace(order, next_due=first)))
 
 
-def _owned(repo: StandingOrdersRepository, owner_id: UUID, order_id: UUID, *, lock: bool = False) -> Row:
+def _owned(repo: StandingOrdersRepository, owner_id: UUID, order_id: UUID, *, lock: bool = False) -> StandingOrder:
     row = repo.get(order_id, lock=lock)
-    if row is None or row["owner_id"] != owner_id:
+    if row is None or row.owner_id != owner_id:
         raise StandingOrderNotFound()
     return row
 
@@ -184,34 +183,34 @@ def materialise_due(uow: UnitOfWork, today: date, limit: int) -> int:
     orders = repo.lock_due(today, limit)
     for row in orders:
         rule = recurrence(row)
-        due = due_through(rule, row["next_seq"], today, MAX_DUE_PER_ORDER)
+        due = due_through(rule, row.next_seq, today, MAX_DUE_PER_ORDER)
         for seq, when in due:
-            repo.insert_run(row["id"], seq, when)
-        next_seq = row["next_seq"] + len(due)
-        repo.advance(row["id"], next_seq, occurrence_date(rule, next_seq))
+            repo.insert_run(row.id, seq, when)
+        next_seq = row.next_seq + len(due)
+        repo.advance(row.id, next_seq, occurrence_date(rule, next_seq))
     return len(orders)
 
 
-def _payment(order: Row, run: Row) -> tuple[str, dict[str, Any]]:
-    amount = from_minor(order["amount"], order["currency"])
-    label = order["description"] or order["name"]
-    if order["kind"] == "utility":
-        return "utility", {"payer_id": str(order["owner_id"]), "provider_id": str(order["provider_id"]),
-                           "payer_account": order["payer_account"], "from_account_id": str(order["from_account_id"]),
-                           "amount": amount, "currency": order["currency"]}
-    return "transfer", {"from_account_id": str(order["from_account_id"]), "to_account_id": str(order["to_account_id"]),
-                        "amount": amount, "currency": order["currency"],
-                        "description": f"{label} ({run['due_date'].isoformat()})"[:200]}
+def _payment(order: StandingOrder, run: OrderRun) -> tuple[str, dict[str, Any]]:
+    amount = from_minor(order.amount, order.currency)
+    label = order.description or order.name
+    if order.kind == "utility":
+        return "utility", {"payer_id": str(order.owner_id), "provider_id": str(order.provider_id),
+                           "payer_account": order.payer_account, "from_account_id": str(order.from_account_id),
+                           "amount": amount, "currency": order.currency}
+    return "transfer", {"from_account_id": str(order.from_account_id), "to_account_id": str(order.to_account_id),
+                        "amount": amount, "currency": order.currency,
+                        "description": f"{label} ({run.due_date.isoformat()})"[:200]}
 
 
-def _pay(payments: Payments, order: Row, run: Row) -> Answer | None:
+def _pay(payments: Payments, order: StandingOrder, run: OrderRun) -> Answer | None:
     """The owner's answer, or None when it could not be reached (the run stays pending)."""
     kind, body = _payment(order, run)
-    key = occurrence_key(order["id"], run["seq"], run["due_date"])
+    key = occurrence_key(order.id, run.seq, run.due_date)
     try:
         return payments.utility_pay(key, body) if kind == "utility" else payments.transfer(key, body)
     except AppError as exc:
-        logger.warning("standing order payment deferred", extra={"order_id": str(order["id"]), "seq": run["seq"],
+        logger.warning("standing order payment deferred", extra={"order_id": str(order.id), "seq": run.seq,
                                                                   "problem": exc.code})
         return None
 
@@ -219,24 +218,24 @@ def _pay(payments: Payments, order: Row, run: Row) -> Answer | None:
 TRANSIENT = frozenset({"idempotency_request_in_flight", "dependency_unavailable", "rate_limited"})
 
 
-def record_outcome(uow: UnitOfWork, order: Row, run: Row, answer: Answer, today: date) -> str:
+def record_outcome(uow: UnitOfWork, order: StandingOrder, run: OrderRun, answer: Answer, today: date) -> str:
     """Step 2's second half: the run's new status ('pending' again when it will be tried later)."""
     repo = StandingOrdersRepository(uow.connection)
-    current = repo.lock_run(order["id"], run["seq"])
-    if current is None or current["status"] != "pending":
-        return current["status"] if current else "missing"
+    current = repo.lock_run(order.id, run.seq)
+    if current is None or current.status != "pending":
+        return current.status if current else "missing"
     code = str(answer.body.get("code", "")) if not answer.ok else None
     if answer.ok:
-        repo.finish_run(order["id"], run["seq"], "paid", str(answer.body.get("id", "")) or None, None)
+        repo.finish_run(order.id, run.seq, "paid", str(answer.body.get("id", "")) or None, None)
         return "paid"
     if code in TRANSIENT:
         return "pending"
-    retry_until = run["due_date"] + timedelta(days=get_accounts_settings().standing_order_retry_days)
-    if code == "insufficient_funds" and order["on_insufficient"] == "retry" and today < retry_until:
-        repo.postpone_run(order["id"], run["seq"], today + timedelta(days=1), code)
+    retry_until = run.due_date + timedelta(days=get_accounts_settings().standing_order_retry_days)
+    if code == "insufficient_funds" and order.on_insufficient == "retry" and today < retry_until:
+        repo.postpone_run(order.id, run.seq, today + timedelta(days=1), code)
         return "pending"
-    status = "skipped" if code == "insufficient_funds" and order["on_insufficient"] == "skip" else "failed"
-    repo.finish_run(order["id"], run["seq"], status, None, code)
+    status = "skipped" if code == "insufficient_funds" and order.on_insufficient == "skip" else "failed"
+    repo.finish_run(order.id, run.seq, status, None, code)
     return status
 
 
@@ -245,10 +244,10 @@ def execute_pending(payments: Payments, today: date, limit: int) -> dict[str, in
     with UnitOfWork() as uow:
         repo = StandingOrdersRepository(uow.connection)
         runs = repo.pending_runs(today, limit)
-        orders = {row["order_id"]: repo.get(row["order_id"]) for row in runs}
+        orders = {row.order_id: repo.get(row.order_id) for row in runs}
     counts: dict[str, int] = {}
     for run in runs:
-        order = orders[run["order_id"]]
+        order = orders[run.order_id]
         answer = _pay(payments, order, run) if order is not None else None
         status = "pending"
         if answer is not None and order is not None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
-from accounts_service.repository import Row
 from bank_shared.db import Connection
+from bank_shared.rows import row_as, row_or_none, rows_as
 
 ORDER_COLUMNS = ("id, owner_id, name, kind, from_account_id, to_account_id, provider_id, payer_account, amount, "
                  "currency, description, frequency, start_date, day_of_month, end_date, max_count, "
@@ -37,11 +37,53 @@ class NewOrder:
     next_due: date
 
 
+@dataclass(frozen=True)
+class StandingOrder:
+    """A row of standing_orders (the columns of ORDER_COLUMNS)."""
+
+    id: UUID
+    owner_id: UUID
+    name: str
+    kind: str
+    from_account_id: UUID
+    to_account_id: UUID | None
+    provider_id: UUID | None
+    payer_account: str | None
+    amount: int
+    currency: str
+    description: str
+    frequency: str
+    start_date: date
+    day_of_month: int | None
+    end_date: date | None
+    max_count: int | None
+    on_insufficient: str
+    status: str
+    next_seq: int
+    next_due: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OrderRun:
+    """A row of standing_order_runs (one occurrence of an order; the columns of RUN_COLUMNS)."""
+
+    order_id: UUID
+    seq: int
+    due_date: date
+    status: str
+    attempts: int
+    next_attempt: date
+    result_id: str | None
+    problem_code: str | None
+    updated_at: datetime
+
+
 class StandingOrdersRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def insert(self, order: NewOrder) -> Row:
+    def insert(self, order: NewOrder) -> StandingOrder:
         row = self.connection.execute(
             "INSERT INTO standing_orders (id, owner_id, name, kind, from_account_id, to_account_id, provider_id, "
             "payer_account, amount, currency, description, frequency, start_date, day_of_month, end_date, "
@@ -51,29 +93,32 @@ class StandingOrdersRepository:
             astuple(order),
         ).fetchone()
         assert row is not None
-        return row
+        return row_as(StandingOrder, row)
 
-    def get(self, order_id: UUID, *, lock: bool = False) -> Row | None:
+    def get(self, order_id: UUID, *, lock: bool = False) -> StandingOrder | None:
         suffix = " FOR UPDATE" if lock else ""
-        return self.connection.execute(
-            f"SELECT {ORDER_COLUMNS} FROM standing_orders WHERE id = %s{suffix}", (order_id,)).fetchone()
+        return row_or_none(StandingOrder, self.connection.execute(
+            f"SELECT {ORDER_COLUMNS} FROM standing_orders WHERE id = %s{suffix}", (order_id,)).fetchone())
 
-    def by_owner(self, owner_id: UUID) -> list[Row]:
-        return self.connection.execute(
+    def by_owner(self, owner_id: UUID) -> list[StandingOrder]:
+        return rows_as(StandingOrder, self.connection.execute(
             f"SELECT {ORDER_COLUMNS} FROM standing_orders WHERE owner_id = %s ORDER BY created_at DESC, id",
-            (owner_id,)).fetchall()
+            (owner_id,)).fetchall())
 
-    def cancel(self, order_id: UUID) -> Row:
+    def cancel(self, order_id: UUID) -> StandingOrder:
+        """The order cancelled (the caller found it; one already stopped comes back as it is)."""
         row = self.connection.execute(
             "UPDATE standing_orders SET status = 'cancelled', next_due = NULL, updated_at = now() "
             f"WHERE id = %s AND status = 'active' RETURNING {ORDER_COLUMNS}", (order_id,)).fetchone()
-        return row if row is not None else self.get(order_id) or {}
+        order = row_as(StandingOrder, row) if row is not None else self.get(order_id)
+        assert order is not None
+        return order
 
-    def lock_due(self, today: date, limit: int) -> list[Row]:
+    def lock_due(self, today: date, limit: int) -> list[StandingOrder]:
         """Active orders with an occurrence due on or before `today`; a concurrent sweep skips them."""
-        return self.connection.execute(
+        return rows_as(StandingOrder, self.connection.execute(
             f"SELECT {ORDER_COLUMNS} FROM standing_orders WHERE status = 'active' AND next_due <= %s "
-            "ORDER BY next_due, id LIMIT %s FOR UPDATE SKIP LOCKED", (today, limit)).fetchall()
+            "ORDER BY next_due, id LIMIT %s FOR UPDATE SKIP LOCKED", (today, limit)).fetchall())
 
     def insert_run(self, order_id: UUID, seq: int, due_date: date) -> None:
         """The occurrence's one row; a second sweep over the same occurrence inserts nothing."""
@@ -87,15 +132,15 @@ class StandingOrdersRepository:
             "status = CASE WHEN %s::date IS NULL THEN 'finished' ELSE status END, updated_at = now() "
             "WHERE id = %s", (next_seq, next_due, next_due, order_id))
 
-    def pending_runs(self, today: date, limit: int) -> list[Row]:
-        return self.connection.execute(
+    def pending_runs(self, today: date, limit: int) -> list[OrderRun]:
+        return rows_as(OrderRun, self.connection.execute(
             f"SELECT {RUN_COLUMNS} FROM standing_order_runs WHERE status = 'pending' AND next_attempt <= %s "
-            "ORDER BY next_attempt, order_id, seq LIMIT %s", (today, limit)).fetchall()
+            "ORDER BY next_attempt, order_id, seq LIMIT %s", (today, limit)).fetchall())
 
-    def lock_run(self, order_id: UUID, seq: int) -> Row | None:
-        return self.connection.execute(
+    def lock_run(self, order_id: UUID, seq: int) -> OrderRun | None:
+        return row_or_none(OrderRun, self.connection.execute(
             f"SELECT {RUN_COLUMNS} FROM standing_order_runs WHERE order_id = %s AND seq = %s FOR UPDATE",
-            (order_id, seq)).fetchone()
+            (order_id, seq)).fetchone())
 
     def finish_run(self, order_id: UUID, seq: int, status: str, result_id: str | None,
                    problem_code: str | None) -> None:
@@ -109,7 +154,7 @@ class StandingOrdersRepository:
             "UPDATE standing_order_runs SET attempts = attempts + 1, next_attempt = %s, problem_code = %s, "
             "updated_at = now() WHERE order_id = %s AND seq = %s", (next_attempt, problem_code, order_id, seq))
 
-    def runs_of(self, order_id: UUID, limit: int) -> list[Row]:
-        return self.connection.execute(
+    def runs_of(self, order_id: UUID, limit: int) -> list[OrderRun]:
+        return rows_as(OrderRun, self.connection.execute(
             f"SELECT {RUN_COLUMNS} FROM standing_order_runs WHERE order_id = %s ORDER BY seq DESC LIMIT %s",
-            (order_id, limit)).fetchall()
+            (order_id, limit)).fetchall())

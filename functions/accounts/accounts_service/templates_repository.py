@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass
+from datetime import datetime
 from uuid import UUID
 
-from accounts_service.repository import Row
 from bank_shared.db import Connection
+from bank_shared.rows import row_as, row_or_none, rows_as
 
 COLUMNS = ("id, owner_id, name, kind, from_account_id, to_account_number, to_phone, provider_id, payer_account, "
            "amount, currency, description, created_at")
@@ -28,6 +29,25 @@ class NewTemplate:
     description: str
 
 
+@dataclass(frozen=True)
+class Template:
+    """A row of payment_templates (the columns of COLUMNS)."""
+
+    id: UUID
+    owner_id: UUID
+    name: str
+    kind: str
+    from_account_id: UUID | None
+    to_account_number: str | None
+    to_phone: str | None
+    provider_id: UUID | None
+    payer_account: str | None
+    amount: int | None
+    currency: str
+    description: str
+    created_at: datetime
+
+
 class TemplatesRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -37,28 +57,28 @@ class TemplatesRepository:
                                       (owner_id,)).fetchone()
         return int(row["n"]) if row else 0
 
-    def insert(self, template: NewTemplate) -> Row | None:
+    def insert(self, template: NewTemplate) -> Template | None:
         """The new template, or None when the owner already has one with this name."""
-        return self.connection.execute(
+        return row_or_none(Template, self.connection.execute(
             "INSERT INTO payment_templates (id, owner_id, name, kind, from_account_id, to_account_number, to_phone, "
             "provider_id, payer_account, amount, currency, description) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            f"ON CONFLICT (owner_id, name) DO NOTHING RETURNING {COLUMNS}", astuple(template)).fetchone()
+            f"ON CONFLICT (owner_id, name) DO NOTHING RETURNING {COLUMNS}", astuple(template)).fetchone())
 
-    def by_owner(self, owner_id: UUID) -> list[Row]:
-        return self.connection.execute(
-            f"SELECT {COLUMNS} FROM payment_templates WHERE owner_id = %s ORDER BY name, id", (owner_id,)).fetchall()
+    def by_owner(self, owner_id: UUID) -> list[Template]:
+        return rows_as(Template, self.connection.execute(
+            f"SELECT {COLUMNS} FROM payment_templates WHERE owner_id = %s ORDER BY name, id", (owner_id,)).fetchall())
 
-    def get(self, template_id: UUID) -> Row | None:
-        return self.connection.execute(f"SELECT {COLUMNS} FROM payment_templates WHERE id = %s",
-                                       (template_id,)).fetchone()
+    def get(self, template_id: UUID) -> Template | None:
+        return row_or_none(Template, self.connection.execute(f"SELECT {COLUMNS} FROM payment_templates WHERE id = %s",
+                                                             (template_id,)).fetchone())
 
-    def rename(self, template_id: UUID, name: str) -> Row:
+    def rename(self, template_id: UUID, name: str) -> Template:
         row = self.connection.execute(
             f"UPDATE payment_templates SET name = %s, updated_at = now() WHERE id = %s RETURNING {COLUMNS}",
             (name, template_id)).fetchone()
         assert row is not None
-        return row
+        return row_as(Template, row)
 
     def delete(self, template_id: UUID) -> None:
         self.connection.execute("DELETE FROM payment_templates WHERE id = %s", (template_id,))

@@ -13,8 +13,10 @@ from uuid import UUID
 import pytest
 
 from accounts_service import card_clients, card_service, card_settlement, ledger_client
+from accounts_service.card_repository import Authorization, CardLimits, CardWithAccount
 from accounts_service.card_service import FollowUp, Purchase
 from bank_shared.http import Answer
+from bank_shared.rows import row_as, row_or_none, rows_as
 from tests.support.card_fakes import FakeLedger, FakeRates, FakeRegistry
 
 CARD, ACCOUNT = uuid.uuid4(), uuid.uuid4()
@@ -40,38 +42,39 @@ class FakeRepository:
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def card_with_account(self, card_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-        return dict(self.cards[card_id]) if card_id in self.cards else None
+    def card_with_account(self, card_id: UUID, *, lock: bool = False) -> CardWithAccount | None:
+        return row_or_none(CardWithAccount, self.cards.get(card_id))
 
-    def limits(self, card_id: UUID) -> dict[str, Any] | None:
-        return self.limit_rows.get(card_id)
+    def limits(self, card_id: UUID) -> CardLimits | None:
+        return row_or_none(CardLimits, self.limit_rows.get(card_id))
 
     def spent_since(self, card_id: UUID, day_start: datetime, month_start: datetime) -> tuple[int, int]:
         spent = [(r["created_at"], r["cleared_amount"] or r["billed_amount"]) for r in self.rows.values()
                  if r["card_id"] == card_id and r["status"] in ("holding", "approved", "cleared")]
         return (sum(a for t, a in spent if t >= day_start), sum(a for t, a in spent if t >= month_start))
 
-    def authorization(self, rrn: str, *, lock: bool = False) -> dict[str, Any] | None:
-        return dict(self.rows[rrn]) if rrn in self.rows else None
+    def authorization(self, rrn: str, *, lock: bool = False) -> Authorization | None:
+        return row_or_none(Authorization, self.rows.get(rrn))
 
-    def insert_authorization(self, values: dict[str, Any]) -> dict[str, Any]:
+    def insert_authorization(self, values: dict[str, Any]) -> Authorization:
         now = datetime.now(UTC)
         row = {**values, "auth_code": None, "hold_id": None, "cleared_amount": None, "transaction_id": None,
                "created_at": now, "updated_at": now}
         self.rows[values["rrn"]] = row
-        return dict(row)
+        return row_as(Authorization, row)
 
     def transition(self, authorization_id: UUID, from_status: str, to_status: str,
-                   **fields: Any) -> dict[str, Any] | None:
+                   **fields: Any) -> Authorization | None:
         row = next(r for r in self.rows.values() if r["id"] == authorization_id)
         if row["status"] != from_status:
             return None
         row.update(fields, status=to_status)
-        return dict(row)
+        return row_as(Authorization, row)
 
-    def stale(self, now: datetime, holding_before: datetime, limit: int) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.rows.values() if (r["status"] == "approved" and r["expires_at"] <= now)
-                or (r["status"] == "holding" and r["created_at"] <= holding_before)]
+    def stale(self, now: datetime, holding_before: datetime, limit: int) -> list[Authorization]:
+        return rows_as(Authorization, (r for r in self.rows.values()
+                                       if (r["status"] == "approved" and r["expires_at"] <= now)
+                                       or (r["status"] == "holding" and r["created_at"] <= holding_before)))
 
 
 @pytest.fixture
@@ -97,8 +100,9 @@ def purchase(rrn: str, amount: str, currency: str = "RUB", channel: str = "pos")
 
 
 def limits(**values: Any) -> None:
-    FakeRepository.limit_rows[CARD] = {"per_purchase": None, "daily": None, "monthly": None,
-                                       "online_enabled": True, "cash_enabled": True} | values
+    FakeRepository.limit_rows[CARD] = {"card_id": CARD, "per_purchase": None, "daily": None, "monthly": None,
+                                       "online_enabled": True, "cash_enabled": True, "updated_by": "test",
+                                       "updated_at": datetime.now(UTC)} | values
 
 
 def test_approved_purchase_holds_once_even_when_repeated(ledger: FakeLedger) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -14,12 +15,15 @@ import pytest
 
 from accounts_service import card_limits
 from accounts_service.card_limits import LimitsChange
+from accounts_service.card_repository import Authorization, CardLimits, CardWithAccount
 from accounts_service.service import CardNotFound
 from bank_shared.auth import Principal
+from bank_shared.rows import row_as, row_or_none
 from tests.support.fake_db import fake_unit_of_work
 
 OWNER = uuid.uuid4()
-CARD = {"id": uuid.uuid4(), "owner_id": OWNER, "currency": "RUB"}
+CARD = {"id": uuid.uuid4(), "account_id": uuid.uuid4(), "status": "active", "expiry_month": 12, "expiry_year": 2030,
+        "owner_id": OWNER, "currency": "RUB", "account_status": "active"}
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 
 
@@ -29,22 +33,23 @@ class InMemoryCards:
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def card_with_account(self, card_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-        return dict(CARD) if card_id == CARD["id"] else None
+    def card_with_account(self, card_id: UUID, *, lock: bool = False) -> CardWithAccount | None:
+        return row_as(CardWithAccount, CARD) if card_id == CARD["id"] else None
 
-    def limits(self, card_id: UUID) -> dict[str, Any] | None:
-        return self.limits_row
+    def limits(self, card_id: UUID) -> CardLimits | None:
+        return row_or_none(CardLimits, self.limits_row)
 
-    def upsert_limits(self, card_id: UUID, values: dict[str, Any], updated_by: str) -> dict[str, Any]:
-        InMemoryCards.limits_row = {**values, "updated_at": NOW, "updated_by": updated_by}
-        return InMemoryCards.limits_row
+    def upsert_limits(self, card_id: UUID, values: dict[str, Any], updated_by: str) -> CardLimits:
+        InMemoryCards.limits_row = {**values, "card_id": card_id, "updated_at": NOW, "updated_by": updated_by}
+        return row_as(CardLimits, InMemoryCards.limits_row)
 
-    def purchases(self, card_id: UUID, limit: int) -> list[dict[str, Any]]:
-        return [{"id": uuid.uuid4(), "rrn": "000000000001", "status": "holding", "response_code": "00",
-                 "decline_reason": None, "merchant_name": "Кофейня", "merchant_city": "Москва",
-                 "merchant_country": "RU", "mcc": "5814", "channel": "pos", "amount": 35_000, "currency": "RUB",
-                 "cleared_amount": None, "billed_amount": 35_000, "billed_currency": "RUB", "created_at": NOW,
-                 "updated_at": NOW}][:limit]
+    def purchases(self, card_id: UUID, limit: int) -> list[Authorization]:
+        return [Authorization(
+            id=uuid.uuid4(), rrn="000000000001", stan="000001", card_id=card_id, account_id=CARD["id"],
+            channel="pos", mcc="5814", merchant_name="Кофейня", merchant_city="Москва", merchant_country="RU",
+            amount=35_000, currency="RUB", billed_amount=35_000, billed_currency="RUB", rate=Decimal(1),
+            status="holding", response_code="00", decline_reason=None, auth_code=None, hold_id=None,
+            cleared_amount=None, transaction_id=None, expires_at=NOW, created_at=NOW, updated_at=NOW)][:limit]
 
 
 @pytest.fixture(autouse=True)

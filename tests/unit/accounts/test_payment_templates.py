@@ -5,7 +5,8 @@ that makes it fail."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,42 +15,41 @@ import pytest
 
 from accounts_service import payment_templates
 from accounts_service.payment_templates import TemplateDraft, TemplateNameTaken, TemplateNotFound, TooManyTemplates
-from accounts_service.templates_repository import NewTemplate
+from accounts_service.templates_repository import NewTemplate, Template
 from tests.support.fake_db import fake_unit_of_work
 
 ANN, BOB = uuid.uuid4(), uuid.uuid4()
 
 
 class InMemoryTemplates:
-    rows: dict[UUID, dict[str, Any]] = {}
+    rows: dict[UUID, Template] = {}
 
     def __init__(self, _connection: Any) -> None:
         pass
 
     def count(self, owner_id: UUID) -> int:
-        return sum(1 for row in self.rows.values() if row["owner_id"] == owner_id)
+        return sum(1 for row in self.rows.values() if row.owner_id == owner_id)
 
     def _taken(self, owner_id: UUID, name: str) -> bool:
-        return any(r["owner_id"] == owner_id and r["name"] == name for r in self.rows.values())
+        return any(r.owner_id == owner_id and r.name == name for r in self.rows.values())
 
-    def insert(self, template: NewTemplate) -> dict[str, Any] | None:
+    def insert(self, template: NewTemplate) -> Template | None:
         if self._taken(template.owner_id, template.name):
             return None
-        self.rows[template.id] = asdict(template)
-        return dict(self.rows[template.id])
+        self.rows[template.id] = Template(**asdict(template), created_at=datetime.now(UTC))
+        return self.rows[template.id]
 
-    def by_owner(self, owner_id: UUID) -> list[dict[str, Any]]:
-        return sorted((dict(r) for r in self.rows.values() if r["owner_id"] == owner_id), key=lambda r: r["name"])
+    def by_owner(self, owner_id: UUID) -> list[Template]:
+        return sorted((r for r in self.rows.values() if r.owner_id == owner_id), key=lambda r: r.name)
 
-    def get(self, template_id: UUID) -> dict[str, Any] | None:
-        row = self.rows.get(template_id)
-        return dict(row) if row else None
+    def get(self, template_id: UUID) -> Template | None:
+        return self.rows.get(template_id)
 
-    def rename(self, template_id: UUID, name: str) -> dict[str, Any]:
-        if self._taken(self.rows[template_id]["owner_id"], name):
+    def rename(self, template_id: UUID, name: str) -> Template:
+        if self._taken(self.rows[template_id].owner_id, name):
             raise psycopg.errors.UniqueViolation("payment_templates_owner_id_name_key")
-        self.rows[template_id]["name"] = name
-        return dict(self.rows[template_id])
+        self.rows[template_id] = replace(self.rows[template_id], name=name)
+        return self.rows[template_id]
 
     def delete(self, template_id: UUID) -> None:
         del self.rows[template_id]

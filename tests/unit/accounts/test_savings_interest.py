@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from accounts_service import savings
 from accounts_service.interest_math import daily_interest, round_half_even
+from accounts_service.savings_repository import AccountToAccrue, MonthToCapitalize, SavingsRate, Unsettled
 from bank_shared.http import Answer
 
 OPENED = date(2024, 1, 20)  # 2024 is a leap year: 366 days
@@ -52,22 +53,24 @@ class FakeSavings:
     def __init__(self, rate_rows: list[dict[str, Any]]) -> None:
         self.account = {"id": uuid.uuid4(), "currency": "RUB", "product_code": "savings",
                         "opened_at": datetime.combine(OPENED, datetime.min.time(), UTC)}
-        self.rate_rows = rate_rows
+        self.rate_rows = [SavingsRate(**row, set_by="test") for row in rate_rows]
         self.accruals: dict[date, dict[str, Any]] = {}
         self.capitalized: dict[date, int] = {}
 
-    def rates(self, product_code: str | None = None) -> list[dict[str, Any]]:
+    def rates(self, product_code: str | None = None) -> list[SavingsRate]:
         return self.rate_rows
 
-    def accounts_to_accrue(self, through: date, limit: int, account_id: UUID | None = None) -> list[dict[str, Any]]:
+    def accounts_to_accrue(self, through: date, limit: int, account_id: UUID | None = None) -> list[AccountToAccrue]:
         last = max(self.accruals, default=None)
-        return [{**self.account, "last_day": last}] if through >= OPENED and (last is None or last < through) else []
+        due = through >= OPENED and (last is None or last < through)
+        return [AccountToAccrue(**self.account, last_day=last)] if due else []
 
     def insert_accrual(self, account_id: UUID, day: date, balance: int, rate: Decimal, amount: int,
                        transaction_id: str | None) -> None:
         self.accruals.setdefault(day, {"amount": amount, "balance": balance, "settled": None})
 
-    def months_to_capitalize(self, before: date, limit: int, account_id: UUID | None = None) -> list[dict[str, Any]]:
+    def months_to_capitalize(self, before: date, limit: int,
+                             account_id: UUID | None = None) -> list[MonthToCapitalize]:
         months: dict[date, list[date]] = {}
         for day in self.accruals:
             if day < before:
@@ -76,9 +79,9 @@ class FakeSavings:
         for month, days in sorted(months.items()):
             last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
             if month not in self.capitalized and max(days) == last:
-                due.append({"account_id": self.account["id"], "currency": "RUB", "month": month,
-                            "total": sum(self.accruals[d]["amount"] for d in days
-                                         if self.accruals[d]["settled"] is None)})
+                due.append(MonthToCapitalize(self.account["id"], "RUB", month,
+                                             sum(self.accruals[d]["amount"] for d in days
+                                                 if self.accruals[d]["settled"] is None)))
         return due
 
     def insert_capitalization(self, account_id: UUID, month: date, amount: int, transaction_id: str | None) -> None:
@@ -88,9 +91,9 @@ class FakeSavings:
         return [d for d, row in self.accruals.items()
                 if d <= through and row["settled"] is None and d.replace(day=1) not in self.capitalized]
 
-    def unsettled(self, account_id: UUID, through: date) -> dict[str, Any]:
+    def unsettled(self, account_id: UUID, through: date) -> Unsettled:
         days = self._open(through)
-        return {"total": sum(self.accruals[d]["amount"] for d in days), "last_day": max(days, default=None)}
+        return Unsettled(sum(self.accruals[d]["amount"] for d in days), max(days, default=None))
 
     def mark_settled(self, account_id: UUID, through: date) -> None:
         for day in self._open(through):

@@ -6,7 +6,7 @@ fail."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +14,9 @@ import pytest
 
 from accounts_service import staff_products
 from accounts_service.standing_orders import StandingOrderNotFound
+from accounts_service.standing_orders_repository import OrderRun, StandingOrder
+from accounts_service.templates_repository import Template
+from bank_shared.rows import row_as, rows_as
 from tests.support.fake_db import fake_unit_of_work
 
 ANN, BOB = uuid.uuid4(), uuid.uuid4()
@@ -24,40 +27,40 @@ def order(owner: UUID, name: str) -> dict[str, Any]:
             "to_account_id": uuid.uuid4(), "provider_id": None, "payer_account": None, "amount": 150_000,
             "currency": "RUB", "description": "", "frequency": "monthly", "start_date": date(2026, 12, 5),
             "day_of_month": 5, "end_date": None, "max_count": None, "on_insufficient": "skip", "status": "active",
-            "next_due": date(2026, 12, 5)}
+            "next_seq": 0, "next_due": date(2026, 12, 5), "created_at": datetime.now(UTC)}
 
 
 class InMemoryOrders:
     rows: dict[UUID, dict[str, Any]] = {}
-    runs: dict[UUID, list[dict[str, Any]]] = {}
+    runs: dict[UUID, list[OrderRun]] = {}
 
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def by_owner(self, owner_id: UUID) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.rows.values() if r["owner_id"] == owner_id]
+    def by_owner(self, owner_id: UUID) -> list[StandingOrder]:
+        return rows_as(StandingOrder, (r for r in self.rows.values() if r["owner_id"] == owner_id))
 
-    def get(self, order_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-        return dict(self.rows[order_id]) if order_id in self.rows else None
+    def get(self, order_id: UUID, *, lock: bool = False) -> StandingOrder | None:
+        return row_as(StandingOrder, self.rows[order_id]) if order_id in self.rows else None
 
-    def cancel(self, order_id: UUID) -> dict[str, Any]:
+    def cancel(self, order_id: UUID) -> StandingOrder:
         row = self.rows[order_id]
         if row["status"] == "active":
             row.update(status="cancelled", next_due=None)
-        return dict(row)
+        return row_as(StandingOrder, row)
 
-    def runs_of(self, order_id: UUID, limit: int) -> list[dict[str, Any]]:
+    def runs_of(self, order_id: UUID, limit: int) -> list[OrderRun]:
         return self.runs.get(order_id, [])[:limit]
 
 
 class InMemoryTemplates:
-    rows: list[dict[str, Any]] = []
+    rows: list[Template] = []
 
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def by_owner(self, owner_id: UUID) -> list[dict[str, Any]]:
-        return [r for r in self.rows if r["owner_id"] == owner_id]
+    def by_owner(self, owner_id: UUID) -> list[Template]:
+        return [r for r in self.rows if r.owner_id == owner_id]
 
 
 @pytest.fixture(autouse=True)
@@ -75,8 +78,8 @@ def run(use_case: Any, *args: Any) -> Any:
 def test_a_customers_orders_come_with_their_runs_and_only_theirs() -> None:
     rent, other = order(ANN, "Rent"), order(BOB, "Bob's")
     InMemoryOrders.rows = {rent["id"]: rent, other["id"]: other}
-    InMemoryOrders.runs = {rent["id"]: [{"seq": 0, "due_date": date(2026, 12, 5), "status": "paid", "attempts": 1,
-                                         "result_id": "tx-1", "problem_code": None}]}
+    InMemoryOrders.runs = {rent["id"]: [OrderRun(rent["id"], 0, date(2026, 12, 5), "paid", 1, date(2026, 12, 5),
+                                                 "tx-1", None, datetime.now(UTC))]}
     items = run(staff_products.customer_orders, ANN)
     assert [i["name"] for i in items] == ["Rent"]  # bug: another customer's order shown
     assert items[0]["runs"][0]["status"] == "paid" and items[0]["amount"] == {"amount": "1500.00", "currency": "RUB"}
@@ -94,8 +97,10 @@ def test_staff_cancel_any_customers_order_once_and_unknown_is_not_found() -> Non
 
 
 def test_a_customers_templates_only() -> None:
-    base = {"kind": "p2p_phone", "from_account_id": None, "to_account_number": None, "to_phone": "+79000000001",
-            "provider_id": None, "payer_account": None, "amount": None, "currency": "RUB", "description": ""}
-    InMemoryTemplates.rows = [{**base, "id": uuid.uuid4(), "owner_id": ANN, "name": "Mum"},
-                              {**base, "id": uuid.uuid4(), "owner_id": BOB, "name": "Bob's"}]
+    base: dict[str, Any] = {
+        "kind": "p2p_phone", "from_account_id": None, "to_account_number": None, "to_phone": "+79000000001",
+        "provider_id": None, "payer_account": None, "amount": None, "currency": "RUB", "description": "",
+        "created_at": datetime.now(UTC)}
+    InMemoryTemplates.rows = [Template(**base, id=uuid.uuid4(), owner_id=ANN, name="Mum"),
+                              Template(**base, id=uuid.uuid4(), owner_id=BOB, name="Bob's")]
     assert [t["name"] for t in run(staff_products.customer_templates, ANN)] == ["Mum"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 
 from accounts_service import standing_orders
 from accounts_service.occurrences import occurrence_date
+from accounts_service.standing_orders_repository import OrderRun, StandingOrder
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer
+from bank_shared.rows import row_as, rows_as
 
 START = date(2025, 1, 31)
 
@@ -29,27 +31,29 @@ class FakeStore:
         self.orders: dict[UUID, dict[str, Any]] = {}
         self.runs: dict[tuple[UUID, int], dict[str, Any]] = {}
 
-    def lock_due(self, today: date, limit: int) -> list[dict[str, Any]]:
+    def lock_due(self, today: date, limit: int) -> list[StandingOrder]:
         due = [o for o in self.orders.values() if o["status"] == "active" and o["next_due"] <= today]
-        return [dict(o) for o in due[:limit]]
+        return rows_as(StandingOrder, due[:limit])
 
     def insert_run(self, order_id: UUID, seq: int, due_date: date) -> None:
         self.runs.setdefault((order_id, seq), {"order_id": order_id, "seq": seq, "due_date": due_date,
-                                               "status": "pending", "attempts": 0, "next_attempt": due_date})
+                                               "status": "pending", "attempts": 0, "next_attempt": due_date,
+                                               "result_id": None, "problem_code": None,
+                                               "updated_at": datetime.now(UTC)})
 
     def advance(self, order_id: UUID, next_seq: int, next_due: date | None) -> None:
         order = self.orders[order_id]
         order.update(next_seq=next_seq, next_due=next_due, status=order["status"] if next_due else "finished")
 
-    def pending_runs(self, today: date, limit: int) -> list[dict[str, Any]]:
+    def pending_runs(self, today: date, limit: int) -> list[OrderRun]:
         runs = [r for r in self.runs.values() if r["status"] == "pending" and r["next_attempt"] <= today]
-        return [dict(r) for r in runs[:limit]]
+        return rows_as(OrderRun, runs[:limit])
 
-    def get(self, order_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-        return dict(self.orders[order_id])
+    def get(self, order_id: UUID, *, lock: bool = False) -> StandingOrder | None:
+        return row_as(StandingOrder, self.orders[order_id])
 
-    def lock_run(self, order_id: UUID, seq: int) -> dict[str, Any] | None:
-        return dict(self.runs[(order_id, seq)])
+    def lock_run(self, order_id: UUID, seq: int) -> OrderRun | None:
+        return row_as(OrderRun, self.runs[(order_id, seq)])
 
     def finish_run(self, order_id: UUID, seq: int, status: str, result_id: str | None, code: str | None) -> None:
         self.runs[(order_id, seq)].update(status=status, attempts=self.runs[(order_id, seq)]["attempts"] + 1)
@@ -98,7 +102,7 @@ def _order(store: FakeStore, rule: str) -> dict[str, Any]:
              "from_account_id": uuid.uuid4(), "to_account_id": uuid.uuid4(), "provider_id": None,
              "payer_account": None, "amount": 100_00, "currency": "RUB", "description": "", "frequency": "monthly",
              "start_date": START, "day_of_month": 31, "end_date": None, "max_count": 8, "on_insufficient": rule,
-             "status": "active", "next_seq": 0, "next_due": START}
+             "status": "active", "next_seq": 0, "next_due": START, "created_at": datetime.now(UTC)}
     store.orders[order["id"]] = order
     return order
 
@@ -128,7 +132,8 @@ def test_no_occurrence_is_ever_paid_twice(store: FakeStore, plan: list[Sweep], r
         ledger.lose, ledger.short = lose, short
         standing_orders.sweep(ledger, today)
     assert all(count == 1 for count in ledger.paid.values())
-    due = [seq for seq in range(8) if (d := occurrence_date(standing_orders.recurrence(order), seq)) and d <= today]
+    rule_of_order = standing_orders.recurrence(row_as(StandingOrder, order))
+    due = [seq for seq in range(8) if (d := occurrence_date(rule_of_order, seq)) and d <= today]
     assert sorted(seq for (_, seq) in store.runs) == due  # each due occurrence has exactly one run
     for run in store.runs.values():
         key = f"standing-order:{order['id']}:{run['seq']}:{run['due_date'].isoformat()}"
