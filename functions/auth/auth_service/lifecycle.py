@@ -15,7 +15,7 @@ from uuid import UUID
 
 from auth_service.administration import set_roles
 from auth_service.errors import UserNotFound
-from auth_service.repository import RefreshTokenRepository, UserRepository
+from auth_service.repository import RefreshTokenRepository, User, UserRepository
 from auth_service.service import _end_sessions, _public
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest, Conflict
@@ -37,15 +37,15 @@ class CannotDeactivateSelf(Conflict):
     code, title = "cannot_deactivate_self", "An employee cannot deactivate their own account"
 
 
-def _is_customer(user: Row) -> bool:
-    return "customer" in user["roles"]
+def _is_customer(user: User) -> bool:
+    return "customer" in user.roles
 
 
-def _is_staff(user: Row) -> bool:
-    return bool(STAFF_ROLES & set(user["roles"]))
+def _is_staff(user: User) -> bool:
+    return bool(STAFF_ROLES & set(user.roles))
 
 
-def _set_disabled(uow: UnitOfWork, user_id: UUID, disabled: bool, is_kind: Callable[[Row], bool],
+def _set_disabled(uow: UnitOfWork, user_id: UUID, disabled: bool, is_kind: Callable[[User], bool],
                   not_activated: type[AppError]) -> Row:
     """Disable (sessions revoked in this transaction, strictly: no commit while Redis is down) or enable a
     user of the kind; idempotent: disabling a disabled user changes nothing and revokes again."""
@@ -56,9 +56,9 @@ def _set_disabled(uow: UnitOfWork, user_id: UUID, disabled: bool, is_kind: Calla
     if disabled:
         users.set_status(user_id, BLOCKED)
         _end_sessions(RefreshTokenRepository(uow.connection).revoke_user(user_id), strict=True)
-    elif user["status"] == BLOCKED:
+    elif user.status == BLOCKED:
         users.set_status(user_id, "active")
-    elif user["status"] != "active":
+    elif user.status != "active":
         raise not_activated()
     changed = users.get(user_id)
     assert changed is not None
@@ -88,6 +88,6 @@ def set_employee_roles(uow: UnitOfWork, acting: UUID, user_id: UUID, roles: Iter
     if not wanted or not wanted <= STAFF_ROLES:
         raise BadRequest(f"Staff roles are a non-empty subset of {sorted(STAFF_ROLES)}")
     changed = set_roles(uow, str(acting), user_id, wanted)
-    if set(changed["roles"]) != set(user["roles"]):
+    if set(changed["roles"]) != set(user.roles):
         _end_sessions(RefreshTokenRepository(uow.connection).revoke_user(user_id), strict=True)
     return changed

@@ -4,16 +4,49 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection
 from bank_shared.money import is_ascii_digits
+from bank_shared.rows import row_or_none, rows_as
 from bank_shared.sql_filters import Filter, like_pattern
 
 Row = dict[str, Any]
 _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa_enabled, mfa_secret, "
                  "mfa_pending_secret, mfa_last_step, locked_until, created_at, updated_at")
+
+
+@dataclass(frozen=True)
+class User:
+    """A row of `users` (the columns of _USER_COLUMNS but the search helper columns)."""
+
+    id: UUID
+    email: str
+    password_hash: str
+    full_name: str
+    phone: str | None
+    status: str
+    roles: list[str]
+    mfa_enabled: bool
+    mfa_secret: bytes | None
+    mfa_pending_secret: bytes | None
+    mfa_last_step: int | None
+    locked_until: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ActivatedUser:
+    """Who `activate` just activated."""
+
+    id: UUID
+    email: str
+
+
 # A TOTP secret in bank_shared.crypto's sealed format starts with its version byte 1; base32 text never does.
 _UNSEALED = "({column} IS NOT NULL AND get_byte({column}, 0) <> 1)"
 
@@ -50,28 +83,28 @@ class UserRepository:
         ).fetchone()
         return row is not None
 
-    def by_email(self, email: str, *, for_update: bool = False) -> Row | None:
+    def by_email(self, email: str, *, for_update: bool = False) -> User | None:
         lock = " FOR UPDATE" if for_update else ""
-        return self.connection.execute(
+        return row_or_none(User, self.connection.execute(
             f"SELECT {_USER_COLUMNS} FROM users WHERE email = %s{lock}", (email,)
-        ).fetchone()
+        ).fetchone())
 
-    def get(self, user_id: UUID, *, for_update: bool = False) -> Row | None:
+    def get(self, user_id: UUID, *, for_update: bool = False) -> User | None:
         lock = " FOR UPDATE" if for_update else ""
-        return self.connection.execute(
+        return row_or_none(User, self.connection.execute(
             f"SELECT {_USER_COLUMNS} FROM users WHERE id = %s{lock}", (user_id,)
-        ).fetchone()
+        ).fetchone())
 
-    def active_by_phone_digits(self, digits: Sequence[str], limit: int) -> list[Row]:
+    def active_by_phone_digits(self, digits: Sequence[str], limit: int) -> list[User]:
         """Active users whose phone, stripped to its digits, is one of `digits` (uses users_phone_digits_idx)."""
-        return self.connection.execute(
+        return rows_as(User, self.connection.execute(
             f"SELECT {_USER_COLUMNS} FROM users WHERE regexp_replace(phone, '[^0-9]', '', 'g') = ANY(%s) "
             "AND phone IS NOT NULL AND status = 'active' ORDER BY created_at, id LIMIT %s",
             (list(digits), limit),
-        ).fetchall()
+        ).fetchall())
 
     def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
-               limit: int, ids: Sequence[UUID] = (), *, status: str | None = None) -> list[Row]:
+               limit: int, ids: Sequence[UUID] = (), *, status: str | None = None) -> list[User]:
         """Users holding any of `roles`, newest first, optionally matching `query` as a substring of the
         e-mail or of the name in any script (case-insensitive, ё as its plain letter: the `search_name` column
         of migration 0006), or of the phone's digits, or being one of `ids` (owners of a matching account or
@@ -80,21 +113,21 @@ class UserRepository:
         if query:
             _query_match(where, query, ids)
         where.after(("created_at", "id"), after)
-        return self.connection.execute(
+        return rows_as(User, self.connection.execute(
             *where.page(f"SELECT {_USER_COLUMNS} FROM users", ("created_at", "id"), limit)
-        ).fetchall()
+        ).fetchall())
 
     def set_phone_if_missing(self, user_id: UUID, phone: str) -> None:
         self.connection.execute(
             "UPDATE users SET phone = %s, updated_at = now() WHERE id = %s AND phone IS NULL", (phone, user_id)
         )
 
-    def activate(self, user_id: UUID) -> Row | None:
-        return self.connection.execute(
+    def activate(self, user_id: UUID) -> ActivatedUser | None:
+        return row_or_none(ActivatedUser, self.connection.execute(
             "UPDATE users SET status = 'active', updated_at = now() WHERE id = %s AND status = 'pending' "
             "RETURNING id, email",
             (user_id,),
-        ).fetchone()
+        ).fetchone())
 
     def set_password(self, user_id: UUID, password_hash: str) -> None:
         self.connection.execute(

@@ -8,6 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from auth_service.repository import ActivatedUser, User
+from bank_shared.rows import row_as, rows_as
+
 Row = dict[str, Any]
 USER_KEYS = ("id", "email", "password_hash", "full_name", "phone", "roles", "status", "locked_until",
              "mfa_enabled", "mfa_secret", "mfa_pending_secret", "mfa_last_step", "created_at")
@@ -52,37 +55,38 @@ class InMemoryUsers(_Part):
             "id": user_id, "email": email, "password_hash": password_hash, "full_name": full_name, "phone": phone,
             "roles": list(roles), "status": status, "locked_until": None, "mfa_enabled": False,
             "mfa_secret": None, "mfa_pending_secret": None, "mfa_last_step": None,
-            "created_at": self.store.now() + timedelta(microseconds=len(self.state["users"]))}
+            "created_at": self.store.now() + timedelta(microseconds=len(self.state["users"])),
+            "updated_at": self.store.now()}
         return True
 
-    def by_email(self, email: str, *, for_update: bool = False) -> Row | None:
-        return next((dict(u) for u in self.state["users"].values() if u["email"] == email), None)
+    def by_email(self, email: str, *, for_update: bool = False) -> User | None:
+        return next((row_as(User, u) for u in self.state["users"].values() if u["email"] == email), None)
 
-    def get(self, user_id: UUID, *, for_update: bool = False) -> Row | None:
+    def get(self, user_id: UUID, *, for_update: bool = False) -> User | None:
         row = self.state["users"].get(user_id)
-        return dict(row) if row else None
+        return row_as(User, row) if row else None
 
-    def active_by_phone_digits(self, digits: Sequence[str], limit: int) -> list[Row]:
-        return [dict(u) for u in self.state["users"].values() if u["status"] == "active" and u["phone"]
-                and "".join(c for c in u["phone"] if c.isdigit()) in digits][:limit]
+    def active_by_phone_digits(self, digits: Sequence[str], limit: int) -> list[User]:
+        return rows_as(User, [u for u in self.state["users"].values() if u["status"] == "active" and u["phone"]
+                              and "".join(c for c in u["phone"] if c.isdigit()) in digits][:limit])
 
     def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
-               limit: int, ids: Sequence[UUID] = (), *, status: str | None = None) -> list[Row]:
+               limit: int, ids: Sequence[UUID] = (), *, status: str | None = None) -> list[User]:
         rows = [u for u in self.state["users"].values() if set(u["roles"]) & set(roles)
                 and (status is None or u["status"] == status)
                 and (query is None or query.lower() in (u["email"] + u["full_name"]).lower() or u["id"] in ids)
                 and (after is None or (u["created_at"], u["id"]) < after)]
-        return [dict(u) for u in sorted(rows, key=lambda u: (u["created_at"], u["id"]), reverse=True)[:limit]]
+        return rows_as(User, sorted(rows, key=lambda u: (u["created_at"], u["id"]), reverse=True)[:limit])
 
     def _set(self, user_id: UUID, **values: Any) -> None:
         self.state["users"][user_id].update(values)
 
-    def activate(self, user_id: UUID) -> Row | None:
+    def activate(self, user_id: UUID) -> ActivatedUser | None:
         user = self.state["users"].get(user_id)
         if user is None or user["status"] != "pending":
             return None
         user["status"] = "active"
-        return dict(user)
+        return row_as(ActivatedUser, user)
 
     def set_password(self, user_id: UUID, password_hash: str) -> None:
         self._set(user_id, password_hash=password_hash, locked_until=None)

@@ -6,6 +6,7 @@ rotates."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,8 @@ import pytest
 
 from auth_service import passwords, service
 from auth_service.errors import InvalidMfaCode, RefreshTokenReused
+from auth_service.repository import User
+from bank_shared.rows import row_as
 
 SECRET = pyotp.random_base32()
 PASSWORD = "Correct-horse-9"
@@ -40,11 +43,11 @@ class FakeUsers:
     user: dict[str, Any] = {}
     used_steps: list[int] = []
 
-    def by_email(self, email: str, for_update: bool = False) -> dict[str, Any] | None:
-        return self.user if email == self.user["email"] else None
+    def by_email(self, email: str, for_update: bool = False) -> User | None:
+        return row_as(User, self.user) if email == self.user["email"] else None
 
-    def get(self, user_id: UUID) -> dict[str, Any] | None:
-        return self.user if user_id == self.user["id"] else None
+    def get(self, user_id: UUID) -> User | None:
+        return row_as(User, self.user) if user_id == self.user["id"] else None
 
     def use_mfa_step(self, user_id: UUID, step: int) -> None:
         FakeUsers.used_steps.append(step)
@@ -84,9 +87,11 @@ class FakeUow:
 
 @pytest.fixture(autouse=True)
 def fakes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    FakeUsers.user = {"id": uuid.uuid4(), "email": "ann@example.com",
-                      "password_hash": passwords.hash_password(PASSWORD), "locked_until": None,
-                      "mfa_enabled": True, "mfa_secret": SECRET, "mfa_last_step": None, "status": "active"}
+    now = datetime.now(UTC)
+    FakeUsers.user = {"id": uuid.uuid4(), "email": "ann@example.com", "full_name": "Ann", "phone": None,
+                      "roles": ["customer"], "password_hash": passwords.hash_password(PASSWORD), "locked_until": None,
+                      "mfa_enabled": True, "mfa_secret": SECRET, "mfa_pending_secret": None, "mfa_last_step": None,
+                      "status": "active", "created_at": now, "updated_at": now}
     FakeUsers.used_steps, FakeTokens.revoked, FakeTokens.rotated, FakeTokens.grace = [], [], [], []
     FakeTokens.in_grace = False
     sessions: list[Any] = []
