@@ -47,6 +47,18 @@ class ActivatedUser:
     email: str
 
 
+@dataclass(frozen=True)
+class RefreshToken:
+    """A refresh token as `lock_by_hash` finds it; `expired` is the database clock's verdict."""
+
+    id: UUID
+    family_id: UUID
+    user_id: UUID
+    rotated_at: datetime | None
+    revoked_at: datetime | None
+    expired: bool
+
+
 # A TOTP secret in bank_shared.crypto's sealed format starts with its version byte 1; base32 text never does.
 _UNSEALED = "({column} IS NOT NULL AND get_byte({column}, 0) <> 1)"
 
@@ -241,12 +253,12 @@ class RefreshTokenRepository:
             (token_id, token_hash, family_id, user_id, ttl_seconds, client, ip_prefix, parent_id),
         )
 
-    def lock_by_hash(self, token_hash: str) -> Row | None:
-        return self.connection.execute(
+    def lock_by_hash(self, token_hash: str) -> RefreshToken | None:
+        return row_or_none(RefreshToken, self.connection.execute(
             "SELECT id, family_id, user_id, rotated_at, revoked_at, expires_at <= now() AS expired "
             "FROM refresh_tokens WHERE token_hash = %s FOR UPDATE",
             (token_hash,),
-        ).fetchone()
+        ).fetchone())
 
     def mark_rotated(self, token_id: UUID) -> None:
         self.connection.execute("UPDATE refresh_tokens SET rotated_at = now() WHERE id = %s AND rotated_at IS NULL",

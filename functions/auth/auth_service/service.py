@@ -244,20 +244,20 @@ def refresh(uow: UnitOfWork, refresh_token: str, client: SessionClient | None = 
     honoured once more within the grace window (docs/security.md); otherwise it revokes the whole family."""
     tokens = RefreshTokenRepository(uow.connection)
     row = tokens.lock_by_hash(hash_token(refresh_token))
-    if row is None or row["revoked_at"] is not None or row["expired"]:
+    if row is None or row.revoked_at is not None or row.expired:
         return InvalidRefreshToken()
-    if row["rotated_at"] and not tokens.accept_in_grace(row["id"], get_auth_settings().refresh_reuse_grace_seconds):
-        tokens.revoke_family(row["family_id"])
-        _end_sessions([row["family_id"]], strict=False)
-        logger.warning("refresh token reuse detected; family revoked", extra={"family_id": str(row["family_id"])})
+    if row.rotated_at and not tokens.accept_in_grace(row.id, get_auth_settings().refresh_reuse_grace_seconds):
+        tokens.revoke_family(row.family_id)
+        _end_sessions([row.family_id], strict=False)
+        logger.warning("refresh token reuse detected; family revoked", extra={"family_id": str(row.family_id)})
         return RefreshTokenReused()
-    user = UserRepository(uow.connection).get(row["user_id"])
+    user = UserRepository(uow.connection).get(row.user_id)
     if user is None or user.status != "active":
-        tokens.revoke_family(row["family_id"])
-        _end_sessions([row["family_id"]], strict=False)
+        tokens.revoke_family(row.family_id)
+        _end_sessions([row.family_id], strict=False)
         return InvalidRefreshToken()
-    tokens.mark_rotated(row["id"])  # a token honoured within the grace window keeps its first rotation time
-    return _issue_session(uow, user, family_id=row["family_id"], client=client, parent_id=row["id"])
+    tokens.mark_rotated(row.id)  # a token honoured within the grace window keeps its first rotation time
+    return _issue_session(uow, user, family_id=row.family_id, client=client, parent_id=row.id)
 
 
 def logout(uow: UnitOfWork, refresh_token: str) -> None:
@@ -266,8 +266,8 @@ def logout(uow: UnitOfWork, refresh_token: str) -> None:
     tokens = RefreshTokenRepository(uow.connection)
     row = tokens.lock_by_hash(hash_token(refresh_token))
     if row is not None:
-        tokens.revoke_family(row["family_id"])
-        _end_sessions([row["family_id"]], strict=True)
+        tokens.revoke_family(row.family_id)
+        _end_sessions([row.family_id], strict=True)
 
 
 def _end_sessions(family_ids: Iterable[UUID], *, strict: bool) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from auth_service.repository import ActivatedUser, User
+from auth_service.repository import ActivatedUser, RefreshToken, User
 from bank_shared.rows import row_as, rows_as
 
 Row = dict[str, Any]
@@ -145,9 +145,9 @@ class InMemoryRefreshTokens(_Part):
                                              "created_at": self.store.now(), "client": client,
                                              "ip_prefix": ip_prefix, "order": len(self.state["refresh"])}
 
-    def lock_by_hash(self, token_hash: str) -> Row | None:
+    def lock_by_hash(self, token_hash: str) -> RefreshToken | None:
         row = self.state["refresh"].get(token_hash)
-        return {**row, "expired": row["expires_at"] <= self.store.now()} if row else None
+        return row_as(RefreshToken, {**row, "expired": row["expires_at"] <= self.store.now()}) if row else None
 
     def mark_rotated(self, token_id: UUID) -> None:
         for row in self.state["refresh"].values():

@@ -15,7 +15,7 @@ import pytest
 
 from auth_service import passwords, service
 from auth_service.errors import InvalidMfaCode, RefreshTokenReused
-from auth_service.repository import User
+from auth_service.repository import RefreshToken, User
 from bank_shared.rows import row_as
 
 SECRET = pyotp.random_base32()
@@ -67,8 +67,8 @@ class FakeTokens:
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def lock_by_hash(self, token_hash: str) -> dict[str, Any] | None:
-        return self.row
+    def lock_by_hash(self, token_hash: str) -> RefreshToken | None:
+        return row_as(RefreshToken, self.row)
 
     def revoke_family(self, family_id: UUID) -> None:
         FakeTokens.revoked.append(family_id)
@@ -125,7 +125,7 @@ def test_without_a_code_mfa_is_required() -> None:
 def test_a_spent_refresh_token_revokes_its_whole_family(fakes: list[Any]) -> None:
     family = uuid.uuid4()
     FakeTokens.row = {"id": uuid.uuid4(), "family_id": family, "user_id": FakeUsers.user["id"], "revoked_at": None,
-                      "expired": False, "rotated_at": "2026-01-01T00:00:00Z"}
+                      "expired": False, "rotated_at": datetime(2026, 1, 1, tzinfo=UTC)}
     assert isinstance(service.refresh(FakeUow(), "spent"), RefreshTokenReused)  # type: ignore[arg-type]
     assert FakeTokens.revoked == [family] and fakes[1] == [[family]] and FakeTokens.rotated == []
     assert fakes[0] == []  # no new session
@@ -142,7 +142,7 @@ def test_a_live_refresh_token_rotates_in_its_family(fakes: list[Any]) -> None:
 def test_a_spent_token_the_grace_window_honours_gets_a_new_token_in_its_family(fakes: list[Any]) -> None:
     family, token_id = uuid.uuid4(), uuid.uuid4()
     FakeTokens.row = {"id": token_id, "family_id": family, "user_id": FakeUsers.user["id"], "revoked_at": None,
-                      "expired": False, "rotated_at": "2026-01-01T00:00:00Z"}
+                      "expired": False, "rotated_at": datetime(2026, 1, 1, tzinfo=UTC)}
     FakeTokens.in_grace = True
     assert service.refresh(FakeUow(), "just-rotated") == "session"  # type: ignore[arg-type]
     assert FakeTokens.grace == [(token_id, service.get_auth_settings().refresh_reuse_grace_seconds)]
