@@ -8,6 +8,7 @@ failures are returned rather than raised: the lockout must commit before the err
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -71,7 +72,7 @@ def list_sessions(uow: UnitOfWork, subject: str, current_session: object) -> lis
     user = _active_user(uow, subject)
     current = _session_id(current_session)
     rows = RefreshTokenRepository(uow.connection).live_sessions(user.id, MAX_SESSIONS_LISTED)
-    return [{**row, "current": row["id"] == current} for row in rows]
+    return [{**asdict(row), "current": row.id == current} for row in rows]
 
 
 def end_session(uow: UnitOfWork, subject: str, session_id: UUID) -> None:

@@ -59,6 +59,18 @@ class RefreshToken:
     expired: bool
 
 
+@dataclass(frozen=True)
+class LiveSession:
+    """A session (a refresh-token family) with a usable token: when it began, when it was last refreshed, and
+    the client of its newest token."""
+
+    id: UUID
+    created_at: datetime
+    last_used_at: datetime
+    client: str | None
+    ip_prefix: str | None
+
+
 # A TOTP secret in bank_shared.crypto's sealed format starts with its version byte 1; base32 text never does.
 _UNSEALED = "({column} IS NOT NULL AND get_byte({column}, 0) <> 1)"
 
@@ -312,10 +324,10 @@ class RefreshTokenRepository:
         ).fetchall()
         return bool(rows)
 
-    def live_sessions(self, user_id: UUID, limit: int) -> list[Row]:
+    def live_sessions(self, user_id: UUID, limit: int) -> list[LiveSession]:
         """The user's sessions with a usable refresh token, most recently used first: when each began, when it
         was last refreshed, and the client of its newest token."""
-        return self.connection.execute(
+        return rows_as(LiveSession, self.connection.execute(
             "SELECT family_id AS id, min(created_at) AS created_at, max(created_at) AS last_used_at, "
             "(array_agg(client ORDER BY created_at DESC))[1] AS client, "
             "(array_agg(ip_prefix ORDER BY created_at DESC))[1] AS ip_prefix "
@@ -323,7 +335,7 @@ class RefreshTokenRepository:
             "HAVING bool_or(revoked_at IS NULL AND rotated_at IS NULL AND expires_at > now()) "
             "ORDER BY max(created_at) DESC, family_id LIMIT %s",
             (user_id, limit),
-        ).fetchall()
+        ).fetchall())
 
 
 class LinkMailQuotaRepository:

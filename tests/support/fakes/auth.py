@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from auth_service.repository import ActivatedUser, RefreshToken, User
+from auth_service.repository import ActivatedUser, LiveSession, RefreshToken, User
 from bank_shared.rows import row_as, rows_as
 
 Row = dict[str, Any]
@@ -198,7 +198,7 @@ class InMemoryRefreshTokens(_Part):
             row["revoked_at"] = row["revoked_at"] or self.store.now()
         return True
 
-    def live_sessions(self, user_id: UUID, limit: int) -> list[Row]:
+    def live_sessions(self, user_id: UUID, limit: int) -> list[LiveSession]:
         sessions = []
         for family, rows in self.families(user_id).items():
             if self._live(rows):
@@ -207,7 +207,7 @@ class InMemoryRefreshTokens(_Part):
                                  "last_used_at": newest["created_at"], "client": newest["client"],
                                  "ip_prefix": newest["ip_prefix"], "order": newest["order"]})
         sessions.sort(key=lambda s: -s.pop("order"))
-        return sessions[:limit]
+        return rows_as(LiveSession, sessions[:limit])
 
     def families(self, user_id: UUID) -> dict[UUID, list[Row]]:
         found: dict[UUID, list[Row]] = {}
