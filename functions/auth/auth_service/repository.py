@@ -71,6 +71,16 @@ class LiveSession:
     ip_prefix: str | None
 
 
+@dataclass(frozen=True)
+class OAuthClient:
+    """A service client of the client-credentials grant."""
+
+    client_id: str
+    secret_hash: str
+    roles: list[str]
+    enabled: bool
+
+
 # A TOTP secret in bank_shared.crypto's sealed format starts with its version byte 1; base32 text never does.
 _UNSEALED = "({column} IS NOT NULL AND get_byte({column}, 0) <> 1)"
 
@@ -365,10 +375,10 @@ class ClientRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def get(self, client_id: str) -> Row | None:
-        return self.connection.execute(
+    def get(self, client_id: str) -> OAuthClient | None:
+        return row_or_none(OAuthClient, self.connection.execute(
             "SELECT client_id, secret_hash, roles, enabled FROM oauth_clients WHERE client_id = %s", (client_id,)
-        ).fetchone()
+        ).fetchone())
 
     def upsert(self, client_id: str, secret_hash: str, roles: Sequence[str]) -> None:
         self.connection.execute(

@@ -415,10 +415,10 @@ def client_credentials(uow: UnitOfWork, client_id: str, client_secret: str) -> S
     """OAuth2 client-credentials grant: a short-lived token with the client's roles (`service`), signed when the
     route reads it, after this read-only transaction."""
     client = ClientRepository(uow.connection).get(client_id)
-    stored = client["secret_hash"] if client else passwords.dummy_hash()
-    if not passwords.verify_password(stored, client_secret) or client is None or not client["enabled"]:
+    stored = client.secret_hash if client else passwords.dummy_hash()
+    if not passwords.verify_password(stored, client_secret) or client is None or not client.enabled:
         raise InvalidClient(error="invalid_client")
-    return SignedOnRead(client_id, client["roles"], ttl_seconds=get_auth_settings().service_token_ttl_seconds,
+    return SignedOnRead(client_id, client.roles, ttl_seconds=get_auth_settings().service_token_ttl_seconds,
                         extra_claims={"client_id": client_id, "token_use": "service"})
 
 

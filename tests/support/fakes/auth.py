@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from auth_service.repository import ActivatedUser, LiveSession, RefreshToken, User
+from auth_service.repository import ActivatedUser, LiveSession, OAuthClient, RefreshToken, User
 from bank_shared.rows import row_as, rows_as
 
 Row = dict[str, Any]
@@ -231,6 +231,6 @@ class InMemoryLinkMailQuota(_Part):
 
 
 class InMemoryClients(_Part):
-    def get(self, client_id: str) -> Row | None:
+    def get(self, client_id: str) -> OAuthClient | None:
         row = self.state["clients"].get(client_id)
-        return dict(row) if row else None
+        return row_as(OAuthClient, row) if row else None
