@@ -22,7 +22,6 @@ from bank_shared.errors import AppError, BadRequest, Conflict
 
 BLOCKED = "disabled"
 STAFF_ROLES = frozenset({"employee", "admin"})
-Row = dict[str, Any]
 
 
 class CustomerNotActivated(Conflict):
@@ -46,7 +45,7 @@ def _is_staff(user: User) -> bool:
 
 
 def _set_disabled(uow: UnitOfWork, user_id: UUID, disabled: bool, is_kind: Callable[[User], bool],
-                  not_activated: type[AppError]) -> Row:
+                  not_activated: type[AppError]) -> dict[str, Any]:
     """Disable (sessions revoked in this transaction, strictly: no commit while Redis is down) or enable a
     user of the kind; idempotent: disabling a disabled user changes nothing and revokes again."""
     users = UserRepository(uow.connection)
@@ -65,12 +64,12 @@ def _set_disabled(uow: UnitOfWork, user_id: UUID, disabled: bool, is_kind: Calla
     return _public(changed)
 
 
-def set_customer_blocked(uow: UnitOfWork, user_id: UUID, blocked: bool) -> Row:
+def set_customer_blocked(uow: UnitOfWork, user_id: UUID, blocked: bool) -> dict[str, Any]:
     """Block or unblock a customer."""
     return _set_disabled(uow, user_id, blocked, _is_customer, CustomerNotActivated)
 
 
-def set_employee_active(uow: UnitOfWork, acting: UUID, user_id: UUID, active: bool) -> Row:
+def set_employee_active(uow: UnitOfWork, acting: UUID, user_id: UUID, active: bool) -> dict[str, Any]:
     """Deactivate (cannot sign in, every session ends now) or reactivate an employee or admin; nobody
     deactivates themselves (the back office would lock its last admin out)."""
     if not active and acting == user_id:
@@ -78,7 +77,7 @@ def set_employee_active(uow: UnitOfWork, acting: UUID, user_id: UUID, active: bo
     return _set_disabled(uow, user_id, not active, _is_staff, EmployeeNotActivated)
 
 
-def set_employee_roles(uow: UnitOfWork, acting: UUID, user_id: UUID, roles: Iterable[str]) -> Row:
+def set_employee_roles(uow: UnitOfWork, acting: UUID, user_id: UUID, roles: Iterable[str]) -> dict[str, Any]:
     """Replace an employee's staff roles (employee, admin; an admin keeps their own admin role). Every
     session the employee holds ends now, so the new roles apply at once, not when the old tokens expire."""
     wanted = set(roles)

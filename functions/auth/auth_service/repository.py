@@ -14,7 +14,6 @@ from bank_shared.money import is_ascii_digits
 from bank_shared.rows import row_or_none, rows_as
 from bank_shared.sql_filters import Filter, like_pattern
 
-Row = dict[str, Any]
 _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa_enabled, mfa_secret, "
                  "mfa_pending_secret, mfa_last_step, locked_until, created_at, updated_at")
 
@@ -79,6 +78,15 @@ class OAuthClient:
     secret_hash: str
     roles: list[str]
     enabled: bool
+
+
+@dataclass(frozen=True)
+class MfaSecrets:
+    """A user's two stored TOTP secrets, as `unsealed_mfa_secrets` finds them."""
+
+    id: UUID
+    mfa_secret: bytes | None
+    mfa_pending_secret: bytes | None
 
 
 # A TOTP secret in bank_shared.crypto's sealed format starts with its version byte 1; base32 text never does.
@@ -213,14 +221,14 @@ class UserRepository:
     def use_mfa_step(self, user_id: UUID, step: int) -> None:
         self.connection.execute("UPDATE users SET mfa_last_step = %s WHERE id = %s", (step, user_id))
 
-    def unsealed_mfa_secrets(self, after: UUID | None, limit: int) -> list[Row]:
+    def unsealed_mfa_secrets(self, after: UUID | None, limit: int) -> list[MfaSecrets]:
         """Users whose TOTP secrets predate sealing (stored as base32 text, not the sealed format)."""
-        return self.connection.execute(
+        return rows_as(MfaSecrets, self.connection.execute(
             "SELECT id, mfa_secret, mfa_pending_secret FROM users "
             f"WHERE ({_UNSEALED.format(column='mfa_secret')} OR {_UNSEALED.format(column='mfa_pending_secret')}) "
             "AND (%s::uuid IS NULL OR id > %s) ORDER BY id LIMIT %s",
             (after, after, limit),
-        ).fetchall()
+        ).fetchall())
 
     def replace_mfa_secrets(self, user_id: UUID, seen: tuple[bytes | None, bytes | None],
                             sealed: tuple[bytes | None, bytes | None]) -> bool:
