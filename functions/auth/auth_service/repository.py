@@ -194,6 +194,13 @@ class UserRepository:
             (seconds, user_id),
         )
 
+    def still_locked(self, user_id: UUID) -> bool:
+        """The sign-in lockout is still on by the database's clock."""
+        row = self.connection.execute(
+            "SELECT locked_until > now() AS locked FROM users WHERE id = %s", (user_id,)
+        ).fetchone()
+        return bool(row and row["locked"])
+
     def clear_lock(self, user_id: UUID) -> None:
         self.connection.execute(
             "UPDATE users SET locked_until = NULL WHERE id = %s AND locked_until IS NOT NULL", (user_id,)

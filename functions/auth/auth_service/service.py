@@ -190,7 +190,7 @@ def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
     valid = passwords.verify_password(user.password_hash if user else passwords.dummy_hash(), password)
     if user is None or not valid:
         return _login_failed(uow, throttle, email, user, InvalidCredentials())
-    if user.locked_until is not None and _still_locked(uow, user.id):
+    if user.locked_until is not None and users.still_locked(user.id):
         return LoginLocked("Try again later")
     if user.mfa_enabled:
         if not totp:
@@ -214,13 +214,6 @@ def _mfa_step(user: User, code: str) -> int | None:
     if user.mfa_secret is None:
         return None
     return mfa.matching_step(mfa.open_secret(user.mfa_secret, user.id), code, user.mfa_last_step)
-
-
-def _still_locked(uow: UnitOfWork, user_id: UUID) -> bool:
-    row = uow.connection.execute(
-        "SELECT locked_until > now() AS locked FROM users WHERE id = %s", (user_id,)
-    ).fetchone()
-    return bool(row and row["locked"])
 
 
 def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: User | None,

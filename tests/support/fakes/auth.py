@@ -25,13 +25,6 @@ class AuthStore:
         row: Row = self.state["users"][user_id]
         return row
 
-    def still_locked(self, sql: str, params: Any) -> list[Row] | None:
-        """auth's own statement in `login` (`locked_until > now()`)."""
-        if not sql.startswith("SELECT locked_until > now()"):
-            return None
-        until = self.state["users"][params[0]]["locked_until"]
-        return [{"locked": until is not None and until > self.now()}]
-
 
 class _Part:
     def __init__(self, store: AuthStore) -> None:
@@ -99,6 +92,10 @@ class InMemoryUsers(_Part):
 
     def lock_for(self, user_id: UUID, seconds: int) -> None:
         self._set(user_id, locked_until=self.store.now() + timedelta(seconds=seconds))
+
+    def still_locked(self, user_id: UUID) -> bool:
+        until = self.state["users"][user_id]["locked_until"]
+        return until is not None and bool(until > self.store.now())
 
     def clear_lock(self, user_id: UUID) -> None:
         self._set(user_id, locked_until=None)
