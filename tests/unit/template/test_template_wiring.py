@@ -90,6 +90,7 @@ SETTINGS: dict[str, object] = {
     "access_token_ttl_seconds": Knob(),
     "service_token_ttl_seconds": Knob(),
     "refresh_token_ttl_seconds": Knob(),
+    "refresh_reuse_grace_seconds": Knob(),
     "activation_token_ttl_seconds": Knob(),
     "password_reset_token_ttl_seconds": Knob(),
     "welcome_link_ttl_seconds": Knob(),
