@@ -15,7 +15,8 @@ from uuid import UUID
 
 from auth_service.administration import set_roles
 from auth_service.errors import UserNotFound
-from auth_service.repository import RefreshTokenRepository, User, UserRepository
+from auth_service.repository import RefreshTokenRepository, UserRepository
+from auth_service.rows import User
 from auth_service.service import _end_sessions, _public
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest, Conflict

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from auth_service.rows import ActivatedUser, LiveSession, MfaSecrets, OAuthClient, RefreshToken, User
 from bank_shared.db import Connection
 from bank_shared.money import is_ascii_digits
 from bank_shared.rows import row_or_none, rows_as
@@ -16,79 +15,6 @@ from bank_shared.sql_filters import Filter, like_pattern
 
 _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa_enabled, mfa_secret, "
                  "mfa_pending_secret, mfa_last_step, locked_until, created_at, updated_at")
-
-
-@dataclass(frozen=True)
-class User:
-    """A row of `users` (the columns of _USER_COLUMNS but the search helper columns)."""
-
-    id: UUID
-    email: str
-    password_hash: str
-    full_name: str
-    phone: str | None
-    status: str
-    roles: list[str]
-    mfa_enabled: bool
-    mfa_secret: bytes | None
-    mfa_pending_secret: bytes | None
-    mfa_last_step: int | None
-    locked_until: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class ActivatedUser:
-    """Who `activate` just activated."""
-
-    id: UUID
-    email: str
-
-
-@dataclass(frozen=True)
-class RefreshToken:
-    """A refresh token as `lock_by_hash` finds it; `expired` is the database clock's verdict."""
-
-    id: UUID
-    family_id: UUID
-    user_id: UUID
-    rotated_at: datetime | None
-    revoked_at: datetime | None
-    expired: bool
-
-
-@dataclass(frozen=True)
-class LiveSession:
-    """A session (a refresh-token family) with a usable token: when it began, when it was last refreshed, and
-    the client of its newest token."""
-
-    id: UUID
-    created_at: datetime
-    last_used_at: datetime
-    client: str | None
-    ip_prefix: str | None
-
-
-@dataclass(frozen=True)
-class OAuthClient:
-    """A service client of the client-credentials grant."""
-
-    client_id: str
-    secret_hash: str
-    roles: list[str]
-    enabled: bool
-
-
-@dataclass(frozen=True)
-class MfaSecrets:
-    """A user's two stored TOTP secrets, as `unsealed_mfa_secrets` finds them."""
-
-    id: UUID
-    mfa_secret: bytes | None
-    mfa_pending_secret: bytes | None
-
-
 # A TOTP secret in bank_shared.crypto's sealed format starts with its version byte 1; base32 text never does.
 _UNSEALED = "({column} IS NOT NULL AND get_byte({column}, 0) <> 1)"
 

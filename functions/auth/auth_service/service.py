@@ -34,9 +34,9 @@ from auth_service.repository import (
     LinkMailQuotaRepository,
     OneTimeTokenRepository,
     RefreshTokenRepository,
-    User,
     UserRepository,
 )
+from auth_service.rows import User
 from auth_service.session_client import SessionClient
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from auth_service.repository import ActivatedUser, LiveSession, OAuthClient, RefreshToken, User
+from auth_service.rows import ActivatedUser, LiveSession, OAuthClient, RefreshToken, User
 from bank_shared.rows import row_as, rows_as
 
 Row = dict[str, Any]

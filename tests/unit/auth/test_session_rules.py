@@ -15,7 +15,7 @@ import pytest
 
 from auth_service import passwords, service
 from auth_service.errors import InvalidMfaCode, RefreshTokenReused
-from auth_service.repository import RefreshToken, User
+from auth_service.rows import RefreshToken, User
 from bank_shared.rows import row_as
 
 SECRET = pyotp.random_base32()
