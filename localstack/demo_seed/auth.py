@@ -33,12 +33,12 @@ def ensure_user(uow: UnitOfWork, key: str, entry: dict[str, str]) -> str:
                   DEMO_PHONES.get(key), roles, "active")
         return "created"
     if key in DEMO_PHONES:
-        users.set_phone_if_missing(found["id"], DEMO_PHONES[key])
-    if not passwords.verify_password(found["password_hash"], entry["password"]):
-        users.set_password(found["id"], passwords.hash_password(entry["password"]))
-    users.set_roles(found["id"], roles)
-    users.set_status(found["id"], "active")
-    users.clear_lock(found["id"])
+        users.set_phone_if_missing(found.id, DEMO_PHONES[key])
+    if not passwords.verify_password(found.password_hash, entry["password"]):
+        users.set_password(found.id, passwords.hash_password(entry["password"]))
+    users.set_roles(found.id, roles)
+    users.set_status(found.id, "active")
+    users.clear_lock(found.id)
     return "ok"
 
 

@@ -8,14 +8,15 @@ failures are returned rather than raised: the lockout must commit before the err
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from auth_service import mfa, passwords
+from auth_service import passwords
 from auth_service.errors import MfaCodeNeeded, PasswordReused, SessionNotFound, WrongCurrentPassword
 from auth_service.repository import RefreshTokenRepository, UserRepository
-from auth_service.service import SERVICE, MfaCodeRejected, _active_user, _end_sessions, _login_failed
+from auth_service.service import SERVICE, MfaCodeRejected, _active_user, _end_sessions, _login_failed, _mfa_step
 from auth_service.throttle import LoginThrottle
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError
@@ -40,28 +41,28 @@ def change_password(uow: UnitOfWork, throttle: LoginThrottle, subject: str, curr
     sign-up rules and differs from the current one. Every other session ends now, this one stays; returns how
     many ended."""
     user = _active_user(uow, subject)
-    email = user["email"]
+    email = user.email
     throttle.ensure_not_locked(email)
-    if not passwords.verify_password(user["password_hash"], current_password):
+    if not passwords.verify_password(user.password_hash, current_password):
         return _login_failed(uow, throttle, email, user, WrongCurrentPassword())
-    if user["mfa_enabled"]:
+    if user.mfa_enabled:
         if not totp:
             return MfaCodeNeeded()
-        step = mfa.matching_step(mfa.open_secret(user["mfa_secret"], user["id"]), totp, user["mfa_last_step"])
+        step = _mfa_step(user, totp)
         if step is None:
             return _login_failed(uow, throttle, email, user, MfaCodeRejected())
-        UserRepository(uow.connection).use_mfa_step(user["id"], step)
+        UserRepository(uow.connection).use_mfa_step(user.id, step)
     passwords.check_policy(new_password, email)
-    if passwords.verify_password(user["password_hash"], new_password):
+    if passwords.verify_password(user.password_hash, new_password):
         raise PasswordReused()
-    UserRepository(uow.connection).set_password(user["id"], passwords.hash_password(new_password))
+    UserRepository(uow.connection).set_password(user.id, passwords.hash_password(new_password))
     keep = _session_id(current_session)
-    ended = RefreshTokenRepository(uow.connection).revoke_user_except(user["id"], keep)
+    ended = RefreshTokenRepository(uow.connection).revoke_user_except(user.id, keep)
     _end_sessions(ended, strict=True)
-    record_event(uow, new_event(USER_PASSWORD_CHANGED, SERVICE, str(user["id"]), {
-        "user_id": str(user["id"]), "how": "password_change",
+    record_event(uow, new_event(USER_PASSWORD_CHANGED, SERVICE, str(user.id), {
+        "user_id": str(user.id), "how": "password_change",
         "changed_at": datetime.now(UTC).isoformat().replace("+00:00", "Z")}))
-    logger.info("password changed by its owner", extra={"user_id": str(user["id"]), "sessions_ended": len(ended)})
+    logger.info("password changed by its owner", extra={"user_id": str(user.id), "sessions_ended": len(ended)})
     count("PasswordsChanged")
     return len(ended)
 
@@ -70,24 +71,24 @@ def list_sessions(uow: UnitOfWork, subject: str, current_session: object) -> lis
     """The user's live sessions, newest use first; `current` marks the one this token belongs to."""
     user = _active_user(uow, subject)
     current = _session_id(current_session)
-    rows = RefreshTokenRepository(uow.connection).live_sessions(user["id"], MAX_SESSIONS_LISTED)
-    return [{**row, "current": row["id"] == current} for row in rows]
+    rows = RefreshTokenRepository(uow.connection).live_sessions(user.id, MAX_SESSIONS_LISTED)
+    return [{**asdict(row), "current": row.id == current} for row in rows]
 
 
 def end_session(uow: UnitOfWork, subject: str, session_id: UUID) -> None:
     """Sign one of the user's own sessions out: its refresh token stops working and its access tokens are
     refused by every live check at once. Another user's session is not found, as an unknown one."""
     user = _active_user(uow, subject)
-    if not RefreshTokenRepository(uow.connection).revoke_user_family(user["id"], session_id):
+    if not RefreshTokenRepository(uow.connection).revoke_user_family(user.id, session_id):
         raise SessionNotFound()
     _end_sessions([session_id], strict=True)
-    logger.info("session signed out remotely", extra={"user_id": str(user["id"]), "session_id": str(session_id)})
+    logger.info("session signed out remotely", extra={"user_id": str(user.id), "session_id": str(session_id)})
 
 
 def end_other_sessions(uow: UnitOfWork, subject: str, current_session: object) -> int:
     """Sign out every session of the user but this one; how many ended."""
     user = _active_user(uow, subject)
-    ended = RefreshTokenRepository(uow.connection).revoke_user_except(user["id"], _session_id(current_session))
+    ended = RefreshTokenRepository(uow.connection).revoke_user_except(user.id, _session_id(current_session))
     _end_sessions(ended, strict=True)
-    logger.info("other sessions signed out", extra={"user_id": str(user["id"]), "sessions_ended": len(ended)})
+    logger.info("other sessions signed out", extra={"user_id": str(user.id), "sessions_ended": len(ended)})
     return len(ended)

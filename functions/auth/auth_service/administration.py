@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -33,10 +34,10 @@ def set_roles(uow: UnitOfWork, acting_subject: str, user_id: UUID, roles: Iterab
     user = users.get(user_id, for_update=True)
     if user is None:
         raise UserNotFound()
-    if str(user_id) == acting_subject and "admin" in user["roles"] and "admin" not in wanted:
+    if str(user_id) == acting_subject and "admin" in user.roles and "admin" not in wanted:
         raise CannotDropOwnAdmin()
     users.set_roles(user_id, wanted)
-    return _public({**user, "roles": wanted})
+    return _public(replace(user, roles=wanted))
 
 
 def create_staff_user(uow: UnitOfWork, email: str, password: str, full_name: str, phone: str | None,
@@ -87,4 +88,4 @@ def search_users(uow: UnitOfWork, kind: str, query: str | None, after: tuple[dat
                                                  limit + 1, also, status=status)
     more = len(rows) > limit
     rows = rows[:limit]
-    return [_public(row) for row in rows], ((rows[-1]["created_at"], rows[-1]["id"]) if more else None)
+    return [_public(row) for row in rows], ((rows[-1].created_at, rows[-1].id) if more else None)

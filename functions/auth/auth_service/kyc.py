@@ -42,7 +42,7 @@ def _view(row: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def _customer(connection: Connection, user_id: UUID) -> None:
     user = UserRepository(connection).get(user_id)
-    if user is None or "customer" not in user["roles"]:
+    if user is None or "customer" not in user.roles:
         raise UserNotFound()
 
 

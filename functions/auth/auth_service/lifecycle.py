@@ -16,13 +16,13 @@ from uuid import UUID
 from auth_service.administration import set_roles
 from auth_service.errors import UserNotFound
 from auth_service.repository import RefreshTokenRepository, UserRepository
+from auth_service.rows import User
 from auth_service.service import _end_sessions, _public
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest, Conflict
 
 BLOCKED = "disabled"
 STAFF_ROLES = frozenset({"employee", "admin"})
-Row = dict[str, Any]
 
 
 class CustomerNotActivated(Conflict):
@@ -37,16 +37,16 @@ class CannotDeactivateSelf(Conflict):
     code, title = "cannot_deactivate_self", "An employee cannot deactivate their own account"
 
 
-def _is_customer(user: Row) -> bool:
-    return "customer" in user["roles"]
+def _is_customer(user: User) -> bool:
+    return "customer" in user.roles
 
 
-def _is_staff(user: Row) -> bool:
-    return bool(STAFF_ROLES & set(user["roles"]))
+def _is_staff(user: User) -> bool:
+    return bool(STAFF_ROLES & set(user.roles))
 
 
-def _set_disabled(uow: UnitOfWork, user_id: UUID, disabled: bool, is_kind: Callable[[Row], bool],
-                  not_activated: type[AppError]) -> Row:
+def _set_disabled(uow: UnitOfWork, user_id: UUID, disabled: bool, is_kind: Callable[[User], bool],
+                  not_activated: type[AppError]) -> dict[str, Any]:
     """Disable (sessions revoked in this transaction, strictly: no commit while Redis is down) or enable a
     user of the kind; idempotent: disabling a disabled user changes nothing and revokes again."""
     users = UserRepository(uow.connection)
@@ -56,21 +56,21 @@ def _set_disabled(uow: UnitOfWork, user_id: UUID, disabled: bool, is_kind: Calla
     if disabled:
         users.set_status(user_id, BLOCKED)
         _end_sessions(RefreshTokenRepository(uow.connection).revoke_user(user_id), strict=True)
-    elif user["status"] == BLOCKED:
+    elif user.status == BLOCKED:
         users.set_status(user_id, "active")
-    elif user["status"] != "active":
+    elif user.status != "active":
         raise not_activated()
     changed = users.get(user_id)
     assert changed is not None
     return _public(changed)
 
 
-def set_customer_blocked(uow: UnitOfWork, user_id: UUID, blocked: bool) -> Row:
+def set_customer_blocked(uow: UnitOfWork, user_id: UUID, blocked: bool) -> dict[str, Any]:
     """Block or unblock a customer."""
     return _set_disabled(uow, user_id, blocked, _is_customer, CustomerNotActivated)
 
 
-def set_employee_active(uow: UnitOfWork, acting: UUID, user_id: UUID, active: bool) -> Row:
+def set_employee_active(uow: UnitOfWork, acting: UUID, user_id: UUID, active: bool) -> dict[str, Any]:
     """Deactivate (cannot sign in, every session ends now) or reactivate an employee or admin; nobody
     deactivates themselves (the back office would lock its last admin out)."""
     if not active and acting == user_id:
@@ -78,7 +78,7 @@ def set_employee_active(uow: UnitOfWork, acting: UUID, user_id: UUID, active: bo
     return _set_disabled(uow, user_id, not active, _is_staff, EmployeeNotActivated)
 
 
-def set_employee_roles(uow: UnitOfWork, acting: UUID, user_id: UUID, roles: Iterable[str]) -> Row:
+def set_employee_roles(uow: UnitOfWork, acting: UUID, user_id: UUID, roles: Iterable[str]) -> dict[str, Any]:
     """Replace an employee's staff roles (employee, admin; an admin keeps their own admin role). Every
     session the employee holds ends now, so the new roles apply at once, not when the old tokens expire."""
     wanted = set(roles)
@@ -88,6 +88,6 @@ def set_employee_roles(uow: UnitOfWork, acting: UUID, user_id: UUID, roles: Iter
     if not wanted or not wanted <= STAFF_ROLES:
         raise BadRequest(f"Staff roles are a non-empty subset of {sorted(STAFF_ROLES)}")
     changed = set_roles(uow, str(acting), user_id, wanted)
-    if set(changed["roles"]) != set(user["roles"]):
+    if set(changed["roles"]) != set(user.roles):
         _end_sessions(RefreshTokenRepository(uow.connection).revoke_user(user_id), strict=True)
     return changed

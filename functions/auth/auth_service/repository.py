@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+from auth_service.rows import ActivatedUser, LiveSession, MfaSecrets, OAuthClient, RefreshToken, User
 from bank_shared.db import Connection
 from bank_shared.money import is_ascii_digits
+from bank_shared.rows import row_or_none, rows_as
 from bank_shared.sql_filters import Filter, like_pattern
 
-Row = dict[str, Any]
 _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa_enabled, mfa_secret, "
                  "mfa_pending_secret, mfa_last_step, locked_until, created_at, updated_at")
 # A TOTP secret in bank_shared.crypto's sealed format starts with its version byte 1; base32 text never does.
@@ -50,28 +51,28 @@ class UserRepository:
         ).fetchone()
         return row is not None
 
-    def by_email(self, email: str, *, for_update: bool = False) -> Row | None:
+    def by_email(self, email: str, *, for_update: bool = False) -> User | None:
         lock = " FOR UPDATE" if for_update else ""
-        return self.connection.execute(
+        return row_or_none(User, self.connection.execute(
             f"SELECT {_USER_COLUMNS} FROM users WHERE email = %s{lock}", (email,)
-        ).fetchone()
+        ).fetchone())
 
-    def get(self, user_id: UUID, *, for_update: bool = False) -> Row | None:
+    def get(self, user_id: UUID, *, for_update: bool = False) -> User | None:
         lock = " FOR UPDATE" if for_update else ""
-        return self.connection.execute(
+        return row_or_none(User, self.connection.execute(
             f"SELECT {_USER_COLUMNS} FROM users WHERE id = %s{lock}", (user_id,)
-        ).fetchone()
+        ).fetchone())
 
-    def active_by_phone_digits(self, digits: Sequence[str], limit: int) -> list[Row]:
+    def active_by_phone_digits(self, digits: Sequence[str], limit: int) -> list[User]:
         """Active users whose phone, stripped to its digits, is one of `digits` (uses users_phone_digits_idx)."""
-        return self.connection.execute(
+        return rows_as(User, self.connection.execute(
             f"SELECT {_USER_COLUMNS} FROM users WHERE regexp_replace(phone, '[^0-9]', '', 'g') = ANY(%s) "
             "AND phone IS NOT NULL AND status = 'active' ORDER BY created_at, id LIMIT %s",
             (list(digits), limit),
-        ).fetchall()
+        ).fetchall())
 
     def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
-               limit: int, ids: Sequence[UUID] = (), *, status: str | None = None) -> list[Row]:
+               limit: int, ids: Sequence[UUID] = (), *, status: str | None = None) -> list[User]:
         """Users holding any of `roles`, newest first, optionally matching `query` as a substring of the
         e-mail or of the name in any script (case-insensitive, ё as its plain letter: the `search_name` column
         of migration 0006), or of the phone's digits, or being one of `ids` (owners of a matching account or
@@ -80,21 +81,21 @@ class UserRepository:
         if query:
             _query_match(where, query, ids)
         where.after(("created_at", "id"), after)
-        return self.connection.execute(
+        return rows_as(User, self.connection.execute(
             *where.page(f"SELECT {_USER_COLUMNS} FROM users", ("created_at", "id"), limit)
-        ).fetchall()
+        ).fetchall())
 
     def set_phone_if_missing(self, user_id: UUID, phone: str) -> None:
         self.connection.execute(
             "UPDATE users SET phone = %s, updated_at = now() WHERE id = %s AND phone IS NULL", (phone, user_id)
         )
 
-    def activate(self, user_id: UUID) -> Row | None:
-        return self.connection.execute(
+    def activate(self, user_id: UUID) -> ActivatedUser | None:
+        return row_or_none(ActivatedUser, self.connection.execute(
             "UPDATE users SET status = 'active', updated_at = now() WHERE id = %s AND status = 'pending' "
             "RETURNING id, email",
             (user_id,),
-        ).fetchone()
+        ).fetchone())
 
     def set_password(self, user_id: UUID, password_hash: str) -> None:
         self.connection.execute(
@@ -118,6 +119,13 @@ class UserRepository:
             "WHERE id = %s",
             (seconds, user_id),
         )
+
+    def still_locked(self, user_id: UUID) -> bool:
+        """The sign-in lockout is still on by the database's clock."""
+        row = self.connection.execute(
+            "SELECT locked_until > now() AS locked FROM users WHERE id = %s", (user_id,)
+        ).fetchone()
+        return bool(row and row["locked"])
 
     def clear_lock(self, user_id: UUID) -> None:
         self.connection.execute(
@@ -146,14 +154,14 @@ class UserRepository:
     def use_mfa_step(self, user_id: UUID, step: int) -> None:
         self.connection.execute("UPDATE users SET mfa_last_step = %s WHERE id = %s", (step, user_id))
 
-    def unsealed_mfa_secrets(self, after: UUID | None, limit: int) -> list[Row]:
+    def unsealed_mfa_secrets(self, after: UUID | None, limit: int) -> list[MfaSecrets]:
         """Users whose TOTP secrets predate sealing (stored as base32 text, not the sealed format)."""
-        return self.connection.execute(
+        return rows_as(MfaSecrets, self.connection.execute(
             "SELECT id, mfa_secret, mfa_pending_secret FROM users "
             f"WHERE ({_UNSEALED.format(column='mfa_secret')} OR {_UNSEALED.format(column='mfa_pending_secret')}) "
             "AND (%s::uuid IS NULL OR id > %s) ORDER BY id LIMIT %s",
             (after, after, limit),
-        ).fetchall()
+        ).fetchall())
 
     def replace_mfa_secrets(self, user_id: UUID, seen: tuple[bytes | None, bytes | None],
                             sealed: tuple[bytes | None, bytes | None]) -> bool:
@@ -208,12 +216,12 @@ class RefreshTokenRepository:
             (token_id, token_hash, family_id, user_id, ttl_seconds, client, ip_prefix, parent_id),
         )
 
-    def lock_by_hash(self, token_hash: str) -> Row | None:
-        return self.connection.execute(
+    def lock_by_hash(self, token_hash: str) -> RefreshToken | None:
+        return row_or_none(RefreshToken, self.connection.execute(
             "SELECT id, family_id, user_id, rotated_at, revoked_at, expires_at <= now() AS expired "
             "FROM refresh_tokens WHERE token_hash = %s FOR UPDATE",
             (token_hash,),
-        ).fetchone()
+        ).fetchone())
 
     def mark_rotated(self, token_id: UUID) -> None:
         self.connection.execute("UPDATE refresh_tokens SET rotated_at = now() WHERE id = %s AND rotated_at IS NULL",
@@ -267,10 +275,10 @@ class RefreshTokenRepository:
         ).fetchall()
         return bool(rows)
 
-    def live_sessions(self, user_id: UUID, limit: int) -> list[Row]:
+    def live_sessions(self, user_id: UUID, limit: int) -> list[LiveSession]:
         """The user's sessions with a usable refresh token, most recently used first: when each began, when it
         was last refreshed, and the client of its newest token."""
-        return self.connection.execute(
+        return rows_as(LiveSession, self.connection.execute(
             "SELECT family_id AS id, min(created_at) AS created_at, max(created_at) AS last_used_at, "
             "(array_agg(client ORDER BY created_at DESC))[1] AS client, "
             "(array_agg(ip_prefix ORDER BY created_at DESC))[1] AS ip_prefix "
@@ -278,7 +286,7 @@ class RefreshTokenRepository:
             "HAVING bool_or(revoked_at IS NULL AND rotated_at IS NULL AND expires_at > now()) "
             "ORDER BY max(created_at) DESC, family_id LIMIT %s",
             (user_id, limit),
-        ).fetchall()
+        ).fetchall())
 
 
 class LinkMailQuotaRepository:
@@ -308,10 +316,10 @@ class ClientRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def get(self, client_id: str) -> Row | None:
-        return self.connection.execute(
+    def get(self, client_id: str) -> OAuthClient | None:
+        return row_or_none(OAuthClient, self.connection.execute(
             "SELECT client_id, secret_hash, roles, enabled FROM oauth_clients WHERE client_id = %s", (client_id,)
-        ).fetchone()
+        ).fetchone())
 
     def upsert(self, client_id: str, secret_hash: str, roles: Sequence[str]) -> None:
         self.connection.execute(

@@ -32,13 +32,13 @@ def seal_all(connection: Connection, say: Callable[[str], None] = print) -> tupl
     after: UUID | None = None
     while rows := users.unsealed_mfa_secrets(after, BATCH):
         for row in rows:
-            seen = (row["mfa_secret"], row["mfa_pending_secret"])
-            replacement = (_sealed(seen[0], row["id"]), _sealed(seen[1], row["id"]))
-            if users.replace_mfa_secrets(row["id"], seen, replacement):
+            seen = (row.mfa_secret, row.mfa_pending_secret)
+            replacement = (_sealed(seen[0], row.id), _sealed(seen[1], row.id))
+            if users.replace_mfa_secrets(row.id, seen, replacement):
                 sealed += 1
             else:
                 skipped += 1
-        after = rows[-1]["id"]
+        after = rows[-1].id
         say(f"seal_secrets: {sealed} user(s) sealed so far")
     return sealed, skipped
 

@@ -36,6 +36,7 @@ from auth_service.repository import (
     RefreshTokenRepository,
     UserRepository,
 )
+from auth_service.rows import User
 from auth_service.session_client import SessionClient
 from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
@@ -146,11 +147,11 @@ def resend_activation(uow: UnitOfWork, email: str) -> None:
     email = normalise_email(email)
     allowed = _count_link_request(uow, email)
     user = UserRepository(uow.connection).by_email(email, for_update=True)
-    if user is None or user["status"] != "pending" or not allowed:
+    if user is None or user.status != "pending" or not allowed:
         _absorb(uow, "activation_resend")
         return
-    OneTimeTokenRepository(uow.connection).invalidate(user["id"], ACTIVATION)
-    _send_activation(uow, user["id"], user["email"], user["full_name"], resent=True)
+    OneTimeTokenRepository(uow.connection).invalidate(user.id, ACTIVATION)
+    _send_activation(uow, user.id, user.email, user.full_name, resent=True)
 
 
 def activate(uow: UnitOfWork, token: str) -> UUID:
@@ -161,22 +162,22 @@ def activate(uow: UnitOfWork, token: str) -> UUID:
     if activated is None:
         raise InvalidOneTimeToken()
     record_event(uow, new_event(USER_ACTIVATED, SERVICE, str(user_id),
-                                {"user_id": str(user_id), "email": activated["email"]}))
+                                {"user_id": str(user_id), "email": activated.email}))
     return user_id
 
 
 # --------------------------------------------------------------------------- sessions
 
 
-def _issue_session(uow: UnitOfWork, user: dict[str, Any], family_id: UUID | None = None,
+def _issue_session(uow: UnitOfWork, user: User, family_id: UUID | None = None,
                    client: SessionClient | None = None, parent_id: UUID | None = None) -> TokenPair:
     settings = get_auth_settings()
     family, refresh = family_id or uuid.uuid4(), new_opaque_token()
     client = client or SessionClient()
-    RefreshTokenRepository(uow.connection).add(uuid.uuid4(), hash_token(refresh), family, user["id"],
+    RefreshTokenRepository(uow.connection).add(uuid.uuid4(), hash_token(refresh), family, user.id,
                                                settings.refresh_token_ttl_seconds, client.client, client.ip_prefix,
                                                parent_id)
-    return TokenPair(str(user["id"]), list(user["roles"]), family, refresh, settings.refresh_token_ttl_seconds)
+    return TokenPair(str(user.id), list(user.roles), family, refresh, settings.refresh_token_ttl_seconds)
 
 
 def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
@@ -186,45 +187,45 @@ def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
     throttle.ensure_not_locked(email)
     users = UserRepository(uow.connection)
     user = users.by_email(email, for_update=True)
-    valid = passwords.verify_password(user["password_hash"] if user else passwords.dummy_hash(), password)
+    valid = passwords.verify_password(user.password_hash if user else passwords.dummy_hash(), password)
     if user is None or not valid:
         return _login_failed(uow, throttle, email, user, InvalidCredentials())
-    if user["locked_until"] is not None and _still_locked(uow, user["id"]):
+    if user.locked_until is not None and users.still_locked(user.id):
         return LoginLocked("Try again later")
-    if user["mfa_enabled"]:
+    if user.mfa_enabled:
         if not totp:
             return MfaRequired()
-        step = mfa.matching_step(mfa.open_secret(user["mfa_secret"], user["id"]), totp, user["mfa_last_step"])
+        step = _mfa_step(user, totp)
         if step is None:
             return _login_failed(uow, throttle, email, user, InvalidMfaCode())
-        users.use_mfa_step(user["id"], step)
-    if user["status"] != "active":
+        users.use_mfa_step(user.id, step)
+    if user.status != "active":
         return AccountNotActive("Activate the account from the e-mail link first"
-                                if user["status"] == "pending" else "The account is disabled")
+                                if user.status == "pending" else "The account is disabled")
     throttle.record_success(email)
-    users.clear_lock(user["id"])
-    if passwords.needs_rehash(user["password_hash"]):
-        users.set_password(user["id"], passwords.hash_password(password))
+    users.clear_lock(user.id)
+    if passwords.needs_rehash(user.password_hash):
+        users.set_password(user.id, passwords.hash_password(password))
     return _issue_session(uow, user, client=client)
 
 
-def _still_locked(uow: UnitOfWork, user_id: UUID) -> bool:
-    row = uow.connection.execute(
-        "SELECT locked_until > now() AS locked FROM users WHERE id = %s", (user_id,)
-    ).fetchone()
-    return bool(row and row["locked"])
+def _mfa_step(user: User, code: str) -> int | None:
+    """The time step `code` matches on the user's enabled TOTP secret, past the last one used; None if none."""
+    if user.mfa_secret is None:
+        return None
+    return mfa.matching_step(mfa.open_secret(user.mfa_secret, user.id), code, user.mfa_last_step)
 
 
-def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: dict[str, Any] | None,
+def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: User | None,
                   error: AppError) -> AppError:
     locked_for = throttle.record_failure(email)
     count("LoginsFailed", reason=error.code)
     if locked_for is None:
         return error
     if user is not None:
-        UserRepository(uow.connection).lock_for(user["id"], locked_for)
-        record_event(uow, new_event(USER_LOCKED, SERVICE, str(user["id"]), {
-            "user_id": str(user["id"]), "reason": "too_many_failed_logins", "locked_for_seconds": locked_for,
+        UserRepository(uow.connection).lock_for(user.id, locked_for)
+        record_event(uow, new_event(USER_LOCKED, SERVICE, str(user.id), {
+            "user_id": str(user.id), "reason": "too_many_failed_logins", "locked_for_seconds": locked_for,
         }))
     logger.warning("sign-in locked after repeated failures", extra={"locked_for_seconds": locked_for})
     count("LoginsLocked")
@@ -236,20 +237,20 @@ def refresh(uow: UnitOfWork, refresh_token: str, client: SessionClient | None = 
     honoured once more within the grace window (docs/security.md); otherwise it revokes the whole family."""
     tokens = RefreshTokenRepository(uow.connection)
     row = tokens.lock_by_hash(hash_token(refresh_token))
-    if row is None or row["revoked_at"] is not None or row["expired"]:
+    if row is None or row.revoked_at is not None or row.expired:
         return InvalidRefreshToken()
-    if row["rotated_at"] and not tokens.accept_in_grace(row["id"], get_auth_settings().refresh_reuse_grace_seconds):
-        tokens.revoke_family(row["family_id"])
-        _end_sessions([row["family_id"]], strict=False)
-        logger.warning("refresh token reuse detected; family revoked", extra={"family_id": str(row["family_id"])})
+    if row.rotated_at and not tokens.accept_in_grace(row.id, get_auth_settings().refresh_reuse_grace_seconds):
+        tokens.revoke_family(row.family_id)
+        _end_sessions([row.family_id], strict=False)
+        logger.warning("refresh token reuse detected; family revoked", extra={"family_id": str(row.family_id)})
         return RefreshTokenReused()
-    user = UserRepository(uow.connection).get(row["user_id"])
-    if user is None or user["status"] != "active":
-        tokens.revoke_family(row["family_id"])
-        _end_sessions([row["family_id"]], strict=False)
+    user = UserRepository(uow.connection).get(row.user_id)
+    if user is None or user.status != "active":
+        tokens.revoke_family(row.family_id)
+        _end_sessions([row.family_id], strict=False)
         return InvalidRefreshToken()
-    tokens.mark_rotated(row["id"])  # a token honoured within the grace window keeps its first rotation time
-    return _issue_session(uow, user, family_id=row["family_id"], client=client, parent_id=row["id"])
+    tokens.mark_rotated(row.id)  # a token honoured within the grace window keeps its first rotation time
+    return _issue_session(uow, user, family_id=row.family_id, client=client, parent_id=row.id)
 
 
 def logout(uow: UnitOfWork, refresh_token: str) -> None:
@@ -258,8 +259,8 @@ def logout(uow: UnitOfWork, refresh_token: str) -> None:
     tokens = RefreshTokenRepository(uow.connection)
     row = tokens.lock_by_hash(hash_token(refresh_token))
     if row is not None:
-        tokens.revoke_family(row["family_id"])
-        _end_sessions([row["family_id"]], strict=True)
+        tokens.revoke_family(row.family_id)
+        _end_sessions([row.family_id], strict=True)
 
 
 def _end_sessions(family_ids: Iterable[UUID], *, strict: bool) -> None:
@@ -305,17 +306,17 @@ def active_users_by_phone(uow: UnitOfWork, phone: str, limit: int = 5) -> list[d
     return [_public(user) for user in UserRepository(uow.connection).active_by_phone_digits(forms, limit)]
 
 
-def _public(user: dict[str, Any]) -> dict[str, Any]:
+def _public(user: User) -> dict[str, Any]:
     keys = ("id", "email", "full_name", "phone", "status", "roles", "mfa_enabled", "created_at")
-    return {key: user[key] for key in keys}
+    return {key: getattr(user, key) for key in keys}
 
 
-def _active_user(uow: UnitOfWork, subject: str) -> dict[str, Any]:
+def _active_user(uow: UnitOfWork, subject: str) -> User:
     user_id = _uuid_or_none(subject)
     user = UserRepository(uow.connection).get(user_id, for_update=True) if user_id else None
     if user is None:
         raise UserNotFound()
-    if user["status"] != "active":
+    if user.status != "active":
         raise AccountNotActive()
     return user
 
@@ -332,33 +333,33 @@ def mfa_setup(uow: UnitOfWork, subject: str, new: mfa.NewSecret) -> tuple[str, s
     """`new` becomes the pending TOTP secret; returns it and its otpauth:// URI. MFA is on only after a
     confirmed code."""
     user = _active_user(uow, subject)
-    if user["mfa_enabled"]:
+    if user.mfa_enabled:
         raise MfaAlreadyEnabled()
-    UserRepository(uow.connection).set_mfa_pending(user["id"], new.sealed)
-    return new.secret, mfa.provisioning_uri(new.secret, user["email"], get_auth_settings().mfa_issuer_name)
+    UserRepository(uow.connection).set_mfa_pending(user.id, new.sealed)
+    return new.secret, mfa.provisioning_uri(new.secret, user.email, get_auth_settings().mfa_issuer_name)
 
 
 def mfa_confirm(uow: UnitOfWork, subject: str, code: str) -> None:
     user = _active_user(uow, subject)
-    if user["mfa_enabled"]:
+    if user.mfa_enabled:
         raise MfaAlreadyEnabled()
-    if not user["mfa_pending_secret"]:
+    if not user.mfa_pending_secret:
         raise MfaNotPending()
-    step = mfa.matching_step(mfa.open_secret(user["mfa_pending_secret"], user["id"]), code, None)
+    step = mfa.matching_step(mfa.open_secret(user.mfa_pending_secret, user.id), code, None)
     if step is None:
         raise MfaCodeRejected()
-    UserRepository(uow.connection).enable_mfa(user["id"], user["mfa_pending_secret"], step)
+    UserRepository(uow.connection).enable_mfa(user.id, user.mfa_pending_secret, step)
 
 
 def mfa_disable(uow: UnitOfWork, subject: str, code: str) -> None:
     user = _active_user(uow, subject)
-    if not user["mfa_enabled"]:
+    if not user.mfa_enabled:
         raise MfaNotEnabled()
     # A used code is refused here as at sign-in (RFC 6238 §5.2): the code that just signed someone in,
     # read over a shoulder, must not also switch the second factor off.
-    if mfa.matching_step(mfa.open_secret(user["mfa_secret"], user["id"]), code, user["mfa_last_step"]) is None:
+    if _mfa_step(user, code) is None:
         raise MfaCodeRejected()
-    UserRepository(uow.connection).disable_mfa(user["id"])
+    UserRepository(uow.connection).disable_mfa(user.id)
 
 
 # --------------------------------------------------------------------------- password reset
@@ -370,21 +371,21 @@ def forgot_password(uow: UnitOfWork, email: str) -> None:
     email = normalise_email(email)
     allowed = _count_link_request(uow, email)
     user = UserRepository(uow.connection).by_email(email, for_update=True)
-    if user is None or user["status"] == "disabled" or not allowed:
+    if user is None or user.status == "disabled" or not allowed:
         _absorb(uow, "password_forgot")
         return
     _send_password_link(uow, user)
 
 
-def _send_password_link(uow: UnitOfWork, user: dict[str, Any], *, welcome: bool = False) -> None:
+def _send_password_link(uow: UnitOfWork, user: User, *, welcome: bool = False) -> None:
     """A one-time password-set link (earlier ones stop working), mailed by notifications: the reset mail, or
     for a customer created in the office the welcome mail, whose link lives for days (`welcome_link_ttl_seconds`)."""
     settings = get_auth_settings()
     ttl = settings.welcome_link_ttl_seconds if welcome else settings.password_reset_token_ttl_seconds
-    OneTimeTokenRepository(uow.connection).invalidate(user["id"], PASSWORD_RESET)
-    link_id = _new_link(uow, user["id"], PASSWORD_RESET, ttl)
-    record_event(uow, new_event(USER_PASSWORD_RESET_REQUESTED, SERVICE, str(user["id"]), {
-        "user_id": str(user["id"]), "email": user["email"], "full_name": user["full_name"],
+    OneTimeTokenRepository(uow.connection).invalidate(user.id, PASSWORD_RESET)
+    link_id = _new_link(uow, user.id, PASSWORD_RESET, ttl)
+    record_event(uow, new_event(USER_PASSWORD_RESET_REQUESTED, SERVICE, str(user.id), {
+        "user_id": str(user.id), "email": user.email, "full_name": user.full_name,
         "link_id": str(link_id), "expires_in": ttl, "welcome": welcome,
     }))
 
@@ -407,10 +408,10 @@ def client_credentials(uow: UnitOfWork, client_id: str, client_secret: str) -> S
     """OAuth2 client-credentials grant: a short-lived token with the client's roles (`service`), signed when the
     route reads it, after this read-only transaction."""
     client = ClientRepository(uow.connection).get(client_id)
-    stored = client["secret_hash"] if client else passwords.dummy_hash()
-    if not passwords.verify_password(stored, client_secret) or client is None or not client["enabled"]:
+    stored = client.secret_hash if client else passwords.dummy_hash()
+    if not passwords.verify_password(stored, client_secret) or client is None or not client.enabled:
         raise InvalidClient(error="invalid_client")
-    return SignedOnRead(client_id, client["roles"], ttl_seconds=get_auth_settings().service_token_ttl_seconds,
+    return SignedOnRead(client_id, client.roles, ttl_seconds=get_auth_settings().service_token_ttl_seconds,
                         extra_claims={"client_id": client_id, "token_use": "service"})
 
 

@@ -8,6 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from auth_service.rows import ActivatedUser, LiveSession, OAuthClient, RefreshToken, User
+from bank_shared.rows import row_as, rows_as
+
 Row = dict[str, Any]
 USER_KEYS = ("id", "email", "password_hash", "full_name", "phone", "roles", "status", "locked_until",
              "mfa_enabled", "mfa_secret", "mfa_pending_secret", "mfa_last_step", "created_at")
@@ -21,13 +24,6 @@ class AuthStore:
     def user(self, user_id: UUID) -> Row:
         row: Row = self.state["users"][user_id]
         return row
-
-    def still_locked(self, sql: str, params: Any) -> list[Row] | None:
-        """auth's own statement in `login` (`locked_until > now()`)."""
-        if not sql.startswith("SELECT locked_until > now()"):
-            return None
-        until = self.state["users"][params[0]]["locked_until"]
-        return [{"locked": until is not None and until > self.now()}]
 
 
 class _Part:
@@ -52,37 +48,38 @@ class InMemoryUsers(_Part):
             "id": user_id, "email": email, "password_hash": password_hash, "full_name": full_name, "phone": phone,
             "roles": list(roles), "status": status, "locked_until": None, "mfa_enabled": False,
             "mfa_secret": None, "mfa_pending_secret": None, "mfa_last_step": None,
-            "created_at": self.store.now() + timedelta(microseconds=len(self.state["users"]))}
+            "created_at": self.store.now() + timedelta(microseconds=len(self.state["users"])),
+            "updated_at": self.store.now()}
         return True
 
-    def by_email(self, email: str, *, for_update: bool = False) -> Row | None:
-        return next((dict(u) for u in self.state["users"].values() if u["email"] == email), None)
+    def by_email(self, email: str, *, for_update: bool = False) -> User | None:
+        return next((row_as(User, u) for u in self.state["users"].values() if u["email"] == email), None)
 
-    def get(self, user_id: UUID, *, for_update: bool = False) -> Row | None:
+    def get(self, user_id: UUID, *, for_update: bool = False) -> User | None:
         row = self.state["users"].get(user_id)
-        return dict(row) if row else None
+        return row_as(User, row) if row else None
 
-    def active_by_phone_digits(self, digits: Sequence[str], limit: int) -> list[Row]:
-        return [dict(u) for u in self.state["users"].values() if u["status"] == "active" and u["phone"]
-                and "".join(c for c in u["phone"] if c.isdigit()) in digits][:limit]
+    def active_by_phone_digits(self, digits: Sequence[str], limit: int) -> list[User]:
+        return rows_as(User, [u for u in self.state["users"].values() if u["status"] == "active" and u["phone"]
+                              and "".join(c for c in u["phone"] if c.isdigit()) in digits][:limit])
 
     def search(self, roles: Sequence[str], query: str | None, after: tuple[Any, UUID] | None,
-               limit: int, ids: Sequence[UUID] = (), *, status: str | None = None) -> list[Row]:
+               limit: int, ids: Sequence[UUID] = (), *, status: str | None = None) -> list[User]:
         rows = [u for u in self.state["users"].values() if set(u["roles"]) & set(roles)
                 and (status is None or u["status"] == status)
                 and (query is None or query.lower() in (u["email"] + u["full_name"]).lower() or u["id"] in ids)
                 and (after is None or (u["created_at"], u["id"]) < after)]
-        return [dict(u) for u in sorted(rows, key=lambda u: (u["created_at"], u["id"]), reverse=True)[:limit]]
+        return rows_as(User, sorted(rows, key=lambda u: (u["created_at"], u["id"]), reverse=True)[:limit])
 
     def _set(self, user_id: UUID, **values: Any) -> None:
         self.state["users"][user_id].update(values)
 
-    def activate(self, user_id: UUID) -> Row | None:
+    def activate(self, user_id: UUID) -> ActivatedUser | None:
         user = self.state["users"].get(user_id)
         if user is None or user["status"] != "pending":
             return None
         user["status"] = "active"
-        return dict(user)
+        return row_as(ActivatedUser, user)
 
     def set_password(self, user_id: UUID, password_hash: str) -> None:
         self._set(user_id, password_hash=password_hash, locked_until=None)
@@ -95,6 +92,10 @@ class InMemoryUsers(_Part):
 
     def lock_for(self, user_id: UUID, seconds: int) -> None:
         self._set(user_id, locked_until=self.store.now() + timedelta(seconds=seconds))
+
+    def still_locked(self, user_id: UUID) -> bool:
+        until = self.state["users"][user_id]["locked_until"]
+        return until is not None and bool(until > self.store.now())
 
     def clear_lock(self, user_id: UUID) -> None:
         self._set(user_id, locked_until=None)
@@ -141,9 +142,9 @@ class InMemoryRefreshTokens(_Part):
                                              "created_at": self.store.now(), "client": client,
                                              "ip_prefix": ip_prefix, "order": len(self.state["refresh"])}
 
-    def lock_by_hash(self, token_hash: str) -> Row | None:
+    def lock_by_hash(self, token_hash: str) -> RefreshToken | None:
         row = self.state["refresh"].get(token_hash)
-        return {**row, "expired": row["expires_at"] <= self.store.now()} if row else None
+        return row_as(RefreshToken, {**row, "expired": row["expires_at"] <= self.store.now()}) if row else None
 
     def mark_rotated(self, token_id: UUID) -> None:
         for row in self.state["refresh"].values():
@@ -194,7 +195,7 @@ class InMemoryRefreshTokens(_Part):
             row["revoked_at"] = row["revoked_at"] or self.store.now()
         return True
 
-    def live_sessions(self, user_id: UUID, limit: int) -> list[Row]:
+    def live_sessions(self, user_id: UUID, limit: int) -> list[LiveSession]:
         sessions = []
         for family, rows in self.families(user_id).items():
             if self._live(rows):
@@ -203,7 +204,7 @@ class InMemoryRefreshTokens(_Part):
                                  "last_used_at": newest["created_at"], "client": newest["client"],
                                  "ip_prefix": newest["ip_prefix"], "order": newest["order"]})
         sessions.sort(key=lambda s: -s.pop("order"))
-        return sessions[:limit]
+        return rows_as(LiveSession, sessions[:limit])
 
     def families(self, user_id: UUID) -> dict[UUID, list[Row]]:
         found: dict[UUID, list[Row]] = {}
@@ -227,6 +228,6 @@ class InMemoryLinkMailQuota(_Part):
 
 
 class InMemoryClients(_Part):
-    def get(self, client_id: str) -> Row | None:
+    def get(self, client_id: str) -> OAuthClient | None:
         row = self.state["clients"].get(client_id)
-        return dict(row) if row else None
+        return row_as(OAuthClient, row) if row else None

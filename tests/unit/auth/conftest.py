@@ -90,7 +90,6 @@ def realm(monkeypatch: pytest.MonkeyPatch, redis: FakeRedis) -> Any:
     for real in (repository.UserRepository, repository.RefreshTokenRepository):
         install(monkeypatch, real, lifecycle)  # the back office's use cases on users (block, deactivate, roles)
     install(monkeypatch, repository.UserRepository, administration)  # roles, staff and customer accounts, search
-    db.connection.statements.append(store.still_locked)
     world = Realm(db, store, LoginThrottle(lambda: redis, get_auth_settings()))
     monkeypatch.setattr(service, "revoke_sessions", world.revoke_sessions)
     monkeypatch.setattr(tokens, "key_ring", UnsignedKeyRing)

@@ -6,6 +6,7 @@ rotates."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,8 @@ import pytest
 
 from auth_service import passwords, service
 from auth_service.errors import InvalidMfaCode, RefreshTokenReused
+from auth_service.rows import RefreshToken, User
+from bank_shared.rows import row_as
 
 SECRET = pyotp.random_base32()
 PASSWORD = "Correct-horse-9"
@@ -40,11 +43,11 @@ class FakeUsers:
     user: dict[str, Any] = {}
     used_steps: list[int] = []
 
-    def by_email(self, email: str, for_update: bool = False) -> dict[str, Any] | None:
-        return self.user if email == self.user["email"] else None
+    def by_email(self, email: str, for_update: bool = False) -> User | None:
+        return row_as(User, self.user) if email == self.user["email"] else None
 
-    def get(self, user_id: UUID) -> dict[str, Any] | None:
-        return self.user if user_id == self.user["id"] else None
+    def get(self, user_id: UUID) -> User | None:
+        return row_as(User, self.user) if user_id == self.user["id"] else None
 
     def use_mfa_step(self, user_id: UUID, step: int) -> None:
         FakeUsers.used_steps.append(step)
@@ -64,8 +67,8 @@ class FakeTokens:
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def lock_by_hash(self, token_hash: str) -> dict[str, Any] | None:
-        return self.row
+    def lock_by_hash(self, token_hash: str) -> RefreshToken | None:
+        return row_as(RefreshToken, self.row)
 
     def revoke_family(self, family_id: UUID) -> None:
         FakeTokens.revoked.append(family_id)
@@ -84,9 +87,11 @@ class FakeUow:
 
 @pytest.fixture(autouse=True)
 def fakes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    FakeUsers.user = {"id": uuid.uuid4(), "email": "ann@example.com",
-                      "password_hash": passwords.hash_password(PASSWORD), "locked_until": None,
-                      "mfa_enabled": True, "mfa_secret": SECRET, "mfa_last_step": None, "status": "active"}
+    now = datetime.now(UTC)
+    FakeUsers.user = {"id": uuid.uuid4(), "email": "ann@example.com", "full_name": "Ann", "phone": None,
+                      "roles": ["customer"], "password_hash": passwords.hash_password(PASSWORD), "locked_until": None,
+                      "mfa_enabled": True, "mfa_secret": SECRET, "mfa_pending_secret": None, "mfa_last_step": None,
+                      "status": "active", "created_at": now, "updated_at": now}
     FakeUsers.used_steps, FakeTokens.revoked, FakeTokens.rotated, FakeTokens.grace = [], [], [], []
     FakeTokens.in_grace = False
     sessions: list[Any] = []
@@ -120,7 +125,7 @@ def test_without_a_code_mfa_is_required() -> None:
 def test_a_spent_refresh_token_revokes_its_whole_family(fakes: list[Any]) -> None:
     family = uuid.uuid4()
     FakeTokens.row = {"id": uuid.uuid4(), "family_id": family, "user_id": FakeUsers.user["id"], "revoked_at": None,
-                      "expired": False, "rotated_at": "2026-01-01T00:00:00Z"}
+                      "expired": False, "rotated_at": datetime(2026, 1, 1, tzinfo=UTC)}
     assert isinstance(service.refresh(FakeUow(), "spent"), RefreshTokenReused)  # type: ignore[arg-type]
     assert FakeTokens.revoked == [family] and fakes[1] == [[family]] and FakeTokens.rotated == []
     assert fakes[0] == []  # no new session
@@ -137,7 +142,7 @@ def test_a_live_refresh_token_rotates_in_its_family(fakes: list[Any]) -> None:
 def test_a_spent_token_the_grace_window_honours_gets_a_new_token_in_its_family(fakes: list[Any]) -> None:
     family, token_id = uuid.uuid4(), uuid.uuid4()
     FakeTokens.row = {"id": token_id, "family_id": family, "user_id": FakeUsers.user["id"], "revoked_at": None,
-                      "expired": False, "rotated_at": "2026-01-01T00:00:00Z"}
+                      "expired": False, "rotated_at": datetime(2026, 1, 1, tzinfo=UTC)}
     FakeTokens.in_grace = True
     assert service.refresh(FakeUow(), "just-rotated") == "session"  # type: ignore[arg-type]
     assert FakeTokens.grace == [(token_id, service.get_auth_settings().refresh_reuse_grace_seconds)]
