@@ -8,6 +8,7 @@ function is updated, and the resource graph has no cycle.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -92,6 +93,12 @@ def test_snapstart_on_the_services_only() -> None:
                 if "ProvisionedConcurrencyConfig" in v["Properties"]]
 
 
+def consumed_topics() -> int:
+    """How many topics the services consume, from each one's events.py registry."""
+    registries = [importlib.import_module(f"{service}_service.events") for service in sorted(SERVICES)]
+    return sum(len(getattr(registry, "CONSUMES", ())) for registry in registries)
+
+
 def test_routes_schedules_and_kafka_mappings_invoke_the_alias() -> None:
     resources = base()
     permissions = of_type(resources, "AWS::Lambda::Permission")
@@ -100,8 +107,8 @@ def test_routes_schedules_and_kafka_mappings_invoke_the_alias() -> None:
         function = permission["Properties"]["FunctionName"]
         assert isinstance(function, dict) and function["Ref"].endswith(f"Alias{ALIAS}"), permission_id
     mappings = of_type(resources, "AWS::Lambda::EventSourceMapping")
-    # notifications' and contracts' consumers (docs/events.md), and the Splunk sink on logs.app (docs/operations.md)
-    assert len(mappings) == 17
+    # one per topic a service's events.py CONSUMES (docs/events.md), and the Splunk sink on logs.app (operations.md)
+    assert len(mappings) == consumed_topics() + 1
     for mapping_id, mapping in mappings.items():
         functions = ("SplunkSinkFunction",) if mapping_id.startswith("SplunkSink") else ("NotificationsFunction",
                                                                                          "ContractsFunction")
