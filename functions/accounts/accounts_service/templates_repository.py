@@ -30,21 +30,9 @@ class NewTemplate:
 
 
 @dataclass(frozen=True)
-class Template:
-    """A row of payment_templates (the columns of COLUMNS)."""
+class Template(NewTemplate):
+    """A row of payment_templates (the columns of COLUMNS): what was inserted, and when."""
 
-    id: UUID
-    owner_id: UUID
-    name: str
-    kind: str
-    from_account_id: UUID | None
-    to_account_number: str | None
-    to_phone: str | None
-    provider_id: UUID | None
-    payer_account: str | None
-    amount: int | None
-    currency: str
-    description: str
     created_at: datetime
 
 
