@@ -41,6 +41,24 @@ class IdempotentResult:
         return JSONResponse(self.body, status_code=self.status, headers=headers, media_type=media_type)
 
 
+class RecordedAnswer:
+    """A row that records the answer its request got, once finished (`result_status`, `result_body`), so a
+    retry is answered with it: fx's quotes, utilities' payments, office's money requests."""
+
+    result_status: int | None
+    result_body: dict[str, Any] | None
+
+    def outcome(self) -> tuple[int, dict[str, Any]]:
+        """The recorded answer (status, body) of a finished request."""
+        assert self.result_status is not None and self.result_body is not None, (
+            f"the {type(self).__name__} has no recorded answer: it has not finished")
+        return self.result_status, self.result_body
+
+    def replay(self) -> IdempotentResult:
+        """The recorded answer, marked replayed."""
+        return IdempotentResult(*self.outcome(), replayed=True)
+
+
 def require_key(
     idempotency_key: Annotated[str | None, Header(alias=HEADER, description=KEY_DESCRIPTION,
                                                   json_schema_extra={REQUIRED_MARK: True})] = None,

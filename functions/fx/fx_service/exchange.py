@@ -192,7 +192,7 @@ def _claim(uow: UnitOfWork, owner_id: UUID, quote_id: UUID, key: str, now: datet
     if quote.status != "open" and quote.exchange_key != key:
         raise QuoteAlreadyUsed(f"Quote {quote_id} is {quote.status}; ask for a new quote")
     if quote.status in ("executed", "refused"):
-        return IdempotentResult(*quote.outcome(), replayed=True)
+        return quote.replay()
     if quote.status == "open":
         if quote.expires_at <= now:
             count("QuotesExpired")
@@ -245,7 +245,7 @@ def _finish(uow: UnitOfWork, quote_id: UUID, answer: Answer) -> IdempotentResult
     quote = repository.get(quote_id, lock=True)
     assert quote is not None
     if quote.status != "executing":
-        return IdempotentResult(*quote.outcome(), replayed=True)
+        return quote.replay()
     status, body, transaction_id = _outcome(quote, answer)
     repository.finish(quote_id, "executed" if transaction_id else "refused", transaction_id, status, body)
     if transaction_id is not None:

@@ -10,11 +10,12 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection
+from bank_shared.idempotency import RecordedAnswer
 from bank_shared.rows import row_as, row_or_none, rows_as
 
 
 @dataclass(frozen=True)
-class Quote:
+class Quote(RecordedAnswer):
     """A row of fx_quotes (migration 0001)."""
 
     id: UUID
@@ -40,12 +41,7 @@ class Quote:
     finished_at: datetime | None
     ledger_transaction_id: UUID | None
     result_status: int | None
-    result_body: dict[str, Any] | None
-
-    def outcome(self) -> tuple[int, dict[str, Any]]:
-        """The recorded answer (status, body) of a finished quote: executed or refused."""
-        assert self.result_status is not None and self.result_body is not None, "the quote is not finished"
-        return self.result_status, self.result_body
+    result_body: dict[str, Any] | None  # the answer of a finished quote: executed or refused
 
 
 class QuoteRepository:

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from bank_shared.db import Connection, UnitOfWork, jsonb
 from bank_shared.errors import DependencyUnavailable
+from bank_shared.idempotency import RecordedAnswer
 from bank_shared.rows import row_as, row_or_none, rows_as
 from bank_shared.sql_filters import Filter
 
@@ -41,7 +42,7 @@ class NewMoneyRequest:
 
 
 @dataclass(frozen=True)
-class MoneyRequest:
+class MoneyRequest(RecordedAnswer):
     """A row of money_requests (migration 0002)."""
 
     id: UUID
@@ -66,11 +67,6 @@ class MoneyRequest:
     created_at: datetime
     expires_at: datetime
     executed_at: datetime | None
-
-    def outcome(self) -> tuple[int, dict[str, Any]]:
-        """The ledger's recorded answer (status, body) of an executed or failed request."""
-        assert self.result_status is not None and self.result_body is not None, "the request has not run"
-        return self.result_status, self.result_body
 
 
 @contextmanager

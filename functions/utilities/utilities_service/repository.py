@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection
+from bank_shared.idempotency import RecordedAnswer
 from bank_shared.rows import row_or_none, rows_as
 from bank_shared.sql_filters import Filter
 
@@ -48,7 +49,7 @@ class Provider:
 
 
 @dataclass(frozen=True)
-class Payment:
+class Payment(RecordedAnswer):
     """A row of payments with its provider's code, name, category and settlement ledger account."""
 
     id: UUID
@@ -73,11 +74,6 @@ class Payment:
     provider_name: str
     provider_category: str
     provider_ledger_account_id: UUID
-
-    def outcome(self) -> tuple[int, dict[str, Any]]:
-        """The recorded answer (status, body) of a finished payment: completed or failed."""
-        assert self.result_status is not None and self.result_body is not None, "the payment is not finished"
-        return self.result_status, self.result_body
 
 
 class ProviderRepository:

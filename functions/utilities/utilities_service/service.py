@@ -268,7 +268,7 @@ def advance(new_uow: UowFactory, payment: Payment, ledger: LedgerHolds, hold_ttl
     """Steps 2 and 3 from wherever the payment stands; every ledger call replays under its own key."""
     payment_id = payment.id
     if payment.status in ("completed", "failed"):
-        return IdempotentResult(*payment.outcome(), replayed=True)
+        return payment.replay()
     hold_id = payment.hold_id
     if payment.status == "pending":
         held = ledger.hold(f"utility-hold-{payment_id}", {
@@ -309,7 +309,7 @@ def _finish(new_uow: UowFactory, payment_id: UUID, answer: Answer) -> Idempotent
         payment = repository.get(payment_id, lock=True)
         assert payment is not None
         if payment.status in ("completed", "failed"):
-            return IdempotentResult(*payment.outcome(), replayed=True)
+            return payment.replay()
         if answer.ok:
             transaction_id = UUID(str(answer.body["transaction_id"]))
             repository.finish(payment_id, "completed", transaction_id, 201, {})
