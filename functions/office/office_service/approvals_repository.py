@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection, UnitOfWork, jsonb
-from bank_shared.errors import DependencyUnavailable
 from bank_shared.idempotency import RecordedAnswer
 from bank_shared.rows import row_as, row_or_none, rows_as
 from bank_shared.sql_filters import Filter
+from office_service.repository import office_database
 
 # Requests that still count toward the maker's daily limit (the money moved or may still move).
 COUNTED_STATUSES = ("pending", "approved", "executed")
@@ -69,16 +69,9 @@ class MoneyRequest(RecordedAnswer):
     executed_at: datetime | None
 
 
-@contextmanager
-def database(unit_of_work: Callable[[], UnitOfWork]) -> Iterator[UnitOfWork]:
+def database(unit_of_work: Callable[[], UnitOfWork]) -> AbstractContextManager[UnitOfWork]:
     """Office's own database; when it is down no money request can be recorded, so that is an outage."""
-    import psycopg  # loaded with the driver, not at cold start
-
-    try:
-        with unit_of_work() as uow:
-            yield uow
-    except psycopg.OperationalError as error:
-        raise DependencyUnavailable("the approvals queue is unavailable", dependency="office-db") from error
+    return office_database("the approvals queue is unavailable", unit_of_work)
 
 
 class MoneyRequestRepository:

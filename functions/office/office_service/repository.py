@@ -4,7 +4,7 @@ tests). An entry is opened before the action and completed once with its outcome
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,20 +42,12 @@ class Outcome:
     replayed: bool = False
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """A row of audit_log (migration 0001)."""
+@dataclass(frozen=True, kw_only=True)
+class AuditEntry(NewEntry):
+    """A row of audit_log (migration 0001): the entry as it was opened, with its id, time and outcome."""
 
     id: UUID
     occurred_at: datetime
-    actor_id: str
-    actor_roles: list[str]
-    action: str
-    target_type: str
-    target_id: str | None
-    request_id: str | None
-    idempotency_key: str | None
-    details: dict[str, Any]
     outcome: str
     status: int | None
     code: str | None
@@ -84,15 +76,16 @@ class AuditLog(Protocol):
 
 
 @contextmanager
-def _database() -> Iterator[UnitOfWork]:
-    """Office's own database; when it is down no action may run unrecorded, so that is an outage too."""
+def office_database(unavailable: str, unit_of_work: Callable[[], UnitOfWork] = UnitOfWork) -> Iterator[UnitOfWork]:
+    """Office's own database (the audit log, the approvals queue); when it is down no action may run unrecorded
+    and no money request be queued, so that is an outage: `DependencyUnavailable(unavailable)`, office-db."""
     import psycopg  # loaded with the driver, not at cold start
 
     try:
-        with UnitOfWork() as uow:
+        with unit_of_work() as uow:
             yield uow
     except psycopg.OperationalError as error:
-        raise DependencyUnavailable("the audit log is unavailable", dependency="office-db") from error
+        raise DependencyUnavailable(unavailable, dependency="office-db") from error
 
 
 class AuditRepository:
@@ -130,20 +123,23 @@ def _conditions(where: AuditFilter) -> Filter:
     return query.since("occurred_at", where.since).until("occurred_at", where.until)
 
 
+_AUDIT_UNAVAILABLE = "the audit log is unavailable"
+
+
 class DatabaseAuditLog:
     def start(self, entry: NewEntry) -> UUID:
         entry_id = uuid.uuid4()
-        with _database() as uow:
+        with office_database(_AUDIT_UNAVAILABLE) as uow:
             AuditRepository(uow).insert(entry_id, entry)
         return entry_id
 
     def finish(self, entry_id: UUID, outcome: Outcome) -> None:
-        with _database() as uow:
+        with office_database(_AUDIT_UNAVAILABLE) as uow:
             AuditRepository(uow).complete(entry_id, outcome)
 
     def page(self, after: tuple[datetime, UUID] | None, limit: int,
              where: AuditFilter = AuditFilter()) -> list[AuditEntry]:
-        with _database() as uow:
+        with office_database(_AUDIT_UNAVAILABLE) as uow:
             return AuditRepository(uow).newest_first(after, limit, where)
 
 
