@@ -8,15 +8,13 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
 from bank_shared.answers import PostingPage
 from bank_shared.app import create_app
-from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
-from bank_shared.idempotency import require_key
 from bank_shared.kyc import KycAnswer, KycRequest
 from bank_shared.money import Money
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -24,17 +22,13 @@ from bank_shared.phones import Phone
 from office_service.approvals_api import router as approvals_router
 from office_service.audit_api import router as audit_router
 from office_service.card_limits_api import router as card_limits_router
-from office_service.clients import PostingFilter, get_services
+from office_service.clients import PostingFilter
+from office_service.dependencies import Admin, IdempotencyKey, OfficeDep, Staff
 from office_service.products_api import router as products_router
-from office_service.repository import get_audit_log
-from office_service.service import Actor, Office
+from office_service.service import Actor
 
 router = APIRouter(tags=["office"])
 admin = APIRouter(tags=["office-admin"])
-# Staff act on customers' money and data: a token of a signed-out session is refused at once.
-Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
-Admin = Annotated[Principal, Depends(require_roles(ADMIN, live=True))]
-IdempotencyKey = Annotated[str, Depends(require_key)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=300)]
 SearchQuery = Annotated[str | None, Query(max_length=100, description="Part of the e-mail, name or phone")]
@@ -121,17 +115,6 @@ class Account(BaseModel):
 class CustomerCard(BaseModel):
     profile: UserProfile
     accounts: list[Account]
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def office() -> Office:
-    return Office(get_services(), get_audit_log())
-
-
-OfficeDep = Annotated[Office, Depends(office)]
-
 
 
 # --------------------------------------------------------------------------- customers

@@ -12,21 +12,18 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bank_shared.answers import Movement
-from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
-from bank_shared.idempotency import require_key
 from bank_shared.money import Money
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from office_service.approval_rules import Limits
 from office_service.approvals import Approvals
 from office_service.clients import get_services
+from office_service.dependencies import IdempotencyKey, Staff
 from office_service.repository import get_audit_log
 from office_service.service import Actor
 from office_service.settings import get_office_settings
 
 router = APIRouter(tags=["office-approvals"])
-Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
-IdempotencyKey = Annotated[str, Depends(require_key)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 Amount = Annotated[str, Field(pattern=r"^[0-9]{1,15}(\.[0-9]{1,4})?$", examples=["1500.00"],
                               description="Decimal string in major units (ASCII digits)")]

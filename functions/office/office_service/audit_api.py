@@ -11,17 +11,15 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from bank_shared.auth import ADMIN, Principal, require_roles
 from bank_shared.csv_export import CSV_RESPONSES, csv_response
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from office_service.audit_query import audit_csv, audit_filter
-from office_service.clients import get_services
-from office_service.repository import AuditFilter, get_audit_log
-from office_service.service import Actor, Office
+from office_service.dependencies import Admin, office
+from office_service.repository import AuditFilter
+from office_service.service import Actor
 from office_service.settings import get_office_settings
 
 router = APIRouter(tags=["office-admin"])
-Admin = Annotated[Principal, Depends(require_roles(ADMIN, live=True))]
 
 
 class AuditEntry(BaseModel):
@@ -60,10 +58,6 @@ def filters(
 
 
 Filters = Annotated[AuditFilter, Depends(filters)]
-
-
-def office() -> Office:
-    return Office(get_services(), get_audit_log())
 
 
 @router.get("/audit", response_model=AuditPage)

@@ -6,20 +6,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from bank_shared.http import Answer, Invoker, ServiceClient
-from office_service.clients import acting_for, dependency_timeout
+from bank_shared.http import Answer
+from office_service.clients import AccountsForStaff
 from office_service.service import Actor, Office
 
 
-class CardLimitsClient:
+class CardLimitsClient(AccountsForStaff):
     """accounts `GET`/`PUT /cards/{id}/limits` and `GET /cards/{id}/purchases`, for an employee."""
-
-    def __init__(self, invoker: Invoker | None = None) -> None:
-        self._accounts = ServiceClient("accounts", retries=1, timeout=dependency_timeout, invoker=invoker)
-
-    def _call(self, method: str, employee: str, path: str, body: dict[str, Any] | None = None,
-              params: list[tuple[str, str]] | None = None) -> Answer:
-        return self._accounts.call(method, path, json=body, params=params, headers=acting_for(employee))
 
     def limits(self, employee: str, card_id: UUID) -> Answer:
         return self._call("GET", employee, f"/cards/{card_id}/limits")

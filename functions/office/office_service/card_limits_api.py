@@ -11,17 +11,12 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from bank_shared.answers import CardLimits, CardLimitsRequest, Purchases
-from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
 from office_service.card_limits import CardLimitsClient, set_card_limits
-from office_service.clients import get_services
-from office_service.repository import get_audit_log
-from office_service.service import Actor, Office
+from office_service.dependencies import Staff, office
+from office_service.service import Actor
 
 router = APIRouter(tags=["office-cards"])
-Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
-
-
 
 
 class StaffCardLimitsRequest(CardLimitsRequest):
@@ -46,8 +41,7 @@ def card_limits(card_id: UUID, principal: Staff, client: Client) -> JSONResponse
 def set_limits(card_id: UUID, body: StaffCardLimitsRequest, principal: Staff, client: Client) -> JSONResponse:
     """Replace a card's limits for the customer (per purchase, daily, monthly; online and cash on or off); the
     reason, when given, is audited with them."""
-    office = Office(get_services(), get_audit_log())
-    return relay(set_card_limits(office, client, Actor.of(principal), card_id, body.model_dump(exclude={"reason"}),
+    return relay(set_card_limits(office(), client, Actor.of(principal), card_id, body.model_dump(exclude={"reason"}),
                                  body.reason))
 
 

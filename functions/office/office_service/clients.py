@@ -96,6 +96,18 @@ def acting_for(employee: str, key: str | None = None) -> dict[str, str]:
     return headers | {"Idempotency-Key": key} if key else headers
 
 
+class AccountsForStaff:
+    """accounts' staff routes, called for an employee (`X-Acting-Employee`): the base of the clients of one
+    product (card_limits, products)."""
+
+    def __init__(self, invoker: Invoker | None = None) -> None:
+        self._accounts = ServiceClient("accounts", retries=1, timeout=dependency_timeout, invoker=invoker)
+
+    def _call(self, method: str, employee: str, path: str, body: dict[str, Any] | None = None,
+              params: list[tuple[str, str]] | None = None) -> Answer:
+        return self._accounts.call(method, path, json=body, params=params, headers=acting_for(employee))
+
+
 class HttpServices:
     def __init__(self, invoker: Invoker | None = None) -> None:
         # Only GETs and POSTs carrying an Idempotency-Key are retried by ServiceClient.

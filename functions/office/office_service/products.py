@@ -6,19 +6,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from bank_shared.http import Answer, Invoker, ServiceClient
-from office_service.clients import acting_for, dependency_timeout
+from bank_shared.http import Answer
+from office_service.clients import AccountsForStaff
 from office_service.service import Actor, Office
 
 
-class ProductsClient:
+class ProductsClient(AccountsForStaff):
     """accounts `GET /staff/customers/{id}/standing-orders|templates`, `POST /staff/standing-orders/{id}/cancel`."""
-
-    def __init__(self, invoker: Invoker | None = None) -> None:
-        self._accounts = ServiceClient("accounts", retries=1, timeout=dependency_timeout, invoker=invoker)
-
-    def _call(self, method: str, employee: str, path: str) -> Answer:
-        return self._accounts.call(method, path, headers=acting_for(employee))
 
     def standing_orders(self, employee: str, customer_id: UUID) -> Answer:
         return self._call("GET", employee, f"/staff/customers/{customer_id}/standing-orders")

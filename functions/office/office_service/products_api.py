@@ -11,16 +11,13 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
 from bank_shared.http import relay
 from bank_shared.product_answers import StandingOrderList, StandingOrderOut, TemplateList
-from office_service.clients import get_services
+from office_service.dependencies import Staff, office
 from office_service.products import ProductsClient, cancel_standing_order
-from office_service.repository import get_audit_log
-from office_service.service import Actor, Office
+from office_service.service import Actor
 
 router = APIRouter(tags=["office-products"])
-Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
 
 
 class CancelOrderRequest(BaseModel):
@@ -50,5 +47,4 @@ def customer_templates(customer_id: UUID, principal: Staff, client: Client) -> J
 def cancel_customer_standing_order(order_id: UUID, body: CancelOrderRequest, principal: Staff,
                                    client: Client) -> JSONResponse:
     """Stop a customer's standing order for them (idempotent); the reason is audited."""
-    office = Office(get_services(), get_audit_log())
-    return relay(cancel_standing_order(office, client, Actor.of(principal), order_id, body.reason))
+    return relay(cancel_standing_order(office(), client, Actor.of(principal), order_id, body.reason))
