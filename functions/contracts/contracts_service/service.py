@@ -28,6 +28,7 @@ from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import CONTRACT_ACTIVATED, CONTRACT_SIGNED, CONTRACT_TERMINATED
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.pagination import decode_time_id, page, time_id_page
+from bank_shared.timestamps import utc_text_or_none
 from contracts_service import documents, rendering
 from contracts_service.clients import customer_names
 from contracts_service.repository import Contract, ContractsRepository, StatusChange, Template, TemplateVersion
@@ -82,10 +83,6 @@ class InvalidTransition(Conflict):
     code, title = "invalid_contract_transition", "The contract's status does not allow this action"
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
 def next_status(action: str, status: str) -> str:
     """The status `action` moves a contract in `status` to, or InvalidTransition."""
     try:
@@ -99,14 +96,14 @@ def next_status(action: str, status: str) -> str:
 
 def template_view(row: Template) -> dict[str, Any]:
     return {"id": str(row.id), "code": row.code, "name": row.name, "self_service": row.self_service,
-            "latest_version": row.latest_version, "created_at": _iso(row.created_at)}
+            "latest_version": row.latest_version, "created_at": utc_text_or_none(row.created_at)}
 
 
 def version_view(row: TemplateVersion) -> dict[str, Any]:
     return {"template_id": str(row.template_id), "version": row.version, "title": row.title,
             "body": row.body, "placeholders": rendering.placeholders(row.body),
             "effective_from": row.effective_from.isoformat(), "published_by": row.published_by,
-            "published_at": _iso(row.published_at)}
+            "published_at": utc_text_or_none(row.published_at)}
 
 
 def contract_view(row: Contract) -> dict[str, Any]:
@@ -120,17 +117,17 @@ def contract_view(row: Contract) -> dict[str, Any]:
         "status": row.status,
         "document_sha256": row.document_sha256.strip(),
         "created_by": row.created_by,
-        "created_at": _iso(row.created_at),
-        "signed_at": _iso(row.signed_at),
-        "activated_at": _iso(row.activated_at),
-        "terminated_at": _iso(row.terminated_at),
+        "created_at": utc_text_or_none(row.created_at),
+        "signed_at": utc_text_or_none(row.signed_at),
+        "activated_at": utc_text_or_none(row.activated_at),
+        "terminated_at": utc_text_or_none(row.terminated_at),
         "termination_reason": row.termination_reason,
     }
 
 
 def history_view(row: StatusChange) -> dict[str, Any]:
     return {"from_status": row.from_status, "to_status": row.to_status, "changed_by": row.changed_by,
-            "changed_at": _iso(row.changed_at), "reason": row.reason}
+            "changed_at": utc_text_or_none(row.changed_at), "reason": row.reason}
 
 
 # templates ------------------------------------------------------------------------------------------------------
@@ -255,7 +252,7 @@ def _move(uow: UnitOfWork, repository: ContractsRepository, principal: Principal
     repository.add_history(row.id, row.status, target, principal.actor, reason)
     data = _event_data(moved)
     if target == "signed":
-        data["signed_at"] = _iso(moved.signed_at)
+        data["signed_at"] = utc_text_or_none(moved.signed_at)
     if target == "terminated":
         data["reason"] = reason
     record_event(uow, new_event(EVENT_OF_STATUS[target], SERVICE, str(row.id), data))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from bank_shared.app import create_app
+from bank_shared.timestamps import utc_text
 from fx_service.dependencies import rates_desk
 from fx_service.domain import RateSheet, Served, decimal_text, normalise_currency, normalise_symbols
 from fx_service.exchange_api import router as exchange_router
@@ -85,7 +86,7 @@ def _rates_response(served: Served[RateSheet]) -> RatesResponse:
         stale=served.stale,
         source=sheet.source,
         sources={code: sheet.source_of(code) for code in sorted(sheet.rates)},
-        fetched_at=sheet.fetched_at.isoformat().replace("+00:00", "Z"),
+        fetched_at=utc_text(sheet.fetched_at),
     )
 
 

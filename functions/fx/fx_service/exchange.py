@@ -49,6 +49,7 @@ from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempoten
 from bank_shared.internal_models import AccountInfo
 from bank_shared.money import from_minor, money_json, to_minor
 from bank_shared.observability import count, logger
+from bank_shared.timestamps import utc_text
 from fx_service.clients import AccountsDirectory, LedgerExchanges
 from fx_service.pricing import Side, price
 from fx_service.rate_source import QuoteRateSource
@@ -96,10 +97,6 @@ class Pricing:
     ttl_seconds: int
 
 
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def quote_view(row: Quote) -> dict[str, Any]:
     return {
         "id": str(row.id),
@@ -115,8 +112,8 @@ def quote_view(row: Quote) -> dict[str, Any]:
         "rate_source": row.rate_source,
         "rate_stale": row.rate_stale,
         "status": row.status,
-        "expires_at": _iso(row.expires_at),
-        "created_at": _iso(row.created_at),
+        "expires_at": utc_text(row.expires_at),
+        "created_at": utc_text(row.created_at),
     }
 
 
@@ -196,7 +193,7 @@ def _claim(uow: UnitOfWork, owner_id: UUID, quote_id: UUID, key: str, now: datet
     if quote.status == "open":
         if quote.expires_at <= now:
             count("QuotesExpired")
-            raise QuoteExpired(f"Quote {quote_id} expired at {_iso(quote.expires_at)}; ask for a new quote")
+            raise QuoteExpired(f"Quote {quote_id} expired at {utc_text(quote.expires_at)}; ask for a new quote")
         repository.claim(quote_id, key)
     return quote
 

@@ -20,6 +20,7 @@ from bank_shared.errors import (
 )
 from bank_shared.idempotency import IdempotentResult
 from bank_shared.money import from_minor, money_json
+from bank_shared.timestamps import utc_text
 from ledger_service.repository import LedgerAccount, LedgerRepository
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def exchange(uow: UnitOfWork, principal: Principal, key: str, order: ExchangeOrd
             "buy": money_json(order.buy_amount, order.buy_currency),
             "rate": format(order.rate, "f"),
             "description": order.description,
-            "created_at": created_at.isoformat().replace("+00:00", "Z"),
+            "created_at": utc_text(created_at),
         }
 
     return idempotent(uow, f"exchange:{principal.actor}", key, order.fingerprint_payload(), operation)

@@ -12,6 +12,7 @@ from bank_shared.errors import (
     Unprocessable,
 )
 from bank_shared.money import money_json
+from bank_shared.timestamps import utc_text
 from ledger_service import service
 from ledger_service.repository import HistoryPosting, LedgerRepository
 
@@ -27,7 +28,7 @@ def posting_view(row: HistoryPosting) -> dict[str, Any]:
         "direction": "credit" if row.amount > 0 else "debit",
         "amount": money_json(abs(row.amount), row.currency),
         "description": row.description,
-        "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
+        "created_at": utc_text(row.created_at),
         "counterparty": row.counterparty,
     }
 

@@ -14,6 +14,7 @@ from bank_shared.db import UnitOfWork
 from bank_shared.errors import AccountNotFound, CurrencyMismatch, InsufficientFunds
 from bank_shared.idempotency import IdempotentResult
 from bank_shared.money import from_minor, money_json
+from bank_shared.timestamps import utc_text
 from ledger_service.repository import Hold, LedgerRepository
 from ledger_service.settings import get_ledger_settings
 
@@ -41,7 +42,7 @@ def hold_view(hold: Hold) -> dict[str, Any]:
         "amount": money_json(hold.amount, hold.currency),
         "status": hold.status,
         "description": hold.description,
-        "expires_at": hold.expires_at.isoformat().replace("+00:00", "Z"),
+        "expires_at": utc_text(hold.expires_at),
         "transaction_id": str(hold.transaction_id) if hold.transaction_id else None,
     }
 

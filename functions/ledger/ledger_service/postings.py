@@ -24,6 +24,7 @@ from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import PAYMENT_EXECUTED, PAYMENT_FAILED
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent
 from bank_shared.money import from_minor, money_json
+from bank_shared.timestamps import utc_text
 from ledger_service.repository import LedgerAccount, LedgerRepository
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ def post(uow: UnitOfWork, initiated_by: str, posting: Posting) -> dict[str, Any]
         "to_account_id": str(credit),
         "amount": money_json(amount, currency),
         "description": posting.description,
-        "created_at": created_at.isoformat().replace("+00:00", "Z"),
+        "created_at": utc_text(created_at),
         **({"reverses": str(posting.reverses)} if posting.reverses else {}),
     }
     event_data = {**{k: v for k, v in body.items() if k not in ("amount", "status")},

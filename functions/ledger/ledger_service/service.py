@@ -30,6 +30,7 @@ from bank_shared.events import outbox
 from bank_shared.idempotency import IdempotentResult
 from bank_shared.money import money_json
 from bank_shared.observability import count
+from bank_shared.timestamps import utc_text
 from ledger_service.repository import LedgerAccount, LedgerRepository, LedgerTransaction, Leg
 from ledger_service.transfers import TransferOrder, transfer_order, transfer_result
 
@@ -216,7 +217,7 @@ def transaction_view(transaction: LedgerTransaction, postings: list[Leg], revers
         "approved_by": transaction.approved_by,
         "reverses": str(transaction.reverses) if transaction.reverses else None,
         "reversed_by": str(reversed_by) if reversed_by else None,
-        "created_at": transaction.created_at.isoformat().replace("+00:00", "Z"),
+        "created_at": utc_text(transaction.created_at),
         "postings": [{"account_id": str(row.account_id), "direction": "credit" if row.amount > 0 else "debit",
                       "amount": money_json(abs(row.amount), row.currency)} for row in postings],
         "counterparties": transaction.counterparties or {},

@@ -27,6 +27,7 @@ from bank_shared.errors import NotFound
 from bank_shared.events.consumer import TwoPhase
 from bank_shared.events.envelope import CloudEvent
 from bank_shared.pagination import decode_time_id, time_id_page
+from bank_shared.timestamps import utc_text_or_none
 from notifications_service import templates
 from notifications_service.clients import AccountOwner, accounts_directory
 from notifications_service.push import push_notice
@@ -44,10 +45,6 @@ class Entry:
     kind: str
     text: templates.InboxText
     data: dict[str, Any]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def event_time(*candidates: Any) -> datetime:
@@ -142,8 +139,8 @@ def item_view(row: InboxItem) -> dict[str, Any]:
         "body": row.body,
         "data": row.data,
         "read": row.read_at is not None,
-        "created_at": _iso(row.created_at),
-        "read_at": _iso(row.read_at),
+        "created_at": utc_text_or_none(row.created_at),
+        "read_at": utc_text_or_none(row.read_at),
     }
 
 

@@ -39,6 +39,7 @@ from bank_shared.http import Answer
 from bank_shared.idempotency import fingerprint
 from bank_shared.money import from_minor, money_json, to_minor
 from bank_shared.observability import logger
+from bank_shared.timestamps import utc_text_or_none
 from office_service.approval_rules import (
     ApprovalExpired,
     ApprovalNotFound,
@@ -63,10 +64,6 @@ RETRY_WINDOW_SECONDS = 24 * 3600
 # --------------------------------------------------------------------------------------------------- views
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
-
-
 def request_view(request: MoneyRequest, viewer_id: str, now: datetime | None = None) -> dict[str, Any]:
     now = now or datetime.now(UTC)
     status = effective_status(request, now)
@@ -79,9 +76,9 @@ def request_view(request: MoneyRequest, viewer_id: str, now: datetime | None = N
         "transaction_id": str(request.transaction_id) if request.transaction_id else None,
         "description": request.description, "details": request.details,
         "maker_id": request.maker_id, "needs_approval": request.needs_approval,
-        "decided_by": request.decided_by, "decided_at": _iso(request.decided_at),
-        "decision_reason": request.decision_reason, "created_at": _iso(request.created_at),
-        "expires_at": _iso(request.expires_at), "executed_at": _iso(request.executed_at),
+        "decided_by": request.decided_by, "decided_at": utc_text_or_none(request.decided_at),
+        "decision_reason": request.decision_reason, "created_at": utc_text_or_none(request.created_at),
+        "expires_at": utc_text_or_none(request.expires_at), "executed_at": utc_text_or_none(request.executed_at),
         "result": result,
         "can_approve": status == "pending" and request.maker_id != viewer_id,
     }

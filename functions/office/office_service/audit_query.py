@@ -15,6 +15,7 @@ from typing import Any
 
 from bank_shared.csv_export import Cell, csv_bytes
 from bank_shared.errors import AppError
+from bank_shared.timestamps import utc_text
 from office_service.repository import AuditFilter
 from office_service.settings import get_office_settings
 
@@ -57,7 +58,7 @@ def check_export_size(rows: int) -> None:
 
 def _text(value: Any) -> Cell:
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return utc_text(value)
     if isinstance(value, str | int | bool) or value is None:
         return value
     return str(value)

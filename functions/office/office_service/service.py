@@ -18,6 +18,7 @@ from bank_shared.auth import Principal
 from bank_shared.errors import AppError, DependencyUnavailable, NotFound
 from bank_shared.http import Answer
 from bank_shared.observability import current_request_id, logger
+from bank_shared.timestamps import utc_text_or_none
 from office_service.audit_query import check_export_size
 from office_service.clients import PostingFilter, Services
 from office_service.repository import AuditEntry, AuditFilter, AuditLog, NewEntry, Outcome
@@ -270,14 +271,10 @@ class Office:
         return found
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
 def audit_view(row: AuditEntry) -> dict[str, Any]:
-    return {"id": str(row.id), "occurred_at": _iso(row.occurred_at), "actor_id": row.actor_id,
+    return {"id": str(row.id), "occurred_at": utc_text_or_none(row.occurred_at), "actor_id": row.actor_id,
             "actor_roles": list(row.actor_roles), "action": row.action, "target_type": row.target_type,
             "target_id": row.target_id, "request_id": row.request_id,
             "idempotency_key": row.idempotency_key, "details": row.details, "outcome": row.outcome,
             "status": row.status, "code": row.code, "replayed": row.replayed,
-            "completed_at": _iso(row.completed_at)}
+            "completed_at": utc_text_or_none(row.completed_at)}

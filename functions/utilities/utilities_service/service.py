@@ -25,7 +25,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -48,6 +48,7 @@ from bank_shared.http import Answer
 from bank_shared.idempotency import IdempotentResult, fingerprint, store_result, stored_result
 from bank_shared.money import from_minor, money_json, to_minor
 from bank_shared.observability import count, logger
+from bank_shared.timestamps import utc_text_or_none
 from utilities_service.clients import AccountsDirectory, LedgerHolds
 from utilities_service.repository import Payment, PaymentRepository, Provider, ProviderRepository
 
@@ -91,10 +92,6 @@ class PayOrder:
     def payload(self) -> dict[str, str]:
         return {"provider": str(self.provider_id), "from": str(self.from_account_id),
                 "payer_account": self.payer_account, "amount": self.amount, "currency": self.currency}
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 # providers -----------------------------------------------------------------------------------------------------
@@ -195,8 +192,8 @@ def payment_view(row: Payment) -> dict[str, Any]:
         "failure_code": failure.get("code") if failure else None,
         "hold_id": str(row.hold_id) if row.hold_id else None,
         "transaction_id": str(row.ledger_transaction_id) if row.ledger_transaction_id else None,
-        "created_at": _iso(row.created_at),
-        "finished_at": _iso(row.finished_at),
+        "created_at": utc_text_or_none(row.created_at),
+        "finished_at": utc_text_or_none(row.finished_at),
     }
 
 
@@ -207,7 +204,7 @@ def _event_data(row: Payment) -> dict[str, Any]:
         "payer_id": str(row.payer_id), "from_account_id": str(row.from_account_id),
         "payer_account": row.payer_account, "amount": from_minor(row.amount, row.currency),
         "currency": row.currency, "amount_minor": row.amount,
-        "transaction_id": str(row.ledger_transaction_id), "paid_at": _iso(row.finished_at),
+        "transaction_id": str(row.ledger_transaction_id), "paid_at": utc_text_or_none(row.finished_at),
     }
 
 
