@@ -6,8 +6,9 @@ Runs the duplicate finder `duplicates` (a tool of the development machines: `dup
 - migration:   one side is an applied, versioned SQL migration (`migrations/NNNN_*.sql`). Those files are never
                edited once applied (docs/migrations.md), so a pair with one cannot be removed;
 - declaration: both sides hold only declarations: class headers, `@dataclass`, fields (`name: Type = default`),
-               error codes and titles (`code, title = ...`), docstrings. Two unrelated models with six fields of
-               the same shape are not one piece of logic written twice;
+               error codes and titles (`code, title = ...`), docstrings, and the names of a multi-line import
+               (the finder passes over import lines, but not over the names inside `from x import (...)`). Two
+               unrelated models with six fields of the same shape are not one piece of logic written twice;
 - logic:       everything else: code that runs, which the code-health rule says must exist once.
 
 The finder reads names, strings and numbers as placeholders ("the same shape"), so the declaration rule matters.
@@ -17,6 +18,7 @@ It prints the counts per kind, baseline and now; the pairs of the logic kind are
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import shutil
 import subprocess
@@ -56,8 +58,24 @@ class Pair:
     kind: str
 
 
-def side_is_declarations(lines: list[str]) -> bool:
-    return all(any(pattern.match(line) for pattern in _DECLARATION_LINES) for line in lines)
+def import_lines(source: str, path: str) -> set[int]:
+    """The numbers of the lines a Python file's import statements span (1-based)."""
+    if not path.endswith(".py"):
+        return set()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {number for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)
+            for number in range(node.lineno, (node.end_lineno or node.lineno) + 1)}
+
+
+def side_is_declarations(root: Path, path: str, first: int, last: int) -> bool:
+    source = (root / path).read_text()
+    imports = import_lines(source, path)
+    lines = source.splitlines()
+    return all(number in imports or any(pattern.match(lines[number - 1]) for pattern in _DECLARATION_LINES)
+               for number in range(first, last + 1))
 
 
 def classify(report: str, root: Path) -> list[Pair]:
@@ -70,8 +88,7 @@ def classify(report: str, root: Path) -> list[Pair]:
         sides = ((match["a"], int(match["a1"]), int(match["a2"])), (match["b"], int(match["b1"]), int(match["b2"])))
         if any(_VERSIONED_MIGRATION.search(path) for path, _, _ in sides):
             kind = "migration"
-        elif all(side_is_declarations((root / path).read_text().splitlines()[first - 1:last])
-                 for path, first, last in sides):
+        elif all(side_is_declarations(root, path, first, last) for path, first, last in sides):
             kind = "declaration"
         else:
             kind = "logic"

@@ -1,6 +1,6 @@
 """`make duplicates` sorts the duplicate finder's pairs into logic, declarations and applied migrations: a pair
-counts as declarations only when both sides declare and nothing runs, and any pair with an applied migration is
-history that cannot be edited."""
+counts as declarations only when both sides declare (or import) and nothing runs, and any pair with an applied
+migration is history that cannot be edited."""
 
 from __future__ import annotations
 
@@ -20,6 +20,17 @@ class TopupRequest:
     currency: str | None = None
 '''
 
+IMPORTS = '''
+from bank_shared.errors import (
+    AccountClosed,
+    AccountNotFound,
+    Conflict,
+    NotFound,
+    Unprocessable,
+    DependencyUnavailable,
+)
+'''
+
 LOGIC = '''
 def pay(uow, order):
     with uow:
@@ -31,8 +42,9 @@ def pay(uow, order):
 
 
 def _tree(tmp_path: Path) -> Path:
-    for name, text in {"a/errors.py": ERRORS, "b/models.py": ERRORS, "a/use.py": LOGIC,
-                       "a/migrations/0003_x.sql": LOGIC, "a/migrations/functions/f.sql": LOGIC}.items():
+    files = {"a/errors.py": ERRORS, "b/models.py": ERRORS, "a/use.py": LOGIC, "a/migrations/0003_x.sql": LOGIC,
+             "a/migrations/functions/f.sql": LOGIC, "c/imports.py": IMPORTS, "d/imports.py": IMPORTS}
+    for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     return tmp_path
@@ -45,10 +57,11 @@ def test_each_pair_is_sorted_by_what_both_sides_hold(tmp_path: Path) -> None:
         "D2 a/errors.py:2-8 ~ a/use.py:2-7 shape",
         "D3 a/migrations/0003_x.sql:2-7 ~ a/migrations/functions/f.sql:2-7",
         "D4 a/use.py:2-7 ~ a/migrations/functions/f.sql:2-7",
+        "D5 c/imports.py:3-8 ~ d/imports.py:3-8",
         "left out: 3 runs of 6 lines that stand in more than 8 places each (too common to list)",
     ])
 
     pairs = classify(report, _tree(tmp_path))
 
-    assert [pair.kind for pair in pairs] == ["declaration", "logic", "migration", "logic"]
-    assert counts(pairs) == {"declaration": 1, "logic": 2, "migration": 1}
+    assert [pair.kind for pair in pairs] == ["declaration", "logic", "migration", "logic", "declaration"]
+    assert counts(pairs) == {"declaration": 2, "logic": 2, "migration": 1}
