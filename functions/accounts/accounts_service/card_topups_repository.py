@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from accounts_service.repository import move_status
 from bank_shared.db import Connection
 from bank_shared.rows import row_or_none, rows_as
 
@@ -66,13 +67,8 @@ class CardTopupsRepository:
 
     def transition(self, topup_id: UUID, from_status: str, to_status: str, **fields: Any) -> Topup | None:
         """Move the row from `from_status` to `to_status` setting `fields`; None when it is not in `from_status`."""
-        if not set(fields) <= set(SETTABLE):
-            raise ValueError(f"unknown fields {sorted(set(fields) - set(SETTABLE))}")
-        assignments = "".join(f", {name} = %({name})s" for name in fields)
-        return row_or_none(Topup, self.connection.execute(
-            f"UPDATE card_topups SET status = %(to)s, updated_at = now(){assignments} "
-            f"WHERE id = %(id)s AND status = %(from)s RETURNING {COLUMNS}",
-            {**fields, "to": to_status, "from": from_status, "id": topup_id}).fetchone())
+        return row_or_none(Topup, move_status(self.connection, "card_topups", COLUMNS, SETTABLE, topup_id, from_status,
+                                              to_status, fields))
 
     def stale(self, older_than: datetime, limit: int) -> list[Topup]:
         """Top-ups still creating, pending or refunding, created before `older_than`, oldest first."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from bank_shared.db import Connection
@@ -56,6 +58,20 @@ class Card:
     status: str
     created_at: datetime
     block_reason: str | None
+
+
+def move_status(connection: Connection, table: str, columns: str, settable: Collection[str], row_id: UUID,
+                from_status: str, to_status: str, fields: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The row `row_id` of `table` (card authorizations, card top-ups) moved from `from_status` to `to_status`,
+    setting `fields` (each among `settable`): its `columns`, or None when it is not in `from_status` (another
+    request or the sweep moved it first)."""
+    if not set(fields) <= set(settable):
+        raise ValueError(f"unknown fields {sorted(set(fields) - set(settable))}")
+    assignments = "".join(f", {name} = %({name})s" for name in fields)
+    return connection.execute(
+        f"UPDATE {table} SET status = %(to)s, updated_at = now(){assignments} "
+        f"WHERE id = %(id)s AND status = %(from)s RETURNING {columns}",
+        {**fields, "to": to_status, "from": from_status, "id": row_id}).fetchone()
 
 
 class AccountsRepository:
