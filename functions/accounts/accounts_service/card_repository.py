@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from accounts_service.repository import move_status
 from bank_shared.db import Connection
 from bank_shared.rows import row_as, row_or_none, rows_as
 
@@ -145,14 +146,8 @@ class CardRepository:
         """Move an authorization on, only from `from_status` (None when another request moved it first).
         `fields` are among response_code, decline_reason, auth_code, hold_id, cleared_amount, transaction_id."""
         allowed = ("response_code", "decline_reason", "auth_code", "hold_id", "cleared_amount", "transaction_id")
-        if not set(fields) <= set(allowed):
-            raise ValueError(f"unknown fields {sorted(set(fields) - set(allowed))}")
-        assignments = "".join(f", {name} = %({name})s" for name in fields)
-        return row_or_none(Authorization, self.connection.execute(
-            f"UPDATE card_authorizations SET status = %(to)s, updated_at = now(){assignments} "
-            f"WHERE id = %(id)s AND status = %(from)s RETURNING {AUTH_COLUMNS}",
-            {**fields, "to": to_status, "from": from_status, "id": authorization_id},
-        ).fetchone())
+        return row_or_none(Authorization, move_status(self.connection, "card_authorizations", AUTH_COLUMNS, allowed,
+                                                      authorization_id, from_status, to_status, fields))
 
     def stale(self, now: datetime, holding_before: datetime, limit: int) -> list[Authorization]:
         """Approved authorizations past their expiry and holding ones a crash or outage left behind."""

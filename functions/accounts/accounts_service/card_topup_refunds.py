@@ -17,8 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts_service.card_topups_clients import get_acquirer
-from accounts_service.card_topups_repository import CardTopupsRepository
-from accounts_service.repository import Row
+from accounts_service.card_topups_repository import CardTopupsRepository, Topup
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import IdempotencyRequestInFlight
 from bank_shared.events.envelope import new_event
@@ -32,8 +31,8 @@ SERVICE = "accounts"
 REFUSAL_PREFIX = "credit_refused:"
 
 
-def refund_key(row: Row) -> str:
-    return f"card-topup-refund-{row['id']}"
+def refund_key(row: Topup) -> str:
+    return f"card-topup-refund-{row.id}"
 
 
 def is_definite_refusal(answer: Answer) -> bool:
@@ -47,18 +46,18 @@ def refusal_reason(answer: Answer) -> str:
     return f"{REFUSAL_PREFIX}{answer.body.get('code', 'refused')}"[:100]
 
 
-def refund(row: Row) -> Row:
+def refund(row: Topup) -> Topup:
     """A refunding top-up's payment refunded in full at the acquirer (no transaction open), then finished."""
-    if row["status"] != "refunding":
+    if row.status != "refunding":
         return row
     answer = get_acquirer().refund(refund_key(row), {
-        "payment_id": row["payment_id"],
-        "amount": {"value": from_minor(row["amount"], row["currency"]), "currency": row["currency"]},
-        "description": f"Возврат пополнения / Top-up refund {str(row['id'])[:8]}"})
+        "payment_id": row.payment_id,
+        "amount": {"value": from_minor(row.amount, row.currency), "currency": row.currency},
+        "description": f"Возврат пополнения / Top-up refund {str(row.id)[:8]}"})
     return finish(answer) or row
 
 
-def finish(answer: dict[str, Any]) -> Row | None:
+def finish(answer: dict[str, Any]) -> Topup | None:
     """The acquirer's word on a refund (its answer, or a ``refund.succeeded`` webhook): refunding -> refunded
     once, with the customer's event in the same transaction. None when no top-up has the refund's payment."""
     with UnitOfWork() as uow:
@@ -66,15 +65,15 @@ def finish(answer: dict[str, Any]) -> Row | None:
         row = repository.by_payment(str(answer.get("payment_id", "")))
         if row is None or answer.get("status") != "succeeded":
             return row
-        moved = repository.transition(row["id"], "refunding", "refunded", refund_id=str(answer.get("id", "")))
+        moved = repository.transition(row.id, "refunding", "refunded", refund_id=str(answer.get("id", "")))
         if moved is None:
             return row
-        mask = moved["card_mask"]
-        record_event(uow, new_event(CARD_TOPUP_REFUNDED, SERVICE, str(moved["account_id"]), {
-            "topup_id": str(moved["id"]), "account_id": str(moved["account_id"]),
-            "owner_id": str(moved["owner_id"]), "amount": from_minor(moved["amount"], moved["currency"]),
-            "currency": moved["currency"], "card_last4": mask[-4:] if mask else None,
-            "reason": str(moved["failure_reason"] or "").removeprefix(REFUSAL_PREFIX),
+        mask = moved.card_mask
+        record_event(uow, new_event(CARD_TOPUP_REFUNDED, SERVICE, str(moved.account_id), {
+            "topup_id": str(moved.id), "account_id": str(moved.account_id),
+            "owner_id": str(moved.owner_id), "amount": from_minor(moved.amount, moved.currency),
+            "currency": moved.currency, "card_last4": mask[-4:] if mask else None,
+            "reason": str(moved.failure_reason or "").removeprefix(REFUSAL_PREFIX),
             "refund_id": str(answer.get("id", ""))}))
-    logger.info("card top-up refunded to the card", extra={"topup_id": str(moved["id"])})
+    logger.info("card top-up refunded to the card", extra={"topup_id": str(moved.id)})
     return moved

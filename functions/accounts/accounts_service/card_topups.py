@@ -24,8 +24,8 @@ from uuid import UUID
 
 from accounts_service import card_topup_refunds
 from accounts_service.card_topups_clients import get_acquirer, get_credit_ledger
-from accounts_service.card_topups_repository import CardTopupsRepository
-from accounts_service.repository import AccountsRepository, Row
+from accounts_service.card_topups_repository import CardTopupsRepository, Topup
+from accounts_service.repository import AccountsRepository
 from accounts_service.settings import get_accounts_settings
 from bank_shared.acquiring import mask_pan
 from bank_shared.db import UnitOfWork
@@ -68,15 +68,15 @@ class TopupRequest:
     key: str
 
 
-def topup_view(row: Row) -> dict[str, Any]:
+def topup_view(row: Topup) -> dict[str, Any]:
     def iso(value: datetime) -> str:
         return value.isoformat().replace("+00:00", "Z")
 
-    return {"id": row["id"], "account_id": row["account_id"], "amount": from_minor(row["amount"], row["currency"]),
-            "currency": row["currency"], "status": row["status"], "confirmation_url": row["confirmation_url"],
-            "card_mask": row["card_mask"], "failure_reason": row["failure_reason"],
-            "transaction_id": row["transaction_id"], "created_at": iso(row["created_at"]),
-            "updated_at": iso(row["updated_at"])}
+    return {"id": row.id, "account_id": row.account_id, "amount": from_minor(row.amount, row.currency),
+            "currency": row.currency, "status": row.status, "confirmation_url": row.confirmation_url,
+            "card_mask": row.card_mask, "failure_reason": row.failure_reason,
+            "transaction_id": row.transaction_id, "created_at": iso(row.created_at),
+            "updated_at": iso(row.updated_at)}
 
 
 def _checked_amount(request: TopupRequest) -> int:
@@ -93,41 +93,41 @@ def _checked_amount(request: TopupRequest) -> int:
     return amount
 
 
-def _record(request: TopupRequest, amount: int) -> Row:
+def _record(request: TopupRequest, amount: int) -> Topup:
     """The top-up's row, new or the one this Idempotency-Key made before (the same request only)."""
     with UnitOfWork() as uow:
         account = AccountsRepository(uow.connection).get(request.account_id)
-        if account is None or account["owner_id"] != request.owner_id:
+        if account is None or account.owner_id != request.owner_id:
             raise AccountNotFound(f"No account {request.account_id}")
         repository = CardTopupsRepository(uow.connection)
         row = repository.insert(uuid.uuid4(), request.owner_id, request.account_id, request.key, amount,
                                 request.currency) or repository.by_key(request.owner_id, request.key)
         assert row is not None
-        if (row["account_id"], row["amount"], row["currency"]) != (request.account_id, amount, request.currency):
+        if (row.account_id, row.amount, row.currency) != (request.account_id, amount, request.currency):
             raise IdempotencyKeyReused()
-        if row["status"] == "creating" and account["status"] != "active":
+        if row.status == "creating" and account.status != "active":
             raise AccountClosed(f"Account {request.account_id} is closed")
-        if row["status"] == "creating" and account["currency"] != request.currency:
-            raise CardTopupCurrencyNotSupported(f"The account is in {account['currency']}")
+        if row.status == "creating" and account.currency != request.currency:
+            raise CardTopupCurrencyNotSupported(f"The account is in {account.currency}")
     return row
 
 
 def start(request: TopupRequest) -> dict[str, Any]:
     """Create the top-up and its payment at the acquirer; answers the payment page to send the browser to."""
     row = _record(request, _checked_amount(request))
-    if row["status"] != "creating":
+    if row.status != "creating":
         return topup_view(row)
-    return_url = f"{get_accounts_settings().spa_base_url.rstrip('/')}/lk/topup/return/?topup={row['id']}"
-    payment = get_acquirer().create_payment(str(row["id"]), {  # outside any transaction
-        "amount": {"value": from_minor(row["amount"], row["currency"]), "currency": row["currency"]},
-        "capture": True, "description": f"Пополнение счёта / Account top-up {str(row['id'])[:8]}",
-        "metadata": {"order_id": str(row["id"])},
+    return_url = f"{get_accounts_settings().spa_base_url.rstrip('/')}/lk/topup/return/?topup={row.id}"
+    payment = get_acquirer().create_payment(str(row.id), {  # outside any transaction
+        "amount": {"value": from_minor(row.amount, row.currency), "currency": row.currency},
+        "capture": True, "description": f"Пополнение счёта / Account top-up {str(row.id)[:8]}",
+        "metadata": {"order_id": str(row.id)},
         "confirmation": {"type": "redirect", "return_url": return_url}})
     with UnitOfWork() as uow:
         repository = CardTopupsRepository(uow.connection)
-        moved = repository.transition(row["id"], "creating", "pending", payment_id=str(payment["id"]),
+        moved = repository.transition(row.id, "creating", "pending", payment_id=str(payment["id"]),
                                       confirmation_url=str(payment["confirmation"]["confirmation_url"]))
-        current = moved or repository.get(row["id"])
+        current = moved or repository.get(row.id)
     assert current is not None
     return topup_view(current)
 
@@ -135,7 +135,7 @@ def start(request: TopupRequest) -> dict[str, Any]:
 def get(owner_id: UUID, topup_id: UUID) -> dict[str, Any]:
     with UnitOfWork() as uow:
         row = CardTopupsRepository(uow.connection).get(topup_id)
-    if row is None or row["owner_id"] != owner_id:
+    if row is None or row.owner_id != owner_id:
         raise CardTopupNotFound(f"No card top-up {topup_id}")
     return topup_view(row)
 
@@ -152,25 +152,25 @@ def _last4(payment: dict[str, Any]) -> str | None:
     return last4 if len(last4) == 4 and last4.isdigit() else None
 
 
-def _move(row: Row, to_status: str, **fields: Any) -> Row:
+def _move(row: Topup, to_status: str, **fields: Any) -> Topup:
     with UnitOfWork() as uow:
         repository = CardTopupsRepository(uow.connection)
-        current = repository.transition(row["id"], "pending", to_status, **fields) or repository.get(row["id"])
+        current = repository.transition(row.id, "pending", to_status, **fields) or repository.get(row.id)
     assert current is not None
     return current
 
 
-def _credit(row: Row, payment: dict[str, Any]) -> Row:
-    if row["status"] == "refunding":  # a refund left half-done: ask again under the same key
+def _credit(row: Topup, payment: dict[str, Any]) -> Topup:
+    if row.status == "refunding":  # a refund left half-done: ask again under the same key
         return card_topup_refunds.refund(row)
-    if row["status"] != "pending":
-        if row["status"] not in ("succeeded", "refunded"):
-            logger.warning("card top-up: succeeded payment for a top-up that is %s", row["status"])
+    if row.status != "pending":
+        if row.status not in ("succeeded", "refunded"):
+            logger.warning("card top-up: succeeded payment for a top-up that is %s", row.status)
         return row
     mask = _card_mask(payment)
-    answer = get_credit_ledger().topup(f"card-topup-{row['id']}", {
-        "account_id": str(row["account_id"]), "amount": from_minor(row["amount"], row["currency"]),
-        "currency": row["currency"], "source": "settlement", "requested_by": str(row["owner_id"]),
+    answer = get_credit_ledger().topup(f"card-topup-{row.id}", {
+        "account_id": str(row.account_id), "amount": from_minor(row.amount, row.currency),
+        "currency": row.currency, "source": "settlement", "requested_by": str(row.owner_id),
         "description": f"Card top-up {mask or ''}".strip(),
         **({"counterparty": {"kind": "card", "name": f"•• {last4}"}} if (last4 := _last4(payment)) else {})})
     if answer.ok:
@@ -189,13 +189,13 @@ def apply_outcome(payment: dict[str, Any]) -> dict[str, Any]:
     if row is None:
         raise CardTopupNotFound("No card top-up for this payment")
     amount = payment.get("amount") or {}
-    if (str(amount.get("value")), amount.get("currency")) != (from_minor(row["amount"], row["currency"]),
-                                                             row["currency"]):
+    if (str(amount.get("value")), amount.get("currency")) != (from_minor(row.amount, row.currency),
+                                                             row.currency):
         raise CardTopupMismatch("The payment's amount is not the top-up's")
     status = payment.get("status")
     if status == "succeeded":
         row = _credit(row, payment)
-    elif status == "canceled" and row["status"] == "pending":
+    elif status == "canceled" and row.status == "pending":
         reason = str((payment.get("cancellation_details") or {}).get("reason", "canceled"))[:100]
         row = _move(row, "failed", failure_reason=reason, card_mask=_card_mask(payment))
     return topup_view(row)
@@ -209,23 +209,24 @@ def apply_refund(refund: dict[str, Any]) -> dict[str, Any]:
     return topup_view(row)
 
 
-def _abandon(row: Row) -> None:
+def _abandon(row: Topup) -> None:
     with UnitOfWork() as uow:
-        CardTopupsRepository(uow.connection).transition(row["id"], "creating", "failed", failure_reason="not_started")
+        CardTopupsRepository(uow.connection).transition(row.id, "creating", "failed", failure_reason="not_started")
 
 
-def _settle(row: Row) -> bool:
+def _settle(row: Topup) -> bool:
     """One stale top-up: settled (True) or still open; an outage raises."""
-    if row["status"] == "creating":
+    if row.status == "creating":
         _abandon(row)
         return False
-    if row["status"] == "refunding":
+    if row.status == "refunding":
         try:
-            return bool(card_topup_refunds.refund(row)["status"] == "refunded")
+            return bool(card_topup_refunds.refund(row).status == "refunded")
         except DependencyUnavailable:  # a refund the acquirer keeps refusing must not hold back the rows behind it
-            logger.warning("card top-up refund not finished; asked again next time", extra={"topup_id": str(row["id"])})
+            logger.warning("card top-up refund not finished; asked again next time", extra={"topup_id": str(row.id)})
             return False
-    return bool(apply_outcome(get_acquirer().get_payment(row["payment_id"]))["status"] != "pending")
+    assert row.payment_id is not None, "a pending top-up has its payment (set with the move to pending)"
+    return bool(apply_outcome(get_acquirer().get_payment(row.payment_id))["status"] != "pending")
 
 
 def sweep(now: datetime) -> dict[str, int]:

@@ -60,7 +60,7 @@ def set_rate(uow: UnitOfWork, actor: str, product_code: str, annual_rate: Decima
     if effective_from <= today:
         raise RateNotAccepted("A rate takes effect from tomorrow at the earliest")
     product = AccountsRepository(uow.connection).product(product_code)
-    if product is None or product["kind"] != "savings":
+    if product is None or product.kind != "savings":
         raise RateNotAccepted(f"{product_code} is not a savings product")
     return rate_view(SavingsRepository(uow.connection).set_rate(product_code, effective_from, annual_rate, actor,
                                                                  reason))
@@ -69,13 +69,13 @@ def set_rate(uow: UnitOfWork, actor: str, product_code: str, annual_rate: Decima
 def interest_summary(uow: UnitOfWork, owner_id: UUID, account_id: UUID, today: date) -> dict[str, Any]:
     """The account's current rate, interest accrued since the last capitalization, and the last ones."""
     account = AccountsRepository(uow.connection).get(account_id)
-    if account is None or account["owner_id"] != owner_id:
+    if account is None or account.owner_id != owner_id:
         raise SavingsAccountNotFound()
     repo = SavingsRepository(uow.connection)
-    currency = account["currency"]
+    currency = account.currency
     accrued = sum(row.amount for row in repo.accruals(account_id, today.replace(day=1)))
     return {"account_id": str(account_id),
-            "annual_rate": f"{rate_on(repo.rates(account['product_code']), account['product_code'], today):.6f}",
+            "annual_rate": f"{rate_on(repo.rates(account.product_code), account.product_code, today):.6f}",
             "accrued_this_month": money_json(accrued, currency),
             "capitalized": [{"month": row.month.isoformat()[:7], "amount": money_json(row.amount, currency)}
                             for row in repo.capitalizations(account_id, 12)]}

@@ -17,7 +17,7 @@ from accounts_service.card_tokens import pan_token
 from accounts_service.interest_client import get_interest_ledger
 from accounts_service.ledger_client import get_ledger
 from accounts_service.numbers import account_number, mask_pan, new_pan
-from accounts_service.repository import AccountsRepository, Row
+from accounts_service.repository import Account, AccountsRepository, Card, Product
 from accounts_service.savings_close import settle_on_close
 from accounts_service.settings import get_accounts_settings
 from bank_shared.auth import Principal, customer_acted_for
@@ -81,36 +81,36 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def product_view(row: Row) -> dict[str, Any]:
-    return {"code": row["code"], "name": row["name"], "kind": row["kind"], "currencies": list(row["currencies"]),
-            "self_service": row["self_service"], "overdraft_limit_minor": row["overdraft_limit"]}
+def product_view(row: Product) -> dict[str, Any]:
+    return {"code": row.code, "name": row.name, "kind": row.kind, "currencies": list(row.currencies),
+            "self_service": row.self_service, "overdraft_limit_minor": row.overdraft_limit}
 
 
-def account_view(row: Row, balance: dict[str, Any] | None = None) -> dict[str, Any]:
+def account_view(row: Account, balance: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
-        "id": str(row["id"]),
-        "number": row["number"],
-        "owner_id": str(row["owner_id"]),
-        "product_code": row["product_code"],
-        "currency": row["currency"],
-        "status": row["status"],
-        "opened_at": _iso(row["opened_at"]),
-        "closed_at": _iso(row["closed_at"]),
+        "id": str(row.id),
+        "number": row.number,
+        "owner_id": str(row.owner_id),
+        "product_code": row.product_code,
+        "currency": row.currency,
+        "status": row.status,
+        "opened_at": _iso(row.opened_at),
+        "closed_at": _iso(row.closed_at),
         "balance": balance["balance"] if balance else None,
         "available": balance["available"] if balance else None,
     }
 
 
-def card_view(row: Row) -> dict[str, Any]:
+def card_view(row: Card) -> dict[str, Any]:
     return {
-        "id": str(row["id"]),
-        "account_id": str(row["account_id"]),
-        "pan_masked": mask_pan(row["last4"], row["bin"]),
-        "last4": row["last4"],
-        "expiry": f"{row['expiry_month']:02d}/{row['expiry_year'] % 100:02d}",
-        "status": row["status"],
-        "block_reason": row.get("block_reason"),
-        "created_at": _iso(row["created_at"]),
+        "id": str(row.id),
+        "account_id": str(row.account_id),
+        "pan_masked": mask_pan(row.last4, row.bin),
+        "last4": row.last4,
+        "expiry": f"{row.expiry_month:02d}/{row.expiry_year % 100:02d}",
+        "status": row.status,
+        "block_reason": row.block_reason,
+        "created_at": _iso(row.created_at),
     }
 
 
@@ -144,18 +144,18 @@ def open_account(principal: Principal, key: str, product_code: str, currency: st
             return done
         product = _openable_product(AccountsRepository(uow.connection), principal, product_code, currency, owner)
     new_id = account_id or opened_account_id(principal.actor, key)
-    get_ledger().register(new_id, owner, currency, product["overdraft_limit"])
+    get_ledger().register(new_id, owner, currency, product.overdraft_limit)
     with unit_of_work() as uow:
         def operation() -> tuple[int, dict[str, Any]]:
             repository = AccountsRepository(uow.connection)
             checked = _openable_product(repository, principal, product_code, currency, owner)
             settings = get_accounts_settings()
-            number = account_number(settings.bank_bic, checked["balance_account"], currency,
+            number = account_number(settings.bank_bic, checked.balance_account, currency,
                                     settings.branch_code, repository.next_serial())
             row = repository.insert_account(new_id, number, owner, product_code, currency, principal.actor)
             record_event(uow, new_event(ACCOUNT_OPENED, SERVICE, str(new_id), {
                 "account_id": str(new_id), "owner_id": str(owner), "number": number, "currency": currency,
-                "product_code": product_code, "overdraft_limit": money_json(checked["overdraft_limit"], currency),
+                "product_code": product_code, "overdraft_limit": money_json(checked.overdraft_limit, currency),
                 "opened_by": principal.actor}))
             return 201, account_view(row)
 
@@ -163,23 +163,23 @@ def open_account(principal: Principal, key: str, product_code: str, currency: st
 
 
 def _openable_product(repository: AccountsRepository, principal: Principal, product_code: str, currency: str,
-                      owner: UUID) -> Row:
+                      owner: UUID) -> Product:
     product = repository.product(product_code)
     if product is None:
         raise ProductNotFound(f"No product {product_code!r}")
-    if not product["self_service"] and not principal.is_staff:
+    if not product.self_service and not principal.is_staff:
         raise Forbidden("This product is opened by an employee")
-    if currency not in product["currencies"]:
-        raise CurrencyNotOffered(f"{product_code} is offered in {', '.join(product['currencies'])}")
-    if repository.count_open(owner, product_code) >= product["max_per_owner"]:
+    if currency not in product.currencies:
+        raise CurrencyNotOffered(f"{product_code} is offered in {', '.join(product.currencies)}")
+    if repository.count_open(owner, product_code) >= product.max_per_owner:
         raise AccountLimitReached()
     return product
 
 
 def _visible_account(repository: AccountsRepository, principal: Principal, account_id: UUID,
-                     *, lock: bool = False) -> Row:
+                     *, lock: bool = False) -> Account:
     row = repository.get(account_id, lock=lock)
-    if row is None or not (principal.is_staff or str(row["owner_id"]) == principal.subject):
+    if row is None or not (principal.is_staff or str(row.owner_id) == principal.subject):
         raise AccountNotFound(f"No account {account_id}")
     return row
 
@@ -199,8 +199,8 @@ def my_accounts(principal: Principal, unit_of_work: Callable[[], UnitOfWork] = U
         return []
     with unit_of_work() as uow:
         rows = AccountsRepository(uow.connection).by_owner(owner)
-    found = _balances([row["id"] for row in rows])  # after the transaction: the ledger is another service
-    return [account_view(row, found.get(row["id"])) for row in rows]
+    found = _balances([row.id for row in rows])  # after the transaction: the ledger is another service
+    return [account_view(row, found.get(row.id)) for row in rows]
 
 
 def get_account(principal: Principal, account_id: UUID,
@@ -217,20 +217,20 @@ def close_account(principal: Principal, account_id: UUID,
     with unit_of_work() as uow:
         repository = AccountsRepository(uow.connection)
         row = _visible_account(repository, principal, account_id)
-        product = repository.product(row["product_code"])
-    if row["status"] == "closed":
+        product = repository.product(row.product_code)
+    if row.status == "closed":
         return account_view(row)
-    if product is not None and product.get("kind") == "savings":  # interest first: the closing balance includes it
-        settle_on_close(get_interest_ledger(), account_id, row["currency"], datetime.now(UTC).date())
+    if product is not None and product.kind == "savings":  # interest first: the closing balance includes it
+        settle_on_close(get_interest_ledger(), account_id, row.currency, datetime.now(UTC).date())
     get_ledger().close(account_id)
     with unit_of_work() as uow:
         repository = AccountsRepository(uow.connection)
         row = _visible_account(repository, principal, account_id, lock=True)
-        if row["status"] == "closed":  # a concurrent close got here first
+        if row.status == "closed":  # a concurrent close got here first
             return account_view(row)
         closed = repository.mark_closed(account_id)
         record_event(uow, new_event(ACCOUNT_CLOSED, SERVICE, str(account_id),
-                                    {"account_id": str(account_id), "owner_id": str(row["owner_id"]),
+                                    {"account_id": str(account_id), "owner_id": str(row.owner_id),
                                      "closed_by": principal.actor}))
     return account_view(closed)
 
@@ -271,7 +271,7 @@ def _issue_card(uow: UnitOfWork, principal: Principal, key: str, account_id: UUI
     def operation() -> tuple[int, dict[str, Any]]:
         repository = AccountsRepository(uow.connection)
         account = _visible_account(repository, principal, account_id)
-        if account["status"] != "active":
+        if account.status != "active":
             raise AccountClosed()
         now = datetime.now(UTC)
         card = repository.insert_card(uuid.uuid4(), account_id, number.token, number.last4, number.bin,
@@ -280,7 +280,7 @@ def _issue_card(uow: UnitOfWork, principal: Principal, key: str, account_id: UUI
             raise _CardNumberTaken()  # rolls back, so the Idempotency-Key stays free for the next try
         view = card_view(card)
         record_event(uow, new_event(CARD_ISSUED, SERVICE, str(account_id), {
-            "card_id": view["id"], "account_id": str(account_id), "owner_id": str(account["owner_id"]),
+            "card_id": view["id"], "account_id": str(account_id), "owner_id": str(account.owner_id),
             "last4": view["last4"], "expiry": view["expiry"], "issued_by": principal.actor}))
         return 201, view
 
@@ -304,10 +304,10 @@ def set_card_status(uow: UnitOfWork, principal: Principal, card_id: UUID, status
     if card is None:
         raise CardNotFound(f"No card {card_id}")
     try:
-        _visible_account(repository, principal, card["account_id"])
+        _visible_account(repository, principal, card.account_id)
     except AccountNotFound:
         raise CardNotFound(f"No card {card_id}") from None
-    if status == "active" and card.get("block_reason") in FINAL_BLOCK_REASONS and not principal.is_staff:
+    if status == "active" and card.block_reason in FINAL_BLOCK_REASONS and not principal.is_staff:
         raise CardBlockFinal("A card reported lost or stolen cannot be unblocked; order a new card")
     return card_view(repository.set_card_status(card_id, status, block_reason if status == "blocked" else None))
 
@@ -330,13 +330,13 @@ def find_accounts(ids: list[UUID], owner_id: UUID | None, currency: str | None, 
     with unit_of_work() as uow:
         repository = AccountsRepository(uow.connection)
         rows = repository.find(ids, owner_id, currency, number, INTERNAL_LOOKUP_LIMIT, card_last4)
-        card_rows = repository.cards_of([row["id"] for row in rows]) if with_cards else []
-    found = _balances([row["id"] for row in rows]) if with_balances and rows else {}
-    views = [account_view(row, found.get(row["id"])) for row in rows]
+        card_rows = repository.cards_of([row.id for row in rows]) if with_cards else []
+    found = _balances([row.id for row in rows]) if with_balances and rows else {}
+    views = [account_view(row, found.get(row.id)) for row in rows]
     if with_cards:
         cards: dict[str, list[dict[str, Any]]] = {view["id"]: [] for view in views}
         for card in card_rows:
-            cards[str(card["account_id"])].append(card_view(card))
+            cards[str(card.account_id)].append(card_view(card))
         for view in views:
             view["cards"] = cards[view["id"]]
     return views

@@ -26,7 +26,7 @@ from uuid import UUID
 
 from accounts_service.occurrences import Frequency, Recurrence, due_through, occurrence_date, occurrence_key
 from accounts_service.payments_client import Payments
-from accounts_service.repository import AccountsRepository, Row
+from accounts_service.repository import Account, AccountsRepository
 from accounts_service.settings import get_accounts_settings
 from accounts_service.standing_orders_repository import NewOrder, OrderRun, StandingOrder, StandingOrdersRepository
 from bank_shared.db import UnitOfWork
@@ -94,14 +94,14 @@ class OrderDraft:
     max_count: int | None = None
 
 
-def _own_active_account(repo: AccountsRepository, owner_id: UUID, account_id: UUID, currency: str) -> Row:
+def _own_active_account(repo: AccountsRepository, owner_id: UUID, account_id: UUID, currency: str) -> Account:
     source = repo.get(account_id)
-    if source is None or source["owner_id"] != owner_id:
+    if source is None or source.owner_id != owner_id:
         raise StandingOrderInvalid("The source account is not one of yours")
-    if source["status"] != "active":
+    if source.status != "active":
         raise StandingOrderInvalid("The source account is closed")
-    if source["currency"] != currency:
-        raise StandingOrderInvalid(f"The source account is in {source['currency']}, not {currency}")
+    if source.currency != currency:
+        raise StandingOrderInvalid(f"The source account is in {source.currency}, not {currency}")
     return source
 
 
@@ -111,13 +111,13 @@ def _recipient(repo: AccountsRepository, draft: OrderDraft) -> UUID | None:
             raise StandingOrderInvalid("A utility payment is in RUB and names the payer account")
         return None
     found = repo.find([], None, None, draft.to_account_number, 1) if draft.to_account_number else []
-    if not found or found[0]["status"] != "active":
+    if not found or found[0].status != "active":
         raise StandingOrderInvalid("No open account with this number")
-    if found[0]["currency"] != draft.currency:
-        raise StandingOrderInvalid(f"The recipient's account is in {found[0]['currency']}")
-    if found[0]["id"] == draft.from_account_id:
+    if found[0].currency != draft.currency:
+        raise StandingOrderInvalid(f"The recipient's account is in {found[0].currency}")
+    if found[0].id == draft.from_account_id:
         raise StandingOrderInvalid("Source and destination are the same account")
-    return UUID(str(found[0]["id"]))
+    return found[0].id
 
 
 def create(uow: UnitOfWork, draft: OrderDraft, today: date, key: str) -> IdempotentResult:

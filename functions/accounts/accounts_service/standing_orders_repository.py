@@ -34,33 +34,15 @@ class NewOrder:
     end_date: date | None
     max_count: int | None
     on_insufficient: str
-    next_due: date
+    next_due: date | None  # a new order's first occurrence; NULL on a stored one that has no further occurrence
 
 
 @dataclass(frozen=True)
-class StandingOrder:
-    """A row of standing_orders (the columns of ORDER_COLUMNS)."""
+class StandingOrder(NewOrder):
+    """A row of standing_orders (the columns of ORDER_COLUMNS): what was inserted, and its progress since."""
 
-    id: UUID
-    owner_id: UUID
-    name: str
-    kind: str
-    from_account_id: UUID
-    to_account_id: UUID | None
-    provider_id: UUID | None
-    payer_account: str | None
-    amount: int
-    currency: str
-    description: str
-    frequency: str
-    start_date: date
-    day_of_month: int | None
-    end_date: date | None
-    max_count: int | None
-    on_insufficient: str
     status: str
     next_seq: int
-    next_due: date | None
     created_at: datetime
 
 

@@ -10,7 +10,9 @@ from uuid import UUID
 import pytest
 
 from accounts_service import service
+from accounts_service.repository import Account
 from bank_shared.auth import Principal
+from bank_shared.rows import row_as
 
 OWNER = uuid.uuid4()
 ROW = {"id": uuid.uuid4(), "owner_id": OWNER, "number": "40817810000000000001", "currency": "RUB",
@@ -21,8 +23,8 @@ class FakeRepository:
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def get(self, account_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-        return dict(ROW) if account_id == ROW["id"] else None
+    def get(self, account_id: UUID, *, lock: bool = False) -> Account | None:
+        return row_as(Account, ROW) if account_id == ROW["id"] else None
 
 
 class FakeLedger:

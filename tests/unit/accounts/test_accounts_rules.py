@@ -75,7 +75,7 @@ def test_an_account_closes_only_when_the_ledger_holds_nothing(branch: Branch) ->
     account_id = funded(branch, balance=1_000)
     with pytest.raises(AccountNotEmpty):
         branch.run_owning(service.close_account, customer(ANN), account_id)
-    assert branch.accounts.get(account_id)["status"] == "active" and branch.events("account.closed") == []
+    assert branch.accounts.get(account_id).status == "active" and branch.events("account.closed") == []
 
 
 def test_an_account_with_money_on_hold_does_not_close(branch: Branch) -> None:

@@ -17,9 +17,12 @@ from fastapi.testclient import TestClient
 
 from accounts_service import card_topup_refunds, card_topups, card_topups_api, card_topups_clients
 from accounts_service.api import app
+from accounts_service.card_topups_repository import Topup
+from accounts_service.repository import Account
 from bank_shared.acquiring import SIGNATURE_HEADER, sign
 from bank_shared.errors import AccountNotFound, IdempotencyKeyReused
 from bank_shared.http import Answer
+from bank_shared.rows import row_as, row_or_none, rows_as
 
 OWNER, STRANGER, ACCOUNT = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 WEBHOOK_KEY = "w" * 48
@@ -42,8 +45,8 @@ class FakeAccounts:
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def get(self, account_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-        return self.rows.get(account_id)
+    def get(self, account_id: UUID, *, lock: bool = False) -> Account | None:
+        return row_or_none(Account, self.rows.get(account_id))
 
 
 class FakeTopups:
@@ -55,7 +58,7 @@ class FakeTopups:
         pass
 
     def insert(self, topup_id: UUID, owner_id: UUID, account_id: UUID, key: str, amount: int,
-               currency: str) -> dict[str, Any] | None:
+               currency: str) -> Topup | None:
         if self.by_key(owner_id, key):
             return None
         now = datetime.now(UTC)
@@ -63,27 +66,29 @@ class FakeTopups:
                                "amount": amount, "currency": currency, "status": "creating", "payment_id": None,
                                "confirmation_url": None, "card_mask": None, "failure_reason": None,
                                "transaction_id": None, "refund_id": None, "created_at": now, "updated_at": now}
-        return dict(self.rows[topup_id])
+        return row_as(Topup, self.rows[topup_id])
 
-    def by_key(self, owner_id: UUID, key: str) -> dict[str, Any] | None:
-        return next((dict(r) for r in self.rows.values() if (r["owner_id"], r["key"]) == (owner_id, key)), None)
+    def by_key(self, owner_id: UUID, key: str) -> Topup | None:
+        return next((row_as(Topup, r) for r in self.rows.values() if (r["owner_id"], r["key"]) == (owner_id, key)),
+                    None)
 
-    def get(self, topup_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-        return dict(self.rows[topup_id]) if topup_id in self.rows else None
+    def get(self, topup_id: UUID, *, lock: bool = False) -> Topup | None:
+        return row_or_none(Topup, self.rows.get(topup_id))
 
-    def by_payment(self, payment_id: str) -> dict[str, Any] | None:
-        return next((dict(r) for r in self.rows.values() if r["payment_id"] == payment_id), None)
+    def by_payment(self, payment_id: str) -> Topup | None:
+        return next((row_as(Topup, r) for r in self.rows.values() if r["payment_id"] == payment_id), None)
 
-    def transition(self, topup_id: UUID, from_status: str, to_status: str, **fields: Any) -> dict[str, Any] | None:
+    def transition(self, topup_id: UUID, from_status: str, to_status: str, **fields: Any) -> Topup | None:
         row = self.rows[topup_id]
         if row["status"] != from_status:
             return None
         row.update(fields, status=to_status, updated_at=datetime.now(UTC))
-        return dict(row)
+        return row_as(Topup, row)
 
-    def stale(self, older_than: datetime, limit: int) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.rows.values()
-                if r["status"] in ("creating", "pending", "refunding") and r["created_at"] < older_than][:limit]
+    def stale(self, older_than: datetime, limit: int) -> list[Topup]:
+        return rows_as(Topup, [r for r in self.rows.values()
+                               if r["status"] in ("creating", "pending", "refunding") and r["created_at"] < older_than
+                               ][:limit])
 
 
 class FakeAcquirer:
@@ -134,7 +139,9 @@ class FakeLedger:
 
 @pytest.fixture
 def world(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeAcquirer, FakeLedger]:
-    FakeAccounts.rows = {ACCOUNT: {"id": ACCOUNT, "owner_id": OWNER, "status": "active", "currency": "RUB"}}
+    FakeAccounts.rows = {ACCOUNT: {"id": ACCOUNT, "number": "40817810000000000001", "owner_id": OWNER,
+                                   "product_code": "current", "currency": "RUB", "status": "active",
+                                   "opened_at": datetime.now(UTC), "closed_at": None}}
     FakeTopups.rows = {}
     monkeypatch.setattr(card_topups, "UnitOfWork", FakeUow)
     monkeypatch.setattr(card_topups, "AccountsRepository", FakeAccounts)

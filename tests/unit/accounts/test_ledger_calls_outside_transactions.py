@@ -12,14 +12,16 @@ from uuid import UUID
 import pytest
 
 from accounts_service import service
+from accounts_service.repository import Account, Product
 from bank_shared.auth import Principal
 from bank_shared.idempotency import IdempotentResult
+from bank_shared.rows import row_as, rows_as
 from bank_shared.transaction_guard import network_call
 from tests.support.fake_db import fake_unit_of_work
 
 OWNER = uuid.uuid4()
-PRODUCT = {"code": "current", "self_service": True, "currencies": ["RUB"], "max_per_owner": 5,
-           "balance_account": "40817", "overdraft_limit": 0}
+PRODUCT = {"code": "current", "name": "Current account", "kind": "current", "self_service": True,
+           "currencies": ["RUB"], "max_per_owner": 5, "balance_account": "40817", "overdraft_limit": 0}
 
 
 unit_of_work = fake_unit_of_work
@@ -31,8 +33,8 @@ class FakeRepository:
     def __init__(self, _connection: Any) -> None:
         pass
 
-    def product(self, code: str) -> dict[str, Any] | None:
-        return dict(PRODUCT) if code == PRODUCT["code"] else None
+    def product(self, code: str) -> Product | None:
+        return row_as(Product, PRODUCT) if code == PRODUCT["code"] else None
 
     def count_open(self, owner: UUID, code: str) -> int:
         return sum(1 for row in self.accounts.values() if row["owner_id"] == owner and row["status"] == "active")
@@ -41,22 +43,22 @@ class FakeRepository:
         return len(self.accounts) + 1
 
     def insert_account(self, account_id: UUID, number: str, owner: UUID, code: str, currency: str,
-                       actor: str) -> dict[str, Any]:
+                       actor: str) -> Account:
         row = {"id": account_id, "owner_id": owner, "number": number, "currency": currency, "product_code": code,
                "status": "active", "opened_at": None, "closed_at": None}
         self.accounts[account_id] = row
-        return dict(row)
+        return row_as(Account, row)
 
-    def get(self, account_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
+    def get(self, account_id: UUID, *, lock: bool = False) -> Account | None:
         row = self.accounts.get(account_id)
-        return dict(row) if row else None
+        return row_as(Account, row) if row else None
 
-    def by_owner(self, owner: UUID) -> list[dict[str, Any]]:
-        return [dict(row) for row in self.accounts.values() if row["owner_id"] == owner]
+    def by_owner(self, owner: UUID) -> list[Account]:
+        return rows_as(Account, (row for row in self.accounts.values() if row["owner_id"] == owner))
 
-    def mark_closed(self, account_id: UUID) -> dict[str, Any]:
+    def mark_closed(self, account_id: UUID) -> Account:
         self.accounts[account_id]["status"] = "closed"
-        return dict(self.accounts[account_id])
+        return row_as(Account, self.accounts[account_id])
 
 
 class GuardedLedger:
