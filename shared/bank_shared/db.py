@@ -142,3 +142,11 @@ def transaction(connection: Connection | None = None) -> Iterator[Connection]:
     """Shorthand for code that needs a transaction but no after-commit callbacks."""
     with UnitOfWork(connection) as uow:
         yield uow.connection
+
+
+class Repository:
+    """What every repository is built on: the connection of the unit of work the use case opened. A repository
+    runs SQL on it and never commits: the use case owns the transaction (docs/architecture.md)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection

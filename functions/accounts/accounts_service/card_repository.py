@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from accounts_service.repository import move_status
-from bank_shared.db import Connection
+from bank_shared.db import Repository
 from bank_shared.rows import row_as, row_or_none, rows_as
 
 AUTH_COLUMNS = ("id, rrn, stan, card_id, account_id, channel, mcc, merchant_name, merchant_city, merchant_country, "
@@ -81,10 +81,7 @@ class Authorization:
         return self.hold_id
 
 
-class CardRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class CardRepository(Repository):
     def card_with_account(self, card_id: UUID, *, lock: bool = False) -> CardWithAccount | None:
         """The card with its account's owner, currency and status; `lock` serialises the card's authorizations."""
         suffix = " FOR UPDATE OF c" if lock else ""

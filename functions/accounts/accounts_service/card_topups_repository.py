@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from accounts_service.repository import move_status
-from bank_shared.db import Connection
+from bank_shared.db import Repository
 from bank_shared.rows import row_or_none, rows_as
 
 COLUMNS = ("id, owner_id, account_id, amount, currency, status, payment_id, confirmation_url, card_mask, "
@@ -38,10 +38,7 @@ class Topup:
     refund_id: str | None
 
 
-class CardTopupsRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class CardTopupsRepository(Repository):
     def insert(self, topup_id: UUID, owner_id: UUID, account_id: UUID, key: str, amount: int,
                currency: str) -> Topup | None:
         """The new row, or None when the owner already used this Idempotency-Key."""

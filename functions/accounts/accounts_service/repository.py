@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import Connection
+from bank_shared.db import Connection, Repository
 from bank_shared.rows import row_as, row_or_none, rows_as
 from bank_shared.sql_filters import Filter
 
@@ -74,10 +74,7 @@ def move_status(connection: Connection, table: str, columns: str, settable: Coll
         {**fields, "to": to_status, "from": from_status, "id": row_id}).fetchone()
 
 
-class AccountsRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class AccountsRepository(Repository):
     def products(self) -> list[Product]:
         return rows_as(Product, self.connection.execute(
             f"SELECT {PRODUCT_COLUMNS} FROM products ORDER BY code").fetchall())

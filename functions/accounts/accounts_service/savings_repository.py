@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from bank_shared.db import Connection
+from bank_shared.db import Repository
 from bank_shared.rows import row_as, rows_as
 
 
@@ -69,10 +69,7 @@ class Unsettled:
     last_day: date | None
 
 
-class SavingsRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class SavingsRepository(Repository):
     def rates(self, product_code: str | None = None) -> list[SavingsRate]:
         return rows_as(SavingsRate, self.connection.execute(
             "SELECT product_code, effective_from, annual_rate, set_by, reason FROM savings_rates "

@@ -6,7 +6,7 @@ from dataclasses import astuple, dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from bank_shared.db import Connection
+from bank_shared.db import Repository
 from bank_shared.rows import row_as, row_or_none, rows_as
 
 ORDER_COLUMNS = ("id, owner_id, name, kind, from_account_id, to_account_id, provider_id, payer_account, amount, "
@@ -61,10 +61,7 @@ class OrderRun:
     updated_at: datetime
 
 
-class StandingOrdersRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class StandingOrdersRepository(Repository):
     def insert(self, order: NewOrder) -> StandingOrder:
         row = self.connection.execute(
             "INSERT INTO standing_orders (id, owner_id, name, kind, from_account_id, to_account_id, provider_id, "

@@ -6,7 +6,7 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 from uuid import UUID
 
-from bank_shared.db import Connection
+from bank_shared.db import Repository
 from bank_shared.rows import row_as, row_or_none, rows_as
 
 COLUMNS = ("id, owner_id, name, kind, from_account_id, to_account_number, to_phone, provider_id, payer_account, "
@@ -36,10 +36,7 @@ class Template(NewTemplate):
     created_at: datetime
 
 
-class TemplatesRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class TemplatesRepository(Repository):
     def count(self, owner_id: UUID) -> int:
         row = self.connection.execute("SELECT count(*) AS n FROM payment_templates WHERE owner_id = %s",
                                       (owner_id,)).fetchone()

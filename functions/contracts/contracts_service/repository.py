@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import Connection
+from bank_shared.db import Repository
 from bank_shared.rows import row_as, row_or_none, rows_as
 from bank_shared.sql_filters import Filter
 
@@ -68,10 +68,7 @@ class StatusChange:
     reason: str | None
 
 
-class ContractsRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class ContractsRepository(Repository):
     # templates ------------------------------------------------------------------------------------------------
 
     def templates(self) -> list[Template]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import Connection
+from bank_shared.db import Repository
 from bank_shared.idempotency import RecordedAnswer
 from bank_shared.rows import row_as, row_or_none, rows_as
 
@@ -44,10 +44,7 @@ class Quote(RecordedAnswer):
     result_body: dict[str, Any] | None  # the answer of a finished quote: executed or refused
 
 
-class QuoteRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class QuoteRepository(Repository):
     def insert(self, quote_id: UUID, owner_id: UUID, from_account_id: UUID, to_account_id: UUID,
                sell: tuple[str, int], buy: tuple[str, int], fixed_side: str, mid_rate: Decimal, rate: Decimal,
                spread_bps: int, rate_date: date, rate_source: str, rate_stale: bool, created_at: datetime,

@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from bank_shared.db import Connection
+from bank_shared.db import Repository
 
 
-class InterestRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class InterestRepository(Repository):
     def balance_before(self, account_id: UUID, day: date) -> int:
         """The sum of the account's postings before `day` 00:00 UTC."""
         row = self.connection.execute(

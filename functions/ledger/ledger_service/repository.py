@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from bank_shared.db import Connection, jsonb
+from bank_shared.db import Repository, jsonb
 from bank_shared.rows import row_as, row_or_none, rows_as
 from bank_shared.sql_filters import Filter
 
@@ -86,10 +86,7 @@ class Hold:
     transaction_id: UUID | None
 
 
-class LedgerRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class LedgerRepository(Repository):
     # accounts -------------------------------------------------------------------------------------------
     def insert_customer_account(self, account_id: UUID, owner_id: UUID, currency: str, overdraft_limit: int) -> bool:
         row = self.connection.execute(

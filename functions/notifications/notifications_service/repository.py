@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import Connection, jsonb
+from bank_shared.db import Repository, jsonb
 from bank_shared.rows import row_as, row_or_none, rows_as
 from bank_shared.sql_filters import Filter
 
@@ -87,10 +87,7 @@ class ClaimedPush:
     payload: str | None  # None only in rows queued before migration 0008
 
 
-class NotificationRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class NotificationRepository(Repository):
     def add(self, notification_id: UUID, channel: str, recipient: str, subject: str, body: str,
             requested_by: str, link: tuple[str, UUID] | None = None) -> None:
         """Queue a mail; a link mail's `body` has the link redacted and `link` names it (purpose, link id)."""
@@ -162,11 +159,8 @@ class NotificationRepository:
         )
 
 
-class InboxRepository:
+class InboxRepository(Repository):
     """The in-app inbox. Every read and write names the user: an entry is only ever reached through its owner."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
 
     def add(self, item_id: UUID, user_id: UUID, kind: str, title: str, body: str, data: dict[str, Any],
             source_event_id: str, created_at: datetime, *, history: bool = False) -> bool:
@@ -203,12 +197,9 @@ class InboxRepository:
         return int(row["n"]) if row else 0
 
 
-class PreferencesRepository:
+class PreferencesRepository(Repository):
     """Each user's language for mails and inbox texts, and the channels they turned off per kind (no row: the
     defaults, Russian and everything on)."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
 
     def get(self, user_id: UUID) -> Preferences | None:
         return row_or_none(Preferences, self.connection.execute(
@@ -229,13 +220,10 @@ class PreferencesRepository:
         return row_as(Preferences, row)
 
 
-class PushRepository:
+class PushRepository(Repository):
     """Web push subscriptions (every read and write names the user) and the pushes made per event."""
 
     COLUMNS = "id, user_id, endpoint, p256dh, auth, created_at"
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
 
     def save(self, subscription_id: UUID, user_id: UUID, endpoint: str, p256dh: str,
              auth: str) -> PushSubscription:

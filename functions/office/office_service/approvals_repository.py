@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import Connection, UnitOfWork, jsonb
+from bank_shared.db import Repository, UnitOfWork, jsonb
 from bank_shared.idempotency import RecordedAnswer
 from bank_shared.rows import row_as, row_or_none, rows_as
 from bank_shared.sql_filters import Filter
@@ -74,10 +74,7 @@ def database(unit_of_work: Callable[[], UnitOfWork]) -> AbstractContextManager[U
     return office_database("the approvals queue is unavailable", unit_of_work)
 
 
-class MoneyRequestRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class MoneyRequestRepository(Repository):
     def lock_maker(self, maker_id: str) -> None:
         """Serialises one employee's new requests, so two at once cannot both fit the daily limit."""
         self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("maker|" + maker_id,))

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from bank_shared.db import UnitOfWork, jsonb
+from bank_shared.db import Repository, UnitOfWork, jsonb
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.rows import rows_as
 from bank_shared.sql_filters import Filter
@@ -88,10 +88,7 @@ def office_database(unavailable: str, unit_of_work: Callable[[], UnitOfWork] = U
         raise DependencyUnavailable(unavailable, dependency="office-db") from error
 
 
-class AuditRepository:
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.connection = uow.connection
-
+class AuditRepository(Repository):
     def insert(self, entry_id: UUID, entry: NewEntry) -> None:
         self.connection.execute(
             "INSERT INTO audit_log (id, actor_id, actor_roles, action, target_type, target_id, request_id, "
@@ -130,17 +127,17 @@ class DatabaseAuditLog:
     def start(self, entry: NewEntry) -> UUID:
         entry_id = uuid.uuid4()
         with office_database(_AUDIT_UNAVAILABLE) as uow:
-            AuditRepository(uow).insert(entry_id, entry)
+            AuditRepository(uow.connection).insert(entry_id, entry)
         return entry_id
 
     def finish(self, entry_id: UUID, outcome: Outcome) -> None:
         with office_database(_AUDIT_UNAVAILABLE) as uow:
-            AuditRepository(uow).complete(entry_id, outcome)
+            AuditRepository(uow.connection).complete(entry_id, outcome)
 
     def page(self, after: tuple[datetime, UUID] | None, limit: int,
              where: AuditFilter = AuditFilter()) -> list[AuditEntry]:
         with office_database(_AUDIT_UNAVAILABLE) as uow:
-            return AuditRepository(uow).newest_first(after, limit, where)
+            return AuditRepository(uow.connection).newest_first(after, limit, where)
 
 
 _audit = Swappable[AuditLog](DatabaseAuditLog)

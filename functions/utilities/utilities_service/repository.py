@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from bank_shared.db import Connection
+from bank_shared.db import Repository
 from bank_shared.idempotency import RecordedAnswer
 from bank_shared.rows import row_or_none, rows_as
 from bank_shared.sql_filters import Filter
@@ -76,10 +76,7 @@ class Payment(RecordedAnswer):
     provider_ledger_account_id: UUID
 
 
-class ProviderRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class ProviderRepository(Repository):
     def page(self, category: str | None, after_code: str | None, limit: int, inactive: bool = False) -> list[Provider]:
         where = Filter().equals("category", category).after(("code",), None if after_code is None else (after_code,),
                                                              descending=False)
@@ -122,10 +119,7 @@ class ProviderRepository:
         return rows_as(Provider, self.connection.execute("SELECT * FROM providers ORDER BY code").fetchall())
 
 
-class PaymentRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class PaymentRepository(Repository):
     def _one(self, where: str, params: tuple[Any, ...], lock: bool = False) -> Payment | None:
         suffix = " FOR UPDATE OF p" if lock else ""
         return row_or_none(Payment, self.connection.execute(

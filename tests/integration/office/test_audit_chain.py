@@ -24,10 +24,10 @@ def db() -> Iterator[Connection]:
 def entry(db: Connection, action: str = "customer.view") -> uuid.UUID:
     entry_id = uuid.uuid4()
     with UnitOfWork(db) as uow:
-        AuditRepository(uow).insert(entry_id, NewEntry("employee-chain", ["employee"], action, "customer",
+        AuditRepository(uow.connection).insert(entry_id, NewEntry("employee-chain", ["employee"], action, "customer",
                                                         str(uuid.uuid4()), "req-1"))
     with UnitOfWork(db) as uow:
-        AuditRepository(uow).complete(entry_id, Outcome("succeeded", 200))
+        AuditRepository(uow.connection).complete(entry_id, Outcome("succeeded", 200))
     return entry_id
 
 
