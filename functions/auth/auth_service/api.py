@@ -322,13 +322,18 @@ def set_roles(user_id: UUID, request: RolesRequest, principal: AdminPrincipal) -
         return Profile.model_validate(administration.set_roles(uow, principal.subject, user_id, request.roles))
 
 
-@admin.post("/employees", status_code=201, response_model=Profile)
-def create_employee(request: StaffRequest, _admin: AdminPrincipal) -> Profile:
-    """Create an active back-office account (admin only)."""
+def _new_employee(request: StaffRequest) -> Profile:
+    """An active back-office account (both routes that create one)."""
     with UnitOfWork() as uow:
         created = administration.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
                                             request.full_name, request.phone, request.roles)
     return Profile.model_validate(created)
+
+
+@admin.post("/employees", status_code=201, response_model=Profile)
+def create_employee(request: StaffRequest, _admin: AdminPrincipal) -> Profile:
+    """Create an active back-office account (admin only)."""
+    return _new_employee(request)
 
 
 # --------------------------------------------------------------------------- internal lookups (service role)
@@ -375,10 +380,7 @@ def search_users(
 @internal.post("/employees", status_code=201, response_model=Profile)
 def create_employee_internal(request: StaffRequest, _service: ServicePrincipal) -> Profile:
     """`POST /employees` for office, which has already checked that the caller is an admin."""
-    with UnitOfWork() as uow:
-        created = administration.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
-                                            request.full_name, request.phone, request.roles)
-    return Profile.model_validate(created)
+    return _new_employee(request)
 
 
 @internal.get("/users/{user_id}", response_model=Profile)
