@@ -21,7 +21,7 @@ from auth_service.rows import (
 from bank_shared.db import Connection
 from bank_shared.money import is_ascii_digits
 from bank_shared.rows import row_as, row_or_none, rows_as
-from bank_shared.sql_filters import Filter, like_pattern
+from bank_shared.sql_filters import Filter
 
 _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa_enabled, mfa_secret, "
                  "mfa_pending_secret, mfa_last_step, locked_until, created_at, updated_at")
@@ -36,16 +36,16 @@ def normalise_name(text: str) -> str:
 
 
 def _query_match(where: Filter, query: str, ids: Sequence[UUID]) -> None:
-    """Adds to `where` the alternatives a search query matches: e-mail, normalised name, and the phone by its
-    digits (the last ten when ten or more are given, so +7 999 …, 8 (999) … and 999… find the same number), or
-    being one of `ids`."""
-    match = Filter().where("email LIKE %s OR search_name LIKE %s", like_pattern(query.lower()),
-                           like_pattern(normalise_name(query)))
+    """Adds to `where` the alternatives a search query matches: e-mail, normalised name (both case-insensitive
+    in any alphabet: `Filter.search`), and the phone by its digits (the last ten when ten or more are given, so
+    +7 999 …, 8 (999) … and 999… find the same number), or being one of `ids`."""
+    by_email = Filter().search(("email",), query)
+    by_name = Filter().search(("search_name",), normalise_name(query))
     digits = "".join(char for char in query if is_ascii_digits(char))
     by_phone = Filter()
     if len(digits) >= 3:
         by_phone.where("regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE %s", f"%{digits[-10:]}%")
-    where.either(match, by_phone, Filter().any_of("id", ids))
+    where.either(by_email, by_name, by_phone, Filter().any_of("id", ids))
 
 
 class UserRepository:
