@@ -16,7 +16,14 @@ from uuid import UUID
 from auth_service import passwords
 from auth_service.errors import MfaCodeNeeded, PasswordReused, SessionNotFound, WrongCurrentPassword
 from auth_service.repository import RefreshTokenRepository, UserRepository
-from auth_service.service import SERVICE, MfaCodeRejected, _active_user, _end_sessions, _login_failed, _mfa_step
+from auth_service.service import (
+    SERVICE,
+    MfaCodeRejected,
+    _active_user,
+    _end_sessions,
+    _login_failed,
+    second_factor_refused,
+)
 from auth_service.throttle import LoginThrottle
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError
@@ -45,13 +52,8 @@ def change_password(uow: UnitOfWork, throttle: LoginThrottle, subject: str, curr
     throttle.ensure_not_locked(email)
     if not passwords.verify_password(user.password_hash, current_password):
         return _login_failed(uow, throttle, email, user, WrongCurrentPassword())
-    if user.mfa_enabled:
-        if not totp:
-            return MfaCodeNeeded()
-        step = _mfa_step(user, totp)
-        if step is None:
-            return _login_failed(uow, throttle, email, user, MfaCodeRejected())
-        UserRepository(uow.connection).use_mfa_step(user.id, step)
+    if refused := second_factor_refused(uow, throttle, email, user, totp, MfaCodeNeeded(), MfaCodeRejected()):
+        return refused
     passwords.check_policy(new_password, email)
     if passwords.verify_password(user.password_hash, new_password):
         raise PasswordReused()

@@ -192,13 +192,8 @@ def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
         return _login_failed(uow, throttle, email, user, InvalidCredentials())
     if user.locked_until is not None and users.still_locked(user.id):
         return LoginLocked("Try again later")
-    if user.mfa_enabled:
-        if not totp:
-            return MfaRequired()
-        step = _mfa_step(user, totp)
-        if step is None:
-            return _login_failed(uow, throttle, email, user, InvalidMfaCode())
-        users.use_mfa_step(user.id, step)
+    if refused := second_factor_refused(uow, throttle, email, user, totp, MfaRequired(), InvalidMfaCode()):
+        return refused
     if user.status != "active":
         return AccountNotActive("Activate the account from the e-mail link first"
                                 if user.status == "pending" else "The account is disabled")
@@ -207,13 +202,6 @@ def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
     if passwords.needs_rehash(user.password_hash):
         users.set_password(user.id, passwords.hash_password(password))
     return _issue_session(uow, user, client=client)
-
-
-def _mfa_step(user: User, code: str) -> int | None:
-    """The time step `code` matches on the user's enabled TOTP secret, past the last one used; None if none."""
-    if user.mfa_secret is None:
-        return None
-    return mfa.matching_step(mfa.open_secret(user.mfa_secret, user.id), code, user.mfa_last_step)
 
 
 def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: User | None,
@@ -230,6 +218,21 @@ def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: Us
     logger.warning("sign-in locked after repeated failures", extra={"locked_for_seconds": locked_for})
     count("LoginsLocked")
     return LoginLocked(f"Try again in {locked_for} s", headers={"Retry-After": str(locked_for)})
+
+
+def second_factor_refused(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: User, totp: str | None,
+                          missing: AppError, rejected: AppError) -> AppError | None:
+    """With MFA on, a missing one-time code is refused (`missing`) and a wrong or used one counts as a failed
+    sign-in (`rejected`, or the lockout); a good code's time step is spent. None when the second factor holds."""
+    if not user.mfa_enabled:
+        return None
+    if not totp:
+        return missing
+    step = mfa.enabled_step(user, totp)
+    if step is None:
+        return _login_failed(uow, throttle, email, user, rejected)
+    UserRepository(uow.connection).use_mfa_step(user.id, step)
+    return None
 
 
 def refresh(uow: UnitOfWork, refresh_token: str, client: SessionClient | None = None) -> TokenPair | AppError:
@@ -357,7 +360,7 @@ def mfa_disable(uow: UnitOfWork, subject: str, code: str) -> None:
         raise MfaNotEnabled()
     # A used code is refused here as at sign-in (RFC 6238 §5.2): the code that just signed someone in,
     # read over a shoulder, must not also switch the second factor off.
-    if _mfa_step(user, code) is None:
+    if mfa.enabled_step(user, code) is None:
         raise MfaCodeRejected()
     UserRepository(uow.connection).disable_mfa(user.id)
 
