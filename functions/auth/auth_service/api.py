@@ -30,6 +30,7 @@ from bank_shared.errors import AppError, BadRequest
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.phones import Phone
 from bank_shared.redis_client import get_redis
+from bank_shared.user_profile import UserFields
 
 public = APIRouter(tags=["auth"])
 account = APIRouter(tags=["account"])
@@ -91,13 +92,7 @@ class TokenResponse(BaseModel):
                                                                      "set as the HttpOnly bank_refresh cookie")
 
 
-class Profile(BaseModel):
-    id: UUID
-    email: str
-    full_name: str
-    phone: str | None
-    status: str
-    roles: list[str]
+class Profile(UserFields):
     mfa_enabled: bool
     created_at: datetime
 
