@@ -8,7 +8,7 @@ MIGRATIONS := $(PY) -m bank_shared.migrations
 SERVICE_ARGS = $(foreach s,$(SERVICE),--service $(s))
 
 .PHONY: mutation up down status logs reset install test test-unit test-integration test-e2e test-built test-fuzz lint openapi lock \
-	build deploy rehearse-deploy bench-coldstart bench-ledger load load-seed audit-ledger audit-office migrate db-current db-history bench-kms bench-service-calls bench-auth-timing
+	build deploy rehearse-deploy bench-coldstart bench-ledger load load-seed audit-ledger audit-office migrate db-current db-history bench-kms bench-service-calls bench-auth-timing duplicates
 
 up:
 	$(STACK) up
@@ -53,6 +53,11 @@ test-e2e: install
 test-built: install
 	$(STACK) up --quiet
 	$(PY) -m pytest tests/built
+
+# The duplicate finder's pairs in functions/, by kind (logic, declarations, applied migrations), now against the
+# baseline before the code-health work (BASELINE=<rev> to compare with another); needs the `duplicates` tool.
+duplicates: install
+	$(PY) localstack/duplicate_report.py $(if $(BASELINE),--baseline $(BASELINE))
 
 # Mutation testing (mutmut) of the ledger, accounts, auth and idempotency code against the unit tier; bounded by
 # MUTATION_SECONDS; not part of `make test`. Figures in docs/testing.md.

@@ -8,21 +8,21 @@ from pathlib import Path
 
 from stackctl_common import DATA, REPO, http_json, port
 from stackctl_config import ACQUIRER_SHOP_ID, acquirer_port, card_network_port
+from stackctl_kafka_connect import KAFKA_CONNECT
 from stackctl_pieces import (
     GATEWAY,
     KAFKA,
-    KAFKA_CONNECT,
     LOCALSTACK,
     REDIS,
     REDIS_COMMANDER_PIECE,
     Piece,
     _http_ok,
-    _nothing_missing,
     _project_env,
     _project_python,
     _secret,
-    _url,
     hec_token,
+    nothing_missing,
+    piece_url,
 )
 
 
@@ -74,20 +74,20 @@ def _acquirer_command(cfg: dict[str, str]) -> tuple[list[str], dict[str, str], P
 
 FRANKFURTER = Piece("frankfurter", "frankfurter_standin", "FRANKFURTER_PORT", 30, _frankfurter_command,
                     _http_ok("FRANKFURTER_PORT", "/health"), _frankfurter_missing,
-                    _url("http", "FRANKFURTER_PORT"))
+                    piece_url("http", "FRANKFURTER_PORT"))
 # Health is the stand-in's own /__stats, not Splunk's health route, which answers 503 while a test switched the
 # stand-in unavailable (that must not make `make up` restart it).
-HEC = Piece("hec", "hec_standin", "HEC_PORT", 30, _hec_command, _http_ok("HEC_PORT", "/__stats"), _nothing_missing,
-            _url("http", "HEC_PORT", "/services/collector/event"))
+HEC = Piece("hec", "hec_standin", "HEC_PORT", 30, _hec_command, _http_ok("HEC_PORT", "/__stats"), nothing_missing,
+            piece_url("http", "HEC_PORT", "/services/collector/event"))
 PUSH = Piece("push", "push_standin", "PUSH_PORT", 30, _push_command, _http_ok("PUSH_PORT", "/health"),
-             _nothing_missing, _url("http", "PUSH_PORT", "/push/<token>"))
+             nothing_missing, piece_url("http", "PUSH_PORT", "/push/<token>"))
 CARD_NETWORK = Piece("card-network", "card_network", "CARD_NETWORK_PORT", 30, _card_network_command,
                      lambda cfg: http_json(f"http://127.0.0.1:{card_network_port(cfg)}/health", timeout=2.0)
-                     is not None, _nothing_missing,
+                     is not None, nothing_missing,
                      lambda cfg: f"http://127.0.0.1:{card_network_port(cfg)}/purchase")
 ACQUIRER = Piece("acquirer", "acquirer", "ACQUIRER_PORT", 30, _acquirer_command,
                  lambda cfg: http_json(f"http://127.0.0.1:{acquirer_port(cfg)}/health", timeout=2.0) is not None,
-                 _nothing_missing, lambda cfg: f"http://127.0.0.1:{acquirer_port(cfg)}/v3/payments")
+                 nothing_missing, lambda cfg: f"http://127.0.0.1:{acquirer_port(cfg)}/v3/payments")
 BACKGROUND: tuple[Piece, ...] = (REDIS, KAFKA, LOCALSTACK, FRANKFURTER, REDIS_COMMANDER_PIECE, HEC, PUSH,
                                  CARD_NETWORK, ACQUIRER, KAFKA_CONNECT, GATEWAY)
 # Started once Kafka (and its topics) are up: the Connect worker looks the cluster up at start.

@@ -52,37 +52,38 @@ def _ask_who(base: str, user: dict[str, str]) -> UUID:
     return UUID(me.json()["id"])
 
 
-def demo_customer_id(deadline_seconds: float = LOGIN_DEADLINE_SECONDS,
-                     clock: Callable[[], float] = time.monotonic) -> UUID:
-    """Sign in as the demo customer through the gateway and ask auth who that is (no service reads another's
-    database); retried until the deadline, then SeedError."""
-    base = str(local_stack().get("gateway_url", "http://127.0.0.1:3000"))
+def _retried(step: Callable[[], T], what: str, transient: tuple[type[Exception], ...],
+             deadline_seconds: float, clock: Callable[[], float]) -> T:
+    """`step` again every RETRY_PAUSE_SECONDS while it fails with one of the `transient` errors, until the
+    deadline; then SeedError naming `what` and the last error."""
     give_up = clock() + deadline_seconds
     while True:
         try:
-            return _ask_who(base, demo_users()["customer"])
-        except (httpx.HTTPError, KeyError, ValueError) as error:
+            return step()
+        except transient as error:
             if clock() >= give_up:
-                raise SeedError(f"the demo customer's sign-in did not succeed within {deadline_seconds:.0f}s "
+                raise SeedError(f"{what} did not succeed within {deadline_seconds:.0f}s "
                                 f"({type(error).__name__}: {error})") from error
+            print(f"  {what}: {error}; retrying", flush=True)
             time.sleep(RETRY_PAUSE_SECONDS)
+
+
+def demo_customer_id(deadline_seconds: float = LOGIN_DEADLINE_SECONDS,
+                     clock: Callable[[], float] = time.monotonic) -> UUID:
+    """Sign in as the demo customer through the gateway and ask auth who that is (no service reads another's
+    database); retried until the deadline while the gateway or auth is not ready."""
+    base = str(local_stack().get("gateway_url", "http://127.0.0.1:3000"))
+    return _retried(lambda: _ask_who(base, demo_users()["customer"]), "the demo customer's sign-in",
+                    (httpx.HTTPError, KeyError, ValueError), deadline_seconds, clock)
 
 
 def until_ready(step: Callable[[], T], what: str, deadline_seconds: float = LOGIN_DEADLINE_SECONDS,
                 clock: Callable[[], float] = time.monotonic) -> T:
     """`step` (idempotent: it runs under its own Idempotency-Key) retried while a service it calls is not ready
-    (503 `dependency_unavailable`: a cold worker that timed out on a busy machine), then SeedError."""
+    (503 `dependency_unavailable`: a cold worker that timed out on a busy machine)."""
     from bank_shared.errors import DependencyUnavailable
 
-    give_up = clock() + deadline_seconds
-    while True:
-        try:
-            return step()
-        except DependencyUnavailable as error:
-            if clock() >= give_up:
-                raise SeedError(f"{what} did not succeed within {deadline_seconds:.0f}s ({error})") from error
-            print(f"  {what}: {error}; retrying", flush=True)
-            time.sleep(RETRY_PAUSE_SECONDS)
+    return _retried(step, what, (DependencyUnavailable,), deadline_seconds, clock)
 
 
 def run(main: Callable[[], int], service: str) -> int:

@@ -17,7 +17,8 @@ from bank_shared.http import relay
 from bank_shared.idempotency import require_key
 from bank_shared.money import Money
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
-from office_service.approvals import Approvals, Limits
+from office_service.approval_rules import Limits
+from office_service.approvals import Approvals
 from office_service.clients import get_services
 from office_service.repository import get_audit_log
 from office_service.service import Actor

@@ -18,7 +18,8 @@ from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.errors import AppError, DependencyUnavailable
 from bank_shared.http import Answer
 from bank_shared.migrations import upgrade_head
-from office_service.approvals import Approvals, Limits
+from office_service.approval_rules import Limits
+from office_service.approvals import Approvals
 from office_service.repository import NewEntry, Outcome
 from office_service.service import Actor
 from tests.support.stack import database_url

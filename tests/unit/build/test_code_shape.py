@@ -15,11 +15,6 @@ MAX_FILE_LINES = 400
 # next touched (docs/how-to.md). ledger_service/service.py (769 lines) was split by use case instead.
 SHRINK_ONLY = {
     "functions/auth/auth_service/service.py": 430,
-    "functions/office/office_service/approvals.py": 444,
-    "localstack/stackctl.py": 529,
-    "localstack/stackctl_common.py": 444,
-    "localstack/stackctl_pieces.py": 458,
-    "localstack/rehearsectl.py": 437,
 }
 
 

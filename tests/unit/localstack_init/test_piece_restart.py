@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import stackctl
+import stackctl_up
 from stackctl_pieces import Piece
 
 
 @pytest.fixture
-def launcher(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[stackctl.Up, dict[str, Any], list[str]]:
+def launcher(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[stackctl_up.Up, dict[str, Any], list[str]]:
     world: dict[str, Any] = {"config": "v1", "running": 41}
     actions: list[str] = []
-    monkeypatch.setattr(stackctl, "RUN_STAMPS", tmp_path)
-    monkeypatch.setattr(stackctl, "running_pid", lambda name, token: world["running"])
+    monkeypatch.setattr(stackctl_up, "RUN_STAMPS", tmp_path)
+    monkeypatch.setattr(stackctl_up, "running_pid", lambda name, token: world["running"])
 
     def stop(name: str, token: str) -> str:
         actions.append(f"stop {name}")
@@ -28,10 +28,10 @@ def launcher(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[stackctl.
         world["running"] = 42
         return 42
 
-    monkeypatch.setattr(stackctl, "stop_process", stop)
-    monkeypatch.setattr(stackctl, "spawn", spawn)
-    up = stackctl.Up.__new__(stackctl.Up)
-    up.progress, up.cfg, up.state, up.pids, up.launched = stackctl.Progress(True), {"GATEWAY_PORT": "1"}, {}, {}, {}
+    monkeypatch.setattr(stackctl_up, "stop_process", stop)
+    monkeypatch.setattr(stackctl_up, "spawn", spawn)
+    up = stackctl_up.Up.__new__(stackctl_up.Up)
+    up.progress, up.cfg, up.state, up.pids, up.launched = stackctl_up.Progress(True), {"GATEWAY_PORT": "1"}, {}, {}, {}
     monkeypatch.setattr(up, "ensure_port_free", lambda name, key: None)
     return up, world, actions
 
@@ -42,7 +42,7 @@ def piece(world: dict[str, Any]) -> Piece:
 
 
 def test_a_running_piece_is_restarted_once_when_its_configuration_changes(
-        launcher: tuple[stackctl.Up, dict[str, Any], list[str]]) -> None:
+        launcher: tuple[stackctl_up.Up, dict[str, Any], list[str]]) -> None:
     up, world, actions = launcher
     gateway = piece(world)
     up.launch(gateway)  # started before configurations were stamped: restarted once, then stamped

@@ -11,14 +11,8 @@ from typing import Any
 import pytest
 
 from bank_shared.errors import AppError
-from office_service.approvals import (
-    Limits,
-    approval_step,
-    effective_status,
-    rejection_step,
-    request_view,
-    topup_needs_approval,
-)
+from office_service.approval_rules import Limits, approval_step, effective_status, rejection_step, topup_needs_approval
+from office_service.approvals import request_view
 from office_service.approvals_repository import MoneyRequest
 from office_service.settings import OfficeSettings
 
