@@ -10,7 +10,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, EmailStr, Field, SecretStr
 
 from bank_shared.answers import PostingPage
 from bank_shared.app import create_app
@@ -20,7 +20,8 @@ from bank_shared.idempotency import require_key
 from bank_shared.kyc import KycAnswer, KycRequest
 from bank_shared.money import Money
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from bank_shared.user_profile import NewCustomerRequest, NewEmployeeRequest, StaffRole, UserFields
+from bank_shared.phones import Phone
+from bank_shared.user_profile import UserFields
 from office_service.approvals_api import router as approvals_router
 from office_service.audit_api import router as audit_router
 from office_service.card_limits_api import router as card_limits_router
@@ -38,11 +39,26 @@ IdempotencyKey = Annotated[str, Depends(require_key)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=300)]
 SearchQuery = Annotated[str | None, Query(max_length=100, description="Part of the e-mail, name or phone")]
+StaffRole = Literal["employee", "admin"]
 UserStatus = Literal["pending", "active", "disabled"]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 
 
 # --------------------------------------------------------------------------- schemas
+
+
+class NewCustomerRequest(BaseModel):
+    email: EmailStr
+    full_name: str = Field(min_length=1, max_length=200)
+    phone: Phone | None = None
+
+
+class NewEmployeeRequest(BaseModel):
+    email: EmailStr
+    password: SecretStr = Field(max_length=256)
+    full_name: str = Field(min_length=1, max_length=200)
+    phone: Phone | None = None
+    roles: list[StaffRole] = Field(default_factory=lambda: list[StaffRole](["employee"]), min_length=1)
 
 
 class ReasonRequest(BaseModel):
