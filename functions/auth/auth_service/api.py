@@ -30,7 +30,7 @@ from bank_shared.errors import AppError, BadRequest
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.phones import Phone
 from bank_shared.redis_client import get_redis
-from bank_shared.user_profile import NewEmployeeRequest, UserFields
+from bank_shared.user_profile import UserFields
 
 public = APIRouter(tags=["auth"])
 account = APIRouter(tags=["account"])
@@ -124,8 +124,15 @@ class RolesRequest(BaseModel):
     roles: list[Literal["customer", "employee", "admin"]] = Field(min_length=1, max_length=3)
 
 
-class StaffRequest(NewEmployeeRequest):
-    pass  # the shared request under the name auth's API has always given it
+StaffRole = Literal["employee", "admin"]
+
+
+class StaffRequest(BaseModel):
+    email: EmailStr
+    password: SecretStr = Field(max_length=256)
+    full_name: str = Field(min_length=1, max_length=200)
+    phone: Phone | None = None
+    roles: list[StaffRole] = Field(default_factory=lambda: list[StaffRole](["employee"]), min_length=1)
 
 
 def _raise_or(outcome: service.TokenPair | AppError) -> service.TokenPair:

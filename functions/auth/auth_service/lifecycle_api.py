@@ -10,13 +10,19 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, EmailStr, Field
 
 from auth_service import administration, kyc, lifecycle
 from bank_shared.auth import ServicePrincipal
 from bank_shared.db import UnitOfWork
 from bank_shared.kyc import KycAnswer, KycRequest, KycView
-from bank_shared.user_profile import NewCustomerRequest
+from bank_shared.phones import Phone
+
+
+class NewCustomerRequest(BaseModel):
+    email: EmailStr
+    full_name: str = Field(min_length=1, max_length=200)
+    phone: Phone | None = None
 
 
 def add_customer_lifecycle_routes(internal: APIRouter, profile: type[BaseModel]) -> None:
