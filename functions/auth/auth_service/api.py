@@ -12,7 +12,7 @@ import email_validator
 from fastapi import APIRouter, Cookie, Depends, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
-from auth_service import administration, mfa, service
+from auth_service import account_security, administration, mfa, service
 from auth_service.discovery import well_known
 from auth_service.errors import InvalidClient, UnsupportedGrantType
 from auth_service.lifecycle_api import add_customer_lifecycle_routes
@@ -286,9 +286,9 @@ def me(principal: LivePrincipal) -> Profile:
 @account.post("/mfa/setup", response_model=MfaSetup)
 def mfa_setup(principal: LivePrincipal, response: Response) -> MfaSetup:
     """Start TOTP enrolment: a secret and its otpauth:// URI for the authenticator app."""
-    new = service.new_mfa_secret(principal.subject)  # sealed (KMS) before the transaction opens
+    new = account_security.new_mfa_secret(principal.subject)  # sealed (KMS) before the transaction opens
     with UnitOfWork() as uow:
-        secret, uri = service.mfa_setup(uow, principal.subject, new)
+        secret, uri = account_security.mfa_setup(uow, principal.subject, new)
     response.headers.update(NO_STORE)
     return MfaSetup(secret=secret, otpauth_uri=uri)
 
@@ -296,14 +296,14 @@ def mfa_setup(principal: LivePrincipal, response: Response) -> MfaSetup:
 @account.post("/mfa/confirm", response_model=MfaState)
 def mfa_confirm(request: MfaCode, principal: LivePrincipal) -> MfaState:
     """Turn MFA on with a first valid code."""
-    mfa.in_transaction_opening_secrets(lambda uow: service.mfa_confirm(uow, principal.subject, request.code))
+    mfa.in_transaction_opening_secrets(lambda uow: account_security.mfa_confirm(uow, principal.subject, request.code))
     return MfaState(mfa_enabled=True)
 
 
 @account.post("/mfa/disable", response_model=MfaState)
 def mfa_disable(request: MfaCode, principal: LivePrincipal) -> MfaState:
     """Turn MFA off (needs a current code)."""
-    mfa.in_transaction_opening_secrets(lambda uow: service.mfa_disable(uow, principal.subject, request.code))
+    mfa.in_transaction_opening_secrets(lambda uow: account_security.mfa_disable(uow, principal.subject, request.code))
     return MfaState(mfa_enabled=False)
 
 

@@ -1,5 +1,5 @@
-"""Use cases of the auth service: registration and activation, sessions, MFA, password reset, roles,
-service clients. No HTTP and no SQL here.
+"""Use cases of the auth service: registration and activation, sessions (the one-time code at sign-in
+included), password reset, roles, service clients. No HTTP and no SQL here; MFA's setup is in account_security.
 
 Use cases whose failure must still persist something (a lockout, a revoked token family) return the
 error instead of raising it, so the caller can commit first and raise afterwards.
@@ -22,9 +22,6 @@ from auth_service.errors import (
     InvalidOneTimeToken,
     InvalidRefreshToken,
     LoginLocked,
-    MfaAlreadyEnabled,
-    MfaNotEnabled,
-    MfaNotPending,
     MfaRequired,
     RefreshTokenReused,
     UserNotFound,
@@ -322,47 +319,6 @@ def _active_user(uow: UnitOfWork, subject: str) -> User:
     if user.status != "active":
         raise AccountNotActive()
     return user
-
-
-def new_mfa_secret(subject: str) -> mfa.NewSecret:
-    """A new TOTP secret for `mfa_setup`, sealed (KMS) before its transaction opens."""
-    user_id = _uuid_or_none(subject)
-    if user_id is None:
-        raise UserNotFound()
-    return mfa.new_sealed_secret(user_id)
-
-
-def mfa_setup(uow: UnitOfWork, subject: str, new: mfa.NewSecret) -> tuple[str, str]:
-    """`new` becomes the pending TOTP secret; returns it and its otpauth:// URI. MFA is on only after a
-    confirmed code."""
-    user = _active_user(uow, subject)
-    if user.mfa_enabled:
-        raise MfaAlreadyEnabled()
-    UserRepository(uow.connection).set_mfa_pending(user.id, new.sealed)
-    return new.secret, mfa.provisioning_uri(new.secret, user.email, get_auth_settings().mfa_issuer_name)
-
-
-def mfa_confirm(uow: UnitOfWork, subject: str, code: str) -> None:
-    user = _active_user(uow, subject)
-    if user.mfa_enabled:
-        raise MfaAlreadyEnabled()
-    if not user.mfa_pending_secret:
-        raise MfaNotPending()
-    step = mfa.matching_step(mfa.open_secret(user.mfa_pending_secret, user.id), code, None)
-    if step is None:
-        raise MfaCodeRejected()
-    UserRepository(uow.connection).enable_mfa(user.id, user.mfa_pending_secret, step)
-
-
-def mfa_disable(uow: UnitOfWork, subject: str, code: str) -> None:
-    user = _active_user(uow, subject)
-    if not user.mfa_enabled:
-        raise MfaNotEnabled()
-    # A used code is refused here as at sign-in (RFC 6238 §5.2): the code that just signed someone in,
-    # read over a shoulder, must not also switch the second factor off.
-    if mfa.enabled_step(user, code) is None:
-        raise MfaCodeRejected()
-    UserRepository(uow.connection).disable_mfa(user.id)
 
 
 # --------------------------------------------------------------------------- password reset
