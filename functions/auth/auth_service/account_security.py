@@ -1,5 +1,5 @@
 """Use cases of the signed-in user's own security (issue 14): change the password, list the active sessions,
-sign one out remotely, sign out every other session. No HTTP and no SQL here.
+sign one out remotely, sign out every other session; set up, confirm and turn off MFA. No HTTP and no SQL here.
 
 A wrong current password (or one-time code) counts toward the same per-address lockout as a failed sign-in
 (auth_service.throttle), so a stolen access token cannot be used to guess the password. Like sign-in, those
@@ -13,10 +13,28 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from auth_service import passwords
-from auth_service.errors import MfaCodeNeeded, PasswordReused, SessionNotFound, WrongCurrentPassword
+from auth_service import mfa, passwords
+from auth_service.errors import (
+    MfaAlreadyEnabled,
+    MfaCodeNeeded,
+    MfaNotEnabled,
+    MfaNotPending,
+    PasswordReused,
+    SessionNotFound,
+    UserNotFound,
+    WrongCurrentPassword,
+)
 from auth_service.repository import RefreshTokenRepository, UserRepository
-from auth_service.service import SERVICE, MfaCodeRejected, _active_user, _end_sessions, _login_failed, _mfa_step
+from auth_service.service import (
+    SERVICE,
+    MfaCodeRejected,
+    _active_user,
+    _end_sessions,
+    _login_failed,
+    _uuid_or_none,
+    second_factor_refused,
+)
+from auth_service.settings import get_auth_settings
 from auth_service.throttle import LoginThrottle
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError
@@ -45,13 +63,8 @@ def change_password(uow: UnitOfWork, throttle: LoginThrottle, subject: str, curr
     throttle.ensure_not_locked(email)
     if not passwords.verify_password(user.password_hash, current_password):
         return _login_failed(uow, throttle, email, user, WrongCurrentPassword())
-    if user.mfa_enabled:
-        if not totp:
-            return MfaCodeNeeded()
-        step = _mfa_step(user, totp)
-        if step is None:
-            return _login_failed(uow, throttle, email, user, MfaCodeRejected())
-        UserRepository(uow.connection).use_mfa_step(user.id, step)
+    if refused := second_factor_refused(uow, throttle, email, user, totp, MfaCodeNeeded(), MfaCodeRejected()):
+        return refused
     passwords.check_policy(new_password, email)
     if passwords.verify_password(user.password_hash, new_password):
         raise PasswordReused()
@@ -92,3 +105,44 @@ def end_other_sessions(uow: UnitOfWork, subject: str, current_session: object) -
     _end_sessions(ended, strict=True)
     logger.info("other sessions signed out", extra={"user_id": str(user.id), "sessions_ended": len(ended)})
     return len(ended)
+
+
+def new_mfa_secret(subject: str) -> mfa.NewSecret:
+    """A new TOTP secret for `mfa_setup`, sealed (KMS) before its transaction opens."""
+    user_id = _uuid_or_none(subject)
+    if user_id is None:
+        raise UserNotFound()
+    return mfa.new_sealed_secret(user_id)
+
+
+def mfa_setup(uow: UnitOfWork, subject: str, new: mfa.NewSecret) -> tuple[str, str]:
+    """`new` becomes the pending TOTP secret; returns it and its otpauth:// URI. MFA is on only after a
+    confirmed code."""
+    user = _active_user(uow, subject)
+    if user.mfa_enabled:
+        raise MfaAlreadyEnabled()
+    UserRepository(uow.connection).set_mfa_pending(user.id, new.sealed)
+    return new.secret, mfa.provisioning_uri(new.secret, user.email, get_auth_settings().mfa_issuer_name)
+
+
+def mfa_confirm(uow: UnitOfWork, subject: str, code: str) -> None:
+    user = _active_user(uow, subject)
+    if user.mfa_enabled:
+        raise MfaAlreadyEnabled()
+    if not user.mfa_pending_secret:
+        raise MfaNotPending()
+    step = mfa.matching_step(mfa.open_secret(user.mfa_pending_secret, user.id), code, None)
+    if step is None:
+        raise MfaCodeRejected()
+    UserRepository(uow.connection).enable_mfa(user.id, user.mfa_pending_secret, step)
+
+
+def mfa_disable(uow: UnitOfWork, subject: str, code: str) -> None:
+    user = _active_user(uow, subject)
+    if not user.mfa_enabled:
+        raise MfaNotEnabled()
+    # A used code is refused here as at sign-in (RFC 6238 §5.2): the code that just signed someone in,
+    # read over a shoulder, must not also switch the second factor off.
+    if mfa.enabled_step(user, code) is None:
+        raise MfaCodeRejected()
+    UserRepository(uow.connection).disable_mfa(user.id)

@@ -12,7 +12,7 @@ import email_validator
 from fastapi import APIRouter, Cookie, Depends, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field, SecretStr
 
-from auth_service import administration, mfa, service
+from auth_service import account_security, administration, mfa, service
 from auth_service.discovery import well_known
 from auth_service.errors import InvalidClient, UnsupportedGrantType
 from auth_service.lifecycle_api import add_customer_lifecycle_routes
@@ -30,6 +30,7 @@ from bank_shared.errors import AppError, BadRequest
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.phones import Phone
 from bank_shared.redis_client import get_redis
+from bank_shared.user_profile import UserFields
 
 public = APIRouter(tags=["auth"])
 account = APIRouter(tags=["account"])
@@ -91,13 +92,7 @@ class TokenResponse(BaseModel):
                                                                      "set as the HttpOnly bank_refresh cookie")
 
 
-class Profile(BaseModel):
-    id: UUID
-    email: str
-    full_name: str
-    phone: str | None
-    status: str
-    roles: list[str]
+class Profile(UserFields):
     mfa_enabled: bool
     created_at: datetime
 
@@ -291,9 +286,9 @@ def me(principal: LivePrincipal) -> Profile:
 @account.post("/mfa/setup", response_model=MfaSetup)
 def mfa_setup(principal: LivePrincipal, response: Response) -> MfaSetup:
     """Start TOTP enrolment: a secret and its otpauth:// URI for the authenticator app."""
-    new = service.new_mfa_secret(principal.subject)  # sealed (KMS) before the transaction opens
+    new = account_security.new_mfa_secret(principal.subject)  # sealed (KMS) before the transaction opens
     with UnitOfWork() as uow:
-        secret, uri = service.mfa_setup(uow, principal.subject, new)
+        secret, uri = account_security.mfa_setup(uow, principal.subject, new)
     response.headers.update(NO_STORE)
     return MfaSetup(secret=secret, otpauth_uri=uri)
 
@@ -301,14 +296,14 @@ def mfa_setup(principal: LivePrincipal, response: Response) -> MfaSetup:
 @account.post("/mfa/confirm", response_model=MfaState)
 def mfa_confirm(request: MfaCode, principal: LivePrincipal) -> MfaState:
     """Turn MFA on with a first valid code."""
-    mfa.in_transaction_opening_secrets(lambda uow: service.mfa_confirm(uow, principal.subject, request.code))
+    mfa.in_transaction_opening_secrets(lambda uow: account_security.mfa_confirm(uow, principal.subject, request.code))
     return MfaState(mfa_enabled=True)
 
 
 @account.post("/mfa/disable", response_model=MfaState)
 def mfa_disable(request: MfaCode, principal: LivePrincipal) -> MfaState:
     """Turn MFA off (needs a current code)."""
-    mfa.in_transaction_opening_secrets(lambda uow: service.mfa_disable(uow, principal.subject, request.code))
+    mfa.in_transaction_opening_secrets(lambda uow: account_security.mfa_disable(uow, principal.subject, request.code))
     return MfaState(mfa_enabled=False)
 
 
@@ -322,13 +317,18 @@ def set_roles(user_id: UUID, request: RolesRequest, principal: AdminPrincipal) -
         return Profile.model_validate(administration.set_roles(uow, principal.subject, user_id, request.roles))
 
 
-@admin.post("/employees", status_code=201, response_model=Profile)
-def create_employee(request: StaffRequest, _admin: AdminPrincipal) -> Profile:
-    """Create an active back-office account (admin only)."""
+def _new_employee(request: StaffRequest) -> Profile:
+    """An active back-office account (both routes that create one)."""
     with UnitOfWork() as uow:
         created = administration.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
                                             request.full_name, request.phone, request.roles)
     return Profile.model_validate(created)
+
+
+@admin.post("/employees", status_code=201, response_model=Profile)
+def create_employee(request: StaffRequest, _admin: AdminPrincipal) -> Profile:
+    """Create an active back-office account (admin only)."""
+    return _new_employee(request)
 
 
 # --------------------------------------------------------------------------- internal lookups (service role)
@@ -375,10 +375,7 @@ def search_users(
 @internal.post("/employees", status_code=201, response_model=Profile)
 def create_employee_internal(request: StaffRequest, _service: ServicePrincipal) -> Profile:
     """`POST /employees` for office, which has already checked that the caller is an admin."""
-    with UnitOfWork() as uow:
-        created = administration.create_staff_user(uow, str(request.email), request.password.get_secret_value(),
-                                            request.full_name, request.phone, request.roles)
-    return Profile.model_validate(created)
+    return _new_employee(request)
 
 
 @internal.get("/users/{user_id}", response_model=Profile)

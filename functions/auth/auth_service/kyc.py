@@ -1,6 +1,7 @@
 """Customers' KYC data for the back office (issue 15 item 3): legal name, date of birth, identity document
 and address. The document number is sealed with the data key before the transaction opens (no KMS call
-inside it) and never leaves auth: every answer shows it masked."""
+inside it) and never leaves auth: every answer shows it masked. The SQL is KycRepository's
+(auth_service.repository); these use cases own the transaction."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from typing import Any
 from uuid import UUID
 
 from auth_service.errors import UserNotFound
-from auth_service.repository import UserRepository
+from auth_service.repository import KycRepository, UserRepository
+from auth_service.rows import CustomerKyc
 from auth_service.settings import get_auth_settings
 from bank_shared import crypto
 from bank_shared.db import Connection, UnitOfWork
 
 PURPOSE = "auth.customer_kyc.document_number"
-_COLUMNS = "legal_name, date_of_birth, document_type, document_last4, address, updated_at"
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,10 @@ def masked(number_last4: str) -> str:
     return f"•••• {number_last4}"
 
 
-def _view(row: dict[str, Any] | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {"legal_name": row["legal_name"], "date_of_birth": row["date_of_birth"],
-            "document_type": row["document_type"], "document_number_masked": masked(row["document_last4"]),
-            "address": row["address"], "updated_at": row["updated_at"]}
+def _view(kyc: CustomerKyc) -> dict[str, Any]:
+    return {"legal_name": kyc.legal_name, "date_of_birth": kyc.date_of_birth, "document_type": kyc.document_type,
+            "document_number_masked": masked(kyc.document_last4), "address": kyc.address,
+            "updated_at": kyc.updated_at}
 
 
 def _customer(connection: Connection, user_id: UUID) -> None:
@@ -49,8 +48,8 @@ def _customer(connection: Connection, user_id: UUID) -> None:
 def get_kyc(uow: UnitOfWork, user_id: UUID) -> dict[str, Any] | None:
     """The customer's KYC data, masked; None when none was recorded yet."""
     _customer(uow.connection, user_id)
-    return _view(uow.connection.execute(f"SELECT {_COLUMNS} FROM customer_kyc WHERE user_id = %s",
-                                        (user_id,)).fetchone())
+    found = KycRepository(uow.connection).get(user_id)
+    return None if found is None else _view(found)
 
 
 def save_kyc(user_id: UUID, kyc: Kyc) -> dict[str, Any]:
@@ -59,16 +58,6 @@ def save_kyc(user_id: UUID, kyc: Kyc) -> dict[str, Any]:
                             key_id=get_auth_settings().data_key_id)
     with UnitOfWork() as uow:
         _customer(uow.connection, user_id)
-        row = uow.connection.execute(
-            "INSERT INTO customer_kyc (user_id, legal_name, date_of_birth, document_type, document_number, "
-            "document_last4, address) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (user_id) DO UPDATE SET "
-            "legal_name = excluded.legal_name, date_of_birth = excluded.date_of_birth, "
-            "document_type = excluded.document_type, document_number = excluded.document_number, "
-            "document_last4 = excluded.document_last4, address = excluded.address, updated_at = now() "
-            f"RETURNING {_COLUMNS}",
-            (user_id, kyc.legal_name, kyc.date_of_birth, kyc.document_type, sealed, kyc.document_number[-4:],
-             kyc.address),
-        ).fetchone()
-    view = _view(row)
-    assert view is not None
-    return view
+        saved = KycRepository(uow.connection).save(user_id, kyc.legal_name, kyc.date_of_birth, kyc.document_type,
+                                                   sealed, kyc.document_number[-4:], kyc.address)
+    return _view(saved)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 from uuid import UUID
 
+from auth_service.rows import User
 from auth_service.settings import get_auth_settings
 from bank_shared import crypto
 from bank_shared.db import UnitOfWork
@@ -134,3 +135,10 @@ def matching_step(secret: str, code: str, last_used_step: int | None, now: float
         if pyotp.utils.strings_equal(totp.at(step * STEP_SECONDS), code):
             return step
     return None
+
+
+def enabled_step(user: User, code: str) -> int | None:
+    """The time step `code` matches on the user's enabled TOTP secret, past the last one used; None if none."""
+    if user.mfa_secret is None:
+        return None
+    return matching_step(open_secret(user.mfa_secret, user.id), code, user.mfa_last_step)

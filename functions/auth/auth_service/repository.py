@@ -1,20 +1,31 @@
-"""SQL for users, one-time tokens, refresh-token families and OAuth2 clients (explicit, parametrised)."""
+"""SQL for users, one-time tokens, refresh-token families, OAuth2 clients and customers' KYC data (explicit,
+parametrised)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from auth_service.rows import ActivatedUser, LiveSession, MfaSecrets, OAuthClient, RefreshToken, User
+from auth_service.rows import (
+    ActivatedUser,
+    CustomerKyc,
+    LiveSession,
+    MfaSecrets,
+    OAuthClient,
+    RefreshToken,
+    User,
+)
 from bank_shared.db import Connection
 from bank_shared.money import is_ascii_digits
-from bank_shared.rows import row_or_none, rows_as
-from bank_shared.sql_filters import Filter, like_pattern
+from bank_shared.rows import row_as, row_or_none, rows_as
+from bank_shared.sql_filters import Filter
 
 _USER_COLUMNS = ("id, email, password_hash, full_name, phone, status, roles, mfa_enabled, mfa_secret, "
                  "mfa_pending_secret, mfa_last_step, locked_until, created_at, updated_at")
+_KYC_COLUMNS = "legal_name, date_of_birth, document_type, document_last4, address, updated_at"
 # A TOTP secret in bank_shared.crypto's sealed format starts with its version byte 1; base32 text never does.
 _UNSEALED = "({column} IS NOT NULL AND get_byte({column}, 0) <> 1)"
 
@@ -25,16 +36,16 @@ def normalise_name(text: str) -> str:
 
 
 def _query_match(where: Filter, query: str, ids: Sequence[UUID]) -> None:
-    """Adds to `where` the alternatives a search query matches: e-mail, normalised name, and the phone by its
-    digits (the last ten when ten or more are given, so +7 999 …, 8 (999) … and 999… find the same number), or
-    being one of `ids`."""
-    match = Filter().where("email LIKE %s OR search_name LIKE %s", like_pattern(query.lower()),
-                           like_pattern(normalise_name(query)))
+    """Adds to `where` the alternatives a search query matches: e-mail, normalised name (both case-insensitive
+    in any alphabet: `Filter.search`), and the phone by its digits (the last ten when ten or more are given, so
+    +7 999 …, 8 (999) … and 999… find the same number), or being one of `ids`."""
+    by_email = Filter().search(("email",), query)
+    by_name = Filter().search(("search_name",), normalise_name(query))
     digits = "".join(char for char in query if is_ascii_digits(char))
     by_phone = Filter()
     if len(digits) >= 3:
         by_phone.where("regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE %s", f"%{digits[-10:]}%")
-    where.either(match, by_phone, Filter().any_of("id", ids))
+    where.either(by_email, by_name, by_phone, Filter().any_of("id", ids))
 
 
 class UserRepository:
@@ -334,3 +345,31 @@ class ClientRepository:
             "UPDATE oauth_clients SET enabled = false, updated_at = now() WHERE client_id = ANY(%s) AND enabled",
             (list(client_ids),),
         ).rowcount
+
+
+class KycRepository:
+    """A customer's KYC data (`customer_kyc`, one row per user). The document number arrives sealed and is never
+    read back: every answer carries its last four characters only."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, user_id: UUID) -> CustomerKyc | None:
+        return row_or_none(CustomerKyc, self.connection.execute(
+            f"SELECT {_KYC_COLUMNS} FROM customer_kyc WHERE user_id = %s", (user_id,)
+        ).fetchone())
+
+    def save(self, user_id: UUID, legal_name: str, date_of_birth: date, document_type: str,
+             sealed_number: bytes, number_last4: str, address: str) -> CustomerKyc:
+        """Record or replace the user's KYC data; what is stored now."""
+        row = self.connection.execute(
+            "INSERT INTO customer_kyc (user_id, legal_name, date_of_birth, document_type, document_number, "
+            "document_last4, address) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (user_id) DO UPDATE SET "
+            "legal_name = excluded.legal_name, date_of_birth = excluded.date_of_birth, "
+            "document_type = excluded.document_type, document_number = excluded.document_number, "
+            "document_last4 = excluded.document_last4, address = excluded.address, updated_at = now() "
+            f"RETURNING {_KYC_COLUMNS}",
+            (user_id, legal_name, date_of_birth, document_type, sealed_number, number_last4, address),
+        ).fetchone()
+        assert row is not None  # an upsert always returns its row
+        return row_as(CustomerKyc, row)

@@ -4,7 +4,7 @@ read. They live here, not in repository.py, which is at the size limit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 
@@ -77,3 +77,16 @@ class MfaSecrets:
     id: UUID
     mfa_secret: bytes | None
     mfa_pending_secret: bytes | None
+
+
+@dataclass(frozen=True)
+class CustomerKyc:
+    """A customer's KYC data as `KycRepository` reads it back: the document number only by its last four
+    characters (the sealed number itself is never read)."""
+
+    legal_name: str
+    date_of_birth: date
+    document_type: str
+    document_last4: str
+    address: str
+    updated_at: datetime

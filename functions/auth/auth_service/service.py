@@ -1,5 +1,5 @@
-"""Use cases of the auth service: registration and activation, sessions, MFA, password reset, roles,
-service clients. No HTTP and no SQL here.
+"""Use cases of the auth service: registration and activation, sessions (the one-time code at sign-in
+included), password reset, roles, service clients. No HTTP and no SQL here; MFA's setup is in account_security.
 
 Use cases whose failure must still persist something (a lockout, a revoked token family) return the
 error instead of raising it, so the caller can commit first and raise afterwards.
@@ -22,9 +22,6 @@ from auth_service.errors import (
     InvalidOneTimeToken,
     InvalidRefreshToken,
     LoginLocked,
-    MfaAlreadyEnabled,
-    MfaNotEnabled,
-    MfaNotPending,
     MfaRequired,
     RefreshTokenReused,
     UserNotFound,
@@ -192,13 +189,8 @@ def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
         return _login_failed(uow, throttle, email, user, InvalidCredentials())
     if user.locked_until is not None and users.still_locked(user.id):
         return LoginLocked("Try again later")
-    if user.mfa_enabled:
-        if not totp:
-            return MfaRequired()
-        step = _mfa_step(user, totp)
-        if step is None:
-            return _login_failed(uow, throttle, email, user, InvalidMfaCode())
-        users.use_mfa_step(user.id, step)
+    if refused := second_factor_refused(uow, throttle, email, user, totp, MfaRequired(), InvalidMfaCode()):
+        return refused
     if user.status != "active":
         return AccountNotActive("Activate the account from the e-mail link first"
                                 if user.status == "pending" else "The account is disabled")
@@ -207,13 +199,6 @@ def login(uow: UnitOfWork, throttle: LoginThrottle, email: str, password: str,
     if passwords.needs_rehash(user.password_hash):
         users.set_password(user.id, passwords.hash_password(password))
     return _issue_session(uow, user, client=client)
-
-
-def _mfa_step(user: User, code: str) -> int | None:
-    """The time step `code` matches on the user's enabled TOTP secret, past the last one used; None if none."""
-    if user.mfa_secret is None:
-        return None
-    return mfa.matching_step(mfa.open_secret(user.mfa_secret, user.id), code, user.mfa_last_step)
 
 
 def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: User | None,
@@ -230,6 +215,21 @@ def _login_failed(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: Us
     logger.warning("sign-in locked after repeated failures", extra={"locked_for_seconds": locked_for})
     count("LoginsLocked")
     return LoginLocked(f"Try again in {locked_for} s", headers={"Retry-After": str(locked_for)})
+
+
+def second_factor_refused(uow: UnitOfWork, throttle: LoginThrottle, email: str, user: User, totp: str | None,
+                          missing: AppError, rejected: AppError) -> AppError | None:
+    """With MFA on, a missing one-time code is refused (`missing`) and a wrong or used one counts as a failed
+    sign-in (`rejected`, or the lockout); a good code's time step is spent. None when the second factor holds."""
+    if not user.mfa_enabled:
+        return None
+    if not totp:
+        return missing
+    step = mfa.enabled_step(user, totp)
+    if step is None:
+        return _login_failed(uow, throttle, email, user, rejected)
+    UserRepository(uow.connection).use_mfa_step(user.id, step)
+    return None
 
 
 def refresh(uow: UnitOfWork, refresh_token: str, client: SessionClient | None = None) -> TokenPair | AppError:
@@ -319,47 +319,6 @@ def _active_user(uow: UnitOfWork, subject: str) -> User:
     if user.status != "active":
         raise AccountNotActive()
     return user
-
-
-def new_mfa_secret(subject: str) -> mfa.NewSecret:
-    """A new TOTP secret for `mfa_setup`, sealed (KMS) before its transaction opens."""
-    user_id = _uuid_or_none(subject)
-    if user_id is None:
-        raise UserNotFound()
-    return mfa.new_sealed_secret(user_id)
-
-
-def mfa_setup(uow: UnitOfWork, subject: str, new: mfa.NewSecret) -> tuple[str, str]:
-    """`new` becomes the pending TOTP secret; returns it and its otpauth:// URI. MFA is on only after a
-    confirmed code."""
-    user = _active_user(uow, subject)
-    if user.mfa_enabled:
-        raise MfaAlreadyEnabled()
-    UserRepository(uow.connection).set_mfa_pending(user.id, new.sealed)
-    return new.secret, mfa.provisioning_uri(new.secret, user.email, get_auth_settings().mfa_issuer_name)
-
-
-def mfa_confirm(uow: UnitOfWork, subject: str, code: str) -> None:
-    user = _active_user(uow, subject)
-    if user.mfa_enabled:
-        raise MfaAlreadyEnabled()
-    if not user.mfa_pending_secret:
-        raise MfaNotPending()
-    step = mfa.matching_step(mfa.open_secret(user.mfa_pending_secret, user.id), code, None)
-    if step is None:
-        raise MfaCodeRejected()
-    UserRepository(uow.connection).enable_mfa(user.id, user.mfa_pending_secret, step)
-
-
-def mfa_disable(uow: UnitOfWork, subject: str, code: str) -> None:
-    user = _active_user(uow, subject)
-    if not user.mfa_enabled:
-        raise MfaNotEnabled()
-    # A used code is refused here as at sign-in (RFC 6238 §5.2): the code that just signed someone in,
-    # read over a shoulder, must not also switch the second factor off.
-    if _mfa_step(user, code) is None:
-        raise MfaCodeRejected()
-    UserRepository(uow.connection).disable_mfa(user.id)
 
 
 # --------------------------------------------------------------------------- password reset

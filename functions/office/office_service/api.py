@@ -19,6 +19,7 @@ from bank_shared.kyc import KycAnswer, KycRequest
 from bank_shared.money import Money
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from bank_shared.phones import Phone
+from bank_shared.user_profile import UserFields
 from office_service.approvals_api import router as approvals_router
 from office_service.audit_api import router as audit_router
 from office_service.card_limits_api import router as card_limits_router
@@ -73,13 +74,7 @@ class OpenAccountRequest(BaseModel):
     product_code: str = Field(default="current", max_length=50)
 
 
-class UserProfile(BaseModel):
-    id: UUID
-    email: str
-    full_name: str
-    phone: str | None
-    status: str
-    roles: list[str]
+class UserProfile(UserFields):
     created_at: datetime
 
 

@@ -1,5 +1,6 @@
 """The back office's customer search in auth's real database (C locale): names in any script,
-case-insensitive, ё as its plain letter (migration 0006's `search_name`), phones in any usual form. Each test
+case-insensitive (Filter.search's ICU collation), ё as its plain letter (migration 0006's `search_name`), e-mails
+in any case, phones in any usual form. Each test
 creates its own customers with a marker of its own, so other rows never match."""
 
 from __future__ import annotations
@@ -49,6 +50,25 @@ def test_cyrillic_names_match_in_any_case_and_with_yo_as_ye(db: Connection) -> N
         assert found(db, query) == {pyotr}, query
     assert found(db, f"ANNA SMITH {marker}") == {latin}
     assert found(db, f"Петрова {marker}x") == set()
+
+
+def test_names_in_letters_beyond_the_russian_alphabet_match_in_any_case(db: Connection) -> None:
+    """Letters migration 0006's `translate` does not list (Latin with diacritics, Kazakh Cyrillic) fold too: the
+    match runs under the ICU root collation (bank_shared.sql_filters.Filter.search), not C-locale LIKE."""
+    marker = uuid.uuid4().hex[:8]
+    emile = customer(db, f"Émile Müller {marker}")
+    aliya = customer(db, f"Әлия Нұрланқызы {marker}")
+    for query in (f"émile müller {marker}", f"ÉMILE MÜLLER {marker}", "ÉMILE"):
+        assert emile in found(db, query), query
+    for query in (f"әлия нұрланқызы {marker}", f"ӘЛИЯ НҰРЛАНҚЫЗЫ {marker}", f"нұрланқызы {marker}"):
+        assert found(db, query) == {aliya}, query
+
+
+def test_email_matches_in_any_case_and_its_wildcards_are_literal(db: Connection) -> None:
+    user_id = uuid.UUID(customer(db, "Почта"))
+    assert str(user_id) in found(db, f"{user_id.hex.upper()}@EXAMPLE.COM")
+    assert found(db, f"{user_id.hex[:8]}%{user_id.hex[-4:]}@example.com") == set()
+    assert found(db, f"{user_id.hex[:8]}_") == set()
 
 
 def test_phone_in_any_usual_form(db: Connection) -> None:

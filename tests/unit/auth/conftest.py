@@ -67,7 +67,7 @@ def realm(monkeypatch: pytest.MonkeyPatch, redis: FakeRedis) -> Any:
     from argon2 import PasswordHasher
     from auth_fakes import Realm, UnsignedKeyRing, open_sealed, seal
 
-    from auth_service import administration, lifecycle, mfa, passwords, repository, service, tokens
+    from auth_service import account_security, administration, lifecycle, mfa, passwords, repository, service, tokens
     from auth_service.settings import get_auth_settings
     from auth_service.throttle import LoginThrottle
     from tests.support.fakes import FakeDatabase, install
@@ -89,6 +89,7 @@ def realm(monkeypatch: pytest.MonkeyPatch, redis: FakeRedis) -> Any:
         install(monkeypatch, real, service)
     for real in (repository.UserRepository, repository.RefreshTokenRepository):
         install(monkeypatch, real, lifecycle)  # the back office's use cases on users (block, deactivate, roles)
+        install(monkeypatch, real, account_security)  # the user's own: password, sessions, MFA setup
     install(monkeypatch, repository.UserRepository, administration)  # roles, staff and customer accounts, search
     world = Realm(db, store, LoginThrottle(lambda: redis, get_auth_settings()))
     monkeypatch.setattr(service, "revoke_sessions", world.revoke_sessions)

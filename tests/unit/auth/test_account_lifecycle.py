@@ -14,7 +14,7 @@ import pyotp
 import pytest
 from auth_fakes import PASSWORD, Realm, claims
 
-from auth_service import administration, errors, mfa, passwords, service
+from auth_service import account_security, administration, errors, mfa, passwords, service
 from auth_service.tokens import hash_token
 from bank_shared.errors import BadRequest, DependencyUnavailable
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET
@@ -138,20 +138,21 @@ def test_an_outdated_password_hash_is_renewed_at_sign_in(realm: Realm, monkeypat
 def test_mfa_is_on_only_after_a_confirmed_code_and_sign_in_then_needs_a_fresh_code(realm: Realm) -> None:
     user_id = active_user(realm)
     with pytest.raises(errors.MfaNotPending):
-        realm.run(service.mfa_confirm, str(user_id), "123456")
-    secret, _ = realm.run(service.mfa_setup, str(user_id), service.new_mfa_secret(str(user_id)))
+        realm.run(account_security.mfa_confirm, str(user_id), "123456")
+    secret, _ = realm.run(account_security.mfa_setup, str(user_id), account_security.new_mfa_secret(str(user_id)))
     totp = pyotp.TOTP(secret)
     near = {totp.at(totp.timecode(service.datetime.now()) * 30 + drift) for drift in (-60, -30, 0, 30, 60)}
     with pytest.raises(service.MfaCodeRejected):
-        realm.run(service.mfa_confirm, str(user_id), next(f"{n:06d}" for n in range(10) if f"{n:06d}" not in near))
+        wrong = next(f"{n:06d}" for n in range(10) if f"{n:06d}" not in near)
+        realm.run(account_security.mfa_confirm, str(user_id), wrong)
     assert not realm.store.user(user_id)["mfa_enabled"]
-    realm.run(service.mfa_confirm, str(user_id), pyotp.TOTP(secret).now())
+    realm.run(account_security.mfa_confirm, str(user_id), pyotp.TOTP(secret).now())
     user = realm.store.user(user_id)
     assert user["mfa_enabled"] and mfa.open_secret(user["mfa_secret"], user_id) == secret
     with pytest.raises(errors.MfaAlreadyEnabled):
-        realm.run(service.mfa_setup, str(user_id), service.new_mfa_secret(str(user_id)))
+        realm.run(account_security.mfa_setup, str(user_id), account_security.new_mfa_secret(str(user_id)))
     with pytest.raises(errors.MfaAlreadyEnabled):
-        realm.run(service.mfa_confirm, str(user_id), pyotp.TOTP(secret).now())
+        realm.run(account_security.mfa_confirm, str(user_id), pyotp.TOTP(secret).now())
     assert isinstance(sign_in(realm), errors.MfaRequired)
     assert isinstance(sign_in(realm, code=pyotp.TOTP(secret).now()), errors.InvalidMfaCode)  # used to confirm
 
@@ -159,13 +160,13 @@ def test_mfa_is_on_only_after_a_confirmed_code_and_sign_in_then_needs_a_fresh_co
 def test_turning_mfa_off_needs_an_unused_code(realm: Realm) -> None:
     user_id = active_user(realm)
     with pytest.raises(errors.MfaNotEnabled):
-        realm.run(service.mfa_disable, str(user_id), "123456")
-    secret, _ = realm.run(service.mfa_setup, str(user_id), service.new_mfa_secret(str(user_id)))
-    realm.run(service.mfa_confirm, str(user_id), pyotp.TOTP(secret).now())
+        realm.run(account_security.mfa_disable, str(user_id), "123456")
+    secret, _ = realm.run(account_security.mfa_setup, str(user_id), account_security.new_mfa_secret(str(user_id)))
+    realm.run(account_security.mfa_confirm, str(user_id), pyotp.TOTP(secret).now())
     with pytest.raises(service.MfaCodeRejected):  # the code that confirmed (or signed in) is spent
-        realm.run(service.mfa_disable, str(user_id), pyotp.TOTP(secret).now())
+        realm.run(account_security.mfa_disable, str(user_id), pyotp.TOTP(secret).now())
     realm.store.user(user_id)["mfa_last_step"] -= 1  # as if that code was one step earlier
-    realm.run(service.mfa_disable, str(user_id), pyotp.TOTP(secret).now())
+    realm.run(account_security.mfa_disable, str(user_id), pyotp.TOTP(secret).now())
     assert not realm.store.user(user_id)["mfa_enabled"] and realm.store.user(user_id)["mfa_secret"] is None
 
 
@@ -177,12 +178,12 @@ def test_profile_use_cases_need_an_existing_active_user(realm: Realm) -> None:
         with pytest.raises(errors.UserNotFound):
             realm.run(service.profile, subject)
         with pytest.raises(errors.UserNotFound):
-            realm.run(service.mfa_setup, subject, service.new_mfa_secret(subject))
+            realm.run(account_security.mfa_setup, subject, account_security.new_mfa_secret(subject))
     with pytest.raises(errors.UserNotFound):
         realm.run(service.user_by_id, uuid.uuid4())
     realm.store.user(user_id)["status"] = "disabled"
     with pytest.raises(errors.AccountNotActive):
-        realm.run(service.mfa_setup, str(user_id), service.new_mfa_secret(str(user_id)))
+        realm.run(account_security.mfa_setup, str(user_id), account_security.new_mfa_secret(str(user_id)))
 
 
 def test_users_are_found_by_phone_digits_only_when_active(realm: Realm) -> None:

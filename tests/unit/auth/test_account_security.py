@@ -96,8 +96,8 @@ def test_the_new_password_follows_the_sign_up_rules_and_differs_from_the_current
 def test_with_mfa_on_the_change_needs_a_fresh_code(world: Realm) -> None:
     user_id = active_user(world)
     this = sign_in(world)
-    secret, _uri = world.run(service.mfa_setup, str(user_id), service.new_mfa_secret(str(user_id)))
-    world.run(service.mfa_confirm, str(user_id), pyotp.TOTP(secret).now())
+    secret, _uri = world.run(account_security.mfa_setup, str(user_id), account_security.new_mfa_secret(str(user_id)))
+    world.run(account_security.mfa_confirm, str(user_id), pyotp.TOTP(secret).now())
     assert isinstance(change(world, user_id, sid(this)), errors.MfaCodeNeeded)
     used = pyotp.TOTP(secret).now()  # the step mfa_confirm just recorded
     assert isinstance(change(world, user_id, sid(this), code=used), service.MfaCodeRejected)
