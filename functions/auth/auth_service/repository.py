@@ -18,7 +18,7 @@ from auth_service.rows import (
     RefreshToken,
     User,
 )
-from bank_shared.db import Connection
+from bank_shared.db import Repository
 from bank_shared.money import is_ascii_digits
 from bank_shared.rows import row_as, row_or_none, rows_as
 from bank_shared.sql_filters import Filter
@@ -48,10 +48,7 @@ def _query_match(where: Filter, query: str, ids: Sequence[UUID]) -> None:
     where.either(by_email, by_name, by_phone, Filter().any_of("id", ids))
 
 
-class UserRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class UserRepository(Repository):
     def add(self, user_id: UUID, email: str, password_hash: str, full_name: str, phone: str | None,
             roles: Sequence[str], status: str) -> bool:
         """False when the e-mail is taken (nothing inserted)."""
@@ -185,11 +182,8 @@ class UserRepository:
         return updated.rowcount == 1
 
 
-class OneTimeTokenRepository:
+class OneTimeTokenRepository(Repository):
     """Activation and password-reset tokens: stored hashed, single use, expiring."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
 
     def add(self, token_hash: str, user_id: UUID, purpose: str, ttl_seconds: int) -> None:
         self.connection.execute(
@@ -215,10 +209,7 @@ class OneTimeTokenRepository:
         )
 
 
-class RefreshTokenRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class RefreshTokenRepository(Repository):
     def add(self, token_id: UUID, token_hash: str, family_id: UUID, user_id: UUID, ttl_seconds: int,
             client: str | None = None, ip_prefix: str | None = None, parent_id: UUID | None = None) -> None:
         self.connection.execute(
@@ -300,11 +291,8 @@ class RefreshTokenRepository:
         ).fetchall())
 
 
-class LinkMailQuotaRepository:
+class LinkMailQuotaRepository(Repository):
     """Requests for one-time-link mails per address and clock hour (known addresses or not)."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
 
     def count_request(self, email: str) -> int:
         """Count one more request for `email` in the current hour; the hour's count so far."""
@@ -323,10 +311,7 @@ class LinkMailQuotaRepository:
         ).rowcount
 
 
-class ClientRepository:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
+class ClientRepository(Repository):
     def get(self, client_id: str) -> OAuthClient | None:
         return row_or_none(OAuthClient, self.connection.execute(
             "SELECT client_id, secret_hash, roles, enabled FROM oauth_clients WHERE client_id = %s", (client_id,)
@@ -347,12 +332,9 @@ class ClientRepository:
         ).rowcount
 
 
-class KycRepository:
+class KycRepository(Repository):
     """A customer's KYC data (`customer_kyc`, one row per user). The document number arrives sealed and is never
     read back: every answer carries its last four characters only."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
 
     def get(self, user_id: UUID) -> CustomerKyc | None:
         return row_or_none(CustomerKyc, self.connection.execute(
