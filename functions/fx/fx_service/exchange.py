@@ -74,6 +74,10 @@ class QuoteExpired(Unprocessable):
 
 
 class QuoteAlreadyUsed(Conflict):
+    """Another exchange request (another Idempotency-Key) claimed this quote, whatever became of it: executing,
+    executed or refused. It says nothing about money; the ledger's `quote_already_exchanged` says money moved
+    for the quote (its exchange is posted) under another ledger key, which the saga cannot settle alone."""
+
     code, title = "quote_already_used", "The quote has already been used"
 
 
@@ -304,7 +308,8 @@ def execute(new_uow: Callable[[], UnitOfWork], owner_id: UUID, quote_id: UUID, k
 
 # quotes stuck in `executing` -------------------------------------------------------------------------------------
 
-# Ledger answers that say nothing about whether the exchange happened: leave the quote for a later run (or a
+# Ledger answers that say nothing about whether the exchange happened, or (quote_already_exchanged) that it happened
+# under another ledger key, whose transaction this replay does not learn: leave the quote for a later run (or a
 # person) rather than record a refusal for money that may have moved.
 _UNRESOLVED_CODES = frozenset({IdempotencyKeyReused.code, IdempotencyRequestInFlight.code, "quote_already_exchanged",
                                "rate_limited"})
