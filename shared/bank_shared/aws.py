@@ -10,7 +10,7 @@ from bank_shared.errors import DependencyUnavailable
 from bank_shared.observability import trace_library
 from bank_shared.settings import get_settings
 from bank_shared.snapstart import reset_on_restore
-from bank_shared.transaction_guard import guard_boto_client, network_call_allowed
+from bank_shared.transaction_guard import guard_boto_client, network_call
 
 
 @lru_cache(maxsize=16)
@@ -40,13 +40,13 @@ def _secrets() -> Any:
 def secret_json(secret_id: str) -> dict[str, Any]:
     """A JSON secret from Secrets Manager, cached for SECRET_MAX_AGE_SECONDS (Powertools Parameters).
 
-    A read may come inside a transaction (a key needed mid-use-case): a configuration read, cached, the one
-    kind of call the transaction guard lets through (prewarm hooks load most of them at init)."""
+    Read it before the use case's transaction opens and hand the value in: a read inside one is refused by
+    the transaction guard even when the cache would answer (it may not, once max_age has passed)."""
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
+    network_call("aws:secretsmanager")
     try:
-        with network_call_allowed("a secret, read at most every SECRET_MAX_AGE_SECONDS and cached"):
-            value = _secrets().get(secret_id, max_age=SECRET_MAX_AGE_SECONDS, transform="json")
+        value = _secrets().get(secret_id, max_age=SECRET_MAX_AGE_SECONDS, transform="json")
     except GetParameterError as error:  # Secrets Manager unreachable or refusing: a 503, never a 500
         raise DependencyUnavailable("A secret could not be read", dependency="secretsmanager") from error
     if not isinstance(value, dict):

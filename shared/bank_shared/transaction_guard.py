@@ -7,18 +7,18 @@ call of the services asks `network_call` first. Locally (tests, the local stack)
 so any path the suites exercise proves the rule; in AWS it is logged and counted (`NetworkCallInTransaction`)
 rather than failing a customer's request for a rule the tests should have caught.
 
-The few deliberate exceptions say why at the call site with `network_call_allowed(reason)`.
+There are no exceptions: configuration the use case needs (a secret such as the one-time link key, fx's
+treasury rates) is read before its transaction opens and handed in. The cached readers (`aws.secret_json`,
+fx's `treasury_table`) ask `network_call` on every read, served from their cache or not, so a read placed
+inside a transaction fails every time, not only when the cache happens to be cold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 _open_transactions: ContextVar[int] = ContextVar("open_transactions", default=0)
-_allowed_because: ContextVar[str | None] = ContextVar("network_call_allowed_because", default=None)
 
 
 class NetworkCallInTransaction(RuntimeError):
@@ -39,7 +39,7 @@ def in_transaction() -> bool:
 
 def network_call(target: str) -> None:
     """Called before every outgoing network call; `target` names it for the error and the log."""
-    if not in_transaction() or _allowed_because.get() is not None:
+    if not in_transaction():
         return
     from bank_shared.observability import count, logger
     from bank_shared.settings import get_settings
@@ -49,16 +49,6 @@ def network_call(target: str) -> None:
         raise NetworkCallInTransaction(message)
     logger.error(message, extra={"target": target})
     count("NetworkCallInTransaction")
-
-
-@contextmanager
-def network_call_allowed(reason: str) -> Iterator[None]:
-    """A deliberate exception to the rule, with its reason (kept few; docs/architecture.md lists them)."""
-    token = _allowed_because.set(reason)
-    try:
-        yield
-    finally:
-        _allowed_because.reset(token)
 
 
 def guard_boto_client(boto_client: Any) -> Any:

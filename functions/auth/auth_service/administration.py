@@ -20,6 +20,7 @@ from bank_shared.errors import BadRequest, Conflict
 from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import USER_ACTIVATED
+from bank_shared.one_time_links import LinkKey
 
 
 class CannotDropOwnAdmin(Conflict):
@@ -57,7 +58,7 @@ def create_staff_user(uow: UnitOfWork, email: str, password: str, full_name: str
     return _public(created)
 
 
-def create_customer(uow: UnitOfWork, email: str, full_name: str, phone: str | None) -> dict[str, Any]:
+def create_customer(uow: UnitOfWork, links: LinkKey, email: str, full_name: str, phone: str | None) -> dict[str, Any]:
     """An active customer created by an employee (through office): no password is known to anyone; the
     customer chooses one through the one-time link of the password-reset mail sent now."""
     email = normalise_email(email)
@@ -68,7 +69,7 @@ def create_customer(uow: UnitOfWork, email: str, full_name: str, phone: str | No
         raise EmailTaken()
     created = users.get(user_id)
     assert created is not None
-    _send_password_link(uow, created, welcome=True)
+    _send_password_link(uow, links, created, welcome=True)
     record_event(uow, new_event(USER_ACTIVATED, SERVICE, str(user_id), {"user_id": str(user_id), "email": email}))
     return _public(created)
 

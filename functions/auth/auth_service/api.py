@@ -27,6 +27,7 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, LivePrincipal, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest
+from bank_shared.one_time_links import link_key
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, time_id_page
 from bank_shared.phones import Phone
 from bank_shared.redis_client import get_redis
@@ -166,8 +167,9 @@ def login_throttle() -> LoginThrottle:
 @public.post("/register", status_code=202, response_model=Accepted)
 def register(request: RegisterRequest) -> Accepted:
     """Create a pending customer; an activation link is e-mailed."""
+    links = link_key()  # a Secrets Manager read: before the transaction, never inside it
     with UnitOfWork() as uow:
-        service.register(uow, str(request.email), request.password.get_secret_value(), request.full_name,
+        service.register(uow, links, str(request.email), request.password.get_secret_value(), request.full_name,
                          request.phone)
     return Accepted(detail="If the address can be registered, an activation link has been sent to it")
 
@@ -183,8 +185,9 @@ def activate(request: ActivateRequest) -> Activated:
 @public.post("/activation/resend", status_code=202, response_model=Accepted)
 def resend_activation(request: EmailRequest) -> Accepted:
     """Send a fresh activation link to a pending account (the answer never reveals whether one exists)."""
+    links = link_key()
     with UnitOfWork() as uow:
-        service.resend_activation(uow, str(request.email))
+        service.resend_activation(uow, links, str(request.email))
     return Accepted(detail="If the account is awaiting activation, a new link has been sent")
 
 
@@ -223,8 +226,9 @@ def logout(cookie: RefreshCookie = None, request: RefreshRequest | None = None) 
 @public.post("/password/forgot", status_code=202, response_model=Accepted)
 def forgot_password(request: EmailRequest) -> Accepted:
     """E-mail a password-reset link (always 202)."""
+    links = link_key()
     with UnitOfWork() as uow:
-        service.forgot_password(uow, str(request.email))
+        service.forgot_password(uow, links, str(request.email))
     return Accepted(detail="If the address belongs to an account, a reset link has been sent to it")
 
 

@@ -16,6 +16,7 @@ from auth_service import administration, kyc, lifecycle
 from bank_shared.auth import ServicePrincipal
 from bank_shared.db import UnitOfWork
 from bank_shared.kyc import KycAnswer, KycRequest, KycView
+from bank_shared.one_time_links import link_key
 from bank_shared.phones import Phone
 
 
@@ -29,9 +30,10 @@ def add_customer_lifecycle_routes(internal: APIRouter, profile: type[BaseModel])
     @internal.post("/customers", status_code=201, response_model=profile)
     def create_customer(request: NewCustomerRequest, _service: ServicePrincipal) -> Any:
         """An active customer created by an employee (office); the password-set link goes out as the reset mail."""
+        links = link_key()  # a Secrets Manager read: before the transaction, never inside it
         with UnitOfWork() as uow:
-            return profile.model_validate(administration.create_customer(uow, str(request.email), request.full_name,
-                                                                  request.phone))
+            return profile.model_validate(administration.create_customer(uow, links, str(request.email),
+                                                                         request.full_name, request.phone))
 
     @internal.post("/customers/{user_id}/block", response_model=profile)
     def block_customer(user_id: UUID, _service: ServicePrincipal) -> Any:

@@ -51,7 +51,7 @@ from bank_shared.events.topics import (
     USER_REGISTERED,
 )
 from bank_shared.observability import count, logger
-from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, link_token
+from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, LinkKey
 from bank_shared.phones import normalize_phone, phone_digit_forms
 from bank_shared.sessions import revoke_sessions
 
@@ -87,7 +87,7 @@ def _uuid_or_none(value: str) -> UUID | None:
 # --------------------------------------------------------------------------- registration
 
 
-def register(uow: UnitOfWork, email: str, password: str, full_name: str, phone: str | None) -> None:
+def register(uow: UnitOfWork, links: LinkKey, email: str, password: str, full_name: str, phone: str | None) -> None:
     """A pending customer plus an activation link (sent by notifications). A taken e-mail changes
     nothing and answers the same, after the same work (see `_absorb`), so registration reveals no accounts."""
     email = normalise_email(email)
@@ -100,7 +100,7 @@ def register(uow: UnitOfWork, email: str, password: str, full_name: str, phone: 
     if not created:
         _absorb(uow, "register")
         return
-    _send_activation(uow, user_id, email, full_name.strip(), resent=False)
+    _send_activation(uow, links, user_id, email, full_name.strip(), resent=False)
 
 
 def _count_link_request(uow: UnitOfWork, email: str) -> bool:
@@ -120,25 +120,27 @@ def _absorb(uow: UnitOfWork, request: str) -> None:
     }), topic=LOGS_APP)
 
 
-def _new_link(uow: UnitOfWork, user_id: UUID, purpose: str, ttl_seconds: int) -> UUID:
+def _new_link(uow: UnitOfWork, links: LinkKey, user_id: UUID, purpose: str, ttl_seconds: int) -> UUID:
     """A one-time link for `purpose`: only its token's hash is stored, and only its id leaves auth (the
-    event names the link; notifications derives the token for the mail, see bank_shared.one_time_links)."""
+    event names the link; notifications derives the token for the mail, see bank_shared.one_time_links). The key
+    was read before the transaction opened (reading it is a network call)."""
     link_id = uuid.uuid4()
-    OneTimeTokenRepository(uow.connection).add(hash_token(link_token(purpose, link_id)), user_id, purpose,
+    OneTimeTokenRepository(uow.connection).add(hash_token(links.token(purpose, link_id)), user_id, purpose,
                                                ttl_seconds)
     return link_id
 
 
-def _send_activation(uow: UnitOfWork, user_id: UUID, email: str, full_name: str, *, resent: bool) -> None:
+def _send_activation(uow: UnitOfWork, links: LinkKey, user_id: UUID, email: str, full_name: str, *,
+                     resent: bool) -> None:
     ttl = get_auth_settings().activation_token_ttl_seconds
-    link_id = _new_link(uow, user_id, ACTIVATION, ttl)
+    link_id = _new_link(uow, links, user_id, ACTIVATION, ttl)
     record_event(uow, new_event(USER_REGISTERED, SERVICE, str(user_id), {
         "user_id": str(user_id), "email": email, "full_name": full_name, "link_id": str(link_id),
         "expires_in": ttl, "resent": resent,
     }))
 
 
-def resend_activation(uow: UnitOfWork, email: str) -> None:
+def resend_activation(uow: UnitOfWork, links: LinkKey, email: str) -> None:
     """A fresh link for a pending user (older links stop working); silent for anyone else and past the
     address's hourly mail quota."""
     email = normalise_email(email)
@@ -148,7 +150,7 @@ def resend_activation(uow: UnitOfWork, email: str) -> None:
         _absorb(uow, "activation_resend")
         return
     OneTimeTokenRepository(uow.connection).invalidate(user.id, ACTIVATION)
-    _send_activation(uow, user.id, user.email, user.full_name, resent=True)
+    _send_activation(uow, links, user.id, user.email, user.full_name, resent=True)
 
 
 def activate(uow: UnitOfWork, token: str) -> UUID:
@@ -324,7 +326,7 @@ def _active_user(uow: UnitOfWork, subject: str) -> User:
 # --------------------------------------------------------------------------- password reset
 
 
-def forgot_password(uow: UnitOfWork, email: str) -> None:
+def forgot_password(uow: UnitOfWork, links: LinkKey, email: str) -> None:
     """Queue a reset link for an existing, non-disabled user within the address's hourly mail quota; silent
     otherwise, after the same work (see `_absorb`)."""
     email = normalise_email(email)
@@ -333,16 +335,16 @@ def forgot_password(uow: UnitOfWork, email: str) -> None:
     if user is None or user.status == "disabled" or not allowed:
         _absorb(uow, "password_forgot")
         return
-    _send_password_link(uow, user)
+    _send_password_link(uow, links, user)
 
 
-def _send_password_link(uow: UnitOfWork, user: User, *, welcome: bool = False) -> None:
+def _send_password_link(uow: UnitOfWork, links: LinkKey, user: User, *, welcome: bool = False) -> None:
     """A one-time password-set link (earlier ones stop working), mailed by notifications: the reset mail, or
     for a customer created in the office the welcome mail, whose link lives for days (`welcome_link_ttl_seconds`)."""
     settings = get_auth_settings()
     ttl = settings.welcome_link_ttl_seconds if welcome else settings.password_reset_token_ttl_seconds
     OneTimeTokenRepository(uow.connection).invalidate(user.id, PASSWORD_RESET)
-    link_id = _new_link(uow, user.id, PASSWORD_RESET, ttl)
+    link_id = _new_link(uow, links, user.id, PASSWORD_RESET, ttl)
     record_event(uow, new_event(USER_PASSWORD_RESET_REQUESTED, SERVICE, str(user.id), {
         "user_id": str(user.id), "email": user.email, "full_name": user.full_name,
         "link_id": str(link_id), "expires_in": ttl, "welcome": welcome,

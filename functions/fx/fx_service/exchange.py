@@ -31,6 +31,7 @@ from bank_shared.db import UnitOfWork
 from bank_shared.errors import (
     AccountClosed,
     AccountNotFound,
+    AppError,
     Conflict,
     CurrencyMismatch,
     DependencyUnavailable,
@@ -51,8 +52,8 @@ from bank_shared.money import from_minor, money_json, to_minor
 from bank_shared.observability import count, logger
 from bank_shared.timestamps import utc_text
 from fx_service.clients import AccountsDirectory, LedgerExchanges
-from fx_service.pricing import Side, price
-from fx_service.rate_source import QuoteRateSource
+from fx_service.pricing import Price, Side, price
+from fx_service.rate_source import MidRate, QuoteRateSource
 from fx_service.repository import Quote, QuoteRepository
 
 SERVICE = "fx"
@@ -74,6 +75,10 @@ class QuoteExpired(Unprocessable):
 
 
 class QuoteAlreadyUsed(Conflict):
+    """Another exchange request (another Idempotency-Key) claimed this quote, whatever became of it: executing,
+    executed or refused. It says nothing about money; the ledger's `quote_already_exchanged` says money moved
+    for the quote (its exchange is posted) under another ledger key, which the saga cannot settle alone."""
+
     code, title = "quote_already_used", "The quote has already been used"
 
 
@@ -138,31 +143,54 @@ def _fixed_side(request: QuoteRequest, source: AccountInfo, target: AccountInfo)
     raise CurrencyMismatch(f"The amount must be in {source.currency} or {target.currency}")
 
 
-def _new_quote(uow: UnitOfWork, request: QuoteRequest, found: dict[UUID, AccountInfo], pricing: Pricing,
-               now: datetime) -> Quote:
+@dataclass(frozen=True)
+class _Priced:
+    """A quote priced before its transaction opens (the rates may come from Frankfurter, Redis or SSM)."""
+
+    source: AccountInfo
+    target: AccountInfo
+    side: Side
+    mid: MidRate
+    price: Price
+
+
+def _priced(request: QuoteRequest, found: dict[UUID, AccountInfo], pricing: Pricing) -> _Priced:
     source = _owned_active(found, request.from_account_id, request.owner_id)
     target = _owned_active(found, request.to_account_id, request.owner_id)
     side = _fixed_side(request, source, target)
     amount = to_minor(request.amount, request.currency)
     mid = pricing.rates.mid_rate(source.currency, target.currency)
-    priced = price(mid.rate, pricing.spread_bps, source.currency, target.currency, amount, side)
+    return _Priced(source, target, side, mid,
+                   price(mid.rate, pricing.spread_bps, source.currency, target.currency, amount, side))
+
+
+def _new_quote(uow: UnitOfWork, request: QuoteRequest, priced: _Priced, pricing: Pricing, now: datetime) -> Quote:
+    source, target, mid = priced.source, priced.target, priced.mid
     return QuoteRepository(uow.connection).insert(
-        uuid.uuid4(), request.owner_id, source.id, target.id, (source.currency, priced.sell_amount),
-        (target.currency, priced.buy_amount), side, mid.rate, priced.rate, pricing.spread_bps, mid.rate_date,
-        mid.source, mid.stale, now, now + timedelta(seconds=pricing.ttl_seconds))
+        uuid.uuid4(), request.owner_id, source.id, target.id, (source.currency, priced.price.sell_amount),
+        (target.currency, priced.price.buy_amount), priced.side, mid.rate, priced.price.rate, pricing.spread_bps,
+        mid.rate_date, mid.source, mid.stale, now, now + timedelta(seconds=pricing.ttl_seconds))
 
 
 def create_quote(unit_of_work: Callable[[], UnitOfWork], request: QuoteRequest, accounts: AccountsDirectory,
                  pricing: Pricing, key: str | None = None, now: datetime | None = None) -> IdempotentResult:
     """A priced, stored quote. With an Idempotency-Key a retry returns the same quote. The accounts are asked
-    before the transaction opens (no call to another service inside it)."""
+    and the quote is priced before the transaction opens (no network call inside it). A refusal of the pricing
+    (rates unavailable, an unsupported currency, an account not the owner's, ...) is raised only where a new
+    quote would be stored, so a retry of a stored quote is answered with it even while the rates are down."""
     moment = now or datetime.now(UTC)
     if request.from_account_id == request.to_account_id:
         raise SameAccount()
     found = accounts.accounts([request.from_account_id, request.to_account_id])
+    try:
+        priced: _Priced | AppError = _priced(request, found, pricing)
+    except AppError as refusal:
+        priced = refusal
     with unit_of_work() as uow:
         def operation() -> tuple[int, dict[str, Any]]:
-            return 201, quote_view(_new_quote(uow, request, found, pricing, moment))
+            if isinstance(priced, AppError):
+                raise priced
+            return 201, quote_view(_new_quote(uow, request, priced, pricing, moment))
 
         if key is None:
             status, body = operation()
@@ -277,7 +305,8 @@ def execute(new_uow: Callable[[], UnitOfWork], owner_id: UUID, quote_id: UUID, k
 
 # quotes stuck in `executing` -------------------------------------------------------------------------------------
 
-# Ledger answers that say nothing about whether the exchange happened: leave the quote for a later run (or a
+# Ledger answers that say nothing about whether the exchange happened, or (quote_already_exchanged) that it happened
+# under another ledger key, whose transaction this replay does not learn: leave the quote for a later run (or a
 # person) rather than record a refusal for money that may have moved.
 _UNRESOLVED_CODES = frozenset({IdempotencyKeyReused.code, IdempotencyRequestInFlight.code, "quote_already_exchanged",
                                "rate_limited"})

@@ -15,6 +15,7 @@ from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bank_shared.observability import REQUEST_ID_HEADER, current_request_id, logger, trace_library
+from bank_shared.transaction_guard import network_call
 from fx_service.domain import CurrencyList, RateSheet
 from fx_service.treasury import TreasuryTable, TreasuryUnavailable
 
@@ -107,6 +108,7 @@ class FrankfurterProvider:
         import httpx
 
         headers = {REQUEST_ID_HEADER: rid} if (rid := current_request_id()) else {}
+        network_call("frankfurter")
         try:
             response = self._client.get(path, params=params, headers=headers)
         except httpx.HTTPError as error:  # timeouts, refused connections, protocol errors

@@ -12,6 +12,10 @@ spread). Values are decimal strings (JSON numbers are read as Decimal, never as 
 The parameter is read lazily through the shared boto3 client and kept for fx_treasury_refresh_seconds per
 execution environment. An unreadable parameter (SSM down, malformed JSON) falls back to the last table
 read (marked stale), then to the setting; with neither, `TreasuryUnavailable`.
+
+A read is a network call whenever the in-process copy has expired, so no transaction may be open: a quote is
+priced before its transaction (fx_service.exchange.create_quote), and the transaction guard refuses a read
+inside one whether or not the copy would have answered.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from bank_shared.aws import client
 from bank_shared.money import is_ascii_decimal
 from bank_shared.observability import logger
 from bank_shared.snapstart import reset_on_restore
-from bank_shared.transaction_guard import network_call_allowed
+from bank_shared.transaction_guard import network_call
 from fx_service.domain import CURRENCY_CODE
 from fx_service.settings import get_fx_settings
 
@@ -128,14 +132,12 @@ def treasury_table() -> TreasuryTable | None:
     settings = get_fx_settings()
     if not settings.fx_treasury_rates_parameter:
         return _from_setting(settings.fx_treasury_rates)
+    network_call("aws:ssm")  # cached or not: a read inside a transaction is refused every time (module docstring)
     with _lock:
         if _cached is not None and _cached[1] > time.monotonic():
             return _cached[0]
         try:
-            # A configuration read, cached for fx_treasury_refresh_seconds: the kind of call the transaction guard
-            # lets through (docs/architecture.md), as for secrets.
-            with network_call_allowed("the treasury's rates parameter, read at most every refresh interval"):
-                table: TreasuryTable | None = _from_ssm(settings.fx_treasury_rates_parameter)
+            table: TreasuryTable | None = _from_ssm(settings.fx_treasury_rates_parameter)
             _last_read = table
         except Exception as error:
             logger.warning("fx treasury rates unreadable", extra={"error": f"{type(error).__name__}: {error}"})

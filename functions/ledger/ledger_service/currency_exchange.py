@@ -35,6 +35,9 @@ from ledger_service.postings import (
 
 
 class QuoteAlreadyExchanged(Conflict):
+    """The quote's exchange is already posted (money moved) under another Idempotency-Key. Not fx's
+    `quote_already_used`, which refuses a second claim of a quote whether or not any money moved."""
+
     code, title = "quote_already_exchanged", "This quote has already been exchanged"
 
 

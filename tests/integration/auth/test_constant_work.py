@@ -17,10 +17,12 @@ import pytest
 from auth_service import passwords, service
 from bank_shared.db import Connection, UnitOfWork, connect
 from bank_shared.events import outbox
+from bank_shared.one_time_links import LinkKey
 from tests.support.stack import database_url
 
 PASSWORD = "Correct-horse-42"
 LINK_ROW = {"UPDATE one_time_tokens", "INSERT one_time_tokens"}
+LINKS = LinkKey(b"a one-time link key for this test, 48 characters")  # the routes read the real one first
 
 
 @dataclass
@@ -86,7 +88,6 @@ def measure(connection: Connection, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(service, "record_event", record)
     monkeypatch.setattr(passwords, "hash_password", count_hash)
     monkeypatch.setattr(passwords, "verify_password", count_verify)
-    monkeypatch.setattr(service, "link_token", lambda purpose, link_id: f"{purpose}-{link_id}")  # no key needed
     monkeypatch.setattr(outbox, "relay_after_commit", lambda _conn: setattr(current, "relays", current.relays + 1))
 
     def run(use_case: Any, *args: Any) -> Work:
@@ -101,7 +102,7 @@ def measure(connection: Connection, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def known_user(measure: Any) -> str:
     email = f"timing-{uuid.uuid4().hex[:10]}@example.com"
-    measure(service.register, email, PASSWORD, "Known User", None)
+    measure(service.register, LINKS, email, PASSWORD, "Known User", None)
     return email
 
 
@@ -118,19 +119,21 @@ def assert_same_work(known: Work, unknown_: Work, *, extra_on_known: set[str]) -
 
 def test_forgot_password(measure: Any) -> None:
     email = known_user(measure)
-    assert_same_work(measure(service.forgot_password, email), measure(service.forgot_password, unknown()),
+    assert_same_work(measure(service.forgot_password, LINKS, email),
+                     measure(service.forgot_password, LINKS, unknown()),
                      extra_on_known=LINK_ROW)
 
 
 def test_resend_activation(measure: Any) -> None:
     email = known_user(measure)  # registered, still pending
-    assert_same_work(measure(service.resend_activation, email), measure(service.resend_activation, unknown()),
+    assert_same_work(measure(service.resend_activation, LINKS, email),
+                     measure(service.resend_activation, LINKS, unknown()),
                      extra_on_known=LINK_ROW)
 
 
 def test_register(measure: Any) -> None:
-    fresh = measure(service.register, unknown(), PASSWORD, "New", None)
-    taken = measure(service.register, known_user(measure), PASSWORD, "Again", None)
+    fresh = measure(service.register, LINKS, unknown(), PASSWORD, "New", None)
+    taken = measure(service.register, LINKS, known_user(measure), PASSWORD, "Again", None)
     assert (fresh.hashes, taken.hashes) == (1, 1)
     # the new address writes its link; the taken one writes nothing but the same one outbox event
     assert_same_work(fresh, taken, extra_on_known={"INSERT one_time_tokens"})

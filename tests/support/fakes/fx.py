@@ -4,7 +4,7 @@ in-memory ledger (so the exchange saga's ledger step is the ledger's rule: balan
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -28,6 +28,17 @@ class InMemoryQuotes:
         self.state["quotes"][row["id"]] = {"status": "open", "exchange_key": None, "claimed_at": None,
                                            "finished_at": None, "ledger_transaction_id": None, "result_status": None,
                                            "result_body": None, **row}
+
+    def insert(self, quote_id: UUID, owner_id: UUID, from_account_id: UUID, to_account_id: UUID,
+               sell: tuple[str, int], buy: tuple[str, int], fixed_side: str, mid_rate: Decimal, rate: Decimal,
+               spread_bps: int, rate_date: date, rate_source: str, rate_stale: bool, created_at: datetime,
+               expires_at: datetime) -> Quote:
+        self.add({"id": quote_id, "owner_id": owner_id, "from_account_id": from_account_id,
+                  "to_account_id": to_account_id, "sell_currency": sell[0], "sell_amount": sell[1],
+                  "buy_currency": buy[0], "buy_amount": buy[1], "fixed_side": fixed_side, "mid_rate": mid_rate,
+                  "rate": rate, "spread_bps": spread_bps, "rate_date": rate_date, "rate_source": rate_source,
+                  "rate_stale": rate_stale, "created_at": created_at, "expires_at": expires_at})
+        return Quote(**self.state["quotes"][quote_id])
 
     def get(self, quote_id: UUID, *, lock: bool = False) -> Quote | None:
         row = self.state["quotes"].get(quote_id)

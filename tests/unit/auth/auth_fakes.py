@@ -10,10 +10,12 @@ from typing import Any
 from uuid import UUID
 
 from auth_service.throttle import LoginThrottle
+from bank_shared.one_time_links import LinkKey
 from tests.support.fakes import FakeDatabase
 from tests.support.fakes.auth import AuthStore
 
 PASSWORD = "Correct-horse-9"
+LINKS = LinkKey(b"a one-time link key for the fast tier, 48 chars")  # the routes read the real one
 
 
 @dataclass

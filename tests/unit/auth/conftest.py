@@ -97,5 +97,4 @@ def realm(monkeypatch: pytest.MonkeyPatch, redis: FakeRedis) -> Any:
     monkeypatch.setattr(mfa, "seal_secret", seal)
     monkeypatch.setattr(mfa, "open_secret", open_sealed)
     monkeypatch.setattr(passwords, "hasher", lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    monkeypatch.setattr(service, "link_token", lambda purpose, link_id: f"{purpose}:{link_id}")  # keyed: elsewhere
     return world

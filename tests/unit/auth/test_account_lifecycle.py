@@ -12,7 +12,7 @@ from uuid import UUID
 
 import pyotp
 import pytest
-from auth_fakes import PASSWORD, Realm, claims
+from auth_fakes import LINKS, PASSWORD, Realm, claims
 
 from auth_service import account_security, administration, errors, mfa, passwords, service
 from auth_service.tokens import hash_token
@@ -23,11 +23,11 @@ EMAIL = "ann@example.com"
 
 
 def register(realm: Realm, email: str = EMAIL) -> None:
-    realm.run(service.register, f"  {email.upper()} ", PASSWORD, " Ann Smith ", "+7 999 123-45-67")
+    realm.run(service.register, LINKS, f"  {email.upper()} ", PASSWORD, " Ann Smith ", "+7 999 123-45-67")
 
 
 def link(realm: Realm, purpose: str, event_type: str) -> str:
-    return f"{purpose}:{realm.events(event_type)[-1]['data']['link_id']}"
+    return LINKS.token(purpose, UUID(realm.events(event_type)[-1]['data']['link_id']))
 
 
 def active_user(realm: Realm, email: str = EMAIL, roles: tuple[str, ...] = ("customer",)) -> UUID:
@@ -77,15 +77,15 @@ def test_activation_works_once(realm: Realm) -> None:
 def test_a_resent_link_replaces_the_old_one_within_the_hourly_quota(realm: Realm) -> None:
     register(realm)
     first = link(realm, ACTIVATION, "user.registered")
-    realm.run(service.resend_activation, EMAIL)
+    realm.run(service.resend_activation, LINKS, EMAIL)
     assert realm.events("user.registered")[-1]["data"]["resent"]
     with pytest.raises(errors.InvalidOneTimeToken):
         realm.run(service.activate, first)  # bug: invalidate() left out
     for _ in range(5):
-        realm.run(service.resend_activation, EMAIL)
+        realm.run(service.resend_activation, LINKS, EMAIL)
     assert len(realm.events("user.registered")) == 5  # register + 4 resends fill the quota of 5 per hour
     assert realm.events("logs.app")[-1]["data"]["request"] == "activation_resend"
-    realm.run(service.resend_activation, "nobody@example.com")
+    realm.run(service.resend_activation, LINKS, "nobody@example.com")
     assert len(realm.events("user.registered")) == 5
 
 
@@ -198,7 +198,7 @@ def test_users_are_found_by_phone_digits_only_when_active(realm: Realm) -> None:
 def test_a_password_reset_link_works_once_and_ends_every_session(realm: Realm) -> None:
     active_user(realm)
     first, second = sign_in(realm), sign_in(realm)
-    realm.run(service.forgot_password, EMAIL)
+    realm.run(service.forgot_password, LINKS, EMAIL)
     token = link(realm, PASSWORD_RESET, "user.password_reset_requested")
     realm.run(service.reset_password, token, "New-password-42")
     families = sorted({str(row["family_id"]) for row in realm.store.state["refresh"].values()})
@@ -215,20 +215,20 @@ def test_a_password_reset_link_works_once_and_ends_every_session(realm: Realm) -
 
 def test_a_reset_is_not_mailed_to_a_disabled_or_unknown_user_nor_past_the_quota(realm: Realm) -> None:
     user_id = active_user(realm)
-    realm.run(service.forgot_password, "nobody@example.com")
+    realm.run(service.forgot_password, LINKS, "nobody@example.com")
     realm.store.user(user_id)["status"] = "disabled"
-    realm.run(service.forgot_password, EMAIL)
+    realm.run(service.forgot_password, LINKS, EMAIL)
     assert realm.events("user.password_reset_requested") == [] and len(realm.events("logs.app")) == 2
     realm.store.user(user_id)["status"] = "active"
     for _ in range(6):
-        realm.run(service.forgot_password, EMAIL)
+        realm.run(service.forgot_password, LINKS, EMAIL)
     assert len(realm.events("user.password_reset_requested")) == 3  # 5 per hour, 2 spent above
 
 
 def test_a_reset_fails_whole_when_sessions_cannot_be_ended(realm: Realm) -> None:
     active_user(realm)
     pair = sign_in(realm)
-    realm.run(service.forgot_password, EMAIL)
+    realm.run(service.forgot_password, LINKS, EMAIL)
     realm.redis_down = True
     with pytest.raises(DependencyUnavailable):
         realm.run(service.reset_password, link(realm, PASSWORD_RESET, "user.password_reset_requested"),
@@ -333,13 +333,13 @@ def test_staff_accounts_are_active_with_valid_roles_and_a_unique_email(realm: Re
 
 
 def test_a_customer_created_in_the_office_gets_a_welcome_link_and_no_known_password(realm: Realm) -> None:
-    created = realm.run(administration.create_customer, "Carol@example.com", "Carol", "+79990000000")
+    created = realm.run(administration.create_customer, LINKS, "Carol@example.com", "Carol", "+79990000000")
     assert created["status"] == "active" and created["roles"] == ["customer"]
     mail = realm.events("user.password_reset_requested")[0]["data"]
     assert mail["welcome"] and mail["expires_in"] == 7 * 24 * 3600
     assert realm.events("user.activated")[0]["data"]["email"] == "carol@example.com"
     with pytest.raises(errors.EmailTaken):
-        realm.run(administration.create_customer, "carol@example.com", "Carol", None)
+        realm.run(administration.create_customer, LINKS, "carol@example.com", "Carol", None)
 
 
 def test_user_search_pages_newest_first_by_kind(realm: Realm) -> None:

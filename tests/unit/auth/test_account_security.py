@@ -12,7 +12,7 @@ from uuid import UUID
 
 import pyotp
 import pytest
-from auth_fakes import PASSWORD, Realm, claims
+from auth_fakes import LINKS, PASSWORD, Realm, claims
 
 from auth_service import account_security, errors, mfa, repository, service
 from auth_service.session_client import SessionClient, network_prefix, summarise_user_agent
@@ -32,8 +32,8 @@ def world(realm: Realm, monkeypatch: pytest.MonkeyPatch) -> Realm:
 
 
 def active_user(realm: Realm, email: str = EMAIL) -> UUID:
-    realm.run(service.register, email, PASSWORD, "Kate Fox", None)
-    link = f"{ACTIVATION}:{realm.events('user.registered')[-1]['data']['link_id']}"
+    realm.run(service.register, LINKS, email, PASSWORD, "Kate Fox", None)
+    link = LINKS.token(ACTIVATION, UUID(realm.events('user.registered')[-1]['data']['link_id']))
     return UUID(str(realm.run(service.activate, link)))
 
 

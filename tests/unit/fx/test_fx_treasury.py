@@ -13,9 +13,11 @@ import pytest
 from moto import mock_aws
 
 from bank_shared.aws import reset_clients
+from bank_shared.transaction_guard import NetworkCallInTransaction
 from fx_service import treasury
 from fx_service.settings import get_fx_settings
 from fx_service.treasury import InvalidTreasuryRates, TreasuryUnavailable, parse_table, treasury_table
+from tests.support.fake_db import fake_unit_of_work
 
 PARAMETER = "/bank/test/fx/treasury_rates"
 TABLE = {"base": "RUB", "as_of": "2026-11-25", "rates": {"USD": "81.4500", "EUR": "94.3000", "CNY": "11.42"}}
@@ -98,3 +100,13 @@ def test_unreadable_parameter_falls_back_to_the_setting_then_fails(monkeypatch: 
         get_fx_settings.cache_clear()
         table = treasury_table()
         assert table is not None and table.origin == "setting"
+
+
+def test_a_read_inside_a_transaction_is_refused_even_when_the_copy_is_fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FX_TREASURY_RATES_PARAMETER", PARAMETER)
+    with mock_aws():
+        boto3.client("ssm", region_name="eu-central-1").put_parameter(Name=PARAMETER, Value=json.dumps(TABLE),
+                                                                      Type="String")
+        assert treasury_table() is not None  # read with no transaction open: the in-process copy is fresh now
+        with fake_unit_of_work(), pytest.raises(NetworkCallInTransaction, match="aws:ssm"):
+            treasury_table()

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from bank_shared import transaction_guard
+from bank_shared import aws, transaction_guard
 from bank_shared.http import ServiceClient
 from bank_shared.transaction_guard import (
     NetworkCallInTransaction,
     guard_boto_client,
     network_call,
-    network_call_allowed,
 )
 from tests.support.fake_db import fake_unit_of_work
 
@@ -54,12 +54,18 @@ def test_nested_units_keep_the_outer_transaction_open() -> None:
             network_call("still inside the outer one")
 
 
-def test_a_named_exception_is_allowed_and_only_inside_its_block() -> None:
-    with uow():
-        with network_call_allowed("claiming outbox rows is the relay's lock"):
-            network_call("kafka")
-        with pytest.raises(NetworkCallInTransaction):
-            network_call("kafka")
+@mock_aws
+def test_a_secret_is_read_outside_a_transaction_and_refused_inside_even_when_cached(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    aws.reset_clients()
+    try:
+        aws.client("secretsmanager").create_secret(Name="bank/test/guarded", SecretString=json.dumps({"key": "k"}))
+        assert aws.secret_json("bank/test/guarded") == {"key": "k"}  # read before the transaction: cached now
+        with uow(), pytest.raises(NetworkCallInTransaction, match="secretsmanager"):
+            aws.secret_json("bank/test/guarded")
+    finally:
+        aws.reset_clients()
 
 
 def test_in_aws_a_violation_is_logged_and_counted_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
