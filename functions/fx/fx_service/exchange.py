@@ -296,6 +296,9 @@ def execute(new_uow: Callable[[], UnitOfWork], owner_id: UUID, quote_id: UUID, k
     answer = ledger.exchange(f"fx-quote-{quote_id}", ledger_order(claimed))
     if answer.body.get("code") == IdempotencyRequestInFlight.code:
         raise IdempotencyRequestInFlight(headers={"Retry-After": "1"})
+    if not _resolves(answer):  # the claim stays: this key's retry or the schedule settles it, never a guess
+        raise DependencyUnavailable("The exchange's outcome is not known yet; try again", dependency="ledger",
+                                    headers={"Retry-After": "1"})
     with new_uow() as uow:
         result = _finish(uow, quote_id, answer)
         if not result.replayed:

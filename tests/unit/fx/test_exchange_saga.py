@@ -122,3 +122,19 @@ def test_a_claimed_quote_left_by_a_crash_is_finished_by_the_schedule_once(desk: 
     assert desk.ledger.account(desk.dollars)["balance"] == 1_000
     replay = desk.execute(quote_id)  # the customer's retry gets the schedule's answer
     assert replay.replayed and replay.status == 201
+
+
+@pytest.mark.parametrize("answer", [Answer(409, {"code": "quote_already_exchanged"}),
+                                    Answer(409, {"code": "idempotency_key_reused"}),
+                                    Answer(429, {"code": "rate_limited"})])
+def test_a_ledger_answer_that_does_not_settle_the_exchange_is_not_recorded_as_a_refusal(desk: Desk,
+                                                                                       answer: Answer) -> None:
+    # bug: the customer's own call recorded "refused" for an answer the schedule treats as unresolved (money may have
+    # moved under another ledger key, or the ledger did not look at the order): the claim must stay for a retry
+    quote_id = desk.quote()
+    desk.client.answer_once.append(answer)
+    with pytest.raises(DependencyUnavailable):
+        desk.execute(quote_id)
+    assert desk.quotes.get(quote_id).status == "executing" and desk.db.connection.events("fx.exchanged") == []
+    assert desk.execute(quote_id).status == 201  # the same key retries its kept claim
+    assert desk.ledger.account(desk.dollars)["balance"] == 1_000
