@@ -67,32 +67,46 @@ def _delivery_tracker(outcomes: dict[str, str | None], event_id: str) -> Any:
 
 
 def relay_pending(connection: Connection | None = None, limit: int = RELAY_BATCH) -> RelayResult:
-    """Publish up to `limit` unpublished rows, oldest first; rows being relayed elsewhere are skipped."""
+    """Publish up to `limit` unpublished rows, oldest first, with no transaction open while Kafka is called:
+    the rows are leased in one short transaction (rows another relay holds are skipped), published, then marked
+    published (or released for a later try) in another."""
     connection = connection or get_connection()
     result = RelayResult()
+    rows = _lease(connection, limit)
+    if not rows:
+        return result
+    outcomes = _publish(rows)
+    delivered = [event_id for event_id, error in outcomes.items() if error is None]
+    failed = {event_id: error for event_id, error in outcomes.items() if error is not None}
     with connection.transaction():
-        rows = connection.execute(
-            "SELECT id, topic, message_key, payload FROM outbox WHERE published_at IS NULL "
-            "ORDER BY created_at, id LIMIT %s FOR UPDATE SKIP LOCKED",
-            (limit,),
-        ).fetchall()
-        if not rows:
-            return result
-        outcomes = _publish(rows)
-        delivered = [event_id for event_id, error in outcomes.items() if error is None]
-        failed = {event_id: error for event_id, error in outcomes.items() if error is not None}
         if delivered:
             connection.execute(
-                "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(%s::uuid[])",
-                (delivered,),
-            )
+                "UPDATE outbox SET published_at = now(), attempts = attempts + 1, leased_until = NULL "
+                "WHERE id = ANY(%s::uuid[])", (delivered,))
         for event_id, error in failed.items():
             connection.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = %s WHERE id = %s", (error, event_id)
-            )
+                "UPDATE outbox SET attempts = attempts + 1, last_error = %s, leased_until = NULL WHERE id = %s",
+                (error, event_id))
     result.published, result.failed = len(delivered), len(failed)
     result.errors = sorted({str(error) for error in failed.values()})
     return result
+
+
+def lease_seconds() -> float:
+    """Long enough to outlast one publish (the producer's flush timeout) with a wide margin."""
+    return 10 * get_settings().kafka_flush_timeout_seconds + 30
+
+
+def _lease(connection: Connection, limit: int) -> list[dict[str, Any]]:
+    with connection.transaction():
+        rows = connection.execute(
+            "UPDATE outbox SET leased_until = now() + make_interval(secs => %s) WHERE id IN ("
+            " SELECT id FROM outbox WHERE published_at IS NULL AND (leased_until IS NULL OR leased_until < now())"
+            " ORDER BY created_at, id LIMIT %s FOR UPDATE SKIP LOCKED"
+            ") RETURNING id, topic, message_key, payload, created_at",
+            (lease_seconds(), limit),
+        ).fetchall()
+    return sorted(rows, key=lambda row: (row["created_at"], str(row["id"])))
 
 
 def _publish(rows: list[dict[str, Any]]) -> dict[str, str | None]:
