@@ -8,12 +8,13 @@ import secrets
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 import pytest
 
-from tests.support.stack import stack
+from tests.support.stack import database_url, stack
 
 PG_DUMP = "/usr/lib/postgresql/15/bin/pg_dump"
 
@@ -61,3 +62,20 @@ def scratch() -> Iterator[Callable[[], Scratch]]:
         for name in made:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             conn.execute(f"DROP ROLE IF EXISTS {name}")
+
+
+@contextmanager
+def shared_tables_copy(prefix: str, tables: tuple[str, ...], *extra_ddl: str) -> Iterator[str]:
+    """A schema of the test's own in the notifications database holding copies (with their indexes) of the
+    shared `tables`, plus `extra_ddl` run inside it; yields a URL whose search_path is that schema, so no
+    service table is touched. Dropped afterwards."""
+    schema, base = f"{prefix}_{uuid.uuid4().hex[:8]}", database_url("notifications")
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+        for table in tables:
+            conn.execute(f"CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL)")
+        for ddl in extra_ddl:
+            conn.execute(ddl.replace("{schema}", schema))
+    yield base + f"?options=-csearch_path%3D{schema}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")

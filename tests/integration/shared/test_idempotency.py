@@ -13,21 +13,14 @@ from psycopg.rows import dict_row
 
 from bank_shared.errors import IdempotencyKeyReused, IdempotencyRequestInFlight
 from bank_shared.idempotency import fingerprint, run_idempotent
-from tests.support.stack import database_url
-
-SCHEMA = f"idem_test_{uuid.uuid4().hex[:8]}"
+from tests.support.scratch_db import shared_tables_copy
 
 
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
-    base = database_url("notifications")
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {SCHEMA}")
-        conn.execute(f"CREATE TABLE {SCHEMA}.idempotency_keys (LIKE public.idempotency_keys INCLUDING ALL)")
-        conn.execute(f"CREATE TABLE {SCHEMA}.effects (id serial PRIMARY KEY, note text)")
-    yield base + f"?options=-csearch_path%3D{SCHEMA}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
+    with shared_tables_copy("idem_test", ("idempotency_keys",),
+                            "CREATE TABLE {schema}.effects (id serial PRIMARY KEY, note text)") as copy:
+        yield copy
 
 
 def effect_count(url: str) -> int:

@@ -9,27 +9,18 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import psycopg
 import pytest
 from psycopg.pq import TransactionStatus
 
 from bank_shared.db import Connection, connect
 from bank_shared.events import outbox
-from tests.support.stack import database_url
-
-SCHEMA = f"outbox_test_{uuid.uuid4().hex[:8]}"
+from tests.support.scratch_db import shared_tables_copy
 
 
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
-    """The outbox table, copied with its indexes into a schema of this test's own (notifications DB)."""
-    base = database_url("notifications")
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {SCHEMA}")
-        conn.execute(f"CREATE TABLE {SCHEMA}.outbox (LIKE public.outbox INCLUDING ALL)")
-    yield base + f"?options=-csearch_path%3D{SCHEMA}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
+    with shared_tables_copy("outbox_test", ("outbox",)) as copy:
+        yield copy
 
 
 @pytest.fixture
@@ -88,7 +79,7 @@ def test_kafka_is_called_with_no_transaction_open_and_a_second_relay_skips_the_l
     assert result.published == 3 and [seen[0] for seen in producer.seen] == ids  # oldest first
     assert {status for _, status, _ in producer.seen} == {TransactionStatus.IDLE}
     assert [competing for _, _, competing in producer.seen] == [0, 0, 0]  # the other relay found them leased
-    assert _state(connection) == {event_id: (True, False, 1) for event_id in ids}
+    assert _state(connection) == dict.fromkeys(ids, (True, False, 1))
     other.close()
 
 

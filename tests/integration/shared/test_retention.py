@@ -14,23 +14,16 @@ from pydantic import ValidationError
 
 from bank_shared.db import Connection, connect
 from bank_shared.retention import RetentionSettings, prune_expired
+from tests.support.scratch_db import shared_tables_copy
 from tests.support.services import SERVICES
 from tests.support.stack import database_url, gateway_url
-
-SCHEMA = f"retention_test_{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
     """The shared tables, copied with their indexes into a schema of this test's own (notifications DB)."""
-    base = database_url("notifications")
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {SCHEMA}")
-        for table in ("outbox", "processed_events", "idempotency_keys"):
-            conn.execute(f"CREATE TABLE {SCHEMA}.{table} (LIKE public.{table} INCLUDING ALL)")
-    yield base + f"?options=-csearch_path%3D{SCHEMA}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
+    with shared_tables_copy("retention_test", ("outbox", "processed_events", "idempotency_keys")) as copy:
+        yield copy
 
 
 @pytest.fixture
