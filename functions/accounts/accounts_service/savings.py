@@ -23,16 +23,12 @@ from accounts_service.interest_math import daily_interest
 from accounts_service.repository import AccountsRepository
 from accounts_service.savings_repository import AccountToAccrue, MonthToCapitalize, SavingsRate, SavingsRepository
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import AppError, NotFound, Unprocessable
+from bank_shared.errors import AccountNotFound, AppError, Unprocessable
 from bank_shared.money import from_minor, money_json
 from bank_shared.observability import logger
 
 MAX_CATCH_UP_DAYS = 62
 ACCOUNTS_PER_SWEEP = 50
-
-
-class SavingsAccountNotFound(NotFound):
-    code, title = "account_not_found", "Account not found"
 
 
 class RateNotAccepted(Unprocessable):
@@ -70,7 +66,7 @@ def interest_summary(uow: UnitOfWork, owner_id: UUID, account_id: UUID, today: d
     """The account's current rate, interest accrued since the last capitalization, and the last ones."""
     account = AccountsRepository(uow.connection).get(account_id)
     if account is None or account.owner_id != owner_id:
-        raise SavingsAccountNotFound()
+        raise AccountNotFound()
     repo = SavingsRepository(uow.connection)
     currency = account.currency
     accrued = sum(row.amount for row in repo.accruals(account_id, today.replace(day=1)))
