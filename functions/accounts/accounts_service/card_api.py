@@ -17,10 +17,10 @@ from pydantic import BaseModel, Field
 
 from accounts_service import card_limits, card_service, card_settlement
 from accounts_service.settings import get_accounts_settings
+from accounts_service.signed_doors import require_signature
 from bank_shared.answers import CardLimits, CardLimitsRequest, Purchase, Purchases
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, require_roles
-from bank_shared.aws import secret_json
-from bank_shared.card_network import SIGNATURE_HEADER, verify
+from bank_shared.card_network import SIGNATURE_HEADER
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Unauthorized
 from bank_shared.money import Amount, CurrencyCode
@@ -38,9 +38,8 @@ class BadSignature(Unauthorized):
 
 async def signed_by_network(request: Request) -> None:
     """The raw body's HMAC must verify with the network's key, made within the allowed clock skew."""
-    key = str(secret_json(get_accounts_settings().card_network_key_secret_id).get("key", ""))
-    if not key or not verify(key, await request.body(), request.headers.get(SIGNATURE_HEADER)):
-        raise BadSignature()
+    await require_signature(request, secret_id=get_accounts_settings().card_network_key_secret_id, key_field="key",
+                            header=SIGNATURE_HEADER, refusal=BadSignature)
 
 
 class Merchant(BaseModel):

@@ -20,10 +20,10 @@ from pydantic import BaseModel, Field
 
 from accounts_service import card_topups
 from accounts_service.settings import get_accounts_settings
+from accounts_service.signed_doors import require_signature
 from accounts_service.standing_orders_api import owner_of
-from bank_shared.acquiring import SIGNATURE_HEADER, verify
+from bank_shared.acquiring import SIGNATURE_HEADER
 from bank_shared.auth import CUSTOMER, Principal, require_roles
-from bank_shared.aws import secret_json
 from bank_shared.errors import Unauthorized
 from bank_shared.idempotency import require_key
 from bank_shared.money import Amount, CurrencyCode
@@ -39,9 +39,8 @@ class BadAcquirerSignature(Unauthorized):
 
 
 async def signed_by_acquirer(request: Request) -> None:
-    key = str(secret_json(get_accounts_settings().acquirer_secret_id).get("webhook_key", ""))
-    if not key or not verify(key, await request.body(), request.headers.get(SIGNATURE_HEADER)):
-        raise BadAcquirerSignature()
+    await require_signature(request, secret_id=get_accounts_settings().acquirer_secret_id, key_field="webhook_key",
+                            header=SIGNATURE_HEADER, refusal=BadAcquirerSignature)
 
 
 class CardTopupRequest(BaseModel):

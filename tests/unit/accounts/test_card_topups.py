@@ -15,7 +15,7 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from accounts_service import card_topup_refunds, card_topups, card_topups_api, card_topups_clients
+from accounts_service import card_topup_refunds, card_topups, card_topups_clients, signed_doors
 from accounts_service.api import app
 from accounts_service.card_topups_repository import Topup
 from accounts_service.repository import Account
@@ -245,7 +245,7 @@ def test_an_unknown_payment_or_a_wrong_amount_is_refused(world: tuple[FakeAcquir
 
 
 def test_the_webhook_door_checks_the_signature(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(card_topups_api, "secret_json", lambda _id: {"webhook_key": WEBHOOK_KEY})
+    monkeypatch.setattr(signed_doors, "secret_json", lambda _id: {"webhook_key": WEBHOOK_KEY})
     seen: list[dict[str, Any]] = []
     monkeypatch.setattr(card_topups, "apply_outcome",
                         lambda payment: seen.append(payment) or {"id": uuid.uuid4(), "status": "succeeded"})
