@@ -11,19 +11,17 @@ Outages raise DependencyUnavailable; the ledger's refusals come back as its answ
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from accounts_service.settings import ledger_timeout
 from bank_shared.errors import DependencyUnavailable
-from bank_shared.http import Answer, Invoker, ServiceClient
+from bank_shared.http import Invoker, ServiceClient
+from bank_shared.ledger_holds import HoldCalls, HttpHoldCalls
 from bank_shared.swappable import Swappable
 
 
-class CardLedger(Protocol):
-    def hold(self, key: str, body: dict[str, Any]) -> Answer: ...
-    def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> Answer: ...
-    def void(self, key: str, hold_id: UUID) -> Answer: ...
+class CardLedger(HoldCalls, Protocol):
     def hold_status(self, hold_id: UUID) -> str: ...
 
 
@@ -33,18 +31,9 @@ class Rates(Protocol):
         ...
 
 
-class HttpCardLedger:
+class HttpCardLedger(HttpHoldCalls):
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("ledger", retries=1, timeout=ledger_timeout, invoker=invoker)
-
-    def hold(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._client.call_with_key("/internal/holds", key, body)
-
-    def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> Answer:
-        return self._client.call_with_key(f"/internal/holds/{hold_id}/capture", key, body)
-
-    def void(self, key: str, hold_id: UUID) -> Answer:
-        return self._client.call_with_key(f"/internal/holds/{hold_id}/void", key)
+        super().__init__(ServiceClient("ledger", retries=1, timeout=ledger_timeout, invoker=invoker))
 
     def hold_status(self, hold_id: UUID) -> str:
         """pending, captured, voided, expired; or missing when the ledger has no such hold (nothing is held)."""

@@ -12,12 +12,13 @@ Unit tests swap in fakes through `set_clients`.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from bank_shared.errors import DependencyUnavailable
 from bank_shared.http import Answer, Invoker, ServiceClient, json_body
 from bank_shared.internal_models import AccountInfo
+from bank_shared.ledger_holds import HoldCalls, HttpHoldCalls
 from bank_shared.swappable import Swappable
 from utilities_service.settings import get_utilities_settings
 
@@ -28,13 +29,7 @@ class AccountsDirectory(Protocol):
     def account(self, account_id: UUID) -> AccountInfo | None: ...
 
 
-class LedgerHolds(Protocol):
-    def hold(self, key: str, body: dict[str, Any]) -> Answer: ...
-
-    def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> Answer: ...
-
-    def void(self, key: str, hold_id: UUID) -> Answer: ...
-
+class LedgerHolds(HoldCalls, Protocol):
     def ensure_settlement_account(self, account_id: UUID, owner_id: UUID, currency: str) -> None: ...
 
 
@@ -57,19 +52,10 @@ class HttpAccounts:
         return None
 
 
-class HttpLedger:
+class HttpLedger(HttpHoldCalls):
     def __init__(self, invoker: Invoker | None = None) -> None:
-        self._client = ServiceClient("ledger", retries=2, timeout=_timeout, invoker=invoker)
+        super().__init__(ServiceClient("ledger", retries=2, timeout=_timeout, invoker=invoker))
         self._settlement_accounts: set[UUID] = set()  # registered by this process already
-
-    def hold(self, key: str, body: dict[str, Any]) -> Answer:
-        return self._client.call_with_key("/internal/holds", key, body)
-
-    def capture(self, key: str, hold_id: UUID, body: dict[str, Any]) -> Answer:
-        return self._client.call_with_key(f"/internal/holds/{hold_id}/capture", key, body)
-
-    def void(self, key: str, hold_id: UUID) -> Answer:
-        return self._client.call_with_key(f"/internal/holds/{hold_id}/void", key)
 
     def ensure_settlement_account(self, account_id: UUID, owner_id: UUID, currency: str) -> None:
         """A provider's settlement account exists in the ledger before money is captured to it: registered on the
