@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Depends, Header
 from fastapi.responses import JSONResponse
 
 from bank_shared.db import Connection
@@ -72,6 +72,9 @@ def require_key(
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise IdempotencyKeyMissing(f"Idempotency-Key must be 1..{MAX_KEY_LENGTH} printable characters")
     return key
+
+
+IdempotencyKey = Annotated[str, Depends(require_key)]  # a route's parameter: the request's required key
 
 
 def optional_key(

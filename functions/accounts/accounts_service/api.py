@@ -24,12 +24,11 @@ from bank_shared.answers import Account, Card
 from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork
-from bank_shared.idempotency import require_key
+from bank_shared.idempotency import IdempotencyKey
 
 router = APIRouter(tags=["accounts"])
 internal = APIRouter(prefix="/internal", tags=["accounts-internal"])
 User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
-IdempotencyKey = Annotated[str, Depends(require_key)]
 
 
 class OpenAccountRequest(BaseModel):

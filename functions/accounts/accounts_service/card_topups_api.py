@@ -25,13 +25,12 @@ from accounts_service.standing_orders_api import owner_of
 from bank_shared.acquiring import SIGNATURE_HEADER
 from bank_shared.auth import CUSTOMER, Principal, require_roles
 from bank_shared.errors import Unauthorized
-from bank_shared.idempotency import require_key
+from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount, CurrencyCode
 
 router = APIRouter(tags=["card-topups"])
 acquiring = APIRouter(prefix="/acquiring", tags=["acquiring"])
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
-IdempotencyKey = Annotated[str, Depends(require_key)]
 
 
 class BadAcquirerSignature(Unauthorized):

@@ -14,13 +14,12 @@ from accounts_service import standing_orders
 from bank_shared.auth import CUSTOMER, Principal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Forbidden
-from bank_shared.idempotency import require_key
+from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount, CurrencyCode, to_minor
 from bank_shared.product_answers import StandingOrderList, StandingOrderOut
 
 router = APIRouter(prefix="/standing-orders", tags=["standing-orders"])
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
-IdempotencyKey = Annotated[str, Depends(require_key)]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
 PayerAccount = Annotated[str, Field(min_length=1, max_length=40, pattern=r"\S",
                                     description="The payer's account number at the provider (лицевой счёт)")]

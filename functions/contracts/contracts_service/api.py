@@ -14,7 +14,7 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, StaffPrincipal, require_roles
 from bank_shared.db import UnitOfWork
 from bank_shared.events.topics import ACCOUNT_OPENED
-from bank_shared.idempotency import require_key
+from bank_shared.idempotency import IdempotencyKey
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from contracts_service import service
 from contracts_service.models import (
@@ -30,7 +30,6 @@ from contracts_service.models import (
 router = APIRouter(tags=["contracts"])
 User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
 Admin = Annotated[Principal, Depends(require_roles(ADMIN))]
-IdempotencyKey = Annotated[str, Depends(require_key)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Status = Literal["draft", "signed", "active", "terminated"]
 

@@ -13,7 +13,7 @@ from bank_shared.answers import Account, Card, Exchanged, Movement, PostingItem,
 from bank_shared.app import create_app
 from bank_shared.auth import CUSTOMER, Principal, customer_id, require_roles
 from bank_shared.http import relay
-from bank_shared.idempotency import require_key
+from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount, Money
 from bank_shared.phones import Phone
 from bank_shared.ratelimit import Limit, spend_budget
@@ -26,7 +26,6 @@ router = APIRouter(tags=["customer"])
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
 # Money-moving routes also refuse a token whose session was signed out (bank_shared.sessions).
 PayingCustomer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
-IdempotencyKey = Annotated[str, Depends(require_key)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from bank_shared.answers import Exchanged, Quote
 from bank_shared.auth import CUSTOMER, SERVICE, Principal, customer_acted_for, require_roles
 from bank_shared.db import UnitOfWork
-from bank_shared.idempotency import optional_key, require_key
+from bank_shared.idempotency import IdempotencyKey, optional_key
 from bank_shared.money import Amount
 from fx_service import exchange
 from fx_service.clients import accounts_directory, ledger_exchanges
@@ -25,7 +25,6 @@ from fx_service.dependencies import quote_pricing
 
 router = APIRouter(tags=["fx-exchange"])
 Caller = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE, live=True))]
-IdempotencyKey = Annotated[str, Depends(require_key)]
 OptionalKey = Annotated[str | None, Depends(optional_key)]
 Pricing = Annotated[exchange.Pricing, Depends(quote_pricing)]
 OwnerId = Annotated[UUID | None, Field(description="Service callers only: the customer acted for")]

@@ -16,7 +16,7 @@ from bank_shared.app import create_app
 from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, ServicePrincipal, require_roles
 from bank_shared.db import UnitOfWork, get_connection
 from bank_shared.errors import Unprocessable
-from bank_shared.idempotency import require_key
+from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount, Rate, to_minor
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor, page
 from ledger_service import currency_exchange, history, holds, interest, service
@@ -34,7 +34,6 @@ from ledger_service.postings import sides
 router = APIRouter(tags=["ledger"])
 internal = APIRouter(prefix="/internal", tags=["ledger-internal"])
 
-IdempotencyKey = Annotated[str, Depends(require_key)]
 # Customers move their own money here; staff move money only through the back office (office's maker-checker
 # calls the internal routes below), services through /internal/transfers.
 Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]

@@ -28,7 +28,7 @@ from bank_shared.auth import (
 )
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Forbidden
-from bank_shared.idempotency import require_key
+from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount
 from bank_shared.pagination import (
     DEFAULT_LIMIT,
@@ -49,7 +49,6 @@ router = APIRouter(tags=["utilities"])
 Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
 Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE, live=True))]
 Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
-IdempotencyKey = Annotated[str, Depends(require_key)]
 Category = UtilityCategory
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from bank_shared.answers import UtilityCategory
 from bank_shared.auth import ADMIN, Principal, require_roles
 from bank_shared.db import UnitOfWork
-from bank_shared.idempotency import require_key
+from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount
 from utilities_service import providers
 from utilities_service.clients import ledger_accounts
@@ -21,7 +21,6 @@ from utilities_service.models import Provider
 
 providers_router = APIRouter(tags=["utilities"])
 Admin = Annotated[Principal, Depends(require_roles(ADMIN))]
-IdempotencyKey = Annotated[str, Depends(require_key)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
 Inn = Annotated[str, Field(pattern=r"^[0-9]{10}$", description="The provider's 10-digit ИНН")]
 Reason = Annotated[str, Field(min_length=3, max_length=500, pattern=r"\S",
