@@ -11,9 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
 from accounts_service import standing_orders
-from bank_shared.auth import CUSTOMER, Principal, require_roles
+from bank_shared.auth import CUSTOMER, Principal, customer_id, require_roles
 from bank_shared.db import UnitOfWork
-from bank_shared.errors import Forbidden
 from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount, CurrencyCode, to_minor
 from bank_shared.product_answers import StandingOrderList, StandingOrderOut
@@ -59,10 +58,7 @@ class StandingOrderRequest(BaseModel):
 
 
 def owner_of(principal: Principal) -> UUID:
-    try:
-        return UUID(principal.subject)
-    except ValueError:
-        raise Forbidden("Only customers have standing orders and templates") from None
+    return customer_id(principal, "Only customers have standing orders and templates")
 
 
 @router.post("", status_code=201, response_model=StandingOrderOut)
