@@ -23,7 +23,7 @@ from typing import Any
 from uuid import UUID
 
 from accounts_service import card_topup_refunds
-from accounts_service.card_topups_clients import get_acquirer, get_credit_ledger
+from accounts_service.card_topups_clients import PaymentUnknown, get_acquirer, get_credit_ledger
 from accounts_service.card_topups_repository import CardTopupsRepository, Topup
 from accounts_service.repository import AccountsRepository
 from accounts_service.settings import get_accounts_settings
@@ -226,7 +226,12 @@ def _settle(row: Topup) -> bool:
             logger.warning("card top-up refund not finished; asked again next time", extra={"topup_id": str(row.id)})
             return False
     assert row.payment_id is not None, "a pending top-up has its payment (set with the move to pending)"
-    return bool(apply_outcome(get_acquirer().get_payment(row.payment_id))["status"] != "pending")
+    try:
+        payment = get_acquirer().get_payment(row.payment_id)
+    except PaymentUnknown:  # one top-up the acquirer does not know must not hold back the rows behind it
+        logger.error("card top-up's payment unknown to the acquirer; left open", extra={"topup_id": str(row.id)})
+        return False
+    return bool(apply_outcome(payment)["status"] != "pending")
 
 
 def sweep(now: datetime) -> dict[str, int]:

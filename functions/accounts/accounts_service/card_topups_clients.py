@@ -27,6 +27,11 @@ class AcquirerUnavailable(DependencyUnavailable):
     code, title = "acquirer_unavailable", "The card acquirer is unavailable; try again later"
 
 
+class PaymentUnknown(AcquirerUnavailable):
+    """The acquirer answers 404 for a payment we opened with it: a fault to look into (credentials of another shop,
+    a wiped sandbox), not an outage; the sweep skips that top-up and goes on with the rest."""
+
+
 class Acquirer(Protocol):
     def create_payment(self, key: str, body: dict[str, Any]) -> dict[str, Any]: ...
     def get_payment(self, payment_id: str) -> dict[str, Any]: ...
@@ -49,6 +54,8 @@ class HttpAcquirer:
                                            str(credentials.get("secret_key", ""))))
         except httpx.HTTPError as exc:
             raise AcquirerUnavailable(f"acquirer: {type(exc).__name__}", dependency="acquirer") from exc
+        if response.status_code == 404 and method == "GET":
+            raise PaymentUnknown(f"acquirer does not know {path}", dependency="acquirer")
         if response.status_code != 200:
             raise AcquirerUnavailable(f"acquirer answered {response.status_code}", dependency="acquirer")
         answer: dict[str, Any] = response.json()

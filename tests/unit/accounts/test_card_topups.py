@@ -106,6 +106,8 @@ class FakeAcquirer:
         return self.payments[payment_id]
 
     def get_payment(self, payment_id: str) -> dict[str, Any]:
+        if payment_id not in self.payments:  # what HttpAcquirer raises for the acquirer's 404
+            raise card_topups_clients.PaymentUnknown(f"acquirer does not know {payment_id}", dependency="acquirer")
         return self.payments[payment_id]
 
     def refund(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -263,3 +265,28 @@ def test_the_webhook_door_checks_the_signature(monkeypatch: pytest.MonkeyPatch) 
                                                         SIGNATURE_HEADER: sign(WEBHOOK_KEY, body)})
     assert accepted.status_code == 200, accepted.text
     assert seen[0]["id"] == "p1" and seen[0]["status"] == "succeeded"
+
+
+def test_a_payment_the_acquirer_does_not_know_does_not_hold_back_the_sweep(
+        world: tuple[FakeAcquirer, FakeLedger]) -> None:
+    # bug: the first top-up whose payment the acquirer answered 404 for stopped the sweep, so every later one waited
+    acquirer, ledger = world
+    lost, paid = _start(key="lost"), _start(key="paid")
+    FakeTopups.rows[lost["id"]]["created_at"] -= timedelta(hours=2)  # oldest: the sweep reaches it first
+    FakeTopups.rows[paid["id"]]["created_at"] -= timedelta(hours=1)
+    del acquirer.payments[f"pay-{lost['id']}"]
+    acquirer.finish(f"pay-{paid['id']}", "succeeded")
+    assert card_topups.sweep(datetime.now(UTC)) == {"checked": 2, "settled": 1}
+    assert card_topups.get(OWNER, paid["id"])["status"] == "succeeded" and len(ledger.credits) == 1
+    assert card_topups.get(OWNER, lost["id"])["status"] == "pending"  # left for a person, not guessed
+
+
+def test_the_acquirer_client_tells_an_unknown_payment_from_an_outage(monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    monkeypatch.setattr(card_topups_clients, "secret_json", lambda _secret_id: {"shop_id": "1", "secret_key": "k"})
+    for status, refusal in ((404, card_topups_clients.PaymentUnknown), (500, card_topups_clients.AcquirerUnavailable)):
+        monkeypatch.setattr(httpx, "request", lambda *_a, status=status, **_k: httpx.Response(status, json={}))
+        with pytest.raises(refusal) as refused:
+            card_topups_clients.HttpAcquirer().get_payment("pay-1")
+        assert type(refused.value) is refusal
