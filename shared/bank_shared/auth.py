@@ -167,3 +167,14 @@ LivePrincipal = Annotated[Principal, Depends(live_principal)]
 
 StaffPrincipal = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN))]
 ServicePrincipal = Annotated[Principal, Depends(require_roles(SERVICE))]
+
+# Who may call a route, named once (a route takes one of these; a service may name one differently in its own
+# dependencies module, as office calls its live staff `Staff`). `Live…`: the token's session must still be live.
+UserPrincipal = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
+UserOrServicePrincipal = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
+CustomerPrincipal = Annotated[Principal, Depends(require_roles(CUSTOMER))]
+LiveCustomerPrincipal = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
+LiveCustomerOrServicePrincipal = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE, live=True))]
+AdminPrincipal = Annotated[Principal, Depends(require_roles(ADMIN))]
+LiveAdminPrincipal = Annotated[Principal, Depends(require_roles(ADMIN, live=True))]
+LiveStaffPrincipal = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]

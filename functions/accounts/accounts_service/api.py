@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -22,13 +22,12 @@ from accounts_service.card_api import router as card_routes
 from accounts_service.models import AccountList, CardList, ProductList
 from bank_shared.answers import Account, Card
 from bank_shared.app import create_app
-from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, ServicePrincipal, require_roles
+from bank_shared.auth import ServicePrincipal, UserPrincipal
 from bank_shared.db import UnitOfWork
 from bank_shared.idempotency import IdempotencyKey
 
 router = APIRouter(tags=["accounts"])
 internal = APIRouter(prefix="/internal", tags=["accounts-internal"])
-User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
 
 
 class OpenAccountRequest(BaseModel):
@@ -56,21 +55,21 @@ def find_accounts(
 
 
 @router.get("/products", response_model=ProductList)
-def products(_principal: User) -> dict[str, Any]:
+def products(_principal: UserPrincipal) -> dict[str, Any]:
     """Products (reference data): kinds, currencies, limits."""
     with UnitOfWork() as uow:
         return {"items": service.list_products(uow)}
 
 
 @router.post("/open", status_code=201, response_model=Account)
-def open_account(request: OpenAccountRequest, principal: User, key: IdempotencyKey) -> JSONResponse:
+def open_account(request: OpenAccountRequest, principal: UserPrincipal, key: IdempotencyKey) -> JSONResponse:
     """Open an account (the customer for self-service products, or staff for a customer); idempotent."""
     result = service.open_account(principal, key, request.product_code, request.currency, request.owner_id)
     return result.to_response()
 
 
 @router.get("/my", response_model=AccountList)
-def my_accounts(principal: User) -> dict[str, Any]:
+def my_accounts(principal: UserPrincipal) -> dict[str, Any]:
     """The caller's accounts with balances from the ledger."""
     return {"items": service.my_accounts(principal)}
 
@@ -81,39 +80,39 @@ class BlockCardRequest(BaseModel):
 
 
 @router.post("/cards/{card_id}/block", response_model=Card)
-def block_card(card_id: UUID, principal: User, request: BlockCardRequest | None = None) -> dict[str, Any]:
+def block_card(card_id: UUID, principal: UserPrincipal, request: BlockCardRequest | None = None) -> dict[str, Any]:
     """Block a card, with the reason (the SPA always asks; a call without a body stores none)."""
     with UnitOfWork() as uow:
         return service.set_card_status(uow, principal, card_id, "blocked", request.reason if request else None)
 
 
 @router.post("/cards/{card_id}/unblock", response_model=Card)
-def unblock_card(card_id: UUID, principal: User) -> dict[str, Any]:
+def unblock_card(card_id: UUID, principal: UserPrincipal) -> dict[str, Any]:
     """Unblock a card; one its owner reported lost or stolen is 409 `card_block_final` for the owner."""
     with UnitOfWork() as uow:
         return service.set_card_status(uow, principal, card_id, "active")
 
 
 @router.get("/{account_id}", response_model=Account)
-def get_account(account_id: UUID, principal: User) -> dict[str, Any]:
+def get_account(account_id: UUID, principal: UserPrincipal) -> dict[str, Any]:
     """One account (its owner, employees and admins; anyone else gets 404)."""
     return service.get_account(principal, account_id)
 
 
 @router.post("/{account_id}/close", response_model=Account)
-def close_account(account_id: UUID, principal: User) -> dict[str, Any]:
+def close_account(account_id: UUID, principal: UserPrincipal) -> dict[str, Any]:
     """Close an account with a zero balance and no holds (idempotent)."""
     return service.close_account(principal, account_id)
 
 
 @router.post("/{account_id}/cards", status_code=201, response_model=Card)
-def issue_card(account_id: UUID, principal: User, key: IdempotencyKey) -> JSONResponse:
+def issue_card(account_id: UUID, principal: UserPrincipal, key: IdempotencyKey) -> JSONResponse:
     """Issue a card on the account; the PAN is never stored or returned in full."""
     return service.issue_card(principal, key, account_id).to_response()
 
 
 @router.get("/{account_id}/cards", response_model=CardList)
-def list_cards(account_id: UUID, principal: User) -> dict[str, Any]:
+def list_cards(account_id: UUID, principal: UserPrincipal) -> dict[str, Any]:
     with UnitOfWork() as uow:
         return {"items": service.list_cards(uow, principal, account_id)}
 

@@ -19,7 +19,7 @@ from accounts_service import card_limits, card_service, card_settlement
 from accounts_service.settings import get_accounts_settings
 from accounts_service.signed_doors import require_signature
 from bank_shared.answers import CardLimits, CardLimitsRequest, Purchase, Purchases
-from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, require_roles
+from bank_shared.auth import UserPrincipal
 from bank_shared.card_network import SIGNATURE_HEADER
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Unauthorized
@@ -27,7 +27,6 @@ from bank_shared.money import Amount, CurrencyCode
 
 router = APIRouter(tags=["cards"])
 network = APIRouter(prefix="/network", tags=["card-network"])
-User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
 Stan = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="System trace audit number (field 11)")]
 Rrn = Annotated[str, Field(pattern=r"^[0-9A-Za-z]{12}$", description="Retrieval reference number (field 37)")]
 
@@ -105,14 +104,14 @@ def network_message(message: Message) -> NetworkAnswer:
 
 
 @router.get("/cards/{card_id}/limits", response_model=CardLimits)
-def get_card_limits(card_id: UUID, principal: User) -> CardLimits:
+def get_card_limits(card_id: UUID, principal: UserPrincipal) -> CardLimits:
     """The card's spending limits (the card's owner, employees and admins)."""
     with UnitOfWork() as uow:
         return CardLimits.model_validate(card_limits.get_limits(uow, principal, card_id))
 
 
 @router.put("/cards/{card_id}/limits", response_model=CardLimits)
-def set_card_limits(card_id: UUID, request: CardLimitsRequest, principal: User) -> CardLimits:
+def set_card_limits(card_id: UUID, request: CardLimitsRequest, principal: UserPrincipal) -> CardLimits:
     """Replace the card's limits: per purchase, daily, monthly (null: none), online and cash on or off."""
     change = card_limits.LimitsChange(request.per_purchase, request.daily, request.monthly,
                                       request.online_enabled, request.cash_enabled)
@@ -121,7 +120,7 @@ def set_card_limits(card_id: UUID, request: CardLimitsRequest, principal: User) 
 
 
 @router.get("/cards/{card_id}/purchases", response_model=Purchases)
-def card_purchases(card_id: UUID, principal: User,
+def card_purchases(card_id: UUID, principal: UserPrincipal,
                    limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Purchases:
     """The card's purchases, newest first, with merchant, category and status (pending, cleared, declined…)."""
     with UnitOfWork() as uow:

@@ -23,14 +23,13 @@ from accounts_service.settings import get_accounts_settings
 from accounts_service.signed_doors import require_signature
 from accounts_service.standing_orders_api import owner_of
 from bank_shared.acquiring import SIGNATURE_HEADER
-from bank_shared.auth import CUSTOMER, Principal, require_roles
+from bank_shared.auth import LiveCustomerPrincipal
 from bank_shared.errors import Unauthorized
 from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount, CurrencyCode
 
 router = APIRouter(tags=["card-topups"])
 acquiring = APIRouter(prefix="/acquiring", tags=["acquiring"])
-Customer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
 
 
 class BadAcquirerSignature(Unauthorized):
@@ -121,7 +120,7 @@ class NotificationAccepted(BaseModel):
 
 
 @router.post("/{account_id}/card-topups", status_code=201, response_model=CardTopup)
-def start_card_topup(account_id: UUID, request: CardTopupRequest, principal: Customer,
+def start_card_topup(account_id: UUID, request: CardTopupRequest, principal: LiveCustomerPrincipal,
                      key: IdempotencyKey) -> JSONResponse:
     """Top up the account from a card of another bank: answers the acquirer's payment page to open."""
     view = card_topups.start(card_topups.TopupRequest(owner_of(principal), account_id, request.amount,
@@ -130,7 +129,7 @@ def start_card_topup(account_id: UUID, request: CardTopupRequest, principal: Cus
 
 
 @router.get("/card-topups/{topup_id}", response_model=CardTopup)
-def get_card_topup(topup_id: UUID, principal: Customer) -> CardTopup:
+def get_card_topup(topup_id: UUID, principal: LiveCustomerPrincipal) -> CardTopup:
     """A card top-up's status (the return page polls it)."""
     return CardTopup.model_validate(card_topups.get(owner_of(principal), topup_id))
 

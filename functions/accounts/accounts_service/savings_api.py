@@ -8,19 +8,20 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from accounts_service import savings
 from accounts_service.standing_orders_api import owner_of
-from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, require_roles
+from bank_shared.auth import (
+    AdminPrincipal,
+    CustomerPrincipal,
+    UserPrincipal,
+)
 from bank_shared.db import UnitOfWork
 from bank_shared.product_answers import MoneyOut
 
 router = APIRouter(prefix="/savings", tags=["savings"])
-Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
-Admin = Annotated[Principal, Depends(require_roles(ADMIN))]
-Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
 
 
 class RateRequest(BaseModel):
@@ -61,14 +62,14 @@ def _today() -> date:
 
 
 @router.get("/rates", response_model=RateList)
-def rates(_principal: Reader) -> dict[str, Any]:
+def rates(_principal: UserPrincipal) -> dict[str, Any]:
     """Every savings rate with the date it takes effect."""
     with UnitOfWork() as uow:
         return {"items": savings.list_rates(uow)}
 
 
 @router.post("/rates", status_code=201, response_model=RateOut)
-def set_rate(request: RateRequest, principal: Admin) -> dict[str, Any]:
+def set_rate(request: RateRequest, principal: AdminPrincipal) -> dict[str, Any]:
     """Set a savings product's yearly rate from a future date (admin); the same date again replaces it."""
     with UnitOfWork() as uow:
         return savings.set_rate(uow, principal.actor, request.product_code, Decimal(request.annual_rate),
@@ -76,7 +77,7 @@ def set_rate(request: RateRequest, principal: Admin) -> dict[str, Any]:
 
 
 @router.get("/{account_id}/interest", response_model=InterestOut)
-def interest(account_id: UUID, principal: Customer) -> dict[str, Any]:
+def interest(account_id: UUID, principal: CustomerPrincipal) -> dict[str, Any]:
     """The caller's savings account: today's rate, this month's accrued interest, past capitalizations."""
     with UnitOfWork() as uow:
         return savings.interest_summary(uow, owner_of(principal), account_id, _today())

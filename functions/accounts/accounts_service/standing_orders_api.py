@@ -6,19 +6,18 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
 from accounts_service import standing_orders
-from bank_shared.auth import CUSTOMER, Principal, customer_id, require_roles
+from bank_shared.auth import LiveCustomerPrincipal, Principal, customer_id
 from bank_shared.db import UnitOfWork
 from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount, CurrencyCode, to_minor
 from bank_shared.product_answers import StandingOrderList, StandingOrderOut
 
 router = APIRouter(prefix="/standing-orders", tags=["standing-orders"])
-Customer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
 PayerAccount = Annotated[str, Field(min_length=1, max_length=40, pattern=r"\S",
                                     description="The payer's account number at the provider (лицевой счёт)")]
@@ -62,7 +61,7 @@ def owner_of(principal: Principal) -> UUID:
 
 
 @router.post("", status_code=201, response_model=StandingOrderOut)
-def create_order(request: StandingOrderRequest, principal: Customer, key: IdempotencyKey) -> JSONResponse:
+def create_order(request: StandingOrderRequest, principal: LiveCustomerPrincipal, key: IdempotencyKey) -> JSONResponse:
     """Schedule a transfer (to an account number) or a ЖКХ payment: once, weekly or monthly."""
     draft = standing_orders.OrderDraft(
         owner_id=owner_of(principal), name=request.name.strip(), from_account_id=request.from_account_id,
@@ -78,20 +77,20 @@ def create_order(request: StandingOrderRequest, principal: Customer, key: Idempo
 
 
 @router.get("", response_model=StandingOrderList)
-def list_orders(principal: Customer) -> dict[str, Any]:
+def list_orders(principal: LiveCustomerPrincipal) -> dict[str, Any]:
     with UnitOfWork() as uow:
         return {"items": standing_orders.list_orders(uow, owner_of(principal))}
 
 
 @router.get("/{order_id}", response_model=StandingOrderOut)
-def get_order(order_id: UUID, principal: Customer) -> dict[str, Any]:
+def get_order(order_id: UUID, principal: LiveCustomerPrincipal) -> dict[str, Any]:
     """One order with its latest occurrences."""
     with UnitOfWork() as uow:
         return standing_orders.get_order(uow, owner_of(principal), order_id)
 
 
 @router.post("/{order_id}/cancel", response_model=StandingOrderOut)
-def cancel_order(order_id: UUID, principal: Customer) -> dict[str, Any]:
+def cancel_order(order_id: UUID, principal: LiveCustomerPrincipal) -> dict[str, Any]:
     """Stop the order (idempotent): no further occurrence is created."""
     with UnitOfWork() as uow:
         return standing_orders.cancel(uow, owner_of(principal), order_id)

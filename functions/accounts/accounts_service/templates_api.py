@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field, model_validator
 
 from accounts_service import payment_templates
 from accounts_service.standing_orders_api import Name, PayerAccount, owner_of
-from bank_shared.auth import CUSTOMER, Principal, require_roles
+from bank_shared.auth import CustomerPrincipal
 from bank_shared.db import UnitOfWork
 from bank_shared.money import Amount, CurrencyCode, to_minor
 from bank_shared.product_answers import TemplateKind, TemplateList, TemplateOut
 
 router = APIRouter(prefix="/templates", tags=["templates"])
-Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
 Kind = TemplateKind
 
 
@@ -49,7 +48,7 @@ class RenameRequest(BaseModel):
 
 
 @router.post("", status_code=201, response_model=TemplateOut)
-def create_template(request: TemplateRequest, principal: Customer) -> dict[str, Any]:
+def create_template(request: TemplateRequest, principal: CustomerPrincipal) -> dict[str, Any]:
     """Save a payment under a name (unique per customer: 409 `template_name_taken`)."""
     draft = payment_templates.TemplateDraft(
         owner_id=owner_of(principal), name=request.name.strip(), kind=request.kind, currency=request.currency,
@@ -63,25 +62,25 @@ def create_template(request: TemplateRequest, principal: Customer) -> dict[str, 
 
 
 @router.get("", response_model=TemplateList)
-def list_templates(principal: Customer) -> dict[str, Any]:
+def list_templates(principal: CustomerPrincipal) -> dict[str, Any]:
     with UnitOfWork() as uow:
         return {"items": payment_templates.list_templates(uow, owner_of(principal))}
 
 
 @router.get("/{template_id}", response_model=TemplateOut)
-def get_template(template_id: UUID, principal: Customer) -> dict[str, Any]:
+def get_template(template_id: UUID, principal: CustomerPrincipal) -> dict[str, Any]:
     with UnitOfWork() as uow:
         return payment_templates.get_template(uow, owner_of(principal), template_id)
 
 
 @router.patch("/{template_id}", response_model=TemplateOut)
-def rename_template(template_id: UUID, request: RenameRequest, principal: Customer) -> dict[str, Any]:
+def rename_template(template_id: UUID, request: RenameRequest, principal: CustomerPrincipal) -> dict[str, Any]:
     with UnitOfWork() as uow:
         return payment_templates.rename(uow, owner_of(principal), template_id, request.name.strip())
 
 
 @router.delete("/{template_id}", status_code=204, response_class=Response)
-def delete_template(template_id: UUID, principal: Customer) -> Response:
+def delete_template(template_id: UUID, principal: CustomerPrincipal) -> Response:
     with UnitOfWork() as uow:
         payment_templates.delete(uow, owner_of(principal), template_id)
     return Response(status_code=204)

@@ -24,7 +24,7 @@ from auth_service.settings import get_auth_settings
 from auth_service.staff_api import add_staff_routes
 from auth_service.throttle import LoginThrottle
 from bank_shared.app import create_app
-from bank_shared.auth import ADMIN, LivePrincipal, Principal, ServicePrincipal, require_roles
+from bank_shared.auth import LiveAdminPrincipal, LivePrincipal, ServicePrincipal
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import AppError, BadRequest
 from bank_shared.one_time_links import link_key
@@ -37,7 +37,6 @@ public = APIRouter(tags=["auth"])
 account = APIRouter(tags=["account"])
 admin = APIRouter(tags=["admin"])
 internal = APIRouter(prefix="/internal", tags=["auth-internal"])
-AdminPrincipal = Annotated[Principal, Depends(require_roles(ADMIN, live=True))]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -315,7 +314,7 @@ def mfa_disable(request: MfaCode, principal: LivePrincipal) -> MfaState:
 
 
 @admin.post("/users/{user_id}/roles", response_model=Profile)
-def set_roles(user_id: UUID, request: RolesRequest, principal: AdminPrincipal) -> Profile:
+def set_roles(user_id: UUID, request: RolesRequest, principal: LiveAdminPrincipal) -> Profile:
     """Replace a user's roles (admin only); effective from the user's next token."""
     with UnitOfWork() as uow:
         return Profile.model_validate(administration.set_roles(uow, principal.subject, user_id, request.roles))
@@ -330,7 +329,7 @@ def _new_employee(request: StaffRequest) -> Profile:
 
 
 @admin.post("/employees", status_code=201, response_model=Profile)
-def create_employee(request: StaffRequest, _admin: AdminPrincipal) -> Profile:
+def create_employee(request: StaffRequest, _admin: LiveAdminPrincipal) -> Profile:
     """Create an active back-office account (admin only)."""
     return _new_employee(request)
 

@@ -6,12 +6,16 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bank_shared.app import create_app
-from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, StaffPrincipal, require_roles
+from bank_shared.auth import (
+    AdminPrincipal,
+    StaffPrincipal,
+    UserPrincipal,
+)
 from bank_shared.db import UnitOfWork
 from bank_shared.events.topics import ACCOUNT_OPENED
 from bank_shared.idempotency import IdempotencyKey
@@ -28,8 +32,6 @@ from contracts_service.models import (
 )
 
 router = APIRouter(tags=["contracts"])
-User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
-Admin = Annotated[Principal, Depends(require_roles(ADMIN))]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Status = Literal["draft", "signed", "active", "terminated"]
 
@@ -63,14 +65,14 @@ class TerminateRequest(BaseModel):
 
 
 @router.get("/templates", response_model=TemplateList)
-def list_templates(_principal: User) -> dict[str, Any]:
+def list_templates(_principal: UserPrincipal) -> dict[str, Any]:
     """Contract templates with their newest version number."""
     with UnitOfWork() as uow:
         return {"items": service.list_templates(uow)}
 
 
 @router.post("/templates", status_code=201, response_model=TemplateDetail)
-def create_template(request: TemplateRequest, principal: Admin) -> dict[str, Any]:
+def create_template(request: TemplateRequest, principal: AdminPrincipal) -> dict[str, Any]:
     """Create a template together with its first published version (admin)."""
     with UnitOfWork() as uow:
         return service.create_template(uow, principal, request.code, request.name, request.self_service,
@@ -78,14 +80,14 @@ def create_template(request: TemplateRequest, principal: Admin) -> dict[str, Any
 
 
 @router.get("/templates/{template_id}", response_model=TemplateDetail)
-def get_template(template_id: UUID, _principal: User) -> dict[str, Any]:
+def get_template(template_id: UUID, _principal: UserPrincipal) -> dict[str, Any]:
     """A template with all its published versions, newest first."""
     with UnitOfWork() as uow:
         return service.get_template(uow, template_id)
 
 
 @router.post("/templates/{template_id}/versions", status_code=201, response_model=TemplateVersion)
-def publish_version(template_id: UUID, request: VersionRequest, principal: Admin) -> dict[str, Any]:
+def publish_version(template_id: UUID, request: VersionRequest, principal: AdminPrincipal) -> dict[str, Any]:
     """Publish a new immutable version of the template (admin)."""
     with UnitOfWork() as uow:
         return service.publish_version(uow, principal, template_id, request.title, request.body,
@@ -93,7 +95,7 @@ def publish_version(template_id: UUID, request: VersionRequest, principal: Admin
 
 
 @router.post("/contracts", status_code=201, response_model=Contract)
-def create_contract(request: ContractRequest, principal: User, key: IdempotencyKey) -> JSONResponse:
+def create_contract(request: ContractRequest, principal: UserPrincipal, key: IdempotencyKey) -> JSONResponse:
     """A draft contract (staff for a customer, or a customer for a self-service template); idempotent."""
     with UnitOfWork() as uow:
         result = service.create_contract(uow, principal, key, request.template_id, request.customer_id,
@@ -110,7 +112,7 @@ def list_contracts(_principal: StaffPrincipal, customer_id: UUID | None = None, 
 
 
 @router.get("/contracts/my", response_model=ContractPage)
-def my_contracts(principal: User, status: Status | None = None, limit: Limit = DEFAULT_LIMIT,
+def my_contracts(principal: UserPrincipal, status: Status | None = None, limit: Limit = DEFAULT_LIMIT,
                  cursor: str | None = None) -> dict[str, Any]:
     """The caller's contracts, newest first."""
     with UnitOfWork() as uow:
@@ -118,20 +120,20 @@ def my_contracts(principal: User, status: Status | None = None, limit: Limit = D
 
 
 @router.get("/contracts/{contract_id}", response_model=ContractDetail)
-def get_contract(contract_id: UUID, principal: User) -> dict[str, Any]:
+def get_contract(contract_id: UUID, principal: UserPrincipal) -> dict[str, Any]:
     """One contract with its status history (its customer and staff; anyone else gets 404)."""
     with UnitOfWork() as uow:
         return service.get_contract(uow, principal, contract_id)
 
 
 @router.get("/contracts/{contract_id}/document", response_model=ContractDocument)
-def contract_document(contract_id: UUID, principal: User) -> dict[str, Any]:
+def contract_document(contract_id: UUID, principal: UserPrincipal) -> dict[str, Any]:
     """The rendered contract: a short-lived presigned URL of the stored document, its text and SHA-256."""
     return service.contract_document(principal, contract_id)
 
 
 @router.post("/contracts/{contract_id}/sign", response_model=Contract)
-def sign_contract(contract_id: UUID, principal: User) -> dict[str, Any]:
+def sign_contract(contract_id: UUID, principal: UserPrincipal) -> dict[str, Any]:
     """The customer accepts their draft (self-service contracts become active at once)."""
     with UnitOfWork() as uow:
         return service.sign_contract(uow, principal, contract_id)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from bank_shared.answers import Account, Card, Exchanged, Movement, PostingItem, UtilityPayment
 from bank_shared.app import create_app
-from bank_shared.auth import CUSTOMER, Principal, customer_id, require_roles
+from bank_shared.auth import CustomerPrincipal, LiveCustomerPrincipal, Principal, customer_id
 from bank_shared.http import relay
 from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount, Money
@@ -23,9 +23,7 @@ from customer_service.dashboard import DashboardLimits, build_dashboard
 from customer_service.settings import get_customer_settings
 
 router = APIRouter(tags=["customer"])
-Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
 # Money-moving routes also refuse a token whose session was signed out (bank_shared.sessions).
-PayingCustomer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 
 
@@ -103,7 +101,7 @@ Lookups = Annotated[service.LookupBudget, Depends(recipient_lookups)]
 
 
 @router.get("/dashboard", response_model=Dashboard)
-def dashboard(principal: Customer) -> dict[str, Any]:
+def dashboard(principal: CustomerPrincipal) -> dict[str, Any]:
     """Profile, accounts with balances, masked cards, recent transactions and the unread notification count
     in one answer; parts that could not be fetched in time are empty (or null) and named in `missing`."""
     settings = get_customer_settings()
@@ -127,7 +125,7 @@ class TransferPreview(BaseModel):
 
 
 @router.post("/transfer/preview", response_model=TransferPreview)
-def transfer_preview(request: TransferRequest, principal: PayingCustomer, lookups: Lookups) -> dict[str, Any]:
+def transfer_preview(request: TransferRequest, principal: LiveCustomerPrincipal, lookups: Lookups) -> dict[str, Any]:
     """The confirm step of a P2P transfer: who receives it (masked name), the amount, the fee and the source
     account. Nothing moves. The same checks as the transfer (funds before any lookup, 422 for any recipient
     without them) and the same per-customer lookup budget (429 `rate_limited`)."""
@@ -138,7 +136,7 @@ def transfer_preview(request: TransferRequest, principal: PayingCustomer, lookup
 
 
 @router.post("/transfer", status_code=201, response_model=TransferReceipt)
-def transfer(request: TransferRequest, principal: PayingCustomer, key: IdempotencyKey,
+def transfer(request: TransferRequest, principal: LiveCustomerPrincipal, key: IdempotencyKey,
              lookups: Lookups) -> JSONResponse:
     """P2P transfer to another customer by account number or phone number (same currency). The funds are
     checked before the recipient is looked up (422 `insufficient_funds` for any recipient), and recipient
@@ -150,7 +148,7 @@ def transfer(request: TransferRequest, principal: PayingCustomer, key: Idempoten
 
 
 @router.post("/fx/exchange", status_code=201, response_model=Exchanged)
-def fx_exchange(request: ExchangeRequest, principal: PayingCustomer, key: IdempotencyKey) -> JSONResponse:
+def fx_exchange(request: ExchangeRequest, principal: LiveCustomerPrincipal, key: IdempotencyKey) -> JSONResponse:
     """Exchange between two of the caller's accounts: quote and execute in one step, through fx."""
     order = service.ExchangeOrder(_user_id(principal), request.from_account_id, request.to_account_id,
                                   request.amount, request.currency)
@@ -158,7 +156,7 @@ def fx_exchange(request: ExchangeRequest, principal: PayingCustomer, key: Idempo
 
 
 @router.post("/utilities/pay", status_code=201, response_model=UtilityPayment)
-def utilities_pay(request: UtilityPayRequest, principal: PayingCustomer, key: IdempotencyKey) -> JSONResponse:
+def utilities_pay(request: UtilityPayRequest, principal: LiveCustomerPrincipal, key: IdempotencyKey) -> JSONResponse:
     """Pay a utility bill (ЖКХ) from one of the caller's RUB accounts, through utilities."""
     order = service.UtilityOrder(_user_id(principal), request.provider_id, request.payer_account.strip(),
                                  request.from_account_id, request.amount, request.currency)

@@ -6,11 +6,11 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from bank_shared.auth import CUSTOMER, Principal, customer_id, require_roles
+from bank_shared.auth import CustomerPrincipal, Principal, customer_id
 from bank_shared.pdf import PDF_RESPONSES, pdf_response, render_pdf
 from customer_service import documents
 from customer_service.clients import get_services
@@ -18,7 +18,6 @@ from customer_service.document_texts import Lang
 from customer_service.settings import get_customer_settings
 
 router = APIRouter(tags=["customer-documents"])
-Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
 Language = Annotated[Lang, Query(description="The document's language")]
 
 
@@ -60,7 +59,7 @@ class StatementLink(BaseModel):
 
 
 @router.get("/operations/{transaction_id}/receipt.pdf", response_class=Response, responses=PDF_RESPONSES)
-def operation_receipt(transaction_id: UUID, principal: Customer, lang: Language = "ru") -> Response:
+def operation_receipt(transaction_id: UUID, principal: CustomerPrincipal, lang: Language = "ru") -> Response:
     """The receipt of an operation on one of the caller's accounts, as a PDF (404 `operation_not_found` for
     anyone else's)."""
     document = documents.receipt(get_services(), _user_id(principal), transaction_id, lang, _timeout())
@@ -68,14 +67,14 @@ def operation_receipt(transaction_id: UUID, principal: Customer, lang: Language 
 
 
 @router.get("/accounts/{account_id}/requisites", response_model=Requisites)
-def account_requisites(account_id: UUID, principal: Customer) -> dict[str, Any]:
+def account_requisites(account_id: UUID, principal: CustomerPrincipal) -> dict[str, Any]:
     """Details for an incoming transfer from another bank: account number, holder, the bank's name, BIC,
     correspondent account, INN and KPP (from configuration)."""
     return documents.requisites(get_services(), _user_id(principal), account_id, _timeout())
 
 
 @router.get("/accounts/{account_id}/requisites.pdf", response_class=Response, responses=PDF_RESPONSES)
-def account_requisites_pdf(account_id: UUID, principal: Customer, lang: Language = "ru") -> Response:
+def account_requisites_pdf(account_id: UUID, principal: CustomerPrincipal, lang: Language = "ru") -> Response:
     """The account's requisites as a PDF to share."""
     details = documents.requisites(get_services(), _user_id(principal), account_id, _timeout())
     return pdf_response(render_pdf(documents.requisites_document(details, lang)),
@@ -83,7 +82,7 @@ def account_requisites_pdf(account_id: UUID, principal: Customer, lang: Language
 
 
 @router.post("/statements", response_model=StatementLink, status_code=201)
-def create_statement(request: StatementRequest, principal: Customer) -> dict[str, Any]:
+def create_statement(request: StatementRequest, principal: CustomerPrincipal) -> dict[str, Any]:
     """A statement of one of the caller's accounts for a period, generated from the ledger as PDF or CSV,
     stored in the private statements bucket and answered as a short-lived presigned link."""
     order = documents.StatementOrder(_user_id(principal), request.account_id, request.date_from, request.date_to,

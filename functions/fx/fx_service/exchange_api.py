@@ -15,7 +15,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bank_shared.answers import Exchanged, Quote
-from bank_shared.auth import CUSTOMER, SERVICE, Principal, customer_acted_for, require_roles
+from bank_shared.auth import (
+    LiveCustomerOrServicePrincipal,
+    Principal,
+    customer_acted_for,
+)
 from bank_shared.db import UnitOfWork
 from bank_shared.idempotency import IdempotencyKey, optional_key
 from bank_shared.money import Amount
@@ -24,7 +28,6 @@ from fx_service.clients import accounts_directory, ledger_exchanges
 from fx_service.dependencies import quote_pricing
 
 router = APIRouter(tags=["fx-exchange"])
-Caller = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE, live=True))]
 OptionalKey = Annotated[str | None, Depends(optional_key)]
 Pricing = Annotated[exchange.Pricing, Depends(quote_pricing)]
 OwnerId = Annotated[UUID | None, Field(description="Service callers only: the customer acted for")]
@@ -49,7 +52,8 @@ def _owner(principal: Principal, owner_id: UUID | None) -> UUID:
 
 
 @router.post("/quotes", status_code=201, response_model=Quote)
-def create_quote(body: QuoteRequest, principal: Caller, pricing: Pricing, key: OptionalKey) -> JSONResponse:
+def create_quote(body: QuoteRequest, principal: LiveCustomerOrServicePrincipal, pricing: Pricing,
+                 key: OptionalKey) -> JSONResponse:
     """Price an exchange between two of the customer's accounts; valid for a short time (expires_at).
     An optional Idempotency-Key makes a retry return the same quote."""
     owner = _owner(principal, body.owner_id)
@@ -58,14 +62,16 @@ def create_quote(body: QuoteRequest, principal: Caller, pricing: Pricing, key: O
 
 
 @router.get("/quotes/{quote_id}", response_model=Quote)
-def get_quote(quote_id: UUID, principal: Caller, owner_id: UUID | None = None) -> dict[str, Any]:
+def get_quote(quote_id: UUID, principal: LiveCustomerOrServicePrincipal,
+              owner_id: UUID | None = None) -> dict[str, Any]:
     """One of the customer's quotes and its status."""
     with UnitOfWork() as uow:
         return exchange.get_quote(uow, _owner(principal, owner_id), quote_id)
 
 
 @router.post("/exchange", status_code=201, response_model=Exchanged)
-def execute_exchange(body: ExchangeRequest, principal: Caller, key: IdempotencyKey) -> JSONResponse:
+def execute_exchange(body: ExchangeRequest, principal: LiveCustomerOrServicePrincipal,
+                     key: IdempotencyKey) -> JSONResponse:
     """Execute a quote: one ledger transaction through the bank's FX position accounts. An expired or
     used quote is refused (quote_expired, quote_already_used); the ledger's refusals pass through."""
     owner = _owner(principal, body.owner_id)

@@ -7,13 +7,18 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bank_shared.answers import Counterparty, Movement, PostingPage, TransactionType
 from bank_shared.app import create_app
-from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, SERVICE, Principal, ServicePrincipal, require_roles
+from bank_shared.auth import (
+    LiveCustomerPrincipal,
+    Principal,
+    ServicePrincipal,
+    UserOrServicePrincipal,
+)
 from bank_shared.db import UnitOfWork, get_connection
 from bank_shared.errors import Unprocessable
 from bank_shared.idempotency import IdempotencyKey
@@ -36,8 +41,6 @@ internal = APIRouter(prefix="/internal", tags=["ledger-internal"])
 
 # Customers move their own money here; staff move money only through the back office (office's maker-checker
 # calls the internal routes below), services through /internal/transfers.
-Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, live=True))]
-Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 Description = Annotated[str, Field(max_length=200)]
 MAX_CLOSING_DAYS = 62
@@ -137,7 +140,7 @@ def _submit_transfer(request: TransferRequest, principal: Principal, key: str,
 
 
 @router.post("/transfer", status_code=201, response_model=Movement)
-def transfer(request: TransferRequest, principal: Payer, key: IdempotencyKey) -> JSONResponse:
+def transfer(request: TransferRequest, principal: LiveCustomerPrincipal, key: IdempotencyKey) -> JSONResponse:
     """Same-currency transfer; a customer may only debit their own accounts."""
     return _submit_transfer(request, principal, key)
 
@@ -158,7 +161,7 @@ def _cursor_position(cursor: str | None) -> tuple[datetime, int] | None:
 
 @router.get("/transactions", response_model=PostingPage)
 def transactions(
-    principal: Reader,
+    principal: UserOrServicePrincipal,
     account_id: UUID | None = None,
     type: TransactionType | None = None,
     date_from: Annotated[datetime | None, Query(alias="from")] = None,
@@ -176,7 +179,7 @@ def transactions(
 
 
 @router.get("/accounts/{account_id}/balance", response_model=Balance)
-def balance(account_id: UUID, principal: Reader) -> dict[str, Any]:
+def balance(account_id: UUID, principal: UserOrServicePrincipal) -> dict[str, Any]:
     """Balance and available balance (balance minus active holds) of one account."""
     with UnitOfWork() as uow:
         return service.get_balance(uow, principal, account_id)

@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, ServicePrincipal, require_roles
+from bank_shared.auth import Principal, ServicePrincipal, UserPrincipal
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Forbidden
 from bank_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -22,7 +22,6 @@ from notifications_service import inbox
 
 router = APIRouter(prefix="/inbox", tags=["notifications-inbox"])
 internal = APIRouter(prefix="/internal", tags=["notifications-internal"])
-User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
 
 
 class InboxItem(BaseModel):
@@ -58,7 +57,7 @@ def user_id_of(principal: Principal) -> UUID:
 
 @router.get("", response_model=InboxPage)
 def list_inbox(
-    principal: User,
+    principal: UserPrincipal,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     unread_only: bool = False,
@@ -69,14 +68,14 @@ def list_inbox(
 
 
 @router.get("/unread-count", response_model=UnreadCount)
-def unread_count(principal: User) -> UnreadCount:
+def unread_count(principal: UserPrincipal) -> UnreadCount:
     """How many of the caller's notifications are unread."""
     with UnitOfWork() as uow:
         return UnreadCount(unread=inbox.unread_count(uow, user_id_of(principal)))
 
 
 @router.post("/{item_id}/read", response_model=InboxItem)
-def mark_read(item_id: UUID, principal: User) -> dict[str, Any]:
+def mark_read(item_id: UUID, principal: UserPrincipal) -> dict[str, Any]:
     """Mark one of the caller's notifications read (idempotent: the first read time is kept)."""
     with UnitOfWork() as uow:
         return inbox.mark_read(uow, user_id_of(principal), item_id)

@@ -8,16 +8,15 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, require_roles
+from bank_shared.auth import UserPrincipal
 from bank_shared.db import UnitOfWork
 from notifications_service import service
 from notifications_service.inbox_api import user_id_of
 
 router = APIRouter(prefix="/preferences", tags=["notifications-preferences"])
-User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
 Kind = Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]
 
 
@@ -68,14 +67,14 @@ class PreferencesUpdate(BaseModel):
 
 
 @router.get("", response_model=Preferences)
-def get_preferences(principal: User) -> dict[str, Any]:
+def get_preferences(principal: UserPrincipal) -> dict[str, Any]:
     """The caller's preferences (every kind listed, with its channels)."""
     with UnitOfWork() as uow:
         return service.get_preferences(uow, user_id_of(principal))
 
 
 @router.put("", response_model=Preferences)
-def put_preferences(request: PreferencesUpdate, principal: User) -> dict[str, Any]:
+def put_preferences(request: PreferencesUpdate, principal: UserPrincipal) -> dict[str, Any]:
     """Set the caller's language and/or channels per kind: the next mails and inbox entries follow them."""
     channels = {kind: switch.model_dump(exclude_none=True) for kind, switch in (request.channels or {}).items()}
     with UnitOfWork() as uow:

@@ -4,19 +4,18 @@ subscribes with. Scoped to the token's subject: nobody sees or deletes another u
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from bank_shared.auth import ADMIN, CUSTOMER, EMPLOYEE, Principal, require_roles
+from bank_shared.auth import UserPrincipal
 from bank_shared.db import UnitOfWork
 from notifications_service import push
 from notifications_service.inbox_api import user_id_of
 
 router = APIRouter(prefix="/push", tags=["notifications-push"])
-User = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN))]
 Base64Url = r"^[A-Za-z0-9_-]+={0,2}$"
 
 
@@ -57,20 +56,20 @@ class Subscriptions(BaseModel):
 
 
 @router.get("/vapid-public-key", response_model=VapidPublicKey)
-def vapid_public_key(_principal: User) -> VapidPublicKey:
+def vapid_public_key(_principal: UserPrincipal) -> VapidPublicKey:
     """The key a browser subscribes with (the private half never leaves the notifications service)."""
     return VapidPublicKey(public_key=push.vapid_public_key())
 
 
 @router.post("/subscriptions", status_code=201, response_model=Subscription)
-def subscribe(request: SubscriptionRequest, principal: User) -> dict[str, Any]:
+def subscribe(request: SubscriptionRequest, principal: UserPrincipal) -> dict[str, Any]:
     """Register this browser's subscription for the caller (the same endpoint again replaces its keys)."""
     with UnitOfWork() as uow:
         return push.subscribe(uow, user_id_of(principal), request.endpoint, request.keys.p256dh, request.keys.auth)
 
 
 @router.get("/subscriptions", response_model=Subscriptions)
-def list_subscriptions(principal: User) -> Subscriptions:
+def list_subscriptions(principal: UserPrincipal) -> Subscriptions:
     """The caller's subscriptions, oldest first."""
     with UnitOfWork() as uow:
         items = push.list_subscriptions(uow, user_id_of(principal))
@@ -78,7 +77,7 @@ def list_subscriptions(principal: User) -> Subscriptions:
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204)
-def unsubscribe(subscription_id: UUID, principal: User) -> Response:
+def unsubscribe(subscription_id: UUID, principal: UserPrincipal) -> Response:
     """Delete one of the caller's subscriptions (another's is reported as not found)."""
     with UnitOfWork() as uow:
         push.unsubscribe(uow, user_id_of(principal), subscription_id)

@@ -7,15 +7,15 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from bank_shared.auth import ADMIN, EMPLOYEE, Principal, require_roles
+from bank_shared.auth import LiveAdminPrincipal, LiveStaffPrincipal
 from bank_shared.idempotency import IdempotencyKey as IdempotencyKey  # office's routers take it from here
 from office_service.clients import get_services
 from office_service.repository import get_audit_log
 from office_service.service import Office
 
 # Staff act on customers' money and data: a token of a signed-out session is refused at once.
-Staff = Annotated[Principal, Depends(require_roles(EMPLOYEE, ADMIN, live=True))]
-Admin = Annotated[Principal, Depends(require_roles(ADMIN, live=True))]
+Staff = LiveStaffPrincipal
+Admin = LiveAdminPrincipal
 
 
 def office() -> Office:

@@ -10,21 +10,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bank_shared.answers import UtilityCategory, UtilityPayment
 from bank_shared.app import create_app
 from bank_shared.auth import (
-    ADMIN,
-    CUSTOMER,
-    EMPLOYEE,
-    SERVICE,
+    CustomerPrincipal,
+    LiveCustomerOrServicePrincipal,
     Principal,
+    UserOrServicePrincipal,
     customer_acted_for,
     customer_id,
-    require_roles,
 )
 from bank_shared.db import UnitOfWork
 from bank_shared.errors import Forbidden
@@ -46,9 +44,6 @@ from utilities_service.providers_api import providers_router
 from utilities_service.settings import get_utilities_settings
 
 router = APIRouter(tags=["utilities"])
-Reader = Annotated[Principal, Depends(require_roles(CUSTOMER, EMPLOYEE, ADMIN, SERVICE))]
-Payer = Annotated[Principal, Depends(require_roles(CUSTOMER, SERVICE, live=True))]
-Customer = Annotated[Principal, Depends(require_roles(CUSTOMER))]
 Category = UtilityCategory
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
@@ -87,7 +82,7 @@ def _code_cursor(cursor: str | None) -> str | None:
 
 
 @router.get("/providers", response_model=ProviderPage)
-def list_providers(principal: Reader, category: Category | None = None, limit: Limit = DEFAULT_LIMIT,
+def list_providers(principal: UserOrServicePrincipal, category: Category | None = None, limit: Limit = DEFAULT_LIMIT,
                    cursor: str | None = None, include_inactive: bool = False) -> dict[str, Any]:
     """Utility providers (ЖКХ), optionally of one category, with cursor pagination; staff may ask for the
     inactive ones too (`include_inactive=true`)."""
@@ -100,7 +95,7 @@ def list_providers(principal: Reader, category: Category | None = None, limit: L
 
 
 @router.get("/providers/{provider_id}", response_model=Provider)
-def get_provider(provider_id: UUID, principal: Reader) -> dict[str, Any]:
+def get_provider(provider_id: UUID, principal: UserOrServicePrincipal) -> dict[str, Any]:
     """One provider: its settlement account, the payer-account format it expects and its amount limits
     (an inactive one: staff only)."""
     with UnitOfWork() as uow:
@@ -108,7 +103,7 @@ def get_provider(provider_id: UUID, principal: Reader) -> dict[str, Any]:
 
 
 @router.post("/pay", status_code=201, response_model=UtilityPayment)
-def pay(request: PayRequest, principal: Payer, key: IdempotencyKey) -> JSONResponse:
+def pay(request: PayRequest, principal: LiveCustomerOrServicePrincipal, key: IdempotencyKey) -> JSONResponse:
     """Pay a utility bill from the payer's own RUB account: the ledger holds the amount, then captures it
     into the provider's settlement account. Refusals (invalid_payer_account, amount_out_of_range,
     insufficient_funds, …) are problems; a replay of the key returns the stored outcome."""
@@ -119,7 +114,8 @@ def pay(request: PayRequest, principal: Payer, key: IdempotencyKey) -> JSONRespo
 
 
 @router.get("/payments", response_model=PaymentPage)
-def list_payments(principal: Customer, limit: Limit = DEFAULT_LIMIT, cursor: str | None = None) -> dict[str, Any]:
+def list_payments(principal: CustomerPrincipal, limit: Limit = DEFAULT_LIMIT,
+                  cursor: str | None = None) -> dict[str, Any]:
     """The caller's utility payments, newest first, with cursor pagination."""
     payer, before = _user(principal), decode_time_id(cursor)
     with UnitOfWork() as uow:
@@ -128,7 +124,7 @@ def list_payments(principal: Customer, limit: Limit = DEFAULT_LIMIT, cursor: str
 
 
 @router.get("/payments/{payment_id}", response_model=UtilityPayment)
-def get_payment(payment_id: UUID, principal: Customer) -> dict[str, Any]:
+def get_payment(payment_id: UUID, principal: CustomerPrincipal) -> dict[str, Any]:
     """One of the caller's payments (anyone else's: 404)."""
     with UnitOfWork() as uow:
         return service.get_payment(uow, _user(principal), payment_id)

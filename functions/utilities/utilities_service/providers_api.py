@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bank_shared.answers import UtilityCategory
-from bank_shared.auth import ADMIN, Principal, require_roles
+from bank_shared.auth import AdminPrincipal
 from bank_shared.db import UnitOfWork
 from bank_shared.idempotency import IdempotencyKey
 from bank_shared.money import Amount
@@ -20,7 +20,6 @@ from utilities_service.clients import ledger_accounts
 from utilities_service.models import Provider
 
 providers_router = APIRouter(tags=["utilities"])
-Admin = Annotated[Principal, Depends(require_roles(ADMIN))]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
 Inn = Annotated[str, Field(pattern=r"^[0-9]{10}$", description="The provider's 10-digit ИНН")]
 Reason = Annotated[str, Field(min_length=3, max_length=500, pattern=r"\S",
@@ -58,7 +57,7 @@ class ProviderChangeRequest(BaseModel):
 
 
 @providers_router.post("/providers", status_code=201, response_model=Provider)
-def create_provider(request: NewProviderRequest, principal: Admin, key: IdempotencyKey) -> JSONResponse:
+def create_provider(request: NewProviderRequest, principal: AdminPrincipal, key: IdempotencyKey) -> JSONResponse:
     """Add a provider (admin): its ledger settlement account is opened first, then the provider is stored;
     a replay of the key returns the stored answer. A taken code: 409 provider_code_taken."""
     values = request.model_dump(mode="json", exclude={"reason"})
@@ -67,7 +66,7 @@ def create_provider(request: NewProviderRequest, principal: Admin, key: Idempote
 
 
 @providers_router.patch("/providers/{provider_id}", response_model=Provider)
-def change_provider(provider_id: UUID, request: ProviderChangeRequest, principal: Admin) -> dict[str, Any]:
+def change_provider(provider_id: UUID, request: ProviderChangeRequest, principal: AdminPrincipal) -> dict[str, Any]:
     """Edit a provider, or deactivate / reactivate it with `active` (admin); the fields not sent stay as
     they are. Payments already made stay in the history."""
     values = request.model_dump(mode="json", exclude={"reason"}, exclude_none=True)
