@@ -20,15 +20,17 @@ from pathlib import Path
 
 import pytest
 
-from bank_shared.migrations import MigrationError, current, upgrade_head
+from bank_shared.migrations import MigrationError, current, history, upgrade_head
 from tests.support import legacy_migrations as legacy
+from tests.support.cfn import REPO
 from tests.support.scratch_db import Scratch
 from tests.support.services import SERVICES
 
 BOOKKEEPING = ("schema_migrations", "alembic_version", "alembic_checksums")
-LEDGER_REVISIONS = ["shared_0001", "ledger_0001", "ledger_0002", "ledger_0003", "ledger_0004", "ledger_0005",
-                    "ledger_0006", "ledger_0007", "ledger_0008", "shared_0002"]
-LEDGER_FUNCTIONS = 11
+# What a fresh ledger database gets: every revision of its history (its own and the shared baseline's), then each
+# stored-function file once (a hard-coded list went stale with each new revision).
+LEDGER_REVISIONS = [revision.revision for revision in history("ledger")]
+LEDGER_FUNCTIONS = len(list((REPO / "functions/ledger/ledger_service/migrations/functions").glob("*.sql")))
 
 
 @pytest.fixture
