@@ -13,6 +13,7 @@ from accounts_service.service import CardNotFound
 from bank_shared.auth import Principal
 from bank_shared.db import UnitOfWork
 from bank_shared.money import from_minor, to_minor
+from bank_shared.timestamps import utc_text_or_none
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,6 @@ class LimitsChange:
     monthly: str | None
     online_enabled: bool
     cash_enabled: bool
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def _visible_card(repository: CardRepository, principal: Principal, card_id: UUID) -> CardWithAccount:
@@ -49,7 +46,7 @@ def limits_view(card: CardWithAccount, row: CardLimits | None) -> dict[str, Any]
     return {"card_id": str(card.id), "currency": currency,
             "per_purchase": _major(row.per_purchase, currency), "daily": _major(row.daily, currency),
             "monthly": _major(row.monthly, currency), "online_enabled": row.online_enabled,
-            "cash_enabled": row.cash_enabled, "updated_at": _iso(row.updated_at)}
+            "cash_enabled": row.cash_enabled, "updated_at": utc_text_or_none(row.updated_at)}
 
 
 def get_limits(uow: UnitOfWork, principal: Principal, card_id: UUID) -> dict[str, Any]:
@@ -80,7 +77,7 @@ def purchase_view(row: Authorization) -> dict[str, Any]:
         "amount": from_minor(row.amount, row.currency), "currency": row.currency,
         "billed_amount": from_minor(row.cleared_amount or row.billed_amount, row.billed_currency),
         "billed_currency": row.billed_currency,
-        "created_at": _iso(row.created_at), "updated_at": _iso(row.updated_at),
+        "created_at": utc_text_or_none(row.created_at), "updated_at": utc_text_or_none(row.updated_at),
     }
 
 

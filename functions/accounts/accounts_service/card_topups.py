@@ -39,6 +39,7 @@ from bank_shared.errors import (
 )
 from bank_shared.money import from_minor, to_minor
 from bank_shared.observability import logger
+from bank_shared.timestamps import utc_text
 
 PAYMENT_STATUSES = ("pending", "succeeded", "canceled")
 
@@ -69,14 +70,11 @@ class TopupRequest:
 
 
 def topup_view(row: Topup) -> dict[str, Any]:
-    def iso(value: datetime) -> str:
-        return value.isoformat().replace("+00:00", "Z")
-
     return {"id": row.id, "account_id": row.account_id, "amount": from_minor(row.amount, row.currency),
             "currency": row.currency, "status": row.status, "confirmation_url": row.confirmation_url,
             "card_mask": row.card_mask, "failure_reason": row.failure_reason,
-            "transaction_id": row.transaction_id, "created_at": iso(row.created_at),
-            "updated_at": iso(row.updated_at)}
+            "transaction_id": row.transaction_id, "created_at": utc_text(row.created_at),
+            "updated_at": utc_text(row.updated_at)}
 
 
 def _checked_amount(request: TopupRequest) -> int:

@@ -38,6 +38,7 @@ from bank_shared.events.topics import ACCOUNT_CLOSED, ACCOUNT_OPENED, CARD_ISSUE
 from bank_shared.idempotency import IdempotentResult, fingerprint, run_idempotent, stored_result
 from bank_shared.money import money_json
 from bank_shared.observability import logger
+from bank_shared.timestamps import utc_text_or_none
 
 SERVICE = "accounts"
 CARD_VALID_YEARS = 4
@@ -77,10 +78,6 @@ class _CardNumberTaken(Exception):
     """The drawn PAN's token is already on a card (caught by issue_card, which draws another)."""
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
 def product_view(row: Product) -> dict[str, Any]:
     return {"code": row.code, "name": row.name, "kind": row.kind, "currencies": list(row.currencies),
             "self_service": row.self_service, "overdraft_limit_minor": row.overdraft_limit}
@@ -94,8 +91,8 @@ def account_view(row: Account, balance: dict[str, Any] | None = None) -> dict[st
         "product_code": row.product_code,
         "currency": row.currency,
         "status": row.status,
-        "opened_at": _iso(row.opened_at),
-        "closed_at": _iso(row.closed_at),
+        "opened_at": utc_text_or_none(row.opened_at),
+        "closed_at": utc_text_or_none(row.closed_at),
         "balance": balance["balance"] if balance else None,
         "available": balance["available"] if balance else None,
     }
@@ -110,7 +107,7 @@ def card_view(row: Card) -> dict[str, Any]:
         "expiry": f"{row.expiry_month:02d}/{row.expiry_year % 100:02d}",
         "status": row.status,
         "block_reason": row.block_reason,
-        "created_at": _iso(row.created_at),
+        "created_at": utc_text_or_none(row.created_at),
     }
 
 

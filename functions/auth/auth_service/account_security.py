@@ -42,6 +42,7 @@ from bank_shared.events.envelope import new_event
 from bank_shared.events.outbox import record_event
 from bank_shared.events.topics import USER_PASSWORD_CHANGED
 from bank_shared.observability import count, logger
+from bank_shared.timestamps import utc_text
 
 MAX_SESSIONS_LISTED = 50
 
@@ -74,7 +75,7 @@ def change_password(uow: UnitOfWork, throttle: LoginThrottle, subject: str, curr
     _end_sessions(ended, strict=True)
     record_event(uow, new_event(USER_PASSWORD_CHANGED, SERVICE, str(user.id), {
         "user_id": str(user.id), "how": "password_change",
-        "changed_at": datetime.now(UTC).isoformat().replace("+00:00", "Z")}))
+        "changed_at": utc_text(datetime.now(UTC))}))
     logger.info("password changed by its owner", extra={"user_id": str(user.id), "sessions_ended": len(ended)})
     count("PasswordsChanged")
     return len(ended)

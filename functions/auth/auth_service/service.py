@@ -54,6 +54,7 @@ from bank_shared.observability import count, logger
 from bank_shared.one_time_links import ACTIVATION, PASSWORD_RESET, LinkKey
 from bank_shared.phones import normalize_phone, phone_digit_forms
 from bank_shared.sessions import revoke_sessions
+from bank_shared.timestamps import utc_text
 
 SERVICE = "auth"
 USER_ROLES = frozenset({"customer", "employee", "admin"})
@@ -362,7 +363,7 @@ def reset_password(uow: UnitOfWork, token: str, new_password: str) -> None:
     # The notice (notifications mails it): who and when, never the password or the link.
     record_event(uow, new_event(USER_PASSWORD_CHANGED, SERVICE, str(user_id), {
         "user_id": str(user_id), "how": "reset_link",
-        "changed_at": datetime.now(UTC).isoformat().replace("+00:00", "Z")}))
+        "changed_at": utc_text(datetime.now(UTC))}))
 
 
 def client_credentials(uow: UnitOfWork, client_id: str, client_secret: str) -> SignedOnRead:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bank_shared.timestamps import utc_text
+
 SPEC_VERSION = "1.0"
 SOURCE_PREFIX = "urn:bank:"
 
@@ -19,7 +21,7 @@ class CloudEvent:
     subject: str
     data: dict[str, Any]
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    time: str = field(default_factory=lambda: datetime.now(UTC).isoformat().replace("+00:00", "Z"))
+    time: str = field(default_factory=lambda: utc_text(datetime.now(UTC)))
     dataschemaversion: str = "1"
     correlationid: str | None = None
 
