@@ -65,13 +65,16 @@ def move_status(connection: Connection, table: str, columns: str, settable: Coll
     """The row `row_id` of `table` (card authorizations, card top-ups) moved from `from_status` to `to_status`,
     setting `fields` (each among `settable`): its `columns`, or None when it is not in `from_status` (another
     request or the sweep moved it first)."""
+    from psycopg import sql
+
     if not set(fields) <= set(settable):
         raise ValueError(f"unknown fields {sorted(set(fields) - set(settable))}")
-    assignments = "".join(f", {name} = %({name})s" for name in fields)
-    return connection.execute(
-        f"UPDATE {table} SET status = %(to)s, updated_at = now(){assignments} "
-        f"WHERE id = %(id)s AND status = %(from)s RETURNING {columns}",
-        {**fields, "to": to_status, "from": from_status, "id": row_id}).fetchone()
+    assignments = sql.SQL("").join(sql.SQL(", {} = {}").format(sql.Identifier(name), sql.Placeholder(name))
+                                   for name in fields)
+    query = sql.SQL("UPDATE {table} SET status = %(to)s, updated_at = now(){assignments} "
+                    "WHERE id = %(id)s AND status = %(from)s RETURNING {columns}").format(
+        table=sql.Identifier(table), assignments=assignments, columns=sql.SQL(columns))
+    return connection.execute(query, {**fields, "to": to_status, "from": from_status, "id": row_id}).fetchone()
 
 
 class AccountsRepository(Repository):
